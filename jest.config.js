@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // The deployment suite needs the mini-cloud; scripts/test.sh runs it as a separate stage.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/deployment/'],
+  testTimeout: 30000,
+};

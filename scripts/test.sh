@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): static checks, then every jest suite, then the deployment suite
+# on the project's mini-cloud (started in the background first so it boots while the rest runs).
+# Ends with one line `N passed, N failed[, N skipped]` counting tests and checks.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+art=test-artifacts
+rm -rf "$art"; mkdir -p "$art"
+checks_passed=0; checks_failed=0
+: > "$art/failures.txt"
+
+minicloud_pid=""
+if [ -x test/minicloud/up.sh ] && [ "${CLICKVNFM_SKIP_DEPLOYMENT:-}" != 1 ]; then
+  if [ "$(id -u)" -eq 0 ] || [ -n "${OS_AUTH_URL:-}" ]; then
+    echo "== mini-cloud: starting in the background (log: $art/minicloud-up.log)"
+    bash test/minicloud/up.sh > "$art/minicloud-up.log" 2>&1 &
+    minicloud_pid=$!
+  fi
+fi
+
+check() { # name, command...
+  local name=$1; shift
+  echo "== $name"
+  if "$@" > "$art/$name.log" 2>&1; then
+    checks_passed=$((checks_passed + 1)); echo "   ok"
+  else
+    checks_failed=$((checks_failed + 1)); echo "   FAILED ($name): see below"; tail -40 "$art/$name.log"
+    echo "check $name" >> "$art/failures.txt"
+  fi
+}
+
+check typecheck npx tsc -p tsconfig.json --noEmit
+check lint npx eslint . --max-warnings 0
+check layers npx depcruise src --config .dependency-cruiser.cjs
+mapfile -t shells < <(git ls-files '*.sh' .ci/run 2>/dev/null)
+if [ "${#shells[@]}" -gt 0 ] && command -v shellcheck >/dev/null 2>&1; then
+  check shellcheck shellcheck -S warning "${shells[@]}"
+fi
+
+echo "== jest (unit and integration)"
+npx jest --ci --json --outputFile="$art/jest-main.json" 2>&1 | tee "$art/jest-main.log" | grep -E '^(PASS|FAIL)|●' | head -200
+
+if [ -d test/deployment ]; then
+  if [ -n "$minicloud_pid" ]; then
+    echo "== mini-cloud: waiting for it"
+    if wait "$minicloud_pid"; then
+      echo "== jest (deployment suite on the mini-cloud)"
+      # shellcheck disable=SC1091
+      [ -f test/minicloud/state/openrc ] && . test/minicloud/state/openrc
+      npx jest --ci --runInBand --json --outputFile="$art/jest-deployment.json" \
+        --config test/deployment/jest.config.js 2>&1 | tee "$art/jest-deployment.log" | grep -E '^(PASS|FAIL)|●' | head -200
+    else
+      checks_failed=$((checks_failed + 1)); echo "check minicloud-up" >> "$art/failures.txt"
+      echo "mini-cloud did not come up:"; tail -60 "$art/minicloud-up.log"
+    fi
+  elif [ "${CI:-}" = true ]; then
+    checks_failed=$((checks_failed + 1)); echo "check deployment-suite-not-run" >> "$art/failures.txt"
+    echo "!! CI must run the deployment suite, but the mini-cloud could not be started (not root?)"
+  else
+    echo "!!"
+    echo "!! SKIPPED: the deployment suite (test/deployment) needs the mini-cloud, which needs root to install"
+    echo "!! OpenStack from Debian packages. Run as root, or set OS_AUTH_URL to a cloud of your own."
+    echo "!!"
+  fi
+fi
+
+node scripts/summarize.js "$art" "$checks_passed" "$checks_failed"

@@ -1,0 +1,134 @@
+/**
+ * The Virtualised Infrastructure Manager as the LCM engine sees it. Two adapters implement it: the
+ * emulated VIM (src/emulator, the embedded default) and OpenStack (src/openstack, a Heat stack per
+ * VNF instance). Every method is idempotent: BullMQ may run a step twice, so create-or-update by
+ * name and tag every resource with the VNF instance id.
+ */
+import type { ManagementDialect } from './vnf-agent';
+
+export type VnicType = 'normal' | 'direct' | 'direct-physical' | 'macvtap' | 'virtio-forwarder' | 'baremetal';
+
+/** The software image of a VDU (SOL001 SwImageData), plus where its bytes are. */
+export interface SwImageSpec {
+  name: string;
+  version: string;
+  checksum: { algorithm: string; hash: string };
+  containerFormat: string;
+  diskFormat: string;
+  minDiskGb: number;
+  minRamMb: number;
+  sizeBytes: number;
+  /** Glance/image properties to set (hw_vif_model, management dialect, ...). */
+  properties?: Record<string, string>;
+  /** The image file inside the package, if the package carries it. */
+  filePath?: string;
+  /** An existing VIM image to use instead of uploading (from the request's additionalParams). */
+  vimImageId?: string;
+}
+
+/** Compute needs of a VDU, from virtual_compute (and its NFV extras). */
+export interface FlavorSpec {
+  vcpus: number;
+  memoryMb: number;
+  diskGb: number;
+  /** hw:cpu_policy */
+  cpuPolicy?: 'dedicated' | 'shared';
+  /** hw:mem_page_size: small | large | any | 2MB | 1GB ... */
+  memPageSize?: string;
+  numaNodes?: number;
+  /** An existing flavor to use instead of creating one. */
+  existingFlavor?: string;
+}
+
+/** One connection point (VduCp) of a VDU: a port on the VNFC. */
+export interface CpSpec {
+  cpdId: string;
+  order: number;
+  vnicType: VnicType;
+  /** The internal virtual link (VnfVirtualLink id) or external network it attaches to. */
+  virtualLinkId?: string;
+  /** An external VIM network id or name (from extVirtualLinks / extManagedVirtualLinks). */
+  networkId?: string;
+  portSecurity: boolean;
+  /** The management port (order 0): the agent's address comes from it. */
+  management: boolean;
+}
+
+export interface VduSpec {
+  vduId: string;
+  name: string;
+  /** Number of VNFCs of this VDU (from the instantiation level / scale level). */
+  count: number;
+  flavor: FlavorSpec;
+  image: SwImageSpec;
+  cps: CpSpec[];
+  dialect: ManagementDialect;
+  managementPort: number;
+  controlSocketPort?: number;
+}
+
+export interface VirtualLinkSpec {
+  id: string;
+  /** An existing VIM network (externally managed); otherwise the VIM creates one for the instance. */
+  networkId?: string;
+  cidr?: string;
+  physicalNetwork?: string;
+}
+
+/** Everything the VIM needs to build (or resize) one VNF instance. */
+export interface VnfDeployment {
+  vnfInstanceId: string;
+  flavourId: string;
+  vdus: VduSpec[];
+  virtualLinks: VirtualLinkSpec[];
+  /** The management network (external): where the VNFM reaches the agents. */
+  managementNetwork?: string;
+}
+
+export type VnfcStatus = 'BUILD' | 'ACTIVE' | 'SHUTOFF' | 'ERROR' | 'DELETED' | 'UNKNOWN';
+
+export interface VnfcPort {
+  cpdId: string;
+  portId: string;
+  vnicType: VnicType;
+  macAddress?: string;
+  ipAddresses: string[];
+}
+
+/** One VNFC (a VM) as the VIM knows it. */
+export interface VnfcResource {
+  /** The VIM's id of the server; stable across describe() calls, changes on heal. */
+  resourceId: string;
+  vduId: string;
+  name: string;
+  status: VnfcStatus;
+  managementAddress?: string;
+  ports: VnfcPort[];
+  imageId?: string;
+  flavorId?: string;
+  /** e.g. the Heat stack or resource group, for vnfcResourceInfo.metadata */
+  metadata?: Record<string, string>;
+}
+
+export interface VimCallOptions {
+  signal?: AbortSignal;
+}
+
+export interface Vim {
+  /** A short name for logs and vimConnectionInfo.vimType (e.g. `emulated`, `openstack`). */
+  readonly kind: string;
+  /** Makes sure each image exists in the VIM (upload once per checksum); returns VIM image ids by image name. */
+  ensureImages(vnfInstanceId: string, images: SwImageSpec[], options?: VimCallOptions): Promise<Record<string, string>>;
+  /** Creates or updates every resource of the instance and waits until it is complete (or failed, with the reason). */
+  apply(deployment: VnfDeployment, options?: VimCallOptions): Promise<VnfcResource[]>;
+  /** The instance's VNFCs as they are now; empty when nothing exists. */
+  describe(vnfInstanceId: string, options?: VimCallOptions): Promise<VnfcResource[]>;
+  /** Replaces one VNFC's VM (same ports and addresses where the VIM allows); returns the new resource. */
+  heal(vnfInstanceId: string, resourceId: string, options?: VimCallOptions): Promise<VnfcResource>;
+  /** Powers a VNFC's VM on or off. */
+  power(vnfInstanceId: string, resourceId: string, state: 'on' | 'off', options?: VimCallOptions): Promise<void>;
+  /** Deletes everything of the instance (idempotent; images shared with other instances stay). */
+  destroy(vnfInstanceId: string, options?: VimCallOptions): Promise<void>;
+  /** Names of every VIM resource still tagged with the instance id (the leak check): empty after destroy. */
+  leftovers(vnfInstanceId: string, options?: VimCallOptions): Promise<string[]>;
+}

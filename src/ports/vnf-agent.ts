@@ -1,0 +1,115 @@
+/**
+ * The in-VM agent: everything the manager does to a running Click-on-OSv VM goes through this port.
+ * Two dialects implement it (src/agent): the 2017 `click-plugin` REST API and stock OSv REST +
+ * Click's ControlSocket (`osv-controlsocket`). See docs/agent.md.
+ */
+
+/** How a VM's management API speaks. */
+export type ManagementDialect = 'click-plugin' | 'osv-controlsocket';
+
+/** Where a VNFC's management API listens. */
+export interface AgentEndpoint {
+  /** Management IP address (the first NIC, connection point order 0). */
+  address: string;
+  /** OSv httpserver port, 8000 on real images. */
+  port: number;
+  dialect: ManagementDialect;
+  /** Click ControlSocket TCP port (osv-controlsocket dialect), 8001 on real images. */
+  controlSocketPort?: number;
+}
+
+/** Readiness timing: a grace delay after ACTIVE, then polling until a deadline. */
+export interface ReadinessOptions {
+  graceMs: number;
+  intervalMs: number;
+  deadlineMs: number;
+  signal?: AbortSignal;
+}
+
+/** The result of pushing a config and starting Click: proven running, with what Click logged. */
+export interface StartResult {
+  running: true;
+  pid?: number;
+  log: string;
+}
+
+/** Per-port traffic counters and rates (DPDK ports for click-plugin, devices/NICs otherwise). */
+export interface PortMetrics {
+  name: string;
+  rxPackets?: number;
+  txPackets?: number;
+  rxBytes?: number;
+  txBytes?: number;
+  /** bytes per second, over the interval since the previous sample */
+  rxRate?: number;
+  txRate?: number;
+  /** click-plugin's Net RX/TX: percent of 1 Gbit/s, capped at 100 */
+  rxPercent?: number;
+  txPercent?: number;
+}
+
+/** One Click element handler value (e.g. `c_in.count`). */
+export interface ElementCounter {
+  element: string;
+  handler: string;
+  value: number;
+}
+
+/** One normalized metrics sample, whatever the dialect. */
+export interface NormalizedMetrics {
+  timeMs: number;
+  cpuPercent: number;
+  memoryPercent: number;
+  ports: PortMetrics[];
+  elements: ElementCounter[];
+}
+
+/** What `vnf_identification` returns while Click runs with a valid VNF header. */
+export interface VnfIdentification {
+  id: string;
+  version: string;
+  name: string;
+  description: string;
+  provider: string;
+}
+
+export interface AgentStatus {
+  /** The management API answered. */
+  reachable: boolean;
+  /** The Click function is running. */
+  running: boolean;
+  version?: string;
+  uptimeSeconds?: number;
+}
+
+/** Options every call accepts. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** One VM's agent. Every method fails with an AgentError (src/agent) carrying address and cause. */
+export interface VnfAgent {
+  readonly endpoint: AgentEndpoint;
+  /** Waits the grace delay, then polls until the API answers; never calls before. Times out with the address and wait. */
+  waitReady(options: ReadinessOptions): Promise<void>;
+  status(options?: CallOptions): Promise<AgentStatus>;
+  /** Writes the config (stopping Click first when it runs), starts Click and proves it runs; a bad config fails with Click's own message. */
+  deploy(config: string, options?: CallOptions): Promise<StartResult>;
+  /** Applies a new config: hot (no restart) where the dialect can, else stop/write/start. */
+  reconfigure(config: string, options?: CallOptions): Promise<{ hot: boolean }>;
+  start(options?: CallOptions): Promise<StartResult>;
+  stop(options?: CallOptions): Promise<void>;
+  readConfig(options?: CallOptions): Promise<string>;
+  log(options?: CallOptions): Promise<string>;
+  metrics(options?: CallOptions): Promise<NormalizedMetrics>;
+  identification(options?: CallOptions): Promise<VnfIdentification>;
+  /** Graceful: stops apps, unmounts, powers off. */
+  shutdown(options?: CallOptions): Promise<void>;
+  reboot(options?: CallOptions): Promise<void>;
+}
+
+/** Builds the agent for an endpoint (the composition root picks the implementation). */
+export interface VnfAgentFactory {
+  forEndpoint(endpoint: AgentEndpoint): VnfAgent;
+}
