@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { PackageCatalog } from '../ports/package-catalog';
+import type { VnfInstanceRepository } from '../ports/store';
+import type { ApiApp, ApiContext, ApiEvents, AuthSettings, RouteModule } from './context';
+import { authPlugin } from './plugins/auth';
+import { problemDetailsPlugin } from './plugins/problem-details';
+import { versionPlugin } from './plugins/version';
+import { apiVersionsRoutes } from './routes/api-versions';
+import { oauth2TokenRoutes } from './routes/oauth2-token';
+import { vnfInstanceRoutes } from './routes/vnflcm/vnf-instances';
+
+export interface AppDeps {
+  instances: VnfInstanceRepository;
+  packages: PackageCatalog;
+  auth: AuthSettings;
+  /** Base of absolute links, e.g. `http://127.0.0.1:9890`. */
+  publicUrl: string;
+  pageSize?: number;
+  bodyLimitBytes?: number;
+  events?: ApiEvents;
+  /** More features' routes (LCM tasks, op-occs, subscriptions, package management, console). */
+  routes?: RouteModule[];
+  logger?: FastifyServerOptions['logger'];
+  now?: () => Date;
+  newId?: () => string;
+}
+
+/**
+ * Builds the VNFM's HTTP API: the SOL013 framework (Version header, authentication,
+ * ProblemDetails for every error, 404/405), the OpenAPI document at /docs, and the routes.
+ *
+ * @example
+ * const app = await buildApp({ instances, packages, auth, publicUrl: 'http://127.0.0.1:9890' });
+ * const res = await app.inject({ method: 'GET', url: '/vnflcm/v1/api_versions' });
+ */
+export async function buildApp(deps: AppDeps): Promise<ApiApp> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ApiApp;
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  problemDetailsPlugin(app);
+  versionPlugin(app);
+  authPlugin(app, deps.auth);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'click-osv-vnfm',
+        description: 'ETSI GS NFV-SOL 003 v2.6.1 VNF Lifecycle Management (API version 1.3.0) and VNF package management for Click-on-OSv VNFs',
+        version: '1.3.0',
+      },
+      components: {
+        securitySchemes: {
+          oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: {} } } },
+          basic: { type: 'http', scheme: 'basic' },
+        },
+      },
+      security: [{ oauth2: [] }, { basic: [] }],
+    },
+  });
+  app.addHook('onRoute', (opts) => {
+    if (opts.url.startsWith('/docs')) opts.config = { ...(opts.config ?? {}), auth: false };
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  const ctx: ApiContext = {
+    instances: deps.instances,
+    packages: deps.packages,
+    publicUrl: deps.publicUrl.replace(/\/+$/, ''),
+    pageSize: deps.pageSize ?? 100,
+    events: deps.events ?? {},
+    now: deps.now ?? (() => new Date()),
+    newId: deps.newId ?? randomUUID,
+  };
+  const modules: RouteModule[] = [apiVersionsRoutes, oauth2TokenRoutes(deps.auth), vnfInstanceRoutes, ...(deps.routes ?? [])];
+  for (const m of modules) await m(app, ctx);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,55 @@
+import { randomBytes, scryptSync, timingSafeEqual, createHmac } from 'node:crypto';
+
+/**
+ * Password and client-secret hashing (scrypt) and stateless bearer tokens (HMAC-SHA256), so that
+ * any API process can check a token another one issued, with only the shared key.
+ */
+const N = 16384;
+
+/** `scrypt$N$salt$hash`, all base64url. */
+export function hashSecret(secret: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(secret, salt, 32, { N });
+  return `scrypt$${N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+export function verifySecret(secret: string, stored: string): boolean {
+  const [scheme, n, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || n === undefined || salt === undefined || hash === undefined) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = scryptSync(secret, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n) });
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+export interface TokenClaims {
+  /** client id */
+  sub: string;
+  roles: string[];
+  /** expiry, seconds since the epoch */
+  exp: number;
+}
+
+export function signToken(claims: TokenClaims, key: Buffer): string {
+  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const mac = createHmac('sha256', key).update(body).digest('base64url');
+  return `cvt1.${body}.${mac}`;
+}
+
+/** The claims of a valid, unexpired token; undefined otherwise. */
+export function verifyToken(token: string, key: Buffer, nowSeconds: number): TokenClaims | undefined {
+  const [tag, body, mac] = token.split('.');
+  if (tag !== 'cvt1' || body === undefined || mac === undefined) return undefined;
+  const expected = createHmac('sha256', key).update(body).digest();
+  const given = Buffer.from(mac, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+  } catch {
+    return undefined;
+  }
+  if (claims === null || typeof claims !== 'object') return undefined;
+  const c = claims as Partial<TokenClaims>;
+  if (typeof c.sub !== 'string' || !Array.isArray(c.roles) || typeof c.exp !== 'number' || c.exp <= nowSeconds) return undefined;
+  return { sub: c.sub, roles: c.roles.map(String), exp: c.exp };
+}

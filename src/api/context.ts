@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { VnfInstanceRepository } from '../ports/store';
+import type { PackageCatalog } from '../ports/package-catalog';
+import type { VnfInstance } from '../domain/vnf-instance';
+
+/** A Fastify instance whose route schemas are TypeBox (schema = runtime check + static type). */
+export type ApiApp = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** Who made the request (set by the auth plugin). */
+export interface Principal {
+  /** user name or OAuth2 client id */
+  id: string;
+  roles: string[];
+  via: 'basic' | 'bearer';
+}
+
+export interface AuthSettings {
+  basic: boolean;
+  oauth2: boolean;
+  tokenTtlSeconds: number;
+  /** HMAC key for bearer tokens, shared by every API process (from varDir or config). */
+  tokenKey: Buffer;
+  users: ReadonlyArray<{ name: string; passwordHash: string; roles: readonly string[] }>;
+  clients: ReadonlyArray<{ id: string; secretHash: string; roles: readonly string[] }>;
+}
+
+/** Lifecycle events the API raises (the notification feature subscribes to them). */
+export interface ApiEvents {
+  instanceCreated?(instance: VnfInstance): Promise<void>;
+  instanceDeleted?(instance: VnfInstance): Promise<void>;
+}
+
+/** What every route module gets. */
+export interface ApiContext {
+  instances: VnfInstanceRepository;
+  packages: PackageCatalog;
+  /** e.g. `http://127.0.0.1:9890`: the base of absolute links. */
+  publicUrl: string;
+  pageSize: number;
+  events: ApiEvents;
+  now(): Date;
+  newId(): string;
+}
+
+/**
+ * A feature's routes. Add one by passing it in `buildApp({ routes: [...] })`; it is registered
+ * after the framework plugins, so it gets auth, the Version header and ProblemDetails for free.
+ */
+export type RouteModule = (app: ApiApp, ctx: ApiContext) => void | Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** false: the route is open (api_versions, the token endpoint, docs). */
+    auth?: boolean;
+  }
+}

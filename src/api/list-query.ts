@@ -1,0 +1,53 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BadRequestError } from '../errors';
+import { applySelector, FilterSyntaxError, parseFilter, parseSelector, SelectorError, type Filter, type Selector } from '../domain/query';
+import type { ListPage } from '../ports/store';
+
+/** Query parameters of every list resource (SOL013 5.2 - 5.4). */
+export const ListQuerySchema = Type.Object({
+  filter: Type.Optional(Type.String()),
+  all_fields: Type.Optional(Type.String()),
+  fields: Type.Optional(Type.String()),
+  exclude_fields: Type.Optional(Type.String()),
+  exclude_default: Type.Optional(Type.String()),
+  nextpage_opaque_marker: Type.Optional(Type.String()),
+});
+
+export interface ParsedListQuery {
+  filter?: Filter;
+  selector: Selector;
+  marker?: string;
+}
+
+/** Parses filter and selectors; a bad one is a 400 naming the parameter and the reason. */
+export function parseListQuery(q: { filter?: string; all_fields?: string; fields?: string; exclude_fields?: string; exclude_default?: string; nextpage_opaque_marker?: string }): ParsedListQuery {
+  const out: ParsedListQuery = { selector: { kind: 'default' } };
+  try {
+    if (q.filter !== undefined) out.filter = parseFilter(q.filter);
+    out.selector = parseSelector(q);
+  } catch (err) {
+    if (err instanceof FilterSyntaxError) throw new BadRequestError(`invalid filter: ${err.message}`, { field: 'filter' });
+    if (err instanceof SelectorError) throw new BadRequestError(`invalid attribute selector: ${err.message}`, { field: err.parameter });
+    throw err;
+  }
+  if (q.nextpage_opaque_marker !== undefined) out.marker = q.nextpage_opaque_marker;
+  return out;
+}
+
+/** Sends a page: the selected documents, and a `Link: <...>; rel="next"` header when more remain. */
+export function sendPage<T extends object>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  publicUrl: string,
+  page: ListPage<T>,
+  selector: Selector,
+  defaultExcludes: readonly string[],
+): Partial<T>[] {
+  if (page.nextMarker !== undefined) {
+    const url = new URL(req.url, publicUrl);
+    url.searchParams.set('nextpage_opaque_marker', page.nextMarker);
+    reply.header('Link', `<${publicUrl}${url.pathname}${url.search}>; rel="next"`);
+  }
+  return page.items.map((d) => applySelector(d, selector, defaultExcludes));
+}

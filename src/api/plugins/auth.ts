@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { ForbiddenError, UnauthorizedError } from '../../errors';
+import { verifySecret, verifyToken } from '../auth/secrets';
+import type { ApiApp, AuthSettings, Principal } from '../context';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Authentication on every route whose config does not say `auth: false`: a bearer token from
+ * `POST /oauth2/token` (SOL013 8.3.2, OAuth 2.0 client credentials) or HTTP Basic, as configured.
+ * Authorization: role `admin` may do everything, role `reader` only GET/HEAD (403 otherwise).
+ */
+export function authPlugin(app: ApiApp, settings: AuthSettings): void {
+  const challenge = [settings.oauth2 ? 'Bearer realm="clickvnfm"' : '', settings.basic ? 'Basic realm="clickvnfm"' : '']
+    .filter(Boolean)
+    .join(', ');
+  // NOTE: scrypt is deliberately slow; a verified Basic credential is remembered by its digest for a
+  // minute so that a client sending Basic on every call does not pay it each time. Nothing another
+  // process needs lives here: a miss just verifies again.
+  const basicCache = new Map<string, { principal: Principal; until: number }>();
+
+  app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config?.auth === false) return;
+    const principal = authenticate(req, settings, basicCache, challenge);
+    if (!principal.roles.includes('admin') && !READ_METHODS.has(req.method)) {
+      throw new ForbiddenError(`${principal.id} may only read (role reader); ${req.method} needs role admin`);
+    }
+    req.principal = principal;
+  });
+}
+
+function authenticate(req: FastifyRequest, s: AuthSettings, cache: Map<string, { principal: Principal; until: number }>, challenge: string): Principal {
+  const header = req.headers.authorization;
+  if (header === undefined) throw new UnauthorizedError('this resource needs credentials (a bearer token or HTTP Basic)', challenge);
+  const [scheme, value = ''] = header.split(/\s+/, 2);
+  if (scheme?.toLowerCase() === 'bearer' && s.oauth2) {
+    const claims = verifyToken(value, s.tokenKey, Math.floor(Date.now() / 1000));
+    if (claims === undefined) throw new UnauthorizedError('the bearer token is invalid or has expired', challenge);
+    return { id: claims.sub, roles: claims.roles, via: 'bearer' };
+  }
+  if (scheme?.toLowerCase() === 'basic' && s.basic) {
+    const digest = createHash('sha256').update(value).digest('hex');
+    const hit = cache.get(digest);
+    if (hit !== undefined && hit.until > Date.now()) return hit.principal;
+    const decoded = Buffer.from(value, 'base64').toString();
+    const colon = decoded.indexOf(':');
+    const name = colon < 0 ? decoded : decoded.slice(0, colon);
+    const password = colon < 0 ? '' : decoded.slice(colon + 1);
+    const user = s.users.find((u) => u.name === name);
+    if (user === undefined || !verifySecret(password, user.passwordHash)) {
+      throw new UnauthorizedError('the user name or password is wrong', challenge);
+    }
+    const principal: Principal = { id: user.name, roles: [...user.roles], via: 'basic' };
+    if (cache.size > 1000) cache.clear();
+    cache.set(digest, { principal, until: Date.now() + 60_000 });
+    return principal;
+  }
+  throw new UnauthorizedError(`authorization scheme '${scheme ?? ''}' is not accepted here`, challenge);
+}

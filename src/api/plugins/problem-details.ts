@@ -1,0 +1,78 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, BadRequestError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, type ProblemDetails } from '../../errors';
+import type { ApiApp } from '../context';
+
+/**
+ * Renders every error as application/problem+json (SOL013 6.4): AppErrors as they say, Fastify's
+ * own (bad JSON, schema violations, body too large) translated, anything else a bare 500 that
+ * reveals nothing while the log keeps the cause with the request id.
+ */
+export function problemDetailsPlugin(app: ApiApp): void {
+  const routes: Array<{ re: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (opts) => {
+    const url = opts.url.replace(/\/+$/, '') || '/';
+    if (url.includes('*')) return;
+    const re = new RegExp('^' + url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+') + '/?$');
+    const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
+    let entry = routes.find((r) => r.re.source === re.source);
+    if (entry === undefined) routes.push((entry = { re, methods: new Set() }));
+    for (const m of methods) entry.methods.add(m);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    const known = routes.find((r) => r.re.test(path));
+    if (known !== undefined) {
+      const allow = [...known.methods].filter((m) => m !== 'HEAD').sort();
+      return send(req, reply, new MethodNotAllowedError(`${req.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, allow));
+    }
+    return send(req, reply, new NotFoundError(`no resource or route at ${path}`));
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => send(req, reply, translate(err, req)));
+}
+
+function translate(err: FastifyError, req: FastifyRequest): AppError | Error {
+  if (err instanceof AppError) return err;
+  if (err.validation !== undefined && err.validation.length > 0) {
+    const v = err.validation[0] as { instancePath?: string; message?: string; params?: Record<string, unknown> };
+    const ctx = err.validationContext ?? 'body';
+    let field = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const missing = v.params?.missingProperty;
+    const extra = v.params?.additionalProperty;
+    if (typeof missing === 'string') field = field ? `${field}.${missing}` : missing;
+    if (typeof extra === 'string') field = field ? `${field}.${extra}` : extra;
+    const reason = typeof extra === 'string' ? 'is not a known attribute' : (v.message ?? 'is invalid');
+    const where = ctx === 'body' ? 'request body' : ctx === 'querystring' ? 'query parameter' : ctx;
+    return new BadRequestError(`${where} ${field || '(root)'}: ${reason}`, { field: field || ctx });
+  }
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+    return new PayloadTooLargeError(`the request body is over the limit of ${req.routeOptions.bodyLimit ?? 'the server'} bytes`);
+  }
+  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return new BadRequestError(`the request body is not valid JSON: ${err.message}`, { field: 'body' });
+  }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new (class extends AppError {
+      readonly status = 415;
+      readonly title = 'Unsupported Media Type';
+    })(`content type ${String(req.headers['content-type'])} is not supported here`);
+  }
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new BadRequestError(err.message);
+  }
+  return err;
+}
+
+function send(req: FastifyRequest, reply: FastifyReply, err: AppError | Error): FastifyReply {
+  let pd: ProblemDetails;
+  if (err instanceof AppError) {
+    pd = err.toProblemDetails(req.url.split('?')[0]);
+    reply.headers(err.headers());
+    if (err.status >= 500) req.log.error({ err, reqId: req.id }, 'request failed');
+  } else {
+    req.log.error({ err, reqId: req.id }, 'unexpected error');
+    pd = { status: 500, title: 'Internal Server Error', detail: `an unexpected error occurred (request ${req.id})` };
+  }
+  return reply.code(pd.status).type('application/problem+json').send(pd);
+}

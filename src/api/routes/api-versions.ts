@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+import { API_VERSION } from '../plugins/version';
+import type { RouteModule } from '../context';
+
+/** @see SOL013 9.3.3 ApiVersionInformation */
+const ApiVersionInformation = Type.Object({
+  uriPrefix: Type.String(),
+  apiVersions: Type.Array(
+    Type.Object({ version: Type.String(), isDeprecated: Type.Optional(Type.Boolean()), retirementDate: Type.Optional(Type.String()) }),
+    { minItems: 1 },
+  ),
+});
+
+/** GET /vnflcm/api_versions and /vnflcm/v1/api_versions: open, no credentials needed (SOL013 9.3). */
+export const apiVersionsRoutes: RouteModule = (app) => {
+  for (const [url, uriPrefix] of [
+    ['/vnflcm/api_versions', '/vnflcm'],
+    ['/vnflcm/v1/api_versions', '/vnflcm/v1'],
+  ] as const) {
+    app.get(url, {
+      config: { auth: false },
+      schema: { tags: ['api_versions'], summary: 'API versions served', response: { 200: ApiVersionInformation } },
+      handler: async () => ({ uriPrefix, apiVersions: [{ version: API_VERSION, isDeprecated: false }] }),
+    });
+  }
+};

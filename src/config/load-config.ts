@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import yaml from 'js-yaml';
+import { ConfigSchema, type Config } from './schema';
+
+/** A configuration that cannot be used; the message names the bad key and why. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Environment variables and the config key each one sets. The variable wins over the file.
+ * NOTE: this table is the documentation of record; README's configuration section mirrors it.
+ */
+export const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'integer' | 'boolean' }> = {
+  CLICKVNFM_HOST: { path: ['listen', 'host'], type: 'string' },
+  CLICKVNFM_PORT: { path: ['listen', 'port'], type: 'integer' },
+  CLICKVNFM_PUBLIC_URL: { path: ['publicUrl'], type: 'string' },
+  REDIS_URL: { path: ['redis', 'url'], type: 'string' },
+  CLICKVNFM_REDIS_PREFIX: { path: ['redis', 'prefix'], type: 'string' },
+  CLICKVNFM_VAR_DIR: { path: ['varDir'], type: 'string' },
+  CLICKVNFM_AUTH_BASIC: { path: ['auth', 'basic'], type: 'boolean' },
+  CLICKVNFM_AUTH_OAUTH2: { path: ['auth', 'oauth2'], type: 'boolean' },
+  CLICKVNFM_TOKEN_TTL_SECONDS: { path: ['auth', 'tokenTtlSeconds'], type: 'integer' },
+  CLICKVNFM_PAGE_SIZE: { path: ['api', 'pageSize'], type: 'integer' },
+  CLICKVNFM_BODY_LIMIT_BYTES: { path: ['api', 'bodyLimitBytes'], type: 'integer' },
+  CLICKVNFM_VIM: { path: ['vim', 'kind'], type: 'string' },
+  CLICKVNFM_EMULATED_CLOUD_URL: { path: ['vim', 'emulatedCloudUrl'], type: 'string' },
+  OS_CLOUD: { path: ['vim', 'cloud'], type: 'string' },
+  CLICKVNFM_ONBOARD_SAMPLES: { path: ['onboardSamples'], type: 'boolean' },
+  CLICKVNFM_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
+};
+
+/**
+ * Builds the frozen configuration from the optional YAML file (`CLICKVNFM_CONFIG` or
+ * `options.file`), the environment, and `overrides` (command-line flags), in that order.
+ *
+ * @example
+ * const config = loadConfig(process.env, { overrides: { listen: { port: 0 } } });
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, options: { file?: string; overrides?: Record<string, unknown> } = {}): Readonly<Config> {
+  const file = options.file ?? env.CLICKVNFM_CONFIG;
+  let raw: Record<string, unknown> = {};
+  let source = 'configuration';
+  if (file !== undefined && file !== '') {
+    source = `config file ${file}`;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${source}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = yaml.load(text, { filename: file });
+    } catch (err) {
+      throw new ConfigError(`${source}: ${(err as Error).message}`);
+    }
+    if (parsed !== undefined && parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+      throw new ConfigError(`${source}: the top level must be a mapping of keys`);
+    }
+    raw = (parsed ?? {}) as Record<string, unknown>;
+  }
+  for (const [name, spec] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(raw, spec.path, fromEnv(name, value, spec.type));
+  }
+  deepMerge(raw, options.overrides ?? {});
+  return validate(raw, source);
+}
+
+function fromEnv(name: string, value: string, type: 'string' | 'integer' | 'boolean'): unknown {
+  if (type === 'string') return value;
+  if (type === 'integer') {
+    if (!/^-?\d+$/.test(value)) throw new ConfigError(`${name}: must be an integer (got '${value}')`);
+    return Number(value);
+  }
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name}: must be true or false (got '${value}')`);
+}
+
+const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false });
+const check = ajv.compile(ConfigSchema);
+
+function validate(raw: Record<string, unknown>, source: string): Readonly<Config> {
+  const doc = structuredClone(raw);
+  if (!check(doc)) {
+    const msgs = (check.errors ?? []).map((e) => {
+      const key = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      if (e.keyword === 'additionalProperties') {
+        const extra = String((e.params as { additionalProperty?: string }).additionalProperty);
+        return `${key ? key + '.' : ''}${extra}: unknown key`;
+      }
+      const envName = Object.entries(ENV_KEYS).find(([, s]) => s.path.join('.') === key)?.[0];
+      return `${key || '(top level)'}${envName ? ` (${envName})` : ''}: ${e.message ?? 'is invalid'}`;
+    });
+    throw new ConfigError(`${source}: ${[...new Set(msgs)].join('; ')}`);
+  }
+  return deepFreeze(doc as Config);
+}
+
+function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  let cur = obj;
+  for (const key of path.slice(0, -1)) {
+    const next = cur[key];
+    if (next === undefined || next === null || typeof next !== 'object') cur[key] = {};
+    cur = cur[key] as Record<string, unknown>;
+  }
+  cur[path[path.length - 1] as string] = value;
+}
+
+function deepMerge(into: Record<string, unknown>, from: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(from)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const cur = into[k];
+      if (cur === undefined || cur === null || typeof cur !== 'object') into[k] = {};
+      deepMerge(into[k] as Record<string, unknown>, v as Record<string, unknown>);
+    } else if (v !== undefined) {
+      into[k] = v;
+    }
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,83 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** A Basic-auth user; the password is stored as an scrypt hash (`scrypt$N$salt$hash`). */
+const User = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    passwordHash: Type.String({ pattern: '^scrypt\\$' }),
+    roles: Type.Array(Type.Union([Type.Literal('admin'), Type.Literal('reader')]), { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+/** An OAuth2 client (client credentials grant); the secret is stored hashed like passwords. */
+const Client = Type.Object(
+  {
+    id: Type.String({ minLength: 1 }),
+    secretHash: Type.String({ pattern: '^scrypt\\$' }),
+    roles: Type.Array(Type.Union([Type.Literal('admin'), Type.Literal('reader')]), { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+/** The whole configuration; every key has a default so an empty file is valid. */
+export const ConfigSchema = Type.Object(
+  {
+    listen: Type.Object(
+      { host: Type.String({ default: '127.0.0.1' }), port: Type.Integer({ minimum: 0, maximum: 65535, default: 9890 }) },
+      { additionalProperties: false, default: {} },
+    ),
+    /** Base URL for absolute `_links` and `Location`; defaults to http://<listen.host>:<listen.port>. */
+    publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+    redis: Type.Object(
+      {
+        /** Absent: an embedded redis-server is started under varDir. */
+        url: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+        /** Key prefix; keep the braces (a Redis Cluster hash tag). */
+        prefix: Type.String({ default: '{vnfm}', pattern: '^\\{[^}]+\\}' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    varDir: Type.String({ default: './var' }),
+    auth: Type.Object(
+      {
+        basic: Type.Boolean({ default: true }),
+        oauth2: Type.Boolean({ default: true }),
+        tokenTtlSeconds: Type.Integer({ minimum: 30, maximum: 86400, default: 900 }),
+        users: Type.Array(User, { default: [] }),
+        clients: Type.Array(Client, { default: [] }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    api: Type.Object(
+      {
+        pageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+        bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1048576 }),
+        packageLimitBytes: Type.Integer({ minimum: 1024, default: 268435456 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    vim: Type.Object(
+      {
+        kind: Type.Union([Type.Literal('emulated'), Type.Literal('openstack')], { default: 'emulated' }),
+        /** URL of a running emulated cloud (`clickvnfm emulate-cloud`); absent: started in-process. */
+        emulatedCloudUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+        /** clouds.yaml entry for the OpenStack VIM (OS_CLOUD). */
+        cloud: Type.Optional(Type.String()),
+      },
+      { additionalProperties: true, default: {} },
+    ),
+    onboardSamples: Type.Boolean({ default: true }),
+    log: Type.Object(
+      {
+        level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type ConfigUser = Static<typeof User>;
+export type ConfigClient = Static<typeof Client>;

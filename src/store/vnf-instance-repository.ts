@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+import type { InstantiationState, VnfInstance } from '../domain/vnf-instance';
+import type { BeginOperationRefusal, VnfInstanceRepository } from '../ports/store';
+import { RedisRepository } from './redis-repository';
+
+// KEYS: doc hash, op hash. ARGV: id, opOccId, allowed states (comma list or '').
+const BEGIN = `
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return {'not-found'} end
+local cur = redis.call('HGET', KEYS[2], ARGV[1])
+if cur and cur ~= ARGV[2] then return {'busy', cur} end
+local state = cjson.decode(json)['instantiationState']
+if ARGV[3] ~= '' and not string.find(',' .. ARGV[3] .. ',', ',' .. state .. ',', 1, true) then
+  return {'wrong-state', state}
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return {'ok'}`;
+
+const END = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0`;
+
+// KEYS: idx, doc, ver, op. ARGV: id.
+const DELETE_IF_REMOVABLE = `
+local json = redis.call('HGET', KEYS[2], ARGV[1])
+if not json then return {'not-found'} end
+local cur = redis.call('HGET', KEYS[4], ARGV[1])
+if cur then return {'busy', cur} end
+local state = cjson.decode(json)['instantiationState']
+if state ~= 'NOT_INSTANTIATED' then return {'wrong-state', state} end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return {'ok'}`;
+
+type ScriptAnswer = [string, string?];
+
+/** VNF instances in Redis, with the atomic one-active-operation-per-instance lock (`<prefix>:inst:op`). */
+export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> implements VnfInstanceRepository {
+  private readonly opKey: string;
+
+  constructor(redis: Redis, prefix: string) {
+    super(redis, { prefix, name: 'inst' });
+    this.opKey = `${prefix}:inst:op`;
+  }
+
+  async tryBeginOperation(instanceId: string, opOccId: string, allowedStates: readonly InstantiationState[] = []) {
+    const res = (await this.redis.eval(BEGIN, 2, this.keys.doc, this.opKey, instanceId, opOccId, allowedStates.join(','))) as ScriptAnswer;
+    return toResult(res);
+  }
+
+  async endOperation(instanceId: string, opOccId: string): Promise<void> {
+    await this.redis.eval(END, 1, this.opKey, instanceId, opOccId);
+  }
+
+  async activeOperation(instanceId: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.opKey, instanceId)) ?? undefined;
+  }
+
+  async deleteIfRemovable(instanceId: string) {
+    const k = this.keys;
+    const res = (await this.redis.eval(DELETE_IF_REMOVABLE, 4, k.idx, k.doc, k.ver, this.opKey, instanceId)) as ScriptAnswer;
+    return toResult(res);
+  }
+}
+
+function toResult(res: ScriptAnswer): { ok: true } | ({ ok: false } & BeginOperationRefusal) {
+  const [code, arg] = res;
+  if (code === 'ok') return { ok: true };
+  if (code === 'busy') return { ok: false, reason: 'busy', activeOpOccId: arg ?? '' };
+  if (code === 'wrong-state') return { ok: false, reason: 'wrong-state', state: arg as InstantiationState };
+  return { ok: false, reason: 'not-found' };
+}
