@@ -1,2 +1,2 @@
-export { loadConfig, ConfigError, ENV_KEYS } from './load-config';
+export { loadConfig, loadConfigFromProcess, processEnv, ConfigError, ENV_KEYS } from './load-config';
 export { ConfigSchema, type Config, type ConfigUser, type ConfigClient } from './schema';

@@ -133,3 +133,13 @@ function deepFreeze<T>(o: T): T {
   }
   return o;
 }
+
+/** loadConfig() on this process's environment: the one place that reads process.env. */
+export function loadConfigFromProcess(options: { file?: string; overrides?: Record<string, unknown> } = {}): Readonly<Config> {
+  return loadConfig(process.env, options);
+}
+
+/** One environment variable, for the few callers outside config that need a raw value (e.g. OS_* for clouds.yaml). */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  return { ...process.env };
+}

@@ -1,0 +1,182 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
+import { buildApp, hashSecret, type ApiApp, type AuthSettings, type RouteModule } from './api';
+import type { Config } from './config';
+import { freePort, RedisPackageCatalog, RedisServer, RedisVnfInstanceRepository } from './store';
+import type { PackageCatalog } from './ports/package-catalog';
+import type { VnfInstanceRepository } from './ports/store';
+
+/**
+ * The composition root: reads the frozen Config, builds every adapter, wires them into the roles
+ * asked for (`api`, `worker`, or `all`), and tears everything down in reverse order on stop().
+ * The only module that knows every adapter.
+ */
+export type Role = 'api' | 'worker' | 'all';
+
+export interface Vnfm {
+  /** The HTTP address the API listens on (api and all roles). */
+  url?: string;
+  app?: ApiApp;
+  redisUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+/** What the roles share: built once per process. */
+export interface Core {
+  config: Readonly<Config>;
+  redis: Redis;
+  redisUrl: string;
+  prefix: string;
+  instances: VnfInstanceRepository;
+  packages: PackageCatalog & { put?: RedisPackageCatalog['put'] };
+  log: Logger;
+}
+
+/**
+ * A feature that plugs into the composition root: its API routes and, for the worker role, what it
+ * starts. Features are listed in FEATURES below, in start order.
+ */
+export interface Feature {
+  name: string;
+  routes?(core: Core): RouteModule[] | Promise<RouteModule[]>;
+  /** Starts the feature's background work in the worker role; returns its stop function. */
+  startWorker?(core: Core): Promise<() => Promise<void>>;
+  /** Runs once at start in every role after the store is up (e.g. onboarding sample packages). */
+  init?(core: Core): Promise<void>;
+}
+
+const FEATURES: Feature[] = [];
+
+export async function startVnfm(config: Readonly<Config>, role: Role, log: Logger = consoleLogger): Promise<Vnfm> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const s of stops.reverse()) await s().catch((err: unknown) => log.error(`stop: ${String(err)}`));
+  };
+  try {
+    const varDir = resolve(config.varDir);
+    mkdirSync(varDir, { recursive: true });
+    let redisUrl = config.redis.url;
+    if (redisUrl === undefined) {
+      const server = await RedisServer.start({ dir: join(varDir, 'redis'), port: await embeddedRedisPort(varDir), appendOnly: true });
+      stops.push(() => server.stop());
+      redisUrl = server.url;
+      log.info(`embedded redis-server (AOF) on ${redisUrl}, data in ${join(varDir, 'redis')}`);
+    }
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    stops.push(async () => void redis.disconnect());
+    const prefix = config.redis.prefix;
+    const core: Core = {
+      config,
+      redis,
+      redisUrl,
+      prefix,
+      instances: new RedisVnfInstanceRepository(redis, prefix),
+      packages: new RedisPackageCatalog(redis, prefix),
+      log,
+    };
+    for (const f of FEATURES) await f.init?.(core);
+
+    const vnfm: Vnfm = { redisUrl, stop: stopAll };
+    if (role === 'worker' || role === 'all') {
+      for (const f of FEATURES) if (f.startWorker) stops.push(await f.startWorker(core));
+    }
+    if (role === 'api' || role === 'all') {
+      const auth = loadAuth(config, varDir, log);
+      const routes: RouteModule[] = [];
+      for (const f of FEATURES) if (f.routes) routes.push(...(await f.routes(core)));
+      const publicUrl = config.publicUrl ?? `http://${config.listen.host}:${config.listen.port}`;
+      const app = await buildApp({
+        instances: core.instances,
+        packages: core.packages,
+        auth,
+        publicUrl,
+        pageSize: config.api.pageSize,
+        bodyLimitBytes: config.api.bodyLimitBytes,
+        routes,
+        logger: { level: config.log.level, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+      });
+      stops.push(() => app.close());
+      const address = await app.listen({ host: config.listen.host, port: config.listen.port });
+      vnfm.url = address;
+      vnfm.app = app;
+      log.info(`VNFM API (SOL003 ${'1.3.0'}) on ${address}; OpenAPI at ${address}/docs`);
+    }
+    return vnfm;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** The embedded Redis keeps its port across restarts (clients and the console keep working). */
+async function embeddedRedisPort(varDir: string): Promise<number> {
+  const file = join(varDir, 'redis.port');
+  if (existsSync(file)) return Number(readFileSync(file, 'utf8').trim());
+  const port = await freePort();
+  writeFileSync(file, `${port}\n`);
+  return port;
+}
+
+/**
+ * Auth settings: the configured users and clients, plus on the first start a generated admin client
+ * whose secret is printed once (only its scrypt hash is kept, in varDir/auth.json), and the token key.
+ */
+function loadAuth(config: Readonly<Config>, varDir: string, log: Logger): AuthSettings {
+  const keyFile = join(varDir, 'token.key');
+  if (!existsSync(keyFile)) {
+    writeFileSync(keyFile, randomBytes(32).toString('base64'));
+    chmodSync(keyFile, 0o600);
+  }
+  const tokenKey = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
+  const authFile = join(varDir, 'auth.json');
+  if (!existsSync(authFile) && config.auth.clients.length === 0 && config.auth.users.length === 0) {
+    const id = 'clickvnfm-admin';
+    const secret = randomBytes(18).toString('base64url');
+    writeFileSync(authFile, JSON.stringify({ clients: [{ id, secretHash: hashSecret(secret), roles: ['admin'] }] }, null, 2));
+    chmodSync(authFile, 0o600);
+    const base = config.publicUrl ?? `http://${config.listen.host}:${config.listen.port}`;
+    log.warn(
+      [
+        '',
+        '  First start: an admin API client was generated. Its secret is shown only now; keep it.',
+        `    client id:     ${id}`,
+        `    client secret: ${secret}`,
+        '  Get a token and call the API:',
+        `    TOKEN=$(curl -s -u ${id}:${secret} -d grant_type=client_credentials ${base}/oauth2/token | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')`,
+        `    curl -H "Authorization: Bearer $TOKEN" ${base}/vnflcm/v1/vnf_instances`,
+        `  Or with the CLI: clickvnfm login --url ${base} --client-id ${id} --client-secret <secret>`,
+        '',
+      ].join('\n'),
+    );
+  }
+  const stored = existsSync(authFile)
+    ? (JSON.parse(readFileSync(authFile, 'utf8')) as { clients?: AuthSettings['clients']; users?: AuthSettings['users'] })
+    : {};
+  return {
+    basic: config.auth.basic,
+    oauth2: config.auth.oauth2,
+    tokenTtlSeconds: config.auth.tokenTtlSeconds,
+    tokenKey,
+    users: [...config.auth.users, ...(stored.users ?? [])],
+    clients: [...config.auth.clients, ...(stored.clients ?? [])],
+  };
+}
+
+const consoleLogger: Logger = {
+  info: (m) => process.stdout.write(`${m}\n`),
+  warn: (m) => process.stdout.write(`${m}\n`),
+  error: (m) => process.stderr.write(`${m}\n`),
+};
+
+/** Registers a feature (features call this from main's FEATURES list; kept for tests). */
+export function features(): readonly Feature[] {
+  return FEATURES;
+}
