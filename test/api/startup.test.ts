@@ -1,0 +1,74 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../src/store/redis-server';
+
+const ROOT = resolve(__dirname, '../..');
+const CLI = join(ROOT, 'dist/src/cli/index.js');
+
+/** What `npm start` runs: the built CLI's `serve`, in a fresh directory, with no REDIS_URL. */
+describe('clickvnfm serve (what npm start runs)', () => {
+  let dir: string;
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  beforeAll(() => {
+    if (!existsSync(CLI)) spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    dir = mkdtempSync(join(tmpdir(), 'clickvnfm-serve-'));
+  });
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts an embedded Redis, answers api_versions, prints the generated credentials once, and stops cleanly', async () => {
+    const port = await freePort();
+    const env = { ...process.env, REDIS_URL: '', CLICKVNFM_PORT: String(port), CLICKVNFM_LOG_LEVEL: 'warn', CLICKVNFM_ONBOARD_SAMPLES: 'false' };
+    child = spawn(process.execPath, [CLI, 'serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const deadline = Date.now() + 60_000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/vnflcm/v1/api_versions`);
+        status = res.status;
+        if (status === 200) break;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(200);
+    const secret = /client secret: (\S+)/.exec(output)?.[1];
+    expect(secret).toBeDefined();
+    // the secret is not stored in clear
+    expect(readFileSync(join(dir, 'var/auth.json'), 'utf8')).not.toContain(secret!);
+    const tok = await fetch(`http://127.0.0.1:${port}/oauth2/token`, {
+      method: 'POST',
+      headers: { authorization: 'Basic ' + Buffer.from(`clickvnfm-admin:${secret!}`).toString('base64'), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    expect(tok.status).toBe(200);
+    const pid = Number(readFileSync(join(dir, 'var/redis/redis.pid'), 'utf8'));
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // the embedded redis-server went with it
+    expect(() => process.kill(pid, 0)).toThrow();
+  }, 90_000);
+
+  it('refuses a bad configuration naming the key', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'listen:\n  port: "eighty"\nauth:\n  colour: blue\n');
+    const res = spawnSync(process.execPath, [CLI, 'serve', '--config', file], { cwd: dir, encoding: 'utf8' });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/listen\.port/);
+    expect(res.stderr).toMatch(/auth\.colour: unknown key/);
+    const env = spawnSync(process.execPath, [CLI, 'serve'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CLICKVNFM_PORT: 'abc' } });
+    expect(env.status).toBe(2);
+    expect(env.stderr).toMatch(/CLICKVNFM_PORT: must be an integer/);
+  });
+});
