@@ -28,6 +28,12 @@ local cur = redis.call('HGET', KEYS[4], ARGV[1])
 if cur then return {'busy', cur} end
 local state = cjson.decode(json)['instantiationState']
 if state ~= 'NOT_INSTANTIATED' then return {'wrong-state', state} end
+local attrs = cjson.decode(ARGV[2])
+local base = string.sub(KEYS[1], 1, -5) .. ':by:'
+local doc = cjson.decode(json)
+for _, a in ipairs(attrs) do
+  if type(doc[a]) == 'string' then redis.call('ZREM', base .. a .. ':' .. doc[a], ARGV[1]) end
+end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
@@ -35,12 +41,15 @@ return {'ok'}`;
 
 type ScriptAnswer = [string, string?];
 
+/** The instance attributes with a secondary index (fast eq/in filters). */
+export const VNF_INSTANCE_INDEXED = ['id', 'vnfdId', 'vnfPkgId', 'instantiationState', 'vnfInstanceName', 'vnfProvider', 'vnfProductName', 'vnfSoftwareVersion', 'vnfdVersion'];
+
 /** VNF instances in Redis, with the atomic one-active-operation-per-instance lock (`<prefix>:inst:op`). */
 export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> implements VnfInstanceRepository {
   private readonly opKey: string;
 
   constructor(redis: Redis, prefix: string) {
-    super(redis, { prefix, name: 'inst' });
+    super(redis, { prefix, name: 'inst', indexed: VNF_INSTANCE_INDEXED });
     this.opKey = `${prefix}:inst:op`;
   }
 
@@ -59,7 +68,7 @@ export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> imp
 
   async deleteIfRemovable(instanceId: string) {
     const k = this.keys;
-    const res = (await this.redis.eval(DELETE_IF_REMOVABLE, 4, k.idx, k.doc, k.ver, this.opKey, instanceId)) as ScriptAnswer;
+    const res = (await this.redis.eval(DELETE_IF_REMOVABLE, 4, k.idx, k.doc, k.ver, this.opKey, instanceId, this.indexedJson)) as ScriptAnswer;
     return toResult(res);
   }
 }

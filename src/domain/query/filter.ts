@@ -172,3 +172,34 @@ function order(actual: unknown, value: string): number | undefined {
   if (typeof actual !== 'string') return undefined;
   return actual < value ? -1 : actual > value ? 1 : 0;
 }
+
+/**
+ * A cheap necessary condition on a document's JSON text: false when the document cannot match,
+ * so a scan can skip JSON.parse for it. Only the positive text operators (eq, in, cont) are used;
+ * every other term passes.
+ *
+ * @example
+ * const pre = textPrefilter(parseFilter('(eq,vnfdId,nat)'));
+ * pre('{"vnfdId":"fw"}') // false: no need to parse
+ */
+export function textPrefilter(filter: Filter): (json: string) => boolean {
+  const needles = textNeedles(filter);
+  if (needles.length === 0) return () => true;
+  return (json) => needles.every((alts) => alts.some((n) => json.includes(n)));
+}
+
+/** The needle groups of textPrefilter: a document can match only if every group has a needle in its JSON text. */
+export function textNeedles(filter: Filter): string[][] {
+  const needles: string[][] = [];
+  for (const t of filter) {
+    if (t.op !== 'eq' && t.op !== 'in' && t.op !== 'cont') continue;
+    needles.push(
+      t.values.map((v) => {
+        const escaped = JSON.stringify(v).slice(1, -1);
+        // a value that could be a JSON number/boolean is looked for bare; any other as a whole string
+        return t.op === 'cont' || /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false)$/.test(v) ? escaped : `"${escaped}"`;
+      }),
+    );
+  }
+  return needles;
+}
