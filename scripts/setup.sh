@@ -3,7 +3,7 @@
 # Debian packages (redis-server always; the test tools for `test`), npm dependencies, the build.
 # Idempotent and quick when everything is there already.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 mode="${1:-start}"
 
 need=()

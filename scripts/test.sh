@@ -3,7 +3,7 @@
 # on the project's mini-cloud (started in the background first so it boots while the rest runs).
 # Ends with one line `N passed, N failed[, N skipped]` counting tests and checks.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 art=test-artifacts
 rm -rf "$art"; mkdir -p "$art"
 checks_passed=0; checks_failed=0
