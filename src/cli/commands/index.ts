@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
+import { registerClick } from './click';
 import { registerServe } from './serve';
 
 /**
  * Every subcommand, one registration function per file. Keep this list sorted.
  */
 const registrations: Array<(program: Command) => void> = [
+  registerClick,
   registerServe,
 ];
 
