@@ -155,8 +155,9 @@ export function lookupElement(className: string): ElementInfo | undefined {
 
 /** The processing code of one port: 'h' push, 'l' pull, 'a' agnostic. */
 export function portProcessing(info: ElementInfo, side: 'in' | 'out', port: number): 'h' | 'l' | 'a' {
-  const [ins, outs] = info.processing.split('/') as [string, string];
-  const codes = side === 'in' ? ins : outs;
-  const c = codes[Math.min(port, codes.length - 1)] ?? 'a';
+  const slash = info.processing.indexOf('/');
+  const start = side === 'in' ? 0 : slash + 1;
+  const end = side === 'in' ? slash : info.processing.length;
+  const c = info.processing[Math.min(start + port, end - 1)] ?? 'a';
   return c === 'h' || c === 'l' ? c : 'a';
 }

@@ -76,16 +76,27 @@ function portCount(n: number, what: string): string {
 
 /** Click's push/pull resolution: agnostic ports take the processing of what they connect to. */
 function checkProcessing(graph: ClickGraph, infos: Map<string, ElementInfo>, conns: GraphConnection[], err: (p: Pos, m: string) => void): void {
-  const parent = new Map<string, string>();
-  const value = new Map<string, 'h' | 'l'>();
-  const find = (k: string): string => {
+  // NOTE: ports are numbered (element index * PORTS + side * PORTS/2 + port) so that the union-find
+  // runs on plain arrays: this is the hot loop of a large configuration.
+  const PORTS = 2048;
+  const index = new Map<string, number>();
+  let n = 0;
+  for (const name of graph.elements.keys()) index.set(name, n++);
+  const parent = new Map<number, number>();
+  const value = new Map<number, 'h' | 'l'>();
+  const find = (k: number): number => {
     let r = k;
-    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r) as string;
-    parent.set(k, r);
+    for (let p = parent.get(r); p !== undefined && p !== r; p = parent.get(r)) r = p;
+    let c = k;
+    while (c !== r) {
+      const next = parent.get(c) as number;
+      parent.set(c, r);
+      c = next;
+    }
     return r;
   };
-  const key = (el: string, side: 'in' | 'out', port: number): string => `${el}\u0000${side}\u0000${port}`;
-  const init = (el: string, side: 'in' | 'out', port: number): string => {
+  const key = (el: string, side: 'in' | 'out', port: number): number => (index.get(el) as number) * PORTS + (side === 'out' ? PORTS / 2 : 0) + Math.min(port, PORTS / 2 - 1);
+  const init = (el: string, side: 'in' | 'out', port: number): number => {
     const k = key(el, side, port);
     if (!parent.has(k)) {
       parent.set(k, k);
@@ -95,9 +106,7 @@ function checkProcessing(graph: ClickGraph, infos: Map<string, ElementInfo>, con
     }
     return k;
   };
-  // an agnostic element's agnostic ports resolve together (Click's default flow code)
-  const agnosticRoot = new Map<string, string>();
-  const union = (a: string, b: string): 'h' | 'l' | 'conflict' | undefined => {
+  const union = (a: number, b: number): 'h' | 'l' | 'conflict' | undefined => {
     const ra = find(a);
     const rb = find(b);
     if (ra === rb) return value.get(ra);
@@ -108,6 +117,8 @@ function checkProcessing(graph: ClickGraph, infos: Map<string, ElementInfo>, con
     if (va === undefined && vb !== undefined) value.set(ra, vb);
     return value.get(ra);
   };
+  // an agnostic element's agnostic ports resolve together (Click's default flow code)
+  const agnosticRoot = new Map<string, number>();
   const tieAgnostic = (el: string, side: 'in' | 'out', port: number): void => {
     const info = infos.get(el);
     if (info === undefined || portProcessing(info, side, port) !== 'a') return;
@@ -120,14 +131,14 @@ function checkProcessing(graph: ClickGraph, infos: Map<string, ElementInfo>, con
     tieAgnostic(c.from, 'out', c.fromPort);
     tieAgnostic(c.to, 'in', c.toPort);
   }
+  const word = (v: 'h' | 'l' | undefined): string => (v === 'h' ? 'push' : 'pull');
   for (const c of conns) {
     const a = init(c.from, 'out', c.fromPort);
     const b = init(c.to, 'in', c.toPort);
-    const before = [value.get(find(a)), value.get(find(b))];
+    const before = [value.get(find(a)), value.get(find(b))] as const;
     if (union(a, b) === 'conflict') {
       const fi = infos.get(c.from) as ElementInfo;
       const ti = infos.get(c.to) as ElementInfo;
-      const word = (v: 'h' | 'l' | undefined): string => (v === 'h' ? 'push' : 'pull');
       err(
         c,
         `${word(before[0])} output ${c.fromPort} of '${c.from}' (${fi.className}) is connected to ${word(before[1])} input ${c.toPort} of '${c.to}' (${ti.className})` +
@@ -136,25 +147,14 @@ function checkProcessing(graph: ClickGraph, infos: Map<string, ElementInfo>, con
     }
   }
   // push outputs feed one input; pull inputs take from one output
-  const fanOut = new Map<string, GraphConnection[]>();
-  const fanIn = new Map<string, GraphConnection[]>();
+  const seenOut = new Map<number, GraphConnection>();
+  const seenIn = new Map<number, GraphConnection>();
   for (const c of conns) {
     const ko = key(c.from, 'out', c.fromPort);
     const ki = key(c.to, 'in', c.toPort);
-    fanOut.set(ko, [...(fanOut.get(ko) ?? []), c]);
-    fanIn.set(ki, [...(fanIn.get(ki) ?? []), c]);
+    if (seenOut.has(ko) && (value.get(find(ko)) ?? 'h') === 'h') err(c, `push output ${c.fromPort} of '${c.from}' is connected to more than one input; use a Tee`);
+    if (seenIn.has(ki) && value.get(find(ki)) === 'l') err(c, `pull input ${c.toPort} of '${c.to}' is connected to more than one output; use a scheduler such as RoundRobinSched`);
+    seenOut.set(ko, c);
+    seenIn.set(ki, c);
   }
-  for (const [k, cs] of fanOut) {
-    if (cs.length > 1 && (value.get(find(k)) ?? 'h') === 'h') {
-      const c = cs[1] as GraphConnection;
-      err(c, `push output ${c.fromPort} of '${c.from}' is connected to more than one input; use a Tee`);
-    }
-  }
-  for (const [k, cs] of fanIn) {
-    if (cs.length > 1 && value.get(find(k)) === 'l') {
-      const c = cs[1] as GraphConnection;
-      err(c, `pull input ${c.toPort} of '${c.to}' is connected to more than one output; use a scheduler such as RoundRobinSched`);
-    }
-  }
-  void graph;
 }

@@ -134,6 +134,7 @@ class Flattener {
   private expand(el: GraphElement, def: ElementClassDef, outer: Scope, depth: number): void {
     if (depth > MAX_DEPTH) {
       this.error(el.classPos, `compound element class '${def.name}' nests deeper than ${MAX_DEPTH} levels (recursive definition?)`);
+      this.elements.delete(el.name);
       return;
     }
     const args = splitConfig(el.config);
@@ -141,6 +142,7 @@ class Flattener {
     if (alt === undefined) {
       const counts = def.alternatives.filter((a) => !a.inherit).map((a) => a.formals.length);
       this.error(el.classPos, `'${def.name}' takes ${counts.join(' or ')} argument(s), but '${el.name}' gives ${args.length}`);
+      this.elements.delete(el.name);
       return;
     }
     const vars = new Map(outer.vars);
@@ -158,25 +160,20 @@ class Flattener {
   /** Removes the input/output pseudo elements, joining what enters them with what leaves them. */
   private eliminatePseudo(): void {
     const isPseudo = (n: string): boolean => n.endsWith(`/${INPUT}`) || n.endsWith(`/${OUTPUT}`);
-    for (let guard = 0; guard < 64; guard++) {
-      const pseudo = new Set(this.connections.flatMap((c) => [c.from, c.to]).filter(isPseudo));
-      if (pseudo.size === 0) return;
-      const next: GraphConnection[] = [];
-      for (const c of this.connections) {
-        if (isPseudo(c.from) || isPseudo(c.to)) continue;
-        next.push(c);
-      }
-      for (const p of pseudo) {
-        const ins = this.connections.filter((c) => c.to === p);
-        const outs = this.connections.filter((c) => c.from === p);
-        for (const i of ins) {
-          const matching = outs.filter((o) => o.fromPort === i.toPort);
-          if (matching.length === 0) {
-            const side = p.endsWith(INPUT) ? 'input' : 'output';
-            this.error(i, `compound element '${p.slice(0, p.lastIndexOf('/'))}' has no ${side} ${i.toPort} inside`);
-          }
-          for (const o of matching) next.push({ from: i.from, fromPort: i.fromPort, to: o.to, toPort: o.toPort, line: i.line, column: i.column });
+    // one pseudo element at a time: joining edges may create edges to another pseudo element
+    for (let guard = 0; guard < 100_000; guard++) {
+      const p = this.connections.map((c) => (isPseudo(c.from) ? c.from : isPseudo(c.to) ? c.to : undefined)).find((x) => x !== undefined);
+      if (p === undefined) return;
+      const next = this.connections.filter((c) => c.from !== p && c.to !== p);
+      const ins = this.connections.filter((c) => c.to === p);
+      const outs = this.connections.filter((c) => c.from === p);
+      for (const i of ins) {
+        const matching = outs.filter((o) => o.fromPort === i.toPort);
+        if (matching.length === 0) {
+          const side = p.endsWith(INPUT) ? 'input' : 'output';
+          this.error(i, `compound element '${p.slice(0, p.lastIndexOf('/'))}' has no ${side} ${i.toPort} inside`);
         }
+        for (const o of matching) next.push({ from: i.from, fromPort: i.fromPort, to: o.to, toPort: o.toPort, line: i.line, column: i.column });
       }
       this.connections.length = 0;
       this.connections.push(...next);

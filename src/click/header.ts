@@ -62,7 +62,8 @@ export function parseVnfHeader(text: string, file = 'config.click'): { header?: 
     if (m === null) break;
     const key = m[1] as string;
     const value = (m[2] as string).trim();
-    const col = raw.indexOf(':') + 2;
+    const colon = raw.indexOf(':');
+    const col = colon + 2 + (raw[colon + 1] === ' ' ? 1 : 0);
     const idx = FIELDS.findIndex(([k]) => k === key);
     if (idx < 0) {
       err(i + 1, 3, `unknown VNF header field ${key}`);

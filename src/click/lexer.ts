@@ -50,6 +50,12 @@ export class Lexer {
   }
 
   private advance(n = 1): void {
+    if (n > 1 && this.src.indexOf('\n', this.i) >= this.i + n) {
+      // fast path: no newline in the span
+      this.i += n;
+      this.col += n;
+      return;
+    }
     for (let k = 0; k < n; k++) {
       if (this.src[this.i] === '\n') {
         this.line += 1;
@@ -90,9 +96,9 @@ export class Lexer {
     const c = this.src[this.i];
     if (c === undefined) return { kind: 'eof', text: '', ...start };
     const rest = this.src.slice(this.i, this.i + 3);
-    if (/[A-Za-z_@]/.test(c)) {
+    if (isIdentStart(c.charCodeAt(0))) {
       let j = this.i + 1;
-      while (j < this.src.length && /[A-Za-z0-9_@/]/.test(this.src[j] as string)) {
+      while (j < this.src.length && isIdentChar(this.src.charCodeAt(j))) {
         if (this.src[j] === '/' && (this.src[j + 1] === '/' || this.src[j + 1] === '*')) break;
         j += 1;
       }
@@ -111,7 +117,11 @@ export class Lexer {
     if (c === '$') {
       let j = this.i + 1;
       while (j < this.src.length && /[A-Za-z0-9_]/.test(this.src[j] as string)) j += 1;
-      if (j === this.i + 1) throw new ClickSyntaxError("'$' must be followed by a variable name", this.line, this.col);
+      if (j === this.i + 1) {
+        const at = this.pos();
+        this.advance(); // never throw without advancing: recovery must make progress
+        throw new ClickSyntaxError("'$' must be followed by a variable name", at.line, at.column);
+      }
       const text = this.src.slice(this.i, j);
       this.advance(j - this.i);
       return { kind: 'variable', text, ...start };
@@ -122,7 +132,9 @@ export class Lexer {
         return { kind: 'punct', text: p, ...start };
       }
     }
-    throw new ClickSyntaxError(`unexpected character '${c}'`, this.line, this.col);
+    const at = this.pos();
+    this.advance(); // never throw without advancing: recovery must make progress
+    throw new ClickSyntaxError(`unexpected character '${c}'`, at.line, at.column);
   }
 
   /** Reads a configuration string after '(' up to the matching ')', which is consumed. */
@@ -170,4 +182,12 @@ export class Lexer {
     }
     throw new ClickSyntaxError("configuration string has no closing ')'", open.line, open.column);
   }
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 64;
+}
+
+function isIdentChar(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57) || c === 47;
 }

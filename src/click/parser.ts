@@ -83,12 +83,13 @@ class Parser {
   }
 
   private expect(kind: Token['kind'], text?: string): Token {
-    const t = this.lx.next();
+    const t = this.lx.peek();
     if (t.kind !== kind || (text !== undefined && t.text !== text)) {
       const want = text !== undefined ? `'${text}'` : kind === 'ident' ? 'a name' : kind;
+      // NOTE: the offending token is not consumed, so recovery can stop at it when it is ';'
       throw new ClickSyntaxError(`expected ${want}, found ${describe(t)}`, t.line, t.column);
     }
-    return t;
+    return this.lx.next();
   }
 
   private isPunct(text: string): boolean {
@@ -195,12 +196,13 @@ class Parser {
     }
     if (chain.length === 1) {
       if (firstRef.decl !== undefined && !firstRef.decl.anonymous) return firstRef.decl;
-      if (firstRef.decl !== undefined) {
-        const c: Connection = { kind: 'connection', chain, line: start.line, column: start.column };
-        return c;
-      }
+      // `Idle;` or `Counter(x);`: a lone anonymous element (resolved when flattening)
       const t = this.lx.peek();
-      throw new ClickSyntaxError(`expected '::' or '->' after '${firstRef.name}', found ${describe(t)}`, t.line, t.column);
+      if (t.kind !== 'eof' && !(t.kind === 'punct' && (t.text === ';' || t.text === '}' || t.text === '||'))) {
+        throw new ClickSyntaxError(`expected '::', '->' or ';' after '${firstRef.name}', found ${describe(t)}`, t.line, t.column);
+      }
+      const c: Connection = { kind: 'connection', chain, line: start.line, column: start.column };
+      return c;
     }
     return { kind: 'connection', chain, line: start.line, column: start.column };
   }
@@ -218,6 +220,7 @@ class Parser {
 
   private term(): ElementRef {
     let inPort: number | undefined;
+    const start = this.lx.peek();
     if (this.isPunct('[')) inPort = this.port();
     const t = this.lx.peek();
     if (t.kind === 'punct' && t.text === '{') {
@@ -225,7 +228,12 @@ class Parser {
     }
     const name = this.expect('ident');
     const ref = this.elementAfterName(name);
-    if (inPort !== undefined) ref.inPort = inPort;
+    if (inPort !== undefined) {
+      ref.inPort = inPort;
+      // a connection error points at the arrow's target, `[port]` included
+      ref.line = start.line;
+      ref.column = start.column;
+    }
     return ref;
   }
 
