@@ -1,0 +1,61 @@
+import type { AgentEndpoint, CallOptions, ReadinessOptions } from '../ports/vnf-agent';
+import { AgentError, AgentNotReadyError } from './errors';
+import { call, sleep, type HttpAnswer, type HttpCall } from './http';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** What both dialects share: the base URL, calls with timeout/abort, and readiness polling. */
+export abstract class BaseAgent {
+  protected readonly base: string;
+  /** Set once waitReady() has seen the API answer: no call goes out before that. */
+  protected ready = false;
+
+  constructor(
+    readonly endpoint: AgentEndpoint,
+    protected readonly defaults: { timeoutMs?: number; readRetries?: number } = {},
+  ) {
+    this.base = `http://${endpoint.address.includes(':') ? `[${endpoint.address}]` : endpoint.address}:${endpoint.port}`;
+  }
+
+  protected get where(): string {
+    return `${this.endpoint.address}:${this.endpoint.port}`;
+  }
+
+  protected http(c: Omit<HttpCall, 'timeoutMs'> & { timeoutMs?: number }, o?: CallOptions): Promise<HttpAnswer> {
+    return call(this.base, { ...c, timeoutMs: o?.timeoutMs ?? c.timeoutMs ?? this.defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: o?.signal ?? c.signal });
+  }
+
+  protected get(path: string, o?: CallOptions): Promise<HttpAnswer> {
+    return this.http({ method: 'GET', path, retries: this.defaults.readRetries ?? 2 }, o);
+  }
+
+  /** The probe that says the API is up (a cheap GET). */
+  protected abstract probe(o: CallOptions): Promise<void>;
+
+  /**
+   * The grace delay, then a probe every interval until the deadline (counted from the start,
+   * grace included). A call made too early can break the real server, so nothing else is sent before.
+   */
+  async waitReady(options: ReadinessOptions): Promise<void> {
+    const started = Date.now();
+    await sleep(options.graceMs, options.signal);
+    let lastError = 'no answer';
+    for (;;) {
+      const left = options.deadlineMs - (Date.now() - started);
+      try {
+        await this.probe({ timeoutMs: Math.max(200, Math.min(2000, left)), signal: options.signal });
+        this.ready = true;
+        return;
+      } catch (err) {
+        if (options.signal?.aborted === true) throw err;
+        lastError = err instanceof Error ? err.message : String(err);
+      }
+      if (Date.now() - started + options.intervalMs > options.deadlineMs) throw new AgentNotReadyError(this.where, Date.now() - started, lastError);
+      await sleep(options.intervalMs, options.signal);
+    }
+  }
+
+  protected fail(message: string, answer?: HttpAnswer, method?: string, path?: string): never {
+    throw new AgentError(`${this.where}: ${message}`, { method, url: path === undefined ? undefined : `${this.base}${path}`, httpStatus: answer?.status, body: answer?.text });
+  }
+}

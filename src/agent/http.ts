@@ -1,0 +1,76 @@
+import { AgentError } from './errors';
+
+export interface HttpCall {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  query?: Record<string, string>;
+  body?: string | FormData;
+  contentType?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Retries with backoff; only for idempotent reads. */
+  retries?: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  text: string;
+}
+
+/**
+ * One HTTP call to a VM's management API with a timeout and the caller's AbortSignal. Network
+ * errors and 5xx become AgentError; the caller decides what a 200 means (the API answers 200 on
+ * failure too).
+ */
+export async function call(base: string, c: HttpCall): Promise<HttpAnswer> {
+  const url = new URL(c.path, base);
+  for (const [k, v] of Object.entries(c.query ?? {})) url.searchParams.set(k, v);
+  const attempts = 1 + (c.method === 'GET' ? (c.retries ?? 0) : 0);
+  let last: unknown;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (attempt > 0) await sleep(100 * 2 ** (attempt - 1), c.signal);
+    const signals = [AbortSignal.timeout(c.timeoutMs), ...(c.signal ? [c.signal] : [])];
+    try {
+      const headers: Record<string, string> = {};
+      if (c.contentType !== undefined) headers['content-type'] = c.contentType;
+      const res = await fetch(url, { method: c.method, body: c.body, headers, signal: AbortSignal.any(signals) });
+      const text = await res.text();
+      if (res.status >= 500 && attempt < attempts - 1) {
+        last = new AgentError(`${c.method} ${url.pathname} answered ${res.status}`, { method: c.method, url: url.toString(), httpStatus: res.status, body: text });
+        continue;
+      }
+      return { status: res.status, text };
+    } catch (err) {
+      if (c.signal?.aborted === true) throw new AgentError(`${c.method} ${url} was cancelled`, { method: c.method, url: url.toString() }, err);
+      last = err;
+    }
+  }
+  if (last instanceof AgentError) throw last;
+  const reason = last instanceof Error ? (last.name === 'TimeoutError' ? `no answer within ${c.timeoutMs} ms` : causeText(last)) : String(last);
+  throw new AgentError(`${c.method} ${url} failed: ${reason}`, { method: c.method, url: url.toString() }, last);
+}
+
+function causeText(err: Error): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? err.message;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) return reject(new AgentError('cancelled'));
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(new AgentError('cancelled'));
+    });
+  });
+}
+
+/** Parses a JSON answer; a non-JSON body is an AgentError naming the call. */
+export function parseJson(answer: HttpAnswer, what: string): unknown {
+  try {
+    return JSON.parse(answer.text) as unknown;
+  } catch {
+    throw new AgentError(`${what}: the answer is not JSON`, { httpStatus: answer.status, body: answer.text });
+  }
+}
