@@ -103,6 +103,9 @@ export interface VnfcResource {
   name: string;
   status: VnfcStatus;
   managementAddress?: string;
+  /** The management API port when it is not the VDU's usual one (emulated VMs share 127.0.0.1). */
+  managementPort?: number;
+  controlSocketPort?: number;
   ports: VnfcPort[];
   imageId?: string;
   flavorId?: string;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerClick } from './click';
+import { registerEmulate } from './emulate';
 import { registerServe } from './serve';
 
 /**
@@ -7,6 +8,7 @@ import { registerServe } from './serve';
  */
 const registrations: Array<(program: Command) => void> = [
   registerClick,
+  registerEmulate,
   registerServe,
 ];
 
