@@ -1,0 +1,125 @@
+/**
+ * The VNFD model: what the VNFM needs from a SOL001 VNFD, read from its TOSCA node templates and
+ * policies. Attribute names follow SOL001's property names.
+ *
+ * @see ETSI GS NFV-SOL 001 v2.6.1 clause 6
+ */
+import type { SourceDiagnostic } from '../errors';
+
+export type ManagementDialect = 'click-plugin' | 'osv-controlsocket';
+
+export interface SourcePos {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface SwImageData {
+  name: string;
+  version: string;
+  checksum: { algorithm: string; hash: string };
+  containerFormat: string;
+  diskFormat: string;
+  minDiskBytes: number;
+  minRamBytes: number;
+  sizeBytes: number;
+  operatingSystem?: string;
+}
+
+export interface VduModel {
+  id: string;
+  name: string;
+  description: string;
+  minInstances: number;
+  maxInstances: number;
+  virtualMemoryBytes: number;
+  numVirtualCpu: number;
+  /** `dedicated` when the VNFD asks for static CPU pinning. */
+  cpuPolicy?: 'dedicated' | 'shared';
+  /** hw:mem_page_size from vdu_mem_requirements (hugepages), e.g. `large`, `1GB`. */
+  memPageSize?: string;
+  swImage?: SwImageData;
+  /** The image artifact's path in the package (may not be bundled). */
+  imageArtifact?: string;
+  /** The Click configuration artifact: its path in the package and its text. */
+  clickConfig?: { path: string; text: string };
+  management: {
+    dialect: ManagementDialect;
+    apiPort: number;
+    controlSocketPort: number;
+    readiness: { graceMs: number; intervalMs: number; deadlineMs: number };
+  };
+  pos: SourcePos;
+}
+
+export interface VduCpModel {
+  id: string;
+  vduId: string;
+  order: number;
+  vnicType: string;
+  layerProtocols: string[];
+  /** An internal virtual link; absent: the CP connects to an external VL given at instantiation. */
+  virtualLinkId?: string;
+}
+
+export interface VirtualLinkModel {
+  id: string;
+  layerProtocols: string[];
+  description?: string;
+}
+
+export interface ExtCpModel {
+  id: string;
+  internalVirtualLinkId?: string;
+  layerProtocols: string[];
+}
+
+export interface ScalingAspectModel {
+  id: string;
+  name: string;
+  description: string;
+  maxScaleLevel: number;
+  stepDeltas: string[];
+  /** Per VDU: delta id -> number of instances added per step. */
+  vduDeltas: Record<string, Record<string, number>>;
+}
+
+export interface InstantiationLevelModel {
+  id: string;
+  description: string;
+  /** aspect id -> scale level */
+  scaleInfo: Record<string, number>;
+  /** VDU id -> number of instances */
+  vduInstances: Record<string, number>;
+}
+
+export interface VnfdModel {
+  descriptorId: string;
+  descriptorVersion: string;
+  provider: string;
+  productName: string;
+  softwareVersion: string;
+  productInfoName?: string;
+  productInfoDescription?: string;
+  vnfmInfo: string[];
+  flavourId: string;
+  flavourDescription: string;
+  vnfNodeType: string;
+  vdus: VduModel[];
+  vduCps: VduCpModel[];
+  virtualLinks: VirtualLinkModel[];
+  extCps: ExtCpModel[];
+  /** VDU id -> initial number of instances (VduInitialDelta). */
+  initialDeltas: Record<string, number>;
+  scalingAspects: ScalingAspectModel[];
+  instantiationLevels: InstantiationLevelModel[];
+  defaultInstantiationLevel?: string;
+  interfaces: string[];
+  /** The entry definitions file inside the package. */
+  entryDefinitions: string;
+}
+
+export interface ParseResult {
+  model?: VnfdModel;
+  diagnostics: SourceDiagnostic[];
+}
