@@ -47,7 +47,12 @@ export function readCsar(bytes: Buffer, name = 'package.csar'): Promise<{ files?
         zip.close();
         resolve({ diagnostics });
       };
-      zip.on('error', (e: Error) => fail(`the archive is corrupt: ${e.message}`));
+      zip.on('error', (e: Error) => {
+        // yauzl itself stops at unsafe names; say it the way we say it for the rest
+        const unsafe = /^(?:invalid relative path|absolute path|invalid characters in fileName): (.*)$/.exec(e.message);
+        if (unsafe !== null) return fail(`entry '${unsafe[1] ?? ''}' ${unsafePath(unsafe[1] ?? '') ?? 'has an unsafe name'}; refused`);
+        fail(`the archive is corrupt: ${e.message}`);
+      });
       zip.on('end', () => resolve(diagnostics.length > 0 ? { diagnostics } : { files, diagnostics }));
       zip.on('entry', (entry: yauzl.Entry) => {
         count += 1;

@@ -8,5 +8,5 @@ export { parseToscaMeta, verifyManifest, writeManifest } from './manifest';
 export { loadYaml, locate, YAML_LIMITS } from './yaml';
 export { loadTypeLibrary, defaultToscaDir, ETSI_IMPORTS, type TypeLibrary } from './type-library';
 export { parsePackage } from './vnfd-parser';
-export { validatePackage, buildPackage } from './package';
+export { validatePackage, buildPackage, assemblePackage } from './package';
 export { sizeBytes, timeMs } from './scalars';

@@ -32,7 +32,11 @@ export async function validatePackage(input: Buffer | PackageFiles, library: Typ
 export async function buildPackage(dir: string, library: TypeLibrary): Promise<{ csar?: Buffer; files?: PackageFiles; diagnostics: SourceDiagnostic[] }> {
   const read = readPackageDir(dir);
   if (read.files === undefined) return { diagnostics: read.diagnostics };
-  const files = read.files;
+  return assemblePackage(read.files, library, dir);
+}
+
+/** buildPackage() on files already in memory (the map is completed in place). */
+export async function assemblePackage(files: PackageFiles, library: TypeLibrary, dir = 'package'): Promise<{ csar?: Buffer; files?: PackageFiles; diagnostics: SourceDiagnostic[] }> {
   for (const p of [...files.keys()]) if (p.endsWith('.mf') || p.endsWith('.csar')) files.delete(p);
   let meta = files.get('TOSCA-Metadata/TOSCA.meta')?.toString('utf8');
   let entry = meta === undefined ? undefined : parseToscaMeta(meta)['Entry-Definitions'];

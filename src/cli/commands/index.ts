@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerClick } from './click';
 import { registerEmulate } from './emulate';
+import { registerPackage } from './package';
 import { registerServe } from './serve';
 
 /**
@@ -9,6 +10,7 @@ import { registerServe } from './serve';
 const registrations: Array<(program: Command) => void> = [
   registerClick,
   registerEmulate,
+  registerPackage,
   registerServe,
 ];
 

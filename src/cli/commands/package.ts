@@ -1,0 +1,60 @@
+import { writeFileSync, statSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { formatDiagnostic, type SourceDiagnostic } from '../../errors';
+import { buildPackage, loadTypeLibrary, readPackageDir, validatePackage } from '../../tosca';
+import type { CommandIo } from './click';
+
+const stdio: CommandIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+function report(diagnostics: SourceDiagnostic[], io: CommandIo, label: string): number {
+  for (const d of diagnostics) io.err(formatDiagnostic(d) + '\n');
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors > 0) io.err(`${label}: ${errors} error(s)\n`);
+  return errors > 0 ? 1 : 0;
+}
+
+/** `clickvnfm package build <dir> -o <file.csar>` */
+export async function packageBuild(dir: string, output: string, io: CommandIo = stdio): Promise<number> {
+  const r = await buildPackage(dir, loadTypeLibrary());
+  if (report(r.diagnostics, io, dir) !== 0 || r.csar === undefined) return 1;
+  writeFileSync(output, r.csar);
+  io.out(`${output}: ${r.csar.length} bytes, ${r.files?.size ?? 0} files, manifest with SHA-256 of each\n`);
+  return 0;
+}
+
+/** `clickvnfm package validate <file.csar|dir>`: every error listed; exit 1 when there is one. */
+export async function packageValidate(target: string, io: CommandIo = stdio): Promise<number> {
+  const lib = loadTypeLibrary();
+  let result;
+  if (statSync(target).isDirectory()) {
+    const built = await buildPackage(target, lib);
+    result = { model: built.files ? (await validatePackage(built.files, lib)).model : undefined, diagnostics: built.diagnostics };
+    if (built.files === undefined) {
+      const read = readPackageDir(target);
+      result.diagnostics = [...read.diagnostics, ...built.diagnostics];
+    }
+  } else {
+    result = await validatePackage(readFileSync(target), lib, target);
+  }
+  if (report(result.diagnostics, io, target) !== 0 || result.model === undefined) return 1;
+  const m = result.model;
+  io.out(`${target}: ok: ${m.productName} ${m.softwareVersion} by ${m.provider} (vnfdId ${m.descriptorId}), ${m.vdus.length} VDU(s), flavour ${m.flavourId}\n`);
+  return 0;
+}
+
+export function registerPackage(program: Command): void {
+  const pkg = program.command('package').description('build and validate SOL004 VNF packages');
+  pkg
+    .command('build <dir>')
+    .description('build a CSAR: TOSCA.meta, the type files, and a manifest with the SHA-256 of every file')
+    .requiredOption('-o, --output <file>', 'the CSAR to write')
+    .action(async (dir: string, o: { output: string }) => {
+      process.exitCode = await packageBuild(dir, o.output);
+    });
+  pkg
+    .command('validate <target>')
+    .description('validate a CSAR or a package directory; every error as file:line:column')
+    .action(async (target: string) => {
+      process.exitCode = await packageValidate(target);
+    });
+}
