@@ -29,7 +29,7 @@ async function rawZip(entries: Array<{ name: string; data: string; mode?: number
   zip.end();
   const chunks: Buffer[] = [];
   for await (const c of zip.outputStream) chunks.push(c as Buffer);
-  let buf = Buffer.concat(chunks);
+  const buf = Buffer.concat(chunks);
   entries.forEach((e, i) => {
     let at = buf.indexOf(placeholders[i]!);
     while (at >= 0) {
@@ -158,11 +158,11 @@ describe('bad packages: each a precise error', () => {
 
   it('a VDU without an image', async () => {
     const files = await forwarder((f) =>
-      edit(f, VNFD, (s) => s.replace(/        sw_image_data:\n(          .*\n|            .*\n)+/, '').replace(/        sw_image:\n          type: tosca.artifacts.nfv.SwImage\n          file: .*\n/, '')),
+      edit(f, VNFD, (s) => s.replace(/ {8}sw_image_data:\n( {10}.*\n| {12}.*\n)+/, '').replace(/ {8}sw_image:\n {10}type: tosca.artifacts.nfv.SwImage\n {10}file: .*\n/, '')),
     );
     const e = errorsOf(files).find((d) => /no image/.test(d.message))!;
     expect(e.message).toBe("VDU 'click_vdu' has no image: give it sw_image_data or a tosca.artifacts.nfv.SwImage artifact");
-    expect(files.get(VNFD)!.toString().split('\n')[e.line - 1]).toMatch(/^    click_vdu:/);
+    expect(files.get(VNFD)!.toString().split('\n')[e.line - 1]).toMatch(/^ {4}click_vdu:/);
   });
 
   it('a missing required property and a wrong valid value, each at its place', async () => {
