@@ -1,11 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { buildApp, hashSecret, type ApiApp, type AuthSettings, type RouteModule } from './api';
 import type { Config } from './config';
-import { freePort, RedisPackageCatalog, RedisServer, RedisVnfInstanceRepository } from './store';
-import type { PackageCatalog } from './ports/package-catalog';
+import { freePort, RedisServer, RedisVnfInstanceRepository, RedisVnfPackageRepository } from './store';
+import type { VnfPackageRepository } from './ports/package-store';
+import { defaultToscaDir, loadTypeLibrary, type TypeLibrary } from './tosca';
+import { vnfPackageRoutes } from './api/routes/vnfpkgm/vnf-packages';
+import { onboardSamples } from './lcm/packages/onboard-samples';
 import type { VnfInstanceRepository } from './ports/store';
 
 /**
@@ -36,7 +39,9 @@ export interface Core {
   redisUrl: string;
   prefix: string;
   instances: VnfInstanceRepository;
-  packages: PackageCatalog & { put?: RedisPackageCatalog['put'] };
+  packages: VnfPackageRepository;
+  library: TypeLibrary;
+  publicUrl: string;
   log: Logger;
 }
 
@@ -53,7 +58,22 @@ export interface Feature {
   init?(core: Core): Promise<void>;
 }
 
-const FEATURES: Feature[] = [];
+/** VNF packages: the /vnfpkgm/v1 API, and the sample packages onboarded at start. */
+const packagesFeature: Feature = {
+  name: 'packages',
+  routes: (core) => [vnfPackageRoutes({ packages: core.packages, library: core.library, packageLimitBytes: core.config.api.packageLimitBytes })],
+  init: async (core) => {
+    if (!core.config.onboardSamples) return;
+    const vnfdDir = join(dirname(defaultToscaDir()), 'vnfd');
+    const lock = async (): Promise<boolean> => (await core.redis.set(`${core.prefix}:samples-lock`, '1', 'EX', 60, 'NX')) === 'OK';
+    for (const r of await onboardSamples(core.packages, core.library, vnfdDir, lock, core.publicUrl)) {
+      if (r.result === 'failed') core.log.warn(`sample package ${r.name} was not onboarded: ${r.detail ?? ''}`);
+      else if (r.result === 'onboarded') core.log.info(`sample package ${r.name} onboarded and enabled (vnfPkgId ${r.vnfPkgId ?? ''})`);
+    }
+  },
+};
+
+const FEATURES: Feature[] = [packagesFeature];
 
 export async function startVnfm(config: Readonly<Config>, role: Role, log: Logger = consoleLogger): Promise<Vnfm> {
   const stops: Array<() => Promise<void>> = [];
@@ -79,7 +99,9 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
       redisUrl,
       prefix,
       instances: new RedisVnfInstanceRepository(redis, prefix),
-      packages: new RedisPackageCatalog(redis, prefix),
+      packages: new RedisVnfPackageRepository(redis, prefix),
+      library: loadTypeLibrary(),
+      publicUrl: config.publicUrl ?? `http://${config.listen.host}:${config.listen.port}`,
       log,
     };
     for (const f of FEATURES) await f.init?.(core);
@@ -92,7 +114,7 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
       const auth = loadAuth(config, varDir, log);
       const routes: RouteModule[] = [];
       for (const f of FEATURES) if (f.routes) routes.push(...(await f.routes(core)));
-      const publicUrl = config.publicUrl ?? `http://${config.listen.host}:${config.listen.port}`;
+      const publicUrl = core.publicUrl;
       const app = await buildApp({
         instances: core.instances,
         packages: core.packages,

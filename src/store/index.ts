@@ -2,3 +2,4 @@ export { RedisServer, freePort, type RedisServerOptions } from './redis-server';
 export { RedisRepository, type RedisRepositoryOptions } from './redis-repository';
 export { RedisVnfInstanceRepository } from './vnf-instance-repository';
 export { RedisPackageCatalog } from './redis-package-catalog';
+export { RedisVnfPackageRepository } from './vnf-package-repository';

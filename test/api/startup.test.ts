@@ -24,7 +24,7 @@ describe('clickvnfm serve (what npm start runs)', () => {
 
   it('starts an embedded Redis, answers api_versions, prints the generated credentials once, and stops cleanly', async () => {
     const port = await freePort();
-    const env = { ...process.env, REDIS_URL: '', CLICKVNFM_PORT: String(port), CLICKVNFM_LOG_LEVEL: 'warn', CLICKVNFM_ONBOARD_SAMPLES: 'false' };
+    const env = { ...process.env, REDIS_URL: '', CLICKVNFM_PORT: String(port), CLICKVNFM_LOG_LEVEL: 'warn' };
     child = spawn(process.execPath, [CLI, 'serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -51,6 +51,12 @@ describe('clickvnfm serve (what npm start runs)', () => {
       body: 'grant_type=client_credentials',
     });
     expect(tok.status).toBe(200);
+    // npm start onboards and enables the sample packages
+    const token = ((await tok.json()) as { access_token: string }).access_token;
+    const pkgs = (await (await fetch(`http://127.0.0.1:${port}/vnfpkgm/v1/vnf_packages`, { headers: { authorization: `Bearer ${token}` } })).json()) as Array<{ vnfProductName: string; onboardingState: string; operationalState: string }>;
+    expect(pkgs.map((p) => `${p.vnfProductName}:${p.onboardingState}:${p.operationalState}`).sort()).toEqual(
+      ['firewall', 'forwarder', 'load-balancer', 'nat', 'rate-limiter'].map((n) => `${n}:ONBOARDED:ENABLED`),
+    );
     const pid = Number(readFileSync(join(dir, 'var/redis/redis.pid'), 'utf8'));
     expect(() => process.kill(pid, 0)).not.toThrow();
     const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import { ConflictError, NotFoundError } from '../../../errors';
+import { VNF_PACKAGE_DEFAULT_EXCLUDES, type VnfPkgInfo } from '../../../domain/vnf-package';
+import type { VnfPackageRepository } from '../../../ports/package-store';
+import { onboardPackage } from '../../../lcm/packages/onboard-package';
+import { readCsar, zipFiles, parseToscaMeta, type TypeLibrary } from '../../../tosca';
+import type { ApiContext, RouteModule } from '../../context';
+import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
+import { etag } from '../vnflcm/vnf-instances';
+import { ProblemDetailsSchema } from '../vnflcm/schemas';
+
+const TAG = ['vnf_packages'];
+const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
+const Params = Type.Object({ vnfPkgId: Type.String({ minLength: 1, maxLength: 128 }) });
+const PkgInfo = Type.Object({ id: Type.String(), onboardingState: Type.String(), operationalState: Type.String(), usageState: Type.String() }, { additionalProperties: true });
+
+/**
+ * VNF package management: `/vnfpkgm/v1/vnf_packages`.
+ * @see ETSI GS NFV-SOL 005 v2.6.1 clause 9.4 (and SOL003 v2.6.1 clause 10.4)
+ */
+export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library: TypeLibrary; packageLimitBytes: number }): RouteModule {
+  return (app, ctx) => {
+    const base = `${ctx.publicUrl}/vnfpkgm/v1/vnf_packages`;
+    const links = (id: string): VnfPkgInfo['_links'] => ({ self: { href: `${base}/${id}` }, vnfd: { href: `${base}/${id}/vnfd` }, packageContent: { href: `${base}/${id}/package_content` } });
+    const load = async (id: string) => {
+      const found = await deps.packages.get(id);
+      if (found === undefined) throw new NotFoundError(`VNF package ${id} does not exist`);
+      return found;
+    };
+    const withUsage = async (p: VnfPkgInfo): Promise<VnfPkgInfo> => ({ ...p, usageState: (await inUse(ctx, p.id)) ? 'IN_USE' : 'NOT_IN_USE' });
+    for (const ct of ['application/zip', 'application/octet-stream']) {
+      if (!app.hasContentTypeParser(ct)) app.addContentTypeParser(ct, { parseAs: 'buffer', bodyLimit: deps.packageLimitBytes }, (_r, body, done) => done(null, body));
+    }
+
+    app.post('/vnfpkgm/v1/vnf_packages', {
+      schema: { tags: TAG, summary: 'Create a VNF package resource', body: Type.Object({ userDefinedData: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false }), response: { 201: PkgInfo, ...errors } },
+      handler: async (req, reply) => {
+        const id = randomUUID();
+        const pkg: VnfPkgInfo = { id, onboardingState: 'CREATED', operationalState: 'DISABLED', usageState: 'NOT_IN_USE', _links: links(id) };
+        if (req.body.userDefinedData !== undefined) pkg.userDefinedData = req.body.userDefinedData;
+        await deps.packages.create(pkg);
+        return reply.code(201).header('Location', pkg._links.self.href).send(pkg);
+      },
+    });
+
+    app.get('/vnfpkgm/v1/vnf_packages', {
+      schema: { tags: TAG, summary: 'Query VNF packages (filter, selectors, paging)', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(PkgInfo)), ...errors } },
+      handler: async (req, reply) => {
+        const q = parseListQuery(req.query);
+        const page = await deps.packages.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
+        const items = await Promise.all(page.items.map(withUsage));
+        return sendPage(req, reply, ctx.publicUrl, { ...page, items }, q.selector, VNF_PACKAGE_DEFAULT_EXCLUDES);
+      },
+    });
+
+    app.get('/vnfpkgm/v1/vnf_packages/:vnfPkgId', {
+      schema: { tags: TAG, summary: 'Read a VNF package', params: Params, response: { 200: PkgInfo, ...errors } },
+      handler: async (req, reply) => {
+        const found = await load(req.params.vnfPkgId);
+        return reply.header('ETag', etag(found.version)).send(await withUsage(found.doc));
+      },
+    });
+
+    app.put('/vnfpkgm/v1/vnf_packages/:vnfPkgId/package_content', {
+      bodyLimit: deps.packageLimitBytes,
+      schema: { tags: TAG, summary: 'Upload the package content (a CSAR, application/zip)', params: Params, consumes: ['application/zip'], response: { 202: Type.Null(), ...errors } },
+      handler: async (req, reply) => {
+        const bytes = req.body as unknown;
+        if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new ConflictError('send the CSAR as the body with Content-Type: application/zip', { field: 'body' });
+        await load(req.params.vnfPkgId);
+        await onboardPackage(deps.packages, deps.library, req.params.vnfPkgId, bytes);
+        return reply.code(202).send(null);
+      },
+    });
+
+    app.get('/vnfpkgm/v1/vnf_packages/:vnfPkgId/package_content', {
+      schema: { tags: TAG, summary: 'Fetch the package content', params: Params },
+      handler: async (req, reply) => {
+        const bytes = await onboardedContent(deps.packages, req.params.vnfPkgId);
+        return reply.type('application/zip').send(bytes);
+      },
+    });
+
+    app.get('/vnfpkgm/v1/vnf_packages/:vnfPkgId/vnfd', {
+      schema: { tags: TAG, summary: "Read the VNFD (text/plain: the entry file; application/zip: every TOSCA file)", params: Params },
+      handler: async (req, reply) => {
+        const files = (await readCsar(await onboardedContent(deps.packages, req.params.vnfPkgId))).files ?? new Map<string, Buffer>();
+        const entry = parseToscaMeta(files.get('TOSCA-Metadata/TOSCA.meta')?.toString() ?? '')['Entry-Definitions'] ?? '';
+        if ((req.headers.accept ?? '').includes('application/zip')) {
+          const yamls = new Map([...files].filter(([p]) => /\.ya?ml$/.test(p) && !p.startsWith('BaseHOT/')));
+          return reply.type('application/zip').send(await zipFiles(yamls));
+        }
+        return reply.type('text/plain; charset=utf-8').send(files.get(entry)?.toString() ?? '');
+      },
+    });
+
+    app.patch('/vnfpkgm/v1/vnf_packages/:vnfPkgId', {
+      schema: {
+        tags: TAG,
+        summary: 'Enable, disable, or change userDefinedData',
+        params: Params,
+        body: Type.Object({ operationalState: Type.Optional(Type.Union([Type.Literal('ENABLED'), Type.Literal('DISABLED')])), userDefinedData: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false, minProperties: 1 }),
+        response: { 200: Type.Object({ operationalState: Type.Optional(Type.String()), userDefinedData: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }), ...errors },
+      },
+      handler: async (req) => {
+        const id = req.params.vnfPkgId;
+        await load(id);
+        await deps.packages.update(id, (p) => {
+          const next = { ...p };
+          if (req.body.operationalState !== undefined) {
+            if (p.onboardingState !== 'ONBOARDED') throw new ConflictError(`VNF package ${id} is ${p.onboardingState}; only an ONBOARDED package can be enabled or disabled`, { field: 'operationalState' });
+            if (p.operationalState === req.body.operationalState) throw new ConflictError(`VNF package ${id} is ${p.operationalState} already`, { field: 'operationalState' });
+            next.operationalState = req.body.operationalState;
+          }
+          // SOL005 9.5.2.4: userDefinedData is merged (JSON merge patch): null removes a key
+          if (req.body.userDefinedData !== undefined) {
+            const merged: Record<string, unknown> = { ...(p.userDefinedData ?? {}) };
+            for (const [k, v] of Object.entries(req.body.userDefinedData)) {
+              if (v === null) delete merged[k];
+              else merged[k] = v;
+            }
+            next.userDefinedData = merged;
+          }
+          return next;
+        });
+        return req.body;
+      },
+    });
+
+    app.delete('/vnfpkgm/v1/vnf_packages/:vnfPkgId', {
+      schema: { tags: TAG, summary: 'Delete a disabled, unused VNF package', params: Params, response: { 204: Type.Null(), ...errors } },
+      handler: async (req, reply) => {
+        const id = req.params.vnfPkgId;
+        const { doc } = await load(id);
+        if (doc.operationalState === 'ENABLED') throw new ConflictError(`VNF package ${id} is ENABLED; disable it first`, { field: 'operationalState' });
+        if (await inUse(ctx, id)) throw new ConflictError(`VNF package ${id} is IN_USE by VNF instances; delete them first`, { field: 'usageState' });
+        await deps.packages.delete(id);
+        await deps.packages.deleteContent(id);
+        return reply.code(204).send(null);
+      },
+    });
+  };
+}
+
+async function inUse(ctx: ApiContext, vnfPkgId: string): Promise<boolean> {
+  const page = await ctx.instances.list({ filter: [{ op: 'eq', path: ['vnfPkgId'], values: [vnfPkgId] }], limit: 1 });
+  return page.items.length > 0;
+}
+
+async function onboardedContent(repo: VnfPackageRepository, id: string): Promise<Buffer> {
+  const found = await repo.get(id);
+  if (found === undefined) throw new NotFoundError(`VNF package ${id} does not exist`);
+  if (found.doc.onboardingState !== 'ONBOARDED') throw new ConflictError(`VNF package ${id} is ${found.doc.onboardingState}, not ONBOARDED`, { field: 'onboardingState' });
+  const bytes = await repo.getContent(id);
+  if (bytes === undefined) throw new NotFoundError(`the content of VNF package ${id} is missing`);
+  return bytes;
+}
