@@ -3,3 +3,4 @@ export { RedisRepository, type RedisRepositoryOptions } from './redis-repository
 export { RedisVnfInstanceRepository } from './vnf-instance-repository';
 export { RedisPackageCatalog } from './redis-package-catalog';
 export { RedisVnfPackageRepository } from './vnf-package-repository';
+export { RedisOpOccRepository } from './op-occ-repository';

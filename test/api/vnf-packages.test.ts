@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { useRedis } from '../support/redis';
 import { basicAdmin, buildTestApi, type TestApi } from '../support/api';
 import { RedisVnfPackageRepository } from '../../src/store';
@@ -14,7 +15,6 @@ let repo: RedisVnfPackageRepository;
 
 beforeAll(async () => {
   // the package repository is both the package API's store and the instance API's catalog
-  const Redis = (await import('ioredis')).default;
   const client = new Redis(redis.url);
   repo = new RedisVnfPackageRepository(client, '{pkgtest}');
   t = await buildTestApi(redis.url, { packages: repo, routes: [vnfPackageRoutes({ packages: repo, library: lib, packageLimitBytes: 10 * 1024 * 1024 })] });

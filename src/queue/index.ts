@@ -1,0 +1,1 @@
+export { BullLcmQueue, startLcmWorker, LCM_QUEUE, type BullOptions, type LcmWorkerOptions } from './lcm-queue';

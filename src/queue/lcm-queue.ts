@@ -1,0 +1,63 @@
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { LcmJobKind, LcmQueue } from '../ports/lcm';
+
+export const LCM_QUEUE = 'clickvnfm-lcm';
+
+export interface BullOptions {
+  connection: ConnectionOptions;
+  /** BullMQ key prefix; keep a hash tag (e.g. `{vnfm}:bull`) for Redis Cluster. */
+  prefix: string;
+}
+
+/**
+ * The LCM job queue on BullMQ. Job id = op-occ id; finished jobs are removed so that a retry can
+ * queue the same id again (the op-occ in the store, not the job, is the record).
+ */
+export class BullLcmQueue implements LcmQueue {
+  private readonly queue: Queue;
+
+  constructor(options: BullOptions) {
+    this.queue = new Queue(LCM_QUEUE, { connection: options.connection, prefix: options.prefix });
+  }
+
+  async enqueue(opOccId: string, kind: LcmJobKind): Promise<void> {
+    await this.queue.add(kind, { opOccId }, { jobId: opOccId, removeOnComplete: true, removeOnFail: true, attempts: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+export interface LcmWorkerOptions extends BullOptions {
+  concurrency?: number;
+  /** How long a job's lock lasts without renewal; a worker that died loses its jobs after this. */
+  lockDurationMs?: number;
+  /** How often stalled jobs (of dead workers) are looked for and run again. */
+  stalledIntervalMs?: number;
+}
+
+/**
+ * A worker that runs LCM jobs. BullMQ re-runs a stalled job (its worker died): the engine skips the
+ * steps that are recorded as done, so the operation resumes where it stopped.
+ */
+export function startLcmWorker(run: (opOccId: string, kind: LcmJobKind) => Promise<void>, options: LcmWorkerOptions): { close(): Promise<void> } {
+  const worker = new Worker(
+    LCM_QUEUE,
+    async (job) => {
+      const data = job.data as { opOccId?: unknown };
+      if (typeof data.opOccId !== 'string') return;
+      await run(data.opOccId, job.name === 'rollback' ? 'rollback' : 'run');
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 8,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: 10,
+    },
+  );
+  worker.on('error', () => undefined); // connection blips: BullMQ reconnects by itself
+  return { close: () => worker.close() };
+}
