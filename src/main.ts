@@ -9,6 +9,16 @@ import type { VnfPackageRepository } from './ports/package-store';
 import { defaultToscaDir, loadTypeLibrary, type TypeLibrary } from './tosca';
 import { vnfPackageRoutes } from './api/routes/vnfpkgm/vnf-packages';
 import { onboardSamples } from './lcm/packages/onboard-samples';
+import { lcmTaskRoutes } from './api/routes/vnflcm/lcm-tasks';
+import { opOccRoutes } from './api/routes/vnflcm/op-occs';
+import { HttpVnfAgentFactory } from './agent';
+import { EmulatedCloud, EmulatedVim } from './emulator';
+import type { LcmDeps } from './lcm/deps';
+import { runJob } from './lcm/engine';
+import { EventLogNotifier } from './notify';
+import { BullLcmQueue, startLcmWorker } from './queue';
+import { RedisOpOccRepository } from './store';
+import type { Vim } from './ports/vim';
 import type { VnfInstanceRepository } from './ports/store';
 
 /**
@@ -43,6 +53,8 @@ export interface Core {
   library: TypeLibrary;
   publicUrl: string;
   log: Logger;
+  /** Registers something to stop when the VNFM stops (in reverse order). */
+  onStop(stop: () => Promise<void>): void;
 }
 
 /**
@@ -73,9 +85,75 @@ const packagesFeature: Feature = {
   },
 };
 
-const FEATURES: Feature[] = [packagesFeature];
+/**
+ * Lifecycle management: the task and op-occ endpoints (api role) and the BullMQ worker (worker role),
+ * on the configured VIM. The emulated VIM runs in-process unless vim.emulatedCloudUrl names one.
+ */
+function lcmFeature(): Feature {
+  let deps: LcmDeps | undefined;
+  const build = async (core: Core): Promise<LcmDeps> => {
+    if (deps !== undefined) return deps;
+    const vim = await buildVim(core);
+    const bull = { connection: new Redis(core.redisUrl, { maxRetriesPerRequest: null }), prefix: `${core.prefix}:bull` };
+    const queue = new BullLcmQueue(bull);
+    core.onStop(async () => {
+      await queue.close();
+      bull.connection.disconnect();
+    });
+    deps = {
+      instances: core.instances,
+      opOccs: new RedisOpOccRepository(core.redis, core.prefix),
+      packages: core.packages,
+      library: core.library,
+      vim,
+      agents: new HttpVnfAgentFactory(),
+      queue,
+      notifier: new EventLogNotifier(core.redis, core.prefix),
+      publicUrl: core.publicUrl,
+      // the emulated VMs answer as soon as they listen: no 10 s grace needed
+      ...(vim.kind === 'emulated' ? { readiness: { graceMs: 0, intervalMs: 200, deadlineMs: 30_000 } } : {}),
+    };
+    return deps;
+  };
+  return {
+    name: 'lcm',
+    routes: async (core) => {
+      const d = await build(core);
+      return [lcmTaskRoutes(d), opOccRoutes(d)];
+    },
+    startWorker: async (core) => {
+      const d = await build(core);
+      const connection = new Redis(core.redisUrl, { maxRetriesPerRequest: null });
+      const w = core.config.worker;
+      const worker = startLcmWorker((id, kind) => runJob(d, id, kind), { connection, prefix: `${core.prefix}:bull`, concurrency: w.concurrency, lockDurationMs: w.lockDurationMs, stalledIntervalMs: w.stalledIntervalMs });
+      core.log.info(`LCM worker running on the ${d.vim.kind} VIM`);
+      return async () => {
+        await worker.close();
+        connection.disconnect();
+      };
+    },
+  };
+}
+
+async function buildVim(core: Core): Promise<Vim> {
+  if (core.config.vim.kind === 'openstack') {
+    throw new Error('vim.kind openstack: the OpenStack VIM is not built yet; use the emulated VIM (CLICKVNFM_VIM=emulated)');
+  }
+  if (core.config.vim.emulatedCloudUrl !== undefined) return new EmulatedVim(core.config.vim.emulatedCloudUrl);
+  const cloud = new EmulatedCloud({ vmReadyDelayMs: 500 });
+  const url = await cloud.start();
+  core.onStop(() => cloud.stop());
+  core.log.info(`emulated VIM on ${url} (each VNFC is an emulated Click-on-OSv VM on 127.0.0.1)`);
+  return new EmulatedVim(url);
+}
+
+/** The features, in start order: built anew for every VNFM started (no state shared between two). */
+function buildFeatures(): Feature[] {
+  return [packagesFeature, lcmFeature()];
+}
 
 export async function startVnfm(config: Readonly<Config>, role: Role, log: Logger = consoleLogger): Promise<Vnfm> {
+  const FEATURES = buildFeatures();
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
     for (const s of stops.reverse()) await s().catch((err: unknown) => log.error(`stop: ${String(err)}`));
@@ -103,6 +181,7 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
       library: loadTypeLibrary(),
       publicUrl: config.publicUrl ?? `http://${config.listen.host}:${config.listen.port}`,
       log,
+      onStop: (stop) => void stops.push(stop),
     };
     for (const f of FEATURES) await f.init?.(core);
 
@@ -174,7 +253,6 @@ function loadAuth(config: Readonly<Config>, varDir: string, log: Logger): AuthSe
         '  Get a token and call the API:',
         `    TOKEN=$(curl -s -u ${id}:${secret} -d grant_type=client_credentials ${base}/oauth2/token | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')`,
         `    curl -H "Authorization: Bearer $TOKEN" ${base}/vnflcm/v1/vnf_instances`,
-        `  Or with the CLI: clickvnfm login --url ${base} --client-id ${id} --client-secret <secret>`,
         '',
       ].join('\n'),
     );
@@ -197,8 +275,3 @@ const consoleLogger: Logger = {
   warn: (m) => process.stdout.write(`${m}\n`),
   error: (m) => process.stderr.write(`${m}\n`),
 };
-
-/** Registers a feature (features call this from main's FEATURES list; kept for tests). */
-export function features(): readonly Feature[] {
-  return FEATURES;
-}

@@ -32,6 +32,9 @@ export const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'intege
   OS_CLOUD: { path: ['vim', 'cloud'], type: 'string' },
   CLICKVNFM_ONBOARD_SAMPLES: { path: ['onboardSamples'], type: 'boolean' },
   CLICKVNFM_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
+  CLICKVNFM_WORKER_CONCURRENCY: { path: ['worker', 'concurrency'], type: 'integer' },
+  CLICKVNFM_WORKER_LOCK_MS: { path: ['worker', 'lockDurationMs'], type: 'integer' },
+  CLICKVNFM_WORKER_STALLED_MS: { path: ['worker', 'stalledIntervalMs'], type: 'integer' },
 };
 
 /**

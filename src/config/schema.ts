@@ -68,6 +68,15 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: true, default: {} },
     ),
     onboardSamples: Type.Boolean({ default: true }),
+    worker: Type.Object(
+      {
+        concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
+        /** A job's lock without renewal; a dead worker's jobs run again after it (and the stalled check). */
+        lockDurationMs: Type.Integer({ minimum: 500, default: 30000 }),
+        stalledIntervalMs: Type.Integer({ minimum: 200, default: 30000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),

@@ -1,0 +1,1 @@
+export { EventLogNotifier } from './event-log-notifier';
