@@ -20,8 +20,15 @@ export class BullLcmQueue implements LcmQueue {
     this.queue = new Queue(LCM_QUEUE, { connection: options.connection, prefix: options.prefix });
   }
 
+  /**
+   * The first job of an op-occ has the op-occ's id. NOTE: a retry or rollback may be queued while the
+   * previous job is still finishing its step (after a FORCEFUL cancel), and BullMQ ignores an id it
+   * still holds, so later jobs add a suffix; the op-occ's state decides which job does the work.
+   */
   async enqueue(opOccId: string, kind: LcmJobKind): Promise<void> {
-    await this.queue.add(kind, { opOccId }, { jobId: opOccId, removeOnComplete: true, removeOnFail: true, attempts: 1 });
+    const existing = await this.queue.getJob(opOccId);
+    const jobId = existing === undefined && kind === 'run' ? opOccId : `${opOccId}-${kind}-${Date.now()}`;
+    await this.queue.add(kind, { opOccId }, { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 });
   }
 
   async close(): Promise<void> {
