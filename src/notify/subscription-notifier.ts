@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { subscriptionMatches, type NotificationFacts, type StoredSubscription } from '../domain/subscription';
+import type { NotificationEvent, Notifier } from '../ports/lcm';
+import type { Repository, VnfInstanceRepository } from '../ports/store';
+import { callConsumer } from './delivery';
+import { EventLogNotifier } from './event-log-notifier';
+
+export const NOTIFY_QUEUE = 'clickvnfm-notify';
+
+/**
+ * Publishes notifications to the matching subscriptions: each notification goes to an ordered
+ * per-subscription outbox in Redis (`<prefix>:outbox:<subscriptionId>`), and a BullMQ job drains it.
+ * One drainer per subscription at a time (a Redis lock) keeps the order; a consumer that is down
+ * makes the job fail and retry with backoff, and the outbox keeps everything until it is back.
+ */
+export class SubscriptionNotifier implements Notifier {
+  private readonly log: EventLogNotifier;
+  private readonly queue: Queue;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly subscriptions: Repository<StoredSubscription>,
+    private readonly instances: VnfInstanceRepository,
+    private readonly publicUrl: string,
+    bull: { connection: ConnectionOptions; prefix: string },
+    private readonly retry = { attempts: 30, backoffMs: 500 },
+  ) {
+    this.log = new EventLogNotifier(redis, prefix);
+    this.queue = new Queue(NOTIFY_QUEUE, bull);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+
+  async publish(event: NotificationEvent): Promise<void> {
+    await this.log.publish(event);
+    const inst = (await this.instances.get(event.vnfInstanceId))?.doc;
+    const facts: NotificationFacts = {
+      notificationType: event.notificationType,
+      vnfInstanceId: event.vnfInstanceId,
+      ...(inst !== undefined ? { vnfdId: inst.vnfdId, vnfProvider: inst.vnfProvider, vnfProductName: inst.vnfProductName, vnfSoftwareVersion: inst.vnfSoftwareVersion, vnfdVersion: inst.vnfdVersion } : {}),
+      ...(inst?.vnfInstanceName !== undefined ? { vnfInstanceName: inst.vnfInstanceName } : {}),
+      ...(event.opOcc !== undefined ? { operationType: event.opOcc.operation, operationState: event.opOcc.operationState } : {}),
+    };
+    let marker: string | undefined;
+    do {
+      const page = await this.subscriptions.list({ limit: 500, ...(marker !== undefined ? { marker } : {}) });
+      for (const sub of page.items) {
+        if (!subscriptionMatches(sub.filter, facts)) continue;
+        await this.redis.rpush(`${this.prefix}:outbox:${sub.id}`, JSON.stringify(this.payload(event, sub.id)));
+        await this.queue.add('deliver', { subscriptionId: sub.id }, { jobId: `${sub.id}-${randomUUID()}`, attempts: this.retry.attempts, backoff: { type: 'exponential', delay: this.retry.backoffMs }, removeOnComplete: true, removeOnFail: true });
+      }
+      marker = page.nextMarker;
+    } while (marker !== undefined);
+  }
+
+  /** The SOL003 notification body, with absolute `_links`. @see SOL003 5.5.2.17 - 5.5.2.19 */
+  private payload(e: NotificationEvent, subscriptionId: string): Record<string, unknown> {
+    const base = `${this.publicUrl}/vnflcm/v1`;
+    const common = { id: randomUUID(), notificationType: e.notificationType, subscriptionId, timeStamp: new Date().toISOString(), vnfInstanceId: e.vnfInstanceId };
+    const links: Record<string, { href: string }> = { vnfInstance: { href: `${base}/vnf_instances/${e.vnfInstanceId}` }, subscription: { href: `${base}/subscriptions/${subscriptionId}` } };
+    if (e.opOcc === undefined) return { ...common, _links: links };
+    const op = e.opOcc;
+    return {
+      ...common,
+      notificationStatus: e.notificationStatus,
+      operationState: op.operationState,
+      operation: op.operation,
+      isAutomaticInvocation: op.isAutomaticInvocation,
+      vnfLcmOpOccId: op.id,
+      ...(op.resourceChanges?.affectedVnfcs ? { affectedVnfcs: op.resourceChanges.affectedVnfcs } : {}),
+      ...(op.error ? { error: op.error } : {}),
+      _links: { ...links, vnfLcmOpOcc: { href: `${base}/vnf_lcm_op_occs/${op.id}` } },
+    };
+  }
+}
+
+/** The delivery worker: drains one subscription's outbox in order, holding its lock. */
+export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions: Repository<StoredSubscription>, bull: { connection: ConnectionOptions; prefix: string }): { close(): Promise<void> } {
+  const worker = new Worker(
+    NOTIFY_QUEUE,
+    async (job) => {
+      const subId = (job.data as { subscriptionId?: string }).subscriptionId ?? '';
+      const outbox = `${prefix}:outbox:${subId}`;
+      const lockKey = `${prefix}:outbox-lock:${subId}`;
+      const token = randomUUID();
+      if ((await redis.set(lockKey, token, 'PX', 30_000, 'NX')) !== 'OK') throw new Error('another delivery of this subscription is under way');
+      try {
+        for (;;) {
+          const sub = (await subscriptions.get(subId))?.doc;
+          if (sub === undefined) {
+            await redis.del(outbox); // the subscription is gone: so are its notifications
+            return;
+          }
+          const head = await redis.lindex(outbox, 0);
+          if (head === null) return;
+          await callConsumer('POST', sub.callbackUri, sub.authentication, JSON.parse(head) as unknown, [204, 200]);
+          await redis.lpop(outbox);
+          await redis.pexpire(lockKey, 30_000);
+        }
+      } finally {
+        if ((await redis.get(lockKey)) === token) await redis.del(lockKey);
+      }
+    },
+    { ...bull, concurrency: 16 },
+  );
+  worker.on('error', () => undefined);
+  return { close: () => worker.close() };
+}
