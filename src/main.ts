@@ -15,7 +15,10 @@ import { HttpVnfAgentFactory } from './agent';
 import { EmulatedCloud, EmulatedVim } from './emulator';
 import type { LcmDeps } from './lcm/deps';
 import { runJob } from './lcm/engine';
-import { EventLogNotifier } from './notify';
+import { SubscriptionNotifier, startDeliveryWorker, callConsumer } from './notify';
+import { subscriptionRoutes } from './api/routes/vnflcm/subscriptions';
+import { RedisRepository } from './store';
+import type { StoredSubscription } from './domain/subscription';
 import { BullLcmQueue, startLcmWorker } from './queue';
 import { RedisOpOccRepository } from './store';
 import type { Vim } from './ports/vim';
@@ -96,7 +99,9 @@ function lcmFeature(): Feature {
     const vim = await buildVim(core);
     const bull = { connection: new Redis(core.redisUrl, { maxRetriesPerRequest: null }), prefix: `${core.prefix}:bull` };
     const queue = new BullLcmQueue(bull);
+    const notifier = new SubscriptionNotifier(core.redis, core.prefix, subscriptionsOf(core), core.instances, core.publicUrl, bull);
     core.onStop(async () => {
+      await notifier.close();
       await queue.close();
       bull.connection.disconnect();
     });
@@ -108,7 +113,7 @@ function lcmFeature(): Feature {
       vim,
       agents: new HttpVnfAgentFactory(),
       queue,
-      notifier: new EventLogNotifier(core.redis, core.prefix),
+      notifier,
       publicUrl: core.publicUrl,
       // the emulated VMs answer as soon as they listen: no 10 s grace needed
       ...(vim.kind === 'emulated' ? { readiness: { graceMs: 0, intervalMs: 200, deadlineMs: 30_000 } } : {}),
@@ -119,20 +124,28 @@ function lcmFeature(): Feature {
     name: 'lcm',
     routes: async (core) => {
       const d = await build(core);
-      return [lcmTaskRoutes(d), opOccRoutes(d)];
+      return [lcmTaskRoutes(d), opOccRoutes(d), subscriptionRoutes({ subscriptions: subscriptionsOf(core), testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204]) })];
     },
     startWorker: async (core) => {
       const d = await build(core);
       const connection = new Redis(core.redisUrl, { maxRetriesPerRequest: null });
       const w = core.config.worker;
       const worker = startLcmWorker((id, kind) => runJob(d, id, kind), { connection, prefix: `${core.prefix}:bull`, concurrency: w.concurrency, lockDurationMs: w.lockDurationMs, stalledIntervalMs: w.stalledIntervalMs });
+      const deliveryConnection = new Redis(core.redisUrl, { maxRetriesPerRequest: null });
+      const delivery = startDeliveryWorker(core.redis, core.prefix, subscriptionsOf(core), { connection: deliveryConnection, prefix: `${core.prefix}:bull` });
       core.log.info(`LCM worker running on the ${d.vim.kind} VIM`);
       return async () => {
         await worker.close();
+        await delivery.close();
         connection.disconnect();
+        deliveryConnection.disconnect();
       };
     },
   };
+}
+
+function subscriptionsOf(core: Core): RedisRepository<StoredSubscription> {
+  return new RedisRepository<StoredSubscription>(core.redis, { prefix: core.prefix, name: 'sub' });
 }
 
 async function buildVim(core: Core): Promise<Vim> {

@@ -4,6 +4,10 @@ import Redis from 'ioredis';
 import { buildApp, hashSecret, type ApiApp } from '../../src/api';
 import { lcmTaskRoutes } from '../../src/api/routes/vnflcm/lcm-tasks';
 import { opOccRoutes } from '../../src/api/routes/vnflcm/op-occs';
+import { subscriptionRoutes } from '../../src/api/routes/vnflcm/subscriptions';
+import { SubscriptionNotifier, startDeliveryWorker, callConsumer } from '../../src/notify';
+import { RedisRepository } from '../../src/store';
+import type { StoredSubscription } from '../../src/domain/subscription';
 import { vnfPackageRoutes } from '../../src/api/routes/vnfpkgm/vnf-packages';
 import { HttpVnfAgentFactory } from '../../src/agent';
 import { EmulatedCloud, EmulatedVim } from '../../src/emulator';
@@ -41,7 +45,7 @@ export interface LcmHarness {
 }
 
 /** A VNFM on a real Redis, the emulated cloud, BullMQ and a worker in this process, with the samples onboarded. */
-export async function buildLcmHarness(redisUrl: string, options: { worker?: boolean; prefix?: string; cloud?: EmulatedCloud } = {}): Promise<LcmHarness> {
+export async function buildLcmHarness(redisUrl: string, options: { worker?: boolean; prefix?: string; cloud?: EmulatedCloud; subscriptions?: boolean } = {}): Promise<LcmHarness> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const prefix = options.prefix ?? `{l${randomBytes(4).toString('hex')}}`;
   const cloud = options.cloud ?? new EmulatedCloud({ vmReadyDelayMs: 50 });
@@ -59,6 +63,9 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
     return c;
   };
   const queue = new BullLcmQueue({ connection: connect(), prefix: `${prefix}:bull` });
+  const subscriptions = new RedisRepository<StoredSubscription>(redis, { prefix, name: 'sub' });
+  const subNotifier = options.subscriptions === true ? new SubscriptionNotifier(redis, prefix, subscriptions, instances, publicUrl, { connection: connect(), prefix: `${prefix}:bull` }, { attempts: 40, backoffMs: 100 }) : undefined;
+  const delivery = options.subscriptions === true ? startDeliveryWorker(redis, prefix, subscriptions, { connection: connect(), prefix: `${prefix}:bull` }) : undefined;
   const deps: LcmDeps = {
     instances,
     opOccs: new RedisOpOccRepository(redis, prefix),
@@ -67,7 +74,7 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
     vim: new EmulatedVim(cloud.url),
     agents: new HttpVnfAgentFactory({ timeoutMs: 3000 }),
     queue,
-    notifier,
+    notifier: subNotifier ?? notifier,
     publicUrl,
     readiness: { graceMs: 0, intervalMs: 50, deadlineMs: 5000 },
   };
@@ -83,7 +90,12 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
     packages,
     publicUrl,
     auth: { basic: true, oauth2: false, tokenTtlSeconds: 60, tokenKey: randomBytes(32), users: [{ name: 'admin', passwordHash: adminHash, roles: ['admin'] }], clients: [] },
-    routes: [lcmTaskRoutes(deps), opOccRoutes(deps), vnfPackageRoutes({ packages, library, packageLimitBytes: 1 << 24 })],
+    routes: [
+      lcmTaskRoutes(deps),
+      opOccRoutes(deps),
+      vnfPackageRoutes({ packages, library, packageLimitBytes: 1 << 24 }),
+      subscriptionRoutes({ subscriptions, testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204]) }),
+    ],
   });
   let worker: { close(): Promise<void> } | undefined;
   const startWorker = (): void => {
@@ -105,6 +117,8 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
     },
     async close() {
       await worker?.close();
+      await delivery?.close();
+      await subNotifier?.close();
       await queue.close();
       await app.close();
       if (options.cloud === undefined) await cloud.stop();

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import { NotFoundError, UnprocessableEntityError } from '../../../errors';
+import type { LccnSubscription, StoredSubscription } from '../../../domain/subscription';
+import type { Repository } from '../../../ports/store';
+import type { RouteModule } from '../../context';
+import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
+import { ProblemDetailsSchema } from './schemas';
+
+const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
+const StrList = Type.Optional(Type.Array(Type.String()));
+const Filter = Type.Object(
+  {
+    vnfInstanceSubscriptionFilter: Type.Optional(
+      Type.Object(
+        { vnfdIds: StrList, vnfProductsFromProviders: Type.Optional(Type.Array(Type.Unknown())), vnfInstanceIds: StrList, vnfInstanceNames: StrList },
+        { additionalProperties: false },
+      ),
+    ),
+    notificationTypes: Type.Optional(Type.Array(Type.Union([Type.Literal('VnfLcmOperationOccurrenceNotification'), Type.Literal('VnfIdentifierCreationNotification'), Type.Literal('VnfIdentifierDeletionNotification')]))),
+    operationTypes: Type.Optional(Type.Array(Type.Union(['INSTANTIATE', 'SCALE', 'SCALE_TO_LEVEL', 'CHANGE_FLAVOUR', 'TERMINATE', 'HEAL', 'OPERATE', 'CHANGE_EXT_CONN', 'MODIFY_INFO'].map((x) => Type.Literal(x))))),
+    operationStates: Type.Optional(Type.Array(Type.Union(['STARTING', 'PROCESSING', 'COMPLETED', 'FAILED_TEMP', 'FAILED', 'ROLLING_BACK', 'ROLLED_BACK'].map((x) => Type.Literal(x))))),
+  },
+  { additionalProperties: false },
+);
+const Request = Type.Object(
+  {
+    filter: Type.Optional(Filter),
+    callbackUri: Type.String({ pattern: '^https?://' }),
+    authentication: Type.Optional(
+      Type.Object(
+        {
+          authType: Type.Array(Type.Union([Type.Literal('BASIC'), Type.Literal('OAUTH2_CLIENT_CREDENTIALS'), Type.Literal('TLS_CERT')]), { minItems: 1 }),
+          paramsBasic: Type.Optional(Type.Object({ userName: Type.Optional(Type.String()), password: Type.Optional(Type.String()) }, { additionalProperties: false })),
+          paramsOauth2ClientCredentials: Type.Optional(Type.Object({ clientId: Type.Optional(Type.String()), clientPassword: Type.Optional(Type.String()), tokenEndpoint: Type.Optional(Type.String()) }, { additionalProperties: false })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+// the answer never carries `authentication` (it holds the consumer's secrets)
+const Subscription = Type.Object({ id: Type.String(), filter: Type.Optional(Type.Unknown()), callbackUri: Type.String(), _links: Type.Unknown() }, { additionalProperties: false });
+const Params = Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLength: 128 }) });
+
+export interface SubscriptionDeps {
+  subscriptions: Repository<StoredSubscription>;
+  /** Tests the callback: GET must answer 204 (SOL013 7.1.3). */
+  testCallback(sub: StoredSubscription): Promise<void>;
+}
+
+function publicView(s: StoredSubscription): LccnSubscription {
+  return { id: s.id, ...(s.filter !== undefined ? { filter: s.filter } : {}), callbackUri: s.callbackUri, _links: s._links };
+}
+
+/** `/vnflcm/v1/subscriptions`: create (callback tested, duplicates 303), list, get, delete. @see SOL003 5.4.18 - 5.4.19 */
+export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
+  return (app, ctx) => {
+    app.post('/vnflcm/v1/subscriptions', {
+      schema: { tags: ['subscriptions'], summary: 'Subscribe to LCM notifications', body: Request, response: { 201: Subscription, 303: Type.Null(), ...errors } },
+      handler: async (req, reply) => {
+        const body = req.body;
+        const a = body.authentication;
+        if (a?.authType.includes('BASIC') && a.paramsBasic === undefined) throw new UnprocessableEntityError('authType BASIC needs paramsBasic', { field: 'authentication.paramsBasic' });
+        if (a?.authType.includes('OAUTH2_CLIENT_CREDENTIALS') && a.paramsOauth2ClientCredentials?.tokenEndpoint === undefined) throw new UnprocessableEntityError('authType OAUTH2_CLIENT_CREDENTIALS needs paramsOauth2ClientCredentials with a tokenEndpoint', { field: 'authentication.paramsOauth2ClientCredentials' });
+        const key = JSON.stringify([body.callbackUri, body.filter ?? null]);
+        let marker: string | undefined;
+        do {
+          const page = await deps.subscriptions.list({ limit: 500, ...(marker !== undefined ? { marker } : {}) });
+          const same = page.items.find((s) => JSON.stringify([s.callbackUri, s.filter ?? null]) === key);
+          if (same !== undefined) return reply.code(303).header('Location', same._links.self.href).send(null);
+          marker = page.nextMarker;
+        } while (marker !== undefined);
+        const id = randomUUID();
+        const sub: StoredSubscription = {
+          id,
+          callbackUri: body.callbackUri,
+          ...(body.filter !== undefined ? { filter: body.filter as StoredSubscription['filter'] } : {}),
+          ...(a !== undefined ? { authentication: a as StoredSubscription['authentication'] } : {}),
+          _links: { self: { href: `${ctx.publicUrl}/vnflcm/v1/subscriptions/${id}` } },
+        };
+        try {
+          await deps.testCallback(sub);
+        } catch (err) {
+          throw new UnprocessableEntityError(`the callback URI was tested with GET and did not answer 204: ${err instanceof Error ? err.message : String(err)}`, { field: 'callbackUri' });
+        }
+        await deps.subscriptions.create(sub);
+        return reply.code(201).header('Location', sub._links.self.href).send(publicView(sub));
+      },
+    });
+    app.get('/vnflcm/v1/subscriptions', {
+      schema: { tags: ['subscriptions'], summary: 'Query subscriptions', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(Subscription)), ...errors } },
+      handler: async (req, reply) => {
+        const q = parseListQuery(req.query);
+        const page = await deps.subscriptions.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
+        return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map(publicView) }, q.selector, []);
+      },
+    });
+    app.get('/vnflcm/v1/subscriptions/:subscriptionId', {
+      schema: { tags: ['subscriptions'], summary: 'Read a subscription', params: Params, response: { 200: Subscription, ...errors } },
+      handler: async (req) => {
+        const s = await deps.subscriptions.get(req.params.subscriptionId);
+        if (s === undefined) throw new NotFoundError(`subscription ${req.params.subscriptionId} does not exist`);
+        return publicView(s.doc);
+      },
+    });
+    app.delete('/vnflcm/v1/subscriptions/:subscriptionId', {
+      schema: { tags: ['subscriptions'], summary: 'Delete a subscription', params: Params, response: { 204: Type.Null(), ...errors } },
+      handler: async (req, reply) => {
+        if (!(await deps.subscriptions.delete(req.params.subscriptionId))) throw new NotFoundError(`subscription ${req.params.subscriptionId} does not exist`);
+        return reply.code(204).send(null);
+      },
+    });
+  };
+}

@@ -1,0 +1,105 @@
+import { createServer, type Server } from 'node:http';
+import { useRedis } from '../support/redis';
+import { AUTH, buildLcmHarness, waitForOp, type LcmHarness } from '../support/lcm';
+import type { VnfInstance } from '../../src/domain/vnf-instance';
+
+const redis = useRedis();
+let h: LcmHarness;
+
+/** A real notification consumer on 127.0.0.1: answers GET 204, records POSTs, can be "down". */
+class Consumer {
+  readonly received: Array<{ body: Record<string, unknown>; auth?: string }> = [];
+  down = false;
+  getStatus = 204;
+  private server: Server | undefined;
+  url = '';
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        if (req.method === 'GET') return void res.writeHead(this.getStatus).end();
+        if (this.down) return void res.writeHead(503).end();
+        this.received.push({ body: JSON.parse(text) as Record<string, unknown>, ...(req.headers.authorization ? { auth: req.headers.authorization } : {}) });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
+    const a = this.server.address();
+    this.url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/notify`;
+  }
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => this.server?.close(() => r()));
+  }
+}
+const consumer = new Consumer();
+
+beforeAll(async () => {
+  await consumer.start();
+  h = await buildLcmHarness(redis.url, { subscriptions: true });
+});
+afterAll(async () => {
+  await h.close();
+  await consumer.stop();
+});
+
+const subscribe = (payload: Record<string, unknown>) => h.app.inject({ method: 'POST', url: '/vnflcm/v1/subscriptions', headers: AUTH, payload });
+
+async function waitReceived(n: number, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (consumer.received.length < n) {
+    if (Date.now() > deadline) throw new Error(`only ${consumer.received.length} of ${n} notifications arrived`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('subscriptions and notifications', () => {
+  it('create: the callback is tested with GET (204, else 422); a duplicate is 303; credentials never echoed', async () => {
+    consumer.getStatus = 200;
+    const bad = await subscribe({ callbackUri: consumer.url });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({ field: 'callbackUri', detail: expect.stringMatching(/answered 200, not 204/) });
+    consumer.getStatus = 204;
+    const filter = { operationTypes: ['INSTANTIATE', 'TERMINATE'], notificationTypes: ['VnfLcmOperationOccurrenceNotification'] };
+    const ok = await subscribe({ callbackUri: consumer.url, filter, authentication: { authType: ['BASIC'], paramsBasic: { userName: 'nfvo', password: 's3cret-pw' } } });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.body).not.toContain('s3cret-pw');
+    expect(ok.json()).not.toHaveProperty('authentication');
+    const dup = await subscribe({ callbackUri: consumer.url, filter });
+    expect(dup.statusCode).toBe(303);
+    expect(dup.headers['location']).toBe(ok.headers['location']);
+    const list = await h.app.inject({ method: 'GET', url: '/vnflcm/v1/subscriptions', headers: AUTH });
+    expect(list.body).not.toContain('s3cret-pw');
+  });
+
+  it('START before RESULT, in order, with absolute links, authenticated; none lost while the consumer is down', async () => {
+    const inst = (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['forwarder'] } })).json() as VnfInstance;
+    const res = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`, headers: AUTH, payload: { flavourId: 'simple' } });
+    await waitForOp(h, res.headers['location'] as string, ['COMPLETED']);
+    await waitReceived(3);
+    const mine = consumer.received.filter((r) => r.body['vnfInstanceId'] === inst.id);
+    expect(mine.map((r) => `${String(r.body['notificationStatus'])}:${String(r.body['operationState'])}`)).toEqual(['START:STARTING', 'RESULT:PROCESSING', 'RESULT:COMPLETED']);
+    expect(mine[0]!.auth).toBe('Basic ' + Buffer.from('nfvo:s3cret-pw').toString('base64'));
+    expect(mine[2]!.body['_links']).toMatchObject({ vnfInstance: { href: `http://vnfm.test/vnflcm/v1/vnf_instances/${inst.id}` }, vnfLcmOpOcc: { href: res.headers['location'] } });
+
+    // the consumer goes down for a while: the terminate's notifications wait and come in order
+    consumer.down = true;
+    const term = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${inst.id}/terminate`, headers: AUTH, payload: { terminationType: 'FORCEFUL' } });
+    await waitForOp(h, term.headers['location'] as string, ['COMPLETED']);
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = consumer.received.length;
+    consumer.down = false;
+    await waitReceived(before + 3);
+    const t = consumer.received.filter((r) => r.body['operation'] === 'TERMINATE').map((r) => `${String(r.body['notificationStatus'])}:${String(r.body['operationState'])}`);
+    expect(t).toEqual(['START:STARTING', 'RESULT:PROCESSING', 'RESULT:COMPLETED']);
+  }, 60_000);
+
+  it('filters: an operation type not subscribed is not sent', async () => {
+    const n = consumer.received.length;
+    const inst = (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['firewall'] } })).json() as VnfInstance;
+    const mod = await h.app.inject({ method: 'PATCH', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH, payload: { vnfInstanceDescription: 'x' } });
+    await waitForOp(h, mod.headers['location'] as string, ['COMPLETED']);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(consumer.received.length).toBe(n);
+  });
+});
