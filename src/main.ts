@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'n
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
-import { buildApp, hashSecret, type ApiApp, type AuthSettings, type RouteModule } from './api';
+import { buildApp, hashSecret, type ApiApp, type ApiEvents, type AuthSettings, type RouteModule } from './api';
 import type { Config } from './config';
 import { freePort, RedisServer, RedisVnfInstanceRepository, RedisVnfPackageRepository } from './store';
 import type { VnfPackageRepository } from './ports/package-store';
@@ -67,6 +67,8 @@ export interface Core {
 export interface Feature {
   name: string;
   routes?(core: Core): RouteModule[] | Promise<RouteModule[]>;
+  /** Hooks on API events (instance created or deleted). */
+  events?(core: Core): Promise<ApiEvents>;
   /** Starts the feature's background work in the worker role; returns its stop function. */
   startWorker?(core: Core): Promise<() => Promise<void>>;
   /** Runs once at start in every role after the store is up (e.g. onboarding sample packages). */
@@ -125,6 +127,14 @@ function lcmFeature(): Feature {
     routes: async (core) => {
       const d = await build(core);
       return [lcmTaskRoutes(d), opOccRoutes(d), subscriptionRoutes({ subscriptions: subscriptionsOf(core), testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204]) })];
+    },
+    events: async (core) => {
+      const d = await build(core);
+      const identity = (i: { vnfdId: string; vnfProvider: string; vnfProductName: string }) => ({ vnfdId: i.vnfdId, vnfProvider: i.vnfProvider, vnfProductName: i.vnfProductName });
+      return {
+        instanceCreated: (i) => d.notifier.publish({ notificationType: 'VnfIdentifierCreationNotification', vnfInstanceId: i.id, instance: identity(i) }),
+        instanceDeleted: (i) => d.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', vnfInstanceId: i.id, instance: identity(i) }),
+      };
     },
     startWorker: async (core) => {
       const d = await build(core);
@@ -206,6 +216,8 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
       const auth = loadAuth(config, varDir, log);
       const routes: RouteModule[] = [];
       for (const f of FEATURES) if (f.routes) routes.push(...(await f.routes(core)));
+      const events: ApiEvents = {};
+      for (const f of FEATURES) if (f.events) Object.assign(events, await f.events(core));
       const publicUrl = core.publicUrl;
       const app = await buildApp({
         instances: core.instances,
@@ -215,6 +227,7 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
         pageSize: config.api.pageSize,
         bodyLimitBytes: config.api.bodyLimitBytes,
         routes,
+        events,
         logger: { level: config.log.level, redact: ['req.headers.authorization', 'req.headers.cookie'] },
       });
       stops.push(() => app.close());

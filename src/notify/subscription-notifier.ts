@@ -38,12 +38,13 @@ export class SubscriptionNotifier implements Notifier {
 
   async publish(event: NotificationEvent): Promise<void> {
     await this.log.publish(event);
-    const inst = (await this.instances.get(event.vnfInstanceId))?.doc;
+    // a deleted instance is gone from the store: its identity travels in the event
+    const inst = (await this.instances.get(event.vnfInstanceId))?.doc ?? (event.instance as { vnfdId: string; vnfProvider: string; vnfProductName: string; vnfSoftwareVersion: string; vnfdVersion: string } | undefined);
     const facts: NotificationFacts = {
       notificationType: event.notificationType,
       vnfInstanceId: event.vnfInstanceId,
       ...(inst !== undefined ? { vnfdId: inst.vnfdId, vnfProvider: inst.vnfProvider, vnfProductName: inst.vnfProductName, vnfSoftwareVersion: inst.vnfSoftwareVersion, vnfdVersion: inst.vnfdVersion } : {}),
-      ...(inst?.vnfInstanceName !== undefined ? { vnfInstanceName: inst.vnfInstanceName } : {}),
+      ...(inst !== undefined && 'vnfInstanceName' in inst && typeof inst.vnfInstanceName === 'string' ? { vnfInstanceName: inst.vnfInstanceName } : {}),
       ...(event.opOcc !== undefined ? { operationType: event.opOcc.operation, operationState: event.opOcc.operationState } : {}),
     };
     let marker: string | undefined;

@@ -94,6 +94,24 @@ describe('subscriptions and notifications', () => {
     expect(t).toEqual(['START:STARTING', 'RESULT:PROCESSING', 'RESULT:COMPLETED']);
   }, 60_000);
 
+  it('VnfIdentifierCreationNotification and DeletionNotification, filtered by vnfdId', async () => {
+    const second = new Consumer();
+    await second.start();
+    try {
+      const sub = await subscribe({ callbackUri: second.url, filter: { notificationTypes: ['VnfIdentifierCreationNotification', 'VnfIdentifierDeletionNotification'], vnfInstanceSubscriptionFilter: { vnfdIds: [h.vnfdIds['nat']!] } } });
+      expect(sub.statusCode).toBe(201);
+      const other = (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['forwarder'] } })).json() as VnfInstance;
+      const inst = (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['nat'] } })).json() as VnfInstance;
+      await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH });
+      const deadline = Date.now() + 10_000;
+      while (second.received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(second.received.map((r) => `${String(r.body['notificationType'])}:${String(r.body['vnfInstanceId'])}`)).toEqual([`VnfIdentifierCreationNotification:${inst.id}`, `VnfIdentifierDeletionNotification:${inst.id}`]);
+      expect(second.received.some((r) => r.body['vnfInstanceId'] === other.id)).toBe(false);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('filters: an operation type not subscribed is not sent', async () => {
     const n = consumer.received.length;
     const inst = (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['firewall'] } })).json() as VnfInstance;

@@ -90,6 +90,10 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
     packages,
     publicUrl,
     auth: { basic: true, oauth2: false, tokenTtlSeconds: 60, tokenKey: randomBytes(32), users: [{ name: 'admin', passwordHash: adminHash, roles: ['admin'] }], clients: [] },
+    events: {
+      instanceCreated: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierCreationNotification', vnfInstanceId: i.id, instance: { vnfdId: i.vnfdId, vnfProvider: i.vnfProvider, vnfProductName: i.vnfProductName } }),
+      instanceDeleted: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', vnfInstanceId: i.id, instance: { vnfdId: i.vnfdId, vnfProvider: i.vnfProvider, vnfProductName: i.vnfProductName } }),
+    },
     routes: [
       lcmTaskRoutes(deps),
       opOccRoutes(deps),
