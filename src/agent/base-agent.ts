@@ -58,4 +58,15 @@ export abstract class BaseAgent {
   protected fail(message: string, answer?: HttpAnswer, method?: string, path?: string): never {
     throw new AgentError(`${this.where}: ${message}`, { method, url: path === undefined ? undefined : `${this.base}${path}`, httpStatus: answer?.status, body: answer?.text });
   }
+
+  /** A power call (`/os/shutdown`, `/os/reboot`): the VM may drop the connection while it answers; that is success. */
+  protected async powerCall(path: string, o?: CallOptions): Promise<void> {
+    try {
+      const a = await this.http({ method: 'POST', path }, o);
+      if (a.status >= 400) this.fail(`POST ${path} answered HTTP ${a.status}`, a, 'POST', path);
+    } catch (err) {
+      if (err instanceof Error && /ECONNRESET|socket hang up|other side closed|UND_ERR_SOCKET/.test(err.message)) return;
+      throw err;
+    }
+  }
 }

@@ -154,20 +154,10 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
   }
 
   async shutdown(o?: CallOptions): Promise<void> {
-    await this.power('/os/shutdown', o);
+    await this.powerCall('/os/shutdown', o);
   }
 
   async reboot(o?: CallOptions): Promise<void> {
-    await this.power('/os/reboot', o);
-  }
-
-  private async power(path: string, o?: CallOptions): Promise<void> {
-    try {
-      const a = await this.http({ method: 'POST', path }, o);
-      if (a.status >= 400) this.fail(`POST ${path} answered HTTP ${a.status}`, a, 'POST', path);
-    } catch (err) {
-      if (err instanceof Error && /ECONNRESET|socket hang up|other side closed|UND_ERR_SOCKET/.test(err.message)) return;
-      throw err;
-    }
+    await this.powerCall('/os/reboot', o);
   }
 }
