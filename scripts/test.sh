@@ -38,7 +38,7 @@ if [ "${#shells[@]}" -gt 0 ] && command -v shellcheck >/dev/null 2>&1; then
 fi
 
 echo "== jest (unit and integration)"
-npx jest --ci --json --outputFile="$art/jest-main.json" 2>&1 | tee "$art/jest-main.log" | grep -E '^(PASS|FAIL)|●' | head -200
+npx jest --ci --forceExit --json --outputFile="$art/jest-main.json" 2>&1 | tee "$art/jest-main.log" | grep -E '^(PASS|FAIL)|●' | head -200
 
 if [ -d test/deployment ]; then
   if [ -n "$minicloud_pid" ]; then
@@ -47,7 +47,7 @@ if [ -d test/deployment ]; then
       echo "== jest (deployment suite on the mini-cloud)"
       # shellcheck disable=SC1091
       [ -f test/minicloud/state/openrc ] && . test/minicloud/state/openrc
-      npx jest --ci --runInBand --json --outputFile="$art/jest-deployment.json" \
+      npx jest --ci --forceExit --runInBand --json --outputFile="$art/jest-deployment.json" \
         --config test/deployment/jest.config.js 2>&1 | tee "$art/jest-deployment.log" | grep -E '^(PASS|FAIL)|●' | head -200
     else
       checks_failed=$((checks_failed + 1)); echo "check minicloud-up" >> "$art/failures.txt"

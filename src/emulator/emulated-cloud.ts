@@ -68,6 +68,7 @@ export class EmulatedCloud {
   async stop(): Promise<void> {
     await Promise.all([...this.servers.values()].map((s) => s.vm.powerOff()));
     this.servers.clear();
+    this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 

@@ -81,7 +81,7 @@ export class SubscriptionNotifier implements Notifier {
 }
 
 /** The delivery worker: drains one subscription's outbox in order, holding its lock. */
-export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions: Repository<StoredSubscription>, bull: { connection: ConnectionOptions; prefix: string }): { close(): Promise<void> } {
+export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions: Repository<StoredSubscription>, bull: { connection: ConnectionOptions; prefix: string }): { close(force?: boolean): Promise<void> } {
   const worker = new Worker(
     NOTIFY_QUEUE,
     async (job) => {
@@ -110,5 +110,5 @@ export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions:
     { ...bull, concurrency: 16 },
   );
   worker.on('error', () => undefined);
-  return { close: () => worker.close() };
+  return { close: (force = false) => worker.close(force) };
 }

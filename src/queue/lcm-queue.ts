@@ -48,7 +48,7 @@ export interface LcmWorkerOptions extends BullOptions {
  * A worker that runs LCM jobs. BullMQ re-runs a stalled job (its worker died): the engine skips the
  * steps that are recorded as done, so the operation resumes where it stopped.
  */
-export function startLcmWorker(run: (opOccId: string, kind: LcmJobKind) => Promise<void>, options: LcmWorkerOptions): { close(): Promise<void> } {
+export function startLcmWorker(run: (opOccId: string, kind: LcmJobKind) => Promise<void>, options: LcmWorkerOptions): { close(force?: boolean): Promise<void> } {
   const worker = new Worker(
     LCM_QUEUE,
     async (job) => {
@@ -66,5 +66,5 @@ export function startLcmWorker(run: (opOccId: string, kind: LcmJobKind) => Promi
     },
   );
   worker.on('error', () => undefined); // connection blips: BullMQ reconnects by itself
-  return { close: () => worker.close() };
+  return { close: (force = false) => worker.close(force) };
 }

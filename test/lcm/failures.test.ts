@@ -6,8 +6,8 @@ const redis = useRedis();
 let h: LcmHarness;
 beforeAll(async () => {
   h = await buildLcmHarness(redis.url);
-});
-afterAll(async () => h.close());
+}, 60_000);
+afterAll(async () => h.close(), 60_000);
 
 const fault = (instanceId: string, f: string): Promise<Response> => fetch(`${h.cloud.url}/faults`, { method: 'PUT', body: JSON.stringify({ instanceId, fault: f }) });
 const clearFaults = (): Promise<Response> => fetch(`${h.cloud.url}/faults`, { method: 'DELETE' });

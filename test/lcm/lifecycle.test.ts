@@ -7,8 +7,8 @@ const redis = useRedis();
 let h: LcmHarness;
 beforeAll(async () => {
   h = await buildLcmHarness(redis.url);
-});
-afterAll(async () => h.close());
+}, 60_000);
+afterAll(async () => h.close(), 60_000);
 
 async function createInstance(name: string): Promise<VnfInstance> {
   const res = await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds[name], vnfInstanceName: `${name}-${Date.now()}` } });

@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
   await consumer.stop();
-});
+}, 60_000);
 
 const subscribe = (payload: Record<string, unknown>) => h.app.inject({ method: 'POST', url: '/vnflcm/v1/subscriptions', headers: AUTH, payload });
 

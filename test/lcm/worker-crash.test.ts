@@ -22,13 +22,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'clickvnfm-worker-'));
   // the API and the queue live here; the worker is another process, as in production
   h = await buildLcmHarness(redis.url, { worker: false, cloud });
-});
+}, 60_000);
 afterAll(async () => {
   for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
   await h.close();
   await cloud.stop();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 60_000);
 
 function startWorker(): ChildProcess {
   const w = spawn(process.execPath, [CLI, 'serve', '--role', 'worker'], {

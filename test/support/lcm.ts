@@ -101,7 +101,7 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
       subscriptionRoutes({ subscriptions, testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204]) }),
     ],
   });
-  let worker: { close(): Promise<void> } | undefined;
+  let worker: { close(force?: boolean): Promise<void> } | undefined;
   const startWorker = (): void => {
     worker = startLcmWorker((id, kind) => runJob(deps, id, kind), { connection: connect(), prefix: `${prefix}:bull`, lockDurationMs: 5000, stalledIntervalMs: 1000 });
   };
@@ -116,12 +116,13 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
     vnfdIds,
     startWorker,
     stopWorker: async () => {
-      await worker?.close();
+      await worker?.close(true);
       worker = undefined;
     },
     async close() {
-      await worker?.close();
-      await delivery?.close();
+      // force: a test may leave a job waiting for an agent that never answers
+      await worker?.close(true);
+      await delivery?.close(true);
       await subNotifier?.close();
       await queue.close();
       await app.close();
