@@ -1,6 +1,7 @@
 import { useRedis } from '../support/redis';
 import { AUTH, buildLcmHarness, waitForOp, type LcmHarness } from '../support/lcm';
 import type { VnfInstance } from '../../src/domain/vnf-instance';
+import { EmulatedVim } from '../../src/emulator';
 
 const redis = useRedis();
 let h: LcmHarness;
@@ -92,6 +93,27 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
     const failed = await waitForOp(h, loc, ['FAILED_TEMP', 'COMPLETED']);
     expect(failed.operationState).toBe('FAILED_TEMP');
     expect(failed.error?.detail).toMatch(/rejected the configuration: func\.click:1: unknown element class 'Countr'/);
+    await opTask(loc, 'rollback');
+    expect((await waitForOp(h, loc, ['ROLLED_BACK', 'FAILED_TEMP'])).operationState).toBe('ROLLED_BACK');
+    expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
+  });
+
+  it('a rollback that fails -> FAILED_TEMP again (ROLLING_BACK -> FAILED_TEMP); a second rollback -> ROLLED_BACK', async () => {
+    const inst = await created();
+    await fault(inst.id, 'stack-create-failed');
+    const loc = await instantiate(inst.id);
+    await waitForOp(h, loc, ['FAILED_TEMP']);
+    const realVim = h.deps.vim;
+    // the VIM is unreachable during the rollback
+    h.deps.vim = new EmulatedVim('http://127.0.0.1:9');
+    try {
+      await opTask(loc, 'rollback');
+      const failed = await waitForOp(h, loc, ['FAILED_TEMP', 'ROLLED_BACK']);
+      expect(failed.operationState).toBe('FAILED_TEMP');
+      expect(failed.error?.detail).toMatch(/the emulated cloud at http:\/\/127\.0\.0\.1:9 is unreachable/);
+    } finally {
+      h.deps.vim = realVim;
+    }
     await opTask(loc, 'rollback');
     expect((await waitForOp(h, loc, ['ROLLED_BACK', 'FAILED_TEMP'])).operationState).toBe('ROLLED_BACK');
     expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);

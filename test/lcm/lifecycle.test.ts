@@ -109,6 +109,29 @@ describe('LCM on the emulated VIM: the whole life of a VNF', () => {
     expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
   }, 30_000);
 
+  it('change_flavour (only the VNFD\'s flavour), change_ext_conn, and PATCH with a stale If-Match (412)', async () => {
+    const inst = await createInstance('load-balancer');
+    const ext = { extVirtualLinks: [{ id: 'ext-data0', resourceId: 'net-inside', extCps: [{ cpdId: 'data0_cp' }] }] };
+    const res = await task(inst.id, 'instantiate', { flavourId: 'simple', ...ext });
+    await waitForOp(h, res.headers['location'] as string, ['COMPLETED']);
+    expect((await instance(inst.id)).instantiatedVnfInfo?.extCpInfo).toEqual(expect.arrayContaining([expect.objectContaining({ cpdId: 'data0_cp', associatedVnfVirtualLinkId: 'net-inside' })]));
+    const wrong = await task(inst.id, 'change_flavour', { newFlavourId: 'large' });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json()).toMatchObject({ field: 'newFlavourId' });
+    const same = await task(inst.id, 'change_flavour', { newFlavourId: 'simple' });
+    expect((await waitForOp(h, same.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe('COMPLETED');
+    const conn = await task(inst.id, 'change_ext_conn', { extVirtualLinks: [{ id: 'ext-data1', resourceId: 'net-outside', extCps: [{ cpdId: 'data1_cp' }] }] });
+    expect((await waitForOp(h, conn.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe('COMPLETED');
+    const cps = (await instance(inst.id)).instantiatedVnfInfo?.extCpInfo ?? [];
+    expect(cps.find((c) => c.cpdId === 'data0_cp')?.associatedVnfVirtualLinkId).toBe('net-inside');
+    expect(cps.find((c) => c.cpdId === 'data1_cp')?.associatedVnfVirtualLinkId).toBe('net-outside');
+    const stale = await h.app.inject({ method: 'PATCH', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: { ...AUTH, 'if-match': '"1"' }, payload: { vnfInstanceDescription: 'x' } });
+    expect(stale.statusCode).toBe(412);
+    expect(stale.json()).toMatchObject({ status: 412, field: 'If-Match' });
+    const term = await task(inst.id, 'terminate', { terminationType: 'FORCEFUL' });
+    await waitForOp(h, term.headers['location'] as string, ['COMPLETED']);
+  }, 30_000);
+
   it('state checks: 409 for instantiate twice, terminate before instantiate; 422 for a wrong flavour', async () => {
     const inst = await createInstance('firewall');
     expect((await task(inst.id, 'terminate', { terminationType: 'FORCEFUL' })).statusCode).toBe(409);

@@ -25,10 +25,20 @@ export function extLinksOf(params: InstantiateParams | undefined): Record<string
   return out;
 }
 
+/**
+ * The external links in force: this operation's (memo), else what the instance records, else the
+ * request's. Every operation after instantiate keeps the CPs on their networks this way.
+ */
+export function currentExtLinks(ctx: OpContext): Record<string, string> {
+  const memo = ctx.memo['extLinks'] as Record<string, string> | undefined;
+  if (memo !== undefined) return memo;
+  const recorded = Object.fromEntries((ctx.instance.instantiatedVnfInfo?.extCpInfo ?? []).filter((e) => e.associatedVnfVirtualLinkId !== undefined).map((e) => [e.cpdId, e.associatedVnfVirtualLinkId as string]));
+  return { ...extLinksOf(ctx.op.operationParams as InstantiateParams | undefined), ...recorded };
+}
+
 /** VIM: create-or-update the instance's resources at the given levels, and remember them. */
 export async function applyLevels(ctx: OpContext, levels: ScaleLevels): Promise<VnfcResource[]> {
-  const params = ctx.op.operationParams as InstantiateParams | undefined;
-  const stored = (ctx.memo['extLinks'] as Record<string, string> | undefined) ?? extLinksOf(params);
+  const stored = currentExtLinks(ctx);
   const imageIds = (ctx.memo['imageIds'] as Record<string, string> | undefined) ?? {};
   return ctx.deps.vim.apply(deploymentFor(ctx.model, ctx.instance, countsFor(ctx.model, levels), stored, imageIds), ctx.signal ? { signal: ctx.signal } : {});
 }
@@ -49,6 +59,7 @@ export async function deployConfig(ctx: OpContext, ids?: readonly string[]): Pro
 export async function recordInstance(ctx: OpContext, levels: ScaleLevels, vnfState: 'STARTED' | 'STOPPED'): Promise<void> {
   const vnfcs = await ctx.deps.vim.describe(ctx.instance.id);
   const vimId = `vim-${ctx.deps.vim.kind}`;
+  const links = currentExtLinks(ctx);
   await ctx.deps.instances.update(ctx.instance.id, (inst) => ({
     ...inst,
     instantiationState: 'INSTANTIATED',
@@ -60,7 +71,7 @@ export async function recordInstance(ctx: OpContext, levels: ScaleLevels, vnfSta
       maxScaleLevels: ctx.model.scalingAspects.map((a) => ({ aspectId: a.id, vnfdId: ctx.model.descriptorId, scaleLevel: a.maxScaleLevel })),
       extCpInfo: ctx.model.vduCps
         .filter((c) => c.virtualLinkId === undefined)
-        .map((c) => ({ id: `${ctx.instance.id}-${c.id}`, cpdId: c.id, ...(((ctx.memo['extLinks'] as Record<string, string> | undefined) ?? {})[c.id] ? { associatedVnfVirtualLinkId: (ctx.memo['extLinks'] as Record<string, string>)[c.id] as string } : {}) })),
+        .map((c) => ({ id: `${ctx.instance.id}-${c.id}`, cpdId: c.id, ...(links[c.id] !== undefined ? { associatedVnfVirtualLinkId: links[c.id] as string } : {}) })),
       vnfcResourceInfo: vnfcs.map((v) => vnfcInfo(v, vimId)),
     },
     _links: vnfInstanceLinks(`${ctx.deps.publicUrl}/vnflcm/v1`, inst.id, 'INSTANTIATED'),
