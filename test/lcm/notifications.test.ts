@@ -18,6 +18,10 @@ class Consumer {
       let text = '';
       req.on('data', (c: Buffer) => (text += c.toString()));
       req.on('end', () => {
+        if (req.url === '/token' && req.method === 'POST') {
+          const ok = req.headers.authorization === 'Basic ' + Buffer.from('vnfm-client:client-pw').toString('base64') && text === 'grant_type=client_credentials';
+          return void res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { access_token: 'tok-123', token_type: 'Bearer', expires_in: 60 } : { error: 'invalid_client' }));
+        }
         if (req.method === 'GET') return void res.writeHead(this.getStatus).end();
         if (this.down) return void res.writeHead(503).end();
         this.received.push({ body: JSON.parse(text) as Record<string, unknown>, ...(req.headers.authorization ? { auth: req.headers.authorization } : {}) });
@@ -109,6 +113,27 @@ describe('subscriptions and notifications', () => {
       expect(second.received.some((r) => r.body['vnfInstanceId'] === other.id)).toBe(false);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('OAUTH2_CLIENT_CREDENTIALS to the consumer: a token from its endpoint, sent as Bearer', async () => {
+    const third = new Consumer();
+    await third.start();
+    try {
+      const tokenEndpoint = third.url.replace('/notify', '/token');
+      const sub = await subscribe({
+        callbackUri: third.url,
+        filter: { notificationTypes: ['VnfIdentifierCreationNotification'] },
+        authentication: { authType: ['OAUTH2_CLIENT_CREDENTIALS'], paramsOauth2ClientCredentials: { clientId: 'vnfm-client', clientPassword: 'client-pw', tokenEndpoint } },
+      });
+      expect(sub.statusCode).toBe(201);
+      expect(sub.body).not.toContain('client-pw');
+      await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['forwarder'] } });
+      const deadline = Date.now() + 10_000;
+      while (third.received.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(third.received[0]?.auth).toBe('Bearer tok-123');
+    } finally {
+      await third.stop();
     }
   });
 
