@@ -119,6 +119,22 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
     expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
   });
 
+  it('cancel GRACEFUL: the running step ends, the next one does not start -> FAILED_TEMP; then rollback', async () => {
+    const inst = await created();
+    await fault(inst.id, 'agent-never-ready');
+    const loc = await instantiate(inst.id);
+    await waitForOp(h, loc, ['PROCESSING']);
+    expect((await opTask(loc, 'cancel', { cancelMode: 'GRACEFUL' })).statusCode).toBe(202);
+    const pending = (await h.app.inject({ method: 'GET', url: new URL(loc).pathname, headers: AUTH })).json() as { isCancelPending: boolean };
+    expect(pending.isCancelPending).toBe(true);
+    // the 'agents' step fails on its own deadline or stops at the cancel: FAILED_TEMP either way
+    const op = await waitForOp(h, loc, ['FAILED_TEMP']);
+    expect(op.isCancelPending).toBe(false);
+    await opTask(loc, 'rollback');
+    expect((await waitForOp(h, loc, ['ROLLED_BACK', 'FAILED_TEMP'])).operationState).toBe('ROLLED_BACK');
+    expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
+  }, 30_000);
+
   it('cancel FORCEFUL while PROCESSING -> FAILED_TEMP; cancel of a finished one -> 409', async () => {
     const inst = await created();
     await fault(inst.id, 'agent-never-ready');

@@ -132,6 +132,25 @@ describe('LCM on the emulated VIM: the whole life of a VNF', () => {
     await waitForOp(h, term.headers['location'] as string, ['COMPLETED']);
   }, 30_000);
 
+  it('scale_to_level by instantiation level and by scaleInfo', async () => {
+    const inst = await createInstance('firewall');
+    const res = await task(inst.id, 'instantiate', { flavourId: 'simple' });
+    await waitForOp(h, res.headers['location'] as string, ['COMPLETED']);
+    const up = await task(inst.id, 'scale_to_level', { instantiationLevelId: 'instantiation_level_2' });
+    expect((await waitForOp(h, up.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe('COMPLETED');
+    expect((await instance(inst.id)).instantiatedVnfInfo?.vnfcResourceInfo).toHaveLength(2);
+    const both = await task(inst.id, 'scale_to_level', { instantiationLevelId: 'instantiation_level_1', scaleInfo: [] });
+    expect(both.statusCode).toBe(422);
+    const down = await task(inst.id, 'scale_to_level', { scaleInfo: [{ aspectId: 'click_aspect', scaleLevel: 0 }] });
+    expect((await waitForOp(h, down.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe('COMPLETED');
+    const after = await instance(inst.id);
+    expect(after.instantiatedVnfInfo?.vnfcResourceInfo).toHaveLength(1);
+    expect(after.instantiatedVnfInfo?.scaleStatus?.[0]?.scaleLevel).toBe(0);
+    const term = await task(inst.id, 'terminate', { terminationType: 'FORCEFUL' });
+    await waitForOp(h, term.headers['location'] as string, ['COMPLETED']);
+    expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
+  }, 30_000);
+
   it('state checks: 409 for instantiate twice, terminate before instantiate; 422 for a wrong flavour', async () => {
     const inst = await createInstance('firewall');
     expect((await task(inst.id, 'terminate', { terminationType: 'FORCEFUL' })).statusCode).toBe(409);
