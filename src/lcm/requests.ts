@@ -67,10 +67,15 @@ function refuse(op: VnfLcmOpOcc, what: string, from: readonly string[]): never {
   throw new ConflictError(`operation ${op.id} is ${op.operationState}; ${what} needs ${from.join(' or ')}`, { field: 'operationState' });
 }
 
-/** FAILED_TEMP -> PROCESSING: the job runs again and resumes after the steps that were done. */
+/**
+ * FAILED_TEMP -> PROCESSING: the operation runs again from its first step. NOTE: a crashed worker's job
+ * resumes after the recorded steps, but an explicit retry re-runs them all (each is idempotent), because
+ * the operator may have changed the VIM since the failure and the VIM must be brought to the plan again.
+ */
 export async function retry(deps: LcmDeps, opOccId: string): Promise<void> {
   const op = await load(deps, opOccId);
   if (nextState(op.operationState, 'retry') === undefined) refuse(op, 'retry', allowedFrom('retry'));
+  await deps.opOccs.clearSteps(opOccId);
   await transition(deps, opOccId, 'PROCESSING', { error: undefined as never, isCancelPending: false });
   await deps.queue.enqueue(opOccId, 'run');
 }

@@ -135,6 +135,22 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
     expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
   }, 30_000);
 
+  it('retry re-runs every step: servers deleted by hand after the failure come back', async () => {
+    const inst = await created();
+    await fault(inst.id, 'agent-never-ready');
+    const loc = await instantiate(inst.id);
+    await waitForOp(h, loc, ['PROCESSING']);
+    await opTask(loc, 'cancel', { cancelMode: 'FORCEFUL' });
+    await waitForOp(h, loc, ['FAILED_TEMP']);
+    await clearFaults();
+    await h.deps.vim.destroy(inst.id); // an operator removes the broken VM by hand
+    await new Promise((r) => setTimeout(r, 5500)); // the old job's agent wait (5 s deadline) runs out first
+    await opTask(loc, 'retry');
+    expect((await waitForOp(h, loc, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe('COMPLETED');
+    expect((await instance(inst.id)).instantiationState).toBe('INSTANTIATED');
+    expect((await h.deps.vim.describe(inst.id)).length).toBe(1);
+  }, 40_000);
+
   it('cancel FORCEFUL while PROCESSING -> FAILED_TEMP; cancel of a finished one -> 409', async () => {
     const inst = await created();
     await fault(inst.id, 'agent-never-ready');
