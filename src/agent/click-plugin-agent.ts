@@ -127,15 +127,4 @@ export class ClickPluginAgent extends BaseAgent implements VnfAgent {
   async reboot(o?: CallOptions): Promise<void> {
     await this.powerCall('/os/reboot', o);
   }
-
-  /** The VM may close the connection while answering a power call: that is success. */
-  protected async powerCall(path: string, o?: CallOptions): Promise<void> {
-    try {
-      const a = await this.http({ method: 'POST', path }, o);
-      if (a.status >= 400) this.fail(`POST ${path} answered HTTP ${a.status}`, a, 'POST', path);
-    } catch (err) {
-      if (err instanceof Error && /ECONNRESET|socket hang up|other side closed|UND_ERR_SOCKET/.test(err.message)) return;
-      throw err;
-    }
-  }
 }

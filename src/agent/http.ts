@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { AgentError } from './errors';
 
 export interface HttpCall {
@@ -58,11 +59,15 @@ function causeText(err: Error): string {
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted === true) return reject(new AgentError('cancelled'));
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = (): void => {
       clearTimeout(t);
       reject(new AgentError('cancelled'));
-    });
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -73,4 +78,23 @@ export function parseJson(answer: HttpAnswer, what: string): unknown {
   } catch {
     throw new AgentError(`${what}: the answer is not JSON`, { httpStatus: answer.status, body: answer.text });
   }
+}
+
+/** Resolves when a TCP connection to host:port opens (and closes it at once); rejects otherwise. */
+export function tcpOpen(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host, port });
+    const done = (err?: Error): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      sock.destroy();
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const onAbort = (): void => done(new AgentError(`connecting to ${host}:${port} was cancelled`));
+    const timer = setTimeout(() => done(new AgentError(`TCP ${host}:${port}: no connection within ${timeoutMs} ms`)), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    sock.once('connect', () => done());
+    sock.once('error', (err: NodeJS.ErrnoException) => done(new AgentError(`TCP ${host}:${port}: ${err.code ?? err.message}`)));
+  });
 }
