@@ -47,13 +47,17 @@ export async function call(base: string, c: HttpCall): Promise<HttpAnswer> {
     }
   }
   if (last instanceof AgentError) throw last;
-  const reason = last instanceof Error ? (last.name === 'TimeoutError' ? `no answer within ${c.timeoutMs} ms` : causeText(last)) : String(last);
+  // NOTE: fetch's errors may come from another realm (a DOMException, undici's TypeError), so
+  // they are read by shape, not by instanceof
+  const name = typeof last === 'object' && last !== null ? (last as { name?: unknown }).name : undefined;
+  const reason = name === 'TimeoutError' ? `no answer within ${c.timeoutMs} ms` : causeText(last);
   throw new AgentError(`${c.method} ${url} failed: ${reason}`, { method: c.method, url: url.toString() }, last);
 }
 
-function causeText(err: Error): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? err.message;
+function causeText(err: unknown): string {
+  const e = err as { message?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
+  const pick = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  return pick(e?.cause?.code) ?? pick(e?.cause?.message) ?? pick(e?.message) ?? String(err);
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
