@@ -1,14 +1,12 @@
 import type { AgentEndpoint, CallOptions, ReadinessOptions } from '../ports/vnf-agent';
 import { AgentError, AgentNotReadyError } from './errors';
-import { call, sleep, type HttpAnswer, type HttpCall } from './http';
+import { call, sleep, tcpOpen, type HttpAnswer, type HttpCall } from './http';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** What both dialects share: the base URL, calls with timeout/abort, and readiness polling. */
 export abstract class BaseAgent {
   protected readonly base: string;
-  /** Set once waitReady() has seen the API answer: no call goes out before that. */
-  protected ready = false;
 
   constructor(
     readonly endpoint: AgentEndpoint,
@@ -33,8 +31,11 @@ export abstract class BaseAgent {
   protected abstract probe(o: CallOptions): Promise<void>;
 
   /**
-   * The grace delay, then a probe every interval until the deadline (counted from the start,
-   * grace included). A call made too early can break the real server, so nothing else is sent before.
+   * The grace delay, then every interval: is the TCP port open? Only then one cheap HTTP probe
+   * (integrations poll TCP 8000 because an HTTP call made too early can break the real server).
+   * The deadline counts from the start, grace included.
+   *
+   * @throws AgentNotReadyError naming address:port and how long it waited.
    */
   async waitReady(options: ReadinessOptions): Promise<void> {
     const started = Date.now();
@@ -42,12 +43,13 @@ export abstract class BaseAgent {
     let lastError = 'no answer';
     for (;;) {
       const left = options.deadlineMs - (Date.now() - started);
+      const timeoutMs = Math.max(200, Math.min(2000, left));
       try {
-        await this.probe({ timeoutMs: Math.max(200, Math.min(2000, left)), signal: options.signal });
-        this.ready = true;
+        await tcpOpen(this.endpoint.address, this.endpoint.port, timeoutMs, options.signal);
+        await this.probe({ timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
         return;
       } catch (err) {
-        if (options.signal?.aborted === true) throw err;
+        if (options.signal?.aborted === true) throw new AgentError(`${this.where}: waiting for the management API was cancelled`, {}, err);
         lastError = err instanceof Error ? err.message : String(err);
       }
       if (Date.now() - started + options.intervalMs > options.deadlineMs) throw new AgentNotReadyError(this.where, Date.now() - started, lastError);

@@ -35,8 +35,10 @@ export class ControlSocketClient {
     });
   }
 
-  static async open(host: string, port: number, timeoutMs: number): Promise<ControlSocketClient> {
+  /** Connects and reads the greeting; the signal, when it fires, ends the session at once. */
+  static async open(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ControlSocketClient> {
     const where = `${host}:${port}`;
+    if (signal?.aborted === true) throw new AgentError(`the ControlSocket call to ${where} was cancelled`);
     const sock = await new Promise<Socket>((resolve, reject) => {
       const s = connect({ host, port });
       const t = setTimeout(() => {
@@ -53,6 +55,14 @@ export class ControlSocketClient {
       });
     });
     const client = new ControlSocketClient(sock, where);
+    if (signal !== undefined) {
+      const onAbort = (): void => {
+        client.closed = new AgentError(`the ControlSocket call to ${where} was cancelled`);
+        sock.destroy();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      sock.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
     const greeting = await client.line(timeoutMs);
     if (!greeting.startsWith('Click::ControlSocket/')) {
       client.close();

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { AgentError } from './errors';
 
 export interface HttpCall {
@@ -46,23 +47,31 @@ export async function call(base: string, c: HttpCall): Promise<HttpAnswer> {
     }
   }
   if (last instanceof AgentError) throw last;
-  const reason = last instanceof Error ? (last.name === 'TimeoutError' ? `no answer within ${c.timeoutMs} ms` : causeText(last)) : String(last);
+  // NOTE: fetch's errors may come from another realm (a DOMException, undici's TypeError), so
+  // they are read by shape, not by instanceof
+  const name = typeof last === 'object' && last !== null ? (last as { name?: unknown }).name : undefined;
+  const reason = name === 'TimeoutError' ? `no answer within ${c.timeoutMs} ms` : causeText(last);
   throw new AgentError(`${c.method} ${url} failed: ${reason}`, { method: c.method, url: url.toString() }, last);
 }
 
-function causeText(err: Error): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? err.message;
+function causeText(err: unknown): string {
+  const e = err as { message?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
+  const pick = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  return pick(e?.cause?.code) ?? pick(e?.cause?.message) ?? pick(e?.message) ?? String(err);
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted === true) return reject(new AgentError('cancelled'));
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = (): void => {
       clearTimeout(t);
       reject(new AgentError('cancelled'));
-    });
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -73,4 +82,23 @@ export function parseJson(answer: HttpAnswer, what: string): unknown {
   } catch {
     throw new AgentError(`${what}: the answer is not JSON`, { httpStatus: answer.status, body: answer.text });
   }
+}
+
+/** Resolves when a TCP connection to host:port opens (and closes it at once); rejects otherwise. */
+export function tcpOpen(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host, port });
+    const done = (err?: Error): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      sock.destroy();
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const onAbort = (): void => done(new AgentError(`connecting to ${host}:${port} was cancelled`));
+    const timer = setTimeout(() => done(new AgentError(`TCP ${host}:${port}: no connection within ${timeoutMs} ms`)), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    sock.once('connect', () => done());
+    sock.once('error', (err: NodeJS.ErrnoException) => done(new AgentError(`TCP ${host}:${port}: ${err.code ?? err.message}`)));
+  });
 }

@@ -1,20 +1,30 @@
-import type { AgentStatus, CallOptions, ElementCounter, NormalizedMetrics, StartResult, VnfAgent, VnfIdentification } from '../ports/vnf-agent';
+import type { AgentStatus, CallOptions, ElementCounter, NormalizedMetrics, PortMetrics, StartResult, VnfAgent, VnfIdentification } from '../ports/vnf-agent';
 import { parseVnfHeader } from '../click';
 import { BaseAgent } from './base-agent';
-import { ControlSocketClient } from './control-socket-client';
+import { ControlSocketClient, type ControlReply } from './control-socket-client';
 import { AgentError, ClickConfigError } from './errors';
 import { parseJson, sleep } from './http';
 
 const CONFIG = '/func.click';
 const ERRORS = '/click_errors.txt';
+/** How long Click gets to fail on a bad config before the ControlSocket is trusted. */
 const SETTLE_MS = 300;
+/** The two samples metrics() takes, this far apart, give CPU % and per-port rates. */
+const SAMPLE_GAP_MS = 200;
 const COUNTER_HANDLERS = ['count', 'byte_count', 'rate'];
-const DEVICE_HANDLERS = ['count', 'in_bytes', 'out_bytes'];
+
+interface Sample {
+  timeMs: number;
+  cpuMs: number;
+  /** element -> handler -> value */
+  values: Map<string, Map<string, number>>;
+  classes: Map<string, string>;
+}
 
 /**
  * Stock OSv httpserver + Click's ControlSocket: the config goes through OSv's file API, Click is
  * launched by `PUT /app/` with a ControlSocket and reconfiguration on (`-R`), liveness and counters
- * come from the ControlSocket, reconfiguration is hot (`hotconfig`: no restart).
+ * come from the ControlSocket, reconfiguration is hot (`hotconfig`: same process, no restart).
  */
 export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
   private get controlPort(): number {
@@ -27,7 +37,7 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
   }
 
   private async control<T>(o: CallOptions | undefined, fn: (c: ControlSocketClient) => Promise<T>): Promise<T> {
-    const c = await ControlSocketClient.open(this.endpoint.address, this.controlPort, o?.timeoutMs ?? 5000);
+    const c = await ControlSocketClient.open(this.endpoint.address, this.controlPort, o?.timeoutMs ?? 5000, o?.signal);
     try {
       return await fn(c);
     } finally {
@@ -35,11 +45,13 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
     }
   }
 
+  /** Click runs when its ControlSocket answers `READ version`; a refused connection means it does not. */
   private async clickRunning(o?: CallOptions): Promise<boolean> {
     try {
       const r = await this.control(o, (c) => c.read('version'));
       return r.code === 200;
     } catch (err) {
+      if (o?.signal?.aborted === true) throw err;
       if (err instanceof AgentError && /cannot reach|closed/.test(err.message)) return false;
       throw err;
     }
@@ -54,32 +66,37 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
   private async writeFile(path: string, content: string, o?: CallOptions): Promise<void> {
     const form = new FormData();
     form.set('file', new Blob([content]), path.slice(1));
-    const a = await this.http({ method: 'POST', path: `/file/${encodeURIComponent(path)}`, body: form }, o);
-    if (a.status !== 200) this.fail(`upload of ${path} answered HTTP ${a.status}`, a, 'POST', `/file${path}`);
+    const url = `/file/${encodeURIComponent(path)}`;
+    const a = await this.http({ method: 'POST', path: url, body: form }, o);
+    if (a.status !== 200) this.fail(`upload of ${path} answered HTTP ${a.status}`, a, 'POST', url);
   }
 
   private async readFile(path: string, o?: CallOptions): Promise<string | undefined> {
-    const a = await this.get(`/file/${encodeURIComponent(path)}?op=GET`, o);
+    const url = `/file/${encodeURIComponent(path)}?op=GET`;
+    const a = await this.get(url, o);
     if (a.status === 404) return undefined;
-    if (a.status !== 200) this.fail(`read of ${path} answered HTTP ${a.status}`, a, 'GET', `/file${path}`);
+    if (a.status !== 200) this.fail(`read of ${path} answered HTTP ${a.status}`, a, 'GET', url);
     return a.text;
   }
 
+  /** Launches Click (`PUT /app/`), then proves it runs: its ControlSocket must answer, else Click's log is the error. */
   async start(o?: CallOptions): Promise<StartResult> {
     const command = `/click -R -p ${this.controlPort} ${CONFIG}`;
     const a = await this.http({ method: 'PUT', path: '/app/', query: { command } }, o);
     if (a.status !== 200) this.fail(`PUT /app/ (${command}) answered HTTP ${a.status}`, a, 'PUT', '/app/');
+    // OSv answers the new program's thread id(s) as a JSON string: "231" (or "231 232")
+    const tids = parseJson(a, 'PUT /app/');
+    const tid = /^\s*(\d+)/.exec(typeof tids === 'string' ? tids : String(tids));
     await sleep(SETTLE_MS, o?.signal);
     const log = (await this.readFile(ERRORS, o)) ?? '';
     if (!(await this.clickRunning(o))) throw new ClickConfigError(this.where, log.trim() || 'Click exited at once and logged nothing');
-    const pid = parseJson(a, 'app');
-    return { running: true, ...(typeof pid === 'number' ? { pid } : {}), log };
+    return { running: true, ...(tid !== null ? { pid: Number(tid[1]) } : {}), log };
   }
 
   async stop(o?: CallOptions): Promise<void> {
     if (!(await this.clickRunning(o))) return;
     const r = await this.control(o, (c) => c.write('stop'));
-    if (r.code !== 200) throw new AgentError(`${this.where}: Click refused to stop: ${r.code} ${r.message}`);
+    if (r.code !== 200) throw this.controlError('WRITE stop', r);
   }
 
   async deploy(config: string, o?: CallOptions): Promise<StartResult> {
@@ -88,16 +105,25 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
     return this.start(o);
   }
 
-  /** Hot: the running router is replaced through the `hotconfig` handler; Click keeps running. */
+  /**
+   * Hot: `WRITEDATA hotconfig` installs the new router in the running Click (same process); a
+   * rejected config leaves the old router running and fails with Click's messages. The file is
+   * written afterwards so that a later start runs the same router.
+   */
   async reconfigure(config: string, o?: CallOptions): Promise<{ hot: boolean }> {
     if (!(await this.clickRunning(o))) {
       await this.deploy(config, o);
       return { hot: false };
     }
-    const r = await this.control(o, (c) => c.writeData('hotconfig', config));
-    if (r.code !== 200) throw new ClickConfigError(this.where, r.message);
-    await this.writeFile(CONFIG, config, o); // the next boot starts from the new config
+    const r = await this.control(o, (c) => c.writeData('hotconfig', config, o?.timeoutMs ?? 10_000));
+    if (r.code === 520) throw new ClickConfigError(this.where, r.message.replace(/^Write handler '[^']*' error:\n?/, ''));
+    if (r.code !== 200) throw this.controlError('WRITEDATA hotconfig', r);
+    await this.writeFile(CONFIG, config, o);
     return { hot: true };
+  }
+
+  private controlError(command: string, r: ControlReply): AgentError {
+    return new AgentError(`${this.where}: Click's ControlSocket answered ${command} with ${r.code} ${r.message}`, { method: command.split(' ')[0], url: `tcp://${this.endpoint.address}:${this.controlPort}` });
   }
 
   async readConfig(o?: CallOptions): Promise<string> {
@@ -108,44 +134,73 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
     return (await this.readFile(ERRORS, o)) ?? '';
   }
 
+  /** One sample: Click's CPU time from /os/threads and every element handler that counts. */
+  private async sample(o: CallOptions | undefined, classes?: Map<string, string>): Promise<Sample> {
+    const v = parseJson(await this.get('/os/threads', o), 'threads') as { list?: Array<{ name?: unknown; cpu_ms?: unknown }>; time_ms?: unknown };
+    const list = Array.isArray(v?.list) ? v.list : [];
+    const cpuMs = list.filter((t) => t.name !== 'idle').reduce((s, t) => s + (typeof t.cpu_ms === 'number' ? t.cpu_ms : 0), 0);
+    const out: Sample = { timeMs: typeof v?.time_ms === 'number' ? v.time_ms : Date.now(), cpuMs, values: new Map(), classes: classes ?? new Map() };
+    if (!(await this.clickRunning(o))) return out;
+    await this.control(o, async (c) => {
+      if (classes === undefined) {
+        const names = ((await c.read('list')).data ?? '').split('\n').slice(1).filter(Boolean);
+        for (const name of names) {
+          const r = await c.read(`${name}.class`);
+          if (r.code === 200) out.classes.set(name, (r.data ?? '').trim());
+        }
+      }
+      for (const [name, cls] of out.classes) {
+        const handlers = /Counter$/.test(cls) ? COUNTER_HANDLERS : /^(From|To)(DPDK)?Device$|^PollDevice$/.test(cls) ? ['count', cls.startsWith('To') ? 'out_bytes' : 'in_bytes'] : [];
+        const values = new Map<string, number>();
+        for (const h of handlers) {
+          const r = await c.read(`${name}.${h}`);
+          const n = Number((r.data ?? '').trim());
+          if (r.code === 200 && Number.isFinite(n)) values.set(h, n);
+        }
+        if (values.size > 0) out.values.set(name, values);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * CPU % from two /os/threads samples (cpu_ms over time_ms), memory from /os/memory, per-element
+   * counters over the ControlSocket, per-port packets/bytes and rates from the device elements.
+   * Stateless: both samples are taken within this call.
+   */
   async metrics(o?: CallOptions): Promise<NormalizedMetrics> {
-    // CPU % from two /os/threads samples (cpu_ms deltas over time_ms), memory from /os/memory
-    const threads = async (): Promise<{ cpu: number; time: number }> => {
-      const v = parseJson(await this.get('/os/threads', o), 'threads') as { list?: Array<{ name?: string; cpu_ms?: number }>; time_ms?: number };
-      const cpu = (v.list ?? []).filter((t) => t.name !== 'idle').reduce((s, t) => s + (t.cpu_ms ?? 0), 0);
-      return { cpu, time: v.time_ms ?? Date.now() };
-    };
-    const a = await threads();
-    await sleep(200, o?.signal);
-    const b = await threads();
+    const a = await this.sample(o);
+    const t0 = Date.now();
+    await sleep(SAMPLE_GAP_MS, o?.signal);
+    const b = await this.sample(o, a.classes);
+    const seconds = Math.max(0.001, (Date.now() - t0) / 1000);
     const total = Number(parseJson(await this.get('/os/memory/total', o), 'memory'));
     const free = Number(parseJson(await this.get('/os/memory/free', o), 'memory'));
     const elements: ElementCounter[] = [];
-    const ports: NormalizedMetrics['ports'] = [];
-    if (await this.clickRunning(o)) {
-      await this.control(o, async (c) => {
-        const list = await c.read('list');
-        const names = (list.data ?? '').split('\n').slice(1).filter(Boolean);
-        for (const name of names) {
-          for (const h of [...COUNTER_HANDLERS, ...DEVICE_HANDLERS]) {
-            const r = await c.read(`${name}.${h}`);
-            if (r.code === 200 && r.data !== undefined && !elements.some((e) => e.element === name && e.handler === h)) elements.push({ element: name, handler: h, value: Number(r.data.trim()) });
-          }
-        }
-      });
-      for (const e of elements.filter((x) => x.handler === 'in_bytes' || x.handler === 'out_bytes')) {
-        ports.push({ name: e.element, ...(e.handler === 'in_bytes' ? { rxBytes: e.value } : { txBytes: e.value }) });
-      }
+    const ports: PortMetrics[] = [];
+    for (const [name, values] of b.values) {
+      const cls = b.classes.get(name) ?? '';
+      for (const [handler, value] of values) elements.push({ element: name, handler, value });
+      if (!/Device$/.test(cls)) continue;
+      const before = a.values.get(name);
+      const rate = (h: string): number => Math.max(0, ((values.get(h) ?? 0) - (before?.get(h) ?? values.get(h) ?? 0)) / seconds);
+      const tx = cls.startsWith('To');
+      ports.push(
+        tx
+          ? { name, txPackets: values.get('count') ?? 0, txBytes: values.get('out_bytes') ?? 0, txRate: Math.round(rate('out_bytes')) }
+          : { name, rxPackets: values.get('count') ?? 0, rxBytes: values.get('in_bytes') ?? 0, rxRate: Math.round(rate('in_bytes')) },
+      );
     }
     return {
-      timeMs: b.time,
-      cpuPercent: Math.min(100, Math.round(((b.cpu - a.cpu) / Math.max(1, b.time - a.time)) * 100)),
+      timeMs: b.timeMs,
+      cpuPercent: Math.max(0, Math.min(100, Math.round(((b.cpuMs - a.cpuMs) / Math.max(1, b.timeMs - a.timeMs)) * 100))),
       memoryPercent: total > 0 ? Math.round(((total - free) / total) * 100) : 0,
       ports,
       elements,
     };
   }
 
+  /** The VNF header of the running configuration (stock OSv has no vnf_identification). */
   async identification(o?: CallOptions): Promise<VnfIdentification> {
     const empty = { id: '', version: '', name: '', description: '', provider: '' };
     if (!(await this.clickRunning(o))) return empty;

@@ -70,12 +70,11 @@ function metrics(vm: EmulatedVm): { list: Array<{ id: number; name: string; valu
   const dt = Math.max(1, now - prev.timeMs);
   vm.lastMetrics = { timeMs: now, cpuMs, rxBytes: traffic.rxBytes, txBytes: traffic.txBytes };
   const pct = (bytes: number): number => Math.min(100, Math.round((Math.max(0, bytes) / dt / GBIT_BYTES_PER_MS) * 100));
-  const running = vm.click?.running === true;
   return {
     list: [
       { id: 0, name: 'CPU Usage', value: Math.min(100, Math.round((Math.max(0, cpuMs - prev.cpuMs) / dt) * 100)) },
       { id: 1, name: 'Disk Usage', value: 12 },
-      { id: 2, name: 'Memory Usage', value: running ? 38 : 21 },
+      { id: 2, name: 'Memory Usage', value: Math.round((vm.usedMemoryBytes / vm.memoryBytes) * 100) },
       { id: 3, name: 'Net TX', value: pct(traffic.txBytes - prev.txBytes) },
       { id: 4, name: 'Net RX', value: pct(traffic.rxBytes - prev.rxBytes) },
     ],

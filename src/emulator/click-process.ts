@@ -1,118 +1,163 @@
-import { checkClick, exportGraph, formatDiagnosticForClick, type VnfHeader } from './click-facade';
+import type { ClickChecker, VnfHeader } from './click-facade';
 
 /** Packets per second each emulated data port carries while Click runs. */
-const BASE_PPS = 50_000;
-const PACKET_BYTES = 512;
+export const BASE_PPS = 50_000;
+export const PACKET_BYTES = 512;
+
+type HandlerAnswer = { code: 200 | 510 | 511 | 520; body: string };
+
+interface RouterElement {
+  name: string;
+  class: string;
+  /** packets per second through it (0 for elements that carry no simulated traffic) */
+  pps: number;
+  kind: 'counter' | 'input' | 'output' | 'other';
+  /** packets already counted when `reset` was last written */
+  offset: number;
+}
 
 /**
- * A simulated Click process inside the emulated VM: it "runs" a configuration that passes the Click
- * toolkit's checks, exits at once with Click-style errors otherwise, and makes its Counter and device
+ * One installed router: its configuration, its elements and when it was installed (its counters
+ * count from then; a hot swap installs a new router in the same process, as Click does).
+ */
+class Router {
+  readonly elements = new Map<string, RouterElement>();
+
+  constructor(
+    readonly config: string,
+    readonly installedAt: number,
+    readonly header: VnfHeader | undefined,
+    elements: Array<{ name: string; class: string }>,
+  ) {
+    elements.forEach((e, i) => {
+      const kind = /^(Average)?Counter$/.test(e.class)
+        ? 'counter'
+        : /^(FromDPDKDevice|FromDevice|PollDevice)$/.test(e.class)
+          ? 'input'
+          : /^(ToDPDKDevice|ToDevice)$/.test(e.class)
+            ? 'output'
+            : 'other';
+      // NOTE: deterministic rates (no randomness): tests can compute what a counter must read
+      const pps = kind === 'counter' ? BASE_PPS * (1 + (i % 3)) * 0.5 : kind === 'other' ? 0 : BASE_PPS;
+      this.elements.set(e.name, { name: e.name, class: e.class, pps, kind, offset: 0 });
+    });
+  }
+}
+
+/**
+ * A simulated Click process inside the emulated VM: it runs a configuration that passes the
+ * checker, exits at once with Click-style errors otherwise, and makes its Counter and device
  * handlers move with simulated traffic.
  */
 export class ClickProcess {
-  readonly pid: number;
   readonly startedAt: number;
-  private readonly counters: Map<string, { pps: number; offset: number }>;
-  private readonly devices: Map<string, { pps: number; input: boolean }>;
-  readonly header: VnfHeader | undefined;
   running = true;
-  errors = '';
+  /** What Click wrote to its error log (`/click_errors.txt`). */
+  readonly errors: string;
+  private router: Router | undefined;
 
   private constructor(
-    readonly config: string,
+    readonly pid: number,
     readonly file: string,
     private readonly now: () => number,
-    pid: number,
-    result: ReturnType<typeof checkClick>,
+    private readonly check: ClickChecker,
+    config: string,
   ) {
-    this.pid = pid;
     this.startedAt = now();
-    this.counters = new Map();
-    this.devices = new Map();
-    this.header = result.header;
-    if (!result.ok || result.graph === undefined) {
+    const r = check(config, file);
+    if (!r.ok) {
       this.running = false;
-      this.errors = result.diagnostics
-        .filter((d) => d.severity === 'error')
-        .map(formatDiagnosticForClick)
-        .concat(['Router could not be initialized!'])
-        .join('\n');
+      this.errors = [...r.messages, 'Router could not be initialized!'].join('\n') + '\n';
       return;
     }
-    let i = 0;
-    for (const n of exportGraph(result.graph).nodes) {
-      i += 1;
-      if (n.class === 'Counter' || n.class === 'AverageCounter') this.counters.set(n.name, { pps: BASE_PPS * (1 + (i % 3)) * 0.5, offset: 0 });
-      if (/^(From|To)(DPDK)?Device$|^PollDevice$/.test(n.class)) this.devices.set(n.name, { pps: BASE_PPS, input: n.class.startsWith('From') || n.class === 'PollDevice' });
-    }
+    this.errors = '';
+    this.router = new Router(config, this.startedAt, r.header, r.elements ?? []);
   }
 
   /** Starts Click on a configuration (the check decides whether it keeps running). */
-  static start(config: string, file: string, now: () => number, pid: number): ClickProcess {
-    return new ClickProcess(config, file, now, pid, checkClick(config, { file, warnings: false }));
+  static start(config: string, file: string, now: () => number, pid: number, check: ClickChecker): ClickProcess {
+    return new ClickProcess(pid, file, now, check, config);
   }
 
-  private elapsedSeconds(): number {
-    return Math.max(0, (this.now() - this.startedAt) / 1000);
+  /** The running router's VNF header (what `vnf_identification` answers). */
+  get header(): VnfHeader | undefined {
+    return this.running ? this.router?.header : undefined;
   }
 
-  /** Total bytes received / sent on the data ports so far. */
+  get config(): string {
+    return this.router?.config ?? '';
+  }
+
+  /** Installs a new router in this process (`hotconfig`); on errors the old router keeps running. */
+  hotswap(config: string): { ok: true } | { ok: false; errors: string } {
+    const r = this.check(config, this.file);
+    if (!r.ok) return { ok: false, errors: r.messages.join('\n') };
+    this.router = new Router(config, this.now(), r.header, r.elements ?? []);
+    return { ok: true };
+  }
+
+  private packets(e: RouterElement): number {
+    const since = this.router?.installedAt ?? this.now();
+    return Math.floor((e.pps * Math.max(0, this.now() - since)) / 1000);
+  }
+
+  /** Total packets and bytes received / sent on the data ports so far. */
   traffic(): { rxBytes: number; txBytes: number; rxPackets: number; txPackets: number } {
-    if (!this.running) return { rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 };
-    const t = this.elapsedSeconds();
     let rx = 0;
     let tx = 0;
-    for (const d of this.devices.values()) {
-      if (d.input) rx += d.pps * t;
-      else tx += d.pps * t;
-    }
-    return { rxPackets: Math.floor(rx), txPackets: Math.floor(tx), rxBytes: Math.floor(rx) * PACKET_BYTES, txBytes: Math.floor(tx) * PACKET_BYTES };
-  }
-
-  elementNames(): string[] {
-    return [...this.counters.keys(), ...this.devices.keys()];
-  }
-
-  /**
-   * Reads `element.handler` like Click: undefined element -> 510, undefined handler -> 511.
-   */
-  readHandler(element: string, handler: string): { code: 200 | 510 | 511; body: string } {
-    const t = this.elapsedSeconds();
-    const c = this.counters.get(element);
-    if (c !== undefined) {
-      const count = Math.floor(c.pps * t) - c.offset;
-      switch (handler) {
-        case 'count':
-          return { code: 200, body: String(count) };
-        case 'byte_count':
-          return { code: 200, body: String(count * PACKET_BYTES) };
-        case 'rate':
-          return { code: 200, body: c.pps.toFixed(0) };
-        case 'bit_rate':
-          return { code: 200, body: (c.pps * PACKET_BYTES * 8).toFixed(0) };
-        case 'byte_rate':
-          return { code: 200, body: (c.pps * PACKET_BYTES).toFixed(0) };
-        default:
-          return { code: 511, body: `No handler named '${element}.${handler}'` };
+    if (this.running && this.router !== undefined) {
+      for (const e of this.router.elements.values()) {
+        if (e.kind === 'input') rx += this.packets(e);
+        if (e.kind === 'output') tx += this.packets(e);
       }
     }
-    const d = this.devices.get(element);
-    if (d !== undefined) {
-      const count = Math.floor(d.pps * t);
-      if (handler === 'count') return { code: 200, body: String(count) };
-      if (handler === 'in_bytes' || handler === 'out_bytes') return { code: 200, body: String(count * PACKET_BYTES) };
-      if (handler === 'dropped' || handler === 'drops') return { code: 200, body: '0' };
-      return { code: 511, body: `No handler named '${element}.${handler}'` };
-    }
-    return { code: 510, body: `No element named '${element}'` };
+    return { rxPackets: rx, txPackets: tx, rxBytes: rx * PACKET_BYTES, txBytes: tx * PACKET_BYTES };
   }
 
-  /** `WRITE c.reset`: Counter reset. */
-  writeHandler(element: string, handler: string): { code: 200 | 510 | 511; body: string } {
-    const c = this.counters.get(element);
-    if (c === undefined) return { code: 510, body: `No element named '${element}'` };
-    if (handler !== 'reset' && handler !== 'reset_counts') return { code: 511, body: `No handler named '${element}.${handler}'` };
-    c.offset = Math.floor(c.pps * this.elapsedSeconds());
+  /** Every element, in configuration order (the global `list` handler). */
+  elementNames(): string[] {
+    return [...(this.router?.elements.keys() ?? [])];
+  }
+
+  private handlersOf(e: RouterElement): string[] {
+    const common = ['name', 'class', 'handlers'];
+    if (e.kind === 'counter') return [...common, 'count', 'byte_count', 'rate', 'bit_rate', 'byte_rate', 'reset'];
+    if (e.kind === 'input') return [...common, 'count', 'in_bytes', 'dropped'];
+    if (e.kind === 'output') return [...common, 'count', 'out_bytes', 'dropped'];
+    return common;
+  }
+
+  /** Reads `element.handler` like Click: no element -> 510, no such read handler -> 511. */
+  readHandler(element: string, handler: string): HandlerAnswer {
+    const e = this.router?.elements.get(element);
+    if (e === undefined) return { code: 510, body: `No element named '${element}'` };
+    const count = this.packets(e) - e.offset;
+    const values: Record<string, string | undefined> = {
+      name: e.name,
+      class: e.class,
+      handlers: this.handlersOf(e).join('\n'),
+    };
+    if (e.kind === 'counter') {
+      Object.assign(values, {
+        count: String(count),
+        byte_count: String(count * PACKET_BYTES),
+        rate: e.pps.toFixed(0),
+        bit_rate: (e.pps * PACKET_BYTES * 8).toFixed(0),
+        byte_rate: (e.pps * PACKET_BYTES).toFixed(0),
+      });
+    } else if (e.kind === 'input' || e.kind === 'output') {
+      Object.assign(values, { count: String(count), [e.kind === 'input' ? 'in_bytes' : 'out_bytes']: String(count * PACKET_BYTES), dropped: '0' });
+    }
+    const v = values[handler];
+    return v === undefined ? { code: 511, body: `No read handler '${element}.${handler}'` } : { code: 200, body: v };
+  }
+
+  /** `WRITE c.reset`: a Counter starts again from zero. */
+  writeHandler(element: string, handler: string): HandlerAnswer {
+    const e = this.router?.elements.get(element);
+    if (e === undefined) return { code: 510, body: `No element named '${element}'` };
+    if (e.kind !== 'counter' || (handler !== 'reset' && handler !== 'reset_counts')) return { code: 511, body: `No write handler '${element}.${handler}'` };
+    e.offset = this.packets(e);
     return { code: 200, body: `Write handler '${element}.${handler}' OK` };
   }
 }

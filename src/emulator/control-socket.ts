@@ -1,37 +1,47 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ClickProcess } from './click-process';
 
-/**
- * Click's ControlSocket (TCP) for the osv-controlsocket dialect: greeting `Click::ControlSocket/1.3`,
- * `READ`, `WRITE`, `WRITEDATA`, `CHECKREAD`, `CHECKWRITE`, `QUIT`; codes 200, 500, 501, 510, 511,
- * 520, 540. Global handlers: version, list, config, hotconfig (with reconfiguration allowed), stop.
- */
+/** What the ControlSocket needs from the VM it lives in. */
 export interface ControlSocketHost {
   click(): ClickProcess | undefined;
-  /** Hot-swaps the configuration; returns Click's errors when it does not pass. */
-  hotconfig(config: string): string | undefined;
+  /** Hot-swaps the configuration; returns Click's error lines when it does not pass. */
+  hotconfig(config: string): string[] | undefined;
   stop(): void;
+  /** Click ran with `-R`: only then does the global `hotconfig` handler exist. */
   allowReconfigure: boolean;
 }
 
+type Reply = string;
+
+/**
+ * Click's ControlSocket over TCP, as Click's userlevel driver speaks it: greeting
+ * `Click::ControlSocket/1.3`; READ, WRITE, WRITEDATA, CHECKREAD, CHECKWRITE, QUIT; replies `CODE text`
+ * (`CODE-text` for all but the last line), READ's data as `DATA n` and n bytes; codes 200, 500, 501,
+ * 510 (no element), 511 (no handler), 520 (handler error), 530 (permission), 540 (no router).
+ * Global handlers: version, list, classes, config, hotconfig (with -R), stop.
+ */
 export class ControlSocketServer {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
   constructor(private readonly host: ControlSocketHost) {}
 
-  async listen(address: string, port: number): Promise<void> {
-    this.server = createServer((sock) => this.session(sock));
+  async listen(address: string, port: number): Promise<number> {
+    const server = createServer((sock) => this.session(sock));
+    this.server = server;
     await new Promise<void>((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(port, address, () => resolve());
+      server.once('error', reject);
+      server.listen(port, address, () => resolve());
     });
+    const a = server.address();
+    return typeof a === 'object' && a !== null ? a.port : port;
   }
 
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const server = this.server;
     this.server = undefined;
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
 
   private session(sock: Socket): void {
@@ -40,16 +50,16 @@ export class ControlSocketServer {
     sock.on('error', () => undefined);
     sock.write('Click::ControlSocket/1.3\r\n');
     let buf = Buffer.alloc(0);
-    let pendingData: { handler: string; n: number } | undefined;
+    let pending: { handler: string; n: number } | undefined;
     sock.on('data', (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
       for (;;) {
-        if (pendingData !== undefined) {
-          if (buf.length < pendingData.n) return;
-          const data = buf.subarray(0, pendingData.n).toString();
-          buf = buf.subarray(pendingData.n);
-          const h = pendingData.handler;
-          pendingData = undefined;
+        if (pending !== undefined) {
+          if (buf.length < pending.n) return;
+          const data = buf.subarray(0, pending.n).toString();
+          buf = buf.subarray(pending.n);
+          const h = pending.handler;
+          pending = undefined;
           sock.write(this.write(h, data));
           continue;
         }
@@ -57,82 +67,106 @@ export class ControlSocketServer {
         if (nl < 0) return;
         const line = buf.subarray(0, nl).toString().replace(/\r$/, '');
         buf = buf.subarray(nl + 1);
-        const m = /^(\S+)\s*(\S*)\s?(.*)$/.exec(line);
-        const cmd = (m?.[1] ?? '').toUpperCase();
-        const handler = m?.[2] ?? '';
-        const rest = m?.[3] ?? '';
-        if (cmd === 'QUIT') {
+        const words = line.trim().split(/\s+/).filter(Boolean);
+        if (words.length === 0) continue;
+        const cmd = (words[0] as string).toUpperCase();
+        const handler = words[1] ?? '';
+        if (cmd === 'QUIT' || cmd === 'CLOSE') {
           sock.end('200 Goodbye!\r\n');
           return;
         }
-        if (cmd === 'READ') sock.write(this.read(handler));
-        else if (cmd === 'WRITE') sock.write(this.write(handler, rest));
-        else if (cmd === 'WRITEDATA') {
-          const n = Number(rest);
-          if (!Number.isInteger(n) || n < 0) sock.write('500 Syntax error\r\n');
-          else pendingData = { handler, n };
-        } else if (cmd === 'CHECKREAD') sock.write(this.check(handler, 'read'));
-        else if (cmd === 'CHECKWRITE') sock.write(this.check(handler, 'write'));
-        else if (cmd === '') continue;
-        else sock.write(`501 Unimplemented command '${cmd}'\r\n`);
+        if (cmd === 'READ' || cmd === 'GET' || cmd === 'WRITE' || cmd === 'SET') {
+          if (words.length < 2) sock.write('500 Wrong number of arguments\r\n');
+          else if (cmd === 'READ' || cmd === 'GET') sock.write(this.read(handler));
+          else sock.write(this.write(handler, line.trim().split(/\s+/).slice(2).join(' ')));
+        } else if (cmd === 'WRITEDATA' || cmd === 'SETDATA') {
+          const n = Number(words[2]);
+          if (words.length !== 3) sock.write('500 Wrong number of arguments\r\n');
+          else if (!Number.isInteger(n) || n < 0) sock.write(`500 Syntax error in '${cmd}'\r\n`);
+          else pending = { handler, n };
+        } else if (cmd === 'CHECKREAD' || cmd === 'CHECKWRITE') {
+          sock.write(words.length !== 2 ? '500 Wrong number of arguments\r\n' : this.check(handler, cmd === 'CHECKWRITE'));
+        } else sock.write(`501 Command '${cmd}' unimplemented\r\n`);
       }
     });
   }
 
-  private data(handler: string, body: string): string {
+  private running(): ClickProcess | undefined {
+    const c = this.host.click();
+    return c?.running === true ? c : undefined;
+  }
+
+  private globalRead(click: ClickProcess, name: string): string | undefined {
+    if (name === 'version') return '2.1\n';
+    if (name === 'list') {
+      const names = click.elementNames();
+      return `${names.length}\n${names.map((n) => `${n}\n`).join('')}`;
+    }
+    if (name === 'config') return click.config;
+    if (name === 'handlers') return ['version', 'list', 'config', 'handlers', 'stop', ...(this.host.allowReconfigure ? ['hotconfig'] : [])].join('\n') + '\n';
+    return undefined;
+  }
+
+  private read(handler: string): Reply {
+    const click = this.running();
+    if (click === undefined) return '540 No router installed\r\n';
+    const dot = handler.indexOf('.');
+    let body: string;
+    if (dot < 0) {
+      if (handler === 'stop' || handler === 'hotconfig') return `511 Handler '${handler}' write-only\r\n`;
+      const v = this.globalRead(click, handler);
+      if (v === undefined) return `511 No handler named '${handler}'\r\n`;
+      body = v;
+    } else {
+      const r = click.readHandler(handler.slice(0, dot), handler.slice(dot + 1));
+      if (r.code !== 200) return `${r.code} ${r.body}\r\n`;
+      body = `${r.body}\n`;
+    }
     return `200 Read handler '${handler}' OK\r\nDATA ${Buffer.byteLength(body)}\r\n${body}`;
   }
 
-  private read(handler: string): string {
-    const click = this.host.click();
-    if (click === undefined || !click.running) return '540 No router installed\r\n';
-    const dot = handler.lastIndexOf('.');
-    if (dot < 0) {
-      if (handler === 'version') return this.data(handler, '2.1\n');
-      if (handler === 'list') {
-        const names = click.elementNames();
-        return this.data(handler, `${names.length}\n${names.join('\n')}\n`);
-      }
-      if (handler === 'config') return this.data(handler, click.config);
-      return `511 No handler named '${handler}'\r\n`;
-    }
-    const r = click.readHandler(handler.slice(0, dot), handler.slice(dot + 1));
-    return r.code === 200 ? this.data(handler, r.body + '\n') : `${r.code} ${r.body}\r\n`;
-  }
-
-  private write(handler: string, data: string): string {
-    const click = this.host.click();
-    if (click === undefined || !click.running) return '540 No router installed\r\n';
-    if (handler === 'hotconfig') {
-      if (!this.host.allowReconfigure) return "530 Permission denied for 'hotconfig' (run Click with -R)\r\n";
+  private write(handler: string, data: string): Reply {
+    const click = this.running();
+    if (click === undefined) return '540 No router installed\r\n';
+    if (handler === 'hotconfig' && this.host.allowReconfigure) {
       const errors = this.host.hotconfig(data);
-      if (errors !== undefined) return multiline(520, errors);
-      return "200 Write handler 'hotconfig' OK\r\n";
+      if (errors !== undefined) return lines(520, [`Write handler '${handler}' error:`, ...errors]);
+      return `200 Write handler '${handler}' OK\r\n`;
     }
     if (handler === 'stop') {
-      // reply first: stopping closes this very socket
+      // reply first: stopping ends Click, and with it this very socket
       setImmediate(() => this.host.stop());
-      return "200 Write handler 'stop' OK\r\n";
+      return `200 Write handler '${handler}' OK\r\n`;
     }
-    const dot = handler.lastIndexOf('.');
-    if (dot < 0) return `511 No handler named '${handler}'\r\n`;
+    const dot = handler.indexOf('.');
+    if (dot < 0) {
+      return this.globalRead(click, handler) !== undefined ? `530 Handler '${handler}' read-only\r\n` : `511 No handler named '${handler}'\r\n`;
+    }
     const r = click.writeHandler(handler.slice(0, dot), handler.slice(dot + 1));
     return `${r.code} ${r.body}\r\n`;
   }
 
-  private check(handler: string, mode: 'read' | 'write'): string {
-    const click = this.host.click();
-    if (click === undefined || !click.running) return '540 No router installed\r\n';
-    if (['version', 'list', 'config'].includes(handler) && mode === 'read') return '200 OK\r\n';
-    if (['hotconfig', 'stop'].includes(handler) && mode === 'write') return '200 OK\r\n';
-    const dot = handler.lastIndexOf('.');
-    const r = dot < 0 ? { code: 511 } : click.readHandler(handler.slice(0, dot), handler.slice(dot + 1));
-    return r.code === 200 ? '200 OK\r\n' : `${r.code} No such handler '${handler}'\r\n`;
+  private check(handler: string, write: boolean): Reply {
+    const click = this.running();
+    if (click === undefined) return '540 No router installed\r\n';
+    const what = write ? 'Write' : 'Read';
+    const dot = handler.indexOf('.');
+    let ok: boolean;
+    if (dot < 0) {
+      ok = write ? handler === 'stop' || (handler === 'hotconfig' && this.host.allowReconfigure) : this.globalRead(click, handler) !== undefined;
+    } else {
+      const el = handler.slice(0, dot);
+      const h = handler.slice(dot + 1);
+      const cls = click.readHandler(el, 'class');
+      if (cls.code === 510) return `510 ${cls.body}\r\n`;
+      // NOTE: the only write handler the emulated elements have is a Counter's reset
+      ok = write ? /Counter$/.test(cls.body) && (h === 'reset' || h === 'reset_counts') : click.readHandler(el, h).code === 200;
+    }
+    return ok ? `200 ${what} handler '${handler}' OK\r\n` : `511 No ${what.toLowerCase()} handler named '${handler}'\r\n`;
   }
 }
 
-/** Click's multi-line reply: `520-line` for every line but the last, `520 line` for the last. */
-function multiline(code: number, text: string): string {
-  const lines = text.split('\n');
-  return lines.map((l, i) => `${code}${i < lines.length - 1 ? '-' : ' '}${l}\r\n`).join('');
+/** Click's multi-line reply: `CODE-line` for every line but the last, `CODE line` for the last. */
+function lines(code: number, text: string[]): Reply {
+  return text.map((l, i) => `${code}${i < text.length - 1 ? '-' : ' '}${l}\r\n`).join('');
 }

@@ -1,214 +1,297 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { EmulatedVm, type EmulatedDialect } from './emulated-vm';
+import { createServer, type Server } from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { ClickChecker } from './click-facade';
+import { routeCloud } from './cloud-routes';
+import { CloudError, type CloudFault, type CloudFaultRule, type CloudServer, type CloudVdu } from './cloud-model';
+import { EmulatedVm } from './emulated-vm';
 import { freePort } from './free-port';
 
-/** Faults a test can inject, per VNF instance (and optionally per VDU). */
-export type CloudFault = 'image-upload-refused' | 'stack-create-failed' | 'agent-never-ready';
-
-export interface CloudVdu {
-  vduId: string;
-  name: string;
-  count: number;
-  dialect: EmulatedDialect;
-  imageId?: string;
-}
-
-export interface CloudServer {
-  id: string;
-  name: string;
-  vduId: string;
-  instanceId: string;
-  status: 'ACTIVE' | 'SHUTOFF' | 'ERROR';
-  address: string;
-  port: number;
-  controlPort: number;
-  dialect: EmulatedDialect;
-  imageId?: string;
-  fault?: string;
-}
-
 export interface EmulatedCloudOptions {
+  /** Where the cloud's own API listens (127.0.0.1, any free port by default). */
   host?: string;
   port?: number;
-  /** How long each VM's API takes to come up after the server is ACTIVE. */
+  /** How long each VM's API takes to come up after its server is ACTIVE (200 ms by default). */
   vmReadyDelayMs?: number;
+  /**
+   * `ports` (default): every VM on 127.0.0.1 with its own API and ControlSocket ports;
+   * `loopback`: every VM on its own address `<loopbackPrefix>.x.y` at 8000 (ControlSocket 8001),
+   * like the mini-cloud's servers.
+   */
+  addressing?: 'ports' | 'loopback';
+  /** First two octets of the loopback addresses (default `127.20`). */
+  loopbackPrefix?: string;
+  /** Faults in force from the start (more can be added with injectFault or `PUT /faults`). */
+  faults?: CloudFaultRule[];
+  /** The Click check the VMs use (default: the Click toolkit's). */
+  check?: ClickChecker;
+}
+
+interface ServerRecord extends CloudServer {
+  index: number;
+  vm: EmulatedVm | undefined;
+  /** The VM's disk: it survives a power cycle, not a heal (a new server boots from the image). */
+  files: Map<string, string>;
 }
 
 /**
- * A small emulated cloud in its own process (or in-process for `npm start`): it keeps the VNF
- * instances' servers and runs an EmulatedVm for each on 127.0.0.1. It lives apart from the LCM
- * worker, like a real VIM, so a worker that dies does not take the VMs with it.
+ * A small emulated cloud. It keeps the VNF instances' servers and runs an EmulatedVm for each.
+ * It lives apart from the LCM workers (its own process, `clickvnfm emulate-cloud`, or in the
+ * composition root's process), like a real VIM: a worker killed in the middle of an instantiate
+ * does not take the VMs with it, and its retry finds them (create-or-update by instance id and VDU,
+ * one operation per instance at a time). Its HTTP API is in cloud-routes.ts.
  *
- * HTTP API (JSON): POST /images, PUT|GET|DELETE /stacks/{instanceId}, POST
- * /stacks/{id}/servers/{sid}/replace|power, GET /stacks/{id}/leftovers, GET /servers,
- * PUT|DELETE /faults.
+ * @example
+ * const cloud = new EmulatedCloud({ vmReadyDelayMs: 50 });
+ * const vim = new EmulatedVim(await cloud.start());
  */
 export class EmulatedCloud {
   private server: Server | undefined;
-  private readonly servers = new Map<string, CloudServer & { vm: EmulatedVm }>();
+  private readonly servers = new Map<string, ServerRecord>();
   private readonly images = new Map<string, { id: string; name: string; checksum: string; users: Set<string> }>();
-  private readonly faults: Array<{ instanceId: string; fault: CloudFault; vduId?: string }> = [];
+  private readonly faults: CloudFaultRule[];
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly usedPorts = new Set<number>();
+  private readonly usedAddresses = new Set<string>();
   url = '';
 
-  constructor(private readonly options: EmulatedCloudOptions = {}) {}
+  constructor(private readonly options: EmulatedCloudOptions = {}) {
+    this.faults = [...(options.faults ?? [])];
+  }
 
+  /** Starts the cloud's API; resolves to its base URL (`http://127.0.0.1:<port>`). */
   async start(): Promise<string> {
-    const server = createServer((req, res) => void this.route(req, res));
-    this.server = server;
+    const server = createServer((req, res) => void routeCloud(this, req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
     });
+    this.server = server;
     const a = server.address();
     this.url = `http://${this.options.host ?? '127.0.0.1'}:${typeof a === 'object' && a !== null ? a.port : 0}`;
     return this.url;
   }
 
+  /** Powers every VM off and closes the API. */
   async stop(): Promise<void> {
-    await Promise.all([...this.servers.values()].map((s) => s.vm.powerOff()));
+    await Promise.all([...this.servers.values()].map((s) => s.vm?.powerOff()));
     this.servers.clear();
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    const server = this.server;
+    this.server = undefined;
+    server?.closeAllConnections();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   }
 
-  private fault(instanceId: string, fault: CloudFault, vduId?: string): boolean {
-    return this.faults.some((f) => f.instanceId === instanceId && f.fault === fault && (f.vduId === undefined || f.vduId === vduId));
+  injectFault(rule: CloudFaultRule): void {
+    this.faults.push(rule);
   }
 
-  private list(instanceId: string): CloudServer[] {
-    return [...this.servers.values()].filter((s) => s.instanceId === instanceId).map(({ vm: _vm, ...s }) => s);
+  /** Clears the faults of one instance, or all. */
+  clearFaults(instanceId?: string): void {
+    const keep = this.faults.filter((f) => instanceId !== undefined && f.instanceId !== instanceId);
+    this.faults.splice(0, this.faults.length, ...keep);
   }
 
-  private async boot(instanceId: string, vdu: CloudVdu, index: number): Promise<CloudServer> {
-    const port = await freePort();
-    const controlPort = await freePort();
-    const failed = this.fault(instanceId, 'stack-create-failed', vdu.vduId);
+  private has(instanceId: string, vduId: string | undefined, ...kinds: CloudFault[]): boolean {
+    return this.faults.some((f) => f.instanceId === instanceId && kinds.includes(f.fault) && (f.vduId === undefined || f.vduId === vduId));
+  }
+
+  /** One operation per instance at a time: a retried request waits for the first and finds its work. */
+  async withLock<T>(instanceId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(instanceId) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(instanceId, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(instanceId) === tail) this.locks.delete(instanceId);
+    }
+  }
+
+  private view(s: ServerRecord): CloudServer {
+    const { vm: _vm, files: _files, index: _index, ...out } = s;
+    return structuredClone(out);
+  }
+
+  list(instanceId: string): CloudServer[] {
+    return this.mine(instanceId).map((s) => this.view(s));
+  }
+
+  all(): CloudServer[] {
+    return [...this.servers.values()].map((s) => this.view(s));
+  }
+
+  private mine(instanceId: string, vduId?: string): ServerRecord[] {
+    return [...this.servers.values()].filter((s) => s.instanceId === instanceId && (vduId === undefined || s.vduId === vduId)).sort((a, b) => a.vduId.localeCompare(b.vduId) || a.index - b.index);
+  }
+
+  /** Uploads an image once per checksum and records the instance as its user. */
+  ensureImage(instanceId: string, name: string, checksum: string): { id: string } {
+    if (this.has(instanceId, undefined, 'image-upload-refused')) throw new CloudError(403, `image upload of ${name} refused (injected fault)`);
+    let img = this.images.get(checksum);
+    if (img === undefined) this.images.set(checksum, (img = { id: randomUUID(), name, checksum, users: new Set() }));
+    img.users.add(instanceId);
+    return { id: img.id };
+  }
+
+  private async allocate(): Promise<{ address: string; port: number; controlPort: number }> {
+    if (this.options.addressing === 'loopback') {
+      const prefix = this.options.loopbackPrefix ?? '127.20';
+      for (let n = 2; n < 65_534; n++) {
+        const address = `${prefix}.${n >> 8}.${n & 255}`;
+        if ((n & 255) === 0 || (n & 255) === 255 || this.usedAddresses.has(address)) continue;
+        this.usedAddresses.add(address);
+        return { address, port: 8000, controlPort: 8001 };
+      }
+      throw new CloudError(507, `no free address left in ${prefix}.0.0/16`);
+    }
+    const port = async (): Promise<number> => {
+      for (;;) {
+        const p = await freePort();
+        if (!this.usedPorts.has(p)) return this.usedPorts.add(p), p;
+      }
+    };
+    return { address: '127.0.0.1', port: await port(), controlPort: await port() };
+  }
+
+  private release(s: ServerRecord): void {
+    this.usedAddresses.delete(s.address);
+    this.usedPorts.delete(s.port);
+    this.usedPorts.delete(s.controlPort);
+  }
+
+  private async remove(s: ServerRecord): Promise<void> {
+    await s.vm?.powerOff();
+    this.servers.delete(s.id);
+    this.release(s);
+  }
+
+  private startVm(s: ServerRecord): EmulatedVm | undefined {
+    if (s.status !== 'ACTIVE') return undefined;
+    const rejects = this.has(s.instanceId, s.vduId, 'click-rejects-config');
+    const check: ClickChecker | undefined = rejects
+      ? (_text, file) => ({ ok: false, messages: [`${file}:1: router initialization failed (injected fault click-rejects-config)`] })
+      : this.options.check;
     const vm = new EmulatedVm({
-      dialect: vdu.dialect,
-      host: '127.0.0.1',
-      port,
-      controlPort,
+      dialect: s.dialect,
+      host: s.address,
+      port: s.port,
+      controlPort: s.controlPort,
       readyDelayMs: this.options.vmReadyDelayMs ?? 200,
-      neverReady: failed || this.fault(instanceId, 'agent-never-ready', vdu.vduId),
+      neverReady: this.has(s.instanceId, s.vduId, 'agent-never-ready'),
+      files: s.files,
+      ...(check !== undefined ? { check } : {}),
     });
     void vm.bootInBackground();
-    const s: CloudServer & { vm: EmulatedVm } = {
-      id: randomUUID(),
+    return vm;
+  }
+
+  private async boot(instanceId: string, vdu: CloudVdu, index: number, at?: { address: string; port: number; controlPort: number }): Promise<ServerRecord> {
+    const where = at ?? (await this.allocate());
+    const failed = this.has(instanceId, vdu.vduId, 'server-error', 'stack-create-failed');
+    const id = randomUUID();
+    const cps = vdu.cps && vdu.cps.length > 0 ? [...vdu.cps].sort((a, b) => a.order - b.order) : [{ cpdId: 'mgmt', order: 0, vnicType: 'normal', management: true }];
+    const s: ServerRecord = {
+      id,
+      index,
       name: `vnf-${instanceId}-${vdu.vduId}-${index}`,
       vduId: vdu.vduId,
       instanceId,
       status: failed ? 'ERROR' : 'ACTIVE',
-      address: '127.0.0.1',
-      port,
-      controlPort,
+      ...where,
       dialect: vdu.dialect,
+      ports: cps.map((c, i) => ({
+        cpdId: c.cpdId,
+        portId: `${id}-${c.cpdId}`,
+        vnicType: c.vnicType,
+        macAddress: `fa:16:3e:${randomBytes(3).toString('hex').match(/../g)?.join(':') ?? '00:00:00'}`,
+        // the management CP carries the VM's API address; data CPs get a stand-in data-plane address
+        ipAddresses: [c.management || (i === 0 && !cps.some((x) => x.management)) ? where.address : `10.${100 + i}.${index >> 8}.${(index & 255) + 10}`],
+      })),
       ...(vdu.imageId !== undefined ? { imageId: vdu.imageId } : {}),
       ...(failed ? { fault: `No valid host was found for ${vdu.vduId} (injected fault)` } : {}),
-      vm,
+      vm: undefined,
+      files: new Map(),
     };
+    s.vm = this.startVm(s);
     this.servers.set(s.id, s);
-    const { vm: _vm, ...record } = s;
-    return record;
+    return s;
   }
 
-  /** Create-or-update: brings each VDU to its count (adds or removes the newest servers). */
-  private async apply(instanceId: string, vdus: CloudVdu[]): Promise<CloudServer[]> {
-    for (const vdu of vdus) {
-      const mine = [...this.servers.values()].filter((s) => s.instanceId === instanceId && s.vduId === vdu.vduId);
-      for (let i = mine.length; i < vdu.count; i++) await this.boot(instanceId, vdu, i);
-      for (const extra of mine.slice(vdu.count).reverse()) {
-        await extra.vm.powerOff();
-        this.servers.delete(extra.id);
+  /**
+   * Create-or-update: brings each VDU to its count (scale-out adds the lowest free indexes,
+   * scale-in removes the highest), replaces servers in ERROR, and removes VDUs no longer listed.
+   */
+  async apply(instanceId: string, vdus: CloudVdu[]): Promise<CloudServer[]> {
+    return this.withLock(instanceId, async () => {
+      for (const s of this.mine(instanceId)) if (!vdus.some((v) => v.vduId === s.vduId)) await this.remove(s);
+      for (const vdu of vdus) {
+        for (const s of this.mine(instanceId, vdu.vduId)) if (s.status === 'ERROR') await this.remove(s);
+        const mine = this.mine(instanceId, vdu.vduId);
+        for (const extra of mine.slice(vdu.count).reverse()) await this.remove(extra);
+        const taken = new Set(mine.slice(0, vdu.count).map((s) => s.index));
+        for (let index = 0, have = taken.size; have < vdu.count; index++) {
+          if (taken.has(index)) continue;
+          await this.boot(instanceId, vdu, index);
+          have++;
+        }
       }
-    }
-    return this.list(instanceId);
+      return this.list(instanceId);
+    });
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const send = (status: number, body?: unknown): void => {
-      const text = body === undefined ? '' : JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json' }).end(text);
-    };
-    try {
-      const url = new URL(req.url ?? '/', 'http://cloud');
-      const parts = url.pathname.split('/').filter(Boolean);
-      const body = await readJson(req);
-      const [root, id, sub, sid, action] = parts;
-      if (root === 'images' && req.method === 'POST') {
-        const b = body as { name: string; checksum: string; instanceId: string };
-        if (this.fault(b.instanceId, 'image-upload-refused')) return send(403, { message: `image upload of ${b.name} refused (injected fault)` });
-        let img = [...this.images.values()].find((i) => i.checksum === b.checksum);
-        if (img === undefined) this.images.set(b.checksum, (img = { id: randomUUID(), name: b.name, checksum: b.checksum, users: new Set() }));
-        img.users.add(b.instanceId);
-        return send(200, { id: img.id });
-      }
-      if (root === 'servers' && req.method === 'GET') return send(200, [...this.servers.values()].map(({ vm: _vm, ...s }) => s));
-      if (root === 'faults') {
-        if (req.method === 'PUT') this.faults.push(body as { instanceId: string; fault: CloudFault; vduId?: string });
-        else this.faults.length = 0;
-        return send(204);
-      }
-      if (root === 'stacks' && id !== undefined) {
-        if (sub === undefined && req.method === 'PUT') return send(200, await this.apply(id, (body as { vdus: CloudVdu[] }).vdus));
-        if (sub === undefined && req.method === 'GET') return send(200, this.list(id));
-        if (sub === undefined && req.method === 'DELETE') {
-          for (const s of [...this.servers.values()].filter((x) => x.instanceId === id)) {
-            await s.vm.powerOff();
-            this.servers.delete(s.id);
-          }
-          for (const [k, img] of this.images) {
-            img.users.delete(id);
-            if (img.users.size === 0) this.images.delete(k);
-          }
-          return send(204);
-        }
-        if (sub === 'leftovers') {
-          const names = this.list(id).map((s) => `server ${s.name}`);
-          for (const img of this.images.values()) if (img.users.has(id)) names.push(`image ${img.name}`);
-          return send(200, names);
-        }
-        const target = sid === undefined ? undefined : this.servers.get(sid);
-        if (sub === 'servers' && target !== undefined && target.instanceId === id) {
-          if (action === 'replace') {
-            await target.vm.powerOff();
-            this.servers.delete(target.id);
-            const index = Number(target.name.split('-').pop());
-            return send(200, await this.boot(id, { vduId: target.vduId, name: target.vduId, count: 1, dialect: target.dialect, ...(target.imageId ? { imageId: target.imageId } : {}) }, index));
-          }
-          if (action === 'power') {
-            const on = (body as { state: 'on' | 'off' }).state === 'on';
-            if (!on) {
-              await target.vm.powerOff();
-              target.status = 'SHUTOFF';
-            } else if (target.status === 'SHUTOFF') {
-              target.vm = new EmulatedVm({ ...target.vm.options, neverReady: false, readyDelayMs: this.options.vmReadyDelayMs ?? 200 });
-              void target.vm.bootInBackground();
-              target.status = 'ACTIVE';
-            }
-            return send(204);
-          }
-        }
-        return send(404, { message: `no such server ${sid ?? ''} in ${id}` });
-      }
-      send(404, { message: `no route ${req.method ?? ''} ${url.pathname}` });
-    } catch (err) {
-      send(500, { message: String(err) });
-    }
+  private get(instanceId: string, serverId: string): ServerRecord {
+    const s = this.servers.get(serverId);
+    if (s === undefined || s.instanceId !== instanceId) throw new CloudError(404, `no server ${serverId} in VNF instance ${instanceId}`);
+    return s;
   }
-}
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      try {
-        resolve(text === '' ? undefined : (JSON.parse(text) as unknown));
-      } catch (err) {
-        reject(err instanceof Error ? err : new Error(String(err)));
+  /** Heal: a new server (new id, fresh disk) in place of the old one, at the same address. */
+  async replace(instanceId: string, serverId: string): Promise<CloudServer> {
+    return this.withLock(instanceId, async () => {
+      const old = this.get(instanceId, serverId);
+      await old.vm?.powerOff();
+      this.servers.delete(old.id);
+      const vdu: CloudVdu = { vduId: old.vduId, count: 1, dialect: old.dialect, cps: old.ports.map((p, order) => ({ cpdId: p.cpdId, order, vnicType: p.vnicType, management: p.ipAddresses[0] === old.address })), ...(old.imageId !== undefined ? { imageId: old.imageId } : {}) };
+      return this.view(await this.boot(instanceId, vdu, old.index, { address: old.address, port: old.port, controlPort: old.controlPort }));
+    });
+  }
+
+  /** Powers a server off (its VM ends) or on (boots again from its disk). */
+  async power(instanceId: string, serverId: string, state: 'on' | 'off'): Promise<void> {
+    await this.withLock(instanceId, async () => {
+      const s = this.get(instanceId, serverId);
+      if (state === 'off' && s.status === 'ACTIVE') {
+        await s.vm?.powerOff();
+        s.vm = undefined;
+        s.status = 'SHUTOFF';
+      } else if (state === 'on' && s.status === 'SHUTOFF') {
+        s.status = 'ACTIVE';
+        s.vm = this.startVm(s);
+      } else if (s.status === 'ERROR') throw new CloudError(409, `server ${s.name} is in ERROR; it cannot be powered ${state}`);
+    });
+  }
+
+  /** Deletes every server of the instance and its use of images (idempotent). */
+  async destroy(instanceId: string): Promise<void> {
+    await this.withLock(instanceId, async () => {
+      for (const s of this.mine(instanceId)) await this.remove(s);
+      for (const [k, img] of this.images) {
+        img.users.delete(instanceId);
+        if (img.users.size === 0) this.images.delete(k);
       }
     });
-    req.on('error', reject);
-  });
+  }
+
+  /** What is still tagged with the instance id: `server <name>` and `image <name>` entries. */
+  leftovers(instanceId: string): string[] {
+    const names = this.mine(instanceId).map((s) => `server ${s.name}`);
+    for (const img of this.images.values()) if (img.users.has(instanceId)) names.push(`image ${img.name}`);
+    return names;
+  }
+
+  /** The emulated VM of a server (tests look inside it). */
+  vmOf(serverId: string): EmulatedVm | undefined {
+    return this.servers.get(serverId)?.vm;
+  }
 }

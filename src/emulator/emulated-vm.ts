@@ -1,56 +1,80 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { toolkitChecker, type ClickChecker } from './click-facade';
 import { ClickProcess } from './click-process';
 import { ControlSocketServer } from './control-socket';
 import { handleClickPlugin } from './click-plugin-routes';
 import { handleOsv } from './osv-routes';
-export { json } from './http-util';
 
 export type EmulatedDialect = 'click-plugin' | 'osv-controlsocket';
+
+const MB = 1024 * 1024;
+/** What OSv, the httpserver and DPDK's pools take before Click starts. */
+const BASE_USED_BYTES = 96 * MB;
+/** What each Click start takes; the platform never gives it back until a reboot. */
+const CLICK_START_BYTES = 24 * MB;
 
 export interface EmulatedVmOptions {
   dialect: EmulatedDialect;
   host: string;
   /** OSv httpserver port (8000 on real images; 0 = any free port). */
   port: number;
-  /** ControlSocket port for osv-controlsocket (8001 on real images; 0 = any free port). */
+  /** ControlSocket port for osv-controlsocket when the command line names none (8001 on real images). */
   controlPort?: number;
-  /** The API does not listen until this long after boot, like a real VM after ACTIVE. */
+  /** The API does not listen until this long after boot (and after a reboot), like a real VM after ACTIVE. */
   readyDelayMs?: number;
-  /** Never become ready (failure injection). */
+  /** Never become ready (failure injection): nothing ever listens. */
   neverReady?: boolean;
+  /** RAM of the VM (512 MB by default). */
   memoryBytes?: number;
+  /** Decides whether Click accepts a configuration (default: the Click toolkit's checks). */
+  check?: ClickChecker;
+  /** The disk: files that survive a reboot or a power cycle (kept by the caller's map when given). */
+  files?: Map<string, string>;
   now?: () => number;
-  /** Called when the VM powers off (`/os/shutdown`, `/os/poweroff`). */
+  /** Called once when the VM powers off (`/os/shutdown`, `/os/poweroff`, or powerOff()). */
   onPowerOff?: () => void;
 }
 
 /**
  * An emulated Click-on-OSv VM: OSv's httpserver on `host:port` with the 2017 Click plugin
  * (`click-plugin`) or stock OSv + Click's ControlSocket (`osv-controlsocket`), quirks included
- * (HTTP 200 on failure, JSON-quoted strings, raw `OK!!`, stateful metrics). See docs/emulator.md.
+ * (HTTP 200 on failure, JSON-quoted strings, raw `OK!!`, stateful metrics, a late API, memory that
+ * Click never gives back). See docs/emulator.md.
+ *
+ * @example
+ * const vm = new EmulatedVm({ dialect: 'click-plugin', host: '127.0.0.1', port: 0 });
+ * await vm.boot();
+ * console.log(`http://127.0.0.1:${vm.address?.port}/click_plugin/version`);
  */
 export class EmulatedVm {
-  readonly files = new Map<string, string>();
+  readonly files: Map<string, string>;
   click: ClickProcess | undefined;
-  readonly bootedAt: number;
+  bootedAt: number;
   readonly now: () => number;
+  readonly check: ClickChecker;
   /** Previous metrics sample (the endpoint computes deltas, so two pollers disturb each other). */
   lastMetrics: { timeMs: number; cpuMs: number; rxBytes: number; txBytes: number } | undefined;
+  /** Memory Click took and never gave back (freed by a reboot). */
+  private clickBytes = 0;
   private server: Server | undefined;
   private control: ControlSocketServer | undefined;
   private readonly sockets = new Set<Socket>();
   private nextPid = 200;
-  private readyTimer: NodeJS.Timeout | undefined;
+  private readyTimer: { timer: NodeJS.Timeout; done: () => void } | undefined;
   private state: 'booting' | 'up' | 'off' = 'booting';
+  /** Bumped by every boot and shutdown: a boot whose delay ends after a newer event gives up. */
+  private generation = 0;
   address: { host: string; port: number } | undefined;
   controlPort: number | undefined;
   allowReconfigure = false;
 
   constructor(readonly options: EmulatedVmOptions) {
     this.now = options.now ?? Date.now;
+    this.check = options.check ?? toolkitChecker;
     this.bootedAt = this.now();
-    this.files.set('/func.click', '');
+    this.files = options.files ?? new Map();
+    if (!this.files.has('/func.click')) this.files.set('/func.click', '');
   }
 
   get dialect(): EmulatedDialect {
@@ -58,25 +82,33 @@ export class EmulatedVm {
   }
 
   get memoryBytes(): number {
-    return this.options.memoryBytes ?? 512 * 1024 * 1024;
+    return this.options.memoryBytes ?? 512 * MB;
   }
 
-  /** Boots: the API listens after the readiness delay. Resolves once listening (or at once if never). */
+  get usedMemoryBytes(): number {
+    return Math.min(this.memoryBytes, BASE_USED_BYTES + this.clickBytes);
+  }
+
+  /** Boots: the API listens after the readiness delay (not before: early calls fail at TCP level). */
   async boot(): Promise<void> {
+    this.state = 'booting';
+    this.bootedAt = this.now();
+    const generation = ++this.generation;
+    if (this.options.neverReady === true) return;
+    const delay = this.options.readyDelayMs ?? 0;
+    if (delay > 0) await new Promise<void>((done) => (this.readyTimer = { timer: setTimeout(done, delay), done }));
+    this.readyTimer = undefined;
+    if (this.state !== 'booting' || generation !== this.generation) return;
     const server = createServer((req, res) => void this.handle(req, res));
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    this.server = server;
-    if (this.options.neverReady === true) return;
-    const delay = this.options.readyDelayMs ?? 0;
-    if (delay > 0) await new Promise<void>((r) => (this.readyTimer = setTimeout(r, delay)));
-    if (this.state === 'off') return;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => resolve());
+      server.listen(this.address?.port ?? this.options.port, this.options.host, () => resolve());
     });
+    this.server = server;
     const a = server.address();
     this.address = { host: this.options.host, port: typeof a === 'object' && a !== null ? a.port : this.options.port };
     this.state = 'up';
@@ -93,24 +125,46 @@ export class EmulatedVm {
     return this.state === 'up';
   }
 
-  /** Powers off: closes the API and the ControlSocket, ends Click. */
+  private async closeApi(): Promise<void> {
+    this.generation++;
+    // a boot still waiting for its delay gives up (it sees the new state)
+    if (this.readyTimer) {
+      clearTimeout(this.readyTimer.timer);
+      this.readyTimer.done();
+    }
+    this.readyTimer = undefined;
+    this.stopClick();
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => (server?.listening === true ? server.close(() => r()) : r()));
+  }
+
+  /** Powers off: closes the API and the ControlSocket, ends Click. The disk (files) stays. */
   async powerOff(): Promise<void> {
     if (this.state === 'off') return;
     this.state = 'off';
-    if (this.readyTimer) clearTimeout(this.readyTimer);
-    if (this.click) this.click.running = false;
-    await this.control?.close();
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => (this.server?.listening ? this.server.close(() => r()) : r()));
+    await this.closeApi();
     this.options.onPowerOff?.();
+  }
+
+  /** Reboots: Click ends, the API goes away and comes back after the readiness delay, memory is freed. */
+  async reboot(): Promise<void> {
+    if (this.state === 'off') return;
+    this.state = 'booting';
+    await this.closeApi();
+    this.click = undefined;
+    this.clickBytes = 0;
+    this.lastMetrics = undefined;
+    await this.boot();
   }
 
   // ---- what both dialects share: the Click process ----
 
   startClick(configPath = '/func.click'): ClickProcess {
     const config = this.files.get(configPath) ?? '';
-    const file = configPath.replace(/^\//, '');
-    this.click = ClickProcess.start(config, file, this.now, this.nextPid++);
+    this.click = ClickProcess.start(config, configPath.replace(/^\//, ''), this.now, this.nextPid++, this.check);
+    this.clickBytes += CLICK_START_BYTES;
     this.files.set('/click_errors.txt', this.click.errors);
     return this.click;
   }
@@ -127,24 +181,22 @@ export class EmulatedVm {
   async launchClick(port: number, configPath: string, allowReconfigure: boolean): Promise<ClickProcess> {
     this.allowReconfigure = allowReconfigure;
     const click = this.startClick(configPath);
-    if (click.running) {
-      this.control = new ControlSocketServer({
-        click: () => this.click,
-        allowReconfigure,
-        stop: () => void this.stopClick(),
-        hotconfig: (config) => {
-          const next = ClickProcess.start(config, configPath.replace(/^\//, ''), this.now, this.click?.pid ?? this.nextPid++);
-          if (!next.running) return next.errors;
-          // NOTE: Click's hotswap keeps the process (same pid) and installs the new router
-          Object.assign(next, { startedAt: this.click?.startedAt ?? next.startedAt });
-          this.click = next;
-          this.files.set(configPath, config);
-          return undefined;
-        },
-      });
-      await this.control.listen(this.options.host, port);
-      this.controlPort = port;
-    }
+    if (!click.running) return click;
+    const control = new ControlSocketServer({
+      click: () => this.click,
+      allowReconfigure,
+      stop: () => void this.stopClick(),
+      hotconfig: (config) => {
+        const current = this.click;
+        if (current === undefined) return ['no router installed'];
+        const r = current.hotswap(config);
+        if (!r.ok) return r.errors.split('\n');
+        // NOTE: hotconfig does not write the file; the agent writes it so a restart runs the same router
+        return undefined;
+      },
+    });
+    this.control = control;
+    this.controlPort = await control.listen(this.options.host, port);
     return click;
   }
 
@@ -152,13 +204,14 @@ export class EmulatedVm {
     try {
       const url = new URL(req.url ?? '/', 'http://vm');
       const body = await readBody(req);
+      const method = req.method ?? 'GET';
       if (this.dialect === 'click-plugin' && url.pathname.startsWith('/click_plugin/')) {
-        if (await handleClickPlugin(this, req.method ?? 'GET', url, body, res)) return;
+        if (await handleClickPlugin(this, method, url, body, res)) return;
       }
-      if (await handleOsv(this, req.method ?? 'GET', url, body, req.headers['content-type'] ?? '', res)) return;
+      if (await handleOsv(this, method, url, body, req.headers['content-type'] ?? '', res)) return;
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `Not found: ${url.pathname}`, code: 404 }));
     } catch (err) {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(err), code: 500 }));
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: err instanceof Error ? err.message : String(err), code: 500 }));
     }
   }
 }

@@ -1,4 +1,8 @@
 export { EmulatedVm, type EmulatedVmOptions, type EmulatedDialect } from './emulated-vm';
-export { ClickProcess } from './click-process';
-export { EmulatedCloud, type CloudFault, type CloudServer, type EmulatedCloudOptions } from './emulated-cloud';
-export { EmulatedVim, EmulatedVimError } from './emulated-vim';
+export { ClickProcess, BASE_PPS, PACKET_BYTES } from './click-process';
+export { toolkitChecker, formatDiagnosticForClick, type ClickChecker, type ClickCheckOutcome } from './click-facade';
+export { ControlSocketServer } from './control-socket';
+export { EmulatedCloud, type EmulatedCloudOptions } from './emulated-cloud';
+export { CloudError, CLOUD_FAULTS, type CloudFault, type CloudFaultRule, type CloudServer, type CloudVdu, type CloudPort } from './cloud-model';
+export { EmulatedVim, EmulatedVimError, type EmulatedVimOptions } from './emulated-vim';
+export { startCloudProcess, type CloudProcess, type CloudProcessOptions } from './cloud-process';

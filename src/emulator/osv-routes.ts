@@ -11,7 +11,7 @@ export async function handleOsv(vm: EmulatedVm, method: string, url: URL, body: 
   if (method === 'GET' && p === '/os/uptime') return void json(res, Math.floor((vm.now() - vm.bootedAt) / 1000)), true;
   if (method === 'GET' && p === '/os/version') return void json(res, 'v0.57.0-clickvnfm-emulator'), true;
   if (method === 'GET' && p === '/os/memory/total') return void json(res, vm.memoryBytes), true;
-  if (method === 'GET' && p === '/os/memory/free') return void json(res, Math.round(vm.memoryBytes * (vm.click?.running === true ? 0.62 : 0.79))), true;
+  if (method === 'GET' && p === '/os/memory/free') return void json(res, vm.memoryBytes - vm.usedMemoryBytes), true;
   if (method === 'GET' && p === '/os/threads') {
     const now = vm.now();
     const clickMs = vm.click?.running === true ? Math.round((now - vm.click.startedAt) * 0.3) : 0;
@@ -55,7 +55,14 @@ export async function handleOsv(vm: EmulatedVm, method: string, url: URL, body: 
     const port = pi >= 0 ? Number(args[pi + 1]) : 8001;
     const config = [...args].reverse().find((a) => a.endsWith('.click')) ?? '/func.click';
     const click = await vm.launchClick(port, config, args.includes('-R') || args.includes('--allow-reconfigure'));
-    json(res, click.pid);
+    // OSv answers the started application's main thread id(s) as a JSON string
+    json(res, String(click.pid));
+    return true;
+  }
+  if (method === 'GET' && (p === '/app/finished' || p === '/app/finished/')) {
+    // an unknown tid counts as finished, as in OSv
+    const tid = url.searchParams.get('tid');
+    json(res, String(!(vm.click?.running === true && String(vm.click.pid) === tid)));
     return true;
   }
   if (method === 'POST' && (p === '/os/shutdown' || p === '/os/poweroff')) {
@@ -65,10 +72,7 @@ export async function handleOsv(vm: EmulatedVm, method: string, url: URL, body: 
   }
   if (method === 'POST' && p === '/os/reboot') {
     res.writeHead(200, { 'content-type': 'application/json' }).end('');
-    setImmediate(() => {
-      vm.stopClick();
-      vm.click = undefined;
-    });
+    setImmediate(() => void vm.reboot());
     return true;
   }
   return false;

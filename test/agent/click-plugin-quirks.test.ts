@@ -52,7 +52,9 @@ describe('emulated click-plugin: answers as the real plugin gives them', () => {
     expect(await raw('GET', '/click_plugin/running')).toEqual({ status: 200, text: 'false' });
     const log = await raw('GET', '/click_plugin/log');
     expect(log.status).toBe(200);
-    expect(JSON.parse(log.text)).toMatch(/^func\.click:1: unknown element class 'Nope'\nRouter could not be initialized!$/);
+    expect(JSON.parse(log.text)).toBe("func.click:1: unknown element class 'Nope'\nRouter could not be initialized!\n");
+    // vnf_identification stays empty: Click does not run
+    expect((await raw('GET', '/click_plugin/vnf_identification')).text).toBe('{"id":"","version":"","name":"","description":"","provider":""}');
   });
 
   it('metrics: five integer percentages as deltas since the previous call, and time_ms', async () => {
@@ -75,5 +77,57 @@ describe('emulated click-plugin: answers as the real plugin gives them', () => {
     const again = JSON.parse((await raw('GET', '/click_plugin/metrics')).text) as { list: Array<{ value: number }> };
     expect(again.list[3]!.value).toBe(0);
     expect(again.list[4]!.value).toBe(0);
+  });
+
+  it('vnf_identification: the header fields, in the documented order, while Click runs with a valid header', async () => {
+    const header = [
+      '//VNF_HEADER',
+      '//VNF_VERSION: 1.0',
+      '//VNF_ID: 0f0c3a52-5a0e-4c54-9b4e-0c2f6a0b9a11',
+      '//VNF_PROVIDER: Example',
+      '//VNF_NAME: forwarder',
+      '//VNF_RELEASE_DATE: 2017-06-01 00:00',
+      '//VNF_RELEASE_VERSION: 1.0',
+      '//VNF_RELEASE_LIFESPAN: 2027-06-01 00:00',
+      '//VNF_DESCRIPTION: Forwards packets between two ports',
+    ].join('\n');
+    await raw('POST', '/click_plugin/stop');
+    await raw('POST', '/click_plugin/write_file', new URLSearchParams({ path: '/func.click', content: `${header}\nFromDPDKDevice(0) -> ToDPDKDevice(1);\n` }).toString());
+    expect((await raw('POST', '/click_plugin/start')).text).toMatch(/^"Sucess: PID \d+"$/);
+    expect(await raw('GET', '/click_plugin/vnf_identification')).toEqual({
+      status: 200,
+      text: '{"id":"0f0c3a52-5a0e-4c54-9b4e-0c2f6a0b9a11","version":"1.0","name":"forwarder","description":"Forwards packets between two ports","provider":"Example"}',
+    });
+    expect(await raw('GET', '/click_plugin/log')).toEqual({ status: 200, text: '""' });
+    await raw('POST', '/click_plugin/stop');
+    expect((await raw('GET', '/click_plugin/vnf_identification')).text).toBe('{"id":"","version":"","name":"","description":"","provider":""}');
+  });
+
+  it("memory Click took is not given back by stop (only a reboot frees it)", async () => {
+    const memory = async (): Promise<number> => {
+      const m = JSON.parse((await raw('GET', '/click_plugin/metrics')).text) as { list: Array<{ name: string; value: number }> };
+      return m.list.find((x) => x.name === 'Memory Usage')!.value;
+    };
+    const before = await memory();
+    await raw('POST', '/click_plugin/start');
+    await raw('POST', '/click_plugin/stop');
+    expect(await memory()).toBeGreaterThan(before);
+    expect(Number(await (await fetch(base + '/os/memory/free')).text())).toBe(vm.memoryBytes - vm.usedMemoryBytes);
+  });
+
+  it('the stock OSv endpoints a manager uses answer in their shapes', async () => {
+    expect((await raw('GET', '/os/uptime')).text).toMatch(/^\d+$/);
+    expect(JSON.parse((await raw('GET', '/os/version')).text)).toEqual(expect.any(String));
+    expect(Number((await raw('GET', '/os/memory/total')).text)).toBe(512 * 1024 * 1024);
+    const threads = JSON.parse((await raw('GET', '/os/threads')).text) as { list: Array<Record<string, unknown>>; time_ms: number };
+    expect(threads.time_ms).toBe(now);
+    expect(threads.list[0]).toEqual(expect.objectContaining({ id: expect.any(Number), name: expect.any(String), cpu_ms: expect.any(Number), status: expect.any(String) }));
+    const ifc = JSON.parse((await raw('GET', '/network/ifconfig/')).text) as Array<{ config: Record<string, unknown>; data: Record<string, unknown> }>;
+    expect(ifc[0]!.config).toEqual(expect.objectContaining({ name: 'eth0', addr: '127.0.0.1', mtu: 1500 }));
+    expect(Object.keys(ifc[0]!.data)).toEqual(expect.arrayContaining(['ifi_ipackets', 'ifi_ibytes', 'ifi_opackets', 'ifi_obytes', 'ifi_ierrors', 'ifi_oerrors', 'ifi_iqdrops']));
+    expect(JSON.parse((await raw('GET', '/fs/df/')).text)).toEqual([expect.objectContaining({ mount: '/' })]);
+    expect((await raw('PUT', '/file/%2Ftmp%2Fy?op=WRITE&content=hello&overwrite=true')).status).toBe(200);
+    expect(await raw('GET', '/file/%2Ftmp%2Fy?op=GET')).toEqual({ status: 200, text: 'hello' });
+    expect((await raw('GET', '/file/%2Fnope?op=GET')).status).toBe(404);
   });
 });

@@ -51,22 +51,30 @@ describe.each<ManagementDialect>(['click-plugin', 'osv-controlsocket'])('the in-
 
   it('reconfigures (hot, without a restart, for osv-controlsocket)', async () => {
     const first = await agent.deploy(FORWARDER);
+    const startedAt = vm.click!.startedAt;
+    await new Promise((r) => setTimeout(r, 20));
     const next = FORWARDER.replace('c_out0 :: Counter', 'c_out0 :: Counter -> extra :: Counter');
     const r = await agent.reconfigure(next);
     expect(r.hot).toBe(dialect === 'osv-controlsocket');
     expect(await agent.readConfig()).toBe(next);
     expect((await agent.status()).running).toBe(true);
     if (dialect === 'osv-controlsocket') {
-      // the same Click process: same pid, and counters keep counting from its start
+      // the same Click process: same pid, and its thread's CPU time keeps growing from the first start
       expect(vm.click!.pid).toBe(first.pid);
+      expect(vm.click!.startedAt).toBeLessThanOrEqual(startedAt);
       const m = await agent.metrics();
       expect(m.elements.some((e) => e.element === 'extra' && e.handler === 'count')).toBe(true);
     } else {
       expect(vm.click!.pid).not.toBe(first.pid);
+      expect(vm.click!.startedAt).toBeGreaterThanOrEqual(startedAt);
     }
     // a bad hot config is refused and the old one keeps running
-    await expect(agent.reconfigure(BAD)).rejects.toThrow(/Countr/);
+    const refused = await agent.reconfigure(BAD).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ClickConfigError);
+    expect((refused as ClickConfigError).clickMessage).toMatch(/^func\.click:\d+: unknown element class 'Countr'/);
     expect((await agent.status()).running).toBe(true);
+    // the previous router still runs (hot: never replaced; plugin: written back and started again)
+    expect(vm.click!.config).toBe(next);
   });
 
   it('metrics move over time', async () => {
@@ -83,6 +91,11 @@ describe.each<ManagementDialect>(['click-plugin', 'osv-controlsocket'])('the in-
       const count = (m: typeof a): number => m.elements.find((e) => e.element === 'c_in0' && e.handler === 'count')!.value;
       expect(count(b)).toBeGreaterThan(count(a));
       expect(b.elements.find((e) => e.element === 'c_in0' && e.handler === 'rate')!.value).toBeGreaterThan(0);
+      // per-port counters and rates from the DPDK device elements
+      const rx = b.ports.find((p) => p.rxBytes !== undefined)!;
+      expect(rx.rxPackets).toBeGreaterThan(0);
+      expect(rx.rxRate).toBeGreaterThan(0);
+      expect(b.ports.some((p) => (p.txRate ?? 0) > 0)).toBe(true);
     }
   });
 
@@ -111,6 +124,20 @@ describe.each<ManagementDialect>(['click-plugin', 'osv-controlsocket'])('readine
     await agent.waitReady({ graceMs: 100, intervalMs: 50, deadlineMs: 5000 });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(380);
     expect((await agent.status()).reachable).toBe(true);
+    await vm.powerOff();
+  });
+
+  it('reboots: the API goes away and comes back after the readiness delay, Click is not running, the config stays on disk', async () => {
+    const { vm, agent } = await bootVmLater(dialect, 150);
+    await agent.waitReady({ graceMs: 0, intervalMs: 25, deadlineMs: 3000 });
+    await agent.deploy(FORWARDER);
+    await agent.reboot();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(vm.isUp).toBe(false);
+    await agent.waitReady({ graceMs: 0, intervalMs: 25, deadlineMs: 3000 });
+    expect((await agent.status()).running).toBe(false);
+    expect(await agent.readConfig()).toBe(FORWARDER);
+    expect((await agent.start()).running).toBe(true);
     await vm.powerOff();
   });
 

@@ -1,10 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { EmulatedCloud, EmulatedVim } from '../../src/emulator';
-import { HttpVnfAgentFactory } from '../../src/agent';
-import type { VnfDeployment, VduSpec } from '../../src/ports/vim';
-import { freePort } from '../../src/store/redis-server';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EmulatedCloud, EmulatedVim, EmulatedVimError } from '../../src/emulator';
+import { AgentNotReadyError, ClickConfigError, HttpVnfAgentFactory } from '../../src/agent';
+import type { VnfcResource, VnfDeployment, VduSpec } from '../../src/ports/vim';
+
+const FORWARDER = readFileSync(join(__dirname, '../../vnfd/forwarder/Files/click/forwarder.click'), 'utf8');
+const fast = { graceMs: 0, intervalMs: 25, deadlineMs: 3000 };
+const agentOf = (v: VnfcResource, dialect: VduSpec['dialect'] = 'click-plugin') =>
+  new HttpVnfAgentFactory({ timeoutMs: 3000 }).forEndpoint({ address: v.managementAddress!, port: v.managementPort!, dialect, controlSocketPort: v.controlSocketPort! });
 
 const vdu = (count: number, dialect: VduSpec['dialect'] = 'click-plugin'): VduSpec => ({
   vduId: 'click_vdu',
@@ -16,7 +19,7 @@ const vdu = (count: number, dialect: VduSpec['dialect'] = 'click-plugin'): VduSp
   image: { name: 'click-on-osv', version: '2017.1', checksum: { algorithm: 'sha-256', hash: 'ab'.repeat(32) }, containerFormat: 'bare', diskFormat: 'qcow2', minDiskGb: 1, minRamMb: 192, sizeBytes: 27_000_000 },
   cps: [{ cpdId: 'mgmt', order: 0, vnicType: 'normal', portSecurity: true, management: true }],
 });
-const deployment = (id: string, count: number): VnfDeployment => ({ vnfInstanceId: id, flavourId: 'simple', vdus: [vdu(count)], virtualLinks: [] });
+const deployment = (id: string, count: number, dialect: VduSpec['dialect'] = 'click-plugin'): VnfDeployment => ({ vnfInstanceId: id, flavourId: 'simple', vdus: [vdu(count, dialect)], virtualLinks: [] });
 
 describe('EmulatedVim on the emulated cloud (the Vim port)', () => {
   const cloud = new EmulatedCloud({ vmReadyDelayMs: 50 });
@@ -76,25 +79,109 @@ describe('EmulatedVim on the emulated cloud (the Vim port)', () => {
     await expect(agent.waitReady({ graceMs: 0, intervalMs: 50, deadlineMs: 300 })).rejects.toThrow(/did not become ready/);
     await fetch(`${cloud.url}/faults`, { method: 'DELETE' });
   });
-});
 
-describe('clickvnfm emulate (what the mini-cloud starts per server)', () => {
-  const CLI = resolve(__dirname, '../../dist/src/cli/index.js');
-  beforeAll(() => {
-    if (!existsSync(CLI)) spawnSync('npm', ['run', '--silent', 'build'], { cwd: join(__dirname, '../..'), stdio: 'inherit' });
+  it('two applies at once (a retried step racing the first) create each VNFC once', async () => {
+    const [a, b] = await Promise.all([vim.apply(deployment('race', 3)), vim.apply(deployment('race', 3))]);
+    expect(a.map((v) => v.resourceId).sort()).toEqual(b.map((v) => v.resourceId).sort());
+    expect(await vim.describe('race')).toHaveLength(3);
+    expect(new Set((await vim.describe('race')).map((v) => v.managementPort)).size).toBe(3);
+    await vim.destroy('race');
   });
 
-  it('serves the dialect on the address and exits on POST /os/shutdown', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [CLI, 'emulate', '--dialect', 'click-plugin', '--listen', `127.0.0.1:${port}`], { stdio: 'ignore' });
-    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    let version = '';
-    for (let i = 0; i < 100 && version === ''; i++) {
-      version = await fetch(`http://127.0.0.1:${port}/click_plugin/version`).then((r) => r.text(), () => '');
-      if (version === '') await new Promise((r) => setTimeout(r, 100));
+  it('the ports of a VNFC follow its connection points; the management one carries the address', async () => {
+    const d = deployment('cps', 1);
+    d.vdus[0]!.cps.push({ cpdId: 'data0', order: 1, vnicType: 'direct', portSecurity: false, management: false });
+    const [v] = await vim.apply(d);
+    expect(v!.ports.map((p) => [p.cpdId, p.vnicType])).toEqual([
+      ['mgmt', 'normal'],
+      ['data0', 'direct'],
+    ]);
+    expect(v!.ports[0]!.ipAddresses).toEqual([v!.managementAddress]);
+    expect(v!.ports[1]!.macAddress).toMatch(/^fa:16:3e(:[0-9a-f]{2}){3}$/);
+    await vim.destroy('cps');
+  });
+
+  it('heal: a new server at the same address, booted from the image (fresh disk); power off/on keeps the disk', async () => {
+    const [v] = await vim.apply(deployment('disk', 1, 'osv-controlsocket'));
+    const agent = agentOf(v!, 'osv-controlsocket');
+    await agent.waitReady(fast);
+    await agent.deploy(FORWARDER);
+    await vim.power('disk', v!.resourceId, 'off');
+    await expect(agent.status({ timeoutMs: 300 })).rejects.toThrow(/ECONNREFUSED/);
+    await vim.power('disk', v!.resourceId, 'on');
+    await agent.waitReady(fast);
+    expect(await agent.readConfig()).toBe(FORWARDER);
+    expect((await agent.status()).running).toBe(false); // a boot does not start Click by itself
+    const healed = await vim.heal('disk', v!.resourceId);
+    expect(healed.resourceId).not.toBe(v!.resourceId);
+    expect([healed.managementAddress, healed.managementPort, healed.controlSocketPort]).toEqual([v!.managementAddress, v!.managementPort, v!.controlSocketPort]);
+    await agent.waitReady(fast);
+    expect(await agent.readConfig()).toBe('');
+    await vim.destroy('disk');
+    expect(await vim.leftovers('disk')).toEqual([]);
+  });
+
+  it('after a fault is cleared, apply again replaces the servers in ERROR', async () => {
+    cloud.injectFault({ instanceId: 'retry', fault: 'server-error', vduId: 'click_vdu' });
+    const err = await vim.apply(deployment('retry', 2)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EmulatedVimError);
+    expect((err as EmulatedVimError).status).toBe(502);
+    expect((await vim.describe('retry')).map((v) => v.status)).toEqual(['ERROR', 'ERROR']);
+    cloud.clearFaults('retry');
+    const ok = await vim.apply(deployment('retry', 2));
+    expect(ok.map((v) => v.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    await vim.destroy('retry');
+  });
+
+  it('agent-never-ready and click-rejects-config surface through the agent as its typed errors', async () => {
+    cloud.injectFault({ instanceId: 'mute2', fault: 'agent-never-ready' });
+    const [m] = await vim.apply(deployment('mute2', 1));
+    const notReady = await agentOf(m!).waitReady({ graceMs: 0, intervalMs: 50, deadlineMs: 300 }).catch((e: unknown) => e);
+    expect(notReady).toBeInstanceOf(AgentNotReadyError);
+    expect((notReady as Error).message).toContain(`${m!.managementAddress}:${m!.managementPort}`);
+    cloud.injectFault({ instanceId: 'picky', fault: 'click-rejects-config' });
+    const [p] = await vim.apply(deployment('picky', 1));
+    await agentOf(p!).waitReady(fast);
+    const rejected = await agentOf(p!).deploy(FORWARDER).catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(ClickConfigError);
+    expect((rejected as ClickConfigError).clickMessage).toMatch(/^func\.click:1: .*injected fault click-rejects-config/);
+    await vim.destroy('mute2');
+    await vim.destroy('picky');
+    cloud.clearFaults();
+  });
+
+  it('bad requests to the cloud are 400 with the reason; an unknown server is 404', async () => {
+    const put = await fetch(`${cloud.url}/stacks/x`, { method: 'PUT', body: JSON.stringify({ vdus: [{ vduId: 'v', count: -1, dialect: 'click-plugin' }] }) });
+    expect(put.status).toBe(400);
+    expect(await put.json()).toEqual({ message: 'vdus[0].count must be an integer 0..64' });
+    const fault = await fetch(`${cloud.url}/faults`, { method: 'PUT', body: JSON.stringify({ instanceId: 'x', fault: 'meteor' }) });
+    expect(fault.status).toBe(400);
+    await expect(vim.heal('x', 'nope')).rejects.toThrow(/answered 404: no server nope in VNF instance x/);
+  });
+});
+
+describe('EmulatedCloud with loopback addressing (a VM per 127.20.x.y:8000, like the mini-cloud)', () => {
+  const cloud = new EmulatedCloud({ vmReadyDelayMs: 20, addressing: 'loopback', loopbackPrefix: '127.21', faults: [{ instanceId: 'lb-bad', fault: 'image-upload-refused' }] });
+  let vim: EmulatedVim;
+  beforeAll(async () => {
+    vim = new EmulatedVim(await cloud.start());
+  });
+  afterAll(async () => cloud.stop());
+
+  it('gives each VNFC its own address on port 8000 (ControlSocket 8001), and faults from the options apply', async () => {
+    const vnfcs = await vim.apply(deployment('lb', 2, 'osv-controlsocket'));
+    expect(vnfcs.map((v) => [v.managementPort, v.controlSocketPort])).toEqual([
+      [8000, 8001],
+      [8000, 8001],
+    ]);
+    expect(new Set(vnfcs.map((v) => v.managementAddress)).size).toBe(2);
+    for (const v of vnfcs) {
+      expect(v.managementAddress).toMatch(/^127\.21\.\d+\.\d+$/);
+      const agent = agentOf(v, 'osv-controlsocket');
+      await agent.waitReady(fast);
+      expect((await agent.deploy(FORWARDER)).running).toBe(true);
     }
-    expect(version).toBe('"2.0"');
-    await fetch(`http://127.0.0.1:${port}/os/shutdown`, { method: 'POST' });
-    expect(await exited).toBe(0);
+    await expect(vim.ensureImages('lb-bad', [vdu(1).image])).rejects.toThrow(/403/);
+    await vim.destroy('lb');
   });
 });
