@@ -52,7 +52,7 @@ export async function handleOsv(vm: EmulatedVm, method: string, url: URL, body: 
     if (!/(^|\/)click$/.test(args[0] ?? '')) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `unknown program ${args[0] ?? ''}`, code: 400 })), true;
     if (vm.click?.running === true) return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'click: ControlSocket port in use', code: 500 })), true;
     const pi = args.indexOf('-p');
-    const port = pi >= 0 ? Number(args[pi + 1]) : 8001;
+    const port = pi >= 0 ? Number(args[pi + 1]) : (vm.options.controlPort ?? 8001);
     const config = [...args].reverse().find((a) => a.endsWith('.click')) ?? '/func.click';
     const click = await vm.launchClick(port, config, args.includes('-R') || args.includes('--allow-reconfigure'));
     // OSv answers the started application's main thread id(s) as a JSON string
