@@ -46,7 +46,7 @@ if [ -d test/deployment ]; then
     if wait "$minicloud_pid"; then
       echo "== jest (deployment suite on the mini-cloud)"
       # shellcheck disable=SC1091
-      [ -f test/minicloud/state/openrc ] && . test/minicloud/state/openrc
+      [ -f .minicloud/openrc ] && . .minicloud/openrc
       npx jest --ci --forceExit --runInBand --json --outputFile="$art/jest-deployment.json" \
         --config test/deployment/jest.config.js 2>&1 | tee "$art/jest-deployment.log" | grep -E '^(PASS|FAIL)|●' | head -200
     else
