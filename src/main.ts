@@ -22,6 +22,9 @@ import type { StoredSubscription } from './domain/subscription';
 import { BullLcmQueue, startLcmWorker } from './queue';
 import { RedisOpOccRepository } from './store';
 import type { Vim } from './ports/vim';
+import { OpenStackClient, OpenStackVim, resolveCloud } from './openstack';
+import { processEnv } from './config';
+import { homedir } from 'node:os';
 import type { VnfInstanceRepository } from './ports/store';
 
 /**
@@ -159,8 +162,19 @@ function subscriptionsOf(core: Core): RedisRepository<StoredSubscription> {
 }
 
 async function buildVim(core: Core): Promise<Vim> {
-  if (core.config.vim.kind === 'openstack') {
-    throw new Error('vim.kind openstack: the OpenStack VIM is not built yet; use the emulated VIM (CLICKVNFM_VIM=emulated)');
+  const v = core.config.vim;
+  if (v.kind === 'openstack') {
+    // clouds.yaml (OS_CLOUD / vim.cloud) or the OS_* variables, as OpenStack users write them
+    const cloud = resolveCloud(processEnv(), { ...(v.cloud !== undefined ? { cloudName: v.cloud } : {}), home: homedir(), cwd: process.cwd() });
+    const client = await OpenStackClient.connect(cloud);
+    core.log.info(`OpenStack VIM: ${cloud.auth.authUrl} (${cloud.source}), management network ${v.managementNetwork}`);
+    return new OpenStackVim(client, {
+      managementNetwork: v.managementNetwork,
+      vnfmCidr: v.vnfmCidr,
+      stackTimeoutMs: v.stackTimeoutSeconds * 1000,
+      pollMaxMs: v.pollMaxMs,
+      ...(v.defaultDataNetwork !== undefined ? { defaultDataNetwork: v.defaultDataNetwork } : {}),
+    });
   }
   if (core.config.vim.emulatedCloudUrl !== undefined) return new EmulatedVim(core.config.vim.emulatedCloudUrl);
   const cloud = new EmulatedCloud({ vmReadyDelayMs: 500 });

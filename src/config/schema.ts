@@ -62,10 +62,20 @@ export const ConfigSchema = Type.Object(
         kind: Type.Union([Type.Literal('emulated'), Type.Literal('openstack')], { default: 'emulated' }),
         /** URL of a running emulated cloud (`clickvnfm emulate-cloud`); absent: started in-process. */
         emulatedCloudUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
-        /** clouds.yaml entry for the OpenStack VIM (OS_CLOUD). */
+        /** clouds.yaml entry for the OpenStack VIM (OS_CLOUD); without it the OS_* variables are used. */
         cloud: Type.Optional(Type.String()),
+        /** OpenStack: the management network (name or id) where the VNFM reaches the VMs' API. */
+        managementNetwork: Type.String({ default: 'clickvnfm-mgmt' }),
+        /** OpenStack: the source range the VMs' management ports accept (the VNFM's addresses). */
+        vnfmCidr: Type.String({ default: '0.0.0.0/0', pattern: '^[0-9a-fA-F:.]+/[0-9]+$' }),
+        /** OpenStack: where connection points bound to nothing go when the request names no external network. */
+        defaultDataNetwork: Type.Optional(Type.String()),
+        /** OpenStack: deadline of a Heat stack create/update/delete. */
+        stackTimeoutSeconds: Type.Integer({ minimum: 10, default: 600 }),
+        /** OpenStack: the longest pause between two looks at a stack (completion is noticed within it). */
+        pollMaxMs: Type.Integer({ minimum: 20, default: 200 }),
       },
-      { additionalProperties: true, default: {} },
+      { additionalProperties: false, default: {} },
     ),
     onboardSamples: Type.Boolean({ default: true }),
     worker: Type.Object(

@@ -3,7 +3,7 @@ import type { VnfLcmOpOcc } from '../domain/lcm-op-occ';
 import type { VnfInstance, VnfcResourceInfo } from '../domain/vnf-instance';
 import type { VnfcResource } from '../ports/vim';
 import type { ReadinessOptions, VnfAgent } from '../ports/vnf-agent';
-import { validatePackage, type VduModel, type VnfdModel } from '../tosca';
+import { readCsar, validatePackage, type VduModel, type VnfdModel } from '../tosca';
 import type { LcmDeps } from './deps';
 
 /** A package that can no longer be read: the operation cannot go on. */
@@ -30,6 +30,16 @@ export async function loadModel(deps: LcmDeps, instance: VnfInstance): Promise<V
   const r = await validatePackage(bytes, deps.library);
   if (r.model === undefined) throw new PackageUnavailableError(`the VNF package ${pkgId ?? ''} no longer validates: ${r.diagnostics[0]?.message ?? ''}`);
   return r.model;
+}
+
+/** A file the instance's package carries (an image), or undefined when it does not carry it. */
+export async function packageFile(ctx: OpContext, filePath: string | undefined): Promise<Buffer | undefined> {
+  if (filePath === undefined) return undefined;
+  const pkgId = ctx.instance.vnfPkgId ?? (await ctx.deps.packages.findByVnfdId(ctx.instance.vnfdId))?.vnfPkgId;
+  const bytes = pkgId === undefined ? undefined : await ctx.deps.packages.getContent(pkgId);
+  if (bytes === undefined) return undefined;
+  const r = await readCsar(bytes);
+  return r.files?.get(filePath);
 }
 
 export function vduOf(ctx: OpContext, vduId: string): VduModel {

@@ -113,6 +113,9 @@ export interface VnfcResource {
   metadata?: Record<string, string>;
 }
 
+/** The bytes of an image the package carries (undefined when it does not carry them). */
+export type ImageContent = (image: SwImageSpec) => Promise<Buffer | undefined>;
+
 export interface VimCallOptions {
   signal?: AbortSignal;
 }
@@ -120,8 +123,11 @@ export interface VimCallOptions {
 export interface Vim {
   /** A short name for logs and vimConnectionInfo.vimType (e.g. `emulated`, `openstack`). */
   readonly kind: string;
-  /** Makes sure each image exists in the VIM (upload once per checksum); returns VIM image ids by image name. */
-  ensureImages(vnfInstanceId: string, images: SwImageSpec[], options?: VimCallOptions): Promise<Record<string, string>>;
+  /**
+   * Makes sure each image exists in the VIM (upload once per checksum, from `content` when the package
+   * carries the file); returns VIM image ids by image name.
+   */
+  ensureImages(vnfInstanceId: string, images: SwImageSpec[], options?: VimCallOptions & { content?: ImageContent }): Promise<Record<string, string>>;
   /** Creates or updates every resource of the instance and waits until it is complete (or failed, with the reason). */
   apply(deployment: VnfDeployment, options?: VimCallOptions): Promise<VnfcResource[]>;
   /** The instance's VNFCs as they are now; empty when nothing exists. */

