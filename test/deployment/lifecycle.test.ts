@@ -7,12 +7,12 @@
 import type { VnfInstance } from '../../src/domain/vnf-instance';
 import { HttpVnfAgentFactory } from '../../src/agent';
 import type { OpenStackClient } from '../../src/openstack';
-import { useRedis } from '../support/redis';
+import { startTestRedis } from '../support/redis';
 import { Api, buildVariant, cloudConfigured, connectCloud, startOpenStackVnfm, tinyQcow2 } from './support';
 
 if (!cloudConfigured()) throw new Error('the deployment suite needs the mini-cloud: run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)');
 
-const redis = useRedis();
+let redis: Awaited<ReturnType<typeof startTestRedis>>;
 let vnfm: Awaited<ReturnType<typeof startOpenStackVnfm>>;
 let api: Api;
 let os: OpenStackClient;
@@ -20,10 +20,21 @@ const image = tinyQcow2(1 << 30, `deploy-${Date.now()}`);
 
 beforeAll(async () => {
   os = await connectCloud();
+  redis = await startTestRedis();
   vnfm = await startOpenStackVnfm(redis.url);
   api = new Api(vnfm.url as string);
 }, 120_000);
-afterAll(async () => vnfm?.stop(), 120_000);
+// NOTE: the VNFM stops before its Redis (a worker waiting on a Redis that is gone would never stop)
+const createdIds: string[] = [];
+afterAll(async () => {
+  await vnfm?.stop();
+  // a failed test leaves its stack: delete it so that the next tests start from a clean cloud
+  for (const id of createdIds) {
+    const st = await os.orchestration.find(`vnf-${id}`).catch(() => undefined);
+    if (st) await os.orchestration.delete(`vnf-${id}`, st.id).catch(() => undefined);
+  }
+  await redis?.stop();
+}, 120_000);
 
 type Vnfc = { id: string; vduId: string; metadata: { managementAddress: string; managementPort?: number; status: string } };
 const vnfcsOf = (i: VnfInstance): Vnfc[] => (i.instantiatedVnfInfo?.vnfcResourceInfo ?? []) as unknown as Vnfc[];
@@ -46,6 +57,10 @@ async function leftovers(id: string): Promise<string[]> {
 
 const SAMPLES: Array<{ sample: string; dialect: 'click-plugin' | 'osv-controlsocket' }> = [
   { sample: 'forwarder', dialect: 'click-plugin' },
+  { sample: 'firewall', dialect: 'click-plugin' },
+  { sample: 'nat', dialect: 'osv-controlsocket' },
+  { sample: 'load-balancer', dialect: 'osv-controlsocket' },
+  { sample: 'rate-limiter', dialect: 'osv-controlsocket' },
 ];
 
 describe.each(SAMPLES)('$sample on the mini-cloud', ({ sample, dialect }) => {
@@ -54,6 +69,7 @@ describe.each(SAMPLES)('$sample on the mini-cloud', ({ sample, dialect }) => {
     const created = await api.call<VnfInstance>('POST', '/vnflcm/v1/vnf_instances', { vnfdId: pkg.vnfdId, vnfInstanceName: `deploy-${sample}` });
     if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
     const id = created.body.id;
+    createdIds.push(id);
 
     const inst = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/instantiate`, { flavourId: 'simple' });
     expect(inst.error).toBeUndefined();
@@ -71,6 +87,44 @@ describe.each(SAMPLES)('$sample on the mini-cloud', ({ sample, dialect }) => {
     expect(vnfcs[0]!.metadata.managementAddress).toMatch(/^127\.20\./);
     // the Click function runs in the VM, at the address the VIM gave it
     expect(await agent(vnfcs[0]!, dialect).status()).toMatchObject({ running: true });
+
+    // modify: a new Click configuration reaches the running VM
+    const running = await agent(vnfcs[0]!, dialect).readConfig();
+    const newConfig = `${running.trimEnd()}\n// modified by the deployment suite ${Date.now()}\n`;
+    const mod = await api.task('PATCH', `/vnflcm/v1/vnf_instances/${id}`, { vnfConfigurableProperties: { clickConfig: newConfig } });
+    expect(mod.error).toBeUndefined();
+    expect(await agent(vnfcs[0]!, dialect).readConfig()).toBe(newConfig);
+
+    // scale out: a second server in the stack's scaling group, configured and running; then back in
+    const out = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/scale`, { type: 'SCALE_OUT', aspectId: 'click_aspect' });
+    expect(out.error).toBeUndefined();
+    vnf = await get(id);
+    expect(vnfcsOf(vnf)).toHaveLength(vnfcs.length + 1);
+    const added = vnfcsOf(vnf).find((v) => !vnfcs.some((o) => o.id === v.id))!;
+    expect((await os.compute.getServer(added.id)).status).toBe('ACTIVE');
+    expect(await agent(added, dialect).readConfig()).toBe(newConfig);
+    const inn = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/scale`, { type: 'SCALE_IN', aspectId: 'click_aspect' });
+    expect(inn.error).toBeUndefined();
+    expect(vnfcsOf(await get(id))).toHaveLength(vnfcs.length);
+
+    // heal: Heat replaces the server; its ports (so its address) stay; the config is pushed again
+    const victim = vnfcsOf(await get(id))[0]!;
+    const healed = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/heal`, { vnfcInstanceId: [victim.id], cause: 'deployment suite' });
+    expect(healed.error).toBeUndefined();
+    const afterHeal = vnfcsOf(await get(id));
+    expect(afterHeal.map((v) => v.id)).not.toContain(victim.id);
+    const replacement = afterHeal.find((v) => v.metadata.managementAddress === victim.metadata.managementAddress)!;
+    expect(replacement).toBeDefined();
+    expect(await agent(replacement, dialect).readConfig()).toBe(newConfig);
+
+    // operate: stop (the NF and, forcefully, the VM) and start again
+    const stop = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/operate`, { changeStateTo: 'STOPPED', stopType: 'FORCEFUL' });
+    expect(stop.error).toBeUndefined();
+    expect((await os.compute.getServer(replacement.id)).status).toBe('SHUTOFF');
+    const start = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/operate`, { changeStateTo: 'STARTED' });
+    expect(start.error).toBeUndefined();
+    expect((await os.compute.getServer(replacement.id)).status).toBe('ACTIVE');
+    expect(await agent(replacement, dialect).status()).toMatchObject({ running: true });
 
     // nothing left
     const term = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/terminate`, { terminationType: 'FORCEFUL' });

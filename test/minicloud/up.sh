@@ -408,7 +408,14 @@ stack_user_domain_name = heat
 [database]
 connection = $(printf "$DBC" heat heat)
 $(authtoken heat)
-$(svc_auth trustee heat)
+# the trustee authenticates unscoped (a trust scopes it): with project_name here every stack UPDATE fails
+# with "Authentication cannot be scoped to multiple targets" (create works, so only updates show it)
+[trustee]
+auth_type = password
+auth_url = http://$IP:5000
+username = heat
+password = $PW
+user_domain_name = Default
 [clients_keystone]
 auth_uri = http://$IP:5000
 [paste_deploy]

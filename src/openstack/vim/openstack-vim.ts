@@ -155,7 +155,15 @@ export class OpenStackVim implements Vim {
     const s = this.sig(options);
     const name = this.stackName(d.vnfInstanceId);
     const imageIds: Record<string, string> = {};
-    for (const v of d.vdus) if (v.image.vimImageId !== undefined) imageIds[v.image.name] = v.image.vimImageId;
+    for (const v of d.vdus) {
+      if (v.image.vimImageId !== undefined) imageIds[v.image.name] = v.image.vimImageId;
+      else if (imageIds[v.image.name] === undefined) {
+        // later operations (scale, heal, modify) find the image the instantiation put in Glance by its checksum tag
+        const found = (await this.os.image.findByTag(hashTag(v.image.checksum.algorithm, v.image.checksum.hash), s)).find((i) => i.status === 'active');
+        if (found === undefined) throw new VimOperationError(`VDU ${v.vduId}: image '${v.image.name}' (${v.image.checksum.algorithm} ${v.image.checksum.hash}) is no longer in Glance`);
+        imageIds[v.image.name] = found.id;
+      }
+    }
     const mgmt = d.managementNetwork ?? (await this.managementNetwork(s));
     const t = buildStack(d, {
       templatesDir: this.o.templatesDir ?? defaultTemplatesDir(),

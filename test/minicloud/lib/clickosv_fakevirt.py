@@ -253,6 +253,16 @@ class ClickOsvFakeDriver(NfvFakeDriver):
         self._nets.pop(instance.uuid, None)
         super().destroy(context, instance, network_info, block_device_info, destroy_disks, destroy_secrets)
 
+    def detach_interface(self, context, instance, vif):
+        # the guest loses that NIC: a VM whose management port goes (Heat detaches the ports of a server it
+        # replaces, before the new server gets them) no longer answers on that address, and frees it
+        try:
+            super().detach_interface(context, instance, vif)
+        except Exception:  # the fake driver only knows interfaces attached after boot
+            pass
+        if _management_ip([vif]) is not None:
+            self._stop_vm(instance)
+
     def get_info(self, instance, use_cache=True):
         info = super().get_info(instance, use_cache)
         if info.state == power_state.RUNNING and instance.uuid in self._nets \
