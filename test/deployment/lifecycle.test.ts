@@ -8,7 +8,7 @@ import type { VnfInstance } from '../../src/domain/vnf-instance';
 import { HttpVnfAgentFactory } from '../../src/agent';
 import type { OpenStackClient } from '../../src/openstack';
 import { startTestRedis } from '../support/redis';
-import { Api, buildVariant, cloudConfigured, connectCloud, startOpenStackVnfm, tinyQcow2 } from './support';
+import { Api, buildVariant, cloudConfigured, connectCloud, leftovers, startOpenStackVnfm, tinyQcow2 } from './support';
 
 if (!cloudConfigured()) throw new Error('the deployment suite needs the mini-cloud: run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)');
 
@@ -40,20 +40,6 @@ type Vnfc = { id: string; vduId: string; metadata: { managementAddress: string; 
 const vnfcsOf = (i: VnfInstance): Vnfc[] => (i.instantiatedVnfInfo?.vnfcResourceInfo ?? []) as unknown as Vnfc[];
 const get = async (id: string): Promise<VnfInstance> => (await api.call<VnfInstance>('GET', `/vnflcm/v1/vnf_instances/${id}`)).body;
 const agent = (v: Vnfc, dialect: 'click-plugin' | 'osv-controlsocket') => new HttpVnfAgentFactory().forEndpoint({ address: v.metadata.managementAddress, port: v.metadata.managementPort ?? 8000, dialect });
-
-/** What the cloud holds for an instance, seen through the OpenStack APIs (not the VNFM). */
-async function leftovers(id: string): Promise<string[]> {
-  const out: string[] = [];
-  const prefix = `vnf-${id}`;
-  if (await os.orchestration.find(prefix)) out.push('stack');
-  for await (const s of os.compute.listServers({ name: `^${prefix}` })) out.push(`server ${s.name}`);
-  for (const p of await os.network.listPorts()) if (p.name.startsWith(prefix)) out.push(`port ${p.name}`);
-  for (const n of await os.network.listNetworks()) if (n.name.startsWith(prefix)) out.push(`network ${n.name}`);
-  for (const g of await os.network.listSecurityGroups()) if (g.name.startsWith(prefix)) out.push(`security group ${g.name}`);
-  for (const f of await os.compute.listFlavors()) if (f.name.startsWith(prefix)) out.push(`flavor ${f.name}`);
-  for (const i of await os.image.findByTag(`clickvnfm-vnf:${id}`)) out.push(`image ${i.id}`);
-  return out;
-}
 
 const SAMPLES: Array<{ sample: string; dialect: 'click-plugin' | 'osv-controlsocket' }> = [
   { sample: 'forwarder', dialect: 'click-plugin' },
@@ -129,7 +115,7 @@ describe.each(SAMPLES)('$sample on the mini-cloud', ({ sample, dialect }) => {
     // nothing left
     const term = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/terminate`, { terminationType: 'FORCEFUL' });
     expect(term.operationState).toBe('COMPLETED');
-    expect(await leftovers(id)).toEqual([]);
+    expect(await leftovers(os, id)).toEqual([]);
     vnf = await get(id);
     expect(vnf.instantiationState).toBe('NOT_INSTANTIATED');
   });

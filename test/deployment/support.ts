@@ -112,7 +112,7 @@ export class Api {
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers: { authorization: basic(), accept: 'application/json', version: '1.3.0', ...(body !== undefined ? { 'content-type': isBuf ? 'application/zip' : 'application/json' } : {}), ...headers },
-      ...(body !== undefined ? { body: isBuf ? (body as Buffer) : JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: isBuf ? new Uint8Array(body as Buffer) : JSON.stringify(body) } : {}),
     });
     const text = await res.text();
     let parsed: unknown = text;
@@ -162,3 +162,18 @@ export class Api {
     throw new Error(`op-occ ${path} still ${last?.operationState ?? '?'} after ${timeoutMs} ms`);
   }
 }
+
+/** What the cloud holds for an instance, seen through the OpenStack APIs (not the VNFM). */
+export async function leftovers(os: OpenStackClient, id: string): Promise<string[]> {
+  const out: string[] = [];
+  const prefix = `vnf-${id}`;
+  if (await os.orchestration.find(prefix)) out.push('stack');
+  for await (const s of os.compute.listServers({ name: `^${prefix}` })) out.push(`server ${s.name}`);
+  for (const p of await os.network.listPorts()) if (p.name.startsWith(prefix)) out.push(`port ${p.name}`);
+  for (const n of await os.network.listNetworks()) if (n.name.startsWith(prefix)) out.push(`network ${n.name}`);
+  for (const g of await os.network.listSecurityGroups()) if (g.name.startsWith(prefix)) out.push(`security group ${g.name}`);
+  for (const f of await os.compute.listFlavors()) if (f.name.startsWith(prefix)) out.push(`flavor ${f.name}`);
+  for (const i of await os.image.findByTag(`clickvnfm-vnf:${id}`)) out.push(`image ${i.id}`);
+  return out;
+}
+

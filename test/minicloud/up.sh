@@ -233,6 +233,8 @@ config_file = /etc/glance/glance-api-paste.ini
 lock_path = $DATA/glance/lock
 [image_format]
 disk_formats = ami,ari,aki,vhd,vhdx,vmdk,raw,qcow2,vdi,iso,ploop
+# no 'docker': Glance refuses such an image (400), which is the deployment suite's "image upload refused" case
+container_formats = ami,ari,aki,bare,ovf,ova,compressed
 EOF
 
   # ---------------- Placement ----------------
