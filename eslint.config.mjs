@@ -2,7 +2,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'var/**', 'coverage/**', 'src/web/client/**', 'bin/**', 'scripts/**', '*.js', '*.cjs', '*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'var/**', 'coverage/**', 'src/web/client/**', 'bin/**', 'scripts/**', '*.js', '*.cjs', '*.mjs', '**/jest.config.js'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -122,7 +122,7 @@ export class ServiceClient {
         if (o.signal?.aborted) throw err;
         const code = connectionCode(err);
         if (code === undefined) throw err;
-        if (idempotent && o.raw === undefined && attempt < policy.retries) {
+        if (idempotent && o.raw === undefined && attempt < policy.retries && (RETRY_CODES.has(code) || code === 'ECONNERROR')) {
           await sleep(backoff(attempt, policy), o.signal);
           continue;
         }

@@ -53,7 +53,6 @@ function domain(name: string | undefined, id: string | undefined): { id: string 
 
 /** The body of POST /v3/auth/tokens for these options. */
 export function authBody(o: AuthOptions): Record<string, unknown> {
-  let identity: Record<string, unknown>;
   if (o.applicationCredentialId || o.applicationCredentialName) {
     if (!o.applicationCredentialSecret) throw new OpenStackConfigError('an application credential needs its secret (application_credential_secret / OS_APPLICATION_CREDENTIAL_SECRET)');
     const cred: Record<string, unknown> = { secret: o.applicationCredentialSecret };
@@ -68,7 +67,7 @@ export function authBody(o: AuthOptions): Record<string, unknown> {
   if (!o.password) throw new OpenStackConfigError('no credentials: set a password (OS_PASSWORD) or an application credential (OS_APPLICATION_CREDENTIAL_ID and _SECRET)');
   if (!o.username && !o.userId) throw new OpenStackConfigError('password authentication needs a username (OS_USERNAME) or a user id (OS_USER_ID)');
   const user: Record<string, unknown> = o.userId ? { id: o.userId, password: o.password } : { name: o.username, password: o.password, domain: domain(o.userDomainName, o.userDomainId) ?? { id: 'default' } };
-  identity = { methods: ['password'], password: { user } };
+  const identity = { methods: ['password'], password: { user } };
   let scope: Record<string, unknown> | undefined;
   if (o.projectId) scope = { project: { id: o.projectId } };
   else if (o.projectName) scope = { project: { name: o.projectName, domain: domain(o.projectDomainName, o.projectDomainId) ?? domain(o.userDomainName, o.userDomainId) ?? { id: 'default' } } };
