@@ -22,6 +22,7 @@ import type { StoredSubscription } from './domain/subscription';
 import { BullLcmQueue, startLcmWorker } from './queue';
 import { RedisOpOccRepository } from './store';
 import type { Vim } from './ports/vim';
+import type { VnfAgentFactory } from './ports/vnf-agent';
 import { OpenStackClient, OpenStackVim, resolveCloud } from './openstack';
 import { processEnv } from './config';
 import { homedir } from 'node:os';
@@ -61,6 +62,13 @@ export interface Core {
   log: Logger;
   /** Registers something to stop when the VNFM stops (in reverse order). */
   onStop(stop: () => Promise<void>): void;
+  instrument: Instrument;
+}
+
+/** Wrappers around the VIM and the agents (benchmarks time the calls; tests may inject faults). */
+export interface Instrument {
+  vim?: (vim: Vim) => Vim;
+  agents?: (agents: VnfAgentFactory) => VnfAgentFactory;
 }
 
 /**
@@ -101,7 +109,8 @@ function lcmFeature(): Feature {
   let deps: LcmDeps | undefined;
   const build = async (core: Core): Promise<LcmDeps> => {
     if (deps !== undefined) return deps;
-    const vim = await buildVim(core);
+    const built = await buildVim(core);
+    const vim = core.instrument.vim ? core.instrument.vim(built) : built;
     const bull = { connection: new Redis(core.redisUrl, { maxRetriesPerRequest: null }), prefix: `${core.prefix}:bull` };
     const queue = new BullLcmQueue(bull);
     const notifier = new SubscriptionNotifier(core.redis, core.prefix, subscriptionsOf(core), core.instances, core.publicUrl, bull);
@@ -116,7 +125,7 @@ function lcmFeature(): Feature {
       packages: core.packages,
       library: core.library,
       vim,
-      agents: new HttpVnfAgentFactory(),
+      agents: core.instrument.agents ? core.instrument.agents(new HttpVnfAgentFactory()) : new HttpVnfAgentFactory(),
       queue,
       notifier,
       publicUrl: core.publicUrl,
@@ -189,7 +198,7 @@ function buildFeatures(): Feature[] {
   return [packagesFeature, lcmFeature()];
 }
 
-export async function startVnfm(config: Readonly<Config>, role: Role, log: Logger = consoleLogger): Promise<Vnfm> {
+export async function startVnfm(config: Readonly<Config>, role: Role, log: Logger = consoleLogger, instrument: Instrument = {}): Promise<Vnfm> {
   const FEATURES = buildFeatures();
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
@@ -219,6 +228,7 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
       publicUrl: config.publicUrl ?? `http://${config.listen.host}:${config.listen.port}`,
       log,
       onStop: (stop) => void stops.push(stop),
+      instrument,
     };
     for (const f of FEATURES) await f.init?.(core);
 

@@ -73,7 +73,7 @@ export const ConfigSchema = Type.Object(
         /** OpenStack: deadline of a Heat stack create/update/delete. */
         stackTimeoutSeconds: Type.Integer({ minimum: 10, default: 600 }),
         /** OpenStack: the longest pause between two looks at a stack (completion is noticed within it). */
-        pollMaxMs: Type.Integer({ minimum: 20, default: 200 }),
+        pollMaxMs: Type.Integer({ minimum: 20, default: 100 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -48,4 +48,4 @@ export class OpenStackClient {
     return new OpenStackClient(tokens, t.projectId, new ImagesV2(svc('image')), new ComputeV2(svc('compute'), o.computeMicroversion), new NetworkV2(svc('network')), new OrchestrationV1(svc('orchestration')));
   }
 }
-export { OpenStackVim, VimOperationError, buildStack, defaultTemplatesDir, UnboundCpError, type OpenStackVimOptions } from './vim';
+export { OpenStackVim, VimOperationError, type StackWait, buildStack, defaultTemplatesDir, UnboundCpError, type OpenStackVimOptions } from './vim';

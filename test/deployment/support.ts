@@ -1,5 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashSecret } from '../../src/api';
@@ -7,7 +7,7 @@ import { loadConfig, processEnv } from '../../src/config';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 import { startVnfm, type Vnfm } from '../../src/main';
 import { OpenStackClient, resolveCloud } from '../../src/openstack';
-import { buildPackage, loadTypeLibrary } from '../../src/tosca';
+export { tinyQcow2, buildVariant, type PackageVariant } from '../support/packages';
 
 /** The suite needs the mini-cloud (test/minicloud/up.sh writes .minicloud/openrc; scripts/test.sh sources it). */
 export function cloudConfigured(): boolean {
@@ -17,69 +17,6 @@ export function cloudConfigured(): boolean {
 
 export async function connectCloud(): Promise<OpenStackClient> {
   return OpenStackClient.connect(resolveCloud(processEnv(), { home: homedir(), cwd: process.cwd() }));
-}
-
-/**
- * A small but valid qcow2 (v3) image: the header of an empty disk of `virtualSize` bytes, padded with
- * `salt` so that each test image has its own checksum when asked.
- */
-export function tinyQcow2(virtualSize = 1 << 30, salt = ''): Buffer {
-  const clusterBits = 16;
-  const cluster = 1 << clusterBits;
-  const l2Entries = cluster / 8;
-  const l1Size = Math.ceil(virtualSize / (cluster * l2Entries));
-  const buf = Buffer.alloc(cluster * 4);
-  buf.write('QFI\xfb', 0, 'latin1');
-  buf.writeUInt32BE(3, 4); // version
-  buf.writeUInt32BE(clusterBits, 20);
-  buf.writeBigUInt64BE(BigInt(virtualSize), 24);
-  buf.writeUInt32BE(0, 32); // no encryption
-  buf.writeUInt32BE(l1Size, 36);
-  buf.writeBigUInt64BE(BigInt(cluster * 3), 40); // L1 table offset
-  buf.writeBigUInt64BE(BigInt(cluster), 48); // refcount table offset
-  buf.writeUInt32BE(1, 56); // refcount table clusters
-  buf.writeUInt32BE(4, 96); // refcount order (16-bit)
-  buf.writeUInt32BE(104, 100); // header length
-  buf.writeBigUInt64BE(BigInt(cluster * 2), cluster); // refcount table -> block at cluster 2
-  for (let i = 0; i < 4; i++) buf.writeUInt16BE(1, cluster * 2 + i * 2); // clusters 0..3 in use
-  if (salt) buf.write(salt, 200, 'utf8');
-  return buf;
-}
-
-export interface PackageVariant {
-  /** sample directory under vnfd/ */
-  sample: string;
-  /** the image file to bundle (its sha-256 and size go into the VNFD) */
-  image?: Buffer;
-  /** text edits of the VNFD YAML: [from, to] */
-  edits?: Array<[string | RegExp, string]>;
-}
-
-/** Builds a CSAR of a sample package with a real image inside and optional VNFD edits. */
-export async function buildVariant(v: PackageVariant): Promise<Buffer> {
-  const dir = mkdtempSync(join(tmpdir(), `clickvnfm-pkg-${v.sample}-`));
-  try {
-    cpSync(join(__dirname, '../../vnfd', v.sample), dir, { recursive: true });
-    const defs = join(dir, 'Definitions');
-    const file = join(defs, readdirSync(defs).find((f) => f.endsWith('_vnfd.yaml')) as string);
-    let text = readFileSync(file, 'utf8');
-    if (v.image) {
-      mkdirSync(join(dir, 'Files/images'), { recursive: true });
-      writeFileSync(join(dir, 'Files/images/click-on-osv.qcow2'), v.image);
-      text = text.replace(/hash: [0-9a-f]{64}/, `hash: ${createHash('sha256').update(v.image).digest('hex')}`).replace(/size: \d+ [KMG]?B/, `size: ${v.image.length} B`);
-    }
-    for (const [from, to] of v.edits ?? []) {
-      const before = text;
-      text = text.replace(from, to);
-      if (text === before) throw new Error(`variant of ${v.sample}: edit ${String(from)} changed nothing`);
-    }
-    writeFileSync(file, text);
-    const r = await buildPackage(dir, loadTypeLibrary());
-    if (!r.csar) throw new Error(`variant of ${v.sample} does not build: ${JSON.stringify(r.diagnostics.slice(0, 3))}`);
-    return r.csar;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 export const ADMIN_PASSWORD = randomBytes(12).toString('hex');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerClick } from './click';
 import { registerEmulate } from './emulate';
+import { registerImage } from './image';
 import { registerPackage } from './package';
 import { registerServe } from './serve';
 
@@ -10,6 +11,7 @@ import { registerServe } from './serve';
 const registrations: Array<(program: Command) => void> = [
   registerClick,
   registerEmulate,
+  registerImage,
   registerPackage,
   registerServe,
 ];

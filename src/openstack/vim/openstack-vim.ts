@@ -22,7 +22,17 @@ export interface OpenStackVimOptions {
   pollInitialMs?: number;
   pollMaxMs?: number;
   /** Called with every stack wait (the benchmark measures Heat's time next to ours). */
-  onStackWait?: (e: { stack: string; action: string; status: string; heatMs: number; polls: number }) => void;
+  onStackWait?: (e: StackWait) => void;
+}
+
+/** One wait for Heat: how long it took, how many looks, and the gap between the last look that saw it busy and the one that saw it done. */
+export interface StackWait {
+  stack: string;
+  action: string;
+  status: string;
+  heatMs: number;
+  polls: number;
+  noticeGapMs: number;
 }
 
 /** The stack (or a VIM call) failed; the message carries Heat's reason from the events. */
@@ -64,6 +74,12 @@ function hashOf(algorithm: string, bytes: Buffer): string {
 export class OpenStackVim implements Vim {
   readonly kind = 'openstack';
   private mgmtNetworkId: string | undefined;
+  private readonly waitListeners: Array<(e: StackWait) => void> = [];
+
+  /** Calls `listener` after every wait for Heat (the benchmark puts Heat's time next to ours). */
+  observeStackWaits(listener: (e: StackWait) => void): void {
+    this.waitListeners.push(listener);
+  }
 
   constructor(
     private readonly os: OpenStackClient,
@@ -197,17 +213,25 @@ export class OpenStackVim implements Vim {
   private async settle(name: string, id: string, what: string, s: { signal?: AbortSignal }, action?: string): Promise<Stack> {
     const t0 = Date.now();
     let polls = 0;
+    let lastBusy = t0;
+    let doneAt = t0;
     const st = await waitFor<Stack>(
       async () => {
         polls++;
+        const asked = Date.now();
         const cur = await this.os.orchestration.get(name, id, s);
         // an update is IN_PROGRESS at once, but Heat may still show the previous COMPLETE for a moment
         const stale = action !== undefined && !cur.stack_status.startsWith(action);
-        return { done: !stale && !cur.stack_status.endsWith('_IN_PROGRESS'), value: cur, state: cur.stack_status };
+        const done = !stale && !cur.stack_status.endsWith('_IN_PROGRESS');
+        if (done) doneAt = Date.now();
+        else lastBusy = asked;
+        return { done, value: cur, state: cur.stack_status };
       },
       { timeoutMs: this.o.stackTimeoutMs ?? 600_000, initialDelayMs: this.o.pollInitialMs ?? 50, maxDelayMs: this.o.pollMaxMs ?? 200, factor: 1.5, what: `stack ${name} (${what})`, ...s },
     );
-    this.o.onStackWait?.({ stack: name, action: action ?? 'WAIT', status: st.stack_status, heatMs: Date.now() - t0, polls });
+    const e: StackWait = { stack: name, action: action ?? 'WAIT', status: st.stack_status, heatMs: Date.now() - t0, polls, noticeGapMs: doneAt - lastBusy };
+    this.o.onStackWait?.(e);
+    for (const l of this.waitListeners) l(e);
     return st;
   }
 
