@@ -12,4 +12,12 @@ describe('redact', () => {
     expect(out).not.toMatch(/hunter2|gAAAAB123|abc\.def|admin:pw/);
     expect(out).toContain('"name": "x"');
   });
+
+  it('scrubs key=value and key: value pairs whose key names a secret', () => {
+    const out = redactText('Invalid input: adminPass=sw0rdfish, client_secret: abc123; token=t0k&name=vm1 password=\'x\'');
+    expect(out).not.toMatch(/sw0rdfish|abc123|t0k/);
+    expect(out).toContain('name=vm1');
+    expect(out).not.toContain("'x'");
+    expect(redactText('X-Auth-Token: gAAAA123, "password": "pw"')).toBe('X-Auth-Token: ***, "password": "***"');
+  });
 });

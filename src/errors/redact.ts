@@ -17,11 +17,16 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
-/** Scrubs secrets from free text: `"password": "x"`, `X-Auth-Token: x`, `Bearer x`, `Basic x`, URL userinfo. */
+/**
+ * Scrubs secrets from free text: `"password": "x"`, `X-Auth-Token: x`, `Bearer x`, `Basic x`, URL
+ * userinfo, and `key=value` / `key: value` pairs whose key names a secret (`adminPass=x`,
+ * `client_secret: x`, as services echo them in error messages).
+ */
 export function redactText(text: string): string {
   return text
     .replace(/("(?:[^"]*(?:pass(?:word)?|secret|token|credential|api[-_]?key)[^"]*)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`)
     .replace(/((?:x-auth-token|x-subject-token|authorization)\s*[:=]\s*)([^\s,;]+(?:\s+[^\s,;]+)?)/gi, `$1${REDACTED}`)
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`)
-    .replace(/(\w+:\/\/)[^/@\s:]+:[^/@\s]+@/g, `$1${REDACTED}@`);
+    .replace(/(\w+:\/\/)[^/@\s:]+:[^/@\s]+@/g, `$1${REDACTED}@`)
+    .replace(/(\b[\w-]*(?:pass(?:word)?|secret|token|api[-_]?key)[\w-]*\s*[=:]\s*'?)(?!\*\*\*)(?!")([^\s,;&'"]+)/gi, `$1${REDACTED}`);
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerApi } from './api';
 import { registerClick } from './click';
 import { registerEmulate } from './emulate';
 import { registerImage } from './image';
@@ -14,6 +15,8 @@ const registrations: Array<(program: Command) => void> = [
   registerImage,
   registerPackage,
   registerServe,
+  // after `package`: adds upload/list/show/... to it
+  registerApi,
 ];
 
 export function registerCommands(program: Command): void {
