@@ -15,4 +15,5 @@ require('esbuild')
     loader: { '.css': 'css' },
     logLevel: 'warning',
   })
+  .then(() => require('node:fs').copyFileSync(path.join(__dirname, '..', 'src', 'web', 'index.html'), path.join(__dirname, '..', 'dist', 'web', 'index.html')))
   .catch(() => process.exit(1));

@@ -30,6 +30,7 @@ check() { # name, command...
 }
 
 check typecheck npx tsc -p tsconfig.json --noEmit
+check typecheck-web npx tsc -p tsconfig.web.json
 check lint npx eslint . --max-warnings 0
 check layers npx depcruise src --config .dependency-cruiser.cjs
 mapfile -t shells < <(git ls-files '*.sh' .ci/run 2>/dev/null)

@@ -11,6 +11,8 @@ import { vnfPackageRoutes } from './api/routes/vnfpkgm/vnf-packages';
 import { onboardSamples } from './lcm/packages/onboard-samples';
 import { lcmTaskRoutes } from './api/routes/vnflcm/lcm-tasks';
 import { opOccRoutes } from './api/routes/vnflcm/op-occs';
+import { vnfcRoutes } from './api/routes/console/vnfc-routes';
+import { consoleRoutes } from './api/routes/console/static';
 import { HttpVnfAgentFactory } from './agent';
 import { EmulatedCloud, EmulatedVim } from './emulator';
 import type { LcmDeps } from './lcm/deps';
@@ -138,7 +140,7 @@ function lcmFeature(): Feature {
     name: 'lcm',
     routes: async (core) => {
       const d = await build(core);
-      return [lcmTaskRoutes(d), opOccRoutes(d), subscriptionRoutes({ subscriptions: subscriptionsOf(core), testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204]) })];
+      return [lcmTaskRoutes(d), opOccRoutes(d), vnfcRoutes(d), consoleRoutes(webDir()), subscriptionRoutes({ subscriptions: subscriptionsOf(core), testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204]) })];
     },
     events: async (core) => {
       const d = await build(core);
@@ -265,6 +267,12 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
     await stopAll();
     throw err;
   }
+}
+
+/** The console's bundle: dist/web beside dist/src (from the build), or the repository's dist/web (from sources). */
+function webDir(): string {
+  const candidates = [join(__dirname, '..', 'web'), join(__dirname, '..', 'dist', 'web')];
+  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? (candidates[0] as string);
 }
 
 /** The embedded Redis keeps its port across restarts (clients and the console keep working). */

@@ -43,10 +43,10 @@ export function oauth2TokenRoutes(auth: AuthSettings): RouteModule {
         }
         const client = auth.clients.find((c) => c.id === id);
         if (client === undefined || secret === undefined || !verifySecret(secret, client.secretHash)) {
-          return reply
-            .code(401)
-            .header('WWW-Authenticate', 'Basic realm="clickvnfm"')
-            .send({ error: 'invalid_client', error_description: 'unknown client or wrong secret' });
+          // RFC 6749 5.2: the Basic challenge only for a client that authenticated with the header (a browser
+          // would otherwise hold a form-posting page's request for a password dialog)
+          if (header?.toLowerCase().startsWith('basic ')) reply.header('WWW-Authenticate', 'Basic realm="clickvnfm"');
+          return reply.code(401).send({ error: 'invalid_client', error_description: 'unknown client or wrong secret' });
         }
         const exp = Math.floor(Date.now() / 1000) + auth.tokenTtlSeconds;
         return { access_token: signToken({ sub: client.id, roles: [...client.roles], exp }, auth.tokenKey), token_type: 'Bearer' as const, expires_in: auth.tokenTtlSeconds };

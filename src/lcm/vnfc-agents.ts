@@ -1,0 +1,32 @@
+import { ConflictError, NotFoundError } from '../errors';
+import type { VnfcResourceInfo } from '../domain/vnf-instance';
+import type { VnfAgent } from '../ports/vnf-agent';
+import type { LcmDeps } from './deps';
+import { loadModel } from './op-context';
+
+export interface VnfcAgent {
+  vnfc: VnfcResourceInfo;
+  agent: VnfAgent;
+  dialect: string;
+}
+
+/** The agents of an instantiated instance's VNFCs (for the console's read-only views: status, metrics, log). */
+export async function vnfcAgents(deps: LcmDeps, vnfInstanceId: string): Promise<VnfcAgent[]> {
+  const inst = (await deps.instances.get(vnfInstanceId))?.doc;
+  if (inst === undefined) throw new NotFoundError(`VNF instance ${vnfInstanceId} does not exist`);
+  if (inst.instantiationState !== 'INSTANTIATED') throw new ConflictError(`VNF instance ${vnfInstanceId} is NOT_INSTANTIATED: it has no VNFCs`);
+  const model = await loadModel(deps, inst);
+  return (inst.instantiatedVnfInfo?.vnfcResourceInfo ?? []).flatMap((vnfc) => {
+    const md = (vnfc.metadata ?? {}) as { managementAddress?: string; managementPort?: number };
+    const vdu = model.vdus.find((v) => v.id === vnfc.vduId);
+    if (vdu === undefined || md.managementAddress === undefined) return [];
+    const agent = deps.agents.forEndpoint({ address: md.managementAddress, port: md.managementPort ?? vdu.management.apiPort, dialect: vdu.management.dialect, controlSocketPort: vdu.management.controlSocketPort });
+    return [{ vnfc, agent, dialect: vdu.management.dialect }];
+  });
+}
+
+export async function vnfcAgent(deps: LcmDeps, vnfInstanceId: string, vnfcId: string): Promise<VnfcAgent> {
+  const found = (await vnfcAgents(deps, vnfInstanceId)).find((a) => a.vnfc.id === vnfcId);
+  if (found === undefined) throw new NotFoundError(`VNF instance ${vnfInstanceId} has no VNFC ${vnfcId}`, { field: 'vnfcInstanceId' });
+  return found;
+}
