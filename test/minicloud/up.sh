@@ -329,6 +329,14 @@ lock_path = $DATA/nova/lock
 [oslo_messaging_notifications]
 driver = noop
 EOF
+  # The APIs under uwsgi are not eventlet processes: without a native heartbeat thread their RabbitMQ
+  # connection dies between requests ("Too many heartbeats missed") and a cast sent on it can be lost: a
+  # server then stays in BUILD forever. oslo.messaging's advice for WSGI-hosted services.
+  ini $ETC/nova/nova-api.conf <<EOF
+[oslo_messaging_rabbit]
+heartbeat_in_pthread = true
+EOF
+  cp $ETC/nova/nova-api.conf $ETC/heat/heat-api.conf
   ini $ETC/nova/uwsgi.ini <<EOF
 [uwsgi]
 plugins = python3
@@ -344,6 +352,7 @@ buffer-size = 65535
 add-header = Connection: close
 wsgi-file = /usr/bin/nova-api-wsgi
 env = OS_NOVA_CONFIG_DIR=$ETC/nova
+env = OS_NOVA_CONFIG_FILES=api-paste.ini;nova.conf;nova-api.conf
 logto = $LOG/nova-api-uwsgi.log
 pidfile = $RUN/nova-api.uwsgi.pid
 EOF
@@ -445,7 +454,7 @@ no-orphans = true
 buffer-size = 65535
 add-header = Connection: close
 wsgi-file = /usr/bin/heat-wsgi-api
-pyargv = --config-file $ETC/heat/heat.conf
+pyargv = --config-file $ETC/heat/heat.conf --config-file $ETC/heat/heat-api.conf
 logto = $LOG/heat-api-uwsgi.log
 pidfile = $RUN/heat-api.uwsgi.pid
 EOF
