@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -80,5 +80,25 @@ describe('image-build/build.sh --dry-run', () => {
     const r = spawnSync('bash', [join(REPO, 'image-build/build.sh'), '--variant', 'retro', '--dry-run'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("--variant must be classic or modern (got 'retro')");
+  });
+});
+
+describe('clickvnfm package build --image-metadata', () => {
+  it("fills the VNFD's sw_image_data from the metadata and bundles the image; the package validates with that checksum", async () => {
+    const { packageBuild } = await import('../../src/cli/commands/package');
+    const { validatePackage, loadTypeLibrary } = await import('../../src/tosca');
+    const img = join(dir, 'pkg.qcow2');
+    writeFileSync(img, makeQcow2(2 * 1024 ** 3, 'pkg'));
+    const meta = await imageMetadata(img, { variant: 'classic', version: '3.0' });
+    writeFileSync(join(dir, 'pkg.json'), JSON.stringify(meta));
+    const out: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t) };
+    const csar = join(dir, 'fw.csar');
+    expect(await packageBuild(join(REPO, 'vnfd/firewall'), csar, io, { metadata: join(dir, 'pkg.json'), file: img })).toBe(0);
+    expect(out.join('')).toContain(`sw_image_data from ${join(dir, 'pkg.json')} (sha256 ${meta.sha256})`);
+    const r = await validatePackage(readFileSync(csar), loadTypeLibrary());
+    const vdu = r.model?.vdus[0];
+    expect(vdu?.swImage).toMatchObject({ name: 'click-on-osv-classic', version: '3.0', checksum: { algorithm: 'sha-256', hash: meta.sha256 }, sizeBytes: meta.size, minDiskBytes: 2 * 1e9 });
+    expect(r.files?.get(vdu?.imageArtifact as string)?.equals(makeQcow2(2 * 1024 ** 3, 'pkg'))).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 import { writeFileSync, statSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatDiagnostic, type SourceDiagnostic } from '../../errors';
-import { buildPackage, loadTypeLibrary, readPackageDir, validatePackage } from '../../tosca';
+import { assemblePackage, buildPackage, loadTypeLibrary, readPackageDir, validatePackage } from '../../tosca';
+import { applyImageMetadata } from './package-image';
 import type { CommandIo } from './click';
 
 const stdio: CommandIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
@@ -13,9 +14,16 @@ function report(diagnostics: SourceDiagnostic[], io: CommandIo, label: string): 
   return errors > 0 ? 1 : 0;
 }
 
-/** `clickvnfm package build <dir> -o <file.csar>` */
-export async function packageBuild(dir: string, output: string, io: CommandIo = stdio): Promise<number> {
-  const r = await buildPackage(dir, loadTypeLibrary());
+/** `clickvnfm package build <dir> -o <file.csar> [--image-metadata m.json [--image x.qcow2]]` */
+export async function packageBuild(dir: string, output: string, io: CommandIo = stdio, image?: { metadata: string; file?: string }): Promise<number> {
+  let r;
+  if (image === undefined) r = await buildPackage(dir, loadTypeLibrary());
+  else {
+    const read = readPackageDir(dir);
+    if (read.files === undefined) return report(read.diagnostics, io, dir);
+    for (const line of applyImageMetadata(read.files, image.metadata, image.file)) io.out(`${line}\n`);
+    r = await assemblePackage(read.files, loadTypeLibrary(), dir);
+  }
   if (report(r.diagnostics, io, dir) !== 0 || r.csar === undefined) return 1;
   writeFileSync(output, r.csar);
   io.out(`${output}: ${r.csar.length} bytes, ${r.files?.size ?? 0} files, manifest with SHA-256 of each\n`);
@@ -48,8 +56,10 @@ export function registerPackage(program: Command): void {
     .command('build <dir>')
     .description('build a CSAR: TOSCA.meta, the type files, and a manifest with the SHA-256 of every file')
     .requiredOption('-o, --output <file>', 'the CSAR to write')
-    .action(async (dir: string, o: { output: string }) => {
-      process.exitCode = await packageBuild(dir, o.output);
+    .option('--image-metadata <json>', "fill each VNFD's sw_image_data from an image's metadata (clickvnfm image metadata)")
+    .option('--image <qcow2>', "with --image-metadata: put the image file into the package at the VNFD's SwImage artifact path")
+    .action(async (dir: string, o: { output: string; imageMetadata?: string; image?: string }) => {
+      process.exitCode = await packageBuild(dir, o.output, stdio, o.imageMetadata ? { metadata: o.imageMetadata, ...(o.image ? { file: o.image } : {}) } : undefined);
     });
   pkg
     .command('validate <target>')
