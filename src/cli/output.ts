@@ -11,8 +11,9 @@ export interface Ctx {
 
 /** What every API command needs: the client (configured once by `clickvnfm login`), --json, output. */
 export function ctxOf(cmd: Command): Ctx {
-  const o = cmd.optsWithGlobals<{ json?: boolean; config?: string }>();
-  const config = configPath(o.config);
+  // NOTE: --settings, not --config: `serve --config <file>` is the VNFM's own configuration
+  const o = cmd.optsWithGlobals<{ json?: boolean; settings?: string }>();
+  const config = configPath(o.settings);
   let client: VnfmClient | undefined;
   return {
     json: o.json === true,

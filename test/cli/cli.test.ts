@@ -174,10 +174,10 @@ describe('clickvnfm against a live VNFM', () => {
     expect(r.err).toMatch(/^clickvnfm: GET \/vnflcm\/v1\/vnf_instances\/0{8}-0{4}-4000-8000-0{12}: 404 Not Found: /);
     const j = await cli('--json', 'vnf', 'show', '00000000-0000-4000-8000-000000000000');
     expect(JSON.parse(j.err)).toMatchObject({ status: 404 });
-    const gone = await cli('vnf', 'list', '--config', join(dir, 'none.json'));
+    const gone = await cli('vnf', 'list', '--settings', join(dir, 'none.json'));
     expect(gone.err).toContain("no VNFM configured: run 'clickvnfm login");
     writeFileSync(join(dir, 'dead.json'), JSON.stringify({ url: 'http://127.0.0.1:1', clientId: 'x', clientSecret: 'y' }));
-    const dead = await cli('vnf', 'list', '--config', join(dir, 'dead.json'));
+    const dead = await cli('vnf', 'list', '--settings', join(dir, 'dead.json'));
     expect(dead.err).toContain('cannot reach the VNFM at http://127.0.0.1:1/oauth2/token');
   });
 

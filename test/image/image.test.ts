@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import { packageBuild } from '../../src/cli/commands/package';
+import { loadTypeLibrary, validatePackage } from '../../src/tosca';
 import { imageMetadata, makeQcow2, NotQcow2Error, parseImageMetadata, readQcow2Header, swImageData, uploadImage, ImageChecksumError, type GlanceImages } from '../../src/image';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-test-'));
@@ -85,8 +87,6 @@ describe('image-build/build.sh --dry-run', () => {
 
 describe('clickvnfm package build --image-metadata', () => {
   it("fills the VNFD's sw_image_data from the metadata and bundles the image; the package validates with that checksum", async () => {
-    const { packageBuild } = await import('../../src/cli/commands/package');
-    const { validatePackage, loadTypeLibrary } = await import('../../src/tosca');
     const img = join(dir, 'pkg.qcow2');
     writeFileSync(img, makeQcow2(2 * 1024 ** 3, 'pkg'));
     const meta = await imageMetadata(img, { variant: 'classic', version: '3.0' });

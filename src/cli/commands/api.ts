@@ -47,7 +47,7 @@ const flat = (i: Obj): Obj => ({ ...i, vnfState: (i['instantiatedVnfInfo'] as Ob
 
 /** The subcommands that talk to a running VNFM, mirroring `openstack vnflcm` and `openstack vnf package`. */
 export function registerApi(program: Command): void {
-  program.option('--json', 'print the API\'s JSON (machine-readable)').option('--config <file>', 'the CLI settings file (default ~/.config/clickvnfm/config.json)');
+  program.option('--json', 'print the API\'s JSON (machine-readable)').option('--settings <file>', 'the CLI settings file (default ~/.config/clickvnfm/config.json)');
 
   program
     .command('login')
