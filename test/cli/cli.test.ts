@@ -70,7 +70,7 @@ describe('clickvnfm against a live VNFM', () => {
     expect(ok.code).toBe(0);
     expect(statSync(settings).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(settings, 'utf8'))).toMatchObject({ url: vnfm.url, clientId: 'ops' });
-  });
+  }, 60_000);
 
   let pkgId = '';
   let vnfdId = '';
@@ -88,7 +88,7 @@ describe('clickvnfm against a live VNFM', () => {
     expect(vnfdId).toBe('b1bb0ce7-ebca-4fa7-95ed-4840d70a1177');
     expect((await cli('package', 'disable', pkgId)).out).toContain('DISABLED');
     expect((await cli('package', 'enable', pkgId)).out).toContain('ENABLED');
-  });
+  }, 60_000);
 
   it('a package with an error: its file:line:column, exit 1', async () => {
     const bad = mkdtempSync(join(dir, 'badpkg-'));
@@ -133,7 +133,7 @@ describe('clickvnfm against a live VNFM', () => {
     expect(noWait.vnfLcmOpOccId).toMatch(/^[0-9a-f-]{36}$/);
     for (let i = 0; i < 100 && (await json<{ operationState: string }>('op', 'show', noWait.vnfLcmOpOccId)).operationState !== 'COMPLETED'; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await cli('vnf', 'delete', vnfId)).code).toBe(0);
-  });
+  }, 180_000); // about 25 CLI processes and 8 operations: 30 s is too short on a loaded CI machine
 
   it('op list/show; a failed instantiation (agent never ready), then op fail', async () => {
     const ops = await json<Array<{ operation: string }>>('op', 'list');
@@ -153,7 +153,7 @@ describe('clickvnfm against a live VNFM', () => {
       expect(fail.code).toBe(0);
       expect((await json<{ operationState: string }>('op', 'show', failed[0]!.id)).operationState).toBe('FAILED');
     }
-  });
+  }, 90_000);
 
   it('subscription create (the callback answers GET 204), list, delete', async () => {
     const consumer = http.createServer((req, res) => res.writeHead(req.method === 'GET' ? 204 : 204).end());
@@ -166,7 +166,7 @@ describe('clickvnfm against a live VNFM', () => {
     expect((await cli('subscription', 'delete', s.id)).code).toBe(0);
     expect((await json<Array<{ id: string }>>('subscription', 'list')).map((x) => x.id)).not.toContain(s.id);
     consumer.close();
-  });
+  }, 60_000);
 
   it('errors: an unknown instance is the ProblemDetails on stderr (exit 1); --json gives it as JSON; no VNFM reachable names the URL', async () => {
     const r = await cli('vnf', 'show', '00000000-0000-4000-8000-000000000000');
@@ -179,7 +179,7 @@ describe('clickvnfm against a live VNFM', () => {
     writeFileSync(join(dir, 'dead.json'), JSON.stringify({ url: 'http://127.0.0.1:1', clientId: 'x', clientSecret: 'y' }));
     const dead = await cli('vnf', 'list', '--settings', join(dir, 'dead.json'));
     expect(dead.err).toContain('cannot reach the VNFM at http://127.0.0.1:1/oauth2/token');
-  });
+  }, 60_000);
 
   it('the client secret never appears in any output', () => {
     expect(outputs.join('\n')).not.toContain(SECRET);
