@@ -104,7 +104,9 @@ export class Api {
 export async function leftovers(os: OpenStackClient, id: string): Promise<string[]> {
   const out: string[] = [];
   const prefix = `vnf-${id}`;
-  if (await os.orchestration.find(prefix)) out.push('stack');
+  // a deleted stack can still be read by name for a moment, as DELETE_COMPLETE (Heat's soft-deleted record)
+  const stack = await os.orchestration.find(prefix);
+  if (stack && stack.stack_status !== 'DELETE_COMPLETE') out.push(`stack ${stack.stack_status}`);
   for await (const s of os.compute.listServers({ name: `^${prefix}` })) out.push(`server ${s.name}`);
   for (const p of await os.network.listPorts()) if (p.name.startsWith(prefix)) out.push(`port ${p.name}`);
   for (const n of await os.network.listNetworks()) if (n.name.startsWith(prefix)) out.push(`network ${n.name}`);
