@@ -3,14 +3,16 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import helmet from '@fastify/helmet';
 import type { PackageCatalog } from '../ports/package-catalog';
 import type { VnfInstanceRepository } from '../ports/store';
 import type { ApiApp, ApiContext, ApiEvents, AuthSettings, RouteModule } from './context';
 import { authPlugin } from './plugins/auth';
-import { problemDetailsPlugin } from './plugins/problem-details';
+import { DEFAULT_JSON_LIMITS, parseJsonBody, type JsonLimits } from './json-body';
+import { frameworkErrors, problemDetailsPlugin } from './plugins/problem-details';
 import { versionPlugin } from './plugins/version';
 import { apiVersionsRoutes } from './routes/api-versions';
-import { oauth2TokenRoutes } from './routes/oauth2-token';
+import { oauth2TokenRoutes, type TokenRouteLimits } from './routes/oauth2-token';
 import { vnfInstanceRoutes } from './routes/vnflcm/vnf-instances';
 
 export interface AppDeps {
@@ -21,6 +23,10 @@ export interface AppDeps {
   publicUrl: string;
   pageSize?: number;
   bodyLimitBytes?: number;
+  /** Nesting depth and key count every JSON body is held to. */
+  jsonLimits?: JsonLimits;
+  /** Rate limits of the token endpoint (shared through Redis by every API process). */
+  tokenLimits?: TokenRouteLimits;
   events?: ApiEvents;
   /** More features' routes (LCM tasks, op-occs, subscriptions, package management, console). */
   routes?: RouteModule[];
@@ -42,11 +48,50 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
     genReqId: () => randomUUID(),
+    // ids are UUIDs; a longer path segment is answered 414 ProblemDetails (frameworkErrors), not routed
+    routerOptions: { maxParamLength: 256 },
+    frameworkErrors,
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ApiApp;
 
+  // One safe parser for every JSON media type we take: prototype keys, depth and key count checked
+  // before any handler sees the body. An empty body is no body (the route's schema decides).
+  const jsonLimits = deps.jsonLimits ?? DEFAULT_JSON_LIMITS;
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      const text = String(body);
+      done(null, text.trim() === '' ? undefined : parseJsonBody(text, jsonLimits));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    // a null-prototype object: a form field named __proto__ is just a field
+    const form: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const [k, v] of new URLSearchParams(String(body))) form[k] = v;
+    done(null, form);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // CodeMirror and uPlot set element styles at run time
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    // the API is called cross-origin by NFVOs' own consoles; resources stay same-origin for pages only
+    crossOriginResourcePolicy: { policy: 'same-site' },
+    strictTransportSecurity: false,
   });
 
   problemDetailsPlugin(app);
@@ -73,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   app.addHook('onRoute', (opts) => {
     if (opts.url.startsWith('/docs')) opts.config = { ...(opts.config ?? {}), auth: false };
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
 
   const ctx: ApiContext = {
     instances: deps.instances,
@@ -84,7 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     now: deps.now ?? (() => new Date()),
     newId: deps.newId ?? randomUUID,
   };
-  const modules: RouteModule[] = [apiVersionsRoutes, oauth2TokenRoutes(deps.auth), vnfInstanceRoutes, ...(deps.routes ?? [])];
+  const modules: RouteModule[] = [apiVersionsRoutes, oauth2TokenRoutes(deps.auth, deps.tokenLimits), vnfInstanceRoutes, ...(deps.routes ?? [])];
   for (const m of modules) await m(app, ctx);
   await app.ready();
   return app;

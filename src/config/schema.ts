@@ -44,6 +44,12 @@ export const ConfigSchema = Type.Object(
         basic: Type.Boolean({ default: true }),
         oauth2: Type.Boolean({ default: true }),
         tokenTtlSeconds: Type.Integer({ minimum: 30, maximum: 86400, default: 900 }),
+        /** Token requests one source address may make per minute (all API processes together, counted in Redis). */
+        tokenRequestsPerAddressPerMinute: Type.Integer({ minimum: 1, default: 60 }),
+        /** Failed token requests (wrong secret) one client id may have per minute before it gets 429. */
+        tokenFailuresPerClientPerMinute: Type.Integer({ minimum: 1, default: 10 }),
+        /** AES-256-GCM key (base64, 32 bytes) for credentials at rest; absent: generated in varDir/secret.key. */
+        secretKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/=_-]{43,}$' })),
         users: Type.Array(User, { default: [] }),
         clients: Type.Array(Client, { default: [] }),
       },

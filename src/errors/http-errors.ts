@@ -77,3 +77,56 @@ export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly title = 'Service Unavailable';
 }
+
+/** 414: a path segment (an id) over the router's length limit. */
+export class UriTooLongError extends AppError {
+  readonly status = 414;
+  readonly title = 'URI Too Long';
+}
+
+/** 415: a request body in a media type the resource does not take. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly title = 'Unsupported Media Type';
+}
+
+/** 429: too many requests (e.g. token guesses); `Retry-After` says when to come back. */
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+  readonly title = 'Too Many Requests';
+  constructor(
+    message: string,
+    private readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+  override headers(): Record<string, string> {
+    return { 'Retry-After': String(Math.max(1, Math.ceil(this.retryAfterSeconds))) };
+  }
+}
+
+/** Any other 4xx that a framework raised, kept at its own status. */
+export class ClientHttpError extends AppError {
+  readonly title: string;
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.title = STATUS_TITLES[status] ?? 'Bad Request';
+  }
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  411: 'Length Required',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
+  431: 'Request Header Fields Too Large',
+};

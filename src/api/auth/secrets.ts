@@ -1,4 +1,4 @@
-import { randomBytes, scryptSync, timingSafeEqual, createHmac } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual, createHmac, type ScryptOptions } from 'node:crypto';
 
 /**
  * Password and client-secret hashing (scrypt) and stateless bearer tokens (HMAC-SHA256), so that
@@ -13,12 +13,42 @@ export function hashSecret(secret: string): string {
   return `scrypt$${N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
-export function verifySecret(secret: string, stored: string): boolean {
+function scryptAsync(secret: string, salt: Buffer, length: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(secret, salt, length, options, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+/**
+ * Checks a secret against its stored hash on libuv's thread pool, never on the event loop (a burst of
+ * wrong guesses must not stall every other request).
+ */
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const [scheme, n, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || n === undefined || salt === undefined || hash === undefined) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = scryptSync(secret, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n) });
+  const cost = Number(n);
+  if (!Number.isInteger(cost) || cost < 2 || cost > 1 << 20 || expected.length < 16 || expected.length > 64) return false;
+  const actual = await scryptAsync(secret, Buffer.from(salt, 'base64url'), expected.length, { N: cost, maxmem: 256 * cost * 8 + 1024 * 1024 });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/**
+ * A hash of nothing anyone knows, checked when the client id or user is unknown, so that an unknown
+ * id costs the same scrypt as a known one with a wrong secret (no id enumeration by timing).
+ */
+let dummyHash: Promise<string> | undefined;
+
+/** verifySecret against `stored`, or against a dummy hash at the same cost when there is none. */
+export async function verifySecretOrDummy(secret: string, stored: string | undefined): Promise<boolean> {
+  dummyHash ??= hashSecretAsync(randomBytes(18).toString('base64url'));
+  const ok = await verifySecret(secret, stored ?? (await dummyHash));
+  return ok && stored !== undefined;
+}
+
+/** hashSecret off the event loop. */
+export async function hashSecretAsync(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(secret, salt, 32, { N });
+  return `scrypt$${N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
 export interface TokenClaims {

@@ -1,5 +1,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, BadRequestError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, type ProblemDetails } from '../../errors';
+import {
+  AppError,
+  BadRequestError,
+  ClientHttpError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  UriTooLongError,
+  type ProblemDetails,
+} from '../../errors';
 import type { ApiApp } from '../context';
 
 /**
@@ -32,7 +42,22 @@ export function problemDetailsPlugin(app: ApiApp): void {
   app.setErrorHandler((err: FastifyError, req, reply) => send(req, reply, translate(err, req)));
 }
 
-function translate(err: FastifyError, req: FastifyRequest): AppError | Error {
+/**
+ * Fastify's `frameworkErrors`: errors raised before routing (a path that is not valid percent-encoding,
+ * a path parameter over the router's length limit), which Fastify would otherwise answer itself.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const path = safePath(req.raw.url ?? '/');
+  const translated =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new UriTooLongError(`a path segment of ${path.slice(0, 120)} is longer than the limit`)
+      : err.code === 'FST_ERR_BAD_URL'
+        ? new BadRequestError('the request path is not valid percent-encoded UTF-8', { field: 'path' })
+        : translate(err, req);
+  void send(req, reply, translated);
+}
+
+export function translate(err: FastifyError, req: FastifyRequest): AppError | Error {
   if (err instanceof AppError) return err;
   if (err.validation !== undefined && err.validation.length > 0) {
     const v = err.validation[0] as { instancePath?: string; message?: string; params?: Record<string, unknown> };
@@ -52,22 +77,25 @@ function translate(err: FastifyError, req: FastifyRequest): AppError | Error {
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return new BadRequestError(`the request body is not valid JSON: ${err.message}`, { field: 'body' });
   }
-  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return new (class extends AppError {
-      readonly status = 415;
-      readonly title = 'Unsupported Media Type';
-    })(`content type ${String(req.headers['content-type'])} is not supported here`);
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) {
+    return new UnsupportedMediaTypeError(`content type ${String(req.headers['content-type'])} is not supported here`, { field: 'Content-Type' });
   }
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return new BadRequestError(err.message);
+    return new ClientHttpError(err.statusCode, err.message);
   }
   return err;
+}
+
+/** The path of a request for `instance`, cut to a sane length (a hostile path may be megabytes). */
+function safePath(url: string): string {
+  const path = url.split('?')[0] ?? '/';
+  return path.length > 512 ? `${path.slice(0, 512)}...` : path;
 }
 
 function send(req: FastifyRequest, reply: FastifyReply, err: AppError | Error): FastifyReply {
   let pd: ProblemDetails;
   if (err instanceof AppError) {
-    pd = err.toProblemDetails(req.url.split('?')[0]);
+    pd = err.toProblemDetails(safePath(req.raw.url ?? req.url));
     reply.headers(err.headers());
     if (err.status >= 500) req.log.error({ err, reqId: req.id }, 'request failed');
   } else {

@@ -1,3 +1,5 @@
+import { PROTOTYPE_NAMES } from './selectors';
+
 /**
  * SOL013 attribute-based filtering: `filter=(eq,vnfdId,abc);(in,instantiationState,A,B)`.
  *
@@ -113,8 +115,10 @@ function toTerm(parts: string[], at: number): FilterTerm {
   if (attr === undefined || attr === '') throw new FilterSyntaxError(`the term at offset ${at} names no attribute`, at);
   const path = attr.split('/');
   if (path.some((p) => p === '' || !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(p))) {
-    throw new FilterSyntaxError(`'${attr}' at offset ${at} is not a valid attribute name`, at);
+    throw new FilterSyntaxError(`'${attr.slice(0, 200)}' at offset ${at} is not a valid attribute name`, at);
   }
+  const bad = path.find((p) => PROTOTYPE_NAMES.has(p));
+  if (bad !== undefined) throw new FilterSyntaxError(`'${bad}' at offset ${at} is not an attribute name that may be filtered on`, at);
   if (values.length === 0) throw new FilterSyntaxError(`the term (${op},${attr}) at offset ${at} has no value`, at);
   if (SINGLE_VALUE.has(op) && values.length !== 1) {
     throw new FilterSyntaxError(`operator '${op}' takes exactly one value (offset ${at})`, at);
@@ -139,7 +143,10 @@ function collect(value: unknown, path: readonly string[], depth: number): unknow
   if (Array.isArray(value)) return value.flatMap((v) => collect(v, path, depth));
   if (depth === path.length) return value === undefined ? [] : [value];
   if (value === null || typeof value !== 'object') return [];
-  return collect((value as Record<string, unknown>)[path[depth] as string], path, depth + 1);
+  const key = path[depth] as string;
+  // own properties only: a path never reads through a prototype
+  if (!Object.hasOwn(value, key)) return [];
+  return collect((value as Record<string, unknown>)[key], path, depth + 1);
 }
 
 function compare(actual: unknown, op: FilterOperator, values: readonly string[]): boolean {

@@ -52,12 +52,25 @@ export function parseSelector(q: SelectorParams): Selector {
   return { kind: 'default' };
 }
 
+/** Names that lead into a prototype; no SOL attribute is called so, and no path may pass through one. */
+export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 function paths(list: string, parameter: string): string[][] {
   const out = list.split(',').map((p) => p.trim().split('/'));
   if (out.some((p) => p.some((s) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)))) {
-    throw new SelectorError(`'${list}' is not a comma-separated list of attribute names`, parameter);
+    throw new SelectorError(`'${cut(list)}' is not a comma-separated list of attribute names`, parameter);
   }
+  const bad = out.flat().find((s) => PROTOTYPE_NAMES.has(s));
+  if (bad !== undefined) throw new SelectorError(`'${bad}' is not an attribute name that may be selected`, parameter);
   return out;
+}
+
+function cut(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+function own(rec: Record<string, unknown>, key: string): boolean {
+  return Object.hasOwn(rec, key) && !PROTOTYPE_NAMES.has(key);
 }
 
 /** Applies a selector to one document (a deep copy is returned; the input is not touched). */
@@ -87,6 +100,7 @@ function removePath(obj: unknown, path: readonly string[]): void {
   if (obj === null || typeof obj !== 'object' || path.length === 0) return;
   const rec = obj as Record<string, unknown>;
   const [head, ...rest] = path as [string, ...string[]];
+  if (!own(rec, head)) return;
   if (rest.length === 0) delete rec[head];
   else removePath(rec[head], rest);
 }
@@ -95,11 +109,12 @@ function copyPath(from: unknown, to: Record<string, unknown>, path: readonly str
   if (from === null || typeof from !== 'object' || Array.isArray(from)) return;
   const src = from as Record<string, unknown>;
   const [head, ...rest] = path as [string, ...string[]];
-  if (!(head in src)) return;
+  if (!own(src, head)) return;
   if (rest.length === 0 || Array.isArray(src[head])) {
     to[head] = src[head];
     return;
   }
-  const next = (to[head] ??= {}) as Record<string, unknown>;
+  const existing = Object.hasOwn(to, head) ? to[head] : undefined;
+  const next = (existing !== null && typeof existing === 'object' ? existing : (to[head] = {})) as Record<string, unknown>;
   copyPath(src[head], next, rest);
 }

@@ -1,4 +1,5 @@
 import type { VnfInstance } from '../../domain/vnf-instance';
+import { PROTOTYPE_NAMES } from '../../domain/query';
 import { ConflictError } from '../../errors';
 import { agentFor, type OpContext } from '../op-context';
 import { applyLevels, extLinksOf, recordInstance } from './instantiate';
@@ -18,6 +19,7 @@ export function applyModifications(inst: VnfInstance, mods: Record<string, unkno
     } else {
       const merged: Record<string, unknown> = { ...((inst[key] as Record<string, unknown> | undefined) ?? {}) };
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        if (PROTOTYPE_NAMES.has(k)) continue; // refused at the edge already; never merged into an object
         if (x === null) delete merged[k];
         else merged[k] = x;
       }

@@ -103,13 +103,6 @@ const TASKS: Array<{ path: string; op: LcmOperation; schema: TSchema; check?: Ch
  */
 export function lcmTaskRoutes(deps: LcmDeps): RouteModule {
   return (app, ctx) => {
-    app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, (_r, body, done) => {
-      try {
-        done(null, JSON.parse(String(body)) as unknown);
-      } catch (err) {
-        done(err as Error, undefined);
-      }
-    });
     for (const t of TASKS) {
       app.post(`/vnflcm/v1/vnf_instances/:vnfInstanceId/${t.path}`, {
         schema: { tags: ['vnf_instances'], summary: `${t.op} a VNF instance`, params: InstanceIdParams, body: t.schema, response: { 202: Type.Null(), ...errors } },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { ConflictError, NotFoundError } from '../../../errors';
+import { PROTOTYPE_NAMES } from '../../../domain/query';
 import { VNF_PACKAGE_DEFAULT_EXCLUDES, type VnfPkgInfo } from '../../../domain/vnf-package';
 import type { VnfPackageRepository } from '../../../ports/package-store';
 import { onboardPackage } from '../../../lcm/packages/onboard-package';
@@ -117,6 +118,7 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
           if (req.body.userDefinedData !== undefined) {
             const merged: Record<string, unknown> = { ...(p.userDefinedData ?? {}) };
             for (const [k, v] of Object.entries(req.body.userDefinedData)) {
+              if (PROTOTYPE_NAMES.has(k)) continue; // refused by the body parser already
               if (v === null) delete merged[k];
               else merged[k] = v;
             }
