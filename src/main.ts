@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { buildApp, hashSecret, type ApiApp, type ApiEvents, type AuthSettings, type RouteModule } from './api';
 import type { Config } from './config';
-import { freePort, RedisServer, RedisVnfInstanceRepository, RedisVnfPackageRepository } from './store';
+import { freePort, RedisRateLimiter, RedisServer, RedisVnfInstanceRepository, RedisVnfPackageRepository } from './store';
 import type { VnfPackageRepository } from './ports/package-store';
 import { defaultToscaDir, loadTypeLibrary, type TypeLibrary } from './tosca';
 import { vnfPackageRoutes } from './api/routes/vnfpkgm/vnf-packages';
@@ -252,6 +252,10 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
         publicUrl,
         pageSize: config.api.pageSize,
         bodyLimitBytes: config.api.bodyLimitBytes,
+        tokenLimits: {
+          perAddress: new RedisRateLimiter(core.redis, prefix, config.auth.tokenRequestsPerAddressPerMinute, 60_000),
+          failuresPerClient: new RedisRateLimiter(core.redis, prefix, config.auth.tokenFailuresPerClientPerMinute, 60_000),
+        },
         routes,
         events,
         logger: { level: config.log.level, redact: ['req.headers.authorization', 'req.headers.cookie'] },

@@ -40,6 +40,9 @@ export function parseJsonBody(text: string, limits: JsonLimits = DEFAULT_JSON_LI
     value = secureJson.parse(text, null, { protoAction: 'error', constructorAction: 'error' }) as unknown;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
+    // secure-json-parse found a prototype key: JSON.parse alone is harmless (it defines own properties),
+    // so parse again to name the field where it stands
+    if (/forbidden (prototype|constructor) property/.test(reason)) checkKeys(JSON.parse(text) as unknown, limits.maxKeys);
     throw new BadRequestError(`the request body is not valid JSON: ${reason}`, { field: 'body' });
   }
   checkKeys(value, limits.maxKeys);

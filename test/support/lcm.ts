@@ -21,7 +21,10 @@ import { loadTypeLibrary } from '../../src/tosca';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 
 export const AUTH = { authorization: 'Basic ' + Buffer.from('admin:pw').toString('base64') };
+/** A user with role reader (may GET, nothing else). */
+export const READER_AUTH = { authorization: 'Basic ' + Buffer.from('reader:rpw').toString('base64') };
 let adminHash: string | undefined;
+let readerHash: string | undefined;
 
 /** Records what the engine publishes, in order (the delivery to subscribers is tested on its own). */
 export class RecordingNotifier implements Notifier {
@@ -85,11 +88,15 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
     if (pkg?.doc.vnfdId) vnfdIds[s.name] = pkg.doc.vnfdId;
   }
   adminHash ??= hashSecret('pw');
+  readerHash ??= hashSecret('rpw');
   const app = await buildApp({
     instances,
     packages,
     publicUrl,
-    auth: { basic: true, oauth2: false, tokenTtlSeconds: 60, tokenKey: randomBytes(32), users: [{ name: 'admin', passwordHash: adminHash, roles: ['admin'] }], clients: [] },
+    auth: { basic: true, oauth2: false, tokenTtlSeconds: 60, tokenKey: randomBytes(32), users: [
+        { name: 'admin', passwordHash: adminHash, roles: ['admin'] },
+        { name: 'reader', passwordHash: readerHash, roles: ['reader'] },
+      ], clients: [] },
     events: {
       instanceCreated: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierCreationNotification', vnfInstanceId: i.id, instance: { vnfdId: i.vnfdId, vnfProvider: i.vnfProvider, vnfProductName: i.vnfProductName } }),
       instanceDeleted: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', vnfInstanceId: i.id, instance: { vnfdId: i.vnfdId, vnfProvider: i.vnfProvider, vnfProductName: i.vnfProductName } }),
