@@ -88,6 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
+        // NOTE: the VNFM often runs on plain HTTP inside an operator's network: upgrading would break it
+        upgradeInsecureRequests: null,
       },
     },
     // the API is called cross-origin by NFVOs' own consoles; resources stay same-origin for pages only
@@ -120,7 +122,11 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   app.addHook('onRoute', (opts) => {
     if (opts.url.startsWith('/docs')) opts.config = { ...(opts.config ?? {}), auth: false };
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' },
+    // Swagger UI's own CSP (hashes of its scripts), with inline styles allowed (it sets them) and no upgrade to https
+    staticCSP: true,
+    transformStaticCSP: (csp) => csp.replace(/style-src 'self' https:/, "style-src 'self' 'unsafe-inline'").replace(/ ?upgrade-insecure-requests;/, ''),
+  });
 
   const ctx: ApiContext = {
     instances: deps.instances,

@@ -23,6 +23,8 @@ let vnfm: Vnfm;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
+/** Content-Security-Policy violations the browser reported (the console must work under our CSP). */
+const cspViolations: string[] = [];
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(REPO, 'scripts/build-web.js')]); // the bundle under test is today's
@@ -35,7 +37,16 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   // the page's own errors are part of a failure's story
   page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  await page.exposeFunction('reportCspViolation', (v: string) => void cspViolations.push(v));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -47,7 +58,9 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`
 const flash = () => page.locator('#flash');
 
 it('log in, upload a package, instantiate, see the NF running and a chart moving, edit the Click config (error inline, then fixed and applied), stop and start the NF, terminate', async () => {
-  await page.goto(vnfm.url as string);
+  const first = await page.goto(vnfm.url as string);
+  expect(first?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+  expect(first?.headers()['x-frame-options']).toBe('DENY');
   await page.fill('#client-id', 'operator');
   await page.fill('#client-secret', 'wrong');
   await page.click('#login-submit');
@@ -134,7 +147,17 @@ it('log in, upload a package, instantiate, see the NF running and a chart moving
   await page.click('#terminate');
   await page.waitForFunction(() => document.querySelector('#instance-state')?.textContent?.startsWith('NOT_INSTANTIATED'), undefined, { timeout: 30_000 });
   await shot('07-terminated');
+  // the whole story ran under the CSP with nothing blocked
+  expect(cspViolations).toEqual([]);
 }, 240_000);
+
+it('the OpenAPI page (Swagger UI) renders under its CSP', async () => {
+  const res = await page.goto(`${vnfm.url as string}/docs`);
+  expect(res?.headers()['content-security-policy']).toBeDefined();
+  await page.waitForSelector('.swagger-ui .opblock', { timeout: 30_000 });
+  await shot('08-openapi');
+  expect(cspViolations).toEqual([]);
+}, 60_000);
 
 it('the extension API answers ProblemDetails: 401 without a token, 404 for an unknown instance', async () => {
   const anon = await fetch(`${vnfm.url}/clickvnfm/v1/vnf_instances/x/vnfcs`);
