@@ -2,7 +2,8 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { AppError, redactText } from '../errors';
 import type { SubscriptionAuthentication } from '../domain/subscription';
-import { checkOutboundUrl, DEFAULT_OUTBOUND_POLICY, DisallowedDestinationError, pinnedLookup, type OutboundPolicy } from './url-guard';
+import { isIP } from 'node:net';
+import { checkOutboundUrl, DEFAULT_OUTBOUND_POLICY, DisallowedDestinationError, hostOf, parseOutboundUrl, pinnedLookup, resolveAllowed, type OutboundPolicy } from './url-guard';
 
 /** The consumer did not take a notification (or the callback test); retried with backoff. */
 export class DeliveryError extends AppError {
@@ -20,13 +21,15 @@ interface Answer {
 }
 
 /**
- * One request to a consumer-named URL: the URL is checked against the policy first, and the
- * connection resolves the host through pinnedLookup (every address re-checked, the one checked is
- * the one used). Redirects are not followed. Resolves with the status and at most `maxBody` bytes.
+ * One request to a consumer-named URL: scheme, userinfo and an IP literal host are checked against
+ * the policy first; a host name is resolved by pinnedLookup when the socket connects (every address
+ * checked, the one checked is the one used). Redirects are not followed. Resolves with the status and at most `maxBody` bytes.
  */
 async function send(method: 'GET' | 'POST', url: string, field: string, headers: Record<string, string>, body: string | undefined, policy: OutboundPolicy, timeoutMs: number, maxBody: number): Promise<Answer> {
-  await checkOutboundUrl(url, policy, field);
-  const u = new URL(url);
+  const u = parseOutboundUrl(url, field);
+  const host = hostOf(u);
+  // an IP literal is checked here (Node connects to it without a lookup); a name, by pinnedLookup
+  if (isIP(host) !== 0) await resolveAllowed(host, policy, field);
   const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<Answer>((resolve, reject) => {
     const req = request(
