@@ -38,6 +38,7 @@ export const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'intege
   CLICKVNFM_OS_DATA_NETWORK: { path: ['vim', 'defaultDataNetwork'], type: 'string' },
   CLICKVNFM_OS_STACK_TIMEOUT_S: { path: ['vim', 'stackTimeoutSeconds'], type: 'integer' },
   CLICKVNFM_OS_POLL_MAX_MS: { path: ['vim', 'pollMaxMs'], type: 'integer' },
+  CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL: { path: ['notifications', 'allowLinkLocal'], type: 'boolean' },
   CLICKVNFM_ONBOARD_SAMPLES: { path: ['onboardSamples'], type: 'boolean' },
   CLICKVNFM_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   CLICKVNFM_WORKER_CONCURRENCY: { path: ['worker', 'concurrency'], type: 'integer' },

@@ -83,6 +83,13 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    notifications: Type.Object(
+      {
+        /** Allow callbacks and token endpoints on link-local addresses (169.254/16, fe80::/10); the cloud metadata addresses stay refused. */
+        allowLinkLocal: Type.Boolean({ default: false }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     onboardSamples: Type.Boolean({ default: true }),
     worker: Type.Object(
       {

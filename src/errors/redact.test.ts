@@ -20,4 +20,12 @@ describe('redact', () => {
     expect(out).not.toContain("'x'");
     expect(redactText('X-Auth-Token: gAAAA123, "password": "pw"')).toBe('X-Auth-Token: ***, "password": "***"');
   });
+
+  it('scrubs secrets from URL query strings (subscription callbacks and token endpoints)', () => {
+    const out = redactText('POST https://nfvo.test/token?client_secret=abc123&grant=x failed; GET http://h/cb?access_token=t0k3n#frag; http://h/s?sv=1&sig=s1gn&X-Amz-Signature=deadbeef&key=AIzaK3y&code=c0de&name=ok');
+    expect(out).not.toMatch(/abc123|t0k3n|s1gn|deadbeef|AIzaK3y|c0de/);
+    expect(out).toContain('client_secret=***&grant=x');
+    expect(out).toContain('sv=1');
+    expect(out).toContain('name=ok');
+  });
 });

@@ -20,7 +20,8 @@ export function redact(value: unknown, depth = 0): unknown {
 /**
  * Scrubs secrets from free text: `"password": "x"`, `X-Auth-Token: x`, `Bearer x`, `Basic x`, URL
  * userinfo, and `key=value` / `key: value` pairs whose key names a secret (`adminPass=x`,
- * `client_secret: x`, as services echo them in error messages).
+ * `client_secret: x`, as services echo them in error messages), and URL query parameters that carry
+ * a signature or key (`?sig=x`, `&X-Amz-Signature=x`, `?key=x`, `?code=x`).
  */
 export function redactText(text: string): string {
   return text
@@ -28,5 +29,7 @@ export function redactText(text: string): string {
     .replace(/((?:x-auth-token|x-subject-token|authorization)\s*[:=]\s*)([^\s,;]+(?:\s+[^\s,;]+)?)/gi, `$1${REDACTED}`)
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`)
     .replace(/(\w+:\/\/)[^/@\s:]+:[^/@\s]+@/g, `$1${REDACTED}@`)
-    .replace(/(\b[\w-]*(?:pass(?:word)?|secret|token|api[-_]?key)[\w-]*\s*[=:]\s*'?)(?!\*\*\*)(?!")([^\s,;&'"]+)/gi, `$1${REDACTED}`);
+    .replace(/(\b[\w-]*(?:pass(?:word)?|secret|token|api[-_]?key)[\w-]*\s*[=:]\s*'?)(?!\*\*\*)(?!")([^\s,;&'"]+)/gi, `$1${REDACTED}`)
+    // URL query parameters that carry a signature or a key (presigned URLs, webhook keys, ?sig=, ?key=, ?code=)
+    .replace(/([?&][\w.-]*(?:sig|signature|key|code)[\w.-]*=)(?!\*\*\*)[^&#\s'"]+/gi, `$1${REDACTED}`);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { NotFoundError, UnprocessableEntityError } from '../../../errors';
+import { NotFoundError, UnprocessableEntityError, redactText } from '../../../errors';
+import { DisallowedDestinationError, parseOutboundUrl } from '../../../notify/url-guard';
 import type { LccnSubscription, StoredSubscription } from '../../../domain/subscription';
 import type { Repository } from '../../../ports/store';
 import type { RouteModule } from '../../context';
@@ -46,12 +47,25 @@ const Params = Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLeng
 
 export interface SubscriptionDeps {
   subscriptions: Repository<StoredSubscription>;
-  /** Tests the callback: GET must answer 204 (SOL013 7.1.3). */
+  /**
+   * Tests the callback: GET must answer 204 (SOL013 7.1.3). The VNFM's callConsumer checks the
+   * callback URI and token endpoint against the outbound policy and throws DisallowedDestinationError.
+   */
   testCallback(sub: StoredSubscription): Promise<void>;
 }
 
 function publicView(s: StoredSubscription): LccnSubscription {
   return { id: s.id, ...(s.filter !== undefined ? { filter: s.filter } : {}), callbackUri: s.callbackUri, _links: s._links };
+}
+
+const TOKEN_ENDPOINT_FIELD = 'authentication.paramsOauth2ClientCredentials.tokenEndpoint';
+/** The only thing a failed callback test tells the client: what the target answered is not an oracle. */
+export const CALLBACK_TEST_FAILED = 'the callback URI did not answer the test GET with 204';
+
+/** A refused destination, in the words of the field that named it: the rule, never the URL. */
+function refused(err: DisallowedDestinationError): UnprocessableEntityError {
+  const tokenEndpoint = err.field === TOKEN_ENDPOINT_FIELD;
+  return new UnprocessableEntityError(`${tokenEndpoint ? 'the token endpoint' : 'the callback URI'} is not an allowed destination: ${err.rule}`, { field: tokenEndpoint ? TOKEN_ENDPOINT_FIELD : 'callbackUri' });
 }
 
 /** `/vnflcm/v1/subscriptions`: create (callback tested, duplicates 303), list, get, delete. @see SOL003 5.4.18 - 5.4.19 */
@@ -64,6 +78,15 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
         const a = body.authentication;
         if (a?.authType.includes('BASIC') && a.paramsBasic === undefined) throw new UnprocessableEntityError('authType BASIC needs paramsBasic', { field: 'authentication.paramsBasic' });
         if (a?.authType.includes('OAUTH2_CLIENT_CREDENTIALS') && a.paramsOauth2ClientCredentials?.tokenEndpoint === undefined) throw new UnprocessableEntityError('authType OAUTH2_CLIENT_CREDENTIALS needs paramsOauth2ClientCredentials with a tokenEndpoint', { field: 'authentication.paramsOauth2ClientCredentials' });
+        try {
+          // what needs no DNS (scheme, userinfo) is refused before anything else; the addresses are the test's
+          parseOutboundUrl(body.callbackUri, 'callbackUri');
+          const endpoint = a?.paramsOauth2ClientCredentials?.tokenEndpoint;
+          if (endpoint !== undefined) parseOutboundUrl(endpoint, TOKEN_ENDPOINT_FIELD);
+        } catch (err) {
+          if (err instanceof DisallowedDestinationError) throw refused(err);
+          throw err;
+        }
         const key = JSON.stringify([body.callbackUri, body.filter ?? null]);
         let marker: string | undefined;
         do {
@@ -83,7 +106,10 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
         try {
           await deps.testCallback(sub);
         } catch (err) {
-          throw new UnprocessableEntityError(`the callback URI was tested with GET and did not answer 204: ${err instanceof Error ? err.message : String(err)}`, { field: 'callbackUri' });
+          // the real cause (status, error code) stays in the debug log, redacted: an answer is an SSRF oracle
+          req.log.debug({ subscriptionId: id, cause: redactText(err instanceof Error ? err.message : String(err)) }, 'the callback test failed');
+          if (err instanceof DisallowedDestinationError) throw refused(err);
+          throw new UnprocessableEntityError(CALLBACK_TEST_FAILED, { field: 'callbackUri' });
         }
         await deps.subscriptions.create(sub);
         return reply.code(201).header('Location', sub._links.self.href).send(publicView(sub));
