@@ -17,7 +17,7 @@ import { HttpVnfAgentFactory } from './agent';
 import { EmulatedCloud, EmulatedVim } from './emulator';
 import type { LcmDeps } from './lcm/deps';
 import { runJob } from './lcm/engine';
-import { SubscriptionNotifier, startDeliveryWorker, callConsumer } from './notify';
+import { SubscriptionNotifier, startDeliveryWorker, callConsumer, type OutboundPolicy } from './notify';
 import { subscriptionRoutes } from './api/routes/vnflcm/subscriptions';
 import { RedisRepository } from './store';
 import type { StoredSubscription } from './domain/subscription';
@@ -140,7 +140,7 @@ function lcmFeature(): Feature {
     name: 'lcm',
     routes: async (core) => {
       const d = await build(core);
-      return [lcmTaskRoutes(d), opOccRoutes(d), vnfcRoutes(d), consoleRoutes(webDir()), subscriptionRoutes({ subscriptions: subscriptionsOf(core), testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204]) })];
+      return [lcmTaskRoutes(d), opOccRoutes(d), vnfcRoutes(d), consoleRoutes(webDir()), subscriptionRoutes({ subscriptions: subscriptionsOf(core), testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], outboundPolicy(core)) })];
     },
     events: async (core) => {
       const d = await build(core);
@@ -156,7 +156,7 @@ function lcmFeature(): Feature {
       const w = core.config.worker;
       const worker = startLcmWorker((id, kind) => runJob(d, id, kind), { connection, prefix: `${core.prefix}:bull`, concurrency: w.concurrency, lockDurationMs: w.lockDurationMs, stalledIntervalMs: w.stalledIntervalMs });
       const deliveryConnection = new Redis(core.redisUrl, { maxRetriesPerRequest: null });
-      const delivery = startDeliveryWorker(core.redis, core.prefix, subscriptionsOf(core), { connection: deliveryConnection, prefix: `${core.prefix}:bull` });
+      const delivery = startDeliveryWorker(core.redis, core.prefix, subscriptionsOf(core), { connection: deliveryConnection, prefix: `${core.prefix}:bull` }, outboundPolicy(core));
       core.log.info(`LCM worker running on the ${d.vim.kind} VIM`);
       return async () => {
         await worker.close();
@@ -166,6 +166,11 @@ function lcmFeature(): Feature {
       };
     },
   };
+}
+
+/** Where notifications and callback tests may go (link-local and metadata addresses refused unless configured). */
+function outboundPolicy(core: Core): OutboundPolicy {
+  return { allowLinkLocal: core.config.notifications.allowLinkLocal };
 }
 
 function subscriptionsOf(core: Core): RedisRepository<StoredSubscription> {

@@ -5,6 +5,7 @@ import { subscriptionMatches, type NotificationFacts, type StoredSubscription } 
 import type { NotificationEvent, Notifier } from '../ports/lcm';
 import type { Repository, VnfInstanceRepository } from '../ports/store';
 import { callConsumer } from './delivery';
+import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from './url-guard';
 import { EventLogNotifier } from './event-log-notifier';
 
 export const NOTIFY_QUEUE = 'clickvnfm-notify';
@@ -81,7 +82,7 @@ export class SubscriptionNotifier implements Notifier {
 }
 
 /** The delivery worker: drains one subscription's outbox in order, holding its lock. */
-export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions: Repository<StoredSubscription>, bull: { connection: ConnectionOptions; prefix: string }): { close(force?: boolean): Promise<void> } {
+export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions: Repository<StoredSubscription>, bull: { connection: ConnectionOptions; prefix: string }, policy: OutboundPolicy = DEFAULT_OUTBOUND_POLICY): { close(force?: boolean): Promise<void> } {
   const worker = new Worker(
     NOTIFY_QUEUE,
     async (job) => {
@@ -99,7 +100,7 @@ export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions:
           }
           const head = await redis.lindex(outbox, 0);
           if (head === null) return;
-          await callConsumer('POST', sub.callbackUri, sub.authentication, JSON.parse(head) as unknown, [204, 200]);
+          await callConsumer('POST', sub.callbackUri, sub.authentication, JSON.parse(head) as unknown, [204, 200], policy);
           await redis.lpop(outbox);
           await redis.pexpire(lockKey, 30_000);
         }
