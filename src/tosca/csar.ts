@@ -1,20 +1,153 @@
+import { createHash, type Hash } from 'node:crypto';
 import { readdirSync, readFileSync, lstatSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import type { SourceDiagnostic } from '../errors';
 
-/** Limits against hostile archives. */
+const MiB = 1024 * 1024;
+
+/**
+ * Limits against hostile archives. Sizes are counted on the bytes the inflater actually produces,
+ * not on what the zip headers claim, and an entry is abandoned as soon as it passes its limit.
+ */
 export const ZIP_LIMITS = {
   maxEntries: 2000,
-  maxTotalBytes: 512 * 1024 * 1024,
-  maxEntryBytes: 256 * 1024 * 1024,
-  /** uncompressed / compressed, per entry */
+  /** bytes all entries inflate to together (streamed, not held) */
+  maxTotalBytes: 512 * MiB,
+  /** bytes one entry inflates to (an image, streamed through its hashes, not held) */
+  maxEntryBytes: 256 * MiB,
+  /** uncompressed / compressed, per entry (checked on the header and again while inflating) */
   maxRatio: 200,
+  /** bytes of one file read into memory for parsing (TOSCA, manifest, Click, certificates, scripts) */
+  maxTextEntryBytes: 4 * MiB,
+  /**
+   * The in-memory budget of one package: the bytes of every file kept for parsing together.
+   * Everything else (images) is only hashed while it streams by; its bytes are re-read from the
+   * stored CSAR when they are asked for.
+   */
+  maxInMemoryBytes: 32 * MiB,
 };
 
 /** The files of a package by their POSIX path inside it. */
 export type PackageFiles = Map<string, Buffer>;
+
+export type DigestAlgorithm = 'sha256' | 'sha384' | 'sha512';
+
+/** What is kept of an entry that is not held in memory: its size and digests. */
+export interface ArtifactInfo {
+  size: number;
+  digests: Partial<Record<DigestAlgorithm, string>>;
+}
+
+/** Where an artifact's compressed bytes are in the CSAR, to inflate them again on demand. */
+interface StoredAt {
+  localHeaderOffset: number;
+  compressedSize: number;
+  method: number;
+}
+
+/** Stands in the map for an artifact whose bytes are not held (never handed out). */
+const NOT_HELD = Buffer.alloc(0);
+
+/**
+ * The files of a CSAR. Files needed for parsing are held in memory; large artifacts (images) are
+ * not: the map knows their size and digests, and `get()` inflates them again from the CSAR bytes
+ * (synchronously, each call a fresh copy that the caller can drop), so existing readers of a
+ * `PackageFiles` still get the bytes when they ask for one file.
+ */
+export class CsarFiles extends Map<string, Buffer> {
+  private readonly artifacts = new Map<string, ArtifactInfo & { at: StoredAt }>();
+  private csar: Buffer = NOT_HELD;
+
+  /** @internal set by readCsar */
+  attach(csar: Buffer): void {
+    this.csar = csar;
+  }
+
+  /** @internal set by readCsar */
+  addArtifact(path: string, info: ArtifactInfo, at: StoredAt): void {
+    super.set(path, NOT_HELD);
+    this.artifacts.set(path, { ...info, at });
+  }
+
+  /** True when the file's bytes are held (a file read for parsing), false for an artifact or no file. */
+  isHeld(path: string): boolean {
+    return super.has(path) && !this.artifacts.has(path);
+  }
+
+  /** Size and digests of an artifact that is not held in memory. */
+  artifact(path: string): ArtifactInfo | undefined {
+    const a = this.artifacts.get(path);
+    return a === undefined ? undefined : { size: a.size, digests: { ...a.digests } };
+  }
+
+  override get(path: string): Buffer | undefined {
+    const v = super.get(path);
+    return v === NOT_HELD ? this.inflate(path) : v;
+  }
+
+  override set(path: string, value: Buffer): this {
+    // the artifacts field is not there yet while Map's constructor runs
+    (this.artifacts as Map<string, unknown> | undefined)?.delete(path);
+    return super.set(path, value);
+  }
+
+  override delete(path: string): boolean {
+    this.artifacts.delete(path);
+    return super.delete(path);
+  }
+
+  override clear(): void {
+    this.artifacts.clear();
+    super.clear();
+  }
+
+  override forEach(fn: (value: Buffer, key: string, map: Map<string, Buffer>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
+  }
+
+  // iteration inflates artifacts one at a time, as they are reached
+  override *entries(): MapIterator<[string, Buffer]> {
+    for (const k of super.keys()) {
+      const v = this.get(k);
+      if (v !== undefined) yield [k, v];
+    }
+  }
+
+  override *values(): MapIterator<Buffer> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, Buffer]> {
+    return this.entries();
+  }
+
+  private inflate(path: string): Buffer {
+    const a = this.artifacts.get(path) as ArtifactInfo & { at: StoredAt };
+    const b = this.csar;
+    const off = a.at.localHeaderOffset;
+    if (off + 30 > b.length || b.readUInt32LE(off) !== 0x04034b50) throw new Error(`entry '${path}': no local file header at offset ${off} of the CSAR`);
+    const start = off + 30 + b.readUInt16LE(off + 26) + b.readUInt16LE(off + 28);
+    const raw = b.subarray(start, start + a.at.compressedSize);
+    // the size was measured when the archive was read, so the inflater may not produce more
+    const data = a.at.method === 0 ? Buffer.from(raw) : inflateRawSync(raw, { maxOutputLength: Math.max(1, a.size) });
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    if (data.length !== a.size || sha256 !== a.digests.sha256) throw new Error(`entry '${path}' no longer has the size and SHA-256 it had when the CSAR was read`);
+    return data;
+  }
+}
+
+/** The digest of a package file, from the bytes or, for an artifact not held, as computed when it streamed by. */
+export function fileDigest(files: PackageFiles, path: string, algorithm: DigestAlgorithm): string | undefined {
+  if (files instanceof CsarFiles && !files.isHeld(path)) {
+    const known = files.artifact(path)?.digests[algorithm];
+    if (known !== undefined) return known;
+  }
+  const bytes = files.get(path);
+  return bytes === undefined ? undefined : createHash(algorithm).update(bytes).digest('hex');
+}
 
 function err(file: string, message: string): SourceDiagnostic {
   return { file, line: 1, column: 1, severity: 'error', message };
@@ -25,27 +158,54 @@ export function unsafePath(name: string): string | undefined {
   if (name.includes('\\')) return 'contains a backslash';
   if (name.startsWith('/')) return 'is an absolute path';
   if (/^[A-Za-z]:/.test(name)) return 'names a drive';
-  if (name.split('/').includes('..')) return "contains '..'";
+  const segments = name.replace(/\/$/, '').split('/');
+  if (segments.includes('..')) return "contains '..'";
   if (name.includes('\0')) return 'contains a NUL character';
+  // 'a//b' and './a' would be a second name for 'a/b' and 'a'
+  if (segments.some((s) => s === '' || s === '.')) return "has an empty or '.' path segment";
   return undefined;
 }
 
+const TEXT_DIRS = ['TOSCA-Metadata/', 'Definitions/', 'BaseHOT/'];
+const TEXT_EXTENSIONS = /\.(meta|ya?ml|mf|click|cert|crt|pem|sig|cms|json|txt|sh|py|hot|env|cfg|conf|ini|md)$/i;
+
+/** Files the parser (or a reader of the VNFD) needs are held in memory; the rest is only hashed. */
+export function isTextPath(path: string): boolean {
+  return TEXT_DIRS.some((d) => path.startsWith(d)) || TEXT_EXTENSIONS.test(path);
+}
+
+/** The hash algorithms any manifest in the package names (SHA-256 always), so artifacts are hashed once. */
+function algorithmsNamed(files: CsarFiles): DigestAlgorithm[] {
+  const out = new Set<DigestAlgorithm>(['sha256']);
+  for (const path of files.keys()) {
+    if (!path.endsWith('.mf') || !files.isHeld(path)) continue;
+    const text = (files.get(path) as Buffer).toString('utf8');
+    if (/Algorithm:\s*SHA-?384/i.test(text)) out.add('sha384');
+    if (/Algorithm:\s*SHA-?512/i.test(text)) out.add('sha512');
+  }
+  return [...out];
+}
+
 /**
- * Reads a CSAR (zip) into memory with every safety check: no `..`, absolute paths or symlinks,
- * limits on entry count, total size, entry size and compression ratio. Never writes to disk.
+ * Reads a CSAR (zip) with every safety check: no `..`, absolute paths, symlinks or duplicate names,
+ * limits on entry count, total size, entry size and compression ratio, counted while inflating.
+ * Files needed for parsing are held (ZIP_LIMITS.maxInMemoryBytes in all); other entries stream
+ * through their hashes. Never writes to disk.
  */
-export function readCsar(bytes: Buffer, name = 'package.csar'): Promise<{ files?: PackageFiles; diagnostics: SourceDiagnostic[] }> {
+export function readCsar(bytes: Buffer, name = 'package.csar'): Promise<{ files?: CsarFiles; diagnostics: SourceDiagnostic[] }> {
   return new Promise((resolve) => {
-    const diagnostics: SourceDiagnostic[] = [];
-    const files: PackageFiles = new Map();
-    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true }, (openErr, zip) => {
-      if (openErr || zip === undefined) return resolve({ diagnostics: [err(name, `not a zip archive: ${openErr?.message ?? 'unreadable'}`)] });
-      let total = 0;
-      let count = 0;
-      const fail = (message: string, file = name): void => {
-        diagnostics.push(err(file, message));
+    let settled = false;
+    const finish = (r: { files?: CsarFiles; diagnostics: SourceDiagnostic[] }): void => {
+      if (settled) return;
+      settled = true;
+      resolve(r);
+    };
+    // validateEntrySizes off: the sizes are checked here, as the bytes come, against the limits too
+    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: false, strictFileNames: true, autoClose: false }, (openErr, zip) => {
+      if (openErr || zip === undefined) return finish({ diagnostics: [err(name, `not a zip archive: ${openErr?.message ?? 'unreadable'}`)] });
+      const fail = (message: string): void => {
         zip.close();
-        resolve({ diagnostics });
+        finish({ diagnostics: [err(name, message)] });
       };
       zip.on('error', (e: Error) => {
         // yauzl itself stops at unsafe names; say it the way we say it for the rest
@@ -53,31 +213,102 @@ export function readCsar(bytes: Buffer, name = 'package.csar'): Promise<{ files?
         if (unsafe !== null) return fail(`entry '${unsafe[1] ?? ''}' ${unsafePath(unsafe[1] ?? '') ?? 'has an unsafe name'}; refused`);
         fail(`the archive is corrupt: ${e.message}`);
       });
-      zip.on('end', () => resolve(diagnostics.length > 0 ? { diagnostics } : { files, diagnostics }));
+
+      // 1. the central directory: names, types and declared sizes, before anything is inflated
+      const entries: yauzl.Entry[] = [];
+      const seen = new Map<string, number>();
+      let count = 0;
+      let declaredTotal = 0;
       zip.on('entry', (entry: yauzl.Entry) => {
         count += 1;
         if (count > ZIP_LIMITS.maxEntries) return fail(`the archive has more than ${ZIP_LIMITS.maxEntries} entries`);
-        const problem = unsafePath(entry.fileName);
-        if (problem !== undefined) return fail(`entry '${entry.fileName}' ${problem}; refused`);
+        const path = entry.fileName;
+        const problem = unsafePath(path);
+        if (problem !== undefined) return fail(`entry '${path}' ${problem}; refused`);
+        const first = seen.get(path);
+        // two entries of one name: the manifest, the parser and an unzip tool could each see a different one
+        if (first !== undefined) return fail(`entry '${path}' appears twice in the archive (entries ${first} and ${count}); refused`);
+        seen.set(path, count);
         const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
-        if (mode === 0o120000) return fail(`entry '${entry.fileName}' is a symbolic link; refused`);
-        if (entry.fileName.endsWith('/')) return zip.readEntry();
-        if (entry.uncompressedSize > ZIP_LIMITS.maxEntryBytes) return fail(`entry '${entry.fileName}' is ${entry.uncompressedSize} bytes, over the limit of ${ZIP_LIMITS.maxEntryBytes}`);
-        total += entry.uncompressedSize;
-        if (total > ZIP_LIMITS.maxTotalBytes) return fail(`the archive expands to more than ${ZIP_LIMITS.maxTotalBytes} bytes (zip bomb?)`);
-        if (entry.compressedSize > 0 && entry.uncompressedSize / entry.compressedSize > ZIP_LIMITS.maxRatio && entry.uncompressedSize > 1024 * 1024) {
-          return fail(`entry '${entry.fileName}' compresses ${Math.round(entry.uncompressedSize / entry.compressedSize)}:1, over the limit of ${ZIP_LIMITS.maxRatio}:1 (zip bomb?)`);
+        if (mode === 0o120000) return fail(`entry '${path}' is a symbolic link; refused`);
+        if (path.endsWith('/')) return zip.readEntry();
+        const limit = isTextPath(path) ? ZIP_LIMITS.maxTextEntryBytes : ZIP_LIMITS.maxEntryBytes;
+        if (entry.uncompressedSize > limit) return fail(`entry '${path}' is ${entry.uncompressedSize} bytes, over the limit of ${limit}${isTextPath(path) ? ' for a file read for parsing' : ''}`);
+        declaredTotal += entry.uncompressedSize;
+        if (declaredTotal > ZIP_LIMITS.maxTotalBytes) return fail(`the archive expands to more than ${ZIP_LIMITS.maxTotalBytes} bytes (zip bomb?)`);
+        if (entry.compressedSize > 0 && entry.uncompressedSize / entry.compressedSize > ZIP_LIMITS.maxRatio && entry.uncompressedSize > MiB) {
+          return fail(`entry '${path}' compresses ${Math.round(entry.uncompressedSize / entry.compressedSize)}:1, over the limit of ${ZIP_LIMITS.maxRatio}:1 (zip bomb?)`);
         }
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || stream === undefined) return fail(`entry '${entry.fileName}' cannot be read: ${e?.message ?? ''}`);
+        entries.push(entry);
+        zip.readEntry();
+      });
+
+      // 2. the contents: text first (the manifests say which hashes the artifacts need), then artifacts
+      zip.on('end', () => {
+        if (settled) return;
+        const files = new CsarFiles();
+        files.attach(bytes);
+        const queue = [...entries.filter((e) => isTextPath(e.fileName)), ...entries.filter((e) => !isTextPath(e.fileName))];
+        let total = 0;
+        let held = 0;
+        let algorithms: DigestAlgorithm[] | undefined;
+        const next = (): void => {
+          const entry = queue.shift();
+          if (entry === undefined) {
+            zip.close();
+            return finish({ files, diagnostics: [] });
+          }
+          const path = entry.fileName;
+          const text = isTextPath(path);
+          if (!text) algorithms ??= algorithmsNamed(files);
+          const hashes: Array<[DigestAlgorithm, Hash]> = text ? [] : (algorithms ?? ['sha256']).map((a) => [a, createHash(a)]);
           const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('error', (se: Error) => fail(`entry '${entry.fileName}' is corrupt: ${se.message}`));
-          stream.on('end', () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
+          const limit = Math.min(entry.uncompressedSize, text ? ZIP_LIMITS.maxTextEntryBytes : ZIP_LIMITS.maxEntryBytes);
+          let size = 0;
+          zip.openReadStream(entry, (e, stream) => {
+            if (e || stream === undefined) return fail(`entry '${path}' cannot be read: ${e?.message ?? 'no stream'}`);
+            const stop = (message: string): void => {
+              stream.destroy();
+              fail(message);
+            };
+            stream.on('data', (c: Buffer) => {
+              if (settled) return;
+              size += c.length;
+              total += c.length;
+              if (size > limit) {
+                return stop(
+                  size > entry.uncompressedSize
+                    ? `entry '${path}' inflates past the ${entry.uncompressedSize} bytes its header declares; refused (zip bomb?)`
+                    : `entry '${path}' is over the limit of ${limit} bytes`,
+                );
+              }
+              if (total > ZIP_LIMITS.maxTotalBytes) return stop(`the archive expands to more than ${ZIP_LIMITS.maxTotalBytes} bytes (zip bomb?)`);
+              if (size > MiB && entry.compressedSize > 0 && size / entry.compressedSize > ZIP_LIMITS.maxRatio) {
+                return stop(`entry '${path}' compresses more than ${ZIP_LIMITS.maxRatio}:1 (zip bomb?)`);
+              }
+              if (text) {
+                held += c.length;
+                if (held > ZIP_LIMITS.maxInMemoryBytes) return stop(`the files read for parsing are more than ${ZIP_LIMITS.maxInMemoryBytes} bytes together; refused at entry '${path}'`);
+                chunks.push(c);
+              } else {
+                for (const [, h] of hashes) h.update(c);
+              }
+            });
+            stream.on('error', (se: Error) => fail(`entry '${path}' is corrupt: ${se.message}`));
+            stream.on('end', () => {
+              if (settled) return;
+              if (size !== entry.uncompressedSize) return fail(`entry '${path}' is corrupt: ${size} bytes, its header declares ${entry.uncompressedSize}`);
+              if (text) files.set(path, Buffer.concat(chunks));
+              else {
+                const digests: Partial<Record<DigestAlgorithm, string>> = {};
+                for (const [a, h] of hashes) digests[a] = h.digest('hex');
+                files.addArtifact(path, { size, digests }, { localHeaderOffset: entry.relativeOffsetOfLocalHeader, compressedSize: entry.compressedSize, method: entry.compressionMethod });
+              }
+              next();
+            });
           });
-        });
+        };
+        next();
       });
       zip.readEntry();
     });

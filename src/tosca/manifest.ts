@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { SourceDiagnostic } from '../errors';
-import type { PackageFiles } from './csar';
+import { fileDigest, type DigestAlgorithm, type PackageFiles } from './csar';
 
-const ALGORITHMS: Record<string, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const ALGORITHMS: Record<string, DigestAlgorithm> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 
 /** TOSCA-Metadata/TOSCA.meta as key-value pairs (SOL004 4.3.2). */
 export function parseToscaMeta(text: string): Record<string, string> {
@@ -38,9 +37,9 @@ export function verifyManifest(manifestPath: string, files: PackageFiles): Sourc
       if (ALGORITHMS[value.toUpperCase()] === undefined) out.push({ file: manifestPath, line: i + 1, column: raw.indexOf(value) + 1, severity: 'error', message: `Algorithm ${value} is not supported; use SHA-256, SHA-384 or SHA-512` });
     } else if (key === 'Hash' && current !== undefined) {
       const algo = ALGORITHMS[(current.algorithm ?? '').toUpperCase()];
-      const content = files.get(current.source);
-      if (algo !== undefined && content !== undefined) {
-        const actual = createHash(algo).update(content).digest('hex');
+      // an image is not held in memory: its digest was taken while it streamed out of the CSAR
+      const actual = algo === undefined || !files.has(current.source) ? undefined : fileDigest(files, current.source, algo);
+      if (actual !== undefined) {
         if (actual !== value.toLowerCase()) {
           out.push({ file: manifestPath, line: i + 1, column: raw.indexOf(value) + 1, severity: 'error', message: `the ${current.algorithm ?? ''} hash of ${current.source} does not match: the manifest says ${value}, the file has ${actual}` });
         }
@@ -58,6 +57,6 @@ export function verifyManifest(manifestPath: string, files: PackageFiles): Sourc
 /** A manifest listing every file with its SHA-256 (what `clickvnfm package build` writes). */
 export function writeManifest(files: PackageFiles, metadata: Record<string, string>): string {
   const head = ['metadata:', ...Object.entries(metadata).map(([k, v]) => `  ${k}: ${v}`), ''];
-  const entries = [...files.keys()].sort().flatMap((p) => [`Source: ${p}`, 'Algorithm: SHA-256', `Hash: ${createHash('sha256').update(files.get(p) as Buffer).digest('hex')}`, '']);
+  const entries = [...files.keys()].sort().flatMap((p) => [`Source: ${p}`, 'Algorithm: SHA-256', `Hash: ${fileDigest(files, p, 'sha256') ?? ''}`, '']);
   return [...head, ...entries].join('\n');
 }

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { checkClick } from '../click';
 import type { SourceDiagnostic } from '../errors';
-import type { PackageFiles } from './csar';
+import { CsarFiles, type PackageFiles } from './csar';
 import { Definitions, type LoadedFile } from './definitions';
 import { parseToscaMeta, verifyManifest } from './manifest';
 import type { ExtCpModel, InstantiationLevelModel, ParseResult, ScalingAspectModel, VduCpModel, VduModel, VirtualLinkModel, VnfdModel } from './model';
@@ -51,11 +51,21 @@ export function parsePackage(files: PackageFiles, library: TypeLibrary): ParseRe
   const { entry, manifest } = entryPoints(files, out);
   if (manifest !== undefined) out.push(...verifyManifest(manifest, files));
   if (entry === undefined) return { diagnostics: out };
-  const defs = new Definitions(files, library, out);
-  const file = defs.load(entry, (files.get(entry) as Buffer).toString('utf8'), false);
+  // the parser reads held files only: no Entry-Definitions, import or artifact path can make it inflate an image
+  const text = heldFiles(files);
+  const entryBytes = text.get(entry);
+  if (entryBytes === undefined) return { diagnostics: [...out, { file: 'TOSCA-Metadata/TOSCA.meta', line: 1, column: 1, severity: 'error', message: `Entry-Definitions ${entry} is not a TOSCA YAML file (.yaml or under Definitions/)` }] };
+  const defs = new Definitions(text, library, out);
+  const file = defs.load(entry, entryBytes.toString('utf8'), false);
   if (file === undefined) return { diagnostics: out };
-  const model = new ModelBuilder(defs, file, files, out).build();
+  const model = new ModelBuilder(defs, file, text, out).build();
   return out.some((d) => d.severity === 'error') ? { diagnostics: out } : { model, diagnostics: out };
+}
+
+/** The files whose bytes are in memory (all of a plain map; a CSAR's files read for parsing). */
+function heldFiles(files: PackageFiles): PackageFiles {
+  if (!(files instanceof CsarFiles)) return files;
+  return new Map([...files.keys()].filter((p) => files.isHeld(p)).map((p) => [p, files.get(p) as Buffer]));
 }
 
 class ModelBuilder {

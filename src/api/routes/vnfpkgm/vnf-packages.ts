@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { ConflictError, NotFoundError } from '../../../errors';
+import { BadRequestError, ConflictError, NotFoundError } from '../../../errors';
 import { PROTOTYPE_NAMES } from '../../../domain/query';
 import { VNF_PACKAGE_DEFAULT_EXCLUDES, type VnfPkgInfo } from '../../../domain/vnf-package';
 import type { VnfPackageRepository } from '../../../ports/package-store';
@@ -68,7 +68,8 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
       schema: { tags: TAG, summary: 'Upload the package content (a CSAR, application/zip)', params: Params, consumes: ['application/zip'], response: { 202: Type.Null(), ...errors } },
       handler: async (req, reply) => {
         const bytes = req.body as unknown;
-        if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new ConflictError('send the CSAR as the body with Content-Type: application/zip', { field: 'body' });
+        // a missing body is a malformed request (400), not a conflict with the package's state
+        if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new BadRequestError('the request has no CSAR: send the package as the body with Content-Type: application/zip', { field: 'body' });
         await load(req.params.vnfPkgId);
         await onboardPackage(deps.packages, deps.library, req.params.vnfPkgId, bytes);
         return reply.code(202).send(null);
