@@ -1,6 +1,7 @@
 export { RedisServer, freePort, type RedisServerOptions } from './redis-server';
-export { RedisRepository, type RedisRepositoryOptions } from './redis-repository';
+export { RedisRepository, type RedisRepositoryOptions, type DocumentCodec } from './redis-repository';
 export { RedisVnfInstanceRepository } from './vnf-instance-repository';
 export { RedisPackageCatalog } from './redis-package-catalog';
 export { RedisVnfPackageRepository } from './vnf-package-repository';
 export { RedisOpOccRepository } from './op-occ-repository';
+export { SecretBox, SecretBoxError, SEALED_PREFIX, loadOrCreateSecretKey, credentialCodec } from './secret-box';

@@ -1,6 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isCredentialPath, openCredentials, sealCredentials, stripCredentials } from '../domain/credentials';
+import { BadRequestError } from '../errors';
+import type { DocumentCodec } from './redis-repository';
 
 /**
  * Authenticated encryption of credentials kept at rest (Redis, and so its AOF/RDB files).
@@ -97,4 +100,22 @@ export function loadOrCreateSecretKey(varDir: string, configured?: string): Buff
     chmodSync(file, 0o600);
   }
   return decodeKey(readFileSync(file, 'utf8'));
+}
+
+/**
+ * The codec of a collection whose documents carry credentials (RedisRepositoryOptions.codec):
+ * with a box, credentials are sealed on write and opened on read; without one they are stripped
+ * on write (never kept in clear), so nothing can open them later. Filters on a credential path are
+ * refused with a 400 naming `filter`: even matched against the sealed form they would at least tell
+ * whether a credential is there, and a client has no business filtering on one.
+ */
+export function credentialCodec<T>(box?: SecretBox): DocumentCodec<T> {
+  return {
+    encode: (doc) => (box ? sealCredentials(doc, (p) => box.seal(p)) : stripCredentials(doc)),
+    decode: (doc) => (box ? openCredentials(doc, (s) => box.open(s)) : doc),
+    checkFilter: (filter) => {
+      const bad = filter.find((t) => isCredentialPath(t.path));
+      if (bad !== undefined) throw new BadRequestError(`invalid filter: ${bad.path.join('/')} is a credential and cannot be filtered on`, { field: 'filter' });
+    },
+  };
 }
