@@ -4,4 +4,4 @@ export { RedisVnfInstanceRepository } from './vnf-instance-repository';
 export { RedisPackageCatalog } from './redis-package-catalog';
 export { RedisVnfPackageRepository } from './vnf-package-repository';
 export { RedisOpOccRepository } from './op-occ-repository';
-export { SecretBox, SecretBoxError, SEALED_PREFIX, loadOrCreateSecretKey, credentialCodec } from './secret-box';
+export { SecretBox, SecretBoxError, SEALED_PREFIX, loadOrCreateSecretKey, credentialCodec, resealAll } from './secret-box';

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCredentialPath, openCredentials, sealCredentials, stripCredentials } from '../domain/credentials';
 import { BadRequestError } from '../errors';
+import type { Repository } from '../ports/store';
 import type { DocumentCodec } from './redis-repository';
 
 /**
@@ -118,4 +119,23 @@ export function credentialCodec<T>(box?: SecretBox): DocumentCodec<T> {
       if (bad !== undefined) throw new BadRequestError(`invalid filter: ${bad.path.join('/')} is a credential and cannot be filtered on`, { field: 'filter' });
     },
   };
+}
+
+/**
+ * Rewrites every document of a collection through its codec, so credentials stored in clear before
+ * sealing existed are sealed (or stripped) now; returns how many documents were rewritten. NOTE:
+ * the old values stay in the AOF until Redis rewrites it: run BGREWRITEAOF afterwards.
+ */
+export async function resealAll<T extends { id: string }>(repo: Repository<T>, batch = 500): Promise<number> {
+  let marker: string | undefined;
+  let count = 0;
+  do {
+    const page = await repo.list({ limit: batch, ...(marker === undefined ? {} : { marker }) });
+    for (const doc of page.items) {
+      // returning the document (not undefined) makes update() write it, through the codec
+      if ((await repo.update(doc.id, (cur) => cur)) !== undefined) count += 1;
+    }
+    marker = page.nextMarker;
+  } while (marker !== undefined);
+  return count;
 }

@@ -14,7 +14,7 @@ import type { LcmDeps } from '../../src/lcm/deps';
 import { runJob } from '../../src/lcm/engine';
 import { onboardSamples } from '../../src/lcm/packages/onboard-samples';
 import { BullLcmQueue, startLcmWorker } from '../../src/queue';
-import { credentialCodec, RedisOpOccRepository, RedisRepository, RedisVnfInstanceRepository, RedisVnfPackageRepository, SecretBox, SecretBoxError } from '../../src/store';
+import { credentialCodec, RedisOpOccRepository, RedisRepository, RedisVnfInstanceRepository, RedisVnfPackageRepository, resealAll, SecretBox, SecretBoxError } from '../../src/store';
 import { loadTypeLibrary } from '../../src/tosca';
 import { RecordingNotifier } from '../support/lcm';
 import { useRedis } from '../support/redis';
@@ -282,5 +282,15 @@ describe('credentials are sealed at rest', () => {
     expect(raw).not.toContain(SECRET);
     expect(raw).not.toContain('accessInfo');
     expect((await plain.get('nobox'))?.doc.vimConnectionInfo?.every((c) => c.accessInfo === undefined)).toBe(true);
+  });
+
+  it('resealAll seals what was stored in clear before sealing existed', async () => {
+    const legacy = { id: 'old', callbackUri: 'http://c', authentication: { authType: ['BASIC' as const], paramsBasic: { userName: 'n', password: SUB_SECRET } }, _links: { self: { href: 'http://x' } } };
+    await new RedisRepository<StoredSubscription>(h.redis, { prefix: h.prefix, name: 'sub' }).create(legacy);
+    expect(await h.redis.hget(`${h.prefix}:sub:doc`, 'old')).toContain(SUB_SECRET);
+    expect((await h.subscriptions.get('old'))?.doc).toEqual(legacy); // read as it is meanwhile
+    expect(await resealAll(h.subscriptions)).toBe(2);
+    expect(await h.redis.hget(`${h.prefix}:sub:doc`, 'old')).not.toContain(SUB_SECRET);
+    expect((await h.subscriptions.get('old'))?.doc).toEqual(legacy);
   });
 });
