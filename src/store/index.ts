@@ -1,7 +1,8 @@
 export { RedisServer, freePort, type RedisServerOptions } from './redis-server';
-export { RedisRepository, type RedisRepositoryOptions } from './redis-repository';
+export { RedisRepository, type RedisRepositoryOptions, type DocumentCodec } from './redis-repository';
 export { RedisVnfInstanceRepository } from './vnf-instance-repository';
 export { RedisPackageCatalog } from './redis-package-catalog';
 export { RedisVnfPackageRepository } from './vnf-package-repository';
 export { RedisOpOccRepository } from './op-occ-repository';
 export { RedisRateLimiter } from './redis-rate-limiter';
+export { SecretBox, SecretBoxError, SEALED_PREFIX, loadOrCreateSecretKey, credentialCodec, resealAll } from './secret-box';

@@ -1,12 +1,23 @@
 import type { Redis } from 'ioredis';
 import type { VnfLcmOpOcc } from '../domain/lcm-op-occ';
 import type { OpOccRepository } from '../ports/lcm';
-import { RedisRepository } from './redis-repository';
+import { RedisRepository, type DocumentCodec } from './redis-repository';
+import { credentialCodec, type SecretBox } from './secret-box';
 
-/** Op-occs in Redis (`<prefix>:opocc:*`), with the engine's step progress and memo beside each. */
+/**
+ * Op-occs in Redis (`<prefix>:opocc:*`), with the engine's step progress and memo beside each.
+ *
+ * Credentials in `operationParams` (VIM accessInfo, secret-looking additionalParams) and in the
+ * memo (MODIFY_INFO keeps the previous metadata/extensions there) are sealed with `box` at rest and
+ * opened on read, because the worker reads operationParams back through this repository. Without a
+ * box they are stripped on write: never kept in clear. The API strips them from what it returns.
+ */
 export class RedisOpOccRepository extends RedisRepository<VnfLcmOpOcc> implements OpOccRepository {
-  constructor(redis: Redis, prefix: string) {
-    super(redis, { prefix, name: 'opocc', indexed: ['id', 'vnfInstanceId', 'operationState', 'operation'] });
+  private readonly memoCodec: DocumentCodec<Record<string, unknown>>;
+
+  constructor(redis: Redis, prefix: string, box?: SecretBox) {
+    super(redis, { prefix, name: 'opocc', indexed: ['id', 'vnfInstanceId', 'operationState', 'operation'], codec: credentialCodec<VnfLcmOpOcc>(box) });
+    this.memoCodec = credentialCodec<Record<string, unknown>>(box);
   }
 
   private key(kind: 'steps' | 'memo', id: string): string {
@@ -27,10 +38,10 @@ export class RedisOpOccRepository extends RedisRepository<VnfLcmOpOcc> implement
 
   async getMemo(opOccId: string): Promise<Record<string, unknown>> {
     const json = await this.redis.get(this.key('memo', opOccId));
-    return json === null ? {} : (JSON.parse(json) as Record<string, unknown>);
+    return json === null ? {} : this.memoCodec.decode(JSON.parse(json) as Record<string, unknown>);
   }
 
   async setMemo(opOccId: string, memo: Record<string, unknown>): Promise<void> {
-    await this.redis.set(this.key('memo', opOccId), JSON.stringify(memo));
+    await this.redis.set(this.key('memo', opOccId), JSON.stringify(this.memoCodec.encode(memo)));
   }
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ConflictError, PreconditionFailedError } from '../errors';
 import { decodeMarker, encodeMarker, matchesFilter, textPrefilter } from '../domain/query';
+import type { Filter } from '../domain/query';
 import type { ListPage, ListQuery, Repository, Versioned } from '../ports/store';
 
 /**
@@ -16,7 +17,19 @@ import type { ListPage, ListQuery, Repository, Versioned } from '../ports/store'
  * soon as the page is full: an unfiltered or common filter reads one batch; a rare one reads all.
  * bench/store-list.ts measures it on 10,000 instances.
  */
-export interface RedisRepositoryOptions {
+/**
+ * How documents are turned into what is stored and back, e.g. credentials sealed at rest
+ * (credentialCodec in src/store/secret-box.ts). `encode` runs before every write, `decode` after every read.
+ * NOTE: list filters are matched against the stored (encoded) form, before `decode`, so a filter
+ * can only see what is at rest; `checkFilter` may refuse a filter outright (throw a 400 error).
+ */
+export interface DocumentCodec<T> {
+  encode(doc: T): T;
+  decode(doc: T): T;
+  checkFilter?(filter: Filter): void;
+}
+
+export interface RedisRepositoryOptions<T = unknown> {
   /** Hash-tagged key prefix, e.g. `{vnfm}`. */
   prefix: string;
   /** Collection name, e.g. `inst`. */
@@ -29,6 +42,8 @@ export interface RedisRepositoryOptions {
    * matching documents.
    */
   indexed?: readonly string[];
+  /** Stored form of the documents; the identity when absent. */
+  codec?: DocumentCodec<T>;
 }
 
 // Index maintenance shared by the scripts: KEYS[1] is '<base>:idx', so '<base>:by:' is derived from it.
@@ -83,7 +98,7 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
 
   constructor(
     protected readonly redis: Redis,
-    protected readonly options: RedisRepositoryOptions,
+    protected readonly options: RedisRepositoryOptions<T>,
   ) {
     const base = `${options.prefix}:${options.name}`;
     this.keys = { idx: `${base}:idx`, doc: `${base}:doc`, ver: `${base}:ver`, seq: `${options.prefix}:seq` };
@@ -92,9 +107,20 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
     this.indexedJson = JSON.stringify(this.indexed);
   }
 
+  /** The JSON text stored for `doc`. */
+  protected encode(doc: T): string {
+    return JSON.stringify(this.options.codec ? this.options.codec.encode(doc) : doc);
+  }
+
+  /** The document from stored JSON text. */
+  protected decode(json: string): T {
+    const stored = JSON.parse(json) as T;
+    return this.options.codec ? this.options.codec.decode(stored) : stored;
+  }
+
   async create(doc: T): Promise<Versioned<T>> {
     const k = this.keys;
-    const res = (await this.redis.eval(CREATE, 4, k.idx, k.doc, k.ver, k.seq, doc.id, JSON.stringify(doc), this.indexedJson)) as number;
+    const res = (await this.redis.eval(CREATE, 4, k.idx, k.doc, k.ver, k.seq, doc.id, this.encode(doc), this.indexedJson)) as number;
     if (res === -1) throw new ConflictError(`${this.options.name} ${doc.id} exists already`);
     return { doc, version: 1 };
   }
@@ -105,12 +131,12 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
       [null, string | null],
     ];
     if (json === null || ver === null) return undefined;
-    return { doc: JSON.parse(json) as T, version: Number(ver) };
+    return { doc: this.decode(json), version: Number(ver) };
   }
 
   async put(doc: T, options: { ifVersion?: number } = {}): Promise<Versioned<T>> {
     const k = this.keys;
-    const res = (await this.redis.eval(PUT, 3, k.idx, k.doc, k.ver, doc.id, JSON.stringify(doc), options.ifVersion?.toString() ?? '', this.indexedJson)) as number;
+    const res = (await this.redis.eval(PUT, 3, k.idx, k.doc, k.ver, doc.id, this.encode(doc), options.ifVersion?.toString() ?? '', this.indexedJson)) as number;
     if (res === -1) throw new ConflictError(`${this.options.name} ${doc.id} does not exist`);
     if (res === -2) throw new PreconditionFailedError(`${this.options.name} ${doc.id} has changed since version ${String(options.ifVersion)}`);
     return { doc, version: res };
@@ -145,6 +171,7 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
   }
 
   async list(query: ListQuery): Promise<ListPage<T>> {
+    if (query.filter !== undefined) this.options.codec?.checkFilter?.(query.filter);
     const after = query.marker === undefined ? 0 : (decodeMarker(query.marker) ?? 0);
     const candidates = await this.indexCandidates(query, after);
     if (candidates !== undefined) return this.listCandidates(query, candidates);
@@ -182,9 +209,9 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
       for (let i = 0; i < docs.length; i++) {
         const json = docs[i];
         if (json === null || json === undefined) continue;
-        const doc = JSON.parse(json) as T;
-        if (query.filter !== undefined && !matchesFilter(doc, query.filter)) continue;
-        items.push(doc);
+        const stored = JSON.parse(json) as T;
+        if (query.filter !== undefined && !matchesFilter(stored, query.filter)) continue;
+        items.push(this.options.codec ? this.options.codec.decode(stored) : stored);
         if (items.length === query.limit) {
           const more = start + i < candidates.length - 1;
           return more ? { items, nextMarker: encodeMarker((chunk[i] as [string, number])[1]) } : { items };
@@ -213,9 +240,9 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
         after = seqs[i] as number;
         if (json === null || json === undefined) continue; // deleted between the two reads
         if (pre !== undefined && !pre(json)) continue;
-        const doc = JSON.parse(json) as T;
-        if (query.filter !== undefined && !matchesFilter(doc, query.filter)) continue;
-        items.push(doc);
+        const stored = JSON.parse(json) as T;
+        if (query.filter !== undefined && !matchesFilter(stored, query.filter)) continue;
+        items.push(this.options.codec ? this.options.codec.decode(stored) : stored);
         if (items.length === query.limit) {
           const more = i < docs.length - 1 || (await this.redis.zcount(this.keys.idx, `(${after}`, '+inf')) > 0;
           return more ? { items, nextMarker: encodeMarker(after) } : { items };

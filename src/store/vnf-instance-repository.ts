@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { InstantiationState, VnfInstance } from '../domain/vnf-instance';
 import type { BeginOperationRefusal, VnfInstanceRepository } from '../ports/store';
 import { RedisRepository } from './redis-repository';
+import { credentialCodec, type SecretBox } from './secret-box';
 
 // KEYS: doc hash, op hash. ARGV: id, opOccId, allowed states (comma list or '').
 const BEGIN = `
@@ -44,12 +45,19 @@ type ScriptAnswer = [string, string?];
 /** The instance attributes with a secondary index (fast eq/in filters). */
 export const VNF_INSTANCE_INDEXED = ['id', 'vnfdId', 'vnfPkgId', 'instantiationState', 'vnfInstanceName', 'vnfProvider', 'vnfProductName', 'vnfSoftwareVersion', 'vnfdVersion'];
 
-/** VNF instances in Redis, with the atomic one-active-operation-per-instance lock (`<prefix>:inst:op`). */
+/**
+ * VNF instances in Redis, with the atomic one-active-operation-per-instance lock (`<prefix>:inst:op`).
+ *
+ * Credentials (`vimConnectionInfo[].accessInfo`, secret interfaceInfo members, secret-looking keys
+ * in metadata/extensions) are sealed with `box` at rest and opened on read; without a box they are
+ * stripped on write. NOTE: the Lua scripts here read only instantiationState and the indexed
+ * top-level strings, which are never sealed.
+ */
 export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> implements VnfInstanceRepository {
   private readonly opKey: string;
 
-  constructor(redis: Redis, prefix: string) {
-    super(redis, { prefix, name: 'inst', indexed: VNF_INSTANCE_INDEXED });
+  constructor(redis: Redis, prefix: string, box?: SecretBox) {
+    super(redis, { prefix, name: 'inst', indexed: VNF_INSTANCE_INDEXED, codec: credentialCodec<VnfInstance>(box) });
     this.opKey = `${prefix}:inst:op`;
   }
 

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { NotFoundError } from '../../../errors';
+import { stripCredentials } from '../../../domain/credentials';
 import { OP_OCC_DEFAULT_EXCLUDES } from '../../../domain/lcm-op-occ';
 import type { LcmDeps } from '../../../lcm/deps';
 import { cancel, fail, retry, rollback } from '../../../lcm/requests';
@@ -12,7 +13,13 @@ const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
 const Params = Type.Object({ vnfLcmOpOccId: Type.String({ minLength: 1, maxLength: 128 }) });
 const OpOcc = Type.Object({ id: Type.String(), operationState: Type.String(), operation: Type.String(), vnfInstanceId: Type.String() }, { additionalProperties: true });
 
-/** `GET /vnf_lcm_op_occs`, one op-occ, and its retry, rollback, fail and cancel tasks. @see SOL003 5.4.12 - 5.4.17 */
+/**
+ * `GET /vnf_lcm_op_occs`, one op-occ, and its retry, rollback, fail and cancel tasks. @see SOL003 5.4.12 - 5.4.17
+ *
+ * Credentials never leave: the repository hands the worker operationParams with credentials opened,
+ * so every op-occ is stripped here before any attribute selector is applied (no `fields=` can bring
+ * accessInfo back). Filters on credential paths are refused (400, field `filter`) by the repository.
+ */
 export function opOccRoutes(deps: LcmDeps): RouteModule {
   return (app, ctx) => {
     app.get('/vnflcm/v1/vnf_lcm_op_occs', {
@@ -20,7 +27,7 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
       handler: async (req, reply) => {
         const q = parseListQuery(req.query);
         const page = await deps.opOccs.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
-        return sendPage(req, reply, ctx.publicUrl, page, q.selector, OP_OCC_DEFAULT_EXCLUDES);
+        return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map((o) => stripCredentials(o)) }, q.selector, OP_OCC_DEFAULT_EXCLUDES);
       },
     });
     app.get('/vnflcm/v1/vnf_lcm_op_occs/:vnfLcmOpOccId', {
@@ -28,7 +35,7 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
       handler: async (req) => {
         const found = await deps.opOccs.get(req.params.vnfLcmOpOccId);
         if (found === undefined) throw new NotFoundError(`VNF LCM operation occurrence ${req.params.vnfLcmOpOccId} does not exist`);
-        return found.doc;
+        return stripCredentials(found.doc);
       },
     });
     const task = (name: string, run: (id: string, body: unknown) => Promise<void>, code: 202 | 200): void => {
@@ -37,7 +44,8 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
         handler: async (req, reply) => {
           await run(req.params.vnfLcmOpOccId, req.body);
           if (code === 202) return reply.code(202).send();
-          return (await deps.opOccs.get(req.params.vnfLcmOpOccId))?.doc;
+          const after = (await deps.opOccs.get(req.params.vnfLcmOpOccId))?.doc;
+          return after === undefined ? undefined : stripCredentials(after);
         },
       });
     };

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { SECRET_KEY } from '../../../domain/credentials';
 
 /**
  * Our own TypeBox schemas for the SOL003 structures the API reads and writes (written from the
@@ -18,15 +19,23 @@ export const CreateVnfRequest = Type.Object(
 );
 
 /**
- * VimConnectionInfo as returned: `accessInfo` (credentials) is not in the schema, so the serializer
- * never sends it. @see SOL003 4.4.1.6
+ * Member names that do not look secret, as a JSON-schema pattern: the serializer compiles
+ * patternProperties without flags, so SECRET_KEY's case-insensitivity is spelled out letter by
+ * letter ([pP][aA]...) inside a negative lookahead.
+ */
+export const NON_SECRET_NAME = `^(?!.*(?:${SECRET_KEY.source.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`)})).*$`;
+
+/**
+ * VimConnectionInfo as returned: `accessInfo` (credentials) is not in the schema, and interfaceInfo
+ * declares only members whose names do not look secret, so the serializer (additionalProperties:
+ * false) never sends either, even when a route forgets to strip. @see SOL003 4.4.1.6
  */
 export const VimConnectionInfoOut = Type.Object(
   {
     id: Type.String(),
     vimId: Type.Optional(Type.String()),
     vimType: Type.String(),
-    interfaceInfo: Type.Optional(Type.Record(Type.String(), Type.String())),
+    interfaceInfo: Type.Optional(Type.Object({}, { patternProperties: { [NON_SECRET_NAME]: Type.String() }, additionalProperties: false })),
     extra: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: false },
