@@ -239,12 +239,26 @@ export interface ProtoSnapshot {
   entries: Array<{ target: object; name: string; props: Map<string | symbol, PropertyDescriptor> }>;
 }
 
-const WATCHED: Array<[string, object]> = [
-  ['Object.prototype', Object.prototype],
-  ['Array.prototype', Array.prototype],
-  ['Function.prototype', Function.prototype],
-  ['String.prototype', String.prototype],
-];
+/**
+ * The prototypes to watch, in every realm the server's objects come from. Under jest the test code
+ * runs in a vm context whose Object.prototype is not Node's: structuredClone, Buffer and the other
+ * host functions make their objects in the outer realm, so a pollution through them lands there.
+ */
+function watched(): Array<[string, object]> {
+  const out: Array<[string, object]> = [];
+  const realms: Array<[string, object, object]> = [
+    ['', Object.prototype, Array.prototype],
+    ['host ', Object.getPrototypeOf(structuredClone({})) as object, Object.getPrototypeOf(structuredClone([])) as object],
+    ['host ', Object.getPrototypeOf(process.memoryUsage()) as object, Object.getPrototypeOf(process.argv) as object],
+  ];
+  for (const [label, objectProto, arrayProto] of realms) {
+    if (out.some(([, o]) => o === objectProto)) continue;
+    const fnProto = Object.getPrototypeOf((objectProto as { constructor: object }).constructor) as object;
+    out.push([`${label}Object.prototype`, objectProto], [`${label}Array.prototype`, arrayProto], [`${label}Function.prototype`, fnProto]);
+  }
+  return out;
+}
+const WATCHED = watched();
 
 export function snapshotPrototypes(): ProtoSnapshot {
   return {
@@ -265,7 +279,7 @@ export function diffPrototypes(snap: ProtoSnapshot): string[] {
     }
     for (const k of e.props.keys()) if (!now.has(k)) out.push(`${e.name}.${String(k)} was deleted`);
   }
-  if ((({}) as Record<string, unknown>)['auth'] !== undefined) out.push(`({}).auth is ${safe((({}) as Record<string, unknown>)['auth'])}`);
+  for (const o of [{}, structuredClone({})] as Array<Record<string, unknown>>) if (o['auth'] !== undefined) out.push(`({}).auth is ${safe(o['auth'])}`);
   return out;
 }
 
