@@ -61,9 +61,10 @@ const CONTAINERS = ['', '', 'metadata', 'metadata', 'extensions', 'vnfConfigurab
 const small = fc.integer({ min: 0, max: 1_000_000 });
 
 /** A prototype attack as an attribute path: [container/]<chain>/<leaf>. */
+const leafArb = fc.oneof({ weight: 3, arbitrary: fc.constant('auth') }, { weight: 2, arbitrary: fc.constantFrom(...LEAF_KEYS) });
 export const protoPathArb: fc.Arbitrary<string[]> = fc
-  .tuple(fc.constantFrom(...CONTAINERS), fc.constantFrom(...PROTO_CHAINS), fc.constantFrom(...LEAF_KEYS), fc.boolean())
-  .map(([c, chain, leaf, withLeaf]) => [...(c === '' ? [] : [c]), ...chain, ...(withLeaf || chain.length === 1 ? [leaf] : [])]);
+  .tuple(fc.constantFrom(...CONTAINERS), fc.constantFrom(...PROTO_CHAINS), leafArb, fc.nat({ max: 4 }))
+  .map(([c, chain, leaf, noLeaf]) => [...(c === '' ? [] : [c]), ...chain, ...(noLeaf > 0 || chain.length === 1 ? [leaf] : [])]);
 
 const plainPathArb: fc.Arbitrary<string[]> = fc.array(fc.oneof(fc.constantFrom(...ATTRS), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/)), { minLength: 1, maxLength: 6 });
 const deepPathArb: fc.Arbitrary<string[]> = fc.integer({ min: 20, max: 2000 }).map((n) => Array.from({ length: n }, (_, i) => (i % 2 ? 'a' : 'b')));
@@ -266,7 +267,7 @@ export function fromSchema(s: JsonSchema | undefined, seeds: Seeds, depth = 0, n
 }
 
 /** A prototype attack as a JSON value: {"constructor":{"prototype":{"auth":false}}} and friends. */
-export const protoValueArb: fc.Arbitrary<JObj> = fc.tuple(fc.constantFrom(...PROTO_CHAINS), fc.constantFrom(...LEAF_KEYS), fc.constantFrom<JVal>(false, true, 'x', 1, null, new JObj([]))).map(([chain, leaf, v]) => {
+export const protoValueArb: fc.Arbitrary<JObj> = fc.tuple(fc.constantFrom(...PROTO_CHAINS), leafArb, fc.constantFrom<JVal>(false, true, 'x', 1, null, new JObj([]))).map(([chain, leaf, v]) => {
   let node: JVal = new JObj([[leaf, v]]);
   for (const k of [...chain].reverse()) node = new JObj([[k, node]]);
   return node as JObj;
