@@ -25,15 +25,16 @@ const selectorArb = fc.record({ all_fields: fc.option(fc.constant(''), { nil: un
 
 function guarded(run: () => void, allowed: Array<new (...a: never[]) => Error>): void {
   const snap = snapshotPrototypes();
+  let thrown: unknown;
   try {
     run();
   } catch (err) {
-    if (!allowed.some((E) => err instanceof E)) throw err;
-  } finally {
-    const diff = diffPrototypes(snap);
-    restorePrototypes(snap);
-    if (diff.length > 0) throw new Error(`a prototype was changed: ${diff.join('; ')}`);
+    thrown = err;
   }
+  const diff = diffPrototypes(snap);
+  restorePrototypes(snap);
+  if (diff.length > 0) throw new Error(`a prototype was changed: ${diff.join('; ')}`);
+  if (thrown !== undefined && !allowed.some((E) => thrown instanceof E)) throw thrown;
 }
 
 it('parseFilter / matchesFilter: only FilterSyntaxError, no prototype touched', () => {
