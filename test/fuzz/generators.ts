@@ -415,9 +415,9 @@ export function describe(r: FuzzRequest): string {
   const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}…(${s.length} chars)` : s);
   const body = r.payload === undefined ? '' : ` body=${cut(Buffer.isBuffer(r.payload) ? `<bytes ${r.payload.toString('hex').slice(0, 40)}>` : r.payload, 160)}`;
   const h = Object.entries(r.headers)
-    .filter(([k]) => k !== 'authorization' || !/^Basic (YWRtaW46|dmlld2Vy)|^Bearer ey/.test(r.headers[k] ?? ''))
+    .filter(([k]) => k !== 'authorization' || !/^Basic (YWRtaW46|dmlld2Vy)|^Bearer cvt1\./.test(r.headers[k] ?? ''))
     .map(([k, v]) => `${k}: ${cut(v, 40)}`)
     .join('; ');
-  const who = r.headers['authorization'] === undefined ? 'no auth' : /^Basic YWRtaW46/.test(r.headers['authorization']) ? 'admin' : /^Basic dmlld2Vy/.test(r.headers['authorization']) ? 'reader' : /^Bearer ey/.test(r.headers['authorization']) ? 'bearer' : 'bad auth';
+  const who = r.headers['authorization'] === undefined ? 'no auth' : /^Basic YWRtaW46/.test(r.headers['authorization']) ? 'admin' : /^Basic dmlld2Vy/.test(r.headers['authorization']) ? 'reader' : /^Bearer cvt1\./.test(r.headers['authorization']) ? 'bearer' : 'bad auth';
   return `${r.method} ${cut(r.url, 200)} [${who}${h ? `; ${h}` : ''}]${body}${r.note ? ` (${r.note})` : ''}`;
 }
