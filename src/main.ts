@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { buildApp, hashSecret, type ApiApp, type ApiEvents, type AuthSettings, type RouteModule } from './api';
 import type { Config } from './config';
-import { freePort, RedisRateLimiter, RedisServer, RedisVnfInstanceRepository, RedisVnfPackageRepository } from './store';
+import { credentialCodec, freePort, loadOrCreateSecretKey, RedisRateLimiter, RedisServer, RedisVnfInstanceRepository, RedisVnfPackageRepository, SecretBox } from './store';
 import type { VnfPackageRepository } from './ports/package-store';
 import { defaultToscaDir, loadTypeLibrary, type TypeLibrary } from './tosca';
 import { vnfPackageRoutes } from './api/routes/vnfpkgm/vnf-packages';
@@ -59,6 +59,8 @@ export interface Core {
   prefix: string;
   instances: VnfInstanceRepository;
   packages: VnfPackageRepository;
+  /** Seals credentials at rest (VIM accessInfo, subscription secrets); key in varDir/secret.key or auth.secretKey. */
+  box: SecretBox;
   library: TypeLibrary;
   publicUrl: string;
   log: Logger;
@@ -123,7 +125,7 @@ function lcmFeature(): Feature {
     });
     deps = {
       instances: core.instances,
-      opOccs: new RedisOpOccRepository(core.redis, core.prefix),
+      opOccs: new RedisOpOccRepository(core.redis, core.prefix, core.box),
       packages: core.packages,
       library: core.library,
       vim,
@@ -174,7 +176,7 @@ function outboundPolicy(core: Core): OutboundPolicy {
 }
 
 function subscriptionsOf(core: Core): RedisRepository<StoredSubscription> {
-  return new RedisRepository<StoredSubscription>(core.redis, { prefix: core.prefix, name: 'sub' });
+  return new RedisRepository<StoredSubscription>(core.redis, { prefix: core.prefix, name: 'sub', codec: credentialCodec<StoredSubscription>(core.box) });
 }
 
 async function buildVim(core: Core): Promise<Vim> {
@@ -224,13 +226,16 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
     stops.push(async () => void redis.disconnect());
     const prefix = config.redis.prefix;
+    // NOTE: API and worker processes on other machines must share this key (auth.secretKey), as they share token.key
+    const box = new SecretBox(loadOrCreateSecretKey(varDir, config.auth.secretKey));
     const core: Core = {
       config,
       redis,
       redisUrl,
       prefix,
-      instances: new RedisVnfInstanceRepository(redis, prefix),
+      instances: new RedisVnfInstanceRepository(redis, prefix, box),
       packages: new RedisVnfPackageRepository(redis, prefix),
+      box,
       library: loadTypeLibrary(),
       publicUrl: config.publicUrl ?? `http://${config.listen.host}:${config.listen.port}`,
       log,

@@ -1,6 +1,8 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { UnprocessableEntityError } from '../errors';
+import { DisallowedDestinationError, parseOutboundUrl } from '../errors';
+
+export { DisallowedDestinationError, parseOutboundUrl };
 
 /** One resolved address of a host name (the shape of `dns.lookup(..., { all: true })`). */
 export interface ResolvedAddress {
@@ -26,16 +28,6 @@ export interface OutboundPolicy {
 
 /** Link-local and metadata refused, loopback and private allowed. */
 export const DEFAULT_OUTBOUND_POLICY: Readonly<OutboundPolicy> = Object.freeze({});
-
-/** A destination the policy refuses; the message names the rule, never what the target would answer. */
-export class DisallowedDestinationError extends UnprocessableEntityError {
-  constructor(
-    readonly rule: string,
-    field = 'url',
-  ) {
-    super(`the URL is not an allowed destination: ${rule}`, { field });
-  }
-}
 
 type Family = 'ipv4' | 'ipv6';
 type Range = readonly [string, number, Family];
@@ -164,23 +156,6 @@ export function refusedBy(address: string, policy: OutboundPolicy): string | und
     if (candidates.some(([a, f]) => r.list.check(a, f))) return r.rule;
   }
   return undefined;
-}
-
-/**
- * Parses an outbound URL (WHATWG: decimal, octal and hex IPv4 forms come out as dotted quads) and
- * checks what does not need DNS: http/https only, no userinfo.
- */
-export function parseOutboundUrl(url: string, field = 'url'): URL {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new DisallowedDestinationError('not a valid URL', field);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new DisallowedDestinationError('only http and https are allowed', field);
-  if (u.username !== '' || u.password !== '') throw new DisallowedDestinationError('credentials in the URL are not allowed (use authentication)', field);
-  if (u.hostname === '') throw new DisallowedDestinationError('no host', field);
-  return u;
 }
 
 /** The URL's host without IPv6 brackets. */

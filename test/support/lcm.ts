@@ -6,7 +6,7 @@ import { lcmTaskRoutes } from '../../src/api/routes/vnflcm/lcm-tasks';
 import { opOccRoutes } from '../../src/api/routes/vnflcm/op-occs';
 import { subscriptionRoutes } from '../../src/api/routes/vnflcm/subscriptions';
 import { SubscriptionNotifier, startDeliveryWorker, callConsumer } from '../../src/notify';
-import { RedisRepository } from '../../src/store';
+import { credentialCodec, RedisRepository, SecretBox } from '../../src/store';
 import type { StoredSubscription } from '../../src/domain/subscription';
 import { vnfPackageRoutes } from '../../src/api/routes/vnfpkgm/vnf-packages';
 import { HttpVnfAgentFactory } from '../../src/agent';
@@ -55,7 +55,9 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
   if (options.cloud === undefined) await cloud.start();
   const library = loadTypeLibrary();
   const packages = new RedisVnfPackageRepository(redis, prefix);
-  const instances = new RedisVnfInstanceRepository(redis, prefix);
+  // credentials sealed at rest, as in production
+  const box = new SecretBox(randomBytes(32));
+  const instances = new RedisVnfInstanceRepository(redis, prefix, box);
   const publicUrl = 'http://vnfm.test';
   const notifier = new RecordingNotifier();
   // NOTE: BullMQ's worker blocks its connection while it waits for jobs: every user gets its own
@@ -66,12 +68,12 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
     return c;
   };
   const queue = new BullLcmQueue({ connection: connect(), prefix: `${prefix}:bull` });
-  const subscriptions = new RedisRepository<StoredSubscription>(redis, { prefix, name: 'sub' });
+  const subscriptions = new RedisRepository<StoredSubscription>(redis, { prefix, name: 'sub', codec: credentialCodec<StoredSubscription>(box) });
   const subNotifier = options.subscriptions === true ? new SubscriptionNotifier(redis, prefix, subscriptions, instances, publicUrl, { connection: connect(), prefix: `${prefix}:bull` }, { attempts: 40, backoffMs: 100 }) : undefined;
   const delivery = options.subscriptions === true ? startDeliveryWorker(redis, prefix, subscriptions, { connection: connect(), prefix: `${prefix}:bull` }) : undefined;
   const deps: LcmDeps = {
     instances,
-    opOccs: new RedisOpOccRepository(redis, prefix),
+    opOccs: new RedisOpOccRepository(redis, prefix, box),
     packages,
     library,
     vim: new EmulatedVim(cloud.url),

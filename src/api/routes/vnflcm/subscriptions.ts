@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { NotFoundError, UnprocessableEntityError, redactText } from '../../../errors';
-import { DisallowedDestinationError, parseOutboundUrl } from '../../../notify/url-guard';
+import { DisallowedDestinationError, NotFoundError, parseOutboundUrl, UnprocessableEntityError, redactText } from '../../../errors';
 import type { LccnSubscription, StoredSubscription } from '../../../domain/subscription';
 import type { Repository } from '../../../ports/store';
 import type { RouteModule } from '../../context';

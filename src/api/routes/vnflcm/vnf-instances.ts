@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { ConflictError, NotFoundError, UnprocessableEntityError } from '../../../errors';
+import { stripCredentials } from '../../../domain/credentials';
 import { VNF_INSTANCE_DEFAULT_EXCLUDES, vnfInstanceLinks, type VnfInstance } from '../../../domain/vnf-instance';
 import type { BeginOperationRefusal } from '../../../ports/store';
 import type { ApiContext, RouteModule } from '../../context';
@@ -46,7 +47,7 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
       if (req.body.metadata !== undefined) instance.metadata = req.body.metadata;
       const saved = await ctx.instances.create(instance);
       await ctx.events.instanceCreated?.(instance);
-      return reply.code(201).header('Location', instance._links.self.href).header('ETag', etag(saved.version)).send(instance);
+      return reply.code(201).header('Location', instance._links.self.href).header('ETag', etag(saved.version)).send(stripCredentials(instance));
     },
   });
 
@@ -55,7 +56,7 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
     handler: async (req, reply) => {
       const q = parseListQuery(req.query);
       const page = await ctx.instances.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
-      return sendPage(req, reply, ctx.publicUrl, page, q.selector, VNF_INSTANCE_DEFAULT_EXCLUDES);
+      return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map(stripCredentials) }, q.selector, VNF_INSTANCE_DEFAULT_EXCLUDES);
     },
   });
 
@@ -63,7 +64,7 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
     schema: { tags: TAG, summary: 'Read a VNF instance', params: InstanceIdParams, response: { 200: VnfInstanceSchema, ...errors } },
     handler: async (req, reply) => {
       const found = await getInstance(ctx, req.params.vnfInstanceId);
-      return reply.header('ETag', etag(found.version)).send(found.doc);
+      return reply.header('ETag', etag(found.version)).send(stripCredentials(found.doc));
     },
   });
 
