@@ -94,7 +94,12 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
         fatal = true;
         const reason = `embedded redis-server died ${deaths.length} times in ${Math.round(restartWindowMs / 1000)} s; see ${logFile}`;
         log.error(reason);
-        opts.onFatal(reason);
+        try {
+          opts.onFatal(reason);
+        } catch (err) {
+          // Nobody awaits the supervisor: a throwing handler would be an unhandled rejection.
+          log.error(`onFatal failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
         return;
       }
       // A short, growing pause: a server that dies at once on start (disk full, broken AOF) must not
