@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { buildApp, hashSecret, type ApiApp, type ApiEvents, type AuthSettings, type RouteModule } from './api';
 import type { Config } from './config';
-import { credentialCodec, freePort, loadOrCreateSecretKey, RedisRateLimiter, RedisServer, RedisVnfInstanceRepository, RedisVnfPackageRepository, SecretBox } from './store';
+import { credentialCodec, loadOrCreateSecretKey, RedisRateLimiter, startEmbeddedRedis, RedisVnfInstanceRepository, RedisVnfPackageRepository, SecretBox } from './store';
 import type { VnfPackageRepository } from './ports/package-store';
 import { defaultToscaDir, loadTypeLibrary, type TypeLibrary } from './tosca';
 import { vnfPackageRoutes } from './api/routes/vnfpkgm/vnf-packages';
@@ -207,7 +207,11 @@ function buildFeatures(): Feature[] {
   return [packagesFeature, lcmFeature()];
 }
 
-export async function startVnfm(config: Readonly<Config>, role: Role, log: Logger = consoleLogger, instrument: Instrument = {}): Promise<Vnfm> {
+/** What happens when the VNFM cannot go on (its embedded Redis keeps dying): by default the process exits 1. */
+export type OnFatal = (reason: string) => void;
+const exitOnFatal: OnFatal = () => process.exit(1);
+
+export async function startVnfm(config: Readonly<Config>, role: Role, log: Logger = consoleLogger, instrument: Instrument = {}, onFatal: OnFatal = exitOnFatal): Promise<Vnfm> {
   const FEATURES = buildFeatures();
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
@@ -215,13 +219,20 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
   };
   try {
     const varDir = resolve(config.varDir);
-    mkdirSync(varDir, { recursive: true });
+    secureVarDir(varDir);
     let redisUrl = config.redis.url;
     if (redisUrl === undefined) {
-      const server = await RedisServer.start({ dir: join(varDir, 'redis'), port: await embeddedRedisPort(varDir), appendOnly: true });
-      stops.push(() => server.stop());
-      redisUrl = server.url;
-      log.info(`embedded redis-server (AOF) on ${redisUrl}, data in ${join(varDir, 'redis')}`);
+      // supervised: restarted when it dies (its AOF keeps the state); past the restart budget the VNFM stops
+      const embedded = await startEmbeddedRedis({
+        varDir,
+        log,
+        onFatal: (reason) => {
+          log.error(`stopping the VNFM: ${reason}`);
+          void stopAll().finally(() => onFatal(reason));
+        },
+      });
+      stops.push(() => embedded.stop());
+      redisUrl = embedded.url; // NOTE: carries the generated password; never log it (embedded.address is loggable)
     }
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
     stops.push(async () => void redis.disconnect());
@@ -289,13 +300,16 @@ function webDir(): string {
   return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? (candidates[0] as string);
 }
 
-/** The embedded Redis keeps its port across restarts (clients and the console keep working). */
-async function embeddedRedisPort(varDir: string): Promise<number> {
-  const file = join(varDir, 'redis.port');
-  if (existsSync(file)) return Number(readFileSync(file, 'utf8').trim());
-  const port = await freePort();
-  writeFileSync(file, `${port}\n`);
-  return port;
+/**
+ * The var dir holds keys, hashes and the Redis data: only its owner may read it (0700, files 0600),
+ * also when an earlier version left it readable.
+ */
+function secureVarDir(varDir: string): void {
+  mkdirSync(varDir, { recursive: true, mode: 0o700 });
+  chmodSync(varDir, 0o700);
+  for (const entry of readdirSync(varDir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(join(varDir, entry.name), 0o600);
+  }
 }
 
 /**
@@ -305,16 +319,14 @@ async function embeddedRedisPort(varDir: string): Promise<number> {
 function loadAuth(config: Readonly<Config>, varDir: string, log: Logger): AuthSettings {
   const keyFile = join(varDir, 'token.key');
   if (!existsSync(keyFile)) {
-    writeFileSync(keyFile, randomBytes(32).toString('base64'));
-    chmodSync(keyFile, 0o600);
+    writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
   }
   const tokenKey = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
   const authFile = join(varDir, 'auth.json');
   if (!existsSync(authFile) && config.auth.clients.length === 0 && config.auth.users.length === 0) {
     const id = 'clickvnfm-admin';
     const secret = randomBytes(18).toString('base64url');
-    writeFileSync(authFile, JSON.stringify({ clients: [{ id, secretHash: hashSecret(secret), roles: ['admin'] }] }, null, 2));
-    chmodSync(authFile, 0o600);
+    writeFileSync(authFile, JSON.stringify({ clients: [{ id, secretHash: hashSecret(secret), roles: ['admin'] }] }, null, 2), { mode: 0o600 });
     const base = config.publicUrl ?? `http://${config.listen.host}:${config.listen.port}`;
     log.warn(
       [

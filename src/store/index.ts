@@ -1,4 +1,5 @@
-export { RedisServer, freePort, type RedisServerOptions } from './redis-server';
+export { RedisServer, freePort, type RedisServerOptions, type RedisExit } from './redis-server';
+export { startEmbeddedRedis, type EmbeddedRedis, type EmbeddedRedisOptions } from './embedded-redis';
 export { RedisRepository, type RedisRepositoryOptions, type DocumentCodec } from './redis-repository';
 export { RedisVnfInstanceRepository } from './vnf-instance-repository';
 export { RedisPackageCatalog } from './redis-package-catalog';
