@@ -28,12 +28,36 @@ export function cloneJ(v: JVal): JVal {
   return v;
 }
 
-export function toJson(v: JVal): string {
-  if (v instanceof JRaw) return v.raw;
-  if (v instanceof JObj) return `{${v.entries.map(([k, x]) => `${JSON.stringify(k)}:${toJson(x)}`).join(',')}}`;
-  if (Array.isArray(v)) return `[${v.map(toJson).join(',')}]`;
-  if (typeof v === 'number' && !Number.isFinite(v)) return '0';
-  return JSON.stringify(v);
+/**
+ * JSON text of a generated value, without recursion: mutations can nest values thousands of levels
+ * deep, which a recursive printer would not survive (the fuzzer must not crash before the target).
+ */
+export function toJson(root: JVal): string {
+  const out: string[] = [];
+  type Step = { v: JVal } | { text: string };
+  const stack: Step[] = [{ v: root }];
+  while (stack.length > 0) {
+    const step = stack.pop() as Step;
+    if ('text' in step) {
+      out.push(step.text);
+      continue;
+    }
+    const v = step.v;
+    if (v instanceof JRaw) out.push(v.raw);
+    else if (v instanceof JObj) {
+      const parts: Step[] = [{ text: '{' }];
+      v.entries.forEach(([k, x], i) => parts.push({ text: `${i > 0 ? ',' : ''}${JSON.stringify(k)}:` }, { v: x }));
+      parts.push({ text: '}' });
+      for (let i = parts.length - 1; i >= 0; i -= 1) stack.push(parts[i] as Step);
+    } else if (Array.isArray(v)) {
+      const parts: Step[] = [{ text: '[' }];
+      v.forEach((x, i) => parts.push(...(i > 0 ? [{ text: ',' }] : []), { v: x }));
+      parts.push({ text: ']' });
+      for (let i = parts.length - 1; i >= 0; i -= 1) stack.push(parts[i] as Step);
+    } else if (typeof v === 'number' && !Number.isFinite(v)) out.push('0');
+    else out.push(JSON.stringify(v));
+  }
+  return out.join('');
 }
 
 /** `{"k":` * depth ... `}` * depth: nesting built as text (no recursion anywhere). */
