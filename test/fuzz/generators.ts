@@ -34,25 +34,31 @@ export function cloneJ(v: JVal): JVal {
  */
 export function toJson(root: JVal): string {
   const out: string[] = [];
-  type Step = { v: JVal } | { text: string };
+  // a mutation may put a value inside itself: a node met again while it is open is printed as null
+  const open = new Set<object>();
+  type Step = { v: JVal } | { text: string; close?: object };
   const stack: Step[] = [{ v: root }];
   while (stack.length > 0) {
     const step = stack.pop() as Step;
     if ('text' in step) {
       out.push(step.text);
+      if (step.close !== undefined) open.delete(step.close);
       continue;
     }
     const v = step.v;
     if (v instanceof JRaw) out.push(v.raw);
+    else if ((v instanceof JObj || Array.isArray(v)) && open.has(v)) out.push('null');
     else if (v instanceof JObj) {
+      open.add(v);
       const parts: Step[] = [{ text: '{' }];
       v.entries.forEach(([k, x], i) => parts.push({ text: `${i > 0 ? ',' : ''}${JSON.stringify(k)}:` }, { v: x }));
-      parts.push({ text: '}' });
+      parts.push({ text: '}', close: v });
       for (let i = parts.length - 1; i >= 0; i -= 1) stack.push(parts[i] as Step);
     } else if (Array.isArray(v)) {
+      open.add(v);
       const parts: Step[] = [{ text: '[' }];
       v.forEach((x, i) => parts.push(...(i > 0 ? [{ text: ',' }] : []), { v: x }));
-      parts.push({ text: ']' });
+      parts.push({ text: ']', close: v });
       for (let i = parts.length - 1; i >= 0; i -= 1) stack.push(parts[i] as Step);
     } else if (typeof v === 'number' && !Number.isFinite(v)) out.push('0');
     else out.push(JSON.stringify(v));
