@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { buildApp, hashSecret, type ApiApp, type ApiEvents, type AuthSettings, type RouteModule } from './api';
 import type { Config } from './config';
-import { credentialCodec, loadOrCreateSecretKey, RedisRateLimiter, startEmbeddedRedis, RedisVnfInstanceRepository, RedisVnfPackageRepository, SecretBox } from './store';
+import { credentialCodec, loadOrCreateSecretKey, resealAll, RedisRateLimiter, startEmbeddedRedis, RedisVnfInstanceRepository, RedisVnfPackageRepository, SecretBox } from './store';
 import type { VnfPackageRepository } from './ports/package-store';
 import { defaultToscaDir, loadTypeLibrary, type TypeLibrary } from './tosca';
 import { vnfPackageRoutes } from './api/routes/vnfpkgm/vnf-packages';
@@ -170,6 +170,29 @@ function lcmFeature(): Feature {
   };
 }
 
+/**
+ * Seals credentials that an earlier version stored in clear (once per Redis: a flag key records it;
+ * one process at a time under a lock). The embedded Redis then rewrites its AOF so that the old clear
+ * values leave the disk too; an external Redis is the operator's to rewrite.
+ */
+async function sealStoredCredentials(core: Core, instances: RedisVnfInstanceRepository, embedded: boolean): Promise<void> {
+  const flag = `${core.prefix}:credentials-sealed:v1`;
+  if ((await core.redis.exists(flag)) === 1) return;
+  if ((await core.redis.set(`${flag}:lock`, String(process.pid), 'EX', 600, 'NX')) !== 'OK') return;
+  const counts = [
+    await resealAll(instances),
+    await resealAll(new RedisOpOccRepository(core.redis, core.prefix, core.box)),
+    await resealAll(subscriptionsOf(core)),
+  ];
+  await core.redis.set(flag, new Date().toISOString());
+  await core.redis.del(`${flag}:lock`);
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total > 0) {
+    core.log.info(`credentials at rest: ${total} stored documents rewritten with their credentials sealed`);
+    if (embedded) await core.redis.bgrewriteaof();
+  }
+}
+
 /** Where notifications and callback tests may go (link-local and metadata addresses refused unless configured). */
 function outboundPolicy(core: Core): OutboundPolicy {
   return { allowLinkLocal: core.config.notifications.allowLinkLocal };
@@ -239,12 +262,13 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
     const prefix = config.redis.prefix;
     // NOTE: API and worker processes on other machines must share this key (auth.secretKey), as they share token.key
     const box = new SecretBox(loadOrCreateSecretKey(varDir, config.auth.secretKey));
+    const instances = new RedisVnfInstanceRepository(redis, prefix, box);
     const core: Core = {
       config,
       redis,
       redisUrl,
       prefix,
-      instances: new RedisVnfInstanceRepository(redis, prefix, box),
+      instances,
       packages: new RedisVnfPackageRepository(redis, prefix),
       box,
       library: loadTypeLibrary(),
@@ -253,6 +277,7 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
       onStop: (stop) => void stops.push(stop),
       instrument,
     };
+    await sealStoredCredentials(core, instances, config.redis.url === undefined);
     for (const f of FEATURES) await f.init?.(core);
 
     const vnfm: Vnfm = { redisUrl, stop: stopAll };

@@ -31,6 +31,9 @@ export class SubscriptionNotifier implements Notifier {
   ) {
     this.log = new EventLogNotifier(redis, prefix);
     this.queue = new Queue(NOTIFY_QUEUE, bull);
+    // NOTE: a connection that closes while BullMQ still initialises (a stop right after start) is reported
+    // as an 'error' event; unheard, Node would crash the process. Enqueueing itself rejects, so nothing is lost.
+    this.queue.on('error', () => undefined);
   }
 
   async close(): Promise<void> {

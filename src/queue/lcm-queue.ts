@@ -18,6 +18,9 @@ export class BullLcmQueue implements LcmQueue {
 
   constructor(options: BullOptions) {
     this.queue = new Queue(LCM_QUEUE, { connection: options.connection, prefix: options.prefix });
+    // NOTE: a connection that closes while BullMQ still initialises (a stop right after start) is reported
+    // as an 'error' event; unheard, Node would crash the process. Enqueueing itself rejects, so nothing is lost.
+    this.queue.on('error', () => undefined);
   }
 
   /**
