@@ -304,11 +304,22 @@ export const protoValueArb: fc.Arbitrary<JObj> = fc.tuple(fc.constantFrom(...PRO
 });
 
 /** Every object node of a value, with a setter for its entries, for the mutations below. */
-function objects(v: JVal, out: JObj[] = []): JObj[] {
-  if (v instanceof JObj) {
-    out.push(v);
-    for (const [, x] of v.entries) objects(x, out);
-  } else if (Array.isArray(v)) for (const x of v) objects(x, out);
+function objects(root: JVal): JObj[] {
+  const out: JObj[] = [];
+  const seen = new Set<object>();
+  const stack: JVal[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop() as JVal;
+    if ((v instanceof JObj || Array.isArray(v)) && seen.has(v)) continue;
+    if (v instanceof JObj) {
+      seen.add(v);
+      out.push(v);
+      for (const [, x] of v.entries) stack.push(x);
+    } else if (Array.isArray(v)) {
+      seen.add(v);
+      stack.push(...v);
+    }
+  }
   return out;
 }
 
@@ -317,7 +328,10 @@ const SLOTS = ['metadata', 'additionalParams', 'extensions', 'vnfConfigurablePro
 type Mutation = (root: JVal, pick: number) => JVal;
 
 /** Puts `value` at an object node: a known free-form slot (metadata, additionalParams...) when there is one. */
-function putAt(root: JVal, pick: number, key: string | undefined, value: JVal): JVal {
+function putAt(root: JVal, pick: number, key: string | undefined, shared: JVal): JVal {
+  // NOTE: generated values may be shared instances (fc.constant): never insert one that a later
+  // mutation could grow in place (it once grew into a cycle across samples)
+  const value = cloneJ(shared);
   const objs = objects(root);
   if (objs.length === 0) return new JObj([[key ?? 'metadata', value]]);
   const slotted = objs.flatMap((o) => o.entries.filter(([k, x]) => SLOTS.includes(k) && x instanceof JObj).map(([, x]) => x as JObj));
@@ -339,7 +353,7 @@ export const mutationArb: fc.Arbitrary<{ name: string; apply: Mutation }> = fc.o
       apply: (r: JVal, k: number): JVal => {
         const objs = objects(r);
         if (k % 4 === 0 || objs.length === 0) return putAt(r, k, 'metadata', p);
-        (objs[k % objs.length] as JObj).entries.push(...p.entries);
+        (objs[k % objs.length] as JObj).entries.push(...(cloneJ(p) as JObj).entries);
         return r;
       },
     })),
