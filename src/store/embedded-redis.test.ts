@@ -1,24 +1,13 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, Socket, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { startEmbeddedRedis, type EmbeddedRedis, type EmbeddedRedisOptions } from './embedded-redis';
 import { freePort, ping } from './redis-server';
+import { rawRedisCommand } from '../../test/support/redis';
 
-/** One raw RESP command on a fresh connection: shows what a client without the password gets. */
-function command(port: number, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = new Socket();
-    sock.connect(port, '127.0.0.1', () => sock.write(line + '\r\n'));
-    sock.once('data', (d) => {
-      sock.destroy();
-      resolve(d.toString());
-    });
-    sock.once('error', reject);
-  });
-}
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
@@ -92,7 +81,7 @@ describe('startEmbeddedRedis', () => {
       expect(Buffer.from(password, 'base64url')).toHaveLength(32);
       expect(redis.url).toBe(`redis://:${password}@127.0.0.1:${redis.port}`);
       expect(redis.address).toBe(`redis://127.0.0.1:${redis.port}`);
-      expect(await command(redis.port, 'GET k')).toMatch(/^-NOAUTH/);
+      expect(await rawRedisCommand(redis.port, 'GET k')).toMatch(/^-NOAUTH/);
       const c = client(redis.url);
       expect(await c.set('k', 'v')).toBe('OK');
       expect(await c.get('k')).toBe('v');

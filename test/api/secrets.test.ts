@@ -1,119 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import Redis from 'ioredis';
-import { buildApp, hashSecret, type ApiApp } from '../../src/api';
-import { lcmTaskRoutes } from '../../src/api/routes/vnflcm/lcm-tasks';
-import { opOccRoutes } from '../../src/api/routes/vnflcm/op-occs';
+import type Redis from 'ioredis';
 import { NON_SECRET_NAME } from '../../src/api/routes/vnflcm/schemas';
-import { HttpVnfAgentFactory } from '../../src/agent';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 import type { StoredSubscription } from '../../src/domain/subscription';
 import type { VnfInstance } from '../../src/domain/vnf-instance';
-import { EmulatedCloud, EmulatedVim } from '../../src/emulator';
-import type { LcmDeps } from '../../src/lcm/deps';
-import { runJob } from '../../src/lcm/engine';
-import { onboardSamples } from '../../src/lcm/packages/onboard-samples';
-import { BullLcmQueue, startLcmWorker } from '../../src/queue';
-import { credentialCodec, RedisOpOccRepository, RedisRepository, RedisVnfInstanceRepository, RedisVnfPackageRepository, resealAll, SecretBox, SecretBoxError } from '../../src/store';
-import { loadTypeLibrary } from '../../src/tosca';
-import { RecordingNotifier } from '../support/lcm';
+import { RedisOpOccRepository, RedisRepository, RedisVnfInstanceRepository, resealAll, SecretBox, SecretBoxError } from '../../src/store';
+import { AUTH, buildLcmHarness, READER_AUTH, type LcmHarness } from '../support/lcm';
 import { useRedis } from '../support/redis';
 
 /**
  * Credentials given to the VNFM never come back out of the API and are never stored in clear.
- * The VNFM here is wired the way production should be: every repository holding credentials gets
- * the SecretBox (test/support/lcm.ts does not pass one, so it runs in strip-on-write mode).
+ * The harness is wired as production is: every repository holding credentials gets the SecretBox.
  */
 const SECRET = 'hunter2-s3cret';
 const SUB_SECRET = 'sub-basic-pw-9f3';
 const SUB_CLIENT_SECRET = 'sub-oauth-pw-7a1';
-const ADMIN = { authorization: 'Basic ' + Buffer.from('admin:pw').toString('base64') };
-const READER = { authorization: 'Basic ' + Buffer.from('reader:pw').toString('base64') };
+const ADMIN = AUTH;
+const READER = READER_AUTH;
 const VIM_CONNECTION = { id: 'v1', vimType: 'ETSINFV.OPENSTACK_KEYSTONE.V_3', accessInfo: { username: 'u', password: SECRET, project: 'p' }, interfaceInfo: { endpoint: 'http://127.0.0.1:5000/v3' } };
 
 const redisServer = useRedis();
-
-interface Harness {
-  app: ApiApp;
-  deps: LcmDeps;
-  redis: Redis;
-  prefix: string;
-  box: SecretBox;
-  instances: RedisVnfInstanceRepository;
-  subscriptions: RedisRepository<StoredSubscription>;
-  vnfdIds: Record<string, string>;
-  close(): Promise<void>;
-}
-
-async function build(url: string): Promise<Harness> {
-  const redis = new Redis(url, { maxRetriesPerRequest: null });
-  const prefix = `{s${randomBytes(4).toString('hex')}}`;
-  const box = new SecretBox(randomBytes(32));
-  const cloud = new EmulatedCloud({ vmReadyDelayMs: 50 });
-  await cloud.start();
-  const library = loadTypeLibrary();
-  const packages = new RedisVnfPackageRepository(redis, prefix);
-  const instances = new RedisVnfInstanceRepository(redis, prefix, box);
-  const subscriptions = new RedisRepository<StoredSubscription>(redis, { prefix, name: 'sub', codec: credentialCodec<StoredSubscription>(box) });
-  const publicUrl = 'http://vnfm.test';
-  // NOTE: BullMQ's worker blocks its connection while it waits: queue and worker get their own
-  const queueConn = new Redis(url, { maxRetriesPerRequest: null });
-  const workerConn = new Redis(url, { maxRetriesPerRequest: null });
-  const queue = new BullLcmQueue({ connection: queueConn, prefix: `${prefix}:bull` });
-  const deps: LcmDeps = {
-    instances,
-    opOccs: new RedisOpOccRepository(redis, prefix, box),
-    packages,
-    library,
-    vim: new EmulatedVim(cloud.url),
-    agents: new HttpVnfAgentFactory({ timeoutMs: 3000 }),
-    queue,
-    notifier: new RecordingNotifier(),
-    publicUrl,
-    readiness: { graceMs: 0, intervalMs: 50, deadlineMs: 5000 },
-  };
-  const vnfdIds: Record<string, string> = {};
-  for (const s of await onboardSamples(packages, library, join(__dirname, '../../vnfd'), async () => true, publicUrl)) {
-    const pkg = await packages.get(s.vnfPkgId ?? '');
-    if (pkg?.doc.vnfdId) vnfdIds[s.name] = pkg.doc.vnfdId;
-  }
-  const hash = hashSecret('pw');
-  const app = await buildApp({
-    instances,
-    packages,
-    publicUrl,
-    auth: {
-      basic: true,
-      oauth2: false,
-      tokenTtlSeconds: 60,
-      tokenKey: randomBytes(32),
-      users: [
-        { name: 'admin', passwordHash: hash, roles: ['admin'] },
-        { name: 'reader', passwordHash: hash, roles: ['reader'] },
-      ],
-      clients: [],
-    },
-    routes: [lcmTaskRoutes(deps), opOccRoutes(deps)],
-  });
-  const worker = startLcmWorker((id, kind) => runJob(deps, id, kind), { connection: workerConn, prefix: `${prefix}:bull`, lockDurationMs: 5000, stalledIntervalMs: 1000 });
-  return {
-    app,
-    deps,
-    redis,
-    prefix,
-    box,
-    instances,
-    subscriptions,
-    vnfdIds,
-    async close() {
-      await worker.close(true);
-      await queue.close();
-      await app.close();
-      await cloud.stop();
-      for (const c of [redis, queueConn, workerConn]) c.disconnect();
-    },
-  };
-}
 
 /** Every value in the (private) Redis, read by type: DUMP's serialization is not searchable. */
 async function dumpRedis(redis: Redis): Promise<Map<string, string>> {
@@ -138,13 +44,13 @@ async function dumpRedis(redis: Redis): Promise<Map<string, string>> {
   return out;
 }
 
-let h: Harness;
+let h: LcmHarness;
 let instanceId: string;
 let opLocation: string;
 let opId: string;
 
 beforeAll(async () => {
-  h = await build(redisServer.url);
+  h = await buildLcmHarness(redisServer.url);
   const created = await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: ADMIN, payload: { vnfdId: h.vnfdIds['forwarder'], vnfInstanceName: 'secrets' } });
   expect(created.statusCode).toBe(201);
   instanceId = (created.json() as VnfInstance).id;

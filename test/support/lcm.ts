@@ -41,6 +41,10 @@ export interface LcmHarness {
   redis: Redis;
   prefix: string;
   notifier: RecordingNotifier;
+  /** The key that seals credentials at rest in this harness (as production's varDir/secret.key). */
+  box: SecretBox;
+  instances: RedisVnfInstanceRepository;
+  subscriptions: RedisRepository<StoredSubscription>;
   vnfdIds: Record<string, string>;
   stopWorker(): Promise<void>;
   startWorker(): void;
@@ -122,6 +126,9 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
     redis,
     prefix,
     notifier,
+    box,
+    instances,
+    subscriptions,
     vnfdIds,
     startWorker,
     stopWorker: async () => {

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { RedisServer } from '../../src/store/redis-server';
 
@@ -61,4 +62,17 @@ export function useRedis(options: { appendOnly?: boolean } = {}): TestRedis {
     },
     restart: () => get().restart(),
   };
+}
+
+/** One raw RESP command on a fresh connection, the first reply as text (shows what a bare client gets). */
+export function rawRedisCommand(port: number, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = new Socket();
+    sock.connect(port, '127.0.0.1', () => sock.write(line + '\r\n'));
+    sock.once('data', (d) => {
+      sock.destroy();
+      resolve(d.toString());
+    });
+    sock.once('error', reject);
+  });
 }
