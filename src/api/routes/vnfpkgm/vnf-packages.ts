@@ -90,7 +90,9 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
         const files = (await readCsar(await onboardedContent(deps.packages, req.params.vnfPkgId))).files ?? new Map<string, Buffer>();
         const entry = parseToscaMeta(files.get('TOSCA-Metadata/TOSCA.meta')?.toString() ?? '')['Entry-Definitions'] ?? '';
         if ((req.headers.accept ?? '').includes('application/zip')) {
-          const yamls = new Map([...files].filter(([p]) => /\.ya?ml$/.test(p) && !p.startsWith('BaseHOT/')));
+          // keys first: iterating the files would inflate every artifact (an image) only to drop it
+          const names = [...files.keys()].filter((p) => /\.ya?ml$/.test(p) && !p.startsWith('BaseHOT/'));
+          const yamls = new Map(names.map((p) => [p, files.get(p) as Buffer]));
           return reply.type('application/zip').send(await zipFiles(yamls));
         }
         return reply.type('text/plain; charset=utf-8').send(files.get(entry)?.toString() ?? '');
