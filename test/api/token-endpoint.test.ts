@@ -95,8 +95,8 @@ describe('guessing secrets', () => {
     }, 5);
     await Promise.all(guesses);
     clearInterval(timer);
-    // synchronous scrypt blocked the loop ~50 ms per guess (8 in a row: > 300 ms)
-    expect(longest).toBeLessThan(150);
+    // synchronous scrypt blocked the loop ~60 ms per guess (8 in a row: ~480 ms)
+    expect(longest).toBeLessThan(250);
   });
 
   it('failures per client id are limited: 429 with Retry-After, also for the right secret, until the window ends', async () => {
