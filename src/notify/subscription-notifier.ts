@@ -55,7 +55,7 @@ export class SubscriptionNotifier implements Notifier {
     do {
       const page = await this.subscriptions.list({ limit: 500, ...(marker !== undefined ? { marker } : {}) });
       for (const sub of page.items) {
-        if (!subscriptionMatches(sub.filter, facts)) continue;
+        if (!matchesSafely(sub, facts)) continue;
         await this.redis.rpush(`${this.prefix}:outbox:${sub.id}`, JSON.stringify(this.payload(event, sub.id)));
         await this.queue.add('deliver', { subscriptionId: sub.id }, { jobId: `${sub.id}-${randomUUID()}`, attempts: this.retry.attempts, backoff: { type: 'exponential', delay: this.retry.backoffMs }, removeOnComplete: true, removeOnFail: true });
       }
@@ -115,4 +115,16 @@ export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions:
   );
   worker.on('error', () => undefined);
   return { close: (force = false) => worker.close(force) };
+}
+
+/**
+ * A subscription stored before its filter was fully validated must not stop the others from being
+ * notified (nor fail the request that raised the event): a filter that cannot be evaluated matches nothing.
+ */
+function matchesSafely(sub: StoredSubscription, facts: NotificationFacts): boolean {
+  try {
+    return subscriptionMatches(sub.filter, facts);
+  } catch {
+    return false;
+  }
 }

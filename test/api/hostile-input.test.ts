@@ -101,6 +101,29 @@ describe('prototype pollution', () => {
   });
 });
 
+describe('shapes the fuzzer found', () => {
+  it('a fields path that goes on below a scalar selects nothing more and keeps the scalar', async () => {
+    const inst = await createInstance();
+    const res = await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances?fields=instantiationState/x/y,vnfdId/z`, headers: READER_AUTH });
+    expect(res.statusCode).toBe(200);
+    const mine = (res.json() as VnfInstance[]).find((i) => i.id === inst.id);
+    expect(mine?.instantiationState).toBe('NOT_INSTANTIATED');
+    expect(mine?.vnfdId).toBe(inst.vnfdId);
+  });
+
+  it('a subscription filter with malformed vnfProductsFromProviders is a 400 (it once made every later notification, and DELETE, fail)', async () => {
+    for (const bad of [[null], ['x'], [{ vnfProducts: [] }], [{ vnfProvider: 'p', vnfProducts: [null] }]]) {
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/vnflcm/v1/subscriptions',
+        headers: AUTH,
+        payload: { callbackUri: 'http://127.0.0.1:9/cb', filter: { vnfInstanceSubscriptionFilter: { vnfProductsFromProviders: bad } } },
+      });
+      expectProblem(res, 400);
+    }
+  });
+});
+
 describe('depth and size', () => {
   it('metadata nested 1,100 levels is a 400 and nothing is stored', async () => {
     const before = await instanceCount();

@@ -428,8 +428,11 @@ export function requestForRoute(ctx: GenContext, route: RouteSpec, focus: Focus 
   return fc
     .tuple(ids, queryChoice, headerChoice, focusedBody, methodArb, fc.nat({ max: focus === 'any' ? 19 : 1_000_000 }))
     .map(([idv, query, h, b, method, slash]) => {
+      // a read route sent with a writing method must not touch the read-only seeds either
+      const readOnly = new Set([...ctx.seeds.seededInstances, ...ctx.seeds.packages, ...ctx.seeds.subscriptions]);
+      const ids = MUTATING.has(method) && !mutating ? idv.map((v) => (readOnly.has(v) ? `fuzz-${v}` : v)) : idv;
       let i = 0;
-      let path = route.path.replace(/\{[^}]+\}/g, () => idv[i++] as string);
+      let path = route.path.replace(/\{[^}]+\}/g, () => ids[i++] as string);
       if (slash === 0) path += '/';
       const url = query === '' ? path : `${path}?${query}`;
       // a form body for the token endpoint when the content type says so and the generator made JSON

@@ -110,10 +110,13 @@ function copyPath(from: unknown, to: Record<string, unknown>, path: readonly str
   const src = from as Record<string, unknown>;
   const [head, ...rest] = path as [string, ...string[]];
   if (!own(src, head)) return;
-  if (rest.length === 0 || Array.isArray(src[head])) {
-    to[head] = src[head];
+  const child = src[head];
+  if (rest.length === 0 || Array.isArray(child)) {
+    to[head] = child;
     return;
   }
+  // a path that goes on below a scalar selects nothing more (and must not replace the scalar)
+  if (child === null || typeof child !== 'object') return;
   const existing = Object.hasOwn(to, head) ? to[head] : undefined;
   const next = (existing !== null && typeof existing === 'object' ? existing : (to[head] = {})) as Record<string, unknown>;
   copyPath(src[head], next, rest);

@@ -9,11 +9,31 @@ import { ProblemDetailsSchema } from './schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
 const StrList = Type.Optional(Type.Array(Type.String()));
+/** SOL003 4.4.1.5: the products of one provider a subscription is about (matched field by field). */
+const VnfProductsFromProvider = Type.Object(
+  {
+    vnfProvider: Type.String(),
+    vnfProducts: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            vnfProductName: Type.String(),
+            versions: Type.Optional(
+              Type.Array(Type.Object({ vnfSoftwareVersion: Type.String(), vnfdVersions: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false })),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
 const Filter = Type.Object(
   {
     vnfInstanceSubscriptionFilter: Type.Optional(
       Type.Object(
-        { vnfdIds: StrList, vnfProductsFromProviders: Type.Optional(Type.Array(Type.Unknown())), vnfInstanceIds: StrList, vnfInstanceNames: StrList },
+        { vnfdIds: StrList, vnfProductsFromProviders: Type.Optional(Type.Array(VnfProductsFromProvider)), vnfInstanceIds: StrList, vnfInstanceNames: StrList },
         { additionalProperties: false },
       ),
     ),
