@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError } from '../errors';
-import { applySelector, FilterSyntaxError, parseFilter, parseSelector, SelectorError, type Filter, type Selector } from '../domain/query';
+import { applySelector, FilterSyntaxError, parseFilter, parseSelector, SelectorError, unknownAttribute, type Filter, type Selector } from '../domain/query';
 import type { ListPage } from '../ports/store';
 
 /** Query parameters of every list resource (SOL013 5.2 - 5.4). */
@@ -20,8 +20,15 @@ export interface ParsedListQuery {
   marker?: string;
 }
 
-/** Parses filter and selectors; a bad one is a 400 naming the parameter and the reason. */
-export function parseListQuery(q: { filter?: string; all_fields?: string; fields?: string; exclude_fields?: string; exclude_default?: string; nextpage_opaque_marker?: string }): ParsedListQuery {
+/**
+ * Parses filter and selectors; a bad one is a 400 naming the parameter and the reason. With the
+ * resource's `attributes`, a filter or selector whose path starts at an attribute the resource does
+ * not have is a 400 too (SOL013 5.2, 5.3; ETSI's conformance cases send `attribute_not_exist`).
+ */
+export function parseListQuery(
+  q: { filter?: string; all_fields?: string; fields?: string; exclude_fields?: string; exclude_default?: string; nextpage_opaque_marker?: string },
+  attributes?: ReadonlySet<string>,
+): ParsedListQuery {
   const out: ParsedListQuery = { selector: { kind: 'default' } };
   try {
     if (q.filter !== undefined) out.filter = parseFilter(q.filter);
@@ -30,6 +37,16 @@ export function parseListQuery(q: { filter?: string; all_fields?: string; fields
     if (err instanceof FilterSyntaxError) throw new BadRequestError(`invalid filter: ${err.message}`, { field: 'filter' });
     if (err instanceof SelectorError) throw new BadRequestError(`invalid attribute selector: ${err.message}`, { field: err.parameter });
     throw err;
+  }
+  if (attributes !== undefined) {
+    const badFilter = unknownAttribute((out.filter ?? []).map((t) => t.path), attributes);
+    if (badFilter !== undefined) throw new BadRequestError(`invalid filter: '${badFilter}' is not an attribute of this resource`, { field: 'filter' });
+    const sel = out.selector;
+    const paths = sel.kind === 'fields' ? sel.include : sel.kind === 'exclude' ? sel.exclude : [];
+    const badSel = unknownAttribute(paths, attributes);
+    if (badSel !== undefined) {
+      throw new BadRequestError(`invalid attribute selector: '${badSel}' is not an attribute of this resource`, { field: sel.kind === 'fields' ? 'fields' : 'exclude_fields' });
+    }
   }
   if (q.nextpage_opaque_marker !== undefined) out.marker = q.nextpage_opaque_marker;
   return out;

@@ -1,3 +1,4 @@
+import { attributeNames } from './query/attributes';
 /**
  * VNF lifecycle operation occurrences and their state machine, as pure data and functions.
  *
@@ -89,3 +90,23 @@ export function opOccLinks(base: string, op: Pick<VnfLcmOpOcc, 'id' | 'vnfInstan
   if (['STARTING', 'PROCESSING', 'ROLLING_BACK'].includes(op.operationState)) links.cancel = { href: `${self}/cancel` };
   return links;
 }
+
+/** Every top-level attribute of VnfLcmOpOcc (SOL003 5.5.2.13), checked against the type. */
+export const VNF_LCM_OP_OCC_ATTRIBUTES = attributeNames<VnfLcmOpOcc>()([
+  'id',
+  'operationState',
+  'stateEnteredTime',
+  'startTime',
+  'vnfInstanceId',
+  'grantId',
+  'operation',
+  'isAutomaticInvocation',
+  'operationParams',
+  'isCancelPending',
+  'cancelMode',
+  'error',
+  'resourceChanges',
+  'changedInfo',
+  'changedExtConnectivity',
+  '_links',
+]);

@@ -1,3 +1,4 @@
+import { attributeNames } from './query/attributes';
 /**
  * LCM notification subscriptions and how a notification is matched against their filters.
  *
@@ -80,3 +81,6 @@ export function subscriptionMatches(filter: LifecycleChangeNotificationsFilter |
   }
   return true;
 }
+
+/** Every top-level attribute of LccnSubscription (SOL003 5.5.2.16), checked against the type. */
+export const LCCN_SUBSCRIPTION_ATTRIBUTES = attributeNames<LccnSubscription>()(['id', 'filter', 'callbackUri', '_links']);

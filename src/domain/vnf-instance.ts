@@ -1,3 +1,4 @@
+import { attributeNames } from './query/attributes';
 /**
  * SOL003 VNF instance data types, attribute names exactly as the spec spells them.
  *
@@ -143,3 +144,23 @@ export function vnfInstanceLinks(base: string, id: string, state: InstantiationS
     changeExtConn: { href: `${self}/change_ext_conn` },
   };
 }
+
+/** Every top-level attribute of VnfInstance (SOL003 5.5.2.2), checked against the type. */
+export const VNF_INSTANCE_ATTRIBUTES = attributeNames<VnfInstance>()([
+  'id',
+  'vnfInstanceName',
+  'vnfInstanceDescription',
+  'vnfdId',
+  'vnfProvider',
+  'vnfProductName',
+  'vnfSoftwareVersion',
+  'vnfdVersion',
+  'vnfPkgId',
+  'vnfConfigurableProperties',
+  'vimConnectionInfo',
+  'instantiationState',
+  'instantiatedVnfInfo',
+  'metadata',
+  'extensions',
+  '_links',
+]);

@@ -1,3 +1,4 @@
+import { attributeNames } from './query/attributes';
 /**
  * VNF package information (VnfPkgInfo), attribute names as the spec spells them.
  *
@@ -43,3 +44,22 @@ export interface VnfPkgInfo {
 
 /** @see SOL005 9.4.2.3.2: left out of GET /vnf_packages unless asked for */
 export const VNF_PACKAGE_DEFAULT_EXCLUDES: readonly string[] = ['softwareImages', 'additionalArtifacts', 'userDefinedData', 'checksum', 'onboardingFailureDetails'];
+
+/** Every top-level attribute of VnfPkgInfo (SOL005 9.5.2.5), checked against the type. */
+export const VNF_PKG_INFO_ATTRIBUTES = attributeNames<VnfPkgInfo>()([
+  'id',
+  'vnfdId',
+  'vnfProvider',
+  'vnfProductName',
+  'vnfSoftwareVersion',
+  'vnfdVersion',
+  'checksum',
+  'softwareImages',
+  'additionalArtifacts',
+  'onboardingState',
+  'operationalState',
+  'usageState',
+  'onboardingFailureDetails',
+  'userDefinedData',
+  '_links',
+]);

@@ -124,6 +124,38 @@ describe('shapes the fuzzer found', () => {
   });
 });
 
+describe('SOL003/SOL013 details clients check', () => {
+  it('a filter or selector naming an attribute the resource does not have is a 400 naming the parameter', async () => {
+    for (const base of ['/vnflcm/v1/vnf_instances', '/vnflcm/v1/vnf_lcm_op_occs', '/vnflcm/v1/subscriptions', '/vnfpkgm/v1/vnf_packages']) {
+      expect(expectProblem(await h.app.inject({ method: 'GET', url: `${base}?filter=(eq,attribute_not_exist,x)`, headers: READER_AUTH }), 400)['field']).toBe('filter');
+      expect(expectProblem(await h.app.inject({ method: 'GET', url: `${base}?fields=wrong_field`, headers: READER_AUTH }), 400)['field']).toBe('fields');
+      expect(expectProblem(await h.app.inject({ method: 'GET', url: `${base}?exclude_fields=wrong_field`, headers: READER_AUTH }), 400)['field']).toBe('exclude_fields');
+      // a real attribute is fine, also nested
+      expect((await h.app.inject({ method: 'GET', url: `${base}?filter=(neq,id,x)&fields=_links`, headers: READER_AUTH })).statusCode).toBe(200);
+    }
+  });
+
+  it('task answers are 202 with a Location and an empty body (no JSON null); retry and rollback carry the op-occ Location', async () => {
+    const inst = await createInstance();
+    const res = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`, headers: AUTH, payload: { flavourId: 'simple' } });
+    expect(res.statusCode).toBe(202);
+    expect(res.body).toBe('');
+    expect(res.headers['content-type']).toBeUndefined();
+    const location = String(res.headers['location']);
+    expect(location).toMatch(/\/vnflcm\/v1\/vnf_lcm_op_occs\/[0-9a-f-]{36}$/);
+    // no worker runs in this harness: put the op-occ in FAILED_TEMP as the engine leaves a failed step
+    const opId = location.split('/').pop() as string;
+    await h.deps.opOccs.update(opId, (o) => ({ ...o, operationState: 'FAILED_TEMP' }));
+    for (const task of ['retry', 'rollback']) {
+      const r = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_lcm_op_occs/${opId}/${task}`, headers: AUTH });
+      expect(r.statusCode).toBe(202);
+      expect(r.headers['location']).toBe(location);
+      expect(r.body).toBe('');
+      await h.deps.opOccs.update(opId, (o) => ({ ...o, operationState: 'FAILED_TEMP' }));
+    }
+  });
+});
+
 describe('depth and size', () => {
   it('metadata nested 1,100 levels is a 400 and nothing is stored', async () => {
     const before = await instanceCount();

@@ -8,6 +8,7 @@ import { loadModel } from '../../../lcm/op-context';
 import { startOperation } from '../../../lcm/requests';
 import type { VnfdModel } from '../../../tosca';
 import type { RouteModule } from '../../context';
+import { sendNoBody } from '../../no-body';
 import { getInstance } from './vnf-instances';
 import * as S from './lcm-schemas';
 import { InstanceIdParams, ProblemDetailsSchema } from './schemas';
@@ -110,7 +111,7 @@ export function lcmTaskRoutes(deps: LcmDeps): RouteModule {
           const inst = (await getInstance(ctx, req.params.vnfInstanceId)).doc;
           if (t.check !== undefined) t.check(await loadModel(deps, inst), inst, req.body as Record<string, unknown>);
           const op = await startOperation(deps, inst.id, t.op, req.body);
-          return reply.code(202).header('Location', op._links.self.href).send(null);
+          return sendNoBody(reply.code(202).header('Location', op._links.self.href));
         },
       });
     }
@@ -122,7 +123,7 @@ export function lcmTaskRoutes(deps: LcmDeps): RouteModule {
         if (ifMatch !== undefined && ifMatch !== `"${found.version}"`) throw new PreconditionFailedError(`If-Match ${ifMatch} does not match the current ETag "${found.version}"`, { field: 'If-Match' });
         checkClickParam(req.body.vnfConfigurableProperties?.['clickConfig'], 'vnfConfigurableProperties.clickConfig');
         const op = await startOperation(deps, found.doc.id, 'MODIFY_INFO', req.body, ['NOT_INSTANTIATED', 'INSTANTIATED']);
-        return reply.code(202).header('Location', op._links.self.href).send(null);
+        return sendNoBody(reply.code(202).header('Location', op._links.self.href));
       },
     });
   };

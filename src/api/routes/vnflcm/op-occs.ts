@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { NotFoundError } from '../../../errors';
 import { stripCredentials } from '../../../domain/credentials';
-import { OP_OCC_DEFAULT_EXCLUDES } from '../../../domain/lcm-op-occ';
+import { OP_OCC_DEFAULT_EXCLUDES, VNF_LCM_OP_OCC_ATTRIBUTES } from '../../../domain/lcm-op-occ';
 import type { LcmDeps } from '../../../lcm/deps';
 import { cancel, fail, retry, rollback } from '../../../lcm/requests';
 import type { RouteModule } from '../../context';
@@ -25,7 +25,7 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
     app.get('/vnflcm/v1/vnf_lcm_op_occs', {
       schema: { tags: ['vnf_lcm_op_occs'], summary: 'Query LCM operation occurrences', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(OpOcc)), ...errors } },
       handler: async (req, reply) => {
-        const q = parseListQuery(req.query);
+        const q = parseListQuery(req.query, VNF_LCM_OP_OCC_ATTRIBUTES);
         const page = await deps.opOccs.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
         return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map((o) => stripCredentials(o)) }, q.selector, OP_OCC_DEFAULT_EXCLUDES);
       },
@@ -43,7 +43,8 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
         schema: { tags: ['vnf_lcm_op_occs'], summary: `${name} an LCM operation occurrence`, params: Params, ...(name === 'cancel' ? { body: CancelModeRequest } : {}) },
         handler: async (req, reply) => {
           await run(req.params.vnfLcmOpOccId, req.body);
-          if (code === 202) return reply.code(202).send();
+          // SOL003 5.4.14-5.4.17: 202 with the op-occ's Location (clients poll it), and no body
+          if (code === 202) return reply.code(202).header('Location', `${ctx.publicUrl}/vnflcm/v1/vnf_lcm_op_occs/${req.params.vnfLcmOpOccId}`).send();
           const after = (await deps.opOccs.get(req.params.vnfLcmOpOccId))?.doc;
           return after === undefined ? undefined : stripCredentials(after);
         },

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { DisallowedDestinationError, NotFoundError, parseOutboundUrl, UnprocessableEntityError, redactText } from '../../../errors';
-import type { LccnSubscription, StoredSubscription } from '../../../domain/subscription';
+import { LCCN_SUBSCRIPTION_ATTRIBUTES, type LccnSubscription, type StoredSubscription } from '../../../domain/subscription';
 import type { Repository } from '../../../ports/store';
 import type { RouteModule } from '../../context';
+import { sendNoBody } from '../../no-body';
 import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
 import { ProblemDetailsSchema } from './schemas';
 
@@ -111,7 +112,7 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
         do {
           const page = await deps.subscriptions.list({ limit: 500, ...(marker !== undefined ? { marker } : {}) });
           const same = page.items.find((s) => JSON.stringify([s.callbackUri, s.filter ?? null]) === key);
-          if (same !== undefined) return reply.code(303).header('Location', same._links.self.href).send(null);
+          if (same !== undefined) return sendNoBody(reply.code(303).header('Location', same._links.self.href));
           marker = page.nextMarker;
         } while (marker !== undefined);
         const id = randomUUID();
@@ -137,7 +138,7 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
     app.get('/vnflcm/v1/subscriptions', {
       schema: { tags: ['subscriptions'], summary: 'Query subscriptions', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(Subscription)), ...errors } },
       handler: async (req, reply) => {
-        const q = parseListQuery(req.query);
+        const q = parseListQuery(req.query, LCCN_SUBSCRIPTION_ATTRIBUTES);
         const page = await deps.subscriptions.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
         return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map(publicView) }, q.selector, []);
       },
@@ -154,7 +155,7 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
       schema: { tags: ['subscriptions'], summary: 'Delete a subscription', params: Params, response: { 204: Type.Null(), ...errors } },
       handler: async (req, reply) => {
         if (!(await deps.subscriptions.delete(req.params.subscriptionId))) throw new NotFoundError(`subscription ${req.params.subscriptionId} does not exist`);
-        return reply.code(204).send(null);
+        return sendNoBody(reply.code(204));
       },
     });
   };

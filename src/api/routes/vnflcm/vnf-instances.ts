@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { ConflictError, NotFoundError, UnprocessableEntityError } from '../../../errors';
 import { stripCredentials } from '../../../domain/credentials';
-import { VNF_INSTANCE_DEFAULT_EXCLUDES, vnfInstanceLinks, type VnfInstance } from '../../../domain/vnf-instance';
+import { VNF_INSTANCE_ATTRIBUTES, VNF_INSTANCE_DEFAULT_EXCLUDES, vnfInstanceLinks, type VnfInstance } from '../../../domain/vnf-instance';
 import type { BeginOperationRefusal } from '../../../ports/store';
 import type { ApiContext, RouteModule } from '../../context';
+import { sendNoBody } from '../../no-body';
 import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
 import { CreateVnfRequest, InstanceIdParams, ProblemDetailsSchema, VnfInstanceSchema } from './schemas';
 
@@ -54,7 +55,7 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
   app.get('/vnflcm/v1/vnf_instances', {
     schema: { tags: TAG, summary: 'Query VNF instances (filter, selectors, paging)', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(VnfInstanceSchema)), ...errors } },
     handler: async (req, reply) => {
-      const q = parseListQuery(req.query);
+      const q = parseListQuery(req.query, VNF_INSTANCE_ATTRIBUTES);
       const page = await ctx.instances.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
       return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map(stripCredentials) }, q.selector, VNF_INSTANCE_DEFAULT_EXCLUDES);
     },
@@ -76,7 +77,7 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
       const res = await ctx.instances.deleteIfRemovable(id);
       if (!res.ok) throw refusalError(id, res, 'deleted');
       await ctx.events.instanceDeleted?.(before.doc);
-      return reply.code(204).send(null);
+      return sendNoBody(reply.code(204));
     },
   });
 };

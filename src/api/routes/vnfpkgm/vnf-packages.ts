@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { BadRequestError, ConflictError, NotFoundError } from '../../../errors';
 import { PROTOTYPE_NAMES } from '../../../domain/query';
-import { VNF_PACKAGE_DEFAULT_EXCLUDES, type VnfPkgInfo } from '../../../domain/vnf-package';
+import { VNF_PACKAGE_DEFAULT_EXCLUDES, VNF_PKG_INFO_ATTRIBUTES, type VnfPkgInfo } from '../../../domain/vnf-package';
 import type { VnfPackageRepository } from '../../../ports/package-store';
 import { onboardPackage } from '../../../lcm/packages/onboard-package';
 import { readCsar, zipFiles, parseToscaMeta, type TypeLibrary } from '../../../tosca';
 import type { ApiContext, RouteModule } from '../../context';
+import { sendNoBody } from '../../no-body';
 import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
 import { etag } from '../vnflcm/vnf-instances';
 import { ProblemDetailsSchema } from '../vnflcm/schemas';
@@ -48,7 +49,7 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
     app.get('/vnfpkgm/v1/vnf_packages', {
       schema: { tags: TAG, summary: 'Query VNF packages (filter, selectors, paging)', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(PkgInfo)), ...errors } },
       handler: async (req, reply) => {
-        const q = parseListQuery(req.query);
+        const q = parseListQuery(req.query, VNF_PKG_INFO_ATTRIBUTES);
         const page = await deps.packages.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
         const items = await Promise.all(page.items.map(withUsage));
         return sendPage(req, reply, ctx.publicUrl, { ...page, items }, q.selector, VNF_PACKAGE_DEFAULT_EXCLUDES);
@@ -72,7 +73,7 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
         if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new BadRequestError('the request has no CSAR: send the package as the body with Content-Type: application/zip', { field: 'body' });
         await load(req.params.vnfPkgId);
         await onboardPackage(deps.packages, deps.library, req.params.vnfPkgId, bytes);
-        return reply.code(202).send(null);
+        return sendNoBody(reply.code(202));
       },
     });
 
@@ -142,7 +143,7 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
         if (await inUse(ctx, id)) throw new ConflictError(`VNF package ${id} is IN_USE by VNF instances; delete them first`, { field: 'usageState' });
         await deps.packages.delete(id);
         await deps.packages.deleteContent(id);
-        return reply.code(204).send(null);
+        return sendNoBody(reply.code(204));
       },
     });
   };
