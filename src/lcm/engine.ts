@@ -107,7 +107,7 @@ async function finish(deps: LcmDeps, op: VnfLcmOpOcc, to: 'COMPLETED' | 'ROLLED_
   if (op.operation === 'INSTANTIATE' || op.operation === 'SCALE' || op.operation === 'SCALE_TO_LEVEL' || op.operation === 'HEAL') {
     const inst = await deps.instances.get(op.vnfInstanceId);
     const vnfcs = inst?.doc.instantiatedVnfInfo?.vnfcResourceInfo ?? [];
-    if (to === 'COMPLETED') patch.resourceChanges = { affectedVnfcs: vnfcs.map((v) => ({ id: v.id, vduId: v.vduId, changeType: 'ADDED' as const, computeResource: { resourceId: v.computeResource.resourceId, vimLevelResourceType: 'OS::Nova::Server' } })) };
+    if (to === 'COMPLETED') patch.resourceChanges = { affectedVnfcs: vnfcs.map((v) => ({ id: v.id, vduId: v.vduId, changeType: 'ADDED' as const, computeResource: { ...v.computeResource } })) };
   }
   await deps.opOccs.update(op.id, (o) => ({ ...o, ...patch }));
   await deps.instances.endOperation(op.vnfInstanceId, op.id);

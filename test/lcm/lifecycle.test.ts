@@ -42,6 +42,12 @@ describe('LCM on the emulated VIM: the whole life of a VNF', () => {
     expect(cur.instantiationState).toBe('INSTANTIATED');
     expect(cur.instantiatedVnfInfo).toMatchObject({ flavourId: 'simple', vnfState: 'STARTED', scaleStatus: [{ aspectId: 'click_aspect', scaleLevel: 0 }] });
     expect(cur.instantiatedVnfInfo?.vnfcResourceInfo).toHaveLength(1);
+    // what ETSI's conformance cases check: extCpInfo[].cpProtocolInfo, affectedVnfcs[].computeResource.vimConnectionId
+    expect(cur.instantiatedVnfInfo?.extCpInfo.length).toBeGreaterThan(0);
+    for (const cp of cur.instantiatedVnfInfo?.extCpInfo ?? []) expect(cp.cpProtocolInfo).toEqual(expect.arrayContaining([expect.objectContaining({ layerProtocol: 'IP_OVER_ETHERNET' })]));
+    const full = (await h.app.inject({ method: 'GET', url: `${new URL(res.headers['location'] as string).pathname}?fields=resourceChanges`, headers: AUTH })).json() as { resourceChanges?: { affectedVnfcs?: Array<{ computeResource: { vimConnectionId?: string } }> } };
+    expect(full.resourceChanges?.affectedVnfcs?.length).toBe(1);
+    for (const a of full.resourceChanges?.affectedVnfcs ?? []) expect(a.computeResource.vimConnectionId).toBe(cur.vimConnectionInfo?.[0]?.id);
     const [agent] = await agents(cur, 'click-plugin');
     expect((await agent!.status()).running).toBe(true);
     expect((await agent!.identification()).name).toBe('forwarder');

@@ -67,6 +67,7 @@ export async function recordInstance(ctx: OpContext, levels: ScaleLevels, vnfSta
   const vnfcs = await ctx.deps.vim.describe(ctx.instance.id);
   const vimId = `vim-${ctx.deps.vim.kind}`;
   const links = currentExtLinks(ctx);
+  const vnfcInfos = vnfcs.map((v) => vnfcInfo(v, vimId));
   await ctx.deps.instances.update(ctx.instance.id, (inst) => ({
     ...inst,
     instantiationState: 'INSTANTIATED',
@@ -78,8 +79,14 @@ export async function recordInstance(ctx: OpContext, levels: ScaleLevels, vnfSta
       maxScaleLevels: ctx.model.scalingAspects.map((a) => ({ aspectId: a.id, vnfdId: ctx.model.descriptorId, scaleLevel: a.maxScaleLevel })),
       extCpInfo: ctx.model.vduCps
         .filter((c) => c.virtualLinkId === undefined)
-        .map((c) => ({ id: `${ctx.instance.id}-${c.id}`, cpdId: c.id, ...(links[c.id] !== undefined ? { associatedVnfVirtualLinkId: links[c.id] as string } : {}) })),
-      vnfcResourceInfo: vnfcs.map((v) => vnfcInfo(v, vimId)),
+        .map((c) => ({
+          id: `${ctx.instance.id}-${c.id}`,
+          cpdId: c.id,
+          // SOL003 5.5.3.25: cpProtocolInfo is required; the addresses are those of the first VNFC's port
+          cpProtocolInfo: vnfcInfos.flatMap((v) => v.vnfcCpInfo ?? []).find((p) => p.cpdId === c.id)?.cpProtocolInfo ?? [{ layerProtocol: 'IP_OVER_ETHERNET' as const }],
+          ...(links[c.id] !== undefined ? { associatedVnfVirtualLinkId: links[c.id] as string } : {}),
+        })),
+      vnfcResourceInfo: vnfcInfos,
     },
     _links: vnfInstanceLinks(`${ctx.deps.publicUrl}/vnflcm/v1`, inst.id, 'INSTANTIATED'),
   }));
