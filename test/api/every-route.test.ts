@@ -1,22 +1,12 @@
-import { startTestRedis } from '../support/redis';
-import { startFuzzTarget, type FuzzTarget, type RouteSpec } from '../fuzz/harness';
+import type { RouteSpec } from '../fuzz/harness';
+import { useFuzzTarget } from '../fuzz/use-target';
 
 /**
  * Every route of the OpenAPI document, each with the same fixed set of bad requests: every answer
  * that is not 2xx must be ProblemDetails with the right status (the token endpoint: RFC 6749 JSON),
  * and none may be a 5xx. The fuzz suite draws random requests; this one leaves no route out.
  */
-let redis: Awaited<ReturnType<typeof startTestRedis>>;
-let target: FuzzTarget;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  target = await startFuzzTarget(redis.url);
-}, 60_000);
-afterAll(async () => {
-  await target?.close();
-  await redis?.stop();
-});
+const fuzz = useFuzzTarget();
 
 const OPEN = new Set(['GET /vnflcm/v1/api_versions', 'GET /vnflcm/api_versions', 'POST /oauth2/token', 'GET /', 'GET /console/main.js', 'GET /console/main.css']);
 const isToken = (r: RouteSpec): boolean => r.path === '/oauth2/token';
@@ -33,13 +23,13 @@ interface Case {
   statuses?: number[];
 }
 
-const admin = (): Record<string, string> => ({ authorization: target.creds.admin });
+const admin = (): Record<string, string> => ({ authorization: fuzz.target.creds.admin });
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const takesBody = (r: RouteSpec): boolean => WRITE.has(r.method) && r.method !== 'DELETE';
 
 const CASES: Case[] = [
   { name: 'no credentials', applies: (r) => !OPEN.has(`${r.method} ${r.path}`) && !r.path.startsWith('/docs'), request: (r) => ({ method: r.method, url: url(r, 'x'), headers: {} }), statuses: [401] },
-  { name: 'a reader writes', applies: (r) => WRITE.has(r.method) && !isToken(r), request: (r) => ({ method: r.method, url: url(r, 'x'), headers: { authorization: target.creds.reader } }), statuses: [403] },
+  { name: 'a reader writes', applies: (r) => WRITE.has(r.method) && !isToken(r), request: (r) => ({ method: r.method, url: url(r, 'x'), headers: { authorization: fuzz.target.creds.reader } }), statuses: [403] },
   { name: 'Version 9.9.9', applies: () => true, request: (r) => ({ method: r.method, url: url(r, 'x'), headers: { ...admin(), version: '9.9.9' } }), statuses: [406] },
   { name: 'a path id of 300 characters', applies: (r) => r.pathParams.length > 0, request: (r) => ({ method: r.method, url: url(r, 'a'.repeat(300)), headers: admin() }), statuses: [414] },
   { name: "a path id '%zz'", applies: (r) => r.pathParams.length > 0, request: (r) => ({ method: r.method, url: url(r, '%zz'), headers: admin() }), statuses: [400] },
@@ -56,17 +46,17 @@ const CASES: Case[] = [
   ].map(([name, type, payload]): Case => ({
     name: name as string,
     applies: takesBody,
-    request: (r) => ({ method: r.method, url: url(r, target.seeds.fuzzInstances[0] ?? 'x'), headers: { ...admin(), 'content-type': type as string }, payload: payload as string }),
+    request: (r) => ({ method: r.method, url: url(r, fuzz.target.seeds.fuzzInstances[0] ?? 'x'), headers: { ...admin(), 'content-type': type as string }, payload: payload as string }),
   })),
 ];
 
 it('answers every bad request on every route of the OpenAPI document with ProblemDetails, never a 5xx', async () => {
   const failures: string[] = [];
   let checked = 0;
-  for (const r of target.routes) {
+  for (const r of fuzz.target.routes) {
     for (const c of CASES.filter((k) => k.applies(r))) {
       const req = c.request(r);
-      const res = await target.app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, ...(req.payload !== undefined ? { payload: req.payload } : {}) });
+      const res = await fuzz.target.app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, ...(req.payload !== undefined ? { payload: req.payload } : {}) });
       checked += 1;
       const where = `${r.key} / ${c.name}: ${res.statusCode}`;
       if (res.statusCode >= 500) failures.push(`${where} (5xx) ${res.body.slice(0, 200)}`);
@@ -89,5 +79,5 @@ it('answers every bad request on every route of the OpenAPI document with Proble
     }
   }
   expect(failures).toEqual([]);
-  expect(checked).toBeGreaterThan(target.routes.length * 4);
+  expect(checked).toBeGreaterThan(fuzz.target.routes.length * 4);
 }, 120_000);

@@ -4,8 +4,7 @@
  * Every request is checked against the invariants of test/fuzz/harness.ts; a failure prints the
  * distinct findings, each with a minimal request.
  */
-import { startTestRedis } from '../support/redis';
-import { startFuzzTarget, type FuzzTarget } from './harness';
+import { useFuzzTarget } from './use-target';
 import { reportMarkdown, runFuzz, type FuzzReport } from './runner';
 
 const FIXED_SEED = 20260101;
@@ -13,18 +12,7 @@ const RANDOM_SEED = process.env['FUZZ_SEED'] !== undefined ? Number(process.env[
 /** RSS may grow by this much over a short run (bodies up to 1.3 MB are generated; V8 keeps some). */
 const RSS_GROWTH_BOUND_MB = 400;
 
-let redis: Awaited<ReturnType<typeof startTestRedis>>;
-let target: FuzzTarget;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  target = await startFuzzTarget(redis.url);
-}, 60_000);
-
-afterAll(async () => {
-  await target?.close();
-  await redis?.stop();
-});
+const fuzz = useFuzzTarget();
 
 function verdict(r: FuzzReport, label: string): void {
   const text = reportMarkdown(r, `FUZZ_SEED=${r.seed} npx jest test/fuzz/api.fuzz.test.ts`);
@@ -37,15 +25,15 @@ function verdict(r: FuzzReport, label: string): void {
 }
 
 it('covers every route of the OpenAPI document', () => {
-  const keys = target.routes.map((r) => r.key);
+  const keys = fuzz.target.routes.map((r) => r.key);
   expect(keys).toEqual(expect.arrayContaining(['GET /vnflcm/v1/vnf_instances', 'PATCH /vnflcm/v1/vnf_instances/{vnfInstanceId}', 'POST /oauth2/token', 'GET /vnfpkgm/v1/vnf_packages']));
   expect(keys.length).toBeGreaterThan(20);
 });
 
 it(`keeps every invariant over 1,000 requests (fixed seed ${FIXED_SEED})`, async () => {
-  verdict(await runFuzz(target, { seed: FIXED_SEED, requests: 1000, timeBudgetSeconds: 40 }), 'fixed seed');
+  verdict(await runFuzz(fuzz.target, { seed: FIXED_SEED, requests: 1000, timeBudgetSeconds: 40 }), 'fixed seed');
 }, 90_000);
 
 it(`keeps every invariant over 500 requests (random seed ${RANDOM_SEED}; FUZZ_SEED replays)`, async () => {
-  verdict(await runFuzz(target, { seed: RANDOM_SEED, requests: 500, timeBudgetSeconds: 20, finalDelete: true }), "random seed");
+  verdict(await runFuzz(fuzz.target, { seed: RANDOM_SEED, requests: 500, timeBudgetSeconds: 20, finalDelete: true }), "random seed");
 }, 60_000);
