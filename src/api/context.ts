@@ -62,5 +62,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** false: the route is open (api_versions, the token endpoint, docs). */
     auth?: boolean;
+    /** true: any `Version` header is accepted (the api_versions resources). */
+    anyVersion?: boolean;
   }
 }

@@ -23,8 +23,16 @@ describe('API framework', () => {
     }
   });
 
+  it('api_versions answers whatever Version a client sends (it is how clients find ours; tackerclient sends 2.0.0)', async () => {
+    for (const version of ['2.0.0', '9.9.9', 'x']) {
+      const res = await t.app.inject({ method: 'GET', url: '/vnflcm/api_versions', headers: { version } });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['version']).toBe('1.3.0');
+    }
+  });
+
   it('406 on an unsupported Version, with ProblemDetails naming the header', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/vnflcm/v1/api_versions', headers: { version: '9.9.9' } });
+    const res = await t.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_instances', headers: { version: '9.9.9', authorization: basicAdmin } });
     expect(res.statusCode).toBe(406);
     const pd = problem(res);
     expect(pd).toMatchObject({ status: 406, field: 'Version' });

@@ -52,6 +52,8 @@ describe('VNF package management API', () => {
     onboarded[name] = pkg.id;
     const vnfd = await t.app.inject({ method: 'GET', url: `/vnfpkgm/v1/vnf_packages/${pkg.id}/vnfd`, headers: { ...auth, accept: 'text/plain' } });
     expect(vnfd.statusCode).toBe(200);
+    // exactly text/plain: tackerclient's `vnf package download --vnfd --type text/plain` compares the string
+    expect(vnfd.headers['content-type']).toBe('text/plain');
     expect(vnfd.body).toContain(`descriptor_id: ${info.vnfdId!}`);
     const content = await t.app.inject({ method: 'GET', url: `/vnfpkgm/v1/vnf_packages/${pkg.id}/package_content`, headers: auth });
     expect(content.headers['content-type']).toBe('application/zip');

@@ -15,6 +15,8 @@ export function versionPlugin(app: ApiApp): void {
   app.addHook('onRequest', async (req) => {
     const asked = req.headers['version'];
     if (asked === undefined) return;
+    const config: object | undefined = req.routeOptions.config;
+    if (config !== undefined && Object.hasOwn(config, 'anyVersion') && (config as { anyVersion?: boolean }).anyVersion === true) return;
     const v = Array.isArray(asked) ? asked[0] : asked;
     if (v !== undefined && !SUPPORTED_VERSIONS.includes(v.trim())) {
       throw new NotAcceptableError(`API version ${v} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`, { field: 'Version' });

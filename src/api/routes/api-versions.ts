@@ -11,14 +11,18 @@ const ApiVersionInformation = Type.Object({
   ),
 });
 
-/** GET /vnflcm/api_versions and /vnflcm/v1/api_versions: open, no credentials needed (SOL013 9.3). */
+/**
+ * GET /vnflcm/api_versions and /vnflcm/v1/api_versions: open, no credentials needed (SOL013 9.3), and
+ * answered whatever `Version` a client sends: it is how a client finds the versions we serve (OpenStack's
+ * `openstack vnflcm versions` sends 2.0.0).
+ */
 export const apiVersionsRoutes: RouteModule = (app) => {
   for (const [url, uriPrefix] of [
     ['/vnflcm/api_versions', '/vnflcm'],
     ['/vnflcm/v1/api_versions', '/vnflcm/v1'],
   ] as const) {
     app.get(url, {
-      config: { auth: false },
+      config: { auth: false, anyVersion: true },
       schema: { tags: ['api_versions'], summary: 'API versions served', response: { 200: ApiVersionInformation } },
       handler: async () => ({ uriPrefix, apiVersions: [{ version: API_VERSION, isDeprecated: false }] }),
     });

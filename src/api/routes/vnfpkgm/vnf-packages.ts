@@ -96,7 +96,8 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
           const yamls = new Map(names.map((p) => [p, files.get(p) as Buffer]));
           return reply.type('application/zip').send(await zipFiles(yamls));
         }
-        return reply.type('text/plain; charset=utf-8').send(files.get(entry)?.toString() ?? '');
+        // NOTE: exactly text/plain (SOL005 9.4.4.3.2): clients compare the media type as a string (tackerclient)
+        return reply.type('text/plain').send(files.get(entry)?.toString() ?? '');
       },
     });
 
