@@ -1,10 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { buildApp, hashSecret, type ApiApp, type ApiEvents, type AuthSettings, type RouteModule } from './api';
 import type { Config } from './config';
-import { credentialCodec, loadOrCreateSecretKey, resealAll, RedisRateLimiter, startEmbeddedRedis, RedisVnfInstanceRepository, RedisVnfPackageRepository, SecretBox } from './store';
+import { credentialCodec, keptRandomSecret, loadOrCreateSecretKey, restrictToOwner, resealAll, RedisRateLimiter, startEmbeddedRedis, RedisVnfInstanceRepository, RedisVnfPackageRepository, SecretBox } from './store';
 import type { VnfPackageRepository } from './ports/package-store';
 import { defaultToscaDir, loadTypeLibrary, type TypeLibrary } from './tosca';
 import { vnfPackageRoutes } from './api/routes/vnfpkgm/vnf-packages';
@@ -242,7 +242,8 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
   };
   try {
     const varDir = resolve(config.varDir);
-    secureVarDir(varDir);
+    // keys, hashes and the Redis data: readable by the owner only
+    restrictToOwner(varDir);
     let redisUrl = config.redis.url;
     if (redisUrl === undefined) {
       // supervised: restarted when it dies (its AOF keeps the state); past the restart budget the VNFM stops
@@ -326,27 +327,11 @@ function webDir(): string {
 }
 
 /**
- * The var dir holds keys, hashes and the Redis data: only its owner may read it (0700, files 0600),
- * also when an earlier version left it readable.
- */
-function secureVarDir(varDir: string): void {
-  mkdirSync(varDir, { recursive: true, mode: 0o700 });
-  chmodSync(varDir, 0o700);
-  for (const entry of readdirSync(varDir, { withFileTypes: true })) {
-    if (entry.isFile()) chmodSync(join(varDir, entry.name), 0o600);
-  }
-}
-
-/**
  * Auth settings: the configured users and clients, plus on the first start a generated admin client
  * whose secret is printed once (only its scrypt hash is kept, in varDir/auth.json), and the token key.
  */
 function loadAuth(config: Readonly<Config>, varDir: string, log: Logger): AuthSettings {
-  const keyFile = join(varDir, 'token.key');
-  if (!existsSync(keyFile)) {
-    writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
-  }
-  const tokenKey = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
+  const tokenKey = Buffer.from(keptRandomSecret(join(varDir, 'token.key'), 32, 'base64'), 'base64');
   const authFile = join(varDir, 'auth.json');
   if (!existsSync(authFile) && config.auth.clients.length === 0 && config.auth.users.length === 0) {
     const id = 'clickvnfm-admin';

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { keptRandomSecret, restrictToOwner } from './private-files';
 import { freePort, portIsFree, RedisServer } from './redis-server';
 
 /**
@@ -71,7 +71,7 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
   const start = (): Promise<RedisServer> => {
     // Every start, not just the first: files left by an earlier version (0644) or by an orphan
     // started without our umask get tightened before the server reads them again.
-    restrictModes(dir);
+    restrictToOwner(dir);
     return RedisServer.start({ dir, port, appendOnly: true, password, ...(opts.binary === undefined ? {} : { binary: opts.binary }) });
   };
 
@@ -154,14 +154,7 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
 
 /** The password: 32 random bytes, base64url, created once (0600) and reused after. */
 function keptSecret(file: string): string {
-  try {
-    writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  // A file from a copy or an older checkout may be wider: the mode option applies on creation only.
-  chmodSync(file, 0o600);
-  const secret = readFileSync(file, 'utf8').trim();
+  const secret = keptRandomSecret(file, 32, 'base64url');
   if (!/^[A-Za-z0-9_-]{32,}$/.test(secret)) {
     throw new Error(`${file} does not hold a redis password (32 or more base64url characters); delete it to have one generated`);
   }
@@ -178,27 +171,6 @@ async function keptPort(file: string): Promise<number> {
   const port = await freePort();
   writeFileSync(file, `${port}\n`);
   return port;
-}
-
-/** The data directory 0700 and everything in it 0600/0700: the AOF holds credentials. */
-function restrictModes(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  // A walk by hand: readdir's recursive entries only name their parent (parentPath) from Node 20.12.
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name);
-      try {
-        if (entry.isDirectory()) {
-          chmodSync(path, 0o700);
-          walk(path);
-        } else if (entry.isFile()) chmodSync(path, 0o600);
-      } catch {
-        // Gone meanwhile (a rewrite's temporary file): nothing to protect.
-      }
-    }
-  };
-  walk(dir);
 }
 
 /**

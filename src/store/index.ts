@@ -7,3 +7,4 @@ export { RedisVnfPackageRepository } from './vnf-package-repository';
 export { RedisOpOccRepository } from './op-occ-repository';
 export { RedisRateLimiter } from './redis-rate-limiter';
 export { SecretBox, SecretBoxError, SEALED_PREFIX, loadOrCreateSecretKey, credentialCodec, resealAll } from './secret-box';
+export { keptRandomSecret, restrictToOwner } from './private-files';

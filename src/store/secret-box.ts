@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCredentialPath, openCredentials, sealCredentials, stripCredentials } from '../domain/credentials';
 import { BadRequestError } from '../errors';
 import type { Repository } from '../ports/store';
+import { keptRandomSecret } from './private-files';
 import type { DocumentCodec } from './redis-repository';
 
 /**
@@ -90,17 +90,7 @@ function decodeKey(text: string): Buffer {
  */
 export function loadOrCreateSecretKey(varDir: string, configured?: string): Buffer {
   if (configured !== undefined && configured.trim() !== '') return decodeKey(configured);
-  const file = join(varDir, 'secret.key');
-  if (!existsSync(file)) {
-    // 'wx': two processes starting together must not overwrite each other's key
-    try {
-      writeFileSync(file, randomBytes(KEY_BYTES).toString('base64'), { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    chmodSync(file, 0o600);
-  }
-  return decodeKey(readFileSync(file, 'utf8'));
+  return decodeKey(keptRandomSecret(join(varDir, 'secret.key'), KEY_BYTES, 'base64'));
 }
 
 /**
