@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -31,12 +32,17 @@ export class SubscriptionNotifier implements Notifier {
   ) {
     this.log = new EventLogNotifier(redis, prefix);
     this.queue = new Queue(NOTIFY_QUEUE, bull);
-    // NOTE: a connection that closes while BullMQ still initialises (a stop right after start) is reported
-    // as an 'error' event; unheard, Node would crash the process. Enqueueing itself rejects, so nothing is lost.
+    // NOTE: BullMQ forwards connection errors as 'error' events; unheard, Node would crash the process.
+    // Enqueueing itself rejects, so the caller still sees the failure and nothing is lost.
     this.queue.on('error', () => undefined);
   }
 
   async close(): Promise<void> {
+    // NOTE: close() drops the listeners of the shared connection while BullMQ's own initialisation on it may
+    // still be in flight (a stop right after start); when the connection then goes, that initialisation fails
+    // into an unheard 'error' event (an uncaught exception). Let it finish first; bounded, as a Redis that is
+    // down never gets ready.
+    await Promise.race([this.queue.waitUntilReady().catch(() => undefined), delay(3000, undefined, { ref: false })]);
     await this.queue.close();
   }
 

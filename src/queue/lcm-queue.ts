@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { LcmJobKind, LcmQueue } from '../ports/lcm';
 
@@ -18,8 +19,8 @@ export class BullLcmQueue implements LcmQueue {
 
   constructor(options: BullOptions) {
     this.queue = new Queue(LCM_QUEUE, { connection: options.connection, prefix: options.prefix });
-    // NOTE: a connection that closes while BullMQ still initialises (a stop right after start) is reported
-    // as an 'error' event; unheard, Node would crash the process. Enqueueing itself rejects, so nothing is lost.
+    // NOTE: BullMQ forwards connection errors as 'error' events; unheard, Node would crash the process.
+    // Enqueueing itself rejects, so the caller still sees the failure and nothing is lost.
     this.queue.on('error', () => undefined);
   }
 
@@ -35,6 +36,11 @@ export class BullLcmQueue implements LcmQueue {
   }
 
   async close(): Promise<void> {
+    // NOTE: close() drops the listeners of the shared connection while BullMQ's own initialisation on it may
+    // still be in flight (a stop right after start); when the connection then goes, that initialisation fails
+    // into an unheard 'error' event (an uncaught exception). Let it finish first; bounded, as a Redis that is
+    // down never gets ready.
+    await Promise.race([this.queue.waitUntilReady().catch(() => undefined), delay(3000, undefined, { ref: false })]);
     await this.queue.close();
   }
 }
