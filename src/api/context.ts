@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { VnfInstanceRepository } from '../ports/store';
 import type { PackageCatalog } from '../ports/package-catalog';
@@ -29,6 +29,15 @@ export interface AuthSettings {
   tokenKey: Buffer;
   users: ReadonlyArray<{ name: string; passwordHash: string; roles: readonly string[] }>;
   clients: ReadonlyArray<{ id: string; secretHash: string; roles: readonly string[] }>;
+}
+
+/**
+ * A flag a route sets in its own `config` (`auth: false`, `anyVersion: true`). NOTE: an own-property
+ * check, so that a polluted Object.prototype (should any bug ever allow one) cannot set it for every route.
+ */
+export function routeFlag(req: FastifyRequest, name: 'auth' | 'anyVersion'): boolean | undefined {
+  const config: object | undefined = req.routeOptions.config;
+  return config !== undefined && Object.hasOwn(config, name) ? (config as Record<string, boolean | undefined>)[name] : undefined;
 }
 
 /** Lifecycle events the API raises (the notification feature subscribes to them). */

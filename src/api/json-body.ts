@@ -1,4 +1,5 @@
 import secureJson from 'secure-json-parse';
+import { PROTOTYPE_NAMES } from '../domain/query';
 import { BadRequestError } from '../errors';
 
 /** Limits every JSON request body is held to before anything reads it. */
@@ -10,13 +11,6 @@ export interface JsonLimits {
 }
 
 export const DEFAULT_JSON_LIMITS: JsonLimits = { maxDepth: 32, maxKeys: 10_000 };
-
-/**
- * Keys that reach a prototype when a body is merged, walked or assigned into an object.
- * `__proto__` and `constructor.prototype` are refused by secure-json-parse (Fastify's own parser);
- * we refuse the bare names too, since a merge-patch or a selector path can combine them in two steps.
- */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Parses a JSON request body safely: prototype keys, nesting deeper than `maxDepth` and more than
@@ -82,7 +76,9 @@ function checkKeys(root: unknown, maxKeys: number): void {
     }
     for (const [k, v] of Object.entries(value)) {
       const field = path === '' ? k : `${path}.${k}`;
-      if (FORBIDDEN_KEYS.has(k)) throw new BadRequestError(`the request body has the key '${k}', which is not allowed anywhere`, { field });
+      // NOTE: secure-json-parse refuses `__proto__` and `constructor.prototype`; the bare names are refused
+      // too, since a merge-patch or a selector path could combine them in two steps
+      if (PROTOTYPE_NAMES.has(k)) throw new BadRequestError(`the request body has the key '${k}', which is not allowed anywhere`, { field });
       keys += 1;
       if (keys > maxKeys) throw new BadRequestError(`the request body has more than ${maxKeys} keys`, { field: 'body' });
       stack.push({ value: v, path: field });

@@ -7,10 +7,14 @@ import { randomBytes, scrypt, scryptSync, timingSafeEqual, createHmac, type Scry
 const N = 16384;
 
 /** `scrypt$N$salt$hash`, all base64url. */
+function encodeHash(salt: Buffer, hash: Buffer): string {
+  return `scrypt$${N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+/** A new hash of `secret` (synchronous: the first start's generated client, tools and tests; requests only verify). */
 export function hashSecret(secret: string): string {
   const salt = randomBytes(16);
-  const hash = scryptSync(secret, salt, 32, { N });
-  return `scrypt$${N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+  return encodeHash(salt, scryptSync(secret, salt, 32, { N }));
 }
 
 function scryptAsync(secret: string, salt: Buffer, length: number, options: ScryptOptions): Promise<Buffer> {
@@ -47,8 +51,7 @@ export async function verifySecretOrDummy(secret: string, stored: string | undef
 /** hashSecret off the event loop. */
 export async function hashSecretAsync(secret: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scryptAsync(secret, salt, 32, { N });
-  return `scrypt$${N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+  return encodeHash(salt, await scryptAsync(secret, salt, 32, { N }));
 }
 
 export interface TokenClaims {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../../errors';
 import { verifySecretOrDummy, verifyToken } from '../auth/secrets';
-import type { ApiApp, AuthSettings, Principal } from '../context';
+import { routeFlag, type ApiApp, type AuthSettings, type Principal } from '../context';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -21,22 +21,13 @@ export function authPlugin(app: ApiApp, settings: AuthSettings): void {
   const basicCache = new Map<string, { principal: Principal; until: number }>();
 
   app.addHook('onRequest', async (req) => {
-    if (isOpenRoute(req)) return;
+    if (routeFlag(req, 'auth') === false) return;
     const principal = await authenticate(req, settings, basicCache, challenge);
     if (!principal.roles.includes('admin') && !READ_METHODS.has(req.method)) {
       throw new ForbiddenError(`${principal.id} may only read (role reader); ${req.method} needs role admin`);
     }
     req.principal = principal;
   });
-}
-
-/**
- * True only for routes that say `auth: false` themselves. NOTE: an own-property check, so that a
- * polluted Object.prototype (should any bug ever allow one) cannot open every route.
- */
-function isOpenRoute(req: FastifyRequest): boolean {
-  const config: object | undefined = req.routeOptions.config;
-  return config !== undefined && Object.hasOwn(config, 'auth') && (config as { auth?: boolean }).auth === false;
 }
 
 async function authenticate(req: FastifyRequest, s: AuthSettings, cache: Map<string, { principal: Principal; until: number }>, challenge: string): Promise<Principal> {

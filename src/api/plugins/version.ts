@@ -1,5 +1,5 @@
 import { NotAcceptableError } from '../../errors';
-import type { ApiApp } from '../context';
+import { routeFlag, type ApiApp } from '../context';
 
 /**
  * SOL013 4.9 API versioning: a request's `Version` header names the API version it wants;
@@ -15,8 +15,7 @@ export function versionPlugin(app: ApiApp): void {
   app.addHook('onRequest', async (req) => {
     const asked = req.headers['version'];
     if (asked === undefined) return;
-    const config: object | undefined = req.routeOptions.config;
-    if (config !== undefined && Object.hasOwn(config, 'anyVersion') && (config as { anyVersion?: boolean }).anyVersion === true) return;
+    if (routeFlag(req, 'anyVersion') === true) return;
     const v = Array.isArray(asked) ? asked[0] : asked;
     if (v !== undefined && !SUPPORTED_VERSIONS.includes(v.trim())) {
       throw new NotAcceptableError(`API version ${v} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`, { field: 'Version' });

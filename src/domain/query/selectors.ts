@@ -119,5 +119,5 @@ function copyPath(from: unknown, to: Record<string, unknown>, path: readonly str
   if (child === null || typeof child !== 'object') return;
   const existing = Object.hasOwn(to, head) ? to[head] : undefined;
   const next = (existing !== null && typeof existing === 'object' ? existing : (to[head] = {})) as Record<string, unknown>;
-  copyPath(src[head], next, rest);
+  copyPath(child, next, rest);
 }
