@@ -1,6 +1,6 @@
 /**
  * The layering of ARCHITECTURE.md: api -> lcm -> ports <- adapters, and no cycles.
- * Only the composition roots (src/main.ts, src/cli/) may import adapters and wire them together.
+ * Only the composition roots (src/main.ts, src/composition/, src/cli/) may import adapters and wire them together.
  */
 const ADAPTERS = '^src/(store|queue|openstack|agent|emulator|notify)/';
 const PURE = '^src/(domain|errors|click|tosca)/';
@@ -39,20 +39,20 @@ module.exports = {
       name: 'lcm-uses-ports-not-adapters',
       severity: 'error',
       from: { path: '^src/lcm/' },
-      to: { path: `${ADAPTERS}|^src/(api|cli|web|config)/|^src/main\\.ts$` },
+      to: { path: `${ADAPTERS}|^src/(api|cli|web|config|composition)/|^src/main\\.ts$` },
     },
     {
       name: 'api-uses-lcm-not-adapters',
       severity: 'error',
       from: { path: '^src/api/' },
-      to: { path: `${ADAPTERS}|^src/cli/|^src/main\\.ts$` },
+      to: { path: `${ADAPTERS}|^src/(cli|composition)/|^src/main\\.ts$` },
     },
     {
       name: 'adapters-do-not-reach-up',
       comment: 'adapters implement ports; they never import api, lcm or the composition roots.',
       severity: 'error',
       from: { path: ADAPTERS },
-      to: { path: '^src/(api|lcm|cli|web)/|^src/main\\.ts$' },
+      to: { path: '^src/(api|lcm|cli|web|composition)/|^src/main\\.ts$' },
     },
     {
       name: 'adapters-are-independent',

@@ -38,7 +38,8 @@ export interface VnfLcmOpOcc {
   };
   changedInfo?: Record<string, unknown>;
   changedExtConnectivity?: unknown[];
-  _links: {
+  /** Rendered by the API at view time (src/api/render.ts); not stored. */
+  _links?: {
     self: { href: string };
     vnfInstance: { href: string };
     retry?: { href: string };
@@ -79,9 +80,9 @@ export function allowedFrom(action: Action): readonly LcmOperationState[] {
 }
 
 /** The `_links` for the op-occ's current state (retry/rollback/fail only in FAILED_TEMP). */
-export function opOccLinks(base: string, op: Pick<VnfLcmOpOcc, 'id' | 'vnfInstanceId' | 'operationState'>): VnfLcmOpOcc['_links'] {
+export function opOccLinks(base: string, op: Pick<VnfLcmOpOcc, 'id' | 'vnfInstanceId' | 'operationState'>): NonNullable<VnfLcmOpOcc['_links']> {
   const self = `${base}/vnf_lcm_op_occs/${op.id}`;
-  const links: VnfLcmOpOcc['_links'] = { self: { href: self }, vnfInstance: { href: `${base}/vnf_instances/${op.vnfInstanceId}` } };
+  const links: NonNullable<VnfLcmOpOcc['_links']> = { self: { href: self }, vnfInstance: { href: `${base}/vnf_instances/${op.vnfInstanceId}` } };
   if (op.operationState === 'FAILED_TEMP') {
     links.retry = { href: `${self}/retry` };
     links.rollback = { href: `${self}/rollback` };

@@ -103,7 +103,8 @@ export interface VnfInstance {
   instantiatedVnfInfo?: InstantiatedVnfInfo;
   metadata?: Record<string, unknown>;
   extensions?: Record<string, unknown>;
-  _links: {
+  /** Rendered by the API at view time (src/api/render.ts); not stored. */
+  _links?: {
     self: Link;
     indicators?: Link;
     instantiate?: Link;
@@ -130,7 +131,7 @@ export const VNF_INSTANCE_DEFAULT_EXCLUDES: readonly string[] = [
 ];
 
 /** The `_links` of an instance for its state, absolute from `base` (e.g. `http://vnfm:9890/vnflcm/v1`). */
-export function vnfInstanceLinks(base: string, id: string, state: InstantiationState): VnfInstance['_links'] {
+export function vnfInstanceLinks(base: string, id: string, state: InstantiationState): NonNullable<VnfInstance['_links']> {
   const self = `${base}/vnf_instances/${id}`;
   if (state === 'NOT_INSTANTIATED') return { self: { href: self }, instantiate: { href: `${self}/instantiate` } };
   return {

@@ -33,6 +33,9 @@ export interface EmulatedVimOptions {
  */
 export class EmulatedVim implements Vim {
   readonly kind = 'emulated';
+  readonly vimType = 'CLICKVNFM.EMULATED.v_1';
+  /** The emulated cloud stands in for Nova: its servers are named as Nova's. */
+  readonly computeResourceType = 'OS::Nova::Server';
 
   constructor(
     private readonly cloudUrl: string,

@@ -1,10 +1,13 @@
-import { AppError } from '../errors';
-import { nextState, opOccLinks, type LcmOperationState, type OpOccProblem, type VnfLcmOpOcc } from '../domain/lcm-op-occ';
+import { AppError, ConflictError } from '../errors';
+import { nextState, type LcmOperationState, type OpOccProblem, type VnfLcmOpOcc } from '../domain/lcm-op-occ';
+import type { VnfInstance } from '../domain/vnf-instance';
 import type { LcmJobKind } from '../ports/lcm';
+import type { Versioned } from '../ports/store';
 import type { LcmDeps } from './deps';
 import { now } from './deps';
-import { HANDLERS } from './operations';
-import { loadModel, type OpContext } from './op-context';
+import { handlerOf } from './operations';
+import type { OpContext } from './op-context';
+import type { StepState } from './step-state';
 
 /** The operation was cancelled between two steps. */
 export class OperationCancelledError extends AppError {
@@ -12,27 +15,37 @@ export class OperationCancelledError extends AppError {
   readonly title = 'Conflict';
 }
 
+/** The VNF identity that subscription filters match on, carried in the event (no read by the notifier). */
+export function identityOf(i: VnfInstance): Record<string, unknown> {
+  const { vnfdId, vnfProvider, vnfProductName, vnfSoftwareVersion, vnfdVersion, vnfInstanceName } = i;
+  return { vnfdId, vnfProvider, vnfProductName, vnfSoftwareVersion, vnfdVersion, ...(vnfInstanceName !== undefined ? { vnfInstanceName } : {}) };
+}
+
 /**
- * Stores a new state of an op-occ (with its links), then publishes the notification: START for
- * STARTING, RESULT for every other state. The store comes first, so a consumer that reads the
- * op-occ on a notification always sees at least that state.
+ * Stores a new state of an op-occ, then publishes the notification: START for STARTING, RESULT for
+ * every other state. The store comes first, so a consumer that reads the op-occ on a notification
+ * always sees at least that state. Given the op-occ as last read, the write needs no read first.
  */
-export async function transition(deps: LcmDeps, opOccId: string, to: LcmOperationState, patch: Partial<VnfLcmOpOcc> = {}): Promise<VnfLcmOpOcc> {
-  const saved = await deps.opOccs.update(opOccId, (op) => ({
-    ...op,
-    ...patch,
-    operationState: to,
-    stateEnteredTime: now(deps).toISOString(),
-    _links: opOccLinks(`${deps.publicUrl}/vnflcm/v1`, { ...op, operationState: to }),
-  }));
-  if (saved === undefined) throw new Error(`op-occ ${opOccId} vanished`);
+export async function transition(
+  deps: LcmDeps,
+  current: string | Versioned<VnfLcmOpOcc>,
+  to: LcmOperationState,
+  patch: Partial<VnfLcmOpOcc> = {},
+  instance?: VnfInstance,
+): Promise<Versioned<VnfLcmOpOcc>> {
+  const id = typeof current === 'string' ? current : current.doc.id;
+  const at = now(deps).toISOString();
+  const known = typeof current === 'string' ? {} : { known: current };
+  const saved = await deps.opOccs.update(id, (op) => ({ ...op, ...patch, operationState: to, stateEnteredTime: at }), known);
+  if (saved === undefined) throw new Error(`op-occ ${id} vanished`);
   await deps.notifier.publish({
     notificationType: 'VnfLcmOperationOccurrenceNotification',
     vnfInstanceId: saved.doc.vnfInstanceId,
     opOcc: saved.doc,
     notificationStatus: to === 'STARTING' ? 'START' : 'RESULT',
+    ...(instance !== undefined ? { instance: identityOf(instance) } : {}),
   });
-  return saved.doc;
+  return saved;
 }
 
 function problem(err: unknown): OpOccProblem {
@@ -46,72 +59,68 @@ function problem(err: unknown): OpOccProblem {
  * Runs (or resumes) one job: `run` takes the op-occ from STARTING or PROCESSING through its steps;
  * `rollback` from ROLLING_BACK. Steps already done (recorded in the store) are skipped, so a job that
  * a crashed worker left behind resumes where it stopped. A failure leaves FAILED_TEMP with the cause.
+ * One read opens the run (op-occ, steps done, step state); one write per step records it and reads
+ * back whether the operation was cancelled meanwhile.
  */
 export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): Promise<void> {
-  const found = await deps.opOccs.get(opOccId);
-  if (found === undefined) return;
-  let op = found.doc;
-  if (kind === 'run' && op.operationState === 'STARTING') op = await transition(deps, opOccId, 'PROCESSING');
+  const run = await deps.opOccs.openRun(opOccId);
+  if (run === undefined) return;
+  let op = run.op;
+  const inst = await deps.instances.get(op.doc.vnfInstanceId);
+  if (kind === 'run' && op.doc.operationState === 'STARTING') op = await transition(deps, op, 'PROCESSING', {}, inst?.doc);
   const expected: LcmOperationState = kind === 'run' ? 'PROCESSING' : 'ROLLING_BACK';
-  if (op.operationState !== expected) return; // already handled (a duplicate delivery), or cancelled
-  const inst = await deps.instances.get(op.vnfInstanceId);
+  if (op.doc.operationState !== expected) return; // already handled (a duplicate delivery), or cancelled
   if (inst === undefined) {
-    await transition(deps, opOccId, 'FAILED_TEMP', { error: { status: 404, title: 'Not Found', detail: `VNF instance ${op.vnfInstanceId} no longer exists` } });
+    const detail = `VNF instance ${op.doc.vnfInstanceId} no longer exists`;
+    await transition(deps, op, 'FAILED_TEMP', { error: { status: 404, title: 'Not Found', detail } });
     return;
   }
-  const memo = await deps.opOccs.getMemo(opOccId);
+  const state = run.state as StepState;
+  let instance = inst.doc;
   try {
     const ctx: OpContext = {
       deps,
-      op,
+      op: op.doc as OpContext['op'],
       instance: inst.doc,
-      model: await loadModel(deps, inst.doc),
-      memo,
-      saveMemo: () => deps.opOccs.setMemo(opOccId, memo),
+      instanceVersion: inst.version,
+      model: await deps.models.forInstance(inst.doc),
+      state,
+      saveState: () => deps.opOccs.setMemo(opOccId, state),
     };
-    const handler = HANDLERS[op.operation];
+    const handler = handlerOf(op.doc.operation);
     if (kind === 'rollback') {
-      if (handler.rollback === undefined) throw new AppError_(`${op.operation} cannot be rolled back`);
+      if (handler.rollback === undefined) throw new ConflictError(`${op.doc.operation} cannot be rolled back`);
       await handler.rollback(ctx);
       await deps.opOccs.clearSteps(opOccId);
-      await finish(deps, op, 'ROLLED_BACK');
+      await finish(deps, op, 'ROLLED_BACK', ctx.instance);
       return;
     }
-    const done = new Set(await deps.opOccs.doneSteps(opOccId));
-    for (const step of handler.steps(ctx)) {
-      if (done.has(step.name)) continue;
-      const current = await deps.opOccs.get(opOccId);
-      if (current?.doc.operationState !== 'PROCESSING') return; // cancelled FORCEFUL meanwhile: stop here
-      if (current.doc.isCancelPending) throw new OperationCancelledError(`cancelled (${current.doc.cancelMode ?? 'GRACEFUL'}) before step '${step.name}'`);
-      // the instance as the previous steps left it
-      ctx.instance = (await deps.instances.get(op.vnfInstanceId))?.doc ?? ctx.instance;
+    const steps = handler.steps(ctx).filter((s) => !run.done.includes(s.name));
+    for (const [i, step] of steps.entries()) {
+      if (op.doc.isCancelPending) throw new OperationCancelledError(`cancelled (${op.doc.cancelMode ?? 'GRACEFUL'}) before step '${step.name}'`);
       await step.run(ctx);
-      await deps.opOccs.markStepDone(opOccId, step.name);
+      const after = await deps.opOccs.commitStep(opOccId, step.name, state);
+      if (after?.doc.operationState !== 'PROCESSING') return; // cancelled FORCEFUL meanwhile: stop here
+      op = after;
+      if (i === steps.length - 1) break;
     }
-    await finish(deps, op, 'COMPLETED');
+    instance = ctx.instance;
+    await finish(deps, op, 'COMPLETED', ctx.instance);
   } catch (err) {
     const latest = (await deps.opOccs.get(opOccId))?.doc;
     if (latest === undefined || nextState(latest.operationState, 'fail-temp') === undefined) return;
-    await transition(deps, opOccId, 'FAILED_TEMP', { error: problem(err), isCancelPending: false });
+    await transition(deps, opOccId, 'FAILED_TEMP', { error: problem(err), isCancelPending: false }, instance);
   }
 }
 
-class AppError_ extends AppError {
-  readonly status = 409;
-  readonly title = 'Conflict';
-}
-
-/** A final state: stored, notified, and the instance's lock released. */
-async function finish(deps: LcmDeps, op: VnfLcmOpOcc, to: 'COMPLETED' | 'ROLLED_BACK' | 'FAILED'): Promise<void> {
+/** A final state: stored, the instance's lock released, notified. */
+export async function finish(deps: LcmDeps, op: Versioned<VnfLcmOpOcc>, to: 'COMPLETED' | 'ROLLED_BACK' | 'FAILED', instance?: VnfInstance): Promise<void> {
   const patch: Partial<VnfLcmOpOcc> = {};
-  if (op.operation === 'INSTANTIATE' || op.operation === 'SCALE' || op.operation === 'SCALE_TO_LEVEL' || op.operation === 'HEAL') {
-    const inst = await deps.instances.get(op.vnfInstanceId);
-    const vnfcs = inst?.doc.instantiatedVnfInfo?.vnfcResourceInfo ?? [];
-    if (to === 'COMPLETED') patch.resourceChanges = { affectedVnfcs: vnfcs.map((v) => ({ id: v.id, vduId: v.vduId, changeType: 'ADDED' as const, computeResource: { ...v.computeResource } })) };
+  const changesVnfcs = ['INSTANTIATE', 'SCALE', 'SCALE_TO_LEVEL', 'HEAL'].includes(op.doc.operation);
+  if (to === 'COMPLETED' && changesVnfcs && instance !== undefined) {
+    const vnfcs = instance.instantiatedVnfInfo?.vnfcResourceInfo ?? [];
+    patch.resourceChanges = { affectedVnfcs: vnfcs.map((v) => ({ id: v.id, vduId: v.vduId, changeType: 'ADDED' as const, computeResource: { ...v.computeResource } })) };
   }
-  await deps.opOccs.update(op.id, (o) => ({ ...o, ...patch }));
-  await deps.instances.endOperation(op.vnfInstanceId, op.id);
-  await transition(deps, op.id, to);
+  await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
+  await transition(deps, op, to, patch, instance);
 }
-
-export { finish };

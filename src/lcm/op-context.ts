@@ -1,45 +1,38 @@
-import { AppError, ConflictError } from '../errors';
+import { ConflictError } from '../errors';
 import type { VnfLcmOpOcc } from '../domain/lcm-op-occ';
 import type { VnfInstance, VnfcResourceInfo } from '../domain/vnf-instance';
-import type { VnfcResource } from '../ports/vim';
+import type { Vim, VnfcResource } from '../ports/vim';
 import type { ReadinessOptions, VnfAgent } from '../ports/vnf-agent';
-import { readCsar, validatePackage, type VduModel, type VnfdModel } from '../tosca';
+import type { VduModel, VnfdModel } from '../tosca';
 import type { LcmDeps } from './deps';
+import type { StepState } from './step-state';
 
-/** A package that can no longer be read: the operation cannot go on. */
-export class PackageUnavailableError extends AppError {
-  readonly status = 422;
-  readonly title = 'Unprocessable Entity';
-}
+export { PackageUnavailableError } from './package-models';
 
-/** What one step of an operation works with; memo survives a worker crash (stored in Redis). */
-export interface OpContext {
+/** What one step of an operation works with; `state` survives a worker crash (stored with the op-occ). */
+export interface OpContext<P = unknown> {
   deps: LcmDeps;
-  op: VnfLcmOpOcc;
+  op: VnfLcmOpOcc & { operationParams: P };
+  /** The instance as the previous steps left it (steps that write it put the stored result here). */
   instance: VnfInstance;
+  /** The stored version of `instance` (its first write then needs no read). */
+  instanceVersion?: number;
   model: VnfdModel;
-  memo: Record<string, unknown>;
-  saveMemo(): Promise<void>;
+  state: StepState;
+  /** Stores `state` now (a checkpoint inside a step; the engine stores it after every step anyway). */
+  saveState(): Promise<void>;
   signal?: AbortSignal;
 }
 
-export async function loadModel(deps: LcmDeps, instance: VnfInstance): Promise<VnfdModel> {
-  const pkgId = instance.vnfPkgId ?? (await deps.packages.findByVnfdId(instance.vnfdId))?.vnfPkgId;
-  const bytes = pkgId === undefined ? undefined : await deps.packages.getContent(pkgId);
-  if (bytes === undefined) throw new PackageUnavailableError(`the VNF package of VNF instance ${instance.id} (vnfdId ${instance.vnfdId}) is not available`);
-  const r = await validatePackage(bytes, deps.library);
-  if (r.model === undefined) throw new PackageUnavailableError(`the VNF package ${pkgId ?? ''} no longer validates: ${r.diagnostics[0]?.message ?? ''}`);
-  return r.model;
+/** Abort signal options for a VIM or agent call. */
+export function callOptions(ctx: OpContext): { signal?: AbortSignal } {
+  return ctx.signal ? { signal: ctx.signal } : {};
 }
 
-/** A file the instance's package carries (an image), or undefined when it does not carry it. */
-export async function packageFile(ctx: OpContext, filePath: string | undefined): Promise<Buffer | undefined> {
-  if (filePath === undefined) return undefined;
-  const pkgId = ctx.instance.vnfPkgId ?? (await ctx.deps.packages.findByVnfdId(ctx.instance.vnfdId))?.vnfPkgId;
-  const bytes = pkgId === undefined ? undefined : await ctx.deps.packages.getContent(pkgId);
-  if (bytes === undefined) return undefined;
-  const r = await readCsar(bytes);
-  return r.files?.get(filePath);
+/** The instance's VNFCs: as the VIM last answered in this operation, else asked now (and kept). */
+export async function vnfcsOf(ctx: OpContext): Promise<VnfcResource[]> {
+  ctx.state.vnfcs ??= await ctx.deps.vim.describe(ctx.instance.id, callOptions(ctx));
+  return ctx.state.vnfcs;
 }
 
 export function vduOf(ctx: OpContext, vduId: string): VduModel {
@@ -61,28 +54,36 @@ export function agentFor(ctx: OpContext, vnfc: VnfcResource): VnfAgent {
 
 export function readinessFor(ctx: OpContext, vduId: string): ReadinessOptions {
   const r = vduOf(ctx, vduId).management.readiness;
-  return { graceMs: r.graceMs, intervalMs: r.intervalMs, deadlineMs: r.deadlineMs, ...ctx.deps.readiness, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  return { graceMs: r.graceMs, intervalMs: r.intervalMs, deadlineMs: r.deadlineMs, ...ctx.deps.readiness, ...callOptions(ctx) };
 }
 
 /** The Click configuration a VDU runs: the request's, else the instance's configurable properties, else the package's. */
 export function clickConfigFor(ctx: OpContext, vduId: string): string {
-  const fromProps = (ctx.instance.vnfConfigurableProperties?.['clickConfig'] as string | undefined) ?? undefined;
+  const fromProps = ctx.instance.vnfConfigurableProperties?.['clickConfig'];
   const params = ctx.op.operationParams as { additionalParams?: { clickConfig?: unknown } } | undefined;
-  const fromRequest = typeof params?.additionalParams?.clickConfig === 'string' ? params.additionalParams.clickConfig : undefined;
-  const text = fromRequest ?? fromProps ?? vduOf(ctx, vduId).clickConfig?.text;
-  if (text === undefined) throw new ConflictError(`VDU ${vduId} has no Click configuration (none in the package, the request or vnfConfigurableProperties)`);
+  const fromRequest = params?.additionalParams?.clickConfig;
+  const text = [fromRequest, fromProps].find((t): t is string => typeof t === 'string') ?? vduOf(ctx, vduId).clickConfig?.text;
+  if (text === undefined) {
+    throw new ConflictError(`VDU ${vduId} has no Click configuration (none in the package, the request or vnfConfigurableProperties)`);
+  }
   return text;
 }
 
-export function vnfcInfo(v: VnfcResource, vimConnectionId: string): VnfcResourceInfo {
+/** A VNFC as vnfcResourceInfo (SOL003 5.5.3.5), its compute resource named in the VIM's own terms. */
+export function vnfcInfo(v: VnfcResource, vimConnectionId: string, vim: Pick<Vim, 'computeResourceType'>): VnfcResourceInfo {
   return {
     id: v.resourceId,
     vduId: v.vduId,
-    computeResource: { vimConnectionId, resourceId: v.resourceId, vimLevelResourceType: 'OS::Nova::Server' },
+    computeResource: { vimConnectionId, resourceId: v.resourceId, vimLevelResourceType: vim.computeResourceType },
     vnfcCpInfo: v.ports.map((p) => ({
       id: `${v.resourceId}-${p.cpdId}`,
       cpdId: p.cpdId,
-      cpProtocolInfo: [{ layerProtocol: 'IP_OVER_ETHERNET' as const, ipOverEthernet: { ...(p.macAddress ? { macAddress: p.macAddress } : {}), ipAddresses: [{ type: 'IPV4' as const, addresses: p.ipAddresses }] } }],
+      cpProtocolInfo: [
+        {
+          layerProtocol: 'IP_OVER_ETHERNET' as const,
+          ipOverEthernet: { ...(p.macAddress ? { macAddress: p.macAddress } : {}), ipAddresses: [{ type: 'IPV4' as const, addresses: p.ipAddresses }] },
+        },
+      ],
     })),
     metadata: { name: v.name, status: v.status, managementAddress: v.managementAddress, managementPort: v.managementPort, ...(v.metadata ?? {}) },
   };

@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import type { VnfcResourceInfo } from '../domain/vnf-instance';
 import type { VnfAgent } from '../ports/vnf-agent';
 import type { LcmDeps } from './deps';
-import { loadModel } from './op-context';
+
 
 export interface VnfcAgent {
   vnfc: VnfcResourceInfo;
@@ -15,7 +15,7 @@ export async function vnfcAgents(deps: LcmDeps, vnfInstanceId: string): Promise<
   const inst = (await deps.instances.get(vnfInstanceId))?.doc;
   if (inst === undefined) throw new NotFoundError(`VNF instance ${vnfInstanceId} does not exist`);
   if (inst.instantiationState !== 'INSTANTIATED') throw new ConflictError(`VNF instance ${vnfInstanceId} is NOT_INSTANTIATED: it has no VNFCs`);
-  const model = await loadModel(deps, inst);
+  const model = await deps.models.forInstance(inst);
   return (inst.instantiatedVnfInfo?.vnfcResourceInfo ?? []).flatMap((vnfc) => {
     const md = (vnfc.metadata ?? {}) as { managementAddress?: string; managementPort?: number };
     const vdu = model.vdus.find((v) => v.id === vnfc.vduId);

@@ -14,7 +14,12 @@ export class EventLogNotifier implements Notifier {
   ) {}
 
   async publish(event: NotificationEvent): Promise<void> {
-    await this.redis.xadd(`${this.prefix}:events`, 'MAXLEN', '~', String(this.maxLen), '*', 'event', JSON.stringify(event));
+    await this.redis.xadd(...this.entry(event));
+  }
+
+  /** The XADD arguments that append `event` (for callers that send it in a MULTI with other commands). */
+  entry(event: NotificationEvent): [string, 'MAXLEN', '~', string, '*', 'event', string] {
+    return [`${this.prefix}:events`, 'MAXLEN', '~', String(this.maxLen), '*', 'event', JSON.stringify(event)];
   }
 
   /** The newest events, oldest first. */

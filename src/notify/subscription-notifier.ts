@@ -9,6 +9,15 @@ import { callConsumer } from './delivery';
 import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from './url-guard';
 import { EventLogNotifier } from './event-log-notifier';
 
+/** The key whose value changes whenever a subscription is created or deleted. */
+export function subscriptionGenerationKey(prefix: string): string {
+  return `${prefix}:sub:generation`;
+}
+
+function pick(o: Record<string, unknown>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.flatMap((k) => (typeof o[k] === 'string' ? [[k, o[k]]] : [])));
+}
+
 export const NOTIFY_QUEUE = 'clickvnfm-notify';
 
 /**
@@ -20,6 +29,8 @@ export const NOTIFY_QUEUE = 'clickvnfm-notify';
 export class SubscriptionNotifier implements Notifier {
   private readonly log: EventLogNotifier;
   private readonly queue: Queue;
+  /** The subscriptions as last listed, with the generation they had (a cache: Redis stays the truth). */
+  private cached: { generation: string; subscriptions: StoredSubscription[] } | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -47,26 +58,42 @@ export class SubscriptionNotifier implements Notifier {
   }
 
   async publish(event: NotificationEvent): Promise<void> {
-    await this.log.publish(event);
-    // a deleted instance is gone from the store: its identity travels in the event
-    const inst = (await this.instances.get(event.vnfInstanceId))?.doc ?? (event.instance as { vnfdId: string; vnfProvider: string; vnfProductName: string; vnfSoftwareVersion: string; vnfdVersion: string } | undefined);
+    const subscriptions = await this.logAndListSubscriptions(event);
+    if (subscriptions.length === 0) return;
+    // a deleted instance is gone from the store: its identity travels in the event (the engine sends it always)
+    const inst = event.instance ?? (await this.instances.get(event.vnfInstanceId))?.doc;
     const facts: NotificationFacts = {
       notificationType: event.notificationType,
       vnfInstanceId: event.vnfInstanceId,
-      ...(inst !== undefined ? { vnfdId: inst.vnfdId, vnfProvider: inst.vnfProvider, vnfProductName: inst.vnfProductName, vnfSoftwareVersion: inst.vnfSoftwareVersion, vnfdVersion: inst.vnfdVersion } : {}),
-      ...(inst !== undefined && 'vnfInstanceName' in inst && typeof inst.vnfInstanceName === 'string' ? { vnfInstanceName: inst.vnfInstanceName } : {}),
+      ...(inst !== undefined ? pick(inst as Record<string, unknown>, ['vnfdId', 'vnfProvider', 'vnfProductName', 'vnfSoftwareVersion', 'vnfdVersion', 'vnfInstanceName']) : {}),
       ...(event.opOcc !== undefined ? { operationType: event.opOcc.operation, operationState: event.opOcc.operationState } : {}),
     };
+    for (const sub of subscriptions) {
+      if (!matchesSafely(sub, facts)) continue;
+      await this.redis.rpush(`${this.prefix}:outbox:${sub.id}`, JSON.stringify(this.payload(event, sub.id)));
+      const options = { jobId: `${sub.id}-${randomUUID()}`, attempts: this.retry.attempts, backoff: { type: 'exponential', delay: this.retry.backoffMs }, removeOnComplete: true, removeOnFail: true };
+      await this.queue.add('deliver', { subscriptionId: sub.id }, options);
+    }
+  }
+
+  /**
+   * Appends the event to the event log and reads the subscriptions' generation in one round trip; the
+   * subscriptions are listed again only when their generation changed since this process last listed
+   * them (every create and delete bumps it: SUBSCRIPTION_GENERATION).
+   */
+  private async logAndListSubscriptions(event: NotificationEvent): Promise<StoredSubscription[]> {
+    const res = (await this.redis.multi().xadd(...this.log.entry(event)).get(subscriptionGenerationKey(this.prefix)).exec()) as [unknown, [null, string | null]];
+    const generation = res[1][1] ?? '0';
+    if (this.cached?.generation === generation) return this.cached.subscriptions;
+    const subscriptions: StoredSubscription[] = [];
     let marker: string | undefined;
     do {
       const page = await this.subscriptions.list({ limit: 500, ...(marker !== undefined ? { marker } : {}) });
-      for (const sub of page.items) {
-        if (!matchesSafely(sub, facts)) continue;
-        await this.redis.rpush(`${this.prefix}:outbox:${sub.id}`, JSON.stringify(this.payload(event, sub.id)));
-        await this.queue.add('deliver', { subscriptionId: sub.id }, { jobId: `${sub.id}-${randomUUID()}`, attempts: this.retry.attempts, backoff: { type: 'exponential', delay: this.retry.backoffMs }, removeOnComplete: true, removeOnFail: true });
-      }
+      subscriptions.push(...page.items);
       marker = page.nextMarker;
     } while (marker !== undefined);
+    this.cached = { generation, subscriptions };
+    return subscriptions;
   }
 
   /** The SOL003 notification body, with absolute `_links`. @see SOL003 5.5.2.17 - 5.5.2.19 */

@@ -3,16 +3,27 @@
  * notifications go.
  */
 import type { VnfLcmOpOcc } from '../domain/lcm-op-occ';
-import type { Repository } from './store';
+import type { Repository, Versioned } from './store';
 
-/** Op-occs, plus the engine's progress record (which steps of an operation are done). */
+/** An op-occ as a job opens it: the document, the steps already done, and the state they handed on. */
+export interface OpOccRun {
+  op: Versioned<VnfLcmOpOcc>;
+  done: string[];
+  state: object;
+}
+
+/** Op-occs, plus the engine's progress record (which steps of an operation are done, and their state). */
 export interface OpOccRepository extends Repository<VnfLcmOpOcc> {
-  doneSteps(opOccId: string): Promise<string[]>;
-  markStepDone(opOccId: string, step: string): Promise<void>;
+  /** The op-occ, its steps done and its step state, in one round trip; undefined when there is no such op-occ. */
+  openRun(opOccId: string): Promise<OpOccRun | undefined>;
+  /**
+   * Records a step as done with the step state, and reads back the op-occ as it is now (a cancel may
+   * have come meanwhile), in one round trip.
+   */
+  commitStep(opOccId: string, step: string, state: object): Promise<Versioned<VnfLcmOpOcc> | undefined>;
   clearSteps(opOccId: string): Promise<void>;
-  /** Private per-operation state (e.g. counts before a scale, for rollback). */
-  getMemo(opOccId: string): Promise<Record<string, unknown>>;
-  setMemo(opOccId: string, memo: Record<string, unknown>): Promise<void>;
+  /** Stores the step state (a checkpoint inside a step). */
+  setMemo(opOccId: string, state: object): Promise<void>;
 }
 
 /** The kind of work queued for a worker. */

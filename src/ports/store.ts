@@ -31,8 +31,12 @@ export interface Repository<T extends { id: string }> {
   get(id: string): Promise<Versioned<T> | undefined>;
   /** Replaces the document; with `ifVersion`, only when the stored version is that one (else PreconditionFailedError). */
   put(doc: T, options?: { ifVersion?: number }): Promise<Versioned<T>>;
-  /** Read-modify-write, retried on concurrent change. `mutate` returns the new document (or undefined to leave it). */
-  update(id: string, mutate: (current: T) => T | undefined, options?: { ifVersion?: number }): Promise<Versioned<T> | undefined>;
+  /**
+   * Read-modify-write, retried on concurrent change. `mutate` returns the new document (or undefined to
+   * leave it). With `known` (the document as the caller last read or wrote it) the first attempt skips
+   * the read; a concurrent change makes it read and re-apply as usual.
+   */
+  update(id: string, mutate: (current: T) => T | undefined, options?: { ifVersion?: number; known?: Versioned<T> }): Promise<Versioned<T> | undefined>;
   delete(id: string): Promise<boolean>;
   list(query: ListQuery): Promise<ListPage<T>>;
   count(): Promise<number>;

@@ -123,6 +123,10 @@ export interface VimCallOptions {
 export interface Vim {
   /** A short name for logs and vimConnectionInfo.vimType (e.g. `emulated`, `openstack`). */
   readonly kind: string;
+  /** vimConnectionInfo.vimType of the instances it holds (SOL003 4.4.1.6), e.g. ETSINFV.OPENSTACK_KEYSTONE.v_3. */
+  readonly vimType: string;
+  /** vnfcResourceInfo.computeResource.vimLevelResourceType of its VNFCs, in the VIM's own terms. */
+  readonly computeResourceType: string;
   /**
    * Makes sure each image exists in the VIM (upload once per checksum, from `content` when the package
    * carries the file); returns VIM image ids by image name.

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { VnfLcmOpOcc } from '../domain/lcm-op-occ';
-import type { OpOccRepository } from '../ports/lcm';
+import type { OpOccRepository, OpOccRun } from '../ports/lcm';
+import type { Versioned } from '../ports/store';
 import { RedisRepository, type DocumentCodec } from './redis-repository';
 import { credentialCodec, type SecretBox } from './secret-box';
 
@@ -24,24 +25,37 @@ export class RedisOpOccRepository extends RedisRepository<VnfLcmOpOcc> implement
     return `${this.options.prefix}:opocc:${kind}:${id}`;
   }
 
-  async doneSteps(opOccId: string): Promise<string[]> {
-    return this.redis.lrange(this.key('steps', opOccId), 0, -1);
+  async openRun(opOccId: string): Promise<OpOccRun | undefined> {
+    const k = this.keys;
+    const res = (await this.redis.multi().hget(k.doc, opOccId).hget(k.ver, opOccId).lrange(this.key('steps', opOccId), 0, -1).get(this.key('memo', opOccId)).exec()) as [
+      [null, string | null],
+      [null, string | null],
+      [null, string[]],
+      [null, string | null],
+    ];
+    const [[, json], [, ver], [, done], [, memo]] = res;
+    if (json === null || ver === null) return undefined;
+    return { op: { doc: this.decode(json), version: Number(ver) }, done, state: memo === null ? {} : this.memoCodec.decode(JSON.parse(memo) as Record<string, unknown>) };
   }
 
-  async markStepDone(opOccId: string, step: string): Promise<void> {
-    await this.redis.rpush(this.key('steps', opOccId), step);
+  async commitStep(opOccId: string, step: string, state: object): Promise<Versioned<VnfLcmOpOcc> | undefined> {
+    const k = this.keys;
+    const memo = JSON.stringify(this.memoCodec.encode(state as Record<string, unknown>));
+    const res = (await this.redis.multi().set(this.key('memo', opOccId), memo).rpush(this.key('steps', opOccId), step).hget(k.doc, opOccId).hget(k.ver, opOccId).exec()) as [
+      unknown,
+      unknown,
+      [null, string | null],
+      [null, string | null],
+    ];
+    const [, , [, json], [, ver]] = res;
+    return json === null || ver === null ? undefined : { doc: this.decode(json), version: Number(ver) };
   }
 
   async clearSteps(opOccId: string): Promise<void> {
     await this.redis.del(this.key('steps', opOccId));
   }
 
-  async getMemo(opOccId: string): Promise<Record<string, unknown>> {
-    const json = await this.redis.get(this.key('memo', opOccId));
-    return json === null ? {} : this.memoCodec.decode(JSON.parse(json) as Record<string, unknown>);
-  }
-
-  async setMemo(opOccId: string, memo: Record<string, unknown>): Promise<void> {
-    await this.redis.set(this.key('memo', opOccId), JSON.stringify(this.memoCodec.encode(memo)));
+  async setMemo(opOccId: string, state: object): Promise<void> {
+    await this.redis.set(this.key('memo', opOccId), JSON.stringify(this.memoCodec.encode(state as Record<string, unknown>)));
   }
 }

@@ -44,6 +44,8 @@ export interface RedisRepositoryOptions<T = unknown> {
   indexed?: readonly string[];
   /** Stored form of the documents; the identity when absent. */
   codec?: DocumentCodec<T>;
+  /** A key incremented after every create, put and delete (readers cache the collection until it changes). */
+  generationKey?: string;
 }
 
 // Index maintenance shared by the scripts: KEYS[1] is '<base>:idx', so '<base>:by:' is derived from it.
@@ -122,6 +124,7 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
     const k = this.keys;
     const res = (await this.redis.eval(CREATE, 4, k.idx, k.doc, k.ver, k.seq, doc.id, this.encode(doc), this.indexedJson)) as number;
     if (res === -1) throw new ConflictError(`${this.options.name} ${doc.id} exists already`);
+    await this.bumpGeneration();
     return { doc, version: 1 };
   }
 
@@ -139,12 +142,13 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
     const res = (await this.redis.eval(PUT, 3, k.idx, k.doc, k.ver, doc.id, this.encode(doc), options.ifVersion?.toString() ?? '', this.indexedJson)) as number;
     if (res === -1) throw new ConflictError(`${this.options.name} ${doc.id} does not exist`);
     if (res === -2) throw new PreconditionFailedError(`${this.options.name} ${doc.id} has changed since version ${String(options.ifVersion)}`);
+    await this.bumpGeneration();
     return { doc, version: res };
   }
 
-  async update(id: string, mutate: (current: T) => T | undefined, options: { ifVersion?: number } = {}): Promise<Versioned<T> | undefined> {
+  async update(id: string, mutate: (current: T) => T | undefined, options: { ifVersion?: number; known?: Versioned<T> } = {}): Promise<Versioned<T> | undefined> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const cur = await this.get(id);
+      const cur = attempt === 0 && options.known !== undefined ? options.known : await this.get(id);
       if (cur === undefined) return undefined;
       if (options.ifVersion !== undefined && cur.version !== options.ifVersion) {
         throw new PreconditionFailedError(`${this.options.name} ${id} has changed since version ${options.ifVersion}`);
@@ -163,7 +167,13 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
 
   async delete(id: string): Promise<boolean> {
     const k = this.keys;
-    return ((await this.redis.eval(DELETE, 3, k.idx, k.doc, k.ver, id, this.indexedJson)) as number) === 1;
+    const deleted = ((await this.redis.eval(DELETE, 3, k.idx, k.doc, k.ver, id, this.indexedJson)) as number) === 1;
+    if (deleted) await this.bumpGeneration();
+    return deleted;
+  }
+
+  private async bumpGeneration(): Promise<void> {
+    if (this.options.generationKey !== undefined) await this.redis.incr(this.options.generationKey);
   }
 
   async count(): Promise<number> {

@@ -9,16 +9,8 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { buildApp, hashSecret, type ApiApp } from '../../src/api';
-import { lcmTaskRoutes } from '../../src/api/routes/vnflcm/lcm-tasks';
-import { opOccRoutes } from '../../src/api/routes/vnflcm/op-occs';
-import { subscriptionRoutes } from '../../src/api/routes/vnflcm/subscriptions';
-import { vnfPackageRoutes } from '../../src/api/routes/vnfpkgm/vnf-packages';
-import { vnfcRoutes } from '../../src/api/routes/console/vnfc-routes';
-import { consoleRoutes } from '../../src/api/routes/console/static';
-import { callConsumer } from '../../src/notify';
-import { RedisRepository } from '../../src/store';
-import type { StoredSubscription } from '../../src/domain/subscription';
+import { hashSecret, type ApiApp } from '../../src/api';
+import { loadTypeLibrary } from '../../src/tosca';
 import { onboardSamples } from '../../src/lcm/packages/onboard-samples';
 import { buildLcmHarness, type LcmHarness } from '../support/lcm';
 import { ADMIN, READER, basicAdmin, basicReader } from '../support/api';
@@ -102,12 +94,24 @@ export async function startFuzzTarget(redisUrl: string): Promise<FuzzTarget> {
   await new Promise<void>((r) => callbacks.listen(0, '127.0.0.1', r));
   const callbackUri = `http://127.0.0.1:${(callbacks.address() as AddressInfo).port}/notify`;
 
-  const lcm = await buildLcmHarness(redisUrl, { subscriptions: true });
-  const deps = lcm.deps;
+  // the production route set and graph (src/composition/graph.ts), with OAuth 2 clients and the console
+  const auth = {
+    basic: true,
+    oauth2: true,
+    tokenTtlSeconds: 3600,
+    tokenKey: Buffer.alloc(32, 7),
+    users: [
+      { name: ADMIN.user, passwordHash: hashSecret(ADMIN.password), roles: ['admin'] },
+      { name: READER.user, passwordHash: hashSecret(READER.password), roles: ['reader'] },
+    ],
+    clients: [{ id: ADMIN.clientId, secretHash: hashSecret(ADMIN.clientSecret), roles: ['admin'] }],
+  };
+  const lcm = await buildLcmHarness(redisUrl, { subscriptions: true, auth, webDir: join(repoRoot(), 'dist', 'web') });
+  const { app, deps } = lcm;
   // compiled into dist/, the support harness looks for the samples at dist/vnfd: onboard them from the repository then
   let vnfdId = Object.values(lcm.vnfdIds)[0];
   if (vnfdId === undefined) {
-    for (const s of await onboardSamples(deps.packages, deps.library, join(repoRoot(), 'vnfd'), async () => true, deps.publicUrl)) {
+    for (const s of await onboardSamples(deps.packages, loadTypeLibrary(), join(repoRoot(), 'vnfd'), async () => true, 'http://vnfm.test')) {
       const pkg = s.vnfPkgId === undefined ? undefined : await deps.packages.get(s.vnfPkgId);
       if (pkg?.doc.vnfdId !== undefined) lcm.vnfdIds[s.name] = pkg.doc.vnfdId;
     }
@@ -116,55 +120,24 @@ export async function startFuzzTarget(redisUrl: string): Promise<FuzzTarget> {
   vnfdId = lcm.vnfdIds['forwarder'] ?? vnfdId;
   if (vnfdId === undefined) throw new Error('no sample VNF package could be onboarded');
 
-  const subscriptions = new RedisRepository<StoredSubscription>(lcm.redis, { prefix: lcm.prefix, name: 'sub' });
-  const app = await buildApp({
-    instances: deps.instances,
-    packages: deps.packages,
-    publicUrl: deps.publicUrl,
-    auth: {
-      basic: true,
-      oauth2: true,
-      tokenTtlSeconds: 3600,
-      tokenKey: Buffer.alloc(32, 7),
-      users: [
-        { name: ADMIN.user, passwordHash: hashSecret(ADMIN.password), roles: ['admin'] },
-        { name: READER.user, passwordHash: hashSecret(READER.password), roles: ['reader'] },
-      ],
-      clients: [{ id: ADMIN.clientId, secretHash: hashSecret(ADMIN.clientSecret), roles: ['admin'] }],
-    },
-    events: {
-      instanceCreated: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierCreationNotification', vnfInstanceId: i.id, instance: { vnfdId: i.vnfdId, vnfProvider: i.vnfProvider, vnfProductName: i.vnfProductName } }),
-      instanceDeleted: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', vnfInstanceId: i.id, instance: { vnfdId: i.vnfdId, vnfProvider: i.vnfProvider, vnfProductName: i.vnfProductName } }),
-    },
-    // the production route set (src/main.ts): packages, then LCM tasks, op-occs, the console, subscriptions
-    routes: [
-      vnfPackageRoutes({ packages: deps.packages, library: deps.library, packageLimitBytes: 1 << 24 }),
-      lcmTaskRoutes(deps),
-      opOccRoutes(deps),
-      vnfcRoutes(deps),
-      consoleRoutes(join(repoRoot(), 'dist', 'web')),
-      subscriptionRoutes({ subscriptions, testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204]) }),
-    ],
-  });
-
   const tokenRes = await app.inject({ method: 'POST', url: '/oauth2/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `grant_type=client_credentials&client_id=${ADMIN.clientId}&client_secret=${ADMIN.clientSecret}` });
   const bearer = `Bearer ${(tokenRes.json() as { access_token: string }).access_token}`;
-  const auth = { authorization: basicAdmin };
+  const admin = { authorization: basicAdmin };
   const create = async (name: string): Promise<string> => {
-    const res = await app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: auth, payload: { vnfdId, vnfInstanceName: name, metadata: { seed: name } } });
+    const res = await app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: admin, payload: { vnfdId, vnfInstanceName: name, metadata: { seed: name } } });
     if (res.statusCode !== 201) throw new Error(`seeding ${name}: ${res.statusCode} ${res.body}`);
     return (res.json() as { id: string }).id;
   };
   const seededInstances = [await create('seed-a'), await create('seed-b'), await create('seed-c')];
   const fuzzInstances = [await create('fuzz-a'), await create('fuzz-b'), await create('fuzz-c')];
   // one op-occ: instantiate fuzz-c (the fuzzer may then terminate, heal, operate, scale it)
-  const inst = await app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${fuzzInstances[2]}/instantiate`, headers: auth, payload: { flavourId: 'simple' } });
+  const inst = await app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${fuzzInstances[2]}/instantiate`, headers: admin, payload: { flavourId: 'simple' } });
   const opOccs = inst.headers.location === undefined ? [] : [new URL(String(inst.headers.location)).pathname.split('/').pop() as string];
-  const sub = await app.inject({ method: 'POST', url: '/vnflcm/v1/subscriptions', headers: auth, payload: { callbackUri, filter: { notificationTypes: ['VnfLcmOperationOccurrenceNotification'] } } });
+  const sub = await app.inject({ method: 'POST', url: '/vnflcm/v1/subscriptions', headers: admin, payload: { callbackUri, filter: { notificationTypes: ['VnfLcmOperationOccurrenceNotification'] } } });
   const subscriptionsIds = sub.statusCode === 201 ? [(sub.json() as { id: string }).id] : [];
-  const pkgRes = await app.inject({ method: 'POST', url: '/vnfpkgm/v1/vnf_packages', headers: auth, payload: { userDefinedData: { fuzz: 'yes' } } });
+  const pkgRes = await app.inject({ method: 'POST', url: '/vnfpkgm/v1/vnf_packages', headers: admin, payload: { userDefinedData: { fuzz: 'yes' } } });
   const fuzzPackage = (pkgRes.json() as { id: string }).id;
-  const pkgList = await app.inject({ method: 'GET', url: '/vnfpkgm/v1/vnf_packages', headers: auth });
+  const pkgList = await app.inject({ method: 'GET', url: '/vnfpkgm/v1/vnf_packages', headers: admin });
   const packages = (pkgList.json() as Array<{ id: string }>).map((p) => p.id).filter((id) => id !== fuzzPackage);
 
   const doc = app.swagger() as { paths?: Record<string, Record<string, unknown>> };
@@ -175,7 +148,6 @@ export async function startFuzzTarget(redisUrl: string): Promise<FuzzTarget> {
     seeds: { vnfdId, seededInstances, fuzzInstances, packages, fuzzPackage, subscriptions: subscriptionsIds, opOccs, callbackUri },
     creds: { admin: basicAdmin, reader: basicReader, bearer },
     async close() {
-      await app.close();
       await lcm.close();
       await new Promise<void>((r) => callbacks.close(() => r()));
     },
@@ -306,11 +278,11 @@ function safe(v: unknown): string {
 export async function checkGlobal(t: FuzzTarget): Promise<Violation[]> {
   const out: Violation[] = [];
   const { seededInstances } = t.seeds;
-  const auth = { authorization: t.creds.admin };
+  const admin = { authorization: t.creds.admin };
   const [unauth, list, ...gets] = await Promise.all([
     t.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_instances' }),
-    t.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances?filter=${encodeURIComponent(`(in,id,${seededInstances.join(',')})`)}`, headers: auth }),
-    ...seededInstances.map((id) => t.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${id}`, headers: auth })),
+    t.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances?filter=${encodeURIComponent(`(in,id,${seededInstances.join(',')})`)}`, headers: admin }),
+    ...seededInstances.map((id) => t.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${id}`, headers: admin })),
   ]);
   if (unauth?.statusCode !== 401) out.push({ kind: 'global: unauthenticated GET /vnflcm/v1/vnf_instances is not 401', route: '(global)', detail: `${unauth?.statusCode} ${unauth?.body.slice(0, 120)}` });
   if (list?.statusCode !== 200) out.push({ kind: 'global: seeded instances cannot be listed', route: '(global)', detail: `${list?.statusCode} ${list?.body.slice(0, 160)}` });
@@ -323,7 +295,7 @@ export async function checkGlobal(t: FuzzTarget): Promise<Violation[]> {
     if (g.statusCode !== 200) out.push({ kind: 'global: a seeded instance is not readable', route: '(global)', detail: `${seededInstances[i]}: ${g.statusCode} ${g.body.slice(0, 120)}` });
   });
   // an unfiltered list (the first page) must work too: a broken stored document breaks it
-  const all = await t.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_instances', headers: auth });
+  const all = await t.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_instances', headers: admin });
   if (all.statusCode !== 200) out.push({ kind: 'global: GET /vnflcm/v1/vnf_instances (no query) fails', route: '(global)', detail: `${all.statusCode} ${all.body.slice(0, 160)}` });
   return out;
 }

@@ -69,7 +69,7 @@ describe('a worker killed with SIGKILL', () => {
     const res = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`, headers: AUTH, payload: { flavourId: 'simple' } });
     const opId = new URL(res.headers['location'] as string).pathname.split('/').pop()!;
     // the VIM step is done, the worker waits for the VM's agent: kill it now
-    await waitFor(async () => (await h.deps.opOccs.doneSteps(opId)).includes('resources'), 20_000, "the 'resources' step");
+    await waitFor(async () => ((await h.deps.opOccs.openRun(opId))?.done ?? []).includes('resources'), 20_000, "the 'resources' step");
     expect(await servers(inst.id)).toBe(1);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
@@ -79,7 +79,7 @@ describe('a worker killed with SIGKILL', () => {
     expect(done.error).toBeUndefined();
     expect(done.operationState).toBe('COMPLETED');
     expect(await servers(inst.id)).toBe(1);
-    expect(await h.deps.opOccs.doneSteps(opId)).toEqual(['images', 'resources', 'agents', 'config', 'record']);
+    expect((await h.deps.opOccs.openRun(opId))?.done ?? []).toEqual(['images', 'resources', 'agents', 'config', 'record']);
   }, 90_000);
 
   it('during a rollback: a new worker finishes it, with nothing left', async () => {

@@ -1,22 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { buildApp, hashSecret, type ApiApp } from '../../src/api';
-import { lcmTaskRoutes } from '../../src/api/routes/vnflcm/lcm-tasks';
-import { opOccRoutes } from '../../src/api/routes/vnflcm/op-occs';
-import { subscriptionRoutes } from '../../src/api/routes/vnflcm/subscriptions';
-import { SubscriptionNotifier, startDeliveryWorker, callConsumer } from '../../src/notify';
-import { credentialCodec, RedisRepository, SecretBox } from '../../src/store';
+import { buildApp, hashSecret, type ApiApp, type AuthSettings } from '../../src/api';
+import { RedisRepository, SecretBox } from '../../src/store';
+import { buildGraph } from '../../src/composition/graph';
 import type { StoredSubscription } from '../../src/domain/subscription';
-import { vnfPackageRoutes } from '../../src/api/routes/vnfpkgm/vnf-packages';
 import { HttpVnfAgentFactory } from '../../src/agent';
 import { EmulatedCloud, EmulatedVim } from '../../src/emulator';
 import type { LcmDeps } from '../../src/lcm/deps';
-import { runJob } from '../../src/lcm/engine';
 import { onboardSamples } from '../../src/lcm/packages/onboard-samples';
 import type { NotificationEvent, Notifier } from '../../src/ports/lcm';
-import { BullLcmQueue, startLcmWorker } from '../../src/queue';
-import { RedisOpOccRepository, RedisVnfInstanceRepository, RedisVnfPackageRepository } from '../../src/store';
+import type { RedisVnfInstanceRepository } from '../../src/store';
 import { loadTypeLibrary } from '../../src/tosca';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 
@@ -52,71 +46,52 @@ export interface LcmHarness {
 }
 
 /** A VNFM on a real Redis, the emulated cloud, BullMQ and a worker in this process, with the samples onboarded. */
-export async function buildLcmHarness(redisUrl: string, options: { worker?: boolean; prefix?: string; cloud?: EmulatedCloud; subscriptions?: boolean } = {}): Promise<LcmHarness> {
+export async function buildLcmHarness(
+  redisUrl: string,
+  options: { worker?: boolean; prefix?: string; cloud?: EmulatedCloud; subscriptions?: boolean; auth?: AuthSettings; webDir?: string } = {},
+): Promise<LcmHarness> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const prefix = options.prefix ?? `{l${randomBytes(4).toString('hex')}}`;
   const cloud = options.cloud ?? new EmulatedCloud({ vmReadyDelayMs: 50 });
   if (options.cloud === undefined) await cloud.start();
   const library = loadTypeLibrary();
-  const packages = new RedisVnfPackageRepository(redis, prefix);
   // credentials sealed at rest, as in production
   const box = new SecretBox(randomBytes(32));
-  const instances = new RedisVnfInstanceRepository(redis, prefix, box);
   const publicUrl = 'http://vnfm.test';
   const notifier = new RecordingNotifier();
-  // NOTE: BullMQ's worker blocks its connection while it waits for jobs: every user gets its own
-  const connections: Redis[] = [];
-  const connect = (): Redis => {
-    const c = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    connections.push(c);
-    return c;
-  };
-  const queue = new BullLcmQueue({ connection: connect(), prefix: `${prefix}:bull` });
-  const subscriptions = new RedisRepository<StoredSubscription>(redis, { prefix, name: 'sub', codec: credentialCodec<StoredSubscription>(box) });
-  const subNotifier = options.subscriptions === true ? new SubscriptionNotifier(redis, prefix, subscriptions, instances, publicUrl, { connection: connect(), prefix: `${prefix}:bull` }, { attempts: 40, backoffMs: 100 }) : undefined;
-  const delivery = options.subscriptions === true ? startDeliveryWorker(redis, prefix, subscriptions, { connection: connect(), prefix: `${prefix}:bull` }) : undefined;
-  const deps: LcmDeps = {
-    instances,
-    opOccs: new RedisOpOccRepository(redis, prefix, box),
-    packages,
+  // the production graph (src/composition/graph.ts), with the test's VIM, agents, readiness and notifier
+  const graph = buildGraph({
+    redis,
+    redisUrl,
+    prefix,
+    box,
     library,
+    publicUrl,
     vim: new EmulatedVim(cloud.url),
     agents: new HttpVnfAgentFactory({ timeoutMs: 3000 }),
-    queue,
-    notifier: subNotifier ?? notifier,
-    publicUrl,
     readiness: { graceMs: 0, intervalMs: 50, deadlineMs: 5000 },
-  };
-  const samples = await onboardSamples(packages, library, join(__dirname, '../../vnfd'), async () => true, publicUrl);
+    ...(options.subscriptions === true ? { notifierRetry: { attempts: 40, backoffMs: 100 } } : { notifier }),
+    packageLimitBytes: 1 << 24,
+    ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
+  });
+  const { deps, instances, subscriptions } = graph;
+  const samples = await onboardSamples(graph.packages, library, join(__dirname, '../../vnfd'), async () => true, publicUrl);
   const vnfdIds: Record<string, string> = {};
   for (const s of samples) {
-    const pkg = await packages.get(s.vnfPkgId ?? '');
+    const pkg = await graph.packages.get(s.vnfPkgId ?? '');
     if (pkg?.doc.vnfdId) vnfdIds[s.name] = pkg.doc.vnfdId;
   }
   adminHash ??= hashSecret('pw');
   readerHash ??= hashSecret('rpw');
-  const app = await buildApp({
-    instances,
-    packages,
-    publicUrl,
-    auth: { basic: true, oauth2: false, tokenTtlSeconds: 60, tokenKey: randomBytes(32), users: [
-        { name: 'admin', passwordHash: adminHash, roles: ['admin'] },
-        { name: 'reader', passwordHash: readerHash, roles: ['reader'] },
-      ], clients: [] },
-    events: {
-      instanceCreated: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierCreationNotification', vnfInstanceId: i.id, instance: { vnfdId: i.vnfdId, vnfProvider: i.vnfProvider, vnfProductName: i.vnfProductName } }),
-      instanceDeleted: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', vnfInstanceId: i.id, instance: { vnfdId: i.vnfdId, vnfProvider: i.vnfProvider, vnfProductName: i.vnfProductName } }),
-    },
-    routes: [
-      lcmTaskRoutes(deps),
-      opOccRoutes(deps),
-      vnfPackageRoutes({ packages, library, packageLimitBytes: 1 << 24 }),
-      subscriptionRoutes({ subscriptions, testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204]) }),
-    ],
-  });
-  let worker: { close(force?: boolean): Promise<void> } | undefined;
+  const users = [
+    { name: 'admin', passwordHash: adminHash, roles: ['admin'] },
+    { name: 'reader', passwordHash: readerHash, roles: ['reader'] },
+  ];
+  const auth = options.auth ?? { basic: true, oauth2: false, tokenTtlSeconds: 60, tokenKey: randomBytes(32), users, clients: [] };
+  const app = await buildApp({ instances, packages: graph.packages, publicUrl, auth, events: graph.events, routes: graph.routes });
+  let stopWorkers: (() => Promise<void>) | undefined;
   const startWorker = (): void => {
-    worker = startLcmWorker((id, kind) => runJob(deps, id, kind), { connection: connect(), prefix: `${prefix}:bull`, lockDurationMs: 5000, stalledIntervalMs: 1000 });
+    stopWorkers = graph.startWorkers({ lockDurationMs: 5000, stalledIntervalMs: 1000 });
   };
   if (options.worker !== false) startWorker();
   return {
@@ -132,19 +107,15 @@ export async function buildLcmHarness(redisUrl: string, options: { worker?: bool
     vnfdIds,
     startWorker,
     stopWorker: async () => {
-      await worker?.close(true);
-      worker = undefined;
+      await stopWorkers?.();
+      stopWorkers = undefined;
     },
     async close() {
-      // force: a test may leave a job waiting for an agent that never answers
-      await worker?.close(true);
-      await delivery?.close(true);
-      await subNotifier?.close();
-      await queue.close();
+      await stopWorkers?.();
+      await graph.close();
       await app.close();
       if (options.cloud === undefined) await cloud.stop();
       redis.disconnect();
-      for (const c of connections) c.disconnect();
     },
   };
 }

@@ -1,15 +1,20 @@
-import { changeExtConn, changeFlavour, modifyInfo } from './info';
+import { changeExtConn } from './change-ext-conn';
+import { changeFlavour } from './change-flavour';
+import { heal } from './heal';
 import { instantiate } from './instantiate';
-import { heal, operate, terminate } from './lifecycle';
-import { scale } from './scaling';
-import type { Handlers } from './types';
+import { modifyInfo } from './modify-info';
+import { operate } from './operate';
+import { scale, scaleToLevel } from './scale';
+import { terminate } from './terminate';
+import type { Handlers, OperationHandler } from './types';
+import type { LcmOperation } from '../../domain/lcm-op-occ';
 
-/** Every SOL003 operation's handler: an exhaustive record, never a lookup by building names. */
+/** Every SOL003 operation's handler, one file each: an exhaustive record, never a lookup by building names. */
 export const HANDLERS: Handlers = {
   INSTANTIATE: instantiate,
   TERMINATE: terminate,
   SCALE: scale,
-  SCALE_TO_LEVEL: scale,
+  SCALE_TO_LEVEL: scaleToLevel,
   HEAL: heal,
   OPERATE: operate,
   MODIFY_INFO: modifyInfo,
@@ -17,5 +22,10 @@ export const HANDLERS: Handlers = {
   CHANGE_EXT_CONN: changeExtConn,
 };
 
-export type { OperationHandler, Step, Handlers } from './types';
-export { applyModifications } from './info';
+/** The handler of an operation, its request type left to the caller (the engine reads the stored request). */
+export function handlerOf(operation: LcmOperation): OperationHandler {
+  return HANDLERS[operation] as OperationHandler;
+}
+
+export type { OperationHandler, Step, Handlers, RequestOf } from './types';
+export { applyModifications } from './modify-info';

@@ -1,16 +1,34 @@
 import type { LcmOperation } from '../../domain/lcm-op-occ';
+import type { VnfInstance } from '../../domain/vnf-instance';
+import type { VnfdModel } from '../../tosca';
 import type { OpContext } from '../op-context';
+import type * as R from '../requests';
 
 /** One idempotent step: BullMQ may run a job twice, so each step is safe to repeat. */
-export interface Step {
+export interface Step<P = unknown> {
   name: string;
-  run(ctx: OpContext): Promise<void>;
+  run(ctx: OpContext<P>): Promise<void>;
 }
 
-export interface OperationHandler {
-  steps(ctx: OpContext): Step[];
+export interface OperationHandler<P = unknown> {
+  /** Checks a request against the VNFD and the instance before the operation starts (422 naming the field). */
+  check?(model: VnfdModel, instance: VnfInstance, request: P): void;
+  steps(ctx: OpContext<P>): Array<Step<P>>;
   /** Undoes exactly what the operation did; undefined when the operation cannot be rolled back. */
-  rollback?(ctx: OpContext): Promise<void>;
+  rollback?(ctx: OpContext<P>): Promise<void>;
 }
 
-export type Handlers = Record<LcmOperation, OperationHandler>;
+/** The request body of each operation. */
+export interface RequestOf {
+  INSTANTIATE: R.InstantiateVnfRequest;
+  TERMINATE: R.TerminateVnfRequest;
+  SCALE: R.ScaleVnfRequest;
+  SCALE_TO_LEVEL: R.ScaleVnfToLevelRequest;
+  HEAL: R.HealVnfRequest;
+  OPERATE: R.OperateVnfRequest;
+  MODIFY_INFO: R.VnfInfoModificationRequest;
+  CHANGE_FLAVOUR: R.ChangeVnfFlavourRequest;
+  CHANGE_EXT_CONN: R.ChangeExtVnfConnectivityRequest;
+}
+
+export type Handlers = { [K in LcmOperation]: OperationHandler<RequestOf[K]> };

@@ -73,6 +73,8 @@ function hashOf(algorithm: string, bytes: Buffer): string {
  */
 export class OpenStackVim implements Vim {
   readonly kind = 'openstack';
+  readonly vimType = 'ETSINFV.OPENSTACK_KEYSTONE.v_3';
+  readonly computeResourceType = 'OS::Nova::Server';
   private mgmtNetworkId: string | undefined;
   private readonly waitListeners: Array<(e: StackWait) => void> = [];
 

@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { NotFoundError } from '../../../errors';
 import { stripCredentials } from '../../../domain/credentials';
-import { OP_OCC_DEFAULT_EXCLUDES, VNF_LCM_OP_OCC_ATTRIBUTES } from '../../../domain/lcm-op-occ';
+import { OP_OCC_DEFAULT_EXCLUDES, VNF_LCM_OP_OCC_ATTRIBUTES, type VnfLcmOpOcc } from '../../../domain/lcm-op-occ';
 import type { LcmDeps } from '../../../lcm/deps';
-import { cancel, fail, retry, rollback } from '../../../lcm/requests';
+import { cancel, fail, retry, rollback } from '../../../lcm/occurrences';
 import type { RouteModule } from '../../context';
+import { opOccLocation, renderOpOcc } from '../../render';
 import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
 import { CancelModeRequest } from './lcm-schemas';
 import { ProblemDetailsSchema } from './schemas';
@@ -22,12 +23,13 @@ const OpOcc = Type.Object({ id: Type.String(), operationState: Type.String(), op
  */
 export function opOccRoutes(deps: LcmDeps): RouteModule {
   return (app, ctx) => {
+    const view = (op: VnfLcmOpOcc) => renderOpOcc(ctx.publicUrl, stripCredentials(op));
     app.get('/vnflcm/v1/vnf_lcm_op_occs', {
       schema: { tags: ['vnf_lcm_op_occs'], summary: 'Query LCM operation occurrences', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(OpOcc)), ...errors } },
       handler: async (req, reply) => {
         const q = parseListQuery(req.query, VNF_LCM_OP_OCC_ATTRIBUTES);
         const page = await deps.opOccs.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
-        return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map((o) => stripCredentials(o)) }, q.selector, OP_OCC_DEFAULT_EXCLUDES);
+        return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map(view) }, q.selector, OP_OCC_DEFAULT_EXCLUDES);
       },
     });
     app.get('/vnflcm/v1/vnf_lcm_op_occs/:vnfLcmOpOccId', {
@@ -35,7 +37,7 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
       handler: async (req) => {
         const found = await deps.opOccs.get(req.params.vnfLcmOpOccId);
         if (found === undefined) throw new NotFoundError(`VNF LCM operation occurrence ${req.params.vnfLcmOpOccId} does not exist`);
-        return stripCredentials(found.doc);
+        return view(found.doc);
       },
     });
     const task = (name: string, run: (id: string, body: unknown) => Promise<void>, code: 202 | 200): void => {
@@ -44,9 +46,9 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
         handler: async (req, reply) => {
           await run(req.params.vnfLcmOpOccId, req.body);
           // SOL003 5.4.14-5.4.17: 202 with the op-occ's Location (clients poll it), and no body
-          if (code === 202) return reply.code(202).header('Location', `${ctx.publicUrl}/vnflcm/v1/vnf_lcm_op_occs/${req.params.vnfLcmOpOccId}`).send();
+          if (code === 202) return reply.code(202).header('Location', opOccLocation(ctx.publicUrl, req.params.vnfLcmOpOccId)).send();
           const after = (await deps.opOccs.get(req.params.vnfLcmOpOccId))?.doc;
-          return after === undefined ? undefined : stripCredentials(after);
+          return after === undefined ? undefined : view(after);
         },
       });
     };

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { ConflictError, NotFoundError, UnprocessableEntityError } from '../../../errors';
 import { stripCredentials } from '../../../domain/credentials';
-import { VNF_INSTANCE_ATTRIBUTES, VNF_INSTANCE_DEFAULT_EXCLUDES, vnfInstanceLinks, type VnfInstance } from '../../../domain/vnf-instance';
+import { VNF_INSTANCE_ATTRIBUTES, VNF_INSTANCE_DEFAULT_EXCLUDES, type VnfInstance } from '../../../domain/vnf-instance';
+import { renderInstance } from '../../render';
 import type { BeginOperationRefusal } from '../../../ports/store';
 import type { ApiContext, RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
@@ -16,7 +17,7 @@ const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
  * @see ETSI GS NFV-SOL 003 v2.6.1 clauses 5.4.2 and 5.4.3
  */
 export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
-  const base = `${ctx.publicUrl}/vnflcm/v1`;
+  const view = (inst: VnfInstance) => renderInstance(ctx.publicUrl, stripCredentials(inst));
 
   app.post('/vnflcm/v1/vnf_instances', {
     schema: { tags: TAG, summary: 'Create a VNF instance resource', body: CreateVnfRequest, response: { 201: VnfInstanceSchema, ...errors } },
@@ -41,14 +42,14 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
         vnfdVersion: pkg.vnfdVersion,
         vnfPkgId: pkg.vnfPkgId,
         instantiationState: 'NOT_INSTANTIATED',
-        _links: vnfInstanceLinks(base, id, 'NOT_INSTANTIATED'),
       };
       if (req.body.vnfInstanceName !== undefined) instance.vnfInstanceName = req.body.vnfInstanceName;
       if (req.body.vnfInstanceDescription !== undefined) instance.vnfInstanceDescription = req.body.vnfInstanceDescription;
       if (req.body.metadata !== undefined) instance.metadata = req.body.metadata;
       const saved = await ctx.instances.create(instance);
       await ctx.events.instanceCreated?.(instance);
-      return reply.code(201).header('Location', instance._links.self.href).header('ETag', etag(saved.version)).send(stripCredentials(instance));
+      const shown = view(instance);
+      return reply.code(201).header('Location', shown._links.self.href).header('ETag', etag(saved.version)).send(shown);
     },
   });
 
@@ -57,7 +58,7 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
     handler: async (req, reply) => {
       const q = parseListQuery(req.query, VNF_INSTANCE_ATTRIBUTES);
       const page = await ctx.instances.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
-      return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map(stripCredentials) }, q.selector, VNF_INSTANCE_DEFAULT_EXCLUDES);
+      return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map(view) }, q.selector, VNF_INSTANCE_DEFAULT_EXCLUDES);
     },
   });
 
@@ -65,7 +66,7 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
     schema: { tags: TAG, summary: 'Read a VNF instance', params: InstanceIdParams, response: { 200: VnfInstanceSchema, ...errors } },
     handler: async (req, reply) => {
       const found = await getInstance(ctx, req.params.vnfInstanceId);
-      return reply.header('ETag', etag(found.version)).send(stripCredentials(found.doc));
+      return reply.header('ETag', etag(found.version)).send(view(found.doc));
     },
   });
 

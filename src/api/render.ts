@@ -1,0 +1,21 @@
+/**
+ * Links are rendered at the edge, at view time, from the public URL (as Tacker's views do): the store
+ * and the LCM layer keep none, so a changed publicUrl or a second API address is right at once.
+ */
+import { opOccLinks, type VnfLcmOpOcc } from '../domain/lcm-op-occ';
+import { vnfInstanceLinks, type VnfInstance } from '../domain/vnf-instance';
+
+/** The instance as the API shows it: with its `_links` for its state. */
+export function renderInstance<T extends Pick<VnfInstance, 'id' | 'instantiationState'>>(publicUrl: string, inst: T): T & Required<Pick<VnfInstance, '_links'>> {
+  return { ...inst, _links: vnfInstanceLinks(`${publicUrl}/vnflcm/v1`, inst.id, inst.instantiationState) };
+}
+
+/** The op-occ as the API shows it: with its `_links` for its state. */
+export function renderOpOcc<T extends Pick<VnfLcmOpOcc, 'id' | 'vnfInstanceId' | 'operationState'>>(publicUrl: string, op: T): T & Required<Pick<VnfLcmOpOcc, '_links'>> {
+  return { ...op, _links: opOccLinks(`${publicUrl}/vnflcm/v1`, op) };
+}
+
+/** The Location of an op-occ. */
+export function opOccLocation(publicUrl: string, opOccId: string): string {
+  return `${publicUrl}/vnflcm/v1/vnf_lcm_op_occs/${opOccId}`;
+}

@@ -1,0 +1,139 @@
+/**
+ * The one place that wires the VNFM's graph: repositories, the parsed-package cache, the queue, the
+ * notifier, the LCM dependencies, the API's route set and events, and the workers. `src/main.ts` builds
+ * it with the production adapters; the tests and the benchmarks build it with theirs (an emulated
+ * cloud, a recording notifier, short readiness) through the same function, so they cannot drift apart.
+ */
+import Redis from 'ioredis';
+import type { ApiEvents, RouteModule } from '../api';
+import { consoleRoutes } from '../api/routes/console/static';
+import { vnfcRoutes } from '../api/routes/console/vnfc-routes';
+import { lcmTaskRoutes } from '../api/routes/vnflcm/lcm-tasks';
+import { opOccRoutes } from '../api/routes/vnflcm/op-occs';
+import { subscriptionRoutes } from '../api/routes/vnflcm/subscriptions';
+import { vnfPackageRoutes } from '../api/routes/vnfpkgm/vnf-packages';
+import type { StoredSubscription } from '../domain/subscription';
+import type { VnfInstance } from '../domain/vnf-instance';
+import type { LcmDeps } from '../lcm/deps';
+import { identityOf, runJob } from '../lcm/engine';
+import { PackageModels } from '../lcm/package-models';
+import { callConsumer, startDeliveryWorker, SubscriptionNotifier, subscriptionGenerationKey, type OutboundPolicy } from '../notify';
+import type { Notifier } from '../ports/lcm';
+import type { Vim } from '../ports/vim';
+import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
+import { BullLcmQueue, startLcmWorker } from '../queue';
+import { credentialCodec, RedisOpOccRepository, RedisRepository, RedisVnfInstanceRepository, RedisVnfPackageRepository, type SecretBox } from '../store';
+import type { TypeLibrary } from '../tosca';
+
+export interface GraphOptions {
+  /** The shared connection of the repositories; `redisUrl` opens the blocking ones BullMQ needs. */
+  redis: Redis;
+  redisUrl: string;
+  prefix: string;
+  box: SecretBox;
+  library: TypeLibrary;
+  publicUrl: string;
+  vim: Vim;
+  agents: VnfAgentFactory;
+  readiness?: Partial<Omit<ReadinessOptions, 'signal'>>;
+  /** Replaces the subscription notifier (tests record the events instead). */
+  notifier?: Notifier;
+  notifierRetry?: { attempts: number; backoffMs: number };
+  outbound?: OutboundPolicy;
+  packageLimitBytes: number;
+  /** Where the console's bundle is; no console routes without it. */
+  webDir?: string;
+}
+
+export interface WorkerOptions {
+  concurrency?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface Graph {
+  deps: LcmDeps;
+  instances: RedisVnfInstanceRepository;
+  packages: RedisVnfPackageRepository;
+  opOccs: RedisOpOccRepository;
+  subscriptions: RedisRepository<StoredSubscription>;
+  /** Every feature's API routes, in the production order. */
+  routes: RouteModule[];
+  events: ApiEvents;
+  /** Starts the LCM worker and the notification delivery worker; returns their stop. */
+  startWorkers(options?: WorkerOptions): () => Promise<void>;
+  /** Closes the queue, the notifier and the connections the graph opened (not `redis`). */
+  close(): Promise<void>;
+}
+
+/** The subscriptions repository (credentials sealed; its generation bumped on every change, for the notifier's cache). */
+export function subscriptionRepository(redis: Redis, prefix: string, box: SecretBox): RedisRepository<StoredSubscription> {
+  return new RedisRepository<StoredSubscription>(redis, { prefix, name: 'sub', codec: credentialCodec<StoredSubscription>(box), generationKey: subscriptionGenerationKey(prefix) });
+}
+
+export function buildGraph(o: GraphOptions): Graph {
+  // NOTE: BullMQ's workers block their connection while they wait for jobs: every user gets its own
+  const connections: Redis[] = [];
+  const connect = (): Redis => {
+    const c = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+    connections.push(c);
+    return c;
+  };
+  const bull = (): { connection: Redis; prefix: string } => ({ connection: connect(), prefix: `${o.prefix}:bull` });
+  const instances = new RedisVnfInstanceRepository(o.redis, o.prefix, o.box);
+  const packages = new RedisVnfPackageRepository(o.redis, o.prefix);
+  const opOccs = new RedisOpOccRepository(o.redis, o.prefix, o.box);
+  const subscriptions = subscriptionRepository(o.redis, o.prefix, o.box);
+  const queue = new BullLcmQueue(bull());
+  const subscriptionNotifier =
+    o.notifier === undefined ? new SubscriptionNotifier(o.redis, o.prefix, subscriptions, instances, o.publicUrl, bull(), o.notifierRetry) : undefined;
+  const deps: LcmDeps = {
+    instances,
+    opOccs,
+    packages,
+    models: new PackageModels(packages, o.library),
+    vim: o.vim,
+    agents: o.agents,
+    queue,
+    notifier: o.notifier ?? (subscriptionNotifier as Notifier),
+    ...(o.readiness !== undefined ? { readiness: o.readiness } : {}),
+  };
+  const identity = (i: VnfInstance) => ({ vnfInstanceId: i.id, instance: identityOf(i) });
+  const events: ApiEvents = {
+    instanceCreated: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierCreationNotification', ...identity(i) }),
+    instanceDeleted: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', ...identity(i) }),
+  };
+  const testCallback = (sub: StoredSubscription) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
+  const routes: RouteModule[] = [
+    vnfPackageRoutes({ packages, library: o.library, packageLimitBytes: o.packageLimitBytes }),
+    lcmTaskRoutes(deps),
+    opOccRoutes(deps),
+    vnfcRoutes(deps),
+    ...(o.webDir !== undefined ? [consoleRoutes(o.webDir)] : []),
+    subscriptionRoutes({ subscriptions, testCallback }),
+  ];
+  const startWorkers = (w: WorkerOptions = {}): (() => Promise<void>) => {
+    const worker = startLcmWorker((id, kind) => runJob(deps, id, kind), { ...bull(), ...w });
+    const delivery = startDeliveryWorker(o.redis, o.prefix, subscriptions, bull(), o.outbound);
+    return async () => {
+      // force: a job may wait for an agent that never answers
+      await worker.close(true);
+      await delivery.close(true);
+    };
+  };
+  return {
+    deps,
+    instances,
+    packages,
+    opOccs,
+    subscriptions,
+    routes,
+    events,
+    startWorkers,
+    close: async () => {
+      await subscriptionNotifier?.close();
+      await queue.close();
+      for (const c of connections) c.disconnect();
+    },
+  };
+}

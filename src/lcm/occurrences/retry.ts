@@ -1,0 +1,17 @@
+import { allowedFrom, nextState } from '../../domain/lcm-op-occ';
+import type { LcmDeps } from '../deps';
+import { transition } from '../engine';
+import { loadOpOcc, refuse } from './load';
+
+/**
+ * FAILED_TEMP -> PROCESSING: the operation runs again from its first step. NOTE: a crashed worker's job
+ * resumes after the recorded steps, but an explicit retry re-runs them all (each is idempotent), because
+ * the operator may have changed the VIM since the failure and the VIM must be brought to the plan again.
+ */
+export async function retry(deps: LcmDeps, opOccId: string): Promise<void> {
+  const op = await loadOpOcc(deps, opOccId);
+  if (nextState(op.doc.operationState, 'retry') === undefined) refuse(op.doc, 'retry', allowedFrom('retry'));
+  await deps.opOccs.clearSteps(opOccId);
+  await transition(deps, op, 'PROCESSING', { error: undefined as never, isCancelPending: false });
+  await deps.queue.enqueue(opOccId, 'run');
+}

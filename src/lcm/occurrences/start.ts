@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError } from '../../errors';
+import type { LcmOperation, VnfLcmOpOcc } from '../../domain/lcm-op-occ';
+import type { InstantiationState } from '../../domain/vnf-instance';
+import type { LcmDeps } from '../deps';
+import { now } from '../deps';
+import { identityOf } from '../engine';
+import { HANDLERS, type RequestOf } from '../operations';
+
+/** The instantiation state each operation needs. @see SOL003 5.4.x.3.1 (409 when not) */
+export const REQUIRED_STATE: Record<LcmOperation, readonly InstantiationState[]> = {
+  INSTANTIATE: ['NOT_INSTANTIATED'],
+  TERMINATE: ['INSTANTIATED'],
+  SCALE: ['INSTANTIATED'],
+  SCALE_TO_LEVEL: ['INSTANTIATED'],
+  HEAL: ['INSTANTIATED'],
+  OPERATE: ['INSTANTIATED'],
+  CHANGE_FLAVOUR: ['INSTANTIATED'],
+  CHANGE_EXT_CONN: ['INSTANTIATED'],
+  // PATCH changes the information of an instance in either state
+  MODIFY_INFO: ['NOT_INSTANTIATED', 'INSTANTIATED'],
+};
+
+/**
+ * Starts an operation the SOL003 way: the request is checked against the instance's VNFD (422 naming
+ * the field), the instance lock is taken atomically (one operation per instance; 409 otherwise), the
+ * op-occ stored as STARTING (START notification), its job enqueued (job id = op-occ id). The API
+ * answers 202 with the op-occ's Location. `ifVersion` is the ETag a PATCH was made against.
+ */
+export async function startOperation<K extends LcmOperation>(deps: LcmDeps, vnfInstanceId: string, operation: K, request: RequestOf[K]): Promise<VnfLcmOpOcc> {
+  const found = await deps.instances.get(vnfInstanceId);
+  if (found === undefined) throw new NotFoundError(`VNF instance ${vnfInstanceId} does not exist`);
+  const check = HANDLERS[operation].check as ((...a: unknown[]) => void) | undefined;
+  if (check !== undefined) check(await deps.models.forInstance(found.doc), found.doc, request);
+  const id = randomUUID();
+  const lock = await deps.instances.tryBeginOperation(vnfInstanceId, id, REQUIRED_STATE[operation]);
+  if (!lock.ok) {
+    if (lock.reason === 'not-found') throw new NotFoundError(`VNF instance ${vnfInstanceId} does not exist`);
+    if (lock.reason === 'busy') {
+      throw new ConflictError(`VNF instance ${vnfInstanceId} has operation ${lock.activeOpOccId} in progress (or in FAILED_TEMP: retry, roll back or fail it first)`);
+    }
+    throw new ConflictError(`${operation} needs the VNF instance to be ${REQUIRED_STATE[operation].join(' or ')}; it is ${lock.state}`, { field: 'instantiationState' });
+  }
+  const at = now(deps).toISOString();
+  const op: VnfLcmOpOcc = {
+    id,
+    operationState: 'STARTING',
+    stateEnteredTime: at,
+    startTime: at,
+    vnfInstanceId,
+    operation,
+    isAutomaticInvocation: false,
+    operationParams: request,
+    isCancelPending: false,
+  };
+  try {
+    await deps.opOccs.create(op);
+  } catch (err) {
+    await deps.instances.endOperation(vnfInstanceId, id);
+    throw err;
+  }
+  const notification = { notificationType: 'VnfLcmOperationOccurrenceNotification', notificationStatus: 'START', opOcc: op } as const;
+  await deps.notifier.publish({ ...notification, vnfInstanceId, instance: identityOf(found.doc) });
+  await deps.queue.enqueue(id, 'run');
+  return op;
+}

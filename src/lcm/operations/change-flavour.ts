@@ -1,0 +1,24 @@
+import { ConflictError, UnprocessableEntityError } from '../../errors';
+import type { ChangeVnfFlavourRequest } from '../requests';
+import { applyLevels, currentLevels, recordInstance } from '../steps';
+import type { OperationHandler } from './types';
+
+/** CHANGE_FLAVOUR: the VNFD's flavours only (others are refused before the start); the instance is re-applied. */
+export const changeFlavour: OperationHandler<ChangeVnfFlavourRequest> = {
+  check: (m, _i, b) => {
+    if (b.newFlavourId !== m.flavourId) {
+      throw new UnprocessableEntityError(`newFlavourId ${b.newFlavourId} is not a flavour of VNFD ${m.descriptorId} (it has only ${m.flavourId})`, { field: 'newFlavourId' });
+    }
+  },
+  steps: () => [
+    {
+      name: 'apply',
+      run: async (c) => {
+        const wanted = c.op.operationParams.newFlavourId;
+        if (wanted !== c.model.flavourId) throw new ConflictError(`flavour ${wanted} is not in the VNFD (it has ${c.model.flavourId})`);
+        await applyLevels(c, currentLevels(c));
+      },
+    },
+    { name: 'record', run: (c) => recordInstance(c, currentLevels(c), c.instance.instantiatedVnfInfo?.vnfState ?? 'STARTED') },
+  ],
+};

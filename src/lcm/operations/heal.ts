@@ -1,0 +1,34 @@
+import { UnprocessableEntityError } from '../../errors';
+import type { HealVnfRequest } from '../requests';
+import { callOptions, vnfcsOf } from '../op-context';
+import { currentLevels, deployConfig, recordInstance, waitAgents } from '../steps';
+import type { OperationHandler } from './types';
+
+/** HEAL: replaces the failed VNFCs' VMs (all when none is named) and restores their configuration. */
+export const heal: OperationHandler<HealVnfRequest> = {
+  check: (_m, i, b) => {
+    const known = new Set((i.instantiatedVnfInfo?.vnfcResourceInfo ?? []).map((v) => v.id));
+    for (const id of b.vnfcInstanceId ?? []) {
+      if (!known.has(id)) throw new UnprocessableEntityError(`vnfcInstanceId ${id} is not a VNFC of this instance`, { field: 'vnfcInstanceId' });
+    }
+  },
+  steps: () => [
+    {
+      name: 'replace',
+      run: async (c) => {
+        const named = c.op.operationParams.vnfcInstanceId;
+        const all = await vnfcsOf(c);
+        const targets = all.filter((v) => named === undefined || named.length === 0 || named.includes(v.resourceId));
+        const replaced = [];
+        for (const v of targets) replaced.push(await c.deps.vim.heal(c.instance.id, v.resourceId, callOptions(c)));
+        c.state.replaced = replaced.map((r) => r.resourceId);
+        c.state.removed = targets.map((t) => t.resourceId);
+        // the VIM changed: the next step asks it once for the VNFCs as they now are
+        delete c.state.vnfcs;
+      },
+    },
+    { name: 'agents', run: (c) => waitAgents(c, c.state.replaced ?? []) },
+    { name: 'config', run: (c) => deployConfig(c, c.state.replaced ?? []) },
+    { name: 'record', run: (c) => recordInstance(c, currentLevels(c), 'STARTED') },
+  ],
+};

@@ -1,0 +1,65 @@
+import { AppError } from '../errors';
+import type { VnfPackageRepository } from '../ports/package-store';
+import { readCsar, validatePackage, type TypeLibrary, type VnfdModel } from '../tosca';
+
+/** A package that can no longer be read: the operation cannot go on. */
+export class PackageUnavailableError extends AppError {
+  readonly status = 422;
+  readonly title = 'Unprocessable Entity';
+}
+
+/**
+ * Parsed VNF packages, by package id, bounded (least recently used out first), one per process and
+ * shared by the API's checks, the worker's steps and the console's views. A package's content never
+ * changes once uploaded (package_content is refused after ONBOARDED, ids are never reused), so an entry
+ * never goes stale: it is dropped only to bound memory. The cache holds the parsed model, never the
+ * CSAR's bytes (the image files are read from the store when an upload needs them).
+ */
+export class PackageModels {
+  private readonly models = new Map<string, Promise<VnfdModel>>();
+
+  constructor(
+    private readonly packages: VnfPackageRepository,
+    private readonly library: TypeLibrary,
+    private readonly capacity = 64,
+  ) {}
+
+  /** The VNFD model of an instance's package (by vnfPkgId, else its vnfdId's package). */
+  async forInstance(instance: { id: string; vnfPkgId?: string; vnfdId: string }): Promise<VnfdModel> {
+    const pkgId = instance.vnfPkgId ?? (await this.packages.findByVnfdId(instance.vnfdId))?.vnfPkgId;
+    if (pkgId === undefined) throw new PackageUnavailableError(`the VNF package of VNF instance ${instance.id} (vnfdId ${instance.vnfdId}) is not available`);
+    return this.model(pkgId, instance.id, instance.vnfdId);
+  }
+
+  /** A file the package carries (an image), or undefined when it does not carry it. */
+  async file(instance: { vnfPkgId?: string; vnfdId: string }, filePath: string): Promise<Buffer | undefined> {
+    const pkgId = instance.vnfPkgId ?? (await this.packages.findByVnfdId(instance.vnfdId))?.vnfPkgId;
+    const bytes = pkgId === undefined ? undefined : await this.packages.getContent(pkgId);
+    if (bytes === undefined) return undefined;
+    return (await readCsar(bytes)).files?.get(filePath);
+  }
+
+  private model(pkgId: string, instanceId: string, vnfdId: string): Promise<VnfdModel> {
+    const hit = this.models.get(pkgId);
+    if (hit !== undefined) {
+      // most recently used last
+      this.models.delete(pkgId);
+      this.models.set(pkgId, hit);
+      return hit;
+    }
+    const loading = this.parse(pkgId, instanceId, vnfdId);
+    this.models.set(pkgId, loading);
+    // a failure is not cached: the next call reads the store again
+    loading.catch(() => this.models.get(pkgId) === loading && this.models.delete(pkgId));
+    while (this.models.size > this.capacity) this.models.delete(this.models.keys().next().value as string);
+    return loading;
+  }
+
+  private async parse(pkgId: string, instanceId: string, vnfdId: string): Promise<VnfdModel> {
+    const bytes = await this.packages.getContent(pkgId);
+    if (bytes === undefined) throw new PackageUnavailableError(`the VNF package of VNF instance ${instanceId} (vnfdId ${vnfdId}) is not available`);
+    const r = await validatePackage(bytes, this.library);
+    if (r.model === undefined) throw new PackageUnavailableError(`the VNF package ${pkgId} no longer validates: ${r.diagnostics[0]?.message ?? ''}`);
+    return r.model;
+  }
+}

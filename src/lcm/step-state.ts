@@ -1,0 +1,42 @@
+import type { VnfInstance } from '../domain/vnf-instance';
+import type { VnfcResource } from '../ports/vim';
+import type { ScaleLevels } from './plan';
+
+/**
+ * What the steps of one operation hand to each other, typed. It is stored with the op-occ after every
+ * step (and at the checkpoints a step asks for), so a job that a crashed worker left behind resumes
+ * with it. Credentials in it (MODIFY_INFO keeps the previous metadata) are sealed at rest by the store.
+ */
+export interface StepState {
+  /** VIM image ids by SwImage name (INSTANTIATE's images step). */
+  imageIds?: Record<string, string>;
+  /** cpdId -> VIM network of the external links in force for this operation. */
+  extLinks?: Record<string, string>;
+  /** CHANGE_EXT_CONN: the links before, for rollback. */
+  previousExtLinks?: Record<string, string>;
+  /** The scale levels this operation brings the instance to. */
+  levels?: ScaleLevels;
+  /** SCALE: the levels before, for rollback. */
+  oldLevels?: ScaleLevels;
+  /** SCALE: VNFC resource ids before the change. */
+  before?: string[];
+  /** SCALE: VNFCs the change added. */
+  added?: string[];
+  /** HEAL: the new VNFCs, and the ones they replaced. */
+  replaced?: string[];
+  removed?: string[];
+  /** MODIFY_INFO: whether each VNFC took the new configuration without a restart. */
+  hot?: boolean[];
+  /** MODIFY_INFO: the modifiable attributes before (null: absent), for rollback. */
+  previous?: Partial<Record<ModifiableAttribute, unknown>>;
+  /** TERMINATE GRACEFUL: the VMs that did not stop cleanly (deleted all the same). */
+  gracefulFailures?: string[];
+  /**
+   * The VNFCs as the VIM last answered for this operation (apply, heal and power answer with them):
+   * the next steps use them instead of asking the VIM again. Undefined until the VIM was asked.
+   */
+  vnfcs?: VnfcResource[];
+}
+
+export const MODIFIABLE = ['vnfInstanceName', 'vnfInstanceDescription', 'vnfConfigurableProperties', 'metadata', 'extensions'] as const satisfies ReadonlyArray<keyof VnfInstance>;
+export type ModifiableAttribute = (typeof MODIFIABLE)[number];
