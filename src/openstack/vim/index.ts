@@ -1,2 +1,3 @@
-export { OpenStackVim, VimOperationError, type OpenStackVimOptions, type StackWait } from './openstack-vim';
+export { OpenStackVim } from './openstack-vim';
+export { VimOperationError, type OpenStackVimOptions, type StackWait } from './vim-common';
 export { buildStack, defaultTemplatesDir, fill, UnboundCpError, type StackTemplates, type BuildOptions } from './heat-template';

@@ -1,0 +1,19 @@
+/** The VNFD parser's shared pieces: loose readers of YAML values and the builder context the VDU and policy readers use. */
+import type { SourceDiagnostic } from '../errors';
+import type { PackageFiles } from './csar';
+import type { Definitions, LoadedFile } from './definitions';
+
+export type Obj = Record<string, unknown>;
+export const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+/** What the node readers need of the model builder: the definitions, the entry file, the package's files and the diagnostics. */
+export interface VnfdContext {
+  readonly defs: Definitions;
+  readonly file: LoadedFile;
+  readonly files: PackageFiles;
+  readonly out: SourceDiagnostic[];
+  /** A diagnostic at a YAML path of the entry file. */
+  err(path: (string | number)[], message: string, severity?: 'error' | 'warning'): void;
+  nodePath(name: string, ...rest: (string | number)[]): (string | number)[];
+}
