@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, VnfcNotFoundError, VnfInstanceNotFoundError } from '../errors';
 import type { VnfcResourceInfo } from '../domain/vnf-instance';
 import type { VnfAgent } from '../ports/vnf-agent';
 import type { LcmDeps } from './deps';
@@ -13,7 +13,7 @@ export interface VnfcAgent {
 /** The agents of an instantiated instance's VNFCs (for the console's read-only views: status, metrics, log). */
 export async function vnfcAgents(deps: LcmDeps, vnfInstanceId: string): Promise<VnfcAgent[]> {
   const inst = (await deps.instances.get(vnfInstanceId))?.doc;
-  if (inst === undefined) throw new NotFoundError(`VNF instance ${vnfInstanceId} does not exist`);
+  if (inst === undefined) throw new VnfInstanceNotFoundError(vnfInstanceId);
   if (inst.instantiationState !== 'INSTANTIATED') throw new ConflictError(`VNF instance ${vnfInstanceId} is NOT_INSTANTIATED: it has no VNFCs`);
   const model = await deps.models.forInstance(inst);
   return (inst.instantiatedVnfInfo?.vnfcResourceInfo ?? []).flatMap((vnfc) => {
@@ -27,6 +27,6 @@ export async function vnfcAgents(deps: LcmDeps, vnfInstanceId: string): Promise<
 
 export async function vnfcAgent(deps: LcmDeps, vnfInstanceId: string, vnfcId: string): Promise<VnfcAgent> {
   const found = (await vnfcAgents(deps, vnfInstanceId)).find((a) => a.vnfc.id === vnfcId);
-  if (found === undefined) throw new NotFoundError(`VNF instance ${vnfInstanceId} has no VNFC ${vnfcId}`, { field: 'vnfcInstanceId' });
+  if (found === undefined) throw new VnfcNotFoundError(vnfInstanceId, vnfcId);
   return found;
 }

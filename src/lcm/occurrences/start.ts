@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError } from '../../errors';
+import { InstanceBusyError, InstantiationStateConflictError, VnfInstanceNotFoundError } from '../../errors';
 import type { LcmOperation, VnfLcmOpOcc } from '../../domain/lcm-op-occ';
 import type { InstantiationState } from '../../domain/vnf-instance';
 import type { LcmDeps } from '../deps';
@@ -29,17 +29,15 @@ export const REQUIRED_STATE: Record<LcmOperation, readonly InstantiationState[]>
  */
 export async function startOperation<K extends LcmOperation>(deps: LcmDeps, vnfInstanceId: string, operation: K, request: RequestOf[K]): Promise<VnfLcmOpOcc> {
   const found = await deps.instances.get(vnfInstanceId);
-  if (found === undefined) throw new NotFoundError(`VNF instance ${vnfInstanceId} does not exist`);
+  if (found === undefined) throw new VnfInstanceNotFoundError(vnfInstanceId);
   const check = HANDLERS[operation].check as ((...a: unknown[]) => void) | undefined;
   if (check !== undefined) check(await deps.models.forInstance(found.doc), found.doc, request);
   const id = randomUUID();
   const lock = await deps.instances.tryBeginOperation(vnfInstanceId, id, REQUIRED_STATE[operation]);
   if (!lock.ok) {
-    if (lock.reason === 'not-found') throw new NotFoundError(`VNF instance ${vnfInstanceId} does not exist`);
-    if (lock.reason === 'busy') {
-      throw new ConflictError(`VNF instance ${vnfInstanceId} has operation ${lock.activeOpOccId} in progress (or in FAILED_TEMP: retry, roll back or fail it first)`);
-    }
-    throw new ConflictError(`${operation} needs the VNF instance to be ${REQUIRED_STATE[operation].join(' or ')}; it is ${lock.state}`, { field: 'instantiationState' });
+    if (lock.reason === 'not-found') throw new VnfInstanceNotFoundError(vnfInstanceId);
+    if (lock.reason === 'busy') throw new InstanceBusyError(vnfInstanceId, lock.activeOpOccId);
+    throw new InstantiationStateConflictError(operation, REQUIRED_STATE[operation], lock.state);
   }
   const at = now(deps).toISOString();
   const op: VnfLcmOpOcc = {

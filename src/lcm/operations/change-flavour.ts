@@ -1,4 +1,4 @@
-import { ConflictError, UnprocessableEntityError } from '../../errors';
+import { ConflictError, RequestNotApplicableError } from '../../errors';
 import type { ChangeVnfFlavourRequest } from '../requests';
 import { applyLevels, currentLevels, recordInstance } from '../steps';
 import type { OperationHandler } from './types';
@@ -7,7 +7,7 @@ import type { OperationHandler } from './types';
 export const changeFlavour: OperationHandler<ChangeVnfFlavourRequest> = {
   check: (m, _i, b) => {
     if (b.newFlavourId !== m.flavourId) {
-      throw new UnprocessableEntityError(`newFlavourId ${b.newFlavourId} is not a flavour of VNFD ${m.descriptorId} (it has only ${m.flavourId})`, { field: 'newFlavourId' });
+      throw new RequestNotApplicableError(`newFlavourId ${b.newFlavourId} is not a flavour of VNFD ${m.descriptorId} (it has only ${m.flavourId})`, 'newFlavourId');
     }
   },
   steps: () => [

@@ -1,4 +1,4 @@
-import { UnprocessableEntityError } from '../../errors';
+import { RequestNotApplicableError } from '../../errors';
 import type { HealVnfRequest } from '../requests';
 import { callOptions, vnfcsOf } from '../op-context';
 import { currentLevels, deployConfig, recordInstance, waitAgents } from '../steps';
@@ -9,7 +9,7 @@ export const heal: OperationHandler<HealVnfRequest> = {
   check: (_m, i, b) => {
     const known = new Set((i.instantiatedVnfInfo?.vnfcResourceInfo ?? []).map((v) => v.id));
     for (const id of b.vnfcInstanceId ?? []) {
-      if (!known.has(id)) throw new UnprocessableEntityError(`vnfcInstanceId ${id} is not a VNFC of this instance`, { field: 'vnfcInstanceId' });
+      if (!known.has(id)) throw new RequestNotApplicableError(`vnfcInstanceId ${id} is not a VNFC of this instance`, 'vnfcInstanceId');
     }
   },
   steps: () => [

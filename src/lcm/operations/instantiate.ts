@@ -1,5 +1,5 @@
 import { checkClickText } from '../click-check';
-import { UnprocessableEntityError } from '../../errors';
+import { RequestNotApplicableError } from '../../errors';
 import type { InstantiateVnfRequest } from '../requests';
 import { callOptions } from '../op-context';
 import { deploymentFor, levelsFor } from '../plan';
@@ -10,11 +10,11 @@ import type { OperationHandler } from './types';
 export const instantiate: OperationHandler<InstantiateVnfRequest> = {
   check: (m, _i, b) => {
     if (b.flavourId !== m.flavourId) {
-      throw new UnprocessableEntityError(`flavourId ${b.flavourId} is not a flavour of VNFD ${m.descriptorId} (it has ${m.flavourId})`, { field: 'flavourId' });
+      throw new RequestNotApplicableError(`flavourId ${b.flavourId} is not a flavour of VNFD ${m.descriptorId} (it has ${m.flavourId})`, 'flavourId');
     }
     const level = b.instantiationLevelId;
     if (level !== undefined && !m.instantiationLevels.some((l) => l.id === level)) {
-      throw new UnprocessableEntityError(`instantiationLevelId ${level} is not in the VNFD`, { field: 'instantiationLevelId' });
+      throw new RequestNotApplicableError(`instantiationLevelId ${level} is not in the VNFD`, 'instantiationLevelId');
     }
     checkClickText(b.additionalParams?.['clickConfig'], 'additionalParams.clickConfig');
   },

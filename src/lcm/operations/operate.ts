@@ -1,4 +1,4 @@
-import { UnprocessableEntityError } from '../../errors';
+import { RequestNotApplicableError } from '../../errors';
 import type { OperateVnfRequest } from '../requests';
 import { agentFor, callOptions, type OpContext } from '../op-context';
 import { currentLevels, deployConfig, recordInstance, waitAgents } from '../steps';
@@ -41,7 +41,7 @@ async function changeState(c: OpContext<OperateVnfRequest>, to: 'STARTED' | 'STO
  */
 export const operate: OperationHandler<OperateVnfRequest> = {
   check: (_m, i, b) => {
-    if (i.instantiatedVnfInfo?.vnfState === b.changeStateTo) throw new UnprocessableEntityError(`the VNF is ${b.changeStateTo} already`, { field: 'changeStateTo' });
+    if (i.instantiatedVnfInfo?.vnfState === b.changeStateTo) throw new RequestNotApplicableError(`the VNF is ${b.changeStateTo} already`, 'changeStateTo');
   },
   steps: () => [
     { name: 'apply', run: (c) => changeState(c, c.op.operationParams.changeStateTo) },

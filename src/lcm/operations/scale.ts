@@ -1,4 +1,4 @@
-import { ConflictError, UnprocessableEntityError } from '../../errors';
+import { ConflictError, RequestNotApplicableError } from '../../errors';
 import type { ScaleVnfRequest, ScaleVnfToLevelRequest } from '../requests';
 import type { OpContext } from '../op-context';
 import { vnfcsOf } from '../op-context';
@@ -61,11 +61,11 @@ async function rollback(c: OpContext<ScaleRequest>): Promise<void> {
 export const scale: OperationHandler<ScaleVnfRequest> = {
   check: (m, i, b) => {
     const aspect = m.scalingAspects.find((a) => a.id === b.aspectId);
-    if (aspect === undefined) throw new UnprocessableEntityError(`aspectId ${b.aspectId} is not a scaling aspect of the VNFD`, { field: 'aspectId' });
+    if (aspect === undefined) throw new RequestNotApplicableError(`aspectId ${b.aspectId} is not a scaling aspect of the VNFD`, 'aspectId');
     const now = i.instantiatedVnfInfo?.scaleStatus?.find((s) => s.aspectId === aspect.id)?.scaleLevel ?? 0;
     const next = now + (b.type === 'SCALE_OUT' ? 1 : -1) * Number(b.numberOfSteps ?? 1);
     if (next < 0 || next > aspect.maxScaleLevel) {
-      throw new UnprocessableEntityError(`aspect ${aspect.id} is at level ${now}; that would take it to ${next}, outside 0..${aspect.maxScaleLevel}`, { field: 'numberOfSteps' });
+      throw new RequestNotApplicableError(`aspect ${aspect.id} is at level ${now}; that would take it to ${next}, outside 0..${aspect.maxScaleLevel}`, 'numberOfSteps');
     }
   },
   steps,
@@ -76,14 +76,14 @@ export const scale: OperationHandler<ScaleVnfRequest> = {
 export const scaleToLevel: OperationHandler<ScaleVnfToLevelRequest> = {
   check: (m, _i, b) => {
     if ((b.instantiationLevelId === undefined) === (b.scaleInfo === undefined)) {
-      throw new UnprocessableEntityError('give exactly one of instantiationLevelId and scaleInfo', { field: 'instantiationLevelId' });
+      throw new RequestNotApplicableError('give exactly one of instantiationLevelId and scaleInfo', 'instantiationLevelId');
     }
     if (b.instantiationLevelId !== undefined && !m.instantiationLevels.some((l) => l.id === b.instantiationLevelId)) {
-      throw new UnprocessableEntityError(`instantiationLevelId ${b.instantiationLevelId} is not in the VNFD`, { field: 'instantiationLevelId' });
+      throw new RequestNotApplicableError(`instantiationLevelId ${b.instantiationLevelId} is not in the VNFD`, 'instantiationLevelId');
     }
     for (const s of b.scaleInfo ?? []) {
       const a = m.scalingAspects.find((x) => x.id === s.aspectId);
-      if (a === undefined || s.scaleLevel > a.maxScaleLevel) throw new UnprocessableEntityError(`scaleInfo ${s.aspectId} level ${s.scaleLevel} is not possible`, { field: 'scaleInfo' });
+      if (a === undefined || s.scaleLevel > a.maxScaleLevel) throw new RequestNotApplicableError(`scaleInfo ${s.aspectId} level ${s.scaleLevel} is not possible`, 'scaleInfo');
     }
   },
   steps,

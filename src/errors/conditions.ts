@@ -1,0 +1,55 @@
+/**
+ * Errors named for the condition, as Tacker names its exceptions (VnfInstanceNotFound, VnfInstanceConflictState):
+ * the code that raises one says what happened, the message is built here once, and the HTTP status comes from
+ * the kind each extends (one mapping: AppError.status, rendered by the API's problem-details plugin).
+ */
+import { ConflictError, NotFoundError, UnprocessableEntityError } from './http-errors';
+
+export class VnfInstanceNotFoundError extends NotFoundError {
+  constructor(readonly vnfInstanceId: string) {
+    super(`VNF instance ${vnfInstanceId} does not exist`);
+  }
+}
+
+export class OpOccNotFoundError extends NotFoundError {
+  constructor(readonly opOccId: string) {
+    super(`VNF LCM operation occurrence ${opOccId} does not exist`);
+  }
+}
+
+export class VnfcNotFoundError extends NotFoundError {
+  constructor(vnfInstanceId: string, vnfcId: string) {
+    super(`VNF instance ${vnfInstanceId} has no VNFC ${vnfcId}`, { field: 'vnfcInstanceId' });
+  }
+}
+
+/** One operation at a time per instance (SOL003 5.4.x.3.1: 409). */
+export class InstanceBusyError extends ConflictError {
+  constructor(vnfInstanceId: string, activeOpOccId: string) {
+    super(`VNF instance ${vnfInstanceId} has operation ${activeOpOccId} in progress (or in FAILED_TEMP: retry, roll back or fail it first)`);
+  }
+}
+
+/** The instance's instantiationState does not allow the operation. */
+export class InstantiationStateConflictError extends ConflictError {
+  constructor(what: string, needed: readonly string[], actual: string) {
+    super(`${what} needs the VNF instance to be ${needed.join(' or ')}; it is ${actual}`, { field: 'instantiationState' });
+  }
+}
+
+/** The op-occ's operationState does not allow the task (retry, rollback, fail, cancel). */
+export class OperationStateConflictError extends ConflictError {
+  constructor(opOccId: string, state: string, task: string, from: readonly string[]) {
+    super(`operation ${opOccId} is ${state}; ${task} needs ${from.join(' or ')}`, { field: 'operationState' });
+  }
+}
+
+/**
+ * A well-formed request that asks what this VNF cannot do: a flavour, level or aspect its VNFD lacks, a
+ * scale level out of range, a VNFC it does not have, a state it is in already (422 naming the field).
+ */
+export class RequestNotApplicableError extends UnprocessableEntityError {
+  constructor(message: string, field: string) {
+    super(message, { field });
+  }
+}
