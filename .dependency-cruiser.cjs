@@ -1,5 +1,5 @@
 /**
- * The layering of ARCHITECTURE.md: api -> lcm -> ports <- adapters, and no cycles.
+ * The layering of docs/architecture.md (from ../shared ARCHITECTURE.md): api -> lcm -> ports <- adapters, and no cycles.
  * Only the composition roots (src/main.ts, src/composition/, src/cli/) may import adapters and wire them together.
  */
 const ADAPTERS = '^src/(store|queue|openstack|agent|emulator|notify)/';
