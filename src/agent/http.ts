@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AgentError } from './errors';
 
 export interface HttpCall {
@@ -60,19 +61,13 @@ function causeText(err: unknown): string {
   return pick(e?.cause?.code) ?? pick(e?.cause?.message) ?? pick(e?.message) ?? String(err);
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) return reject(new AgentError('cancelled'));
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(new AgentError('cancelled'));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Waits `ms`; the signal, when it fires, ends the wait with AgentError('cancelled'). */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (err) {
+    throw new AgentError('cancelled', {}, err);
+  }
 }
 
 /** Parses a JSON answer; a non-JSON body is an AgentError naming the call. */

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { accessSync, chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * A redis-server child process: the embedded store of `npm start` (under ./var, AOF on) and the
@@ -169,7 +170,7 @@ async function waitForPing(port: number, timeoutMs: number, password: string | u
   for (;;) {
     if (await ping(port, password)) return;
     if (Date.now() > deadline) throw new Error(`redis-server on 127.0.0.1:${port} did not answer PING within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
+    await delay(25);
   }
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { CliError, saveSettings, removeSettings, VnfmClient } from '../api-client';
 import { action, ctxOf, fields, print, table, waitOp, type Ctx } from '../output';
@@ -102,7 +103,7 @@ export function registerApi(program: Command): void {
         for (let i = 0; i < 600; i++) {
           p = (await c.call<Obj>('GET', `/vnfpkgm/v1/vnf_packages/${id}`)).data;
           if (p['onboardingState'] === 'ONBOARDED' || p['onboardingFailureDetails']) break;
-          await new Promise((r) => setTimeout(r, 100));
+          await delay(100);
         }
         if (p['onboardingState'] !== 'ONBOARDED') {
           const f = (p['onboardingFailureDetails'] ?? {}) as Obj;
