@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { startEmbeddedRedis, type EmbeddedRedis, type EmbeddedRedisOptions } from './embedded-redis';
-import { freePort, ping } from './redis-server';
+import { freePort } from '../net/free-port';
+import { ping } from './redis-server';
 import { rawRedisCommand } from '../../test/support/redis';
 
 

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, writeF
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { keptRandomSecret, restrictToOwner } from './private-files';
-import { freePort, portIsFree, RedisServer } from './redis-server';
+import { freePort, portIsFree } from '../net/free-port';
+import { RedisServer } from './redis-server';
 
 /**
  * The VNFM's own redis-server when no external Redis is configured (`npm start`): data under
