@@ -36,6 +36,13 @@ module.exports = {
       to: { path: '^src/', pathNot: `${PURE}|^src/ports/` },
     },
     {
+      name: 'net-is-a-leaf',
+      comment: 'src/net holds small local-network helpers (free TCP ports) shared by adapters and tests; it imports nothing of the project.',
+      severity: 'error',
+      from: { path: '^src/net/' },
+      to: { path: '^src/', pathNot: '^src/net/' },
+    },
+    {
       name: 'lcm-uses-ports-not-adapters',
       severity: 'error',
       from: { path: '^src/lcm/' },

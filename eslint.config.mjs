@@ -13,6 +13,16 @@ export default tseslint.config(
     },
   },
   {
+    // type-aware rules: a promise nobody awaits, a switch that misses a case, a promise where a callback is expected
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['src/config/**', 'test/**', 'bench/**', 'src/**/*.test.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },

@@ -29,6 +29,19 @@ check() { # name, command...
   fi
 }
 
+# A jest run with its JSON report ($art/<name>.json, read by summarize.js). The whole output goes to
+# $art/<name>.log; the PASS/FAIL/● lines show as they come, never cut (nothing ends the pipeline
+# early, so jest is never killed by SIGPIPE before it writes its report). No report = a failed check.
+run_jest() { # name, jest arguments...
+  local name=$1; shift
+  npx jest --ci --forceExit --json --outputFile="$art/$name.json" "$@" 2>&1 | tee "$art/$name.log" | grep --line-buffered -E '^(PASS|FAIL)|●'
+  local jest_status=${PIPESTATUS[0]}
+  if [ ! -s "$art/$name.json" ]; then
+    checks_failed=$((checks_failed + 1)); echo "check $name (jest exited $jest_status without a report)" >> "$art/failures.txt"
+    echo "   FAILED: jest exited $jest_status without a report; the end of $art/$name.log:"; tail -40 "$art/$name.log"
+  fi
+}
+
 check typecheck npx tsc -p tsconfig.json --noEmit
 check typecheck-web npx tsc -p tsconfig.web.json
 check lint npx eslint . --max-warnings 0
@@ -39,7 +52,7 @@ if [ "${#shells[@]}" -gt 0 ] && command -v shellcheck >/dev/null 2>&1; then
 fi
 
 echo "== jest (unit and integration)"
-npx jest --ci --forceExit --json --outputFile="$art/jest-main.json" 2>&1 | tee "$art/jest-main.log" | grep -E '^(PASS|FAIL)|●' | head -200
+run_jest jest-main
 
 if [ -d test/deployment ]; then
   if [ -n "$minicloud_pid" ]; then
@@ -48,8 +61,7 @@ if [ -d test/deployment ]; then
       echo "== jest (deployment suite on the mini-cloud)"
       # shellcheck disable=SC1091
       [ -f .minicloud/openrc ] && . .minicloud/openrc
-      npx jest --ci --forceExit --runInBand --json --outputFile="$art/jest-deployment.json" \
-        --config test/deployment/jest.config.js 2>&1 | tee "$art/jest-deployment.log" | grep -E '^(PASS|FAIL)|●' | head -200
+      run_jest jest-deployment --runInBand --config test/deployment/jest.config.js
     else
       checks_failed=$((checks_failed + 1)); echo "check minicloud-up" >> "$art/failures.txt"
       echo "mini-cloud did not come up:"; tail -60 "$art/minicloud-up.log"

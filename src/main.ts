@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
+import { pino } from 'pino';
 import { API_VERSION, buildApp, type ApiApp } from './api';
 import { loadAuth } from './composition/credentials';
 import { buildGraph } from './composition/graph';
@@ -21,6 +22,8 @@ import { loadTypeLibrary } from './tosca';
 
 export type Role = 'api' | 'worker' | 'all';
 export type { Logger };
+/** What a caller may hand startVnfm instead of its own pino logger (tests pass a quiet one). */
+export type StartLogger = Pick<Logger, 'info' | 'warn' | 'error'> & Partial<Pick<Logger, 'debug'>>;
 
 export interface Vnfm {
   /** The HTTP address the API listens on (api and all roles). */
@@ -40,11 +43,8 @@ export interface Instrument {
 export type OnFatal = (reason: string) => void;
 const exitOnFatal: OnFatal = () => process.exit(1);
 
-const consoleLogger: Logger = {
-  info: (m) => process.stdout.write(`${m}\n`),
-  warn: (m) => process.stdout.write(`${m}\n`),
-  error: (m) => process.stderr.write(`${m}\n`),
-};
+/** Authorization and cookies never reach a log line. */
+const REDACT = ['req.headers.authorization', 'req.headers.cookie'];
 
 /** The console's bundle: dist/web beside dist/src (from the build), or the repository's dist/web (from sources). */
 function webDir(): string {
@@ -52,7 +52,14 @@ function webDir(): string {
   return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? (candidates[0] as string);
 }
 
-export async function startVnfm(config: Readonly<Config>, role: Role, log: Logger = consoleLogger, instrument: Instrument = {}, onFatal: OnFatal = exitOnFatal): Promise<Vnfm> {
+/**
+ * Starts the VNFM. It logs through one pino logger (JSON lines, the config's level), which Fastify's
+ * request log, the embedded Redis supervisor, the queue, the workers and the notifier all share; a
+ * caller may hand its own logger instead.
+ */
+export async function startVnfm(config: Readonly<Config>, role: Role, given?: StartLogger, instrument: Instrument = {}, onFatal: OnFatal = exitOnFatal): Promise<Vnfm> {
+  const root = given === undefined ? pino({ level: config.log.level, redact: REDACT }) : undefined;
+  const log: Logger = given === undefined ? (root as Logger) : { debug: given.debug ?? (() => undefined), info: given.info, warn: given.warn, error: given.error };
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
     for (const s of stops.reverse()) await s().catch((err: unknown) => log.error(`stop: ${String(err)}`));
@@ -93,6 +100,7 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
       agents: instrument.agents ? instrument.agents(agents) : agents,
       ...(built.readiness !== undefined ? { readiness: built.readiness } : {}),
       outbound: { allowLinkLocal: config.notifications.allowLinkLocal },
+      log,
       packageLimitBytes: config.api.packageLimitBytes,
       webDir: webDir(),
     });
@@ -118,7 +126,7 @@ export async function startVnfm(config: Readonly<Config>, role: Role, log: Logge
         tokenLimits: { perAddress: limiter(config.auth.tokenRequestsPerAddressPerMinute), failuresPerClient: limiter(config.auth.tokenFailuresPerClientPerMinute) },
         routes: graph.routes,
         events: graph.events,
-        logger: { level: config.log.level, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+        ...(root !== undefined ? { loggerInstance: root } : { logger: { level: config.log.level, redact: REDACT } }),
       });
       stops.push(() => app.close());
       const address = await app.listen({ host: config.listen.host, port: config.listen.port });

@@ -67,7 +67,7 @@ export abstract class BaseAgent {
       const a = await this.http({ method: 'POST', path }, o);
       if (a.status >= 400) this.fail(`POST ${path} answered HTTP ${a.status}`, a, 'POST', path);
     } catch (err) {
-      if (err instanceof Error && /ECONNRESET|socket hang up|other side closed|UND_ERR_SOCKET/.test(err.message)) return;
+      if (err instanceof Error && /ECONNRESET|socket hang up|stream has been aborted/.test(err.message)) return;
       throw err;
     }
   }

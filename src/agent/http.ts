@@ -1,4 +1,6 @@
+import axios from 'axios';
 import { connect } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AgentError } from './errors';
 
 export interface HttpCall {
@@ -18,6 +20,17 @@ export interface HttpAnswer {
   text: string;
 }
 
+const client = axios.create({
+  // the caller decides what every status means (the API answers 200 on failure too)
+  validateStatus: () => true,
+  // the body as text, never parsed here (parseJson does it where JSON is expected)
+  responseType: 'text',
+  // a management address is reached directly, never through the environment's http_proxy
+  proxy: false,
+  maxBodyLength: Infinity,
+  maxContentLength: Infinity,
+});
+
 /**
  * One HTTP call to a VM's management API with a timeout and the caller's AbortSignal. Network
  * errors and 5xx become AgentError; the caller decides what a 200 means (the API answers 200 on
@@ -30,12 +43,13 @@ export async function call(base: string, c: HttpCall): Promise<HttpAnswer> {
   let last: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (attempt > 0) await sleep(100 * 2 ** (attempt - 1), c.signal);
-    const signals = [AbortSignal.timeout(c.timeoutMs), ...(c.signal ? [c.signal] : [])];
+    // one deadline for the whole call, body included (axios' timeout option is a socket idle timeout)
+    const signal = AbortSignal.any([AbortSignal.timeout(c.timeoutMs), ...(c.signal ? [c.signal] : [])]);
     try {
       const headers: Record<string, string> = {};
       if (c.contentType !== undefined) headers['content-type'] = c.contentType;
-      const res = await fetch(url, { method: c.method, body: c.body, headers, signal: AbortSignal.any(signals) });
-      const text = await res.text();
+      const res = await client.request<string>({ url: url.toString(), method: c.method, data: c.body, headers, signal });
+      const text = res.data;
       if (res.status >= 500 && attempt < attempts - 1) {
         last = new AgentError(`${c.method} ${url.pathname} answered ${res.status}`, { method: c.method, url: url.toString(), httpStatus: res.status, body: text });
         continue;
@@ -43,12 +57,13 @@ export async function call(base: string, c: HttpCall): Promise<HttpAnswer> {
       return { status: res.status, text };
     } catch (err) {
       if (c.signal?.aborted === true) throw new AgentError(`${c.method} ${url} was cancelled`, { method: c.method, url: url.toString() }, err);
-      last = err;
+      // an aborted axios call rejects with a bare CanceledError: the signal's reason says why (TimeoutError)
+      last = signal.aborted ? (signal.reason as unknown) : err;
     }
   }
   if (last instanceof AgentError) throw last;
-  // NOTE: fetch's errors may come from another realm (a DOMException, undici's TypeError), so
-  // they are read by shape, not by instanceof
+  // NOTE: read by shape, not by instanceof: a timeout is the signal's DOMException, the rest are AxiosErrors
+  // whose cause is the socket's error (code ECONNREFUSED, ECONNRESET...)
   const name = typeof last === 'object' && last !== null ? (last as { name?: unknown }).name : undefined;
   const reason = name === 'TimeoutError' ? `no answer within ${c.timeoutMs} ms` : causeText(last);
   throw new AgentError(`${c.method} ${url} failed: ${reason}`, { method: c.method, url: url.toString() }, last);
@@ -60,19 +75,13 @@ function causeText(err: unknown): string {
   return pick(e?.cause?.code) ?? pick(e?.cause?.message) ?? pick(e?.message) ?? String(err);
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) return reject(new AgentError('cancelled'));
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(new AgentError('cancelled'));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Waits `ms`; the signal, when it fires, ends the wait with AgentError('cancelled'). */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (err) {
+    throw new AgentError('cancelled', {}, err);
+  }
 }
 
 /** Parses a JSON answer; a non-JSON body is an AgentError naming the call. */

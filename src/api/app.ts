@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -31,6 +31,8 @@ export interface AppDeps {
   /** More features' routes (LCM tasks, op-occs, subscriptions, package management, console). */
   routes?: RouteModule[];
   logger?: FastifyServerOptions['logger'];
+  /** The process's own pino logger, for the request log (takes precedence over `logger`). */
+  loggerInstance?: FastifyBaseLogger;
   now?: () => Date;
   newId?: () => string;
 }
@@ -45,7 +47,7 @@ export interface AppDeps {
  */
 export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.loggerInstance !== undefined ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
     bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
     genReqId: () => randomUUID(),
     // ids are UUIDs; a longer path segment is answered 414 ProblemDetails (frameworkErrors), not routed

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { CliError, VnfmClient, configPath, loadSettings } from './api-client';
 
@@ -83,6 +84,6 @@ export async function waitOp(ctx: Ctx, location: string): Promise<Record<string,
       }
       return op;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await delay(250);
   }
 }

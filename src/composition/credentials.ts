@@ -34,8 +34,9 @@ export function loadAuth(config: Readonly<Config>, varDir: string, publicUrl: st
     const secret = randomBytes(18).toString('base64url');
     const clients = [{ id: ADMIN_CLIENT, secretHash: hashSecret(secret), roles: ['admin'] }];
     writeFileSync(authFile, JSON.stringify({ clients }, null, 2), { mode: 0o600 });
-    // the one place a secret is ever printed: the operator's only chance to see it
-    log.warn(firstStartMessage(ADMIN_CLIENT, secret, publicUrl));
+    // the one place a secret is ever printed, on the terminal and not in the log: the operator's only chance to see it
+    process.stdout.write(`${firstStartMessage(ADMIN_CLIENT, secret, publicUrl)}\n`);
+    log.warn(`first start: admin API client ${ADMIN_CLIENT} generated; its secret was printed once on standard output`);
   }
   type Stored = { clients?: AuthSettings['clients']; users?: AuthSettings['users'] };
   const stored = existsSync(authFile) ? (JSON.parse(readFileSync(authFile, 'utf8')) as Stored) : {};

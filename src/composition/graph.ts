@@ -19,6 +19,7 @@ import { identityOf, runJob } from '../lcm/engine';
 import { PackageModels } from '../lcm/package-models';
 import { callConsumer, startDeliveryWorker, SubscriptionNotifier, subscriptionGenerationKey, type OutboundPolicy } from '../notify';
 import type { Notifier } from '../ports/lcm';
+import type { Logger } from '../ports/logger';
 import type { Vim } from '../ports/vim';
 import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
 import { BullLcmQueue, startLcmWorker } from '../queue';
@@ -43,6 +44,8 @@ export interface GraphOptions {
   packageLimitBytes: number;
   /** Where the console's bundle is; no console routes without it. */
   webDir?: string;
+  /** Where the queue's, the workers' and the notifier's events are logged. */
+  log?: Logger;
 }
 
 export interface WorkerOptions {
@@ -79,7 +82,7 @@ export function buildGraph(o: GraphOptions): Graph {
     connections.push(c);
     return c;
   };
-  const bull = (): { connection: Redis; prefix: string } => ({ connection: connect(), prefix: `${o.prefix}:bull` });
+  const bull = (): { connection: Redis; prefix: string; log?: Logger } => ({ connection: connect(), prefix: `${o.prefix}:bull`, ...(o.log ? { log: o.log } : {}) });
   const instances = new RedisVnfInstanceRepository(o.redis, o.prefix, o.box);
   const packages = new RedisVnfPackageRepository(o.redis, o.prefix);
   const opOccs = new RedisOpOccRepository(o.redis, o.prefix, o.box);

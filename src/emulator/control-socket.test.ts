@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { EmulatedVm } from './emulated-vm';
 
 const CONFIG = 'src :: InfiniteSource -> c :: Counter -> Discard;\n';
@@ -22,7 +23,7 @@ class Raw {
       const got = this.buf.slice(start);
       const m = /(^|\n)(\d{3}) [^\r\n]*\r\n(DATA (\d+)\r\n)?/.exec(got);
       if (m !== null && (m[2] !== '200' || !/^READ /i.test(text) || (m[4] !== undefined && got.length >= (m.index ?? 0) + m[0].length + Number(m[4])))) return got;
-      await new Promise((r) => setTimeout(r, 10));
+      await delay(10);
     }
     throw new Error(`no reply to ${JSON.stringify(text)}; got ${JSON.stringify(this.buf.slice(start))}`);
   }
@@ -52,7 +53,7 @@ describe("the emulated Click ControlSocket speaks Click's protocol", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/^"\d+"$/); // OSv: the thread id, as a JSON string
     const raw = await Raw.open(vm.controlPort!);
-    for (let i = 0; i < 50 && raw.greeting() === ''; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 50 && raw.greeting() === ''; i++) await delay(10);
     return raw;
   }
 
@@ -93,7 +94,7 @@ describe("the emulated Click ControlSocket speaks Click's protocol", () => {
     const cs = await launch('');
     expect(await cs.send('WRITE hotconfig x\r\n')).toBe("511 No handler named 'hotconfig'\r\n");
     expect(await cs.send('WRITE stop\r\n')).toBe("200 Write handler 'stop' OK\r\n");
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
     expect(vm.click!.running).toBe(false);
     await expect(Raw.open(vm.controlPort!)).rejects.toThrow(/ECONNREFUSED/);
     cs.close();

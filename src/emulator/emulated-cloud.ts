@@ -4,7 +4,7 @@ import type { ClickChecker } from './click-facade';
 import { routeCloud } from './cloud-routes';
 import { CloudError, type CloudFault, type CloudFaultRule, type CloudServer, type CloudVdu } from './cloud-model';
 import { EmulatedVm } from './emulated-vm';
-import { freePort } from './free-port';
+import { freePort } from '../net/free-port';
 
 export interface EmulatedCloudOptions {
   /** Where the cloud's own API listens (127.0.0.1, any free port by default). */

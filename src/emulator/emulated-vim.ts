@@ -1,3 +1,4 @@
+import axios, { type AxiosResponse } from 'axios';
 import { AppError } from '../errors';
 import type { SwImageSpec, Vim, VimCallOptions, VnfcResource, VnfcStatus, VnfDeployment, VnicType } from '../ports/vim';
 import type { CloudServer, CloudVdu } from './cloud-model';
@@ -14,6 +15,17 @@ export class EmulatedVimError extends AppError {
     super(message, cause === undefined ? {} : { cause });
   }
 }
+
+const client = axios.create({
+  // call() reads the status itself (and the cloud's message from an error body)
+  validateStatus: () => true,
+  // the body as text: call() parses it and says when it is not JSON
+  responseType: 'text',
+  // the emulated cloud is reached directly, never through the environment's http_proxy
+  proxy: false,
+  maxBodyLength: Infinity,
+  maxContentLength: Infinity,
+});
 
 export interface EmulatedVimOptions {
   /** Per-call timeout (30 s by default; apply waits for every server of the instance). */
@@ -44,18 +56,22 @@ export class EmulatedVim implements Vim {
 
   private async call(method: string, path: string, body?: unknown, options?: VimCallOptions): Promise<unknown> {
     const url = `${this.cloudUrl.replace(/\/$/, '')}${path}`;
-    const signals = [AbortSignal.timeout(this.options.timeoutMs ?? 30_000), ...(options?.signal ? [options.signal] : [])];
-    let res: Response;
+    // one deadline for the whole call, body included (axios' timeout option is a socket idle timeout)
+    const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? 30_000), ...(options?.signal ? [options.signal] : [])]);
+    let res: AxiosResponse<string>;
     try {
-      res = await fetch(url, {
+      res = await client.request<string>({
+        url,
         method,
-        ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-        signal: AbortSignal.any(signals),
+        ...(body !== undefined ? { data: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        signal,
       });
-    } catch (err) {
+    } catch (e) {
+      // an aborted axios call rejects with a bare CanceledError: the signal's reason says why (timeout or the caller)
+      const err = signal.aborted ? (signal.reason as unknown) : e;
       throw new EmulatedVimError(`${method} ${path}: the emulated cloud at ${this.cloudUrl} did not answer (${err instanceof Error ? err.message : String(err)})`, { method, url }, err);
     }
-    const text = await res.text();
+    const text = res.data;
     if (res.status >= 400) {
       let message = text;
       try {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { toolkitChecker, type ClickChecker } from './click-facade';
 import { ClickProcess } from './click-process';
 import { ControlSocketServer } from './control-socket';
@@ -61,7 +62,8 @@ export class EmulatedVm {
   private control: ControlSocketServer | undefined;
   private readonly sockets = new Set<Socket>();
   private nextPid = 200;
-  private readyTimer: { timer: NodeJS.Timeout; done: () => void } | undefined;
+  /** Cuts short a boot's readiness delay. */
+  private readyWait: AbortController | undefined;
   private state: 'booting' | 'up' | 'off' = 'booting';
   /** Bumped by every boot and shutdown: a boot whose delay ends after a newer event gives up. */
   private generation = 0;
@@ -96,8 +98,12 @@ export class EmulatedVm {
     const generation = ++this.generation;
     if (this.options.neverReady === true) return;
     const delay = this.options.readyDelayMs ?? 0;
-    if (delay > 0) await new Promise<void>((done) => (this.readyTimer = { timer: setTimeout(done, delay), done }));
-    this.readyTimer = undefined;
+    if (delay > 0) {
+      const wait = (this.readyWait = new AbortController());
+      // an abort (closeApi) only ends the wait early; the state check below decides
+      await sleep(delay, undefined, { signal: wait.signal }).catch(() => undefined);
+      if (this.readyWait === wait) this.readyWait = undefined;
+    }
     if (this.state !== 'booting' || generation !== this.generation) return;
     const server = createServer((req, res) => void this.handle(req, res));
     server.on('connection', (s) => {
@@ -128,11 +134,8 @@ export class EmulatedVm {
   private async closeApi(): Promise<void> {
     this.generation++;
     // a boot still waiting for its delay gives up (it sees the new state)
-    if (this.readyTimer) {
-      clearTimeout(this.readyTimer.timer);
-      this.readyTimer.done();
-    }
-    this.readyTimer = undefined;
+    this.readyWait?.abort();
+    this.readyWait = undefined;
     this.stopClick();
     const server = this.server;
     this.server = undefined;

@@ -4,6 +4,7 @@ import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { subscriptionMatches, type NotificationFacts, type StoredSubscription } from '../domain/subscription';
 import type { NotificationEvent, Notifier } from '../ports/lcm';
+import { silentLogger, type Logger } from '../ports/logger';
 import type { Repository, VnfInstanceRepository } from '../ports/store';
 import { callConsumer } from './delivery';
 import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from './url-guard';
@@ -19,6 +20,14 @@ function pick(o: Record<string, unknown>, keys: readonly string[]): Record<strin
 }
 
 export const NOTIFY_QUEUE = 'clickvnfm-notify';
+
+export interface NotifyBullOptions {
+  connection: ConnectionOptions;
+  /** BullMQ key prefix. */
+  prefix: string;
+  /** Where the queue's and the worker's 'error' and 'failed' events are reported (nowhere by default). */
+  log?: Logger;
+}
 
 /**
  * Publishes notifications to the matching subscriptions: each notification goes to an ordered
@@ -38,14 +47,15 @@ export class SubscriptionNotifier implements Notifier {
     private readonly subscriptions: Repository<StoredSubscription>,
     private readonly instances: VnfInstanceRepository,
     private readonly publicUrl: string,
-    bull: { connection: ConnectionOptions; prefix: string },
+    bull: NotifyBullOptions,
     private readonly retry = { attempts: 30, backoffMs: 500 },
   ) {
     this.log = new EventLogNotifier(redis, prefix);
-    this.queue = new Queue(NOTIFY_QUEUE, bull);
+    this.queue = new Queue(NOTIFY_QUEUE, { connection: bull.connection, prefix: bull.prefix });
     // NOTE: BullMQ forwards connection errors as 'error' events; unheard, Node would crash the process.
     // Enqueueing itself rejects, so the caller still sees the failure and nothing is lost.
-    this.queue.on('error', () => undefined);
+    const log = bull.log ?? silentLogger;
+    this.queue.on('error', (err) => log.error({ err }, 'notification queue: error (Redis connection)'));
   }
 
   async close(): Promise<void> {
@@ -118,7 +128,7 @@ export class SubscriptionNotifier implements Notifier {
 }
 
 /** The delivery worker: drains one subscription's outbox in order, holding its lock. */
-export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions: Repository<StoredSubscription>, bull: { connection: ConnectionOptions; prefix: string }, policy: OutboundPolicy = DEFAULT_OUTBOUND_POLICY): { close(force?: boolean): Promise<void> } {
+export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions: Repository<StoredSubscription>, bull: NotifyBullOptions, policy: OutboundPolicy = DEFAULT_OUTBOUND_POLICY): { close(force?: boolean): Promise<void> } {
   const worker = new Worker(
     NOTIFY_QUEUE,
     async (job) => {
@@ -144,9 +154,18 @@ export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions:
         if ((await redis.get(lockKey)) === token) await redis.del(lockKey);
       }
     },
-    { ...bull, concurrency: 16 },
+    { connection: bull.connection, prefix: bull.prefix, concurrency: 16 },
   );
-  worker.on('error', () => undefined);
+  const log = bull.log ?? silentLogger;
+  // unheard, an 'error' event would crash the process
+  worker.on('error', (err) => log.error({ err }, 'notification worker: error (Redis connection or job lock)'));
+  // a consumer that is down fails the job, which is retried with backoff (the outbox keeps the notifications)
+  worker.on('failed', (job, err) => {
+    const retried = job !== undefined && job.attemptsMade < (job.opts.attempts ?? 1);
+    const fields = { err, jobId: job?.id, subscriptionId: (job?.data as { subscriptionId?: unknown } | undefined)?.subscriptionId, attemptsMade: job?.attemptsMade };
+    if (retried) log.warn(fields, 'notification delivery failed; retrying');
+    else log.error(fields, 'notification delivery failed; no attempts left (the outbox keeps the notifications for the next delivery)');
+  });
   return { close: (force = false) => worker.close(force) };
 }
 

@@ -1,11 +1,19 @@
 /**
- * The logger every part is handed (pino in production, the one Fastify logs requests with; tests pass
- * a quiet one). Messages only: no secret may appear in one (redact at the source).
+ * Where adapters report what nobody awaits (BullMQ's 'error' and 'failed' events...). pino's call
+ * shape, `log.warn({ err, jobId }, 'message')` or `log.warn('message')`, so a pino logger (Fastify's
+ * `app.log`) fits as it is.
  */
 export interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
+  debug(msgOrObj: unknown, msg?: string): void;
+  info(msgOrObj: unknown, msg?: string): void;
+  warn(msgOrObj: unknown, msg?: string): void;
+  error(msgOrObj: unknown, msg?: string): void;
 }
 
-export const QUIET_LOGGER: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+/** A Logger that drops everything: the default where none is given. */
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { LcmJobKind, LcmQueue } from '../ports/lcm';
+import { silentLogger, type Logger } from '../ports/logger';
 
 export const LCM_QUEUE = 'clickvnfm-lcm';
 
@@ -8,6 +9,8 @@ export interface BullOptions {
   connection: ConnectionOptions;
   /** BullMQ key prefix; keep a hash tag (e.g. `{vnfm}:bull`) for Redis Cluster. */
   prefix: string;
+  /** Where the queue's and the worker's 'error' and 'failed' events are reported (nowhere by default). */
+  log?: Logger;
 }
 
 /**
@@ -21,7 +24,8 @@ export class BullLcmQueue implements LcmQueue {
     this.queue = new Queue(LCM_QUEUE, { connection: options.connection, prefix: options.prefix });
     // NOTE: BullMQ forwards connection errors as 'error' events; unheard, Node would crash the process.
     // Enqueueing itself rejects, so the caller still sees the failure and nothing is lost.
-    this.queue.on('error', () => undefined);
+    const log = options.log ?? silentLogger;
+    this.queue.on('error', (err) => log.error({ err }, 'LCM queue: error (Redis connection)'));
   }
 
   /**
@@ -74,6 +78,10 @@ export function startLcmWorker(run: (opOccId: string, kind: LcmJobKind) => Promi
       maxStalledCount: 10,
     },
   );
-  worker.on('error', () => undefined); // connection blips: BullMQ reconnects by itself
+  const log = options.log ?? silentLogger;
+  // connection blips: BullMQ reconnects by itself; unheard, an 'error' event would crash the process
+  worker.on('error', (err) => log.error({ err }, 'LCM worker: error (Redis connection or job lock)'));
+  // the engine records an operation's own failures in its op-occ: a job that throws is a fault of the engine or the store
+  worker.on('failed', (job, err) => log.error({ err, jobId: job?.id, opOccId: (job?.data as { opOccId?: unknown } | undefined)?.opOccId, kind: job?.name }, 'LCM worker: job failed'));
   return { close: (force = false) => worker.close(force) };
 }

@@ -3,9 +3,11 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { startEmbeddedRedis, type EmbeddedRedis, type EmbeddedRedisOptions } from './embedded-redis';
-import { freePort, ping } from './redis-server';
+import { freePort } from '../net/free-port';
+import { ping } from './redis-server';
 import { rawRedisCommand } from '../../test/support/redis';
 
 
@@ -22,7 +24,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await delay(25);
   }
 }
 
@@ -157,7 +159,7 @@ describe('startEmbeddedRedis', () => {
     await until('onFatal', () => h.fatal.length > 0);
     expect(h.fatal).toEqual([`embedded redis-server died 3 times in 60 s; see ${join(redis.dir, 'redis.log')}`]);
     // No fourth server: the store stays down and the VNFM is to exit.
-    await new Promise((r) => setTimeout(r, 500));
+    await delay(500);
     expect(redis.pid).toBe(last);
     expect(await ping(redis.port)).toBe(false);
   });

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { keptRandomSecret, restrictToOwner } from './private-files';
-import { freePort, portIsFree, RedisServer } from './redis-server';
+import { freePort, portIsFree } from '../net/free-port';
+import { RedisServer } from './redis-server';
 
 /**
  * The VNFM's own redis-server when no external Redis is configured (`npm start`): data under
@@ -104,7 +106,7 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
       }
       // A short, growing pause: a server that dies at once on start (disk full, broken AOF) must not
       // spin; the budget above ends it within the window anyway.
-      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** (deaths.length - 1))));
+      await delay(Math.min(2_000, 100 * 2 ** (deaths.length - 1)));
       if (stopped) return;
       try {
         const server = await start();
@@ -241,7 +243,7 @@ async function exitedWithin(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
   }
   return !isAlive(pid);
 }

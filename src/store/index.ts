@@ -1,4 +1,4 @@
-export { RedisServer, freePort, type RedisServerOptions, type RedisExit } from './redis-server';
+export { RedisServer, type RedisServerOptions, type RedisExit } from './redis-server';
 export { startEmbeddedRedis, type EmbeddedRedis, type EmbeddedRedisOptions } from './embedded-redis';
 export { RedisRepository, type RedisRepositoryOptions, type DocumentCodec } from './redis-repository';
 export { RedisVnfInstanceRepository } from './vnf-instance-repository';

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { RateLimiter, RateLimitState } from '../ports/rate-limiter';
+import { luaCommand, type LuaCommand } from './lua-command';
 
 const HIT = `
 local n = redis.call('INCR', KEYS[1])
@@ -8,15 +9,13 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
 
-type HitCommand = (key: string, windowMs: number) => Promise<[number, number]>;
-
 /**
  * RateLimiter on Redis: INCR + PEXPIRE in one script (defined once with defineCommand, so only its
  * SHA travels), keys under the VNFM's hash-tagged prefix. When Redis cannot answer, the request is let
  * through: a limiter outage must not become an authentication outage (the request fails later anyway).
  */
 export class RedisRateLimiter implements RateLimiter {
-  private readonly command: HitCommand;
+  private readonly command: LuaCommand<[number, number]>;
 
   constructor(
     private readonly redis: Redis,
@@ -24,11 +23,7 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly max: number,
     private readonly windowMs: number,
   ) {
-    if (typeof (redis as unknown as Record<string, unknown>)['clickvnfmRateHit'] !== 'function') {
-      redis.defineCommand('clickvnfmRateHit', { numberOfKeys: 1, lua: HIT });
-    }
-    const bound = (redis as unknown as { clickvnfmRateHit: HitCommand }).clickvnfmRateHit;
-    this.command = bound.bind(redis);
+    this.command = luaCommand(redis, 'clickvnfmRateHit', 1, HIT);
   }
 
   async hit(key: string): Promise<RateLimitState> {

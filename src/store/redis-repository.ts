@@ -3,6 +3,7 @@ import { ConflictError, PreconditionFailedError } from '../errors';
 import { decodeMarker, encodeMarker, matchesFilter, textPrefilter } from '../domain/query';
 import type { Filter } from '../domain/query';
 import type { ListPage, ListQuery, Repository, Versioned } from '../ports/store';
+import { luaCommand, type LuaCommand } from './lua-command';
 
 /**
  * A collection of JSON documents in Redis.
@@ -97,6 +98,7 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
   private readonly batchSize: number;
   protected readonly indexed: readonly string[];
   protected readonly indexedJson: string;
+  private readonly scripts: { create: LuaCommand<number>; put: LuaCommand<number>; delete: LuaCommand<number> };
 
   constructor(
     protected readonly redis: Redis,
@@ -107,6 +109,11 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
     this.batchSize = options.batchSize ?? 1000;
     this.indexed = options.indexed ?? [];
     this.indexedJson = JSON.stringify(this.indexed);
+    this.scripts = {
+      create: luaCommand(redis, 'clickvnfmRepoCreate', 4, CREATE),
+      put: luaCommand(redis, 'clickvnfmRepoPut', 3, PUT),
+      delete: luaCommand(redis, 'clickvnfmRepoDelete', 3, DELETE),
+    };
   }
 
   /** The JSON text stored for `doc`. */
@@ -122,7 +129,7 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
 
   async create(doc: T): Promise<Versioned<T>> {
     const k = this.keys;
-    const res = (await this.redis.eval(CREATE, 4, k.idx, k.doc, k.ver, k.seq, doc.id, this.encode(doc), this.indexedJson)) as number;
+    const res = await this.scripts.create(k.idx, k.doc, k.ver, k.seq, doc.id, this.encode(doc), this.indexedJson);
     if (res === -1) throw new ConflictError(`${this.options.name} ${doc.id} exists already`);
     await this.bumpGeneration();
     return { doc, version: 1 };
@@ -139,7 +146,7 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
 
   async put(doc: T, options: { ifVersion?: number } = {}): Promise<Versioned<T>> {
     const k = this.keys;
-    const res = (await this.redis.eval(PUT, 3, k.idx, k.doc, k.ver, doc.id, this.encode(doc), options.ifVersion?.toString() ?? '', this.indexedJson)) as number;
+    const res = await this.scripts.put(k.idx, k.doc, k.ver, doc.id, this.encode(doc), options.ifVersion?.toString() ?? '', this.indexedJson);
     if (res === -1) throw new ConflictError(`${this.options.name} ${doc.id} does not exist`);
     if (res === -2) throw new PreconditionFailedError(`${this.options.name} ${doc.id} has changed since version ${String(options.ifVersion)}`);
     await this.bumpGeneration();
@@ -167,7 +174,7 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
 
   async delete(id: string): Promise<boolean> {
     const k = this.keys;
-    const deleted = ((await this.redis.eval(DELETE, 3, k.idx, k.doc, k.ver, id, this.indexedJson)) as number) === 1;
+    const deleted = (await this.scripts.delete(k.idx, k.doc, k.ver, id, this.indexedJson)) === 1;
     if (deleted) await this.bumpGeneration();
     return deleted;
   }

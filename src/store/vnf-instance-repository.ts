@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { InstantiationState, VnfInstance } from '../domain/vnf-instance';
 import type { BeginOperationRefusal, VnfInstanceRepository } from '../ports/store';
+import { luaCommand, type LuaCommand } from './lua-command';
 import { RedisRepository } from './redis-repository';
 import { credentialCodec, type SecretBox } from './secret-box';
 
@@ -55,19 +56,25 @@ export const VNF_INSTANCE_INDEXED = ['id', 'vnfdId', 'vnfPkgId', 'instantiationS
  */
 export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> implements VnfInstanceRepository {
   private readonly opKey: string;
+  private readonly lock: { begin: LuaCommand<ScriptAnswer>; end: LuaCommand<number>; deleteIfRemovable: LuaCommand<ScriptAnswer> };
 
   constructor(redis: Redis, prefix: string, box?: SecretBox) {
     super(redis, { prefix, name: 'inst', indexed: VNF_INSTANCE_INDEXED, codec: credentialCodec<VnfInstance>(box) });
     this.opKey = `${prefix}:inst:op`;
+    this.lock = {
+      begin: luaCommand(redis, 'clickvnfmInstBeginOp', 2, BEGIN),
+      end: luaCommand(redis, 'clickvnfmInstEndOp', 1, END),
+      deleteIfRemovable: luaCommand(redis, 'clickvnfmInstDeleteIfRemovable', 4, DELETE_IF_REMOVABLE),
+    };
   }
 
   async tryBeginOperation(instanceId: string, opOccId: string, allowedStates: readonly InstantiationState[] = []) {
-    const res = (await this.redis.eval(BEGIN, 2, this.keys.doc, this.opKey, instanceId, opOccId, allowedStates.join(','))) as ScriptAnswer;
+    const res = await this.lock.begin(this.keys.doc, this.opKey, instanceId, opOccId, allowedStates.join(','));
     return toResult(res);
   }
 
   async endOperation(instanceId: string, opOccId: string): Promise<void> {
-    await this.redis.eval(END, 1, this.opKey, instanceId, opOccId);
+    await this.lock.end(this.opKey, instanceId, opOccId);
   }
 
   async activeOperation(instanceId: string): Promise<string | undefined> {
@@ -76,7 +83,7 @@ export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> imp
 
   async deleteIfRemovable(instanceId: string) {
     const k = this.keys;
-    const res = (await this.redis.eval(DELETE_IF_REMOVABLE, 4, k.idx, k.doc, k.ver, this.opKey, instanceId, this.indexedJson)) as ScriptAnswer;
+    const res = await this.lock.deleteIfRemovable(k.idx, k.doc, k.ver, this.opKey, instanceId, this.indexedJson);
     return toResult(res);
   }
 }

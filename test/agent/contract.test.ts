@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EmulatedVm } from '../../src/emulator';
 import { HttpVnfAgentFactory, AgentNotReadyError, ClickConfigError } from '../../src/agent';
 import type { ManagementDialect, VnfAgent } from '../../src/ports/vnf-agent';
-import { freePort } from '../../src/store/redis-server';
+import { freePort } from '../../src/net/free-port';
 
 const FORWARDER = readFileSync(join(__dirname, '../../vnfd/forwarder/Files/click/forwarder.click'), 'utf8');
 const BAD = FORWARDER.replace('c_in0 :: Counter', 'c_in0 :: Countr');

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { EmulatedVim, startCloudProcess, type CloudProcess } from '../../src/emulator';
 import { HttpVnfAgentFactory } from '../../src/agent';
 import type { VnfDeployment } from '../../src/ports/vim';
-import { freePort } from '../../src/store/redis-server';
+import { freePort } from '../../src/net/free-port';
 
 const ROOT = join(__dirname, '../..');
 const CLI = resolve(ROOT, 'dist/src/cli/index.js');

@@ -107,6 +107,12 @@ describe('API framework', () => {
     expect(method.statusCode).toBe(405);
     expect(method.headers['allow']).toBe('GET, POST');
     expect(problem(method).status).toBe(405);
+    const withId = await t.app.inject({ method: 'PUT', url: '/vnflcm/v1/vnf_instances/some-id?x=1', headers: { authorization: basicAdmin } });
+    expect(withId.statusCode).toBe(405);
+    expect(withId.headers['allow']).toBe('DELETE, GET');
+    // a catch-all route (Swagger UI's static files) answers no 405
+    const underWildcard = await t.app.inject({ method: 'PUT', url: '/docs/static/swagger-ui.css', headers: { authorization: basicAdmin } });
+    expect(underWildcard.statusCode).toBe(404);
   });
 
   it('413 over the body limit', async () => {

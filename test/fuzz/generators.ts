@@ -286,6 +286,7 @@ export function fromSchema(s: JsonSchema | undefined, seeds: Seeds, depth = 0, n
       return fc.array(fromSchema(s['items'] as JsonSchema | undefined, seeds, depth + 1, name), { minLength: min, maxLength: Math.max(min, 2) });
     }
     case 'object':
+    case undefined:
     default: {
       const props = (s['properties'] ?? {}) as Record<string, JsonSchema>;
       const required = new Set((s['required'] ?? []) as string[]);

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import {
   AppError,
   BadRequestError,
@@ -18,28 +18,28 @@ import type { ApiApp } from '../context';
  * reveals nothing while the log keeps the cause with the request id.
  */
 export function problemDetailsPlugin(app: ApiApp): void {
-  const routes: Array<{ re: RegExp; methods: Set<string> }> = [];
-  app.addHook('onRoute', (opts) => {
-    const url = opts.url.replace(/\/+$/, '') || '/';
-    if (url.includes('*')) return;
-    const re = new RegExp('^' + url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+') + '/?$');
-    const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
-    let entry = routes.find((r) => r.re.source === re.source);
-    if (entry === undefined) routes.push((entry = { re, methods: new Set() }));
-    for (const m of methods) entry.methods.add(m);
-  });
-
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
-    const known = routes.find((r) => r.re.test(path));
-    if (known !== undefined) {
-      const allow = [...known.methods].filter((m) => m !== 'HEAD').sort();
-      return send(req, reply, new MethodNotAllowedError(`${req.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, allow));
-    }
+    const allow = allowedMethods(app, path);
+    if (allow.length > 0) return send(req, reply, new MethodNotAllowedError(`${req.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, allow));
     return send(req, reply, new NotFoundError(`no resource or route at ${path}`));
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => send(req, reply, translate(err, req)));
+}
+
+/**
+ * The methods Fastify's own router has a route for at `path` (HEAD left out: Fastify adds it to every
+ * GET). A catch-all (wildcard) route does not count: a wrong method there is a 404 like any unknown path.
+ */
+function allowedMethods(app: ApiApp, path: string): string[] {
+  return app.supportedMethods
+    .filter((method) => {
+      if (method === 'HEAD') return false;
+      const found = app.findRoute({ method: method as HTTPMethods, url: path });
+      return found !== null && !('*' in found.params);
+    })
+    .sort();
 }
 
 /**

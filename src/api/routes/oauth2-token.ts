@@ -45,13 +45,15 @@ export function oauth2TokenRoutes(auth: AuthSettings, limits?: TokenRouteLimits)
           '4xx': Type.Object({ error: Type.String(), error_description: Type.String() }),
         },
       },
+      // NOTE: sends and returns nothing: the reply is a thenable, and this handler is typed to return void
       errorHandler: (err: FastifyError, req, reply) => {
         const e = translate(err, req);
         if (!(e instanceof AppError)) {
           req.log.error({ err, reqId: req.id }, 'token endpoint: unexpected error');
-          return reply.code(400).header('Cache-Control', 'no-store').send({ error: 'invalid_request', error_description: `the request could not be processed (request ${req.id})` });
+          reply.code(400).header('Cache-Control', 'no-store').send({ error: 'invalid_request', error_description: `the request could not be processed (request ${req.id})` });
+          return;
         }
-        return reply.code(e.status).headers(e.headers()).header('Cache-Control', 'no-store').send({ error: oauthError(e.status), error_description: e.message });
+        reply.code(e.status).headers(e.headers()).header('Cache-Control', 'no-store').send({ error: oauthError(e.status), error_description: e.message });
       },
       onRequest: async (req) => {
         if (limits === undefined) return;

@@ -166,7 +166,9 @@ function compare(actual: unknown, op: FilterOperator, values: readonly string[])
       if (c === undefined) return false;
       return op === 'gt' ? c > 0 : op === 'lt' ? c < 0 : op === 'gte' ? c >= 0 : c <= 0;
     }
-    default:
+    case 'neq':
+    case 'nin':
+    case 'ncont':
       return false; // negative operators are handled by matchesTerm
   }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OpenStackTimeoutError } from './errors';
 
 export interface WaitOptions {
@@ -30,18 +31,12 @@ export async function waitFor<T>(check: () => Promise<{ done: boolean; value?: T
     if (r.state !== undefined) last = r.state;
     const left = deadline - Date.now();
     if (left <= 0) throw new OpenStackTimeoutError(`gave up waiting for ${o.what ?? 'the VIM'} after ${Math.round(o.timeoutMs / 1000)} s (last state: ${last})`);
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(done, Math.min(delay, left));
-      function done(): void {
-        o.signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }
-      function onAbort(): void {
-        clearTimeout(t);
-        reject(o.signal?.reason as Error);
-      }
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    try {
+      await sleep(Math.min(delay, left), undefined, { signal: o.signal });
+    } catch (err) {
+      // an abort fails the wait with the signal's own reason, not timers/promises' AbortError
+      throw o.signal?.aborted === true ? (o.signal.reason as Error) : err;
+    }
     delay = Math.min(max, delay * factor);
   }
 }
