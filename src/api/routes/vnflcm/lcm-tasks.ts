@@ -10,7 +10,7 @@ import type { VnfdModel } from '../../../tosca';
 import type { RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
 import { getInstance } from './vnf-instances';
-import * as S from './lcm-schemas';
+import * as S from '../../../domain/schemas/lcm-requests';
 import { InstanceIdParams, ProblemDetailsSchema } from './schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };

@@ -6,7 +6,7 @@ import type { LcmDeps } from '../../../lcm/deps';
 import { cancel, fail, retry, rollback } from '../../../lcm/requests';
 import type { RouteModule } from '../../context';
 import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
-import { CancelModeRequest } from './lcm-schemas';
+import { CancelModeRequest } from '../../../domain/schemas/lcm-requests';
 import { ProblemDetailsSchema } from './schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
