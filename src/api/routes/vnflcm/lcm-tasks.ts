@@ -3,6 +3,7 @@ import { checkClick } from '../../../click';
 import { PreconditionFailedError, UnprocessableEntityError } from '../../../errors';
 import type { LcmOperation } from '../../../domain/lcm-op-occ';
 import type { VnfInstance } from '../../../domain/vnf-instance';
+import * as S from '../../../domain/schemas/lcm-requests';
 import type { LcmDeps } from '../../../lcm/deps';
 import { loadModel } from '../../../lcm/op-context';
 import { startOperation } from '../../../lcm/requests';
@@ -10,7 +11,6 @@ import type { VnfdModel } from '../../../tosca';
 import type { RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
 import { getInstance } from './vnf-instances';
-import * as S from '../../../domain/schemas/lcm-requests';
 import { InstanceIdParams, ProblemDetailsSchema } from './schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
@@ -35,7 +35,7 @@ const TASKS: Array<{ path: string; op: LcmOperation; schema: TSchema; check?: Ch
   {
     path: 'instantiate',
     op: 'INSTANTIATE',
-    schema: S.InstantiateVnfRequest,
+    schema: S.InstantiateVnfRequestSchema,
     check: (m, _i, b) => {
       if (b['flavourId'] !== m.flavourId) throw new UnprocessableEntityError(`flavourId ${String(b['flavourId'])} is not a flavour of VNFD ${m.descriptorId} (it has ${m.flavourId})`, { field: 'flavourId' });
       const level = b['instantiationLevelId'];
@@ -43,11 +43,11 @@ const TASKS: Array<{ path: string; op: LcmOperation; schema: TSchema; check?: Ch
       checkClickParam((b['additionalParams'] as Record<string, unknown> | undefined)?.['clickConfig'], 'additionalParams.clickConfig');
     },
   },
-  { path: 'terminate', op: 'TERMINATE', schema: S.TerminateVnfRequest },
+  { path: 'terminate', op: 'TERMINATE', schema: S.TerminateVnfRequestSchema },
   {
     path: 'scale',
     op: 'SCALE',
-    schema: S.ScaleVnfRequest,
+    schema: S.ScaleVnfRequestSchema,
     check: (m, i, b) => {
       const aspect = m.scalingAspects.find((a) => a.id === b['aspectId']);
       if (aspect === undefined) throw new UnprocessableEntityError(`aspectId ${String(b['aspectId'])} is not a scaling aspect of the VNFD`, { field: 'aspectId' });
@@ -59,7 +59,7 @@ const TASKS: Array<{ path: string; op: LcmOperation; schema: TSchema; check?: Ch
   {
     path: 'scale_to_level',
     op: 'SCALE_TO_LEVEL',
-    schema: S.ScaleVnfToLevelRequest,
+    schema: S.ScaleVnfToLevelRequestSchema,
     check: (m, _i, b) => {
       if ((b['instantiationLevelId'] === undefined) === (b['scaleInfo'] === undefined)) throw new UnprocessableEntityError('give exactly one of instantiationLevelId and scaleInfo', { field: 'instantiationLevelId' });
       if (b['instantiationLevelId'] !== undefined && !m.instantiationLevels.some((l) => l.id === b['instantiationLevelId'])) throw new UnprocessableEntityError(`instantiationLevelId ${String(b['instantiationLevelId'])} is not in the VNFD`, { field: 'instantiationLevelId' });
@@ -72,7 +72,7 @@ const TASKS: Array<{ path: string; op: LcmOperation; schema: TSchema; check?: Ch
   {
     path: 'heal',
     op: 'HEAL',
-    schema: S.HealVnfRequest,
+    schema: S.HealVnfRequestSchema,
     check: (_m, i, b) => {
       const known = new Set((i.instantiatedVnfInfo?.vnfcResourceInfo ?? []).map((v) => v.id));
       for (const id of (b['vnfcInstanceId'] as string[] | undefined) ?? []) if (!known.has(id)) throw new UnprocessableEntityError(`vnfcInstanceId ${id} is not a VNFC of this instance`, { field: 'vnfcInstanceId' });
@@ -81,16 +81,16 @@ const TASKS: Array<{ path: string; op: LcmOperation; schema: TSchema; check?: Ch
   {
     path: 'operate',
     op: 'OPERATE',
-    schema: S.OperateVnfRequest,
+    schema: S.OperateVnfRequestSchema,
     check: (_m, i, b) => {
       if (i.instantiatedVnfInfo?.vnfState === b['changeStateTo']) throw new UnprocessableEntityError(`the VNF is ${String(b['changeStateTo'])} already`, { field: 'changeStateTo' });
     },
   },
-  { path: 'change_ext_conn', op: 'CHANGE_EXT_CONN', schema: S.ChangeExtVnfConnectivityRequest },
+  { path: 'change_ext_conn', op: 'CHANGE_EXT_CONN', schema: S.ChangeExtVnfConnectivityRequestSchema },
   {
     path: 'change_flavour',
     op: 'CHANGE_FLAVOUR',
-    schema: S.ChangeVnfFlavourRequest,
+    schema: S.ChangeVnfFlavourRequestSchema,
     check: (m, _i, b) => {
       if (b['newFlavourId'] !== m.flavourId) throw new UnprocessableEntityError(`newFlavourId ${String(b['newFlavourId'])} is not a flavour of VNFD ${m.descriptorId} (it has only ${m.flavourId})`, { field: 'newFlavourId' });
     },
@@ -116,7 +116,7 @@ export function lcmTaskRoutes(deps: LcmDeps): RouteModule {
       });
     }
     app.patch('/vnflcm/v1/vnf_instances/:vnfInstanceId', {
-      schema: { tags: ['vnf_instances'], summary: 'Modify VNF instance information (a new Click config in vnfConfigurableProperties.clickConfig)', params: InstanceIdParams, body: S.VnfInfoModificationRequest, response: { 202: Type.Null(), ...errors } },
+      schema: { tags: ['vnf_instances'], summary: 'Modify VNF instance information (a new Click config in vnfConfigurableProperties.clickConfig)', params: InstanceIdParams, body: S.VnfInfoModificationRequestSchema, response: { 202: Type.Null(), ...errors } },
       handler: async (req, reply) => {
         const found = await getInstance(ctx, req.params.vnfInstanceId);
         const ifMatch = req.headers['if-match'];

@@ -6,7 +6,7 @@ import type { LcmDeps } from '../../../lcm/deps';
 import { cancel, fail, retry, rollback } from '../../../lcm/requests';
 import type { RouteModule } from '../../context';
 import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
-import { CancelModeRequest } from '../../../domain/schemas/lcm-requests';
+import { CancelModeRequestSchema } from '../../../domain/schemas/lcm-requests';
 import { ProblemDetailsSchema } from './schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
@@ -40,7 +40,7 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
     });
     const task = (name: string, run: (id: string, body: unknown) => Promise<void>, code: 202 | 200): void => {
       app.post(`/vnflcm/v1/vnf_lcm_op_occs/:vnfLcmOpOccId/${name}`, {
-        schema: { tags: ['vnf_lcm_op_occs'], summary: `${name} an LCM operation occurrence`, params: Params, ...(name === 'cancel' ? { body: CancelModeRequest } : {}) },
+        schema: { tags: ['vnf_lcm_op_occs'], summary: `${name} an LCM operation occurrence`, params: Params, ...(name === 'cancel' ? { body: CancelModeRequestSchema } : {}) },
         handler: async (req, reply) => {
           await run(req.params.vnfLcmOpOccId, req.body);
           // SOL003 5.4.14-5.4.17: 202 with the op-occ's Location (clients poll it), and no body

@@ -1,29 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { SECRET_KEY } from '../../../domain/credentials';
+import { NON_SECRET_NAME } from '../../../domain/schemas/common';
 
 /**
- * Our own TypeBox schemas for the SOL003 structures the API reads and writes (written from the
- * spec's tables, not copied from ETSI's files).
+ * The schemas of the SOL003 structures live in src/domain/schemas (one schema, one type); these are
+ * the names the routes (and tests) use.
  */
-export const Link = Type.Object({ href: Type.String() });
-
-/** @see SOL003 5.5.2.3 CreateVnfRequest */
-export const CreateVnfRequest = Type.Object(
-  {
-    vnfdId: Type.String({ minLength: 1 }),
-    vnfInstanceName: Type.Optional(Type.String()),
-    vnfInstanceDescription: Type.Optional(Type.String()),
-    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  },
-  { additionalProperties: false },
-);
-
-/**
- * Member names that do not look secret, as a JSON-schema pattern: the serializer compiles
- * patternProperties without flags, so SECRET_KEY's case-insensitivity is spelled out letter by
- * letter ([pP][aA]...) inside a negative lookahead.
- */
-export const NON_SECRET_NAME = `^(?!.*(?:${SECRET_KEY.source.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`)})).*$`;
+export { NON_SECRET_NAME, ProblemDetailsSchema } from '../../../domain/schemas/common';
+export { CreateVnfRequestSchema } from '../../../domain/schemas/lcm-requests';
 
 /**
  * VimConnectionInfo as returned: `accessInfo` (credentials) is not in the schema, and interfaceInfo
@@ -60,18 +43,6 @@ export const VnfInstanceSchema = Type.Object(
     metadata: Type.Optional(Type.Unknown()),
     extensions: Type.Optional(Type.Unknown()),
     _links: Type.Unknown(),
-  },
-  { additionalProperties: true },
-);
-
-export const ProblemDetailsSchema = Type.Object(
-  {
-    type: Type.Optional(Type.String()),
-    title: Type.Optional(Type.String()),
-    status: Type.Integer(),
-    detail: Type.String(),
-    instance: Type.Optional(Type.String()),
-    field: Type.Optional(Type.String()),
   },
   { additionalProperties: true },
 );

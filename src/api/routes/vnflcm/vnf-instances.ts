@@ -6,7 +6,7 @@ import type { BeginOperationRefusal } from '../../../ports/store';
 import type { ApiContext, RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
 import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
-import { CreateVnfRequest, InstanceIdParams, ProblemDetailsSchema, VnfInstanceSchema } from './schemas';
+import { CreateVnfRequestSchema, InstanceIdParams, ProblemDetailsSchema, VnfInstanceSchema } from './schemas';
 
 const TAG = ['vnf_instances'];
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
@@ -19,7 +19,7 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
   const base = `${ctx.publicUrl}/vnflcm/v1`;
 
   app.post('/vnflcm/v1/vnf_instances', {
-    schema: { tags: TAG, summary: 'Create a VNF instance resource', body: CreateVnfRequest, response: { 201: VnfInstanceSchema, ...errors } },
+    schema: { tags: TAG, summary: 'Create a VNF instance resource', body: CreateVnfRequestSchema, response: { 201: VnfInstanceSchema, ...errors } },
     handler: async (req, reply) => {
       const pkg = await ctx.packages.findByVnfdId(req.body.vnfdId);
       if (pkg === undefined) {
