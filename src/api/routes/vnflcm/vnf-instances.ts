@@ -5,7 +5,7 @@ import { VNF_INSTANCE_ATTRIBUTES, VNF_INSTANCE_DEFAULT_EXCLUDES, vnfInstanceLink
 import type { BeginOperationRefusal } from '../../../ports/store';
 import type { ApiContext, RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
-import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
+import { ListOf, ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
 import { CreateVnfRequestSchema, InstanceIdParams, ProblemDetailsSchema, VnfInstanceSchema } from './schemas';
 
 const TAG = ['vnf_instances'];
@@ -53,7 +53,7 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
   });
 
   app.get('/vnflcm/v1/vnf_instances', {
-    schema: { tags: TAG, summary: 'Query VNF instances (filter, selectors, paging)', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(VnfInstanceSchema)), ...errors } },
+    schema: { tags: TAG, summary: 'Query VNF instances (filter, selectors, paging)', querystring: ListQuerySchema, response: { 200: ListOf(VnfInstanceSchema), ...errors } },
     handler: async (req, reply) => {
       const q = parseListQuery(req.query, VNF_INSTANCE_ATTRIBUTES);
       const page = await ctx.instances.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
