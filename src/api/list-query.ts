@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError } from '../errors';
 import { applySelector, FilterSyntaxError, parseFilter, parseSelector, SelectorError, unknownAttribute, type Filter, type Selector } from '../domain/query';
@@ -13,6 +13,27 @@ export const ListQuerySchema = Type.Object({
   exclude_default: Type.Optional(Type.String()),
   nextpage_opaque_marker: Type.Optional(Type.String()),
 });
+
+/**
+ * The answer of a list resource: items of `item`'s schema in which nothing is required, at any depth,
+ * since attribute selectors (SOL013 5.3) may leave out any attribute (`exclude_fields=_links/self`),
+ * and the serializer refuses (500) an object without a required member.
+ */
+export function ListOf<T extends TSchema>(item: T) {
+  return Type.Array(Type.Unsafe<Partial<Static<T>>>(withoutRequired(item) as object));
+}
+
+function withoutRequired(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutRequired);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'required' && Array.isArray(v)) continue;
+    // the members of `properties` (and `patternProperties`) are names, not keywords: a member may be called "required"
+    out[k] = (k === 'properties' || k === 'patternProperties') && v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v as object).map(([n, s]) => [n, withoutRequired(s)])) : withoutRequired(v);
+  }
+  return out;
+}
 
 export interface ParsedListQuery {
   filter?: Filter;

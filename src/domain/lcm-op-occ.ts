@@ -1,53 +1,13 @@
 import { attributeNames } from './query/attributes';
+import type { LcmOperationState, VnfLcmOpOcc, VnfLcmOpOccLinks } from './schemas/lcm-op-occ';
 /**
- * VNF lifecycle operation occurrences and their state machine, as pure data and functions.
+ * VNF lifecycle operation occurrences and their state machine, as pure data and functions. The
+ * types are those of the schemas in ./schemas/lcm-op-occ.ts.
  *
  * @see ETSI GS NFV-SOL 003 v2.6.1 clauses 5.5.2.13 (VnfLcmOpOcc), 5.5.4.5 (LcmOperationType),
  * 5.5.4.6 (LcmOperationStateType) and figure 5.6.2.2-1 (the states)
  */
-export type LcmOperation = 'INSTANTIATE' | 'SCALE' | 'SCALE_TO_LEVEL' | 'CHANGE_FLAVOUR' | 'TERMINATE' | 'HEAL' | 'OPERATE' | 'CHANGE_EXT_CONN' | 'MODIFY_INFO';
-
-export type LcmOperationState = 'STARTING' | 'PROCESSING' | 'COMPLETED' | 'FAILED_TEMP' | 'FAILED' | 'ROLLING_BACK' | 'ROLLED_BACK';
-
-export type CancelMode = 'GRACEFUL' | 'FORCEFUL';
-
-export interface OpOccProblem {
-  type?: string;
-  title?: string;
-  status: number;
-  detail: string;
-}
-
-export interface VnfLcmOpOcc {
-  id: string;
-  operationState: LcmOperationState;
-  stateEnteredTime: string;
-  startTime: string;
-  vnfInstanceId: string;
-  grantId?: string;
-  operation: LcmOperation;
-  isAutomaticInvocation: boolean;
-  operationParams?: unknown;
-  isCancelPending: boolean;
-  cancelMode?: CancelMode;
-  error?: OpOccProblem;
-  resourceChanges?: {
-    affectedVnfcs?: Array<{ id: string; vduId: string; changeType: 'ADDED' | 'REMOVED' | 'MODIFIED' | 'TEMPORARY'; computeResource: { resourceId: string; vimLevelResourceType?: string } }>;
-    affectedVirtualLinks?: unknown[];
-    affectedVirtualStorages?: unknown[];
-  };
-  changedInfo?: Record<string, unknown>;
-  changedExtConnectivity?: unknown[];
-  /** Rendered by the API at view time (src/api/render.ts); not stored. */
-  _links?: {
-    self: { href: string };
-    vnfInstance: { href: string };
-    retry?: { href: string };
-    rollback?: { href: string };
-    fail?: { href: string };
-    cancel?: { href: string };
-  };
-}
+export type { AffectedVnfc, CancelMode, LcmOperation, LcmOperationState, OpOccProblem, ResourceChanges, VnfLcmOpOcc, VnfLcmOpOccLinks } from './schemas/lcm-op-occ';
 
 /** @see SOL003 5.4.12.3.2: left out of GET /vnf_lcm_op_occs unless asked for */
 export const OP_OCC_DEFAULT_EXCLUDES: readonly string[] = ['operationParams', 'error', 'resourceChanges', 'changedInfo', 'changedExtConnectivity'];
@@ -80,9 +40,9 @@ export function allowedFrom(action: Action): readonly LcmOperationState[] {
 }
 
 /** The `_links` for the op-occ's current state (retry/rollback/fail only in FAILED_TEMP). */
-export function opOccLinks(base: string, op: Pick<VnfLcmOpOcc, 'id' | 'vnfInstanceId' | 'operationState'>): NonNullable<VnfLcmOpOcc['_links']> {
+export function opOccLinks(base: string, op: Pick<VnfLcmOpOcc, 'id' | 'vnfInstanceId' | 'operationState'>): VnfLcmOpOccLinks {
   const self = `${base}/vnf_lcm_op_occs/${op.id}`;
-  const links: NonNullable<VnfLcmOpOcc['_links']> = { self: { href: self }, vnfInstance: { href: `${base}/vnf_instances/${op.vnfInstanceId}` } };
+  const links: VnfLcmOpOccLinks = { self: { href: self }, vnfInstance: { href: `${base}/vnf_instances/${op.vnfInstanceId}` } };
   if (op.operationState === 'FAILED_TEMP') {
     links.retry = { href: `${self}/retry` };
     links.rollback = { href: `${self}/rollback` };

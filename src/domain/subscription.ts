@@ -1,44 +1,21 @@
 import { attributeNames } from './query/attributes';
+import type { LccnSubscription, LifecycleChangeNotificationsFilter, NotificationType } from './schemas/subscription';
 /**
- * LCM notification subscriptions and how a notification is matched against their filters.
+ * LCM notification subscriptions and how a notification is matched against their filters (the
+ * types are those of the schemas in ./schemas/subscription.ts).
  *
  * @see ETSI GS NFV-SOL 003 v2.6.1 clauses 5.5.2.15 (LccnSubscriptionRequest), 5.5.2.16
  * (LccnSubscription), 5.5.3.12 (LifecycleChangeNotificationsFilter), 4.4.1.5 (VnfInstanceSubscriptionFilter)
  */
-export type NotificationType = 'VnfLcmOperationOccurrenceNotification' | 'VnfIdentifierCreationNotification' | 'VnfIdentifierDeletionNotification';
-
-export interface VnfInstanceSubscriptionFilter {
-  vnfdIds?: string[];
-  vnfProductsFromProviders?: Array<{ vnfProvider: string; vnfProducts?: Array<{ vnfProductName: string; versions?: Array<{ vnfSoftwareVersion: string; vnfdVersions?: string[] }> }> }>;
-  vnfInstanceIds?: string[];
-  vnfInstanceNames?: string[];
-}
-
-export interface LifecycleChangeNotificationsFilter {
-  vnfInstanceSubscriptionFilter?: VnfInstanceSubscriptionFilter;
-  notificationTypes?: NotificationType[];
-  operationTypes?: string[];
-  operationStates?: string[];
-}
-
-/** How the VNFM authenticates to the consumer. Secrets are kept to use them, never returned. */
-export interface SubscriptionAuthentication {
-  authType: Array<'BASIC' | 'OAUTH2_CLIENT_CREDENTIALS' | 'TLS_CERT'>;
-  paramsBasic?: { userName?: string; password?: string };
-  paramsOauth2ClientCredentials?: { clientId?: string; clientPassword?: string; tokenEndpoint?: string };
-}
-
-export interface LccnSubscription {
-  id: string;
-  filter?: LifecycleChangeNotificationsFilter;
-  callbackUri: string;
-  _links: { self: { href: string } };
-}
-
-/** What is stored: the subscription plus its authentication (with secrets). */
-export interface StoredSubscription extends LccnSubscription {
-  authentication?: SubscriptionAuthentication;
-}
+export type {
+  LccnSubscription,
+  LccnSubscriptionRequest,
+  LifecycleChangeNotificationsFilter,
+  NotificationType,
+  StoredSubscription,
+  SubscriptionAuthentication,
+  VnfInstanceSubscriptionFilter,
+} from './schemas/subscription';
 
 /** The facts about one notification that filters look at. */
 export interface NotificationFacts {

@@ -1,22 +1,17 @@
+import type { ProblemDetails as ProblemDetailsSchemaType } from '../domain/schemas/common';
+
+/**
+ * The type of src/domain/schemas/common.ts's ProblemDetailsSchema (with the extensions `field`, the
+ * request field that failed validation, and `errors`, further per-field reasons), open to more members.
+ */
+export type ProblemDetails = ProblemDetailsSchemaType & { [extension: string]: unknown };
+
 /**
  * The root of the project's error hierarchy. Every error that may reach an API client is an AppError
  * subclass named for what went wrong; `toProblemDetails()` renders it (RFC 7807 / SOL013 6.4).
  *
  * @see ETSI GS NFV-SOL 013 v2.6.1 clause 6.4 (ProblemDetails)
  */
-export interface ProblemDetails {
-  type?: string;
-  title?: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  /** Extension: the request field that failed validation (a JSON pointer or a query parameter name). */
-  field?: string;
-  /** Extension: further per-field reasons. */
-  errors?: Array<{ field?: string; reason: string; file?: string; line?: number; column?: number }>;
-  [extension: string]: unknown;
-}
-
 export abstract class AppError extends Error {
   abstract readonly status: number;
   abstract readonly title: string;

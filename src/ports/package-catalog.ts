@@ -1,11 +1,12 @@
+import type { PackageOnboardingState, PackageOperationalState } from '../domain/vnf-package';
+
 /**
  * What the LCM API needs to know about onboarded VNF packages. The package management feature
  * (src/store package repository) implements it; `POST /vnf_instances` uses it to check the vnfdId.
  *
  * @see ETSI GS NFV-SOL 003 v2.6.1 clause 5.4.2.3.1 (the VNF instance takes its identity from the VNFD)
  */
-export type PackageOnboardingState = 'CREATED' | 'UPLOADING' | 'PROCESSING' | 'ONBOARDED' | 'ERROR';
-export type PackageOperationalState = 'ENABLED' | 'DISABLED';
+export type { PackageOnboardingState, PackageOperationalState };
 
 export interface VnfdSummary {
   vnfdId: string;

@@ -6,8 +6,8 @@ import { startOperation } from '../../../lcm/occurrences';
 import type { ApiApp, RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
 import { opOccLocation } from '../../render';
+import * as S from '../../../domain/schemas/lcm-requests';
 import { getInstance } from './vnf-instances';
-import * as S from './lcm-schemas';
 import { InstanceIdParams, ProblemDetailsSchema } from './schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
@@ -25,14 +25,14 @@ function task<K extends keyof RequestOf>(path: string, op: K, schema: TSchema & 
 }
 
 const TASKS = [
-  task('instantiate', 'INSTANTIATE', S.InstantiateVnfRequest),
-  task('terminate', 'TERMINATE', S.TerminateVnfRequest),
-  task('scale', 'SCALE', S.ScaleVnfRequest),
-  task('scale_to_level', 'SCALE_TO_LEVEL', S.ScaleVnfToLevelRequest),
-  task('heal', 'HEAL', S.HealVnfRequest),
-  task('operate', 'OPERATE', S.OperateVnfRequest),
-  task('change_ext_conn', 'CHANGE_EXT_CONN', S.ChangeExtVnfConnectivityRequest),
-  task('change_flavour', 'CHANGE_FLAVOUR', S.ChangeVnfFlavourRequest),
+  task('instantiate', 'INSTANTIATE', S.InstantiateVnfRequestSchema),
+  task('terminate', 'TERMINATE', S.TerminateVnfRequestSchema),
+  task('scale', 'SCALE', S.ScaleVnfRequestSchema),
+  task('scale_to_level', 'SCALE_TO_LEVEL', S.ScaleVnfToLevelRequestSchema),
+  task('heal', 'HEAL', S.HealVnfRequestSchema),
+  task('operate', 'OPERATE', S.OperateVnfRequestSchema),
+  task('change_ext_conn', 'CHANGE_EXT_CONN', S.ChangeExtVnfConnectivityRequestSchema),
+  task('change_flavour', 'CHANGE_FLAVOUR', S.ChangeVnfFlavourRequestSchema),
 ];
 
 function taskRoute(app: ApiApp, deps: LcmDeps, publicUrl: string, t: Task): void {
@@ -59,7 +59,7 @@ export function lcmTaskRoutes(deps: LcmDeps): RouteModule {
         tags: ['vnf_instances'],
         summary: 'Modify VNF instance information (a new Click config in vnfConfigurableProperties.clickConfig)',
         params: InstanceIdParams,
-        body: S.VnfInfoModificationRequest,
+        body: S.VnfInfoModificationRequestSchema,
         response: { 202: Type.Null(), ...errors },
       },
       handler: async (req, reply) => {

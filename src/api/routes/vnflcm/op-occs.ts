@@ -1,18 +1,18 @@
 import { Type } from '@sinclair/typebox';
-import { NotFoundError } from '../../../errors';
+import { OpOccNotFoundError } from '../../../errors';
 import { stripCredentials } from '../../../domain/credentials';
 import { OP_OCC_DEFAULT_EXCLUDES, VNF_LCM_OP_OCC_ATTRIBUTES, type VnfLcmOpOcc } from '../../../domain/lcm-op-occ';
+import { CancelModeRequestSchema, VnfLcmOpOccSchema, type CancelModeRequest } from '../../../domain/schemas';
 import type { LcmDeps } from '../../../lcm/deps';
 import { cancel, fail, retry, rollback } from '../../../lcm/occurrences';
 import type { RouteModule } from '../../context';
 import { opOccLocation, renderOpOcc } from '../../render';
-import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
-import { CancelModeRequest } from './lcm-schemas';
+import { sendNoBody } from '../../no-body';
+import { ListOf, ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
 import { ProblemDetailsSchema } from './schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
 const Params = Type.Object({ vnfLcmOpOccId: Type.String({ minLength: 1, maxLength: 128 }) });
-const OpOcc = Type.Object({ id: Type.String(), operationState: Type.String(), operation: Type.String(), vnfInstanceId: Type.String() }, { additionalProperties: true });
 
 /**
  * `GET /vnf_lcm_op_occs`, one op-occ, and its retry, rollback, fail and cancel tasks. @see SOL003 5.4.12 - 5.4.17
@@ -25,7 +25,7 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
   return (app, ctx) => {
     const view = (op: VnfLcmOpOcc) => renderOpOcc(ctx.publicUrl, stripCredentials(op));
     app.get('/vnflcm/v1/vnf_lcm_op_occs', {
-      schema: { tags: ['vnf_lcm_op_occs'], summary: 'Query LCM operation occurrences', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(OpOcc)), ...errors } },
+      schema: { tags: ['vnf_lcm_op_occs'], summary: 'Query LCM operation occurrences', querystring: ListQuerySchema, response: { 200: ListOf(VnfLcmOpOccSchema), ...errors } },
       handler: async (req, reply) => {
         const q = parseListQuery(req.query, VNF_LCM_OP_OCC_ATTRIBUTES);
         const page = await deps.opOccs.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
@@ -33,28 +33,35 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
       },
     });
     app.get('/vnflcm/v1/vnf_lcm_op_occs/:vnfLcmOpOccId', {
-      schema: { tags: ['vnf_lcm_op_occs'], summary: 'Read an LCM operation occurrence', params: Params, response: { 200: OpOcc, ...errors } },
+      schema: { tags: ['vnf_lcm_op_occs'], summary: 'Read an LCM operation occurrence', params: Params, response: { 200: VnfLcmOpOccSchema, ...errors } },
       handler: async (req) => {
         const found = await deps.opOccs.get(req.params.vnfLcmOpOccId);
-        if (found === undefined) throw new NotFoundError(`VNF LCM operation occurrence ${req.params.vnfLcmOpOccId} does not exist`);
+        if (found === undefined) throw new OpOccNotFoundError(req.params.vnfLcmOpOccId);
         return view(found.doc);
       },
     });
-    const task = (name: string, run: (id: string, body: unknown) => Promise<void>, code: 202 | 200): void => {
-      app.post(`/vnflcm/v1/vnf_lcm_op_occs/:vnfLcmOpOccId/${name}`, {
-        schema: { tags: ['vnf_lcm_op_occs'], summary: `${name} an LCM operation occurrence`, params: Params, ...(name === 'cancel' ? { body: CancelModeRequest } : {}) },
+    const opOccRoute = (name: string) => `/vnflcm/v1/vnf_lcm_op_occs/:vnfLcmOpOccId/${name}`;
+    const task = (name: string, run: (id: string, body: unknown) => Promise<void>): void => {
+      app.post(opOccRoute(name), {
+        schema: { tags: ['vnf_lcm_op_occs'], summary: `${name} an LCM operation occurrence`, params: Params, ...(name === 'cancel' ? { body: CancelModeRequestSchema } : {}), response: { 202: Type.Null(), ...errors } },
         handler: async (req, reply) => {
           await run(req.params.vnfLcmOpOccId, req.body);
-          // SOL003 5.4.14-5.4.17: 202 with the op-occ's Location (clients poll it), and no body
-          if (code === 202) return reply.code(202).header('Location', opOccLocation(ctx.publicUrl, req.params.vnfLcmOpOccId)).send();
-          const after = (await deps.opOccs.get(req.params.vnfLcmOpOccId))?.doc;
-          return after === undefined ? undefined : view(after);
+          // SOL003 5.4.14, 5.4.15, 5.4.17: 202 with the op-occ's Location (clients poll it), and no body
+          return sendNoBody(reply.code(202).header('Location', opOccLocation(ctx.publicUrl, req.params.vnfLcmOpOccId)));
         },
       });
     };
-    task('retry', (id) => retry(deps, id), 202);
-    task('rollback', (id) => rollback(deps, id), 202);
-    task('fail', (id) => fail(deps, id), 200);
-    task('cancel', (id, body) => cancel(deps, id, (body as { cancelMode: 'GRACEFUL' | 'FORCEFUL' }).cancelMode), 202);
+    task('retry', (id) => retry(deps, id));
+    task('rollback', (id) => rollback(deps, id));
+    // SOL003 5.4.16: fail answers 200 with the op-occ (now FAILED)
+    app.post(opOccRoute('fail'), {
+      schema: { tags: ['vnf_lcm_op_occs'], summary: 'fail an LCM operation occurrence', params: Params, response: { 200: VnfLcmOpOccSchema, ...errors } },
+      handler: async (req) => {
+        await fail(deps, req.params.vnfLcmOpOccId);
+        const after = (await deps.opOccs.get(req.params.vnfLcmOpOccId))?.doc;
+        return after === undefined ? undefined : view(after);
+      },
+    });
+    task('cancel', (id, body) => cancel(deps, id, (body as CancelModeRequest).cancelMode));
   };
 }

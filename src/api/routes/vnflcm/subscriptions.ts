@@ -2,67 +2,36 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { DisallowedDestinationError, NotFoundError, parseOutboundUrl, UnprocessableEntityError, redactText } from '../../../errors';
 import { LCCN_SUBSCRIPTION_ATTRIBUTES, type LccnSubscription, type StoredSubscription } from '../../../domain/subscription';
+import {
+  LccnSubscriptionRequestSchema,
+  LccnSubscriptionSchema,
+  VnfIdentifierCreationNotificationSchema,
+  VnfIdentifierDeletionNotificationSchema,
+  VnfLcmOperationOccurrenceNotificationSchema,
+} from '../../../domain/schemas';
 import type { Repository } from '../../../ports/store';
 import type { RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
-import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
+import { ListOf, ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
 import { ProblemDetailsSchema } from './schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
-const StrList = Type.Optional(Type.Array(Type.String()));
-/** SOL003 4.4.1.5: the products of one provider a subscription is about (matched field by field). */
-const VnfProductsFromProvider = Type.Object(
-  {
-    vnfProvider: Type.String(),
-    vnfProducts: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            vnfProductName: Type.String(),
-            versions: Type.Optional(
-              Type.Array(Type.Object({ vnfSoftwareVersion: Type.String(), vnfdVersions: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false })),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-      ),
-    ),
-  },
-  { additionalProperties: false },
+/**
+ * The notifications a subscription brings, as OpenAPI callbacks of its POST (for the document only:
+ * Fastify ignores them). @see SOL003 5.4.20 (Notification endpoint)
+ */
+const NOTIFICATIONS = {
+  VnfLcmOperationOccurrenceNotification: VnfLcmOperationOccurrenceNotificationSchema,
+  VnfIdentifierCreationNotification: VnfIdentifierCreationNotificationSchema,
+  VnfIdentifierDeletionNotification: VnfIdentifierDeletionNotificationSchema,
+};
+const callbacks = Object.fromEntries(
+  Object.entries(NOTIFICATIONS).map(([name, schema]) => [
+    name,
+    { '{$request.body#/callbackUri}': { post: { requestBody: { required: true, content: { 'application/json': { schema } } }, responses: { 204: { description: 'The notification was delivered' } } } } },
+  ]),
 );
-const Filter = Type.Object(
-  {
-    vnfInstanceSubscriptionFilter: Type.Optional(
-      Type.Object(
-        { vnfdIds: StrList, vnfProductsFromProviders: Type.Optional(Type.Array(VnfProductsFromProvider)), vnfInstanceIds: StrList, vnfInstanceNames: StrList },
-        { additionalProperties: false },
-      ),
-    ),
-    notificationTypes: Type.Optional(Type.Array(Type.Union([Type.Literal('VnfLcmOperationOccurrenceNotification'), Type.Literal('VnfIdentifierCreationNotification'), Type.Literal('VnfIdentifierDeletionNotification')]))),
-    operationTypes: Type.Optional(Type.Array(Type.Union(['INSTANTIATE', 'SCALE', 'SCALE_TO_LEVEL', 'CHANGE_FLAVOUR', 'TERMINATE', 'HEAL', 'OPERATE', 'CHANGE_EXT_CONN', 'MODIFY_INFO'].map((x) => Type.Literal(x))))),
-    operationStates: Type.Optional(Type.Array(Type.Union(['STARTING', 'PROCESSING', 'COMPLETED', 'FAILED_TEMP', 'FAILED', 'ROLLING_BACK', 'ROLLED_BACK'].map((x) => Type.Literal(x))))),
-  },
-  { additionalProperties: false },
-);
-const Request = Type.Object(
-  {
-    filter: Type.Optional(Filter),
-    callbackUri: Type.String({ pattern: '^https?://' }),
-    authentication: Type.Optional(
-      Type.Object(
-        {
-          authType: Type.Array(Type.Union([Type.Literal('BASIC'), Type.Literal('OAUTH2_CLIENT_CREDENTIALS'), Type.Literal('TLS_CERT')]), { minItems: 1 }),
-          paramsBasic: Type.Optional(Type.Object({ userName: Type.Optional(Type.String()), password: Type.Optional(Type.String()) }, { additionalProperties: false })),
-          paramsOauth2ClientCredentials: Type.Optional(Type.Object({ clientId: Type.Optional(Type.String()), clientPassword: Type.Optional(Type.String()), tokenEndpoint: Type.Optional(Type.String()) }, { additionalProperties: false })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
-// the answer never carries `authentication` (it holds the consumer's secrets)
-const Subscription = Type.Object({ id: Type.String(), filter: Type.Optional(Type.Unknown()), callbackUri: Type.String(), _links: Type.Unknown() }, { additionalProperties: false });
+const createSchema = { tags: ['subscriptions'], summary: 'Subscribe to LCM notifications', body: LccnSubscriptionRequestSchema, response: { 201: LccnSubscriptionSchema, 303: Type.Null(), ...errors }, callbacks };
 const Params = Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLength: 128 }) });
 
 export interface SubscriptionDeps {
@@ -92,7 +61,7 @@ function refused(err: DisallowedDestinationError): UnprocessableEntityError {
 export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
   return (app, ctx) => {
     app.post('/vnflcm/v1/subscriptions', {
-      schema: { tags: ['subscriptions'], summary: 'Subscribe to LCM notifications', body: Request, response: { 201: Subscription, 303: Type.Null(), ...errors } },
+      schema: createSchema,
       handler: async (req, reply) => {
         const body = req.body;
         const a = body.authentication;
@@ -119,8 +88,8 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
         const sub: StoredSubscription = {
           id,
           callbackUri: body.callbackUri,
-          ...(body.filter !== undefined ? { filter: body.filter as StoredSubscription['filter'] } : {}),
-          ...(a !== undefined ? { authentication: a as StoredSubscription['authentication'] } : {}),
+          ...(body.filter !== undefined ? { filter: body.filter } : {}),
+          ...(a !== undefined ? { authentication: a } : {}),
           _links: { self: { href: `${ctx.publicUrl}/vnflcm/v1/subscriptions/${id}` } },
         };
         try {
@@ -136,7 +105,7 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
       },
     });
     app.get('/vnflcm/v1/subscriptions', {
-      schema: { tags: ['subscriptions'], summary: 'Query subscriptions', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(Subscription)), ...errors } },
+      schema: { tags: ['subscriptions'], summary: 'Query subscriptions', querystring: ListQuerySchema, response: { 200: ListOf(LccnSubscriptionSchema), ...errors } },
       handler: async (req, reply) => {
         const q = parseListQuery(req.query, LCCN_SUBSCRIPTION_ATTRIBUTES);
         const page = await deps.subscriptions.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
@@ -144,7 +113,7 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
       },
     });
     app.get('/vnflcm/v1/subscriptions/:subscriptionId', {
-      schema: { tags: ['subscriptions'], summary: 'Read a subscription', params: Params, response: { 200: Subscription, ...errors } },
+      schema: { tags: ['subscriptions'], summary: 'Read a subscription', params: Params, response: { 200: LccnSubscriptionSchema, ...errors } },
       handler: async (req) => {
         const s = await deps.subscriptions.get(req.params.subscriptionId);
         if (s === undefined) throw new NotFoundError(`subscription ${req.params.subscriptionId} does not exist`);

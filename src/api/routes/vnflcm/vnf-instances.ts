@@ -6,8 +6,8 @@ import { renderInstance } from '../../render';
 import type { BeginOperationRefusal } from '../../../ports/store';
 import type { ApiContext, RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
-import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
-import { CreateVnfRequest, InstanceIdParams, ProblemDetailsSchema, VnfInstanceSchema } from './schemas';
+import { ListOf, ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
+import { CreateVnfRequestSchema, InstanceIdParams, ProblemDetailsSchema, VnfInstanceSchema } from './schemas';
 
 const TAG = ['vnf_instances'];
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
@@ -20,7 +20,7 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
   const view = (inst: VnfInstance) => renderInstance(ctx.publicUrl, stripCredentials(inst));
 
   app.post('/vnflcm/v1/vnf_instances', {
-    schema: { tags: TAG, summary: 'Create a VNF instance resource', body: CreateVnfRequest, response: { 201: VnfInstanceSchema, ...errors } },
+    schema: { tags: TAG, summary: 'Create a VNF instance resource', body: CreateVnfRequestSchema, response: { 201: VnfInstanceSchema, ...errors } },
     handler: async (req, reply) => {
       const pkg = await ctx.packages.findByVnfdId(req.body.vnfdId);
       if (pkg === undefined) {
@@ -54,7 +54,7 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
   });
 
   app.get('/vnflcm/v1/vnf_instances', {
-    schema: { tags: TAG, summary: 'Query VNF instances (filter, selectors, paging)', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(VnfInstanceSchema)), ...errors } },
+    schema: { tags: TAG, summary: 'Query VNF instances (filter, selectors, paging)', querystring: ListQuerySchema, response: { 200: ListOf(VnfInstanceSchema), ...errors } },
     handler: async (req, reply) => {
       const q = parseListQuery(req.query, VNF_INSTANCE_ATTRIBUTES);
       const page = await ctx.instances.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });

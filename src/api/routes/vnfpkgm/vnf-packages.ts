@@ -3,19 +3,19 @@ import { Type } from '@sinclair/typebox';
 import { BadRequestError, ConflictError, NotFoundError } from '../../../errors';
 import { PROTOTYPE_NAMES } from '../../../domain/query';
 import { VNF_PACKAGE_DEFAULT_EXCLUDES, VNF_PKG_INFO_ATTRIBUTES, type VnfPkgInfo } from '../../../domain/vnf-package';
+import { CreateVnfPkgInfoRequestSchema, VnfPkgInfoModificationsSchema, VnfPkgInfoSchema } from '../../../domain/schemas/vnf-package';
 import type { VnfPackageRepository } from '../../../ports/package-store';
 import { onboardPackage } from '../../../lcm/packages/onboard-package';
 import { readCsar, zipFiles, parseToscaMeta, type TypeLibrary } from '../../../tosca';
 import type { ApiContext, RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
-import { ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
+import { ListOf, ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
 import { etag } from '../vnflcm/vnf-instances';
 import { ProblemDetailsSchema } from '../vnflcm/schemas';
 
 const TAG = ['vnf_packages'];
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
 const Params = Type.Object({ vnfPkgId: Type.String({ minLength: 1, maxLength: 128 }) });
-const PkgInfo = Type.Object({ id: Type.String(), onboardingState: Type.String(), operationalState: Type.String(), usageState: Type.String() }, { additionalProperties: true });
 
 /**
  * VNF package management: `/vnfpkgm/v1/vnf_packages`.
@@ -36,7 +36,7 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
     }
 
     app.post('/vnfpkgm/v1/vnf_packages', {
-      schema: { tags: TAG, summary: 'Create a VNF package resource', body: Type.Object({ userDefinedData: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false }), response: { 201: PkgInfo, ...errors } },
+      schema: { tags: TAG, summary: 'Create a VNF package resource', body: CreateVnfPkgInfoRequestSchema, response: { 201: VnfPkgInfoSchema, ...errors } },
       handler: async (req, reply) => {
         const id = randomUUID();
         const pkg: VnfPkgInfo = { id, onboardingState: 'CREATED', operationalState: 'DISABLED', usageState: 'NOT_IN_USE', _links: links(id) };
@@ -47,7 +47,7 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
     });
 
     app.get('/vnfpkgm/v1/vnf_packages', {
-      schema: { tags: TAG, summary: 'Query VNF packages (filter, selectors, paging)', querystring: ListQuerySchema, response: { 200: Type.Array(Type.Partial(PkgInfo)), ...errors } },
+      schema: { tags: TAG, summary: 'Query VNF packages (filter, selectors, paging)', querystring: ListQuerySchema, response: { 200: ListOf(VnfPkgInfoSchema), ...errors } },
       handler: async (req, reply) => {
         const q = parseListQuery(req.query, VNF_PKG_INFO_ATTRIBUTES);
         const page = await deps.packages.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
@@ -57,7 +57,7 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
     });
 
     app.get('/vnfpkgm/v1/vnf_packages/:vnfPkgId', {
-      schema: { tags: TAG, summary: 'Read a VNF package', params: Params, response: { 200: PkgInfo, ...errors } },
+      schema: { tags: TAG, summary: 'Read a VNF package', params: Params, response: { 200: VnfPkgInfoSchema, ...errors } },
       handler: async (req, reply) => {
         const found = await load(req.params.vnfPkgId);
         return reply.header('ETag', etag(found.version)).send(await withUsage(found.doc));
@@ -106,8 +106,8 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
         tags: TAG,
         summary: 'Enable, disable, or change userDefinedData',
         params: Params,
-        body: Type.Object({ operationalState: Type.Optional(Type.Union([Type.Literal('ENABLED'), Type.Literal('DISABLED')])), userDefinedData: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false, minProperties: 1 }),
-        response: { 200: Type.Object({ operationalState: Type.Optional(Type.String()), userDefinedData: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }), ...errors },
+        body: VnfPkgInfoModificationsSchema,
+        response: { 200: VnfPkgInfoModificationsSchema, ...errors },
       },
       handler: async (req) => {
         const id = req.params.vnfPkgId;

@@ -1,7 +1,25 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 
-/** Our own schemas of the SOL003 v2.6.1 task requests (clause 5.5.2), checked at the edge. */
+/**
+ * Our own schemas of the SOL003 v2.6.1 request bodies (clause 5.5.2), checked at the edge (an
+ * unknown attribute is a 400), and their types for the lcm layer. The VIM connections, external
+ * managed links, CP configurations and link ports are taken as they come: this VNFM reads only
+ * the attributes named here.
+ */
 const Obj = Type.Record(Type.String(), Type.Unknown());
+
+/** @see SOL003 5.5.2.3 CreateVnfRequest */
+export const CreateVnfRequestSchema = Type.Object(
+  {
+    vnfdId: Type.String({ minLength: 1 }),
+    vnfInstanceName: Type.Optional(Type.String()),
+    vnfInstanceDescription: Type.Optional(Type.String()),
+    metadata: Type.Optional(Obj),
+  },
+  { additionalProperties: false },
+);
+
+/** @see SOL003 4.4.1.11 ExtVirtualLinkData */
 const ExtVirtualLink = Type.Object(
   {
     id: Type.String({ minLength: 1 }),
@@ -14,7 +32,8 @@ const ExtVirtualLink = Type.Object(
   { additionalProperties: false },
 );
 
-export const InstantiateVnfRequest = Type.Object(
+/** @see SOL003 5.5.2.4 InstantiateVnfRequest */
+export const InstantiateVnfRequestSchema = Type.Object(
   {
     flavourId: Type.String({ minLength: 1 }),
     instantiationLevelId: Type.Optional(Type.String()),
@@ -27,7 +46,8 @@ export const InstantiateVnfRequest = Type.Object(
   { additionalProperties: false },
 );
 
-export const TerminateVnfRequest = Type.Object(
+/** @see SOL003 5.5.2.8 TerminateVnfRequest */
+export const TerminateVnfRequestSchema = Type.Object(
   {
     terminationType: Type.Union([Type.Literal('FORCEFUL'), Type.Literal('GRACEFUL')]),
     gracefulTerminationTimeout: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -36,7 +56,8 @@ export const TerminateVnfRequest = Type.Object(
   { additionalProperties: false },
 );
 
-export const ScaleVnfRequest = Type.Object(
+/** @see SOL003 5.5.2.5 ScaleVnfRequest */
+export const ScaleVnfRequestSchema = Type.Object(
   {
     type: Type.Union([Type.Literal('SCALE_OUT'), Type.Literal('SCALE_IN')]),
     aspectId: Type.String({ minLength: 1 }),
@@ -46,7 +67,8 @@ export const ScaleVnfRequest = Type.Object(
   { additionalProperties: false },
 );
 
-export const ScaleVnfToLevelRequest = Type.Object(
+/** @see SOL003 5.5.2.6 ScaleVnfToLevelRequest */
+export const ScaleVnfToLevelRequestSchema = Type.Object(
   {
     instantiationLevelId: Type.Optional(Type.String()),
     scaleInfo: Type.Optional(Type.Array(Type.Object({ aspectId: Type.String(), vnfdId: Type.Optional(Type.String()), scaleLevel: Type.Integer({ minimum: 0 }) }))),
@@ -55,7 +77,8 @@ export const ScaleVnfToLevelRequest = Type.Object(
   { additionalProperties: false },
 );
 
-export const HealVnfRequest = Type.Object(
+/** @see SOL003 5.5.2.9 HealVnfRequest */
+export const HealVnfRequestSchema = Type.Object(
   {
     vnfcInstanceId: Type.Optional(Type.Array(Type.String())),
     cause: Type.Optional(Type.String()),
@@ -65,7 +88,8 @@ export const HealVnfRequest = Type.Object(
   { additionalProperties: false },
 );
 
-export const OperateVnfRequest = Type.Object(
+/** @see SOL003 5.5.2.10 OperateVnfRequest */
+export const OperateVnfRequestSchema = Type.Object(
   {
     vnfcInstanceId: Type.Optional(Type.Array(Type.String())),
     changeStateTo: Type.Union([Type.Literal('STARTED'), Type.Literal('STOPPED')]),
@@ -76,12 +100,14 @@ export const OperateVnfRequest = Type.Object(
   { additionalProperties: false },
 );
 
-export const ChangeExtVnfConnectivityRequest = Type.Object(
+/** @see SOL003 5.5.2.11 ChangeExtVnfConnectivityRequest */
+export const ChangeExtVnfConnectivityRequestSchema = Type.Object(
   { extVirtualLinks: Type.Array(ExtVirtualLink, { minItems: 1 }), vimConnectionInfo: Type.Optional(Type.Array(Type.Unknown())), additionalParams: Type.Optional(Obj) },
   { additionalProperties: false },
 );
 
-export const ChangeVnfFlavourRequest = Type.Object(
+/** @see SOL003 5.5.2.7 ChangeVnfFlavourRequest */
+export const ChangeVnfFlavourRequestSchema = Type.Object(
   {
     newFlavourId: Type.String({ minLength: 1 }),
     instantiationLevelId: Type.Optional(Type.String()),
@@ -93,7 +119,8 @@ export const ChangeVnfFlavourRequest = Type.Object(
   { additionalProperties: false },
 );
 
-export const VnfInfoModificationRequest = Type.Object(
+/** @see SOL003 5.5.2.12 VnfInfoModificationRequest */
+export const VnfInfoModificationRequestSchema = Type.Object(
   {
     vnfInstanceName: Type.Optional(Type.String()),
     vnfInstanceDescription: Type.Optional(Type.String()),
@@ -106,4 +133,17 @@ export const VnfInfoModificationRequest = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const CancelModeRequest = Type.Object({ cancelMode: Type.Union([Type.Literal('GRACEFUL'), Type.Literal('FORCEFUL')]) }, { additionalProperties: false });
+/** @see SOL003 5.5.2.14 CancelMode */
+export const CancelModeRequestSchema = Type.Object({ cancelMode: Type.Union([Type.Literal('GRACEFUL'), Type.Literal('FORCEFUL')]) }, { additionalProperties: false });
+
+export type CreateVnfRequest = Static<typeof CreateVnfRequestSchema>;
+export type InstantiateVnfRequest = Static<typeof InstantiateVnfRequestSchema>;
+export type TerminateVnfRequest = Static<typeof TerminateVnfRequestSchema>;
+export type ScaleVnfRequest = Static<typeof ScaleVnfRequestSchema>;
+export type ScaleVnfToLevelRequest = Static<typeof ScaleVnfToLevelRequestSchema>;
+export type HealVnfRequest = Static<typeof HealVnfRequestSchema>;
+export type OperateVnfRequest = Static<typeof OperateVnfRequestSchema>;
+export type ChangeExtVnfConnectivityRequest = Static<typeof ChangeExtVnfConnectivityRequestSchema>;
+export type ChangeVnfFlavourRequest = Static<typeof ChangeVnfFlavourRequestSchema>;
+export type VnfInfoModificationRequest = Static<typeof VnfInfoModificationRequestSchema>;
+export type CancelModeRequest = Static<typeof CancelModeRequestSchema>;
