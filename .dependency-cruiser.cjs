@@ -23,7 +23,8 @@ module.exports = {
     },
     {
       name: 'pure-libraries-stay-pure',
-      comment: 'errors, click and tosca are pure: they may use domain, errors and each other (tosca uses click), nothing else.',
+      comment:
+        'errors, click and tosca are pure: they may use domain, errors and each other (tosca uses click), nothing else.',
       severity: 'error',
       from: { path: '^src/(errors|click|tosca)/' },
       to: { path: '^src/', pathNot: PURE },
@@ -37,7 +38,8 @@ module.exports = {
     },
     {
       name: 'net-is-a-leaf',
-      comment: 'src/net holds small local-network helpers (free TCP ports) shared by adapters and tests; it imports nothing of the project.',
+      comment:
+        'src/net holds small local-network helpers (free TCP ports) shared by adapters and tests; it imports nothing of the project.',
       severity: 'error',
       from: { path: '^src/net/' },
       to: { path: '^src/', pathNot: '^src/net/' },

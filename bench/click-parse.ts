@@ -8,11 +8,16 @@ import { percentile, writeSection } from './support';
 
 /** 1,250 pipelines of 4 elements: FromDPDKDevice -> Counter -> Queue -> ToDPDKDevice, plus some compounds. */
 function generate(elements: number): string {
-  const lines = ['require(dpdk);', 'elementclass Stage { $n | input -> Counter -> Strip($n) -> Unstrip($n) -> output }'];
+  const lines = [
+    'require(dpdk);',
+    'elementclass Stage { $n | input -> Counter -> Strip($n) -> Unstrip($n) -> output }',
+  ];
   let count = 0;
   let i = 0;
   while (count + 4 <= elements) {
-    lines.push(`src${i} :: FromDPDKDevice(${i % 64}) -> c${i} :: Counter -> q${i} :: Queue(1024) -> ToDPDKDevice(${(i + 1) % 64});`);
+    lines.push(
+      `src${i} :: FromDPDKDevice(${i % 64}) -> c${i} :: Counter -> q${i} :: Queue(1024) -> ToDPDKDevice(${(i + 1) % 64});`,
+    );
     count += 4;
     i += 1;
   }

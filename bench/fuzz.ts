@@ -17,7 +17,12 @@ const RSS_GROWTH_BOUND_MB = 512;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : process.env[`FUZZ_${name.toUpperCase().replace(/-/g, '_')}`] !== undefined ? Number(process.env[`FUZZ_${name.toUpperCase().replace(/-/g, '_')}`]) : fallback;
+  const v =
+    i >= 0
+      ? Number(process.argv[i + 1])
+      : process.env[`FUZZ_${name.toUpperCase().replace(/-/g, '_')}`] !== undefined
+        ? Number(process.env[`FUZZ_${name.toUpperCase().replace(/-/g, '_')}`])
+        : fallback;
   if (!Number.isFinite(v)) throw new Error(`--${name} needs a number`);
   return v;
 }
@@ -29,7 +34,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-fuzz-'));
   const server = await RedisServer.start({ dir });
   const target = await startFuzzTarget(server.url);
-  console.log(`fuzz: ${target.routes.length} operations from the OpenAPI document, ${requests} requests, seed ${seed} (replay: FUZZ_SEED=${seed})`);
+  console.log(
+    `fuzz: ${target.routes.length} operations from the OpenAPI document, ${requests} requests, seed ${seed} (replay: FUZZ_SEED=${seed})`,
+  );
   let code = 0;
   try {
     const report = await runFuzz(target, {
@@ -38,7 +45,10 @@ async function main(): Promise<void> {
       globalEvery,
       finalDelete: true,
       onProgress: (done, r) => {
-        if (done % 5000 === 0) console.log(`  ${done} requests, ${r.fiveXx} 5xx, ${r.nonProblemDetails} non-ProblemDetails, ${r.protoPollutions} pollutions, ${r.findings.length} distinct findings, RSS ${Math.round(process.memoryUsage().rss / 1048576)} MiB`);
+        if (done % 5000 === 0)
+          console.log(
+            `  ${done} requests, ${r.fiveXx} 5xx, ${r.nonProblemDetails} non-ProblemDetails, ${r.protoPollutions} pollutions, ${r.findings.length} distinct findings, RSS ${Math.round(process.memoryUsage().rss / 1048576)} MiB`,
+          );
       },
     });
     const command = `npm run build && npm run fuzz -- --requests ${requests} --seed ${seed} --global-every ${globalEvery}`;

@@ -77,24 +77,43 @@ async function main(): Promise<void> {
     else if (cmd === 'exec' || cmd === 'discard') return void inMulti.delete(source);
     else if (inMulti.has(source)) return;
     commands++;
-    if (processEnv()['BENCH_TRACE'] === '1') process.stdout.write(`  ${source} ${args.slice(0, 3).join(' ').slice(0, 120)}\n`);
+    if (processEnv()['BENCH_TRACE'] === '1')
+      process.stdout.write(`  ${source} ${args.slice(0, 3).join(' ').slice(0, 120)}\n`);
   });
   const auth = 'Basic ' + Buffer.from(`admin:${password}`).toString('base64');
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; location: string | null }> => {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T; location: string | null }> => {
     const res = await fetch(`${vnfm.url}${path}`, {
       method,
-      headers: { authorization: auth, version: '1.3.0', accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: auth,
+        version: '1.3.0',
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, location: res.headers.get('location') };
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : undefined) as T,
+      location: res.headers.get('location'),
+    };
   };
   // waits on the store directly (its own connection, not counted): the API's GETs would add their reads
-  const waitOp = async (opOccId: string): Promise<{ operationState: string; startTime: string; stateEnteredTime: string; error?: unknown }> => {
+  const waitOp = async (
+    opOccId: string,
+  ): Promise<{ operationState: string; startTime: string; stateEnteredTime: string; error?: unknown }> => {
     for (;;) {
       const keys = await poll.keys('*:opocc:doc');
       const raw = keys[0] === undefined ? null : await poll.hget(keys[0], opOccId);
-      const op = raw === null ? undefined : (JSON.parse(raw) as { operationState: string; startTime: string; stateEnteredTime: string });
+      const op =
+        raw === null
+          ? undefined
+          : (JSON.parse(raw) as { operationState: string; startTime: string; stateEnteredTime: string });
       if (op !== undefined && ['COMPLETED', 'FAILED_TEMP', 'FAILED'].includes(op.operationState)) return op;
       await sleep(20);
     }
@@ -105,26 +124,47 @@ async function main(): Promise<void> {
     if (vnfdId === undefined) throw new Error('the forwarder sample is not onboarded');
     const rows: Row[] = [];
     for (let run = 0; run < RUNS + 1; run++) {
-      const inst = await call<{ id: string }>('POST', '/vnflcm/v1/vnf_instances', { vnfdId, vnfInstanceName: `bench-${run}` });
+      const inst = await call<{ id: string }>('POST', '/vnflcm/v1/vnf_instances', {
+        vnfdId,
+        vnfInstanceName: `bench-${run}`,
+      });
       vimCalls.clear();
       commands = 0;
       counting = true;
-      const started = await call('POST', `/vnflcm/v1/vnf_instances/${inst.body.id}/instantiate`, { flavourId: 'simple' });
+      const started = await call('POST', `/vnflcm/v1/vnf_instances/${inst.body.id}/instantiate`, {
+        flavourId: 'simple',
+      });
       const redisApi = commands;
       const opOccId = (started.location ?? '').split('/').pop() ?? '';
       const op = await waitOp(opOccId);
       await sleep(200); // the last notification and lock release land
       counting = false;
-      if (op.operationState !== 'COMPLETED') throw new Error(`instantiate ${op.operationState}: ${JSON.stringify(op.error)}`);
+      if (op.operationState !== 'COMPLETED')
+        throw new Error(`instantiate ${op.operationState}: ${JSON.stringify(op.error)}`);
       const vim = [...vimCalls.values()].reduce((a, b) => a + b, 0);
       // the first run warms up (images uploaded once per checksum, connections opened): not counted
-      if (run > 0) rows.push({ redis: commands, redisApi, vim, describe: vimCalls.get('describe') ?? 0, ms: Date.parse(op.stateEnteredTime) - Date.parse(op.startTime) });
-      process.stdout.write(`run ${run}: ${JSON.stringify({ commands, redisApi, vim: Object.fromEntries(vimCalls) })}\n`);
-      const term = await call('POST', `/vnflcm/v1/vnf_instances/${inst.body.id}/terminate`, { terminationType: 'FORCEFUL' });
+      if (run > 0)
+        rows.push({
+          redis: commands,
+          redisApi,
+          vim,
+          describe: vimCalls.get('describe') ?? 0,
+          ms: Date.parse(op.stateEnteredTime) - Date.parse(op.startTime),
+        });
+      process.stdout.write(
+        `run ${run}: ${JSON.stringify({ commands, redisApi, vim: Object.fromEntries(vimCalls) })}\n`,
+      );
+      const term = await call('POST', `/vnflcm/v1/vnf_instances/${inst.body.id}/terminate`, {
+        terminationType: 'FORCEFUL',
+      });
       await waitOp((term.location ?? '').split('/').pop() ?? '');
       await call('DELETE', `/vnflcm/v1/vnf_instances/${inst.body.id}`);
     }
-    const med = (k: keyof Row): number => percentile(rows.map((r) => r[k]).sort((a, b) => a - b), 50);
+    const med = (k: keyof Row): number =>
+      percentile(
+        rows.map((r) => r[k]).sort((a, b) => a - b),
+        50,
+      );
     // the same bench on commit 837213d, before the engine carried its state between steps (issue 14)
     const before: Row = { redis: 53, redisApi: 10, vim: 5, describe: 3, ms: 1019 };
     const md = [
@@ -144,7 +184,7 @@ async function main(): Promise<void> {
       '',
       `Target: Redis round trips and VIM calls per instantiate at least halved: **${med('redis') * 2 <= before.redis && med('vim') * 2 <= before.vim ? 'YES' : 'NO'}**.`,
       'Where they went: the engine opens a job with one read (op-occ, steps done, step state) and commits each step',
-      "with one write that reads back the cancel flag; the instance and the op-occ are written from the version in hand",
+      'with one write that reads back the cancel flag; the instance and the op-occ are written from the version in hand',
       "(no read first); the VIM's answer to apply() is carried to the next steps instead of describe(); the parsed",
       'package is cached per process; a notification is appended to the event log and the subscriptions generation read',
       'in one MULTI, and the subscriptions are listed again only when that generation changed.',

@@ -57,7 +57,12 @@ async function main(): Promise<void> {
       redis: { url: redis.url },
       onboardSamples: false,
       auth: { basic: true, users: [{ name: 'admin', passwordHash: hashSecret(password), roles: ['admin'] }] },
-      vim: { kind: 'openstack', managementNetwork: 'clickvnfm-mgmt', vnfmCidr: '127.0.0.0/8', defaultDataNetwork: 'clickvnfm-ext' },
+      vim: {
+        kind: 'openstack',
+        managementNetwork: 'clickvnfm-mgmt',
+        vnfmCidr: '127.0.0.0/8',
+        defaultDataNetwork: 'clickvnfm-ext',
+      },
       log: { level: 'warn' },
     },
   });
@@ -70,10 +75,28 @@ async function main(): Promise<void> {
     agents: (f: VnfAgentFactory) => ({ forEndpoint: (e) => timed<VnfAgent>(f.forEndpoint(e), agentAcc) }),
   });
   const auth = 'Basic ' + Buffer.from(`admin:${password}`).toString('base64');
-  const call = async <T>(method: string, path: string, body?: unknown, type = 'application/json'): Promise<{ status: number; body: T; location: string | null }> => {
-    const res = await fetch(`${vnfm.url}${path}`, { method, headers: { authorization: auth, version: '1.3.0', accept: 'application/json', ...(body !== undefined ? { 'content-type': type } : {}) }, ...(body !== undefined ? { body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body) } : {}) });
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    type = 'application/json',
+  ): Promise<{ status: number; body: T; location: string | null }> => {
+    const res = await fetch(`${vnfm.url}${path}`, {
+      method,
+      headers: {
+        authorization: auth,
+        version: '1.3.0',
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': type } : {}),
+      },
+      ...(body !== undefined ? { body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, location: res.headers.get('location') };
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : undefined) as T,
+      location: res.headers.get('location'),
+    };
   };
   const waitOp = async (loc: string): Promise<VnfLcmOpOcc> => {
     for (;;) {
@@ -84,30 +107,70 @@ async function main(): Promise<void> {
   };
   try {
     // the VM answers at once: no readiness grace, so that the VM's boot does not hide anything
-    const csar = await buildVariant({ sample: 'forwarder', image: tinyQcow2(1 << 30, `bench-${Date.now()}`), edits: [[/grace: \d+ s/, 'grace: 0 s'], [/interval: \d+ s/, 'interval: 1 s']] });
+    const csar = await buildVariant({
+      sample: 'forwarder',
+      image: tinyQcow2(1 << 30, `bench-${Date.now()}`),
+      edits: [
+        [/grace: \d+ s/, 'grace: 0 s'],
+        [/interval: \d+ s/, 'interval: 1 s'],
+      ],
+    });
     const pkg = await call<{ id: string }>('POST', '/vnfpkgm/v1/vnf_packages', {});
     await call('PUT', `/vnfpkgm/v1/vnf_packages/${pkg.body.id}/package_content`, csar, 'application/zip');
     let vnfdId = '';
     for (let i = 0; i < 100 && !vnfdId; i++) {
-      const p = await call<{ onboardingState: string; vnfdId: string }>('GET', `/vnfpkgm/v1/vnf_packages/${pkg.body.id}`);
+      const p = await call<{ onboardingState: string; vnfdId: string }>(
+        'GET',
+        `/vnfpkgm/v1/vnf_packages/${pkg.body.id}`,
+      );
       if (p.body.onboardingState === 'ONBOARDED') vnfdId = p.body.vnfdId;
       else await new Promise((r) => setTimeout(r, 100));
     }
-    await call('PATCH', `/vnfpkgm/v1/vnf_packages/${pkg.body.id}`, { operationalState: 'ENABLED' }, 'application/merge-patch+json');
-    const rows: Array<{ total: number; heat: number; otherVim: number; agent: number; overhead: number; gap: number; polls: number }> = [];
+    await call(
+      'PATCH',
+      `/vnfpkgm/v1/vnf_packages/${pkg.body.id}`,
+      { operationalState: 'ENABLED' },
+      'application/merge-patch+json',
+    );
+    const rows: Array<{
+      total: number;
+      heat: number;
+      otherVim: number;
+      agent: number;
+      overhead: number;
+      gap: number;
+      polls: number;
+    }> = [];
     for (let run = 0; run < RUNS + 1; run++) {
-      const inst = await call<{ id: string }>('POST', '/vnflcm/v1/vnf_instances', { vnfdId, vnfInstanceName: `bench-${run}` });
+      const inst = await call<{ id: string }>('POST', '/vnflcm/v1/vnf_instances', {
+        vnfdId,
+        vnfInstanceName: `bench-${run}`,
+      });
       vimAcc.ms = 0;
       agentAcc.ms = 0;
       waits.length = 0;
-      const started = await call('POST', `/vnflcm/v1/vnf_instances/${inst.body.id}/instantiate`, { flavourId: 'simple' });
+      const started = await call('POST', `/vnflcm/v1/vnf_instances/${inst.body.id}/instantiate`, {
+        flavourId: 'simple',
+      });
       const op = await waitOp(started.location as string);
-      if (op.operationState !== 'COMPLETED') throw new Error(`instantiate ${op.operationState}: ${JSON.stringify(op.error)}`);
+      if (op.operationState !== 'COMPLETED')
+        throw new Error(`instantiate ${op.operationState}: ${JSON.stringify(op.error)}`);
       const total = Date.parse(op.stateEnteredTime) - Date.parse(op.startTime);
       const heat = waits.reduce((a, w) => a + w.heatMs, 0);
       // the first run warms up (the image is uploaded once per checksum, connections open): not counted
-      if (run > 0) rows.push({ total, heat, otherVim: vimAcc.ms - heat, agent: agentAcc.ms, overhead: total - vimAcc.ms - agentAcc.ms, gap: Math.max(...waits.map((w) => w.noticeGapMs)), polls: waits.reduce((a, w) => a + w.polls, 0) });
-      const term = await call('POST', `/vnflcm/v1/vnf_instances/${inst.body.id}/terminate`, { terminationType: 'FORCEFUL' });
+      if (run > 0)
+        rows.push({
+          total,
+          heat,
+          otherVim: vimAcc.ms - heat,
+          agent: agentAcc.ms,
+          overhead: total - vimAcc.ms - agentAcc.ms,
+          gap: Math.max(...waits.map((w) => w.noticeGapMs)),
+          polls: waits.reduce((a, w) => a + w.polls, 0),
+        });
+      const term = await call('POST', `/vnflcm/v1/vnf_instances/${inst.body.id}/terminate`, {
+        terminationType: 'FORCEFUL',
+      });
       await waitOp(term.location as string);
       await call('DELETE', `/vnflcm/v1/vnf_instances/${inst.body.id}`);
       process.stdout.write(`run ${run}: ${JSON.stringify(rows[rows.length - 1] ?? 'warm-up')}\n`);

@@ -44,7 +44,9 @@ async function main(): Promise<void> {
               flavourId: 'simple',
               vnfState: 'STARTED',
               extCpInfo: [],
-              vnfcResourceInfo: [{ id: `vnfc-${k}`, vduId: 'click_vdu', computeResource: { resourceId: randomUUID() } }],
+              vnfcResourceInfo: [
+                { id: `vnfc-${k}`, vduId: 'click_vdu', computeResource: { resourceId: randomUUID() } },
+              ],
             };
           }
           return instances.create(doc);
@@ -56,7 +58,14 @@ async function main(): Promise<void> {
       instances,
       packages: new RedisPackageCatalog(redis, prefix),
       publicUrl: 'http://bench',
-      auth: { basic: true, oauth2: false, tokenTtlSeconds: 600, tokenKey: randomBytes(32), users: [{ name: 'b', passwordHash: hashSecret(pw), roles: ['admin'] }], clients: [] },
+      auth: {
+        basic: true,
+        oauth2: false,
+        tokenTtlSeconds: 600,
+        tokenKey: randomBytes(32),
+        users: [{ name: 'b', passwordHash: hashSecret(pw), roles: ['admin'] }],
+        clients: [],
+      },
       pageSize: 100,
     });
     const headers = { authorization: 'Basic ' + Buffer.from(`b:${pw}`).toString('base64') };
@@ -79,7 +88,9 @@ async function main(): Promise<void> {
         if (r >= 20) times.push(ms);
       }
       times.sort((a, b) => a - b);
-      rows.push(`| ${name} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 99).toFixed(1)} | ${percentile(times, 99) < 50 ? 'yes' : 'NO'} |`);
+      rows.push(
+        `| ${name} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 99).toFixed(1)} | ${percentile(times, 99) < 50 ? 'yes' : 'NO'} |`,
+      );
     }
     await app.close();
     const md = [

@@ -20,7 +20,10 @@ function pythonParser(files: Map<string, Buffer>, entry: string): { ms?: number;
   try {
     for (const [p, b] of files) {
       mkdirSync(dirname(join(dir, p)), { recursive: true });
-      writeFileSync(join(dir, p), p === entry ? b.toString().replace(/https:\/\/forge\.etsi\.org\/rep\/nfv\/SOL001\/raw\/v2\.6\.1\//g, '') : b);
+      writeFileSync(
+        join(dir, p),
+        p === entry ? b.toString().replace(/https:\/\/forge\.etsi\.org\/rep\/nfv\/SOL001\/raw\/v2\.6\.1\//g, '') : b,
+      );
     }
     const script = [
       'import sys, time, urllib.error, urllib.request',
@@ -57,7 +60,9 @@ async function main(): Promise<void> {
     const py = pythonParser(built.files, entry);
     if (py.error !== undefined) errors.add(py.error);
     const med = percentile(times, 50);
-    rows.push(`| ${name} | ${med.toFixed(2)} | ${percentile(times, 95).toFixed(2)} | ${py.ms !== undefined ? py.ms.toFixed(1) : 'did not run'} | ${py.ms !== undefined ? `${(py.ms / med).toFixed(0)}x` : '-'} |`);
+    rows.push(
+      `| ${name} | ${med.toFixed(2)} | ${percentile(times, 95).toFixed(2)} | ${py.ms !== undefined ? py.ms.toFixed(1) : 'did not run'} | ${py.ms !== undefined ? `${(py.ms / med).toFixed(0)}x` : '-'} |`,
+    );
   }
   const md = [
     '## VNF packages: parse + validate each sample, next to python3-tosca-parser (issue 4)',

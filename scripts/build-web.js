@@ -15,5 +15,10 @@ require('esbuild')
     loader: { '.css': 'css' },
     logLevel: 'warning',
   })
-  .then(() => require('node:fs').copyFileSync(path.join(__dirname, '..', 'src', 'web', 'index.html'), path.join(__dirname, '..', 'dist', 'web', 'index.html')))
+  .then(() =>
+    require('node:fs').copyFileSync(
+      path.join(__dirname, '..', 'src', 'web', 'index.html'),
+      path.join(__dirname, '..', 'dist', 'web', 'index.html'),
+    ),
+  )
   .catch(() => process.exit(1));

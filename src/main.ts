@@ -57,9 +57,18 @@ function webDir(): string {
  * request log, the embedded Redis supervisor, the queue, the workers and the notifier all share; a
  * caller may hand its own logger instead.
  */
-export async function startVnfm(config: Readonly<Config>, role: Role, given?: StartLogger, instrument: Instrument = {}, onFatal: OnFatal = exitOnFatal): Promise<Vnfm> {
+export async function startVnfm(
+  config: Readonly<Config>,
+  role: Role,
+  given?: StartLogger,
+  instrument: Instrument = {},
+  onFatal: OnFatal = exitOnFatal,
+): Promise<Vnfm> {
   const root = given === undefined ? pino({ level: config.log.level, redact: REDACT }) : undefined;
-  const log: Logger = given === undefined ? (root as Logger) : { debug: given.debug ?? (() => undefined), info: given.info, warn: given.warn, error: given.error };
+  const log: Logger =
+    given === undefined
+      ? (root as Logger)
+      : { debug: given.debug ?? (() => undefined), info: given.info, warn: given.warn, error: given.error };
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
     for (const s of stops.reverse()) await s().catch((err: unknown) => log.error(`stop: ${String(err)}`));
@@ -111,7 +120,13 @@ export async function startVnfm(config: Readonly<Config>, role: Role, given?: St
     const vnfm: Vnfm = { redisUrl, stop: stopAll };
     if (role === 'worker' || role === 'all') {
       const w = config.worker;
-      stops.push(graph.startWorkers({ concurrency: w.concurrency, lockDurationMs: w.lockDurationMs, stalledIntervalMs: w.stalledIntervalMs }));
+      stops.push(
+        graph.startWorkers({
+          concurrency: w.concurrency,
+          lockDurationMs: w.lockDurationMs,
+          stalledIntervalMs: w.stalledIntervalMs,
+        }),
+      );
       log.info(`LCM worker running on the ${graph.deps.vim.kind} VIM`);
     }
     if (role === 'api' || role === 'all') {
@@ -123,7 +138,10 @@ export async function startVnfm(config: Readonly<Config>, role: Role, given?: St
         publicUrl,
         pageSize: config.api.pageSize,
         bodyLimitBytes: config.api.bodyLimitBytes,
-        tokenLimits: { perAddress: limiter(config.auth.tokenRequestsPerAddressPerMinute), failuresPerClient: limiter(config.auth.tokenFailuresPerClientPerMinute) },
+        tokenLimits: {
+          perAddress: limiter(config.auth.tokenRequestsPerAddressPerMinute),
+          failuresPerClient: limiter(config.auth.tokenFailuresPerClientPerMinute),
+        },
         routes: graph.routes,
         events: graph.events,
         ...(root !== undefined ? { loggerInstance: root } : { logger: { level: config.log.level, redact: REDACT } }),

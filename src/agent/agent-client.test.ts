@@ -4,7 +4,9 @@ import { HttpVnfAgentFactory } from './agent-factory';
 import { AgentError, AgentNotReadyError } from './errors';
 
 /** A fake management API for the client's own unit tests: scripted answers, every request recorded. */
-async function fakeApi(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ port: number; seen: string[]; close(): Promise<void> }> {
+async function fakeApi(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ port: number; seen: string[]; close(): Promise<void> }> {
   const seen: string[] = [];
   const server = createHttp((req, res) => {
     seen.push(`${req.method} ${req.url}`);
@@ -30,7 +32,8 @@ describe('the agent client: timeouts, cancellation, retries, errors', () => {
         if (versionCalls < 3) return void res.writeHead(503).end('busy');
         return void res.writeHead(200).end('true');
       }
-      if (req.url === '/click_plugin/stop') return void res.writeHead(500).end('{"password": "hunter2", "msg": "boom"}');
+      if (req.url === '/click_plugin/stop')
+        return void res.writeHead(500).end('{"password": "hunter2", "msg": "boom"}');
       res.writeHead(200).end('"2.0"');
     });
     const agent = factory.forEndpoint({ address: '127.0.0.1', port: api.port, dialect: 'click-plugin' });
@@ -42,7 +45,13 @@ describe('the agent client: timeouts, cancellation, retries, errors', () => {
     expect(err).toBeInstanceOf(AgentError);
     expect(api.seen.filter((s) => s === 'POST /click_plugin/stop')).toHaveLength(1);
     expect(err.status).toBe(502);
-    expect(err.details).toEqual(expect.objectContaining({ method: 'POST', url: `http://127.0.0.1:${api.port}/click_plugin/stop`, httpStatus: 500 }));
+    expect(err.details).toEqual(
+      expect.objectContaining({
+        method: 'POST',
+        url: `http://127.0.0.1:${api.port}/click_plugin/stop`,
+        httpStatus: 500,
+      }),
+    );
     expect(err.details.body).toContain('"***"');
     expect(err.details.body).not.toContain('hunter2');
     expect(err.toProblemDetails().detail).toContain(`127.0.0.1:${api.port}`);
@@ -54,9 +63,15 @@ describe('the agent client: timeouts, cancellation, retries, errors', () => {
     const silent: TcpServer = createTcp((s) => sockets.add(s)); // accepts, never answers
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     const port = (silent.address() as { port: number }).port;
-    const agent = new HttpVnfAgentFactory({ timeoutMs: 2000, readRetries: 0 }).forEndpoint({ address: '127.0.0.1', port, dialect: 'click-plugin' });
+    const agent = new HttpVnfAgentFactory({ timeoutMs: 2000, readRetries: 0 }).forEndpoint({
+      address: '127.0.0.1',
+      port,
+      dialect: 'click-plugin',
+    });
     const t0 = Date.now();
-    await expect(agent.status({ timeoutMs: 300 })).rejects.toThrow(new RegExp(`GET http://127\\.0\\.0\\.1:${port}/click_plugin/version failed: no answer within 300 ms`));
+    await expect(agent.status({ timeoutMs: 300 })).rejects.toThrow(
+      new RegExp(`GET http://127\\.0\\.0\\.1:${port}/click_plugin/version failed: no answer within 300 ms`),
+    );
     expect(Date.now() - t0).toBeLessThan(1500);
     for (const s of sockets) s.destroy();
     await new Promise<void>((r) => silent.close(() => r()));
@@ -72,7 +87,9 @@ describe('the agent client: timeouts, cancellation, retries, errors', () => {
     expect(Date.now() - t0).toBeLessThan(1000);
     const ac2 = new AbortController();
     setTimeout(() => ac2.abort(), 100);
-    await expect(agent.waitReady({ graceMs: 5000, intervalMs: 100, deadlineMs: 10_000, signal: ac2.signal })).rejects.toThrow(/cancelled/);
+    await expect(
+      agent.waitReady({ graceMs: 5000, intervalMs: 100, deadlineMs: 10_000, signal: ac2.signal }),
+    ).rejects.toThrow(/cancelled/);
     await api.close();
   });
 
@@ -81,12 +98,18 @@ describe('the agent client: timeouts, cancellation, retries, errors', () => {
     const port = api.port;
     await api.close(); // nothing listens now
     const agent = factory.forEndpoint({ address: '127.0.0.1', port, dialect: 'click-plugin' });
-    const err = (await agent.waitReady({ graceMs: 100, intervalMs: 100, deadlineMs: 600 }).catch((e: unknown) => e)) as AgentNotReadyError;
+    const err = (await agent
+      .waitReady({ graceMs: 100, intervalMs: 100, deadlineMs: 600 })
+      .catch((e: unknown) => e)) as AgentNotReadyError;
     expect(err).toBeInstanceOf(AgentNotReadyError);
     expect(err.status).toBe(504);
     expect(err.address).toBe(`127.0.0.1:${port}`);
     expect(err.waitedMs).toBeGreaterThanOrEqual(500);
-    expect(err.message).toMatch(new RegExp(`127\\.0\\.0\\.1:${port} did not become ready within 1 s \\(waited \\d+ ms; last error: TCP 127\\.0\\.0\\.1:${port}: ECONNREFUSED\\)`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `127\\.0\\.0\\.1:${port} did not become ready within 1 s \\(waited \\d+ ms; last error: TCP 127\\.0\\.0\\.1:${port}: ECONNREFUSED\\)`,
+      ),
+    );
   });
 
   it('HTTP 200 with a failure in the body is a failure: start "Invalid cmd line", write_file not OK!!, running not a boolean', async () => {

@@ -13,6 +13,8 @@ export class HttpVnfAgentFactory implements VnfAgentFactory {
   constructor(private readonly defaults: { timeoutMs?: number; readRetries?: number } = {}) {}
 
   forEndpoint(endpoint: AgentEndpoint): VnfAgent {
-    return endpoint.dialect === 'click-plugin' ? new ClickPluginAgent(endpoint, this.defaults) : new OsvControlSocketAgent(endpoint, this.defaults);
+    return endpoint.dialect === 'click-plugin'
+      ? new ClickPluginAgent(endpoint, this.defaults)
+      : new OsvControlSocketAgent(endpoint, this.defaults);
   }
 }

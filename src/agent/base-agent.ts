@@ -20,7 +20,11 @@ export abstract class BaseAgent {
   }
 
   protected http(c: Omit<HttpCall, 'timeoutMs'> & { timeoutMs?: number }, o?: CallOptions): Promise<HttpAnswer> {
-    return call(this.base, { ...c, timeoutMs: o?.timeoutMs ?? c.timeoutMs ?? this.defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: o?.signal ?? c.signal });
+    return call(this.base, {
+      ...c,
+      timeoutMs: o?.timeoutMs ?? c.timeoutMs ?? this.defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      signal: o?.signal ?? c.signal,
+    });
   }
 
   protected get(path: string, o?: CallOptions): Promise<HttpAnswer> {
@@ -49,16 +53,23 @@ export abstract class BaseAgent {
         await this.probe({ timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
         return;
       } catch (err) {
-        if (options.signal?.aborted === true) throw new AgentError(`${this.where}: waiting for the management API was cancelled`, {}, err);
+        if (options.signal?.aborted === true)
+          throw new AgentError(`${this.where}: waiting for the management API was cancelled`, {}, err);
         lastError = err instanceof Error ? err.message : String(err);
       }
-      if (Date.now() - started + options.intervalMs > options.deadlineMs) throw new AgentNotReadyError(this.where, Date.now() - started, lastError);
+      if (Date.now() - started + options.intervalMs > options.deadlineMs)
+        throw new AgentNotReadyError(this.where, Date.now() - started, lastError);
       await sleep(options.intervalMs, options.signal);
     }
   }
 
   protected fail(message: string, answer?: HttpAnswer, method?: string, path?: string): never {
-    throw new AgentError(`${this.where}: ${message}`, { method, url: path === undefined ? undefined : `${this.base}${path}`, httpStatus: answer?.status, body: answer?.text });
+    throw new AgentError(`${this.where}: ${message}`, {
+      method,
+      url: path === undefined ? undefined : `${this.base}${path}`,
+      httpStatus: answer?.status,
+      body: answer?.text,
+    });
   }
 
   /** A power call (`/os/shutdown`, `/os/reboot`): the VM may drop the connection while it answers; that is success. */

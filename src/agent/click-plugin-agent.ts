@@ -1,4 +1,11 @@
-import type { CallOptions, NormalizedMetrics, StartResult, VnfAgent, VnfIdentification, AgentStatus } from '../ports/vnf-agent';
+import type {
+  CallOptions,
+  NormalizedMetrics,
+  StartResult,
+  VnfAgent,
+  VnfIdentification,
+  AgentStatus,
+} from '../ports/vnf-agent';
 import { BaseAgent } from './base-agent';
 import { ClickConfigError } from './errors';
 import { parseJson, sleep, type HttpAnswer } from './http';
@@ -14,7 +21,8 @@ const SETTLE_MS = 300;
 export class ClickPluginAgent extends BaseAgent implements VnfAgent {
   protected async probe(o: CallOptions): Promise<void> {
     const a = await this.http({ method: 'GET', path: '/click_plugin/version' }, o);
-    if (a.status !== 200 || typeof parseJson(a, 'version') !== 'string') this.fail(`version answered HTTP ${a.status}`, a, 'GET', '/click_plugin/version');
+    if (a.status !== 200 || typeof parseJson(a, 'version') !== 'string')
+      this.fail(`version answered HTTP ${a.status}`, a, 'GET', '/click_plugin/version');
   }
 
   private async getJson(path: string, o?: CallOptions): Promise<unknown> {
@@ -33,11 +41,23 @@ export class ClickPluginAgent extends BaseAgent implements VnfAgent {
     const version = await this.getJson('/click_plugin/version', o);
     const running = await this.running(o);
     const uptime = await this.getJson('/os/uptime', o);
-    return { reachable: true, running, version: String(version), ...(typeof uptime === 'number' ? { uptimeSeconds: uptime } : {}) };
+    return {
+      reachable: true,
+      running,
+      version: String(version),
+      ...(typeof uptime === 'number' ? { uptimeSeconds: uptime } : {}),
+    };
   }
 
   private async post(path: string, o?: CallOptions, body?: string): Promise<HttpAnswer> {
-    const a = await this.http({ method: 'POST', path, ...(body !== undefined ? { body, contentType: 'application/x-www-form-urlencoded' } : {}) }, o);
+    const a = await this.http(
+      {
+        method: 'POST',
+        path,
+        ...(body !== undefined ? { body, contentType: 'application/x-www-form-urlencoded' } : {}),
+      },
+      o,
+    );
     if (a.status !== 200) this.fail(`POST ${path} answered HTTP ${a.status}`, a, 'POST', path);
     return a;
   }
@@ -45,7 +65,13 @@ export class ClickPluginAgent extends BaseAgent implements VnfAgent {
   private async writeConfig(config: string, o?: CallOptions): Promise<void> {
     const body = new URLSearchParams({ path: '/func.click', content: config }).toString();
     const a = await this.post('/click_plugin/write_file', o, body);
-    if (a.text.trim() !== 'OK!!') this.fail(`write_file answered ${JSON.stringify(a.text.slice(0, 200))} instead of OK!!`, a, 'POST', '/click_plugin/write_file');
+    if (a.text.trim() !== 'OK!!')
+      this.fail(
+        `write_file answered ${JSON.stringify(a.text.slice(0, 200))} instead of OK!!`,
+        a,
+        'POST',
+        '/click_plugin/write_file',
+      );
   }
 
   async start(o?: CallOptions): Promise<StartResult> {
@@ -53,18 +79,21 @@ export class ClickPluginAgent extends BaseAgent implements VnfAgent {
     const said = parseJson(a, 'start');
     const text = typeof said === 'string' ? said : JSON.stringify(said);
     const pid = /^Suc+ess: PID (\d+)/.exec(text);
-    if (pid === null && text !== 'Click is already running') this.fail(`start answered "${text}"`, a, 'POST', '/click_plugin/start');
+    if (pid === null && text !== 'Click is already running')
+      this.fail(`start answered "${text}"`, a, 'POST', '/click_plugin/start');
     // HTTP 200 and "Sucess" do not prove that Click runs: give it a moment to exit on a bad config
     await sleep(SETTLE_MS, o?.signal);
     const log = await this.log(o);
-    if (!(await this.running(o))) throw new ClickConfigError(this.where, log.trim() || 'Click exited at once and logged nothing');
+    if (!(await this.running(o)))
+      throw new ClickConfigError(this.where, log.trim() || 'Click exited at once and logged nothing');
     return { running: true, ...(pid !== null ? { pid: Number(pid[1]) } : {}), log };
   }
 
   async stop(o?: CallOptions): Promise<void> {
     const a = await this.post('/click_plugin/stop', o);
     const said = parseJson(a, 'stop');
-    if (said !== 'Success' && said !== 'Click is not running') this.fail(`stop answered ${JSON.stringify(said)}`, a, 'POST', '/click_plugin/stop');
+    if (said !== 'Success' && said !== 'Click is not running')
+      this.fail(`stop answered ${JSON.stringify(said)}`, a, 'POST', '/click_plugin/stop');
   }
 
   async deploy(config: string, o?: CallOptions): Promise<StartResult> {
@@ -102,7 +131,10 @@ export class ClickPluginAgent extends BaseAgent implements VnfAgent {
   }
 
   async metrics(o?: CallOptions): Promise<NormalizedMetrics> {
-    const v = (await this.getJson('/click_plugin/metrics', o)) as { list?: Array<{ name?: unknown; value?: unknown }>; time_ms?: unknown };
+    const v = (await this.getJson('/click_plugin/metrics', o)) as {
+      list?: Array<{ name?: unknown; value?: unknown }>;
+      time_ms?: unknown;
+    };
     if (!Array.isArray(v?.list)) this.fail('metrics did not answer {list: [...]}');
     const by = new Map(v.list.map((m) => [String(m.name), Number(m.value)]));
     return {
@@ -117,7 +149,13 @@ export class ClickPluginAgent extends BaseAgent implements VnfAgent {
   async identification(o?: CallOptions): Promise<VnfIdentification> {
     const v = (await this.getJson('/click_plugin/vnf_identification', o)) as Record<string, unknown>;
     const s = (k: string): string => (typeof v?.[k] === 'string' ? (v[k] as string) : '');
-    return { id: s('id'), version: s('version'), name: s('name'), description: s('description'), provider: s('provider') };
+    return {
+      id: s('id'),
+      version: s('version'),
+      name: s('name'),
+      description: s('description'),
+      provider: s('provider'),
+    };
   }
 
   async shutdown(o?: CallOptions): Promise<void> {

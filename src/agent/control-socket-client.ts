@@ -51,7 +51,13 @@ export class ControlSocketClient {
       });
       s.once('error', (err) => {
         clearTimeout(t);
-        reject(new AgentError(`cannot reach the ControlSocket at ${where}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, {}, err));
+        reject(
+          new AgentError(
+            `cannot reach the ControlSocket at ${where}: ${(err as NodeJS.ErrnoException).code ?? err.message}`,
+            {},
+            err,
+          ),
+        );
       });
     });
     const client = new ControlSocketClient(sock, where);
@@ -115,7 +121,8 @@ export class ControlSocketClient {
     if (expectData && code === 200) {
       const d = await this.line(timeoutMs);
       const n = /^DATA (\d+)$/.exec(d);
-      if (n === null) throw new AgentError(`the ControlSocket at ${this.where} sent ${JSON.stringify(d)} instead of DATA n`);
+      if (n === null)
+        throw new AgentError(`the ControlSocket at ${this.where} sent ${JSON.stringify(d)} instead of DATA n`);
       const len = Number(n[1]);
       await this.waitFor(() => this.buf.length >= len, timeoutMs);
       out.data = this.buf.subarray(0, len).toString();

@@ -26,7 +26,9 @@ export class AgentNotReadyError extends AgentError {
     readonly waitedMs: number,
     lastError: string,
   ) {
-    super(`the management API at ${address} did not become ready within ${Math.round(waitedMs / 1000)} s (waited ${waitedMs} ms; last error: ${lastError})`);
+    super(
+      `the management API at ${address} did not become ready within ${Math.round(waitedMs / 1000)} s (waited ${waitedMs} ms; last error: ${lastError})`,
+    );
   }
 }
 

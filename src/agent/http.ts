@@ -48,15 +48,27 @@ export async function call(base: string, c: HttpCall): Promise<HttpAnswer> {
     try {
       const headers: Record<string, string> = {};
       if (c.contentType !== undefined) headers['content-type'] = c.contentType;
-      const res = await client.request<string>({ url: url.toString(), method: c.method, data: c.body, headers, signal });
+      const res = await client.request<string>({
+        url: url.toString(),
+        method: c.method,
+        data: c.body,
+        headers,
+        signal,
+      });
       const text = res.data;
       if (res.status >= 500 && attempt < attempts - 1) {
-        last = new AgentError(`${c.method} ${url.pathname} answered ${res.status}`, { method: c.method, url: url.toString(), httpStatus: res.status, body: text });
+        last = new AgentError(`${c.method} ${url.pathname} answered ${res.status}`, {
+          method: c.method,
+          url: url.toString(),
+          httpStatus: res.status,
+          body: text,
+        });
         continue;
       }
       return { status: res.status, text };
     } catch (err) {
-      if (c.signal?.aborted === true) throw new AgentError(`${c.method} ${url} was cancelled`, { method: c.method, url: url.toString() }, err);
+      if (c.signal?.aborted === true)
+        throw new AgentError(`${c.method} ${url} was cancelled`, { method: c.method, url: url.toString() }, err);
       // an aborted axios call rejects with a bare CanceledError: the signal's reason says why (TimeoutError)
       last = signal.aborted ? (signal.reason as unknown) : err;
     }
@@ -105,9 +117,14 @@ export function tcpOpen(host: string, port: number, timeoutMs: number, signal?: 
       else reject(err);
     };
     const onAbort = (): void => done(new AgentError(`connecting to ${host}:${port} was cancelled`));
-    const timer = setTimeout(() => done(new AgentError(`TCP ${host}:${port}: no connection within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new AgentError(`TCP ${host}:${port}: no connection within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
     sock.once('connect', () => done());
-    sock.once('error', (err: NodeJS.ErrnoException) => done(new AgentError(`TCP ${host}:${port}: ${err.code ?? err.message}`)));
+    sock.once('error', (err: NodeJS.ErrnoException) =>
+      done(new AgentError(`TCP ${host}:${port}: ${err.code ?? err.message}`)),
+    );
   });
 }

@@ -1,4 +1,13 @@
-import type { AgentStatus, CallOptions, ElementCounter, NormalizedMetrics, PortMetrics, StartResult, VnfAgent, VnfIdentification } from '../ports/vnf-agent';
+import type {
+  AgentStatus,
+  CallOptions,
+  ElementCounter,
+  NormalizedMetrics,
+  PortMetrics,
+  StartResult,
+  VnfAgent,
+  VnfIdentification,
+} from '../ports/vnf-agent';
 import { parseVnfHeader } from '../click';
 import { BaseAgent } from './base-agent';
 import { ControlSocketClient, type ControlReply } from './control-socket-client';
@@ -33,7 +42,8 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
 
   protected async probe(o: CallOptions): Promise<void> {
     const a = await this.http({ method: 'GET', path: '/os/uptime' }, o);
-    if (a.status !== 200 || typeof parseJson(a, 'uptime') !== 'number') this.fail(`/os/uptime answered HTTP ${a.status}`, a, 'GET', '/os/uptime');
+    if (a.status !== 200 || typeof parseJson(a, 'uptime') !== 'number')
+      this.fail(`/os/uptime answered HTTP ${a.status}`, a, 'GET', '/os/uptime');
   }
 
   private async control<T>(o: CallOptions | undefined, fn: (c: ControlSocketClient) => Promise<T>): Promise<T> {
@@ -60,7 +70,12 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
   async status(o?: CallOptions): Promise<AgentStatus> {
     const up = parseJson(await this.get('/os/uptime', o), 'uptime');
     const version = parseJson(await this.get('/os/version', o), 'version');
-    return { reachable: true, running: await this.clickRunning(o), version: String(version), ...(typeof up === 'number' ? { uptimeSeconds: up } : {}) };
+    return {
+      reachable: true,
+      running: await this.clickRunning(o),
+      version: String(version),
+      ...(typeof up === 'number' ? { uptimeSeconds: up } : {}),
+    };
   }
 
   private async writeFile(path: string, content: string, o?: CallOptions): Promise<void> {
@@ -89,7 +104,8 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
     const tid = /^\s*(\d+)/.exec(typeof tids === 'string' ? tids : String(tids));
     await sleep(SETTLE_MS, o?.signal);
     const log = (await this.readFile(ERRORS, o)) ?? '';
-    if (!(await this.clickRunning(o))) throw new ClickConfigError(this.where, log.trim() || 'Click exited at once and logged nothing');
+    if (!(await this.clickRunning(o)))
+      throw new ClickConfigError(this.where, log.trim() || 'Click exited at once and logged nothing');
     return { running: true, ...(tid !== null ? { pid: Number(tid[1]) } : {}), log };
   }
 
@@ -116,14 +132,18 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
       return { hot: false };
     }
     const r = await this.control(o, (c) => c.writeData('hotconfig', config, o?.timeoutMs ?? 10_000));
-    if (r.code === 520) throw new ClickConfigError(this.where, r.message.replace(/^Write handler '[^']*' error:\n?/, ''));
+    if (r.code === 520)
+      throw new ClickConfigError(this.where, r.message.replace(/^Write handler '[^']*' error:\n?/, ''));
     if (r.code !== 200) throw this.controlError('WRITEDATA hotconfig', r);
     await this.writeFile(CONFIG, config, o);
     return { hot: true };
   }
 
   private controlError(command: string, r: ControlReply): AgentError {
-    return new AgentError(`${this.where}: Click's ControlSocket answered ${command} with ${r.code} ${r.message}`, { method: command.split(' ')[0], url: `tcp://${this.endpoint.address}:${this.controlPort}` });
+    return new AgentError(`${this.where}: Click's ControlSocket answered ${command} with ${r.code} ${r.message}`, {
+      method: command.split(' ')[0],
+      url: `tcp://${this.endpoint.address}:${this.controlPort}`,
+    });
   }
 
   async readConfig(o?: CallOptions): Promise<string> {
@@ -136,10 +156,20 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
 
   /** One sample: Click's CPU time from /os/threads and every element handler that counts. */
   private async sample(o: CallOptions | undefined, classes?: Map<string, string>): Promise<Sample> {
-    const v = parseJson(await this.get('/os/threads', o), 'threads') as { list?: Array<{ name?: unknown; cpu_ms?: unknown }>; time_ms?: unknown };
+    const v = parseJson(await this.get('/os/threads', o), 'threads') as {
+      list?: Array<{ name?: unknown; cpu_ms?: unknown }>;
+      time_ms?: unknown;
+    };
     const list = Array.isArray(v?.list) ? v.list : [];
-    const cpuMs = list.filter((t) => t.name !== 'idle').reduce((s, t) => s + (typeof t.cpu_ms === 'number' ? t.cpu_ms : 0), 0);
-    const out: Sample = { timeMs: typeof v?.time_ms === 'number' ? v.time_ms : Date.now(), cpuMs, values: new Map(), classes: classes ?? new Map() };
+    const cpuMs = list
+      .filter((t) => t.name !== 'idle')
+      .reduce((s, t) => s + (typeof t.cpu_ms === 'number' ? t.cpu_ms : 0), 0);
+    const out: Sample = {
+      timeMs: typeof v?.time_ms === 'number' ? v.time_ms : Date.now(),
+      cpuMs,
+      values: new Map(),
+      classes: classes ?? new Map(),
+    };
     if (!(await this.clickRunning(o))) return out;
     await this.control(o, async (c) => {
       if (classes === undefined) {
@@ -150,7 +180,11 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
         }
       }
       for (const [name, cls] of out.classes) {
-        const handlers = /Counter$/.test(cls) ? COUNTER_HANDLERS : /^(From|To)(DPDK)?Device$|^PollDevice$/.test(cls) ? ['count', cls.startsWith('To') ? 'out_bytes' : 'in_bytes'] : [];
+        const handlers = /Counter$/.test(cls)
+          ? COUNTER_HANDLERS
+          : /^(From|To)(DPDK)?Device$|^PollDevice$/.test(cls)
+            ? ['count', cls.startsWith('To') ? 'out_bytes' : 'in_bytes']
+            : [];
         const values = new Map<string, number>();
         for (const h of handlers) {
           const r = await c.read(`${name}.${h}`);
@@ -183,17 +217,31 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
       for (const [handler, value] of values) elements.push({ element: name, handler, value });
       if (!/Device$/.test(cls)) continue;
       const before = a.values.get(name);
-      const rate = (h: string): number => Math.max(0, ((values.get(h) ?? 0) - (before?.get(h) ?? values.get(h) ?? 0)) / seconds);
+      const rate = (h: string): number =>
+        Math.max(0, ((values.get(h) ?? 0) - (before?.get(h) ?? values.get(h) ?? 0)) / seconds);
       const tx = cls.startsWith('To');
       ports.push(
         tx
-          ? { name, txPackets: values.get('count') ?? 0, txBytes: values.get('out_bytes') ?? 0, txRate: Math.round(rate('out_bytes')) }
-          : { name, rxPackets: values.get('count') ?? 0, rxBytes: values.get('in_bytes') ?? 0, rxRate: Math.round(rate('in_bytes')) },
+          ? {
+              name,
+              txPackets: values.get('count') ?? 0,
+              txBytes: values.get('out_bytes') ?? 0,
+              txRate: Math.round(rate('out_bytes')),
+            }
+          : {
+              name,
+              rxPackets: values.get('count') ?? 0,
+              rxBytes: values.get('in_bytes') ?? 0,
+              rxRate: Math.round(rate('in_bytes')),
+            },
       );
     }
     return {
       timeMs: b.timeMs,
-      cpuPercent: Math.max(0, Math.min(100, Math.round(((b.cpuMs - a.cpuMs) / Math.max(1, b.timeMs - a.timeMs)) * 100))),
+      cpuPercent: Math.max(
+        0,
+        Math.min(100, Math.round(((b.cpuMs - a.cpuMs) / Math.max(1, b.timeMs - a.timeMs)) * 100)),
+      ),
       memoryPercent: total > 0 ? Math.round(((total - free) / total) * 100) : 0,
       ports,
       elements,
@@ -205,7 +253,9 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
     const empty = { id: '', version: '', name: '', description: '', provider: '' };
     if (!(await this.clickRunning(o))) return empty;
     const h = parseVnfHeader(await this.readConfig(o)).header;
-    return h === undefined ? empty : { id: h.id, version: h.version, name: h.name, description: h.description, provider: h.provider };
+    return h === undefined
+      ? empty
+      : { id: h.id, version: h.version, name: h.name, description: h.description, provider: h.provider };
   }
 
   async shutdown(o?: CallOptions): Promise<void> {

@@ -61,14 +61,18 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   const jsonLimits = deps.jsonLimits ?? DEFAULT_JSON_LIMITS;
   // NOTE: no route takes text/plain; without Fastify's default parser such a body is a 415, not a string
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      const text = String(body);
-      done(null, text.trim() === '' ? undefined : parseJsonBody(text, jsonLimits));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  app.addContentTypeParser(
+    ['application/json', 'application/merge-patch+json'],
+    { parseAs: 'string' },
+    (_req, body, done) => {
+      try {
+        const text = String(body);
+        done(null, text.trim() === '' ? undefined : parseJsonBody(text, jsonLimits));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    },
+  );
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     // a null-prototype object: a form field named __proto__ is just a field
     const form: Record<string, string> = Object.create(null) as Record<string, string>;
@@ -109,7 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
       openapi: '3.0.3',
       info: {
         title: 'click-osv-vnfm',
-        description: 'ETSI GS NFV-SOL 003 v2.6.1 VNF Lifecycle Management (API version 1.3.0) and VNF package management for Click-on-OSv VNFs',
+        description:
+          'ETSI GS NFV-SOL 003 v2.6.1 VNF Lifecycle Management (API version 1.3.0) and VNF package management for Click-on-OSv VNFs',
         version: '1.3.0',
       },
       components: {
@@ -124,10 +129,15 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   app.addHook('onRoute', (opts) => {
     if (opts.url.startsWith('/docs')) opts.config = { ...(opts.config ?? {}), auth: false };
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' },
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list' },
     // Swagger UI's own CSP (hashes of its scripts), with inline styles allowed (it sets them) and no upgrade to https
     staticCSP: true,
-    transformStaticCSP: (csp) => csp.replace(/style-src 'self' https:/, "style-src 'self' 'unsafe-inline'").replace(/ ?upgrade-insecure-requests;/, ''),
+    transformStaticCSP: (csp) =>
+      csp
+        .replace(/style-src 'self' https:/, "style-src 'self' 'unsafe-inline'")
+        .replace(/ ?upgrade-insecure-requests;/, ''),
   });
 
   const ctx: ApiContext = {
@@ -139,7 +149,12 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     now: deps.now ?? (() => new Date()),
     newId: deps.newId ?? randomUUID,
   };
-  const modules: RouteModule[] = [apiVersionsRoutes, oauth2TokenRoutes(deps.auth, deps.tokenLimits), vnfInstanceRoutes, ...(deps.routes ?? [])];
+  const modules: RouteModule[] = [
+    apiVersionsRoutes,
+    oauth2TokenRoutes(deps.auth, deps.tokenLimits),
+    vnfInstanceRoutes,
+    ...(deps.routes ?? []),
+  ];
   for (const m of modules) await m(app, ctx);
   await app.ready();
   return app;

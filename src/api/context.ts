@@ -37,7 +37,9 @@ export interface AuthSettings {
  */
 export function routeFlag(req: FastifyRequest, name: 'auth' | 'anyVersion'): boolean | undefined {
   const config: object | undefined = req.routeOptions.config;
-  return config !== undefined && Object.hasOwn(config, name) ? (config as Record<string, boolean | undefined>)[name] : undefined;
+  return config !== undefined && Object.hasOwn(config, name)
+    ? (config as Record<string, boolean | undefined>)[name]
+    : undefined;
 }
 
 /** Lifecycle events the API raises (the notification feature subscribes to them). */

@@ -24,10 +24,13 @@ export const DEFAULT_JSON_LIMITS: JsonLimits = { maxDepth: 32, maxKeys: 10_000 }
  * parseJsonBody('{"a":{"__proto__":{}}}') // throws BadRequestError (field a.__proto__)
  */
 export function parseJsonBody(text: string, limits: JsonLimits = DEFAULT_JSON_LIMITS): unknown {
-  if (text.trim() === '') throw new BadRequestError('the request body is empty; send a JSON document', { field: 'body' });
+  if (text.trim() === '')
+    throw new BadRequestError('the request body is empty; send a JSON document', { field: 'body' });
   const depth = textDepth(text, limits.maxDepth);
   if (depth !== undefined) {
-    throw new BadRequestError(`the request body nests deeper than ${limits.maxDepth} levels (at offset ${depth})`, { field: 'body' });
+    throw new BadRequestError(`the request body nests deeper than ${limits.maxDepth} levels (at offset ${depth})`, {
+      field: 'body',
+    });
   }
   let value: unknown;
   try {
@@ -36,7 +39,8 @@ export function parseJsonBody(text: string, limits: JsonLimits = DEFAULT_JSON_LI
     const reason = err instanceof Error ? err.message : String(err);
     // secure-json-parse found a prototype key: JSON.parse alone is harmless (it defines own properties),
     // so parse again to name the field where it stands
-    if (/forbidden (prototype|constructor) property/.test(reason)) checkKeys(JSON.parse(text) as unknown, limits.maxKeys);
+    if (/forbidden (prototype|constructor) property/.test(reason))
+      checkKeys(JSON.parse(text) as unknown, limits.maxKeys);
     throw new BadRequestError(`the request body is not valid JSON: ${reason}`, { field: 'body' });
   }
   checkKeys(value, limits.maxKeys);
@@ -50,7 +54,8 @@ function textDepth(text: string, max: number): number | undefined {
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i += 1; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i += 1; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -78,9 +83,11 @@ function checkKeys(root: unknown, maxKeys: number): void {
       const field = path === '' ? k : `${path}.${k}`;
       // NOTE: secure-json-parse refuses `__proto__` and `constructor.prototype`; the bare names are refused
       // too, since a merge-patch or a selector path could combine them in two steps
-      if (PROTOTYPE_NAMES.has(k)) throw new BadRequestError(`the request body has the key '${k}', which is not allowed anywhere`, { field });
+      if (PROTOTYPE_NAMES.has(k))
+        throw new BadRequestError(`the request body has the key '${k}', which is not allowed anywhere`, { field });
       keys += 1;
-      if (keys > maxKeys) throw new BadRequestError(`the request body has more than ${maxKeys} keys`, { field: 'body' });
+      if (keys > maxKeys)
+        throw new BadRequestError(`the request body has more than ${maxKeys} keys`, { field: 'body' });
       stack.push({ value: v, path: field });
     }
   }

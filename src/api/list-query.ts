@@ -1,7 +1,16 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError } from '../errors';
-import { applySelector, FilterSyntaxError, parseFilter, parseSelector, SelectorError, unknownAttribute, type Filter, type Selector } from '../domain/query';
+import {
+  applySelector,
+  FilterSyntaxError,
+  parseFilter,
+  parseSelector,
+  SelectorError,
+  unknownAttribute,
+  type Filter,
+  type Selector,
+} from '../domain/query';
 import type { ListPage } from '../ports/store';
 
 /** Query parameters of every list resource (SOL013 5.2 - 5.4). */
@@ -30,7 +39,10 @@ function withoutRequired(schema: unknown): unknown {
   for (const [k, v] of Object.entries(schema)) {
     if (k === 'required' && Array.isArray(v)) continue;
     // the members of `properties` (and `patternProperties`) are names, not keywords: a member may be called "required"
-    out[k] = (k === 'properties' || k === 'patternProperties') && v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v as object).map(([n, s]) => [n, withoutRequired(s)])) : withoutRequired(v);
+    out[k] =
+      (k === 'properties' || k === 'patternProperties') && v !== null && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v as object).map(([n, s]) => [n, withoutRequired(s)]))
+        : withoutRequired(v);
   }
   return out;
 }
@@ -47,7 +59,14 @@ export interface ParsedListQuery {
  * not have is a 400 too (SOL013 5.2, 5.3; ETSI's conformance cases send `attribute_not_exist`).
  */
 export function parseListQuery(
-  q: { filter?: string; all_fields?: string; fields?: string; exclude_fields?: string; exclude_default?: string; nextpage_opaque_marker?: string },
+  q: {
+    filter?: string;
+    all_fields?: string;
+    fields?: string;
+    exclude_fields?: string;
+    exclude_default?: string;
+    nextpage_opaque_marker?: string;
+  },
   attributes?: ReadonlySet<string>,
 ): ParsedListQuery {
   const out: ParsedListQuery = { selector: { kind: 'default' } };
@@ -55,18 +74,28 @@ export function parseListQuery(
     if (q.filter !== undefined) out.filter = parseFilter(q.filter);
     out.selector = parseSelector(q);
   } catch (err) {
-    if (err instanceof FilterSyntaxError) throw new BadRequestError(`invalid filter: ${err.message}`, { field: 'filter' });
-    if (err instanceof SelectorError) throw new BadRequestError(`invalid attribute selector: ${err.message}`, { field: err.parameter });
+    if (err instanceof FilterSyntaxError)
+      throw new BadRequestError(`invalid filter: ${err.message}`, { field: 'filter' });
+    if (err instanceof SelectorError)
+      throw new BadRequestError(`invalid attribute selector: ${err.message}`, { field: err.parameter });
     throw err;
   }
   if (attributes !== undefined) {
-    const badFilter = unknownAttribute((out.filter ?? []).map((t) => t.path), attributes);
-    if (badFilter !== undefined) throw new BadRequestError(`invalid filter: '${badFilter}' is not an attribute of this resource`, { field: 'filter' });
+    const badFilter = unknownAttribute(
+      (out.filter ?? []).map((t) => t.path),
+      attributes,
+    );
+    if (badFilter !== undefined)
+      throw new BadRequestError(`invalid filter: '${badFilter}' is not an attribute of this resource`, {
+        field: 'filter',
+      });
     const sel = out.selector;
     const paths = sel.kind === 'fields' ? sel.include : sel.kind === 'exclude' ? sel.exclude : [];
     const badSel = unknownAttribute(paths, attributes);
     if (badSel !== undefined) {
-      throw new BadRequestError(`invalid attribute selector: '${badSel}' is not an attribute of this resource`, { field: sel.kind === 'fields' ? 'fields' : 'exclude_fields' });
+      throw new BadRequestError(`invalid attribute selector: '${badSel}' is not an attribute of this resource`, {
+        field: sel.kind === 'fields' ? 'fields' : 'exclude_fields',
+      });
     }
   }
   if (q.nextpage_opaque_marker !== undefined) out.marker = q.nextpage_opaque_marker;

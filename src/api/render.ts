@@ -6,12 +6,18 @@ import { opOccLinks, type VnfLcmOpOcc } from '../domain/lcm-op-occ';
 import { vnfInstanceLinks, type VnfInstance } from '../domain/vnf-instance';
 
 /** The instance as the API shows it: with its `_links` for its state. */
-export function renderInstance<T extends Pick<VnfInstance, 'id' | 'instantiationState'>>(publicUrl: string, inst: T): T & Required<Pick<VnfInstance, '_links'>> {
+export function renderInstance<T extends Pick<VnfInstance, 'id' | 'instantiationState'>>(
+  publicUrl: string,
+  inst: T,
+): T & Required<Pick<VnfInstance, '_links'>> {
   return { ...inst, _links: vnfInstanceLinks(`${publicUrl}/vnflcm/v1`, inst.id, inst.instantiationState) };
 }
 
 /** The op-occ as the API shows it: with its `_links` for its state. */
-export function renderOpOcc<T extends Pick<VnfLcmOpOcc, 'id' | 'vnfInstanceId' | 'operationState'>>(publicUrl: string, op: T): T & Required<Pick<VnfLcmOpOcc, '_links'>> {
+export function renderOpOcc<T extends Pick<VnfLcmOpOcc, 'id' | 'vnfInstanceId' | 'operationState'>>(
+  publicUrl: string,
+  op: T,
+): T & Required<Pick<VnfLcmOpOcc, '_links'>> {
   return { ...op, _links: opOccLinks(`${publicUrl}/vnflcm/v1`, op) };
 }
 

@@ -46,7 +46,10 @@ export function loadSettings(file: string): CliSettings {
   }
   const pick = (k: keyof CliSettings, e: string): string | undefined => env[e] || saved[k] || undefined;
   const url = pick('url', 'CLICKVNFM_URL');
-  if (!url) throw new CliError(`no VNFM configured: run 'clickvnfm login --url <url> --client-id <id> --client-secret <secret>' (or set CLICKVNFM_URL)`);
+  if (!url)
+    throw new CliError(
+      `no VNFM configured: run 'clickvnfm login --url <url> --client-id <id> --client-secret <secret>' (or set CLICKVNFM_URL)`,
+    );
   const s: CliSettings = { url: url.replace(/\/+$/, '') };
   const id = pick('clientId', 'CLICKVNFM_CLIENT_ID');
   const secret = pick('clientSecret', 'CLICKVNFM_CLIENT_SECRET');
@@ -81,16 +84,28 @@ export class VnfmClient {
   private token: string | undefined;
 
   constructor(readonly settings: CliSettings) {
-    this.http = axios.create({ baseURL: settings.url, validateStatus: () => true, maxBodyLength: Infinity, maxContentLength: Infinity, timeout: 60_000 });
+    this.http = axios.create({
+      baseURL: settings.url,
+      validateStatus: () => true,
+      maxBodyLength: Infinity,
+      maxContentLength: Infinity,
+      timeout: 60_000,
+    });
   }
 
   private async authorization(): Promise<string> {
     const s = this.settings;
     if (s.clientId && s.clientSecret) {
       if (this.token === undefined) {
-        const res = await this.send('POST', '/oauth2/token', 'grant_type=client_credentials', { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic ' + Buffer.from(`${s.clientId}:${s.clientSecret}`).toString('base64') });
+        const res = await this.send('POST', '/oauth2/token', 'grant_type=client_credentials', {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: 'Basic ' + Buffer.from(`${s.clientId}:${s.clientSecret}`).toString('base64'),
+        });
         const body = res.data as { access_token?: string; error?: string };
-        if (res.status !== 200 || !body.access_token) throw new CliError(`the VNFM at ${s.url} refused the client '${s.clientId}' (${body.error ?? res.status}): check clickvnfm login`);
+        if (res.status !== 200 || !body.access_token)
+          throw new CliError(
+            `the VNFM at ${s.url} refused the client '${s.clientId}' (${body.error ?? res.status}): check clickvnfm login`,
+          );
         this.token = body.access_token;
       }
       return `Bearer ${this.token}`;
@@ -99,11 +114,17 @@ export class VnfmClient {
     throw new CliError('no credentials: run clickvnfm login with --client-id/--client-secret (or --user/--password)');
   }
 
-  private async send(method: string, path: string, data: unknown, headers: Record<string, string>): Promise<ApiResponse<unknown>> {
+  private async send(
+    method: string,
+    path: string,
+    data: unknown,
+    headers: Record<string, string>,
+  ): Promise<ApiResponse<unknown>> {
     try {
       const res = await this.http.request({ method, url: path, data, headers });
       const h: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers as Record<string, unknown>)) if (v !== undefined) h[k.toLowerCase()] = String(v);
+      for (const [k, v] of Object.entries(res.headers as Record<string, unknown>))
+        if (v !== undefined) h[k.toLowerCase()] = String(v);
       return { status: res.status, data: res.data as unknown, headers: h };
     } catch (err) {
       const code = (err as { code?: string }).code ?? (err as Error).message;
@@ -112,14 +133,31 @@ export class VnfmClient {
   }
 
   /** Calls the API; a status outside `ok` throws a CliError with the ProblemDetails. */
-  async call<T = unknown>(method: string, path: string, o: { body?: unknown; ok?: number[]; headers?: Record<string, string>; contentType?: string } = {}): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { accept: 'application/json', version: '1.3.0', authorization: await this.authorization(), ...o.headers };
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    o: { body?: unknown; ok?: number[]; headers?: Record<string, string>; contentType?: string } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      version: '1.3.0',
+      authorization: await this.authorization(),
+      ...o.headers,
+    };
     if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
     const res = await this.send(method, path, o.body, headers);
     if (!(o.ok ?? [200, 201, 202, 204]).includes(res.status)) {
-      const pd = (res.data !== null && typeof res.data === 'object' ? res.data : { status: res.status, detail: String(res.data) }) as Record<string, unknown>;
+      const pd = (
+        res.data !== null && typeof res.data === 'object' ? res.data : { status: res.status, detail: String(res.data) }
+      ) as Record<string, unknown>;
       const field = pd['field'] ? ` (field: ${String(pd['field'])})` : '';
-      throw new CliError(`${method} ${path}: ${res.status} ${String(pd['title'] ?? '')}: ${String(pd['detail'] ?? '')}${field}`.replace(/: : /, ': '), pd);
+      throw new CliError(
+        `${method} ${path}: ${res.status} ${String(pd['title'] ?? '')}: ${String(pd['detail'] ?? '')}${field}`.replace(
+          /: : /,
+          ': ',
+        ),
+        pd,
+      );
     }
     return res as ApiResponse<T>;
   }

@@ -27,18 +27,31 @@ export function ctxOf(cmd: Command): Ctx {
 
 /** A plain table: one row per item, the columns given. */
 export function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
-  const cell = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const cell = (v: unknown): string =>
+    v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: string[]): string => vals.map((v, i) => v.padEnd(widths[i] as number)).join('  ').trimEnd();
-  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n') + '\n';
+  const line = (vals: string[]): string =>
+    vals
+      .map((v, i) => v.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  return (
+    [
+      line(columns),
+      line(widths.map((w) => '-'.repeat(w))),
+      ...rows.map((r) => line(columns.map((c) => cell(r[c])))),
+    ].join('\n') + '\n'
+  );
 }
 
 /** key: value lines for one object (nested values as JSON). */
 export function fields(obj: Record<string, unknown>): string {
   const w = Math.max(...Object.keys(obj).map((k) => k.length));
-  return Object.entries(obj)
-    .map(([k, v]) => `${k.padEnd(w)}  ${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join('\n') + '\n';
+  return (
+    Object.entries(obj)
+      .map(([k, v]) => `${k.padEnd(w)}  ${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join('\n') + '\n'
+  );
 }
 
 export function print(ctx: Ctx, data: unknown, human: () => string): void {
@@ -54,7 +67,9 @@ export function action<A extends unknown[]>(f: (...args: A) => Promise<void>): (
       if (err instanceof CliError) {
         const cmd = args[args.length - 1] as Command;
         const json = cmd.optsWithGlobals<{ json?: boolean }>().json === true;
-        process.stderr.write(json && err.problem ? JSON.stringify(err.problem, null, 2) + '\n' : `clickvnfm: ${err.message}\n`);
+        process.stderr.write(
+          json && err.problem ? JSON.stringify(err.problem, null, 2) + '\n' : `clickvnfm: ${err.message}\n`,
+        );
         process.exitCode = 1;
         return;
       }
@@ -80,7 +95,10 @@ export async function waitOp(ctx: Ctx, location: string): Promise<Record<string,
       if (tty) process.stderr.write('\n');
       if (state !== 'COMPLETED') {
         const e = (op['error'] ?? {}) as Record<string, unknown>;
-        throw new CliError(`${String(op['operation'])} ended ${state}: ${String(e['detail'] ?? 'no error given')} (op-occ ${String(op['id'])}; clickvnfm op retry|rollback|fail ${String(op['id'])})`, e);
+        throw new CliError(
+          `${String(op['operation'])} ended ${state}: ${String(e['detail'] ?? 'no error given')} (op-occ ${String(op['id'])}; clickvnfm op retry|rollback|fail ${String(op['id'])})`,
+          e,
+        );
       }
       return op;
     }

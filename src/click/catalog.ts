@@ -53,12 +53,24 @@ const ROWS: Row[] = [
   ['TimedSource', '0/1', 'h/h', 'count reset active limit interval data', 'Generates a packet periodically'],
   // classification
   ['Classifier', '1/1-', 'h/h', 'program', 'Classifies packets by byte patterns, one output per pattern'],
-  ['IPClassifier', '1/1-', 'h/h', 'program', 'Classifies IP packets by tcpdump-like expressions, one output per expression'],
+  [
+    'IPClassifier',
+    '1/1-',
+    'h/h',
+    'program',
+    'Classifies IP packets by tcpdump-like expressions, one output per expression',
+  ],
   ['IPFilter', '1/1-', 'h/h', 'program', 'Filters IP packets by allow/deny rules'],
   // IP
   ['Strip', '1/1', 'a/a', 'length', 'Strips bytes from the front of packets'],
   ['Unstrip', '1/1', 'a/a', 'length', 'Puts back bytes stripped from the front of packets'],
-  ['CheckIPHeader', '1/1-2', 'a/ah', 'drops drop_details count', 'Checks IP headers; bad packets go to output 1 or are dropped'],
+  [
+    'CheckIPHeader',
+    '1/1-2',
+    'a/ah',
+    'drops drop_details count',
+    'Checks IP headers; bad packets go to output 1 or are dropped',
+  ],
   ['MarkIPHeader', '1/1', 'a/a', '', 'Marks the IP header of packets'],
   ['GetIPAddress', '1/1', 'a/a', '', 'Sets the destination address annotation from the packet'],
   ['SetIPAddress', '1/1', 'a/a', '', 'Sets the destination address annotation'],
@@ -67,9 +79,27 @@ const ROWS: Row[] = [
   ['DecIPTTL', '1/1-2', 'a/ah', 'count drops', 'Decrements the IP TTL; expired packets go to output 1'],
   ['IPFragmenter', '1/1-2', 'h/h', 'drops fragments', 'Fragments IP packets over the MTU'],
   ['ICMPError', '1/1', 'a/a', '', 'Generates ICMP error packets'],
-  ['IPRewriter', '1-/1-', 'h/h', 'table nmappings mapping_failures size capacity', 'Rewrites TCP/UDP flows (NAT, load balancing) by input specs'],
-  ['IPAddrRewriter', '1-/1-', 'h/h', 'table nmappings mapping_failures size capacity', 'Rewrites IP addresses by input specs'],
-  ['TCPRewriter', '1-/1-', 'h/h', 'table nmappings mapping_failures size capacity', 'Rewrites TCP flows with sequence number adjustment'],
+  [
+    'IPRewriter',
+    '1-/1-',
+    'h/h',
+    'table nmappings mapping_failures size capacity',
+    'Rewrites TCP/UDP flows (NAT, load balancing) by input specs',
+  ],
+  [
+    'IPAddrRewriter',
+    '1-/1-',
+    'h/h',
+    'table nmappings mapping_failures size capacity',
+    'Rewrites IP addresses by input specs',
+  ],
+  [
+    'TCPRewriter',
+    '1-/1-',
+    'h/h',
+    'table nmappings mapping_failures size capacity',
+    'Rewrites TCP flows with sequence number adjustment',
+  ],
   ['RoundRobinIPMapper', '0/0', 'a/a', '', 'Round-robin address mapper for IPRewriter pattern inputs'],
   ['UDPIPEncap', '1/1', 'a/a', 'src dst sport dport', 'Encapsulates packets in UDP/IP headers'],
   ['IPEncap', '1/1', 'a/a', 'src dst', 'Encapsulates packets in an IP header'],
@@ -78,7 +108,13 @@ const ROWS: Row[] = [
   ['EtherEncap', '1/1', 'a/a', 'src dst ethertype', 'Encapsulates packets in an Ethernet header'],
   ['EtherRewrite', '1/1', 'a/a', 'src dst', 'Rewrites the Ethernet addresses of packets'],
   ['EtherMirror', '1/1', 'a/a', '', 'Swaps the Ethernet source and destination'],
-  ['ARPQuerier', '1-2/1-2', 'h/h', 'table stats count drops reset', 'Resolves next hops by ARP and encapsulates IP in Ethernet'],
+  [
+    'ARPQuerier',
+    '1-2/1-2',
+    'h/h',
+    'table stats count drops reset',
+    'Resolves next hops by ARP and encapsulates IP in Ethernet',
+  ],
   ['ARPResponder', '1/1', 'a/a', 'table add remove', 'Answers ARP queries'],
   ['HostEtherFilter', '1/1-2', 'a/ah', '', 'Drops Ethernet packets not for this host'],
   // queues and scheduling
@@ -147,7 +183,14 @@ export const ELEMENT_CATALOG: ReadonlyMap<string, ElementInfo> = new Map(
 );
 
 /** Requirements the catalog knows (`require(dpdk)`, `require(package "clickosv")` ...). */
-export const KNOWN_REQUIREMENTS: ReadonlySet<string> = new Set(['dpdk', 'userlevel', 'ip', 'ethernet', 'clickosv', 'int64']);
+export const KNOWN_REQUIREMENTS: ReadonlySet<string> = new Set([
+  'dpdk',
+  'userlevel',
+  'ip',
+  'ethernet',
+  'clickosv',
+  'int64',
+]);
 
 export function lookupElement(className: string): ElementInfo | undefined {
   return ELEMENT_CATALOG.get(className);

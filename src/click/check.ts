@@ -10,12 +10,15 @@ import { splitConfig } from './parser';
  * (with Click's agnostic resolution), push fan-out and pull fan-in, unused elements (warnings).
  */
 export function checkGraph(graph: ClickGraph, file: string, diagnostics: SourceDiagnostic[], warnings = true): void {
-  const err = (p: Pos, message: string): void => void diagnostics.push({ file, line: p.line, column: p.column, severity: 'error', message });
+  const err = (p: Pos, message: string): void =>
+    void diagnostics.push({ file, line: p.line, column: p.column, severity: 'error', message });
   const warn = (p: Pos, message: string): void => {
     if (warnings) diagnostics.push({ file, line: p.line, column: p.column, severity: 'warning', message });
   };
 
-  for (const r of graph.requirements) if (!KNOWN_REQUIREMENTS.has(r.name)) err(r, `unknown requirement '${r.name}'; known: ${[...KNOWN_REQUIREMENTS].join(', ')}`);
+  for (const r of graph.requirements)
+    if (!KNOWN_REQUIREMENTS.has(r.name))
+      err(r, `unknown requirement '${r.name}'; known: ${[...KNOWN_REQUIREMENTS].join(', ')}`);
 
   const infos = new Map<string, ElementInfo>();
   for (const el of graph.elements.values()) {
@@ -36,7 +39,10 @@ export function checkGraph(graph: ClickGraph, file: string, diagnostics: SourceD
     const ti = infos.get(c.to);
     let ok = fi !== undefined && ti !== undefined;
     if (fi !== undefined && c.fromPort >= (outMax.get(c.from) ?? 0)) {
-      err(c, `'${c.from}' (${fi.className}) has no output ${c.fromPort}; ${portCount(outMax.get(c.from) ?? 0, 'output')}`);
+      err(
+        c,
+        `'${c.from}' (${fi.className}) has no output ${c.fromPort}; ${portCount(outMax.get(c.from) ?? 0, 'output')}`,
+      );
       ok = false;
     }
     if (ti !== undefined && c.toPort >= ti.inputs.max) {
@@ -62,9 +68,14 @@ export function checkGraph(graph: ClickGraph, file: string, diagnostics: SourceD
       continue;
     }
     const nIn = Math.max(info.inputs.min, ins.size ? Math.max(...ins) + 1 : 0);
-    const nOut = Math.max(info.outputsFromConfig ? (outMax.get(name) ?? 0) : info.outputs.min, outs.size ? Math.max(...outs) + 1 : 0);
-    for (let p = 0; p < nIn; p++) if (!ins.has(p)) err(el, `input ${p} of '${name}' (${info.className}) is not connected`);
-    for (let p = 0; p < nOut; p++) if (!outs.has(p)) err(el, `output ${p} of '${name}' (${info.className}) is not connected`);
+    const nOut = Math.max(
+      info.outputsFromConfig ? (outMax.get(name) ?? 0) : info.outputs.min,
+      outs.size ? Math.max(...outs) + 1 : 0,
+    );
+    for (let p = 0; p < nIn; p++)
+      if (!ins.has(p)) err(el, `input ${p} of '${name}' (${info.className}) is not connected`);
+    for (let p = 0; p < nOut; p++)
+      if (!outs.has(p)) err(el, `output ${p} of '${name}' (${info.className}) is not connected`);
   }
 
   checkProcessing(graph, infos, valid, err);
@@ -75,7 +86,12 @@ function portCount(n: number, what: string): string {
 }
 
 /** Click's push/pull resolution: agnostic ports take the processing of what they connect to. */
-function checkProcessing(graph: ClickGraph, infos: Map<string, ElementInfo>, conns: GraphConnection[], err: (p: Pos, m: string) => void): void {
+function checkProcessing(
+  graph: ClickGraph,
+  infos: Map<string, ElementInfo>,
+  conns: GraphConnection[],
+  err: (p: Pos, m: string) => void,
+): void {
   // NOTE: ports are numbered (element index * PORTS + side * PORTS/2 + port) so that the union-find
   // runs on plain arrays: this is the hot loop of a large configuration.
   const PORTS = 2048;
@@ -95,7 +111,8 @@ function checkProcessing(graph: ClickGraph, infos: Map<string, ElementInfo>, con
     }
     return r;
   };
-  const key = (el: string, side: 'in' | 'out', port: number): number => (index.get(el) as number) * PORTS + (side === 'out' ? PORTS / 2 : 0) + Math.min(port, PORTS / 2 - 1);
+  const key = (el: string, side: 'in' | 'out', port: number): number =>
+    (index.get(el) as number) * PORTS + (side === 'out' ? PORTS / 2 : 0) + Math.min(port, PORTS / 2 - 1);
   const init = (el: string, side: 'in' | 'out', port: number): number => {
     const k = key(el, side, port);
     if (!parent.has(k)) {
@@ -152,8 +169,13 @@ function checkProcessing(graph: ClickGraph, infos: Map<string, ElementInfo>, con
   for (const c of conns) {
     const ko = key(c.from, 'out', c.fromPort);
     const ki = key(c.to, 'in', c.toPort);
-    if (seenOut.has(ko) && (value.get(find(ko)) ?? 'h') === 'h') err(c, `push output ${c.fromPort} of '${c.from}' is connected to more than one input; use a Tee`);
-    if (seenIn.has(ki) && value.get(find(ki)) === 'l') err(c, `pull input ${c.toPort} of '${c.to}' is connected to more than one output; use a scheduler such as RoundRobinSched`);
+    if (seenOut.has(ko) && (value.get(find(ko)) ?? 'h') === 'h')
+      err(c, `push output ${c.fromPort} of '${c.from}' is connected to more than one input; use a Tee`);
+    if (seenIn.has(ki) && value.get(find(ki)) === 'l')
+      err(
+        c,
+        `pull input ${c.toPort} of '${c.to}' is connected to more than one output; use a scheduler such as RoundRobinSched`,
+      );
     seenOut.set(ko, c);
     seenIn.set(ki, c);
   }

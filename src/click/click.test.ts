@@ -13,7 +13,9 @@ function only(r: ClickCheckResult): [number, number, string] {
 
 describe('Click language features', () => {
   it('declarations, several names at once, connections with ports, chains', () => {
-    const r = checkClick('a, b :: Counter;\nsrc :: InfiniteSource -> a [0] -> [0] b -> Discard;\n', { file: 'x.click' });
+    const r = checkClick('a, b :: Counter;\nsrc :: InfiniteSource -> a [0] -> [0] b -> Discard;\n', {
+      file: 'x.click',
+    });
     expect(errors(r)).toEqual([]);
     expect(exportGraph(r.graph!).edges).toEqual([
       { from: 'src', fromPort: 0, to: 'a', toPort: 0 },
@@ -28,14 +30,19 @@ describe('Click language features', () => {
   });
 
   it('comments of both kinds, quoted strings with commas and parentheses in configs', () => {
-    const r = checkClick('// line\n/* block\n comment */ s :: InfiniteSource(DATA "a,b)c", LIMIT 2) // tail\n -> Discard;');
+    const r = checkClick(
+      '// line\n/* block\n comment */ s :: InfiniteSource(DATA "a,b)c", LIMIT 2) // tail\n -> Discard;',
+    );
     expect(errors(r)).toEqual([]);
     expect(r.graph!.elements.get('s')!.config).toBe('DATA "a,b)c", LIMIT 2');
   });
 
   it('splits configuration arguments like Click (commas at top level only)', () => {
     expect(splitConfig('12/0806, 12/0800 20/06, -')).toEqual(['12/0806', '12/0800 20/06', '-']);
-    expect(splitConfig('pattern 1.2.3.4 1024-65535 - - 0 1, drop')).toEqual(['pattern 1.2.3.4 1024-65535 - - 0 1', 'drop']);
+    expect(splitConfig('pattern 1.2.3.4 1024-65535 - - 0 1, drop')).toEqual([
+      'pattern 1.2.3.4 1024-65535 - - 0 1',
+      'drop',
+    ]);
     expect(splitConfig('f(a, b), "x, y", [1, 2]')).toEqual(['f(a, b)', '"x, y"', '[1, 2]']);
     expect(splitConfig('')).toEqual([]);
   });
@@ -82,7 +89,9 @@ describe('Click language features', () => {
     expect(errors(r)).toEqual([]);
     const edges = exportGraph(r.graph!).edges;
     expect(edges).toEqual(expect.arrayContaining([{ from: 's1', fromPort: 0, to: 'd1', toPort: 0 }]));
-    expect(r.graph!.elements.has('o/i/Counter@1') || [...r.graph!.elements.keys()].some((k) => k.startsWith('o/i/Counter@'))).toBe(true);
+    expect(
+      r.graph!.elements.has('o/i/Counter@1') || [...r.graph!.elements.keys()].some((k) => k.startsWith('o/i/Counter@')),
+    ).toBe(true);
   });
 
   it('overloading with || and ... (inherit) chooses the alternative by argument count', () => {
@@ -93,7 +102,9 @@ describe('Click language features', () => {
     ].join('\n');
     const r = checkClick(text);
     expect(errors(r)).toEqual([]);
-    const qs = [...r.graph!.elements.values()].filter((e) => e.className === 'Queue').map((e) => `${e.name}=${e.config}`);
+    const qs = [...r.graph!.elements.values()]
+      .filter((e) => e.className === 'Queue')
+      .map((e) => `${e.name}=${e.config}`);
     expect(qs.sort()).toEqual([expect.stringMatching(/^a\/Queue@\d+=$/), expect.stringMatching(/^b\/Queue@\d+=9$/)]);
     const [, , msg] = only(checkClick(text.replace('b :: Q(9)', 'b :: Q(1, 2)')));
     expect(msg).toMatch(/'Q' takes .* argument\(s\), but 'b' gives 2/);
@@ -110,15 +121,50 @@ describe('Click checks (each at its line and column)', () => {
     ['an unterminated config', 'a :: Counter(\n', [1, 13], /no closing '\)'/],
     ['an unknown class', 'InfiniteSource -> x :: Fooo -> Discard;', [1, 24], /unknown element class 'Fooo'/],
     ['an undeclared element', 'InfiniteSource -> ctr -> Discard;', [1, 19], /undeclared element 'ctr'/],
-    ['an output port out of range', 'c :: Counter; InfiniteSource -> c; c [1] -> Discard; c -> Discard;', [1, 45], /'c' \(Counter\) has no output 1; it has 1 output/],
+    [
+      'an output port out of range',
+      'c :: Counter; InfiniteSource -> c; c [1] -> Discard; c -> Discard;',
+      [1, 45],
+      /'c' \(Counter\) has no output 1; it has 1 output/,
+    ],
     ['an input port out of range', 'InfiniteSource -> [2] Discard;', [1, 19], /has no input 2/],
-    ['a Classifier output beyond its patterns', 'FromDevice(eth0) -> c :: Classifier(12/0800, -); c[0] -> Discard; c[1] -> Discard; c[2] -> Discard;', [1, 92], /no output 2; it has 2 outputs/],
+    [
+      'a Classifier output beyond its patterns',
+      'FromDevice(eth0) -> c :: Classifier(12/0800, -); c[0] -> Discard; c[1] -> Discard; c[2] -> Discard;',
+      [1, 92],
+      /no output 2; it has 2 outputs/,
+    ],
     ['an unconnected input', 'q :: Queue -> ToDevice(eth0);', [1, 1], /input 0 of 'q' \(Queue\) is not connected/],
-    ['an unconnected output', 'c :: Classifier(12/0800, -); FromDevice(eth0) -> c; c[1] -> Discard;', [1, 1], /output 0 of 'c' \(Classifier\) is not connected/],
-    ['push to pull without a Queue', 'FromDevice(eth0) -> Counter -> ToDevice(eth1);', [1, 32], /push output 0 of 'Counter@2' \(Counter\) is connected to pull input 0 of 'ToDevice@3'.*Queue/],
-    ['pull to push without an Unqueue', 'q :: Queue; FromDevice(eth0) -> q; q -> Counter -> Strip(14) -> s :: Switch; s -> Discard;', [1, 65], /pull output 0 of 'Strip@\d+' \(Strip\) is connected to push input 0 of 's' \(Switch\).*Unqueue/],
-    ['a duplicate declaration', 'a :: Counter;\n b :: Counter;\n  a :: Queue;\nInfiniteSource -> a -> b -> Discard;', [3, 3], /redeclaration of element 'a' \(first declared at line 1, column 1\)/],
-    ['push fan-out without a Tee', 'FromDevice(eth0) -> c :: Counter; c -> Discard; c -> d :: Discard;', [1, 54], /push output 0 of 'c' is connected to more than one input; use a Tee/],
+    [
+      'an unconnected output',
+      'c :: Classifier(12/0800, -); FromDevice(eth0) -> c; c[1] -> Discard;',
+      [1, 1],
+      /output 0 of 'c' \(Classifier\) is not connected/,
+    ],
+    [
+      'push to pull without a Queue',
+      'FromDevice(eth0) -> Counter -> ToDevice(eth1);',
+      [1, 32],
+      /push output 0 of 'Counter@2' \(Counter\) is connected to pull input 0 of 'ToDevice@3'.*Queue/,
+    ],
+    [
+      'pull to push without an Unqueue',
+      'q :: Queue; FromDevice(eth0) -> q; q -> Counter -> Strip(14) -> s :: Switch; s -> Discard;',
+      [1, 65],
+      /pull output 0 of 'Strip@\d+' \(Strip\) is connected to push input 0 of 's' \(Switch\).*Unqueue/,
+    ],
+    [
+      'a duplicate declaration',
+      'a :: Counter;\n b :: Counter;\n  a :: Queue;\nInfiniteSource -> a -> b -> Discard;',
+      [3, 3],
+      /redeclaration of element 'a' \(first declared at line 1, column 1\)/,
+    ],
+    [
+      'push fan-out without a Tee',
+      'FromDevice(eth0) -> c :: Counter; c -> Discard; c -> d :: Discard;',
+      [1, 54],
+      /push output 0 of 'c' is connected to more than one input; use a Tee/,
+    ],
     ['a bad header UUID', '//VNF_HEADER\n//VNF_VERSION: 1.0\n//VNF_ID: not-a-uuid\n', [3, 11], /VNF_ID must be a UUID/],
   ])('%s', (_name, text, [line, column], message) => {
     const r = checkClick(text, { file: 'bad.click' });
@@ -143,7 +189,9 @@ describe('Click checks (each at its line and column)', () => {
   it('warns about an unused element (and still passes)', () => {
     const r = checkClick('x :: Counter;\nInfiniteSource -> Discard;', { file: 'w.click' });
     expect(r.ok).toBe(true);
-    expect(r.diagnostics).toEqual([{ file: 'w.click', line: 1, column: 1, severity: 'warning', message: "element 'x' (Counter) is not used" }]);
+    expect(r.diagnostics).toEqual([
+      { file: 'w.click', line: 1, column: 1, severity: 'warning', message: "element 'x' (Counter) is not used" },
+    ]);
   });
 
   it('lists every error, not just the first', () => {

@@ -64,7 +64,11 @@ export class ElementParser {
       // `Idle;` or `Counter(x);`: a lone anonymous element (resolved when flattening)
       const t = this.lx.peek();
       if (t.kind !== 'eof' && !(t.kind === 'punct' && (t.text === ';' || t.text === '}' || t.text === '||'))) {
-        throw new ClickSyntaxError(`expected '::', '->' or ';' after '${firstRef.name}', found ${describe(t)}`, t.line, t.column);
+        throw new ClickSyntaxError(
+          `expected '::', '->' or ';' after '${firstRef.name}', found ${describe(t)}`,
+          t.line,
+          t.column,
+        );
       }
       const c: Connection = { kind: 'connection', chain, line: start.line, column: start.column };
       return c;
@@ -89,7 +93,11 @@ export class ElementParser {
     if (this.isPunct('[')) inPort = this.port();
     const t = this.lx.peek();
     if (t.kind === 'punct' && t.text === '{') {
-      throw new ClickSyntaxError('anonymous compound elements are not supported; declare an elementclass', t.line, t.column);
+      throw new ClickSyntaxError(
+        'anonymous compound elements are not supported; declare an elementclass',
+        t.line,
+        t.column,
+      );
     }
     const name = this.expect('ident');
     const ref = this.elementAfterName(name);

@@ -57,7 +57,13 @@ class Flattener {
     for (const st of statements) {
       if (st.kind === 'elementclass') this.defineClass(st, scope);
       if (st.kind === 'define') for (const d of st.defs) scope.vars.set(d.name, d.value);
-      if (st.kind === 'require') for (const a of st.args) this.requirements.push({ name: a.replace(/^package\s+/, '').replace(/^"|"$/g, ''), line: st.line, column: st.column });
+      if (st.kind === 'require')
+        for (const a of st.args)
+          this.requirements.push({
+            name: a.replace(/^package\s+/, '').replace(/^"|"$/g, ''),
+            line: st.line,
+            column: st.column,
+          });
     }
     if (scope.compound) {
       scope.names.set(INPUT, `${scope.prefix}${INPUT}`);
@@ -71,10 +77,21 @@ class Flattener {
         const local = scope.names.get(ref.name);
         if (local !== undefined) return local;
         if (lookupElement(ref.name) !== undefined || scope.classes.has(ref.name)) {
-          const decl: Declaration = { kind: 'declaration', names: [{ name: ref.name, line: ref.line, column: ref.column }], className: ref.name, classPos: ref, anonymous: true, line: ref.line, column: ref.column };
+          const decl: Declaration = {
+            kind: 'declaration',
+            names: [{ name: ref.name, line: ref.line, column: ref.column }],
+            className: ref.name,
+            classPos: ref,
+            anonymous: true,
+            line: ref.line,
+            column: ref.column,
+          };
           return this.declare(decl, scope, depth)[0];
         }
-        this.error(ref, /^[a-z_]/.test(ref.name) ? `undeclared element '${ref.name}'` : `unknown element class '${ref.name}'`);
+        this.error(
+          ref,
+          /^[a-z_]/.test(ref.name) ? `undeclared element '${ref.name}'` : `unknown element class '${ref.name}'`,
+        );
         return undefined;
       });
       for (let i = 0; i + 1 < st.chain.length; i++) {
@@ -83,7 +100,14 @@ class Flattener {
         const a = st.chain[i];
         const b = st.chain[i + 1];
         if (from === undefined || to === undefined || a === undefined || b === undefined) continue;
-        this.connections.push({ from, fromPort: a.outPort ?? 0, to, toPort: b.inPort ?? 0, line: b.line, column: b.column });
+        this.connections.push({
+          from,
+          fromPort: a.outPort ?? 0,
+          to,
+          toPort: b.inPort ?? 0,
+          line: b.line,
+          column: b.column,
+        });
       }
     }
   }
@@ -91,7 +115,10 @@ class Flattener {
   private defineClass(def: ElementClassDef, scope: Scope): void {
     const prev = scope.classes.get(def.name);
     if (def.alias === undefined && def.alternatives.some((a) => a.inherit) && prev !== undefined) {
-      scope.classes.set(def.name, { ...def, alternatives: [...def.alternatives.filter((a) => !a.inherit), ...prev.alternatives] });
+      scope.classes.set(def.name, {
+        ...def,
+        alternatives: [...def.alternatives.filter((a) => !a.inherit), ...prev.alternatives],
+      });
       return;
     }
     scope.classes.set(def.name, def);
@@ -111,7 +138,10 @@ class Flattener {
       const full = `${scope.prefix}${local}`;
       const existing = this.elements.get(full);
       if (existing !== undefined) {
-        this.error(n, `redeclaration of element '${n.name}' (first declared at line ${existing.line}, column ${existing.column})`);
+        this.error(
+          n,
+          `redeclaration of element '${n.name}' (first declared at line ${existing.line}, column ${existing.column})`,
+        );
         out.push(full);
         continue;
       }
@@ -121,7 +151,15 @@ class Flattener {
         className = def.alias;
         def = scope.classes.get(className);
       }
-      const el: GraphElement = { name: full, className, config, classPos: decl.classPos, anonymous: decl.anonymous, line: n.line, column: n.column };
+      const el: GraphElement = {
+        name: full,
+        className,
+        config,
+        classPos: decl.classPos,
+        anonymous: decl.anonymous,
+        line: n.line,
+        column: n.column,
+      };
       this.elements.set(full, el);
       if (!decl.anonymous) scope.names.set(n.name, full);
       if (def !== undefined) this.pending.push({ el, def, scope, depth: depth + 1 });
@@ -133,15 +171,23 @@ class Flattener {
   /** Replaces a compound element by its body, named `<name>/<inner>`. */
   private expand(el: GraphElement, def: ElementClassDef, outer: Scope, depth: number): void {
     if (depth > MAX_DEPTH) {
-      this.error(el.classPos, `compound element class '${def.name}' nests deeper than ${MAX_DEPTH} levels (recursive definition?)`);
+      this.error(
+        el.classPos,
+        `compound element class '${def.name}' nests deeper than ${MAX_DEPTH} levels (recursive definition?)`,
+      );
       this.elements.delete(el.name);
       return;
     }
     const args = splitConfig(el.config);
-    const alt = def.alternatives.find((a) => !a.inherit && a.formals.length === args.length) ?? pickVariadic(def.alternatives, args.length);
+    const alt =
+      def.alternatives.find((a) => !a.inherit && a.formals.length === args.length) ??
+      pickVariadic(def.alternatives, args.length);
     if (alt === undefined) {
       const counts = def.alternatives.filter((a) => !a.inherit).map((a) => a.formals.length);
-      this.error(el.classPos, `'${def.name}' takes ${counts.join(' or ')} argument(s), but '${el.name}' gives ${args.length}`);
+      this.error(
+        el.classPos,
+        `'${def.name}' takes ${counts.join(' or ')} argument(s), but '${el.name}' gives ${args.length}`,
+      );
       this.elements.delete(el.name);
       return;
     }
@@ -153,7 +199,13 @@ class Flattener {
       if (c.to === el.name) c.to = `${el.name}/${INPUT}`;
       if (c.from === el.name) c.from = `${el.name}/${OUTPUT}`;
     }
-    const scope: Scope = { prefix: `${el.name}/`, classes: new Map(outer.classes), vars, names: new Map(), compound: true };
+    const scope: Scope = {
+      prefix: `${el.name}/`,
+      classes: new Map(outer.classes),
+      vars,
+      names: new Map(),
+      compound: true,
+    };
     this.scope(alt.statements, scope, depth);
   }
 
@@ -162,7 +214,9 @@ class Flattener {
     const isPseudo = (n: string): boolean => n.endsWith(`/${INPUT}`) || n.endsWith(`/${OUTPUT}`);
     // one pseudo element at a time: joining edges may create edges to another pseudo element
     for (let guard = 0; guard < 100_000; guard++) {
-      const p = this.connections.map((c) => (isPseudo(c.from) ? c.from : isPseudo(c.to) ? c.to : undefined)).find((x) => x !== undefined);
+      const p = this.connections
+        .map((c) => (isPseudo(c.from) ? c.from : isPseudo(c.to) ? c.to : undefined))
+        .find((x) => x !== undefined);
       if (p === undefined) return;
       const next = this.connections.filter((c) => c.from !== p && c.to !== p);
       const ins = this.connections.filter((c) => c.to === p);
@@ -173,7 +227,8 @@ class Flattener {
           const side = p.endsWith(INPUT) ? 'input' : 'output';
           this.error(i, `compound element '${p.slice(0, p.lastIndexOf('/'))}' has no ${side} ${i.toPort} inside`);
         }
-        for (const o of matching) next.push({ from: i.from, fromPort: i.fromPort, to: o.to, toPort: o.toPort, line: i.line, column: i.column });
+        for (const o of matching)
+          next.push({ from: i.from, fromPort: i.fromPort, to: o.to, toPort: o.toPort, line: i.line, column: i.column });
       }
       this.connections.length = 0;
       this.connections.push(...next);
@@ -188,5 +243,8 @@ function pickVariadic(alts: CompoundBody[], n: number): CompoundBody | undefined
 /** Replaces `$name` and `${name}` by their values (unknown variables are left as they are). */
 export function substitute(text: string, vars: ReadonlyMap<string, string>): string {
   if (!text.includes('$')) return text;
-  return text.replace(/\$\{([A-Za-z0-9_]+)\}|\$([A-Za-z0-9_]+)/g, (m, a: string | undefined, b: string | undefined) => vars.get(`$${a ?? b ?? ''}`) ?? m);
+  return text.replace(
+    /\$\{([A-Za-z0-9_]+)\}|\$([A-Za-z0-9_]+)/g,
+    (m, a: string | undefined, b: string | undefined) => vars.get(`$${a ?? b ?? ''}`) ?? m,
+  );
 }

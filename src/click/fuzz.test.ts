@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkClick, ClickSyntaxError } from '.';
 
-const samples = ['forwarder', 'firewall', 'nat', 'load-balancer', 'rate-limiter'].map((n) => readFileSync(join(__dirname, `../../vnfd/${n}/Files/click/${n}.click`), 'utf8'));
+const samples = ['forwarder', 'firewall', 'nat', 'load-balancer', 'rate-limiter'].map((n) =>
+  readFileSync(join(__dirname, `../../vnfd/${n}/Files/click/${n}.click`), 'utf8'),
+);
 
 /** The parser and checker never throw (errors are diagnostics) and never hang, whatever the input. */
 function survives(text: string): boolean {
@@ -20,7 +22,43 @@ function survives(text: string): boolean {
   return true;
 }
 
-const tokens = ['a', 'b', 'c', '::', '->', '[0]', '[1]', '(', ')', ';', ',', '{', '}', '|', '||', '...', '$x', 'Counter', 'Queue', 'Discard', 'FromDevice(eth0)', 'elementclass', 'input', 'output', 'require(', 'define(', '"', "'", '/*', '*/', '//', '\n', ' ', 'Tee', 'X'];
+const tokens = [
+  'a',
+  'b',
+  'c',
+  '::',
+  '->',
+  '[0]',
+  '[1]',
+  '(',
+  ')',
+  ';',
+  ',',
+  '{',
+  '}',
+  '|',
+  '||',
+  '...',
+  '$x',
+  'Counter',
+  'Queue',
+  'Discard',
+  'FromDevice(eth0)',
+  'elementclass',
+  'input',
+  'output',
+  'require(',
+  'define(',
+  '"',
+  "'",
+  '/*',
+  '*/',
+  '//',
+  '\n',
+  ' ',
+  'Tee',
+  'X',
+];
 
 describe('fuzzing the Click parser and checker', () => {
   it('random text never makes it throw or hang', () => {
@@ -28,7 +66,13 @@ describe('fuzzing the Click parser and checker', () => {
   });
 
   it('random token soups never make it throw or hang', () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 120 }).map((t) => t.join(' ')), survives), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...tokens), { maxLength: 120 }).map((t) => t.join(' ')),
+        survives,
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('mutated sample configurations never make it throw or hang', () => {

@@ -38,7 +38,13 @@ export interface GraphJson {
  */
 export function exportGraph(graph: ClickGraph): GraphJson {
   return {
-    nodes: [...graph.elements.values()].map((e) => ({ name: e.name, class: e.className, config: e.config, line: e.line, column: e.column })),
+    nodes: [...graph.elements.values()].map((e) => ({
+      name: e.name,
+      class: e.className,
+      config: e.config,
+      line: e.line,
+      column: e.column,
+    })),
     edges: graph.connections.map((c) => ({ from: c.from, fromPort: c.fromPort, to: c.to, toPort: c.toPort })),
   };
 }

@@ -42,7 +42,10 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/;
  * @example
  * parseVnfHeader(text, 'forwarder.click').header?.id
  */
-export function parseVnfHeader(text: string, file = 'config.click'): { header?: VnfHeader; diagnostics: SourceDiagnostic[] } {
+export function parseVnfHeader(
+  text: string,
+  file = 'config.click',
+): { header?: VnfHeader; diagnostics: SourceDiagnostic[] } {
   const lines = text.split('\n');
   const diagnostics: SourceDiagnostic[] = [];
   const err = (line: number, column: number, message: string): void => {
@@ -70,7 +73,7 @@ export function parseVnfHeader(text: string, file = 'config.click'): { header?: 
       continue;
     }
     if (idx < f) {
-      err(i + 1, 3, `${key} is out of order: it must come before ${(FIELDS[f - 1]?.[0] ?? "")}`);
+      err(i + 1, 3, `${key} is out of order: it must come before ${FIELDS[f - 1]?.[0] ?? ''}`);
       continue;
     }
     for (let k = f; k < idx; k++) {
@@ -82,9 +85,16 @@ export function parseVnfHeader(text: string, file = 'config.click'): { header?: 
     out[prop] = value;
     if (value === '') err(i + 1, col, `${key} is empty`);
     else if (key === 'VNF_ID' && !UUID.test(value)) err(i + 1, col, `VNF_ID must be a UUID, got '${value}'`);
-    else if ((key === 'VNF_RELEASE_DATE' || key === 'VNF_RELEASE_LIFESPAN') && !validDate(value)) err(i + 1, col, `${key} must be a date 'YYYY-MM-DD HH:MM', got '${value}'`);
-    else if (key === 'VNF_NETWORK' && value !== 'VirtIO' && value !== 'DPDK') err(i + 1, col, `VNF_NETWORK must be VirtIO or DPDK, got '${value}'`);
-    else if (key === 'VNF_RELEASE_LIFESPAN' && out.releaseDate !== undefined && validDate(out.releaseDate) && value <= out.releaseDate) {
+    else if ((key === 'VNF_RELEASE_DATE' || key === 'VNF_RELEASE_LIFESPAN') && !validDate(value))
+      err(i + 1, col, `${key} must be a date 'YYYY-MM-DD HH:MM', got '${value}'`);
+    else if (key === 'VNF_NETWORK' && value !== 'VirtIO' && value !== 'DPDK')
+      err(i + 1, col, `VNF_NETWORK must be VirtIO or DPDK, got '${value}'`);
+    else if (
+      key === 'VNF_RELEASE_LIFESPAN' &&
+      out.releaseDate !== undefined &&
+      validDate(out.releaseDate) &&
+      value <= out.releaseDate
+    ) {
       err(i + 1, col, `VNF_RELEASE_LIFESPAN (${value}) must be after VNF_RELEASE_DATE (${out.releaseDate})`);
     }
   }

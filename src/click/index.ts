@@ -15,7 +15,14 @@ export { ClickSyntaxError } from './lexer';
 export { parseClick, splitConfig } from './parser';
 export { flatten, substitute } from './flatten';
 export { exportGraph, type ClickGraph, type GraphElement, type GraphConnection, type GraphJson } from './graph';
-export { ELEMENT_CATALOG, KNOWN_REQUIREMENTS, lookupElement, portProcessing, type ElementInfo, type PortRange } from './catalog';
+export {
+  ELEMENT_CATALOG,
+  KNOWN_REQUIREMENTS,
+  lookupElement,
+  portProcessing,
+  type ElementInfo,
+  type PortRange,
+} from './catalog';
 export { parseVnfHeader, generateVnfHeader, type VnfHeader } from './header';
 
 export interface ClickCheckOptions {

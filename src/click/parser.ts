@@ -57,7 +57,13 @@ class Parser extends ElementParser {
 
   private fail(err: unknown): void {
     if (!(err instanceof ClickSyntaxError)) throw err;
-    this.diagnostics.push({ file: this.file, line: err.line, column: err.column, severity: 'error', message: err.message });
+    this.diagnostics.push({
+      file: this.file,
+      line: err.line,
+      column: err.column,
+      severity: 'error',
+      message: err.message,
+    });
   }
 
   /** Skips to after the next `;` (or to `}`/eof); false when nothing is left. */
@@ -93,7 +99,8 @@ class Parser extends ElementParser {
       if (t.text === 'require') return { kind: 'require', args, line: t.line, column: t.column };
       const defs = args.map((a) => {
         const m = /^\s*(\$[A-Za-z0-9_]+)\s*(.*)$/s.exec(a);
-        if (m === null) throw new ClickSyntaxError(`define(): '${a.trim()}' is not '$name value'`, open.line, open.column);
+        if (m === null)
+          throw new ClickSyntaxError(`define(): '${a.trim()}' is not '$name value'`, open.line, open.column);
         return { name: m[1] as string, value: (m[2] as string).trim(), line: open.line, column: open.column };
       });
       return { kind: 'define', defs, line: t.line, column: t.column };
@@ -105,7 +112,14 @@ class Parser extends ElementParser {
     const name = this.expect('ident');
     if (this.lx.peek().kind === 'ident') {
       const alias = this.lx.next();
-      return { kind: 'elementclass', name: name.text, alias: alias.text, alternatives: [], line: kw.line, column: kw.column };
+      return {
+        kind: 'elementclass',
+        name: name.text,
+        alias: alias.text,
+        alternatives: [],
+        line: kw.line,
+        column: kw.column,
+      };
     }
     this.expect('punct', '{');
     const alternatives: CompoundBody[] = [];

@@ -17,13 +17,26 @@ import type { VnfInstance } from '../domain/vnf-instance';
 import type { LcmDeps } from '../lcm/deps';
 import { identityOf, runJob } from '../lcm/engine';
 import { PackageModels } from '../lcm/package-models';
-import { callConsumer, startDeliveryWorker, SubscriptionNotifier, subscriptionGenerationKey, type OutboundPolicy } from '../notify';
+import {
+  callConsumer,
+  startDeliveryWorker,
+  SubscriptionNotifier,
+  subscriptionGenerationKey,
+  type OutboundPolicy,
+} from '../notify';
 import type { Notifier } from '../ports/lcm';
 import type { Logger } from '../ports/logger';
 import type { Vim } from '../ports/vim';
 import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
 import { BullLcmQueue, startLcmWorker } from '../queue';
-import { credentialCodec, RedisOpOccRepository, RedisRepository, RedisVnfInstanceRepository, RedisVnfPackageRepository, type SecretBox } from '../store';
+import {
+  credentialCodec,
+  RedisOpOccRepository,
+  RedisRepository,
+  RedisVnfInstanceRepository,
+  RedisVnfPackageRepository,
+  type SecretBox,
+} from '../store';
 import type { TypeLibrary } from '../tosca';
 
 export interface GraphOptions {
@@ -70,8 +83,17 @@ export interface Graph {
 }
 
 /** The subscriptions repository (credentials sealed; its generation bumped on every change, for the notifier's cache). */
-export function subscriptionRepository(redis: Redis, prefix: string, box: SecretBox): RedisRepository<StoredSubscription> {
-  return new RedisRepository<StoredSubscription>(redis, { prefix, name: 'sub', codec: credentialCodec<StoredSubscription>(box), generationKey: subscriptionGenerationKey(prefix) });
+export function subscriptionRepository(
+  redis: Redis,
+  prefix: string,
+  box: SecretBox,
+): RedisRepository<StoredSubscription> {
+  return new RedisRepository<StoredSubscription>(redis, {
+    prefix,
+    name: 'sub',
+    codec: credentialCodec<StoredSubscription>(box),
+    generationKey: subscriptionGenerationKey(prefix),
+  });
 }
 
 export function buildGraph(o: GraphOptions): Graph {
@@ -82,14 +104,20 @@ export function buildGraph(o: GraphOptions): Graph {
     connections.push(c);
     return c;
   };
-  const bull = (): { connection: Redis; prefix: string; log?: Logger } => ({ connection: connect(), prefix: `${o.prefix}:bull`, ...(o.log ? { log: o.log } : {}) });
+  const bull = (): { connection: Redis; prefix: string; log?: Logger } => ({
+    connection: connect(),
+    prefix: `${o.prefix}:bull`,
+    ...(o.log ? { log: o.log } : {}),
+  });
   const instances = new RedisVnfInstanceRepository(o.redis, o.prefix, o.box);
   const packages = new RedisVnfPackageRepository(o.redis, o.prefix);
   const opOccs = new RedisOpOccRepository(o.redis, o.prefix, o.box);
   const subscriptions = subscriptionRepository(o.redis, o.prefix, o.box);
   const queue = new BullLcmQueue(bull());
   const subscriptionNotifier =
-    o.notifier === undefined ? new SubscriptionNotifier(o.redis, o.prefix, subscriptions, instances, o.publicUrl, bull(), o.notifierRetry) : undefined;
+    o.notifier === undefined
+      ? new SubscriptionNotifier(o.redis, o.prefix, subscriptions, instances, o.publicUrl, bull(), o.notifierRetry)
+      : undefined;
   const deps: LcmDeps = {
     instances,
     opOccs,
@@ -103,10 +131,13 @@ export function buildGraph(o: GraphOptions): Graph {
   };
   const identity = (i: VnfInstance) => ({ vnfInstanceId: i.id, instance: identityOf(i) });
   const events: ApiEvents = {
-    instanceCreated: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierCreationNotification', ...identity(i) }),
-    instanceDeleted: (i) => deps.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', ...identity(i) }),
+    instanceCreated: (i) =>
+      deps.notifier.publish({ notificationType: 'VnfIdentifierCreationNotification', ...identity(i) }),
+    instanceDeleted: (i) =>
+      deps.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', ...identity(i) }),
   };
-  const testCallback = (sub: StoredSubscription) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
+  const testCallback = (sub: StoredSubscription) =>
+    callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
   const routes: RouteModule[] = [
     vnfPackageRoutes({ packages, library: o.library, packageLimitBytes: o.packageLimitBytes }),
     lcmTaskRoutes(deps),

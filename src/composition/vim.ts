@@ -18,7 +18,11 @@ export async function buildVim(config: Readonly<Config>, log: Logger): Promise<B
   const v = config.vim;
   if (v.kind === 'openstack') {
     // clouds.yaml (OS_CLOUD / vim.cloud) or the OS_* variables, as OpenStack users write them
-    const cloud = resolveCloud(processEnv(), { ...(v.cloud !== undefined ? { cloudName: v.cloud } : {}), home: homedir(), cwd: process.cwd() });
+    const cloud = resolveCloud(processEnv(), {
+      ...(v.cloud !== undefined ? { cloudName: v.cloud } : {}),
+      home: homedir(),
+      cwd: process.cwd(),
+    });
     const client = await OpenStackClient.connect(cloud);
     log.info(`OpenStack VIM: ${cloud.auth.authUrl} (${cloud.source}), management network ${v.managementNetwork}`);
     const vim = new OpenStackVim(client, {

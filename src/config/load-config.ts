@@ -53,7 +53,10 @@ export const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'intege
  * @example
  * const config = loadConfig(process.env, { overrides: { listen: { port: 0 } } });
  */
-export function loadConfig(env: NodeJS.ProcessEnv, options: { file?: string; overrides?: Record<string, unknown> } = {}): Readonly<Config> {
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  options: { file?: string; overrides?: Record<string, unknown> } = {},
+): Readonly<Config> {
   const file = options.file ?? env.CLICKVNFM_CONFIG;
   let raw: Record<string, unknown> = {};
   let source = 'configuration';
@@ -147,7 +150,9 @@ function deepFreeze<T>(o: T): T {
 }
 
 /** loadConfig() on this process's environment: the one place that reads process.env. */
-export function loadConfigFromProcess(options: { file?: string; overrides?: Record<string, unknown> } = {}): Readonly<Config> {
+export function loadConfigFromProcess(
+  options: { file?: string; overrides?: Record<string, unknown> } = {},
+): Readonly<Config> {
   return loadConfig(process.env, options);
 }
 

@@ -24,7 +24,10 @@ const Client = Type.Object(
 export const ConfigSchema = Type.Object(
   {
     listen: Type.Object(
-      { host: Type.String({ default: '127.0.0.1' }), port: Type.Integer({ minimum: 0, maximum: 65535, default: 9890 }) },
+      {
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 9890 }),
+      },
       { additionalProperties: false, default: {} },
     ),
     /** Base URL for absolute `_links` and `Location`; defaults to http://<listen.host>:<listen.port>. */
@@ -102,7 +105,10 @@ export const ConfigSchema = Type.Object(
     ),
     log: Type.Object(
       {
-        level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+        level: Type.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+          { default: 'info' },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

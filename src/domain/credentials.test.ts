@@ -9,7 +9,12 @@ const op = {
   operationParams: {
     flavourId: 'simple',
     vimConnectionInfo: [
-      { id: 'v1', vimType: 'ETSINFV.OPENSTACK_KEYSTONE.V_3', accessInfo: { username: 'u', password: 'hunter2', project: 'p' }, interfaceInfo: { endpoint: 'http://k:5000/v3', apiToken: 't0k' } },
+      {
+        id: 'v1',
+        vimType: 'ETSINFV.OPENSTACK_KEYSTONE.V_3',
+        accessInfo: { username: 'u', password: 'hunter2', project: 'p' },
+        interfaceInfo: { endpoint: 'http://k:5000/v3', apiToken: 't0k' },
+      },
       { id: 'v2', vimType: 'X' },
     ],
     additionalParams: { clickConfig: 'x', nested: { adminPassword: 42, note: 'keep' } },
@@ -42,7 +47,11 @@ describe('credentials', () => {
 
   it('strips credentials by removing the members', () => {
     const s = stripCredentials(op);
-    expect(s.operationParams.vimConnectionInfo[0]).toEqual({ id: 'v1', vimType: 'ETSINFV.OPENSTACK_KEYSTONE.V_3', interfaceInfo: { endpoint: 'http://k:5000/v3' } });
+    expect(s.operationParams.vimConnectionInfo[0]).toEqual({
+      id: 'v1',
+      vimType: 'ETSINFV.OPENSTACK_KEYSTONE.V_3',
+      interfaceInfo: { endpoint: 'http://k:5000/v3' },
+    });
     expect(s.operationParams.additionalParams).toEqual({ clickConfig: 'x', nested: { note: 'keep' } });
     expect(s.metadata).toEqual({ owner: 'me' });
     expect(hasCredentials(s)).toBe(false);
@@ -50,13 +59,25 @@ describe('credentials', () => {
   });
 
   it('knows subscription authentication and the SOL003 v3 map form of vimConnectionInfo', () => {
-    const sub = { id: 's', callbackUri: 'http://c', authentication: { authType: ['BASIC', 'OAUTH2_CLIENT_CREDENTIALS'], paramsBasic: { userName: 'n', password: 'pw' }, paramsOauth2ClientCredentials: { clientId: 'c', clientPassword: 'cpw', tokenEndpoint: 'http://t' } } };
+    const sub = {
+      id: 's',
+      callbackUri: 'http://c',
+      authentication: {
+        authType: ['BASIC', 'OAUTH2_CLIENT_CREDENTIALS'],
+        paramsBasic: { userName: 'n', password: 'pw' },
+        paramsOauth2ClientCredentials: { clientId: 'c', clientPassword: 'cpw', tokenEndpoint: 'http://t' },
+      },
+    };
     const sealed = sealCredentials(sub, seal);
     expect(JSON.stringify(sealed)).not.toMatch(/"pw"|"cpw"/);
     expect(sealed.authentication.paramsBasic.userName).toBe('n');
     expect(sealed.authentication.paramsOauth2ClientCredentials.tokenEndpoint).toBe('http://t');
     expect(openCredentials(sealed, open)).toEqual(sub);
-    expect(stripCredentials(sub).authentication).toEqual({ authType: ['BASIC', 'OAUTH2_CLIENT_CREDENTIALS'], paramsBasic: { userName: 'n' }, paramsOauth2ClientCredentials: { clientId: 'c', tokenEndpoint: 'http://t' } });
+    expect(stripCredentials(sub).authentication).toEqual({
+      authType: ['BASIC', 'OAUTH2_CLIENT_CREDENTIALS'],
+      paramsBasic: { userName: 'n' },
+      paramsOauth2ClientCredentials: { clientId: 'c', tokenEndpoint: 'http://t' },
+    });
     const v3 = { vimConnectionInfo: { vim1: { vimType: 't', accessInfo: { password: 'p' } } } };
     expect(stripCredentials(v3)).toEqual({ vimConnectionInfo: { vim1: { vimType: 't' } } });
   });
@@ -67,8 +88,25 @@ describe('credentials', () => {
   });
 
   it('recognises attribute paths into credentials', () => {
-    const yes = ['operationParams/vimConnectionInfo/accessInfo/password', 'vimConnectionInfo/accessInfo', 'vimConnectionInfo/v1/accessInfo/username', 'vimConnectionInfo/interfaceInfo/apiToken', 'metadata/a/password', 'operationParams/additionalParams/secret', 'authentication/paramsBasic/password', 'authentication/paramsOauth2ClientCredentials/clientPassword'];
-    const no = ['operationParams', 'operationParams/vimConnectionInfo', 'vimConnectionInfo/vimType', 'vimConnectionInfo/interfaceInfo/endpoint', 'metadata/owner', 'authentication/paramsBasic/userName', 'operationState'];
+    const yes = [
+      'operationParams/vimConnectionInfo/accessInfo/password',
+      'vimConnectionInfo/accessInfo',
+      'vimConnectionInfo/v1/accessInfo/username',
+      'vimConnectionInfo/interfaceInfo/apiToken',
+      'metadata/a/password',
+      'operationParams/additionalParams/secret',
+      'authentication/paramsBasic/password',
+      'authentication/paramsOauth2ClientCredentials/clientPassword',
+    ];
+    const no = [
+      'operationParams',
+      'operationParams/vimConnectionInfo',
+      'vimConnectionInfo/vimType',
+      'vimConnectionInfo/interfaceInfo/endpoint',
+      'metadata/owner',
+      'authentication/paramsBasic/userName',
+      'operationState',
+    ];
     for (const p of yes) expect([p, isCredentialPath(p.split('/'))]).toEqual([p, true]);
     for (const p of no) expect([p, isCredentialPath(p.split('/'))]).toEqual([p, false]);
   });

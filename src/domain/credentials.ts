@@ -66,14 +66,16 @@ function vimConnections(value: unknown, visit: Visitor, freeForm: boolean, depth
     for (const [k, v] of Object.entries(c as Record<string, unknown>)) {
       let next: unknown;
       if (k === 'accessInfo') next = visit(v);
-      else if (k === 'interfaceInfo' && v !== null && typeof v === 'object' && !Array.isArray(v)) next = secretMembers(v as Record<string, unknown>, visit);
+      else if (k === 'interfaceInfo' && v !== null && typeof v === 'object' && !Array.isArray(v))
+        next = secretMembers(v as Record<string, unknown>, visit);
       else next = walk(v, visit, freeForm, depth + 1);
       if (next !== REMOVE) out[k] = next;
     }
     return out;
   };
   if (Array.isArray(value)) return value.map(one);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([id, c]) => [id, one(c)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([id, c]) => [id, one(c)]));
   return value;
 }
 
@@ -154,10 +156,16 @@ export function isCredentialPath(path: readonly string[]): boolean {
       // the array form names the member next; the map form an id first
       for (const j of [0, 1]) {
         if (rest[j] === 'accessInfo') return true;
-        if (rest[j] === 'interfaceInfo' && rest[j + 1] !== undefined && SECRET_KEY.test(rest[j + 1] as string)) return true;
+        if (rest[j] === 'interfaceInfo' && rest[j + 1] !== undefined && SECRET_KEY.test(rest[j + 1] as string))
+          return true;
       }
     }
-    if (seg === 'authentication' && ((rest[0] === 'paramsBasic' && rest[1] === 'password') || (rest[0] === 'paramsOauth2ClientCredentials' && rest[1] === 'clientPassword'))) return true;
+    if (
+      seg === 'authentication' &&
+      ((rest[0] === 'paramsBasic' && rest[1] === 'password') ||
+        (rest[0] === 'paramsOauth2ClientCredentials' && rest[1] === 'clientPassword'))
+    )
+      return true;
   }
   return false;
 }

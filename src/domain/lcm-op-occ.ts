@@ -7,10 +7,25 @@ import type { LcmOperationState, VnfLcmOpOcc, VnfLcmOpOccLinks } from './schemas
  * @see ETSI GS NFV-SOL 003 v2.6.1 clauses 5.5.2.13 (VnfLcmOpOcc), 5.5.4.5 (LcmOperationType),
  * 5.5.4.6 (LcmOperationStateType) and figure 5.6.2.2-1 (the states)
  */
-export type { AffectedVnfc, CancelMode, LcmOperation, LcmOperationState, OpOccProblem, ResourceChanges, VnfLcmOpOcc, VnfLcmOpOccLinks } from './schemas/lcm-op-occ';
+export type {
+  AffectedVnfc,
+  CancelMode,
+  LcmOperation,
+  LcmOperationState,
+  OpOccProblem,
+  ResourceChanges,
+  VnfLcmOpOcc,
+  VnfLcmOpOccLinks,
+} from './schemas/lcm-op-occ';
 
 /** @see SOL003 5.4.12.3.2: left out of GET /vnf_lcm_op_occs unless asked for */
-export const OP_OCC_DEFAULT_EXCLUDES: readonly string[] = ['operationParams', 'error', 'resourceChanges', 'changedInfo', 'changedExtConnectivity'];
+export const OP_OCC_DEFAULT_EXCLUDES: readonly string[] = [
+  'operationParams',
+  'error',
+  'resourceChanges',
+  'changedInfo',
+  'changedExtConnectivity',
+];
 
 /** States from which nothing more happens. */
 export const FINAL_STATES: readonly LcmOperationState[] = ['COMPLETED', 'FAILED', 'ROLLED_BACK'];
@@ -40,9 +55,15 @@ export function allowedFrom(action: Action): readonly LcmOperationState[] {
 }
 
 /** The `_links` for the op-occ's current state (retry/rollback/fail only in FAILED_TEMP). */
-export function opOccLinks(base: string, op: Pick<VnfLcmOpOcc, 'id' | 'vnfInstanceId' | 'operationState'>): VnfLcmOpOccLinks {
+export function opOccLinks(
+  base: string,
+  op: Pick<VnfLcmOpOcc, 'id' | 'vnfInstanceId' | 'operationState'>,
+): VnfLcmOpOccLinks {
   const self = `${base}/vnf_lcm_op_occs/${op.id}`;
-  const links: VnfLcmOpOccLinks = { self: { href: self }, vnfInstance: { href: `${base}/vnf_instances/${op.vnfInstanceId}` } };
+  const links: VnfLcmOpOccLinks = {
+    self: { href: self },
+    vnfInstance: { href: `${base}/vnf_instances/${op.vnfInstanceId}` },
+  };
   if (op.operationState === 'FAILED_TEMP') {
     links.retry = { href: `${self}/retry` };
     links.rollback = { href: `${self}/rollback` };

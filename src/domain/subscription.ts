@@ -32,9 +32,13 @@ export interface NotificationFacts {
 }
 
 /** True when the notification passes every filter the subscription sets (an absent filter passes all). */
-export function subscriptionMatches(filter: LifecycleChangeNotificationsFilter | undefined, n: NotificationFacts): boolean {
+export function subscriptionMatches(
+  filter: LifecycleChangeNotificationsFilter | undefined,
+  n: NotificationFacts,
+): boolean {
   if (filter === undefined) return true;
-  const inList = <T>(list: T[] | undefined, v: T | undefined): boolean => list === undefined || list.length === 0 || (v !== undefined && list.includes(v));
+  const inList = <T>(list: T[] | undefined, v: T | undefined): boolean =>
+    list === undefined || list.length === 0 || (v !== undefined && list.includes(v));
   if (!inList(filter.notificationTypes, n.notificationType)) return false;
   if (n.notificationType === 'VnfLcmOperationOccurrenceNotification') {
     if (!inList(filter.operationTypes, n.operationType)) return false;
@@ -51,7 +55,14 @@ export function subscriptionMatches(filter: LifecycleChangeNotificationsFilter |
         p.vnfProvider === n.vnfProvider &&
         (p.vnfProducts === undefined ||
           p.vnfProducts.some(
-            (pr) => pr.vnfProductName === n.vnfProductName && (pr.versions === undefined || pr.versions.some((v) => v.vnfSoftwareVersion === n.vnfSoftwareVersion && (v.vnfdVersions === undefined || v.vnfdVersions.includes(n.vnfdVersion ?? '')))),
+            (pr) =>
+              pr.vnfProductName === n.vnfProductName &&
+              (pr.versions === undefined ||
+                pr.versions.some(
+                  (v) =>
+                    v.vnfSoftwareVersion === n.vnfSoftwareVersion &&
+                    (v.vnfdVersions === undefined || v.vnfdVersions.includes(n.vnfdVersion ?? '')),
+                )),
           )),
     );
     if (!ok) return false;
@@ -60,4 +71,9 @@ export function subscriptionMatches(filter: LifecycleChangeNotificationsFilter |
 }
 
 /** Every top-level attribute of LccnSubscription (SOL003 5.5.2.16), checked against the type. */
-export const LCCN_SUBSCRIPTION_ATTRIBUTES = attributeNames<LccnSubscription>()(['id', 'filter', 'callbackUri', '_links']);
+export const LCCN_SUBSCRIPTION_ATTRIBUTES = attributeNames<LccnSubscription>()([
+  'id',
+  'filter',
+  'callbackUri',
+  '_links',
+]);

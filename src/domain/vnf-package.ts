@@ -17,7 +17,13 @@ export type {
 } from './schemas/vnf-package';
 
 /** @see SOL005 9.4.2.3.2: left out of GET /vnf_packages unless asked for */
-export const VNF_PACKAGE_DEFAULT_EXCLUDES: readonly string[] = ['softwareImages', 'additionalArtifacts', 'userDefinedData', 'checksum', 'onboardingFailureDetails'];
+export const VNF_PACKAGE_DEFAULT_EXCLUDES: readonly string[] = [
+  'softwareImages',
+  'additionalArtifacts',
+  'userDefinedData',
+  'checksum',
+  'onboardingFailureDetails',
+];
 
 /** Every top-level attribute of VnfPkgInfo (SOL005 9.5.2.5), checked against the type. */
 export const VNF_PKG_INFO_ATTRIBUTES = attributeNames<VnfPkgInfo>()([

@@ -12,7 +12,13 @@ const CLICK_CPU_SHARE = 0.3;
  * HTTP 200 whatever happens, JSON values (strings quoted), except write_file's raw `OK!!`.
  * Returns false for a path it does not serve.
  */
-export async function handleClickPlugin(vm: EmulatedVm, method: string, url: URL, body: Buffer, res: ServerResponse): Promise<boolean> {
+export async function handleClickPlugin(
+  vm: EmulatedVm,
+  method: string,
+  url: URL,
+  body: Buffer,
+  res: ServerResponse,
+): Promise<boolean> {
   const op = url.pathname.slice('/click_plugin/'.length);
   const click = vm.click;
   switch (`${method} ${op}`) {
@@ -23,8 +29,8 @@ export async function handleClickPlugin(vm: EmulatedVm, method: string, url: URL
       json(res, click?.running === true);
       return true;
     case 'POST start': {
-      if (click?.running === true) return void json(res, 'Click is already running'), true;
-      if ((vm.files.get('/func.click') ?? '').trim() === '') return void json(res, 'Invalid cmd line'), true;
+      if (click?.running === true) return (void json(res, 'Click is already running'), true);
+      if ((vm.files.get('/func.click') ?? '').trim() === '') return (void json(res, 'Invalid cmd line'), true);
       const started = vm.startClick('/func.click');
       // NOTE: the real plugin answers this (sic) even when Click exits at once on a bad config
       json(res, `Sucess: PID ${started.pid}`);
@@ -47,7 +53,13 @@ export async function handleClickPlugin(vm: EmulatedVm, method: string, url: URL
     }
     case 'GET vnf_identification': {
       const h = click?.running === true ? click.header : undefined;
-      json(res, { id: h?.id ?? '', version: h?.version ?? '', name: h?.name ?? '', description: h?.description ?? '', provider: h?.provider ?? '' });
+      json(res, {
+        id: h?.id ?? '',
+        version: h?.version ?? '',
+        name: h?.name ?? '',
+        description: h?.description ?? '',
+        provider: h?.provider ?? '',
+      });
       return true;
     }
     case 'GET metrics':

@@ -146,7 +146,11 @@ export class ClickProcess {
         byte_rate: (e.pps * PACKET_BYTES).toFixed(0),
       });
     } else if (e.kind === 'input' || e.kind === 'output') {
-      Object.assign(values, { count: String(count), [e.kind === 'input' ? 'in_bytes' : 'out_bytes']: String(count * PACKET_BYTES), dropped: '0' });
+      Object.assign(values, {
+        count: String(count),
+        [e.kind === 'input' ? 'in_bytes' : 'out_bytes']: String(count * PACKET_BYTES),
+        dropped: '0',
+      });
     }
     const v = values[handler];
     return v === undefined ? { code: 511, body: `No read handler '${element}.${handler}'` } : { code: 200, body: v };
@@ -156,7 +160,8 @@ export class ClickProcess {
   writeHandler(element: string, handler: string): HandlerAnswer {
     const e = this.router?.elements.get(element);
     if (e === undefined) return { code: 510, body: `No element named '${element}'` };
-    if (e.kind !== 'counter' || (handler !== 'reset' && handler !== 'reset_counts')) return { code: 511, body: `No write handler '${element}.${handler}'` };
+    if (e.kind !== 'counter' || (handler !== 'reset' && handler !== 'reset_counts'))
+      return { code: 511, body: `No write handler '${element}.${handler}'` };
     e.offset = this.packets(e);
     return { code: 200, body: `Write handler '${element}.${handler}' OK` };
   }

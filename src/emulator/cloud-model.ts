@@ -11,8 +11,15 @@ import type { EmulatedDialect } from './emulated-vm';
  * - `agent-never-ready`: the servers are ACTIVE but their management API never listens;
  * - `click-rejects-config`: Click refuses every configuration (the agent reports Click's message).
  */
-export type CloudFault = 'image-upload-refused' | 'server-error' | 'stack-create-failed' | 'agent-never-ready' | 'click-rejects-config';
-export const CLOUD_FAULTS: readonly CloudFault[] = ['image-upload-refused', 'server-error', 'stack-create-failed', 'agent-never-ready', 'click-rejects-config'];
+export type CloudFault =
+  'image-upload-refused' | 'server-error' | 'stack-create-failed' | 'agent-never-ready' | 'click-rejects-config';
+export const CLOUD_FAULTS: readonly CloudFault[] = [
+  'image-upload-refused',
+  'server-error',
+  'stack-create-failed',
+  'agent-never-ready',
+  'click-rejects-config',
+];
 
 export interface CloudFaultRule {
   instanceId: string;
@@ -91,9 +98,11 @@ export function parseVdus(body: unknown): CloudVdu[] {
     const where = `vdus[${i}]`;
     if (!isRecord(v)) throw new CloudBadRequest(`${where} must be an object`);
     const count = v['count'];
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 64) throw new CloudBadRequest(`${where}.count must be an integer 0..64`);
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 64)
+      throw new CloudBadRequest(`${where}.count must be an integer 0..64`);
     const dialect = v['dialect'];
-    if (dialect !== 'click-plugin' && dialect !== 'osv-controlsocket') throw new CloudBadRequest(`${where}.dialect must be click-plugin or osv-controlsocket`);
+    if (dialect !== 'click-plugin' && dialect !== 'osv-controlsocket')
+      throw new CloudBadRequest(`${where}.dialect must be click-plugin or osv-controlsocket`);
     const out: CloudVdu = { vduId: str(v, 'vduId', where), count, dialect };
     if (typeof v['imageId'] === 'string') out.imageId = v['imageId'];
     if (Array.isArray(v['cps'])) {
@@ -111,7 +120,8 @@ export function parseVdus(body: unknown): CloudVdu[] {
 export function parseFault(body: unknown): CloudFaultRule {
   if (!isRecord(body)) throw new CloudBadRequest('the body must be {"instanceId", "fault", "vduId"?}');
   const fault = body['fault'];
-  if (!CLOUD_FAULTS.includes(fault as CloudFault)) throw new CloudBadRequest(`fault must be one of ${CLOUD_FAULTS.join(', ')}`);
+  if (!CLOUD_FAULTS.includes(fault as CloudFault))
+    throw new CloudBadRequest(`fault must be one of ${CLOUD_FAULTS.join(', ')}`);
   const out: CloudFaultRule = { instanceId: str(body, 'instanceId', 'body'), fault: fault as CloudFault };
   if (typeof body['vduId'] === 'string') out.vduId = body['vduId'];
   return out;
@@ -119,7 +129,11 @@ export function parseFault(body: unknown): CloudFaultRule {
 
 export function parseImage(body: unknown): { name: string; checksum: string; instanceId: string } {
   if (!isRecord(body)) throw new CloudBadRequest('the body must be {"name", "checksum", "instanceId"}');
-  return { name: str(body, 'name', 'body'), checksum: str(body, 'checksum', 'body'), instanceId: str(body, 'instanceId', 'body') };
+  return {
+    name: str(body, 'name', 'body'),
+    checksum: str(body, 'checksum', 'body'),
+    instanceId: str(body, 'instanceId', 'body'),
+  };
 }
 
 export function parsePower(body: unknown): 'on' | 'off' {

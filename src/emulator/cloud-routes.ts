@@ -34,15 +34,18 @@ export async function routeCloud(cloud: EmulatedCloud, req: IncomingMessage, res
       return send(200, cloud.ensureImage(b.instanceId, b.name, b.checksum));
     }
     if (root === 'servers' && method === 'GET') return send(200, cloud.all());
-    if (root === 'faults' && method === 'PUT') return cloud.injectFault(parseFault(body)), send(204);
-    if (root === 'faults' && method === 'DELETE') return cloud.clearFaults(url.searchParams.get('instanceId') ?? undefined), send(204);
+    if (root === 'faults' && method === 'PUT') return (cloud.injectFault(parseFault(body)), send(204));
+    if (root === 'faults' && method === 'DELETE')
+      return (cloud.clearFaults(url.searchParams.get('instanceId') ?? undefined), send(204));
     if (root === 'stacks' && id !== undefined) {
       if (sub === undefined && method === 'PUT') return send(200, await cloud.apply(id, parseVdus(body)));
       if (sub === undefined && method === 'GET') return send(200, cloud.list(id));
-      if (sub === undefined && method === 'DELETE') return await cloud.destroy(id), send(204);
+      if (sub === undefined && method === 'DELETE') return (await cloud.destroy(id), send(204));
       if (sub === 'leftovers' && method === 'GET') return send(200, cloud.leftovers(id));
-      if (sub === 'servers' && sid !== undefined && method === 'POST' && action === 'replace') return send(200, await cloud.replace(id, sid));
-      if (sub === 'servers' && sid !== undefined && method === 'POST' && action === 'power') return await cloud.power(id, sid, parsePower(body)), send(204);
+      if (sub === 'servers' && sid !== undefined && method === 'POST' && action === 'replace')
+        return send(200, await cloud.replace(id, sid));
+      if (sub === 'servers' && sid !== undefined && method === 'POST' && action === 'power')
+        return (await cloud.power(id, sid, parsePower(body)), send(204));
     }
     send(404, { message: `no route ${method} ${url.pathname}` });
   } catch (err) {

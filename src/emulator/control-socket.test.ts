@@ -22,7 +22,13 @@ class Raw {
     for (let i = 0; i < 200; i++) {
       const got = this.buf.slice(start);
       const m = /(^|\n)(\d{3}) [^\r\n]*\r\n(DATA (\d+)\r\n)?/.exec(got);
-      if (m !== null && (m[2] !== '200' || !/^READ /i.test(text) || (m[4] !== undefined && got.length >= (m.index ?? 0) + m[0].length + Number(m[4])))) return got;
+      if (
+        m !== null &&
+        (m[2] !== '200' ||
+          !/^READ /i.test(text) ||
+          (m[4] !== undefined && got.length >= (m.index ?? 0) + m[0].length + Number(m[4])))
+      )
+        return got;
       await delay(10);
     }
     throw new Error(`no reply to ${JSON.stringify(text)}; got ${JSON.stringify(this.buf.slice(start))}`);
@@ -49,7 +55,9 @@ describe("the emulated Click ControlSocket speaks Click's protocol", () => {
   afterEach(async () => vm.powerOff());
 
   async function launch(flags: string): Promise<Raw> {
-    const res = await fetch(`${base}/app/?command=${encodeURIComponent(`/click ${flags} -p 0 /func.click`)}`, { method: 'PUT' });
+    const res = await fetch(`${base}/app/?command=${encodeURIComponent(`/click ${flags} -p 0 /func.click`)}`, {
+      method: 'PUT',
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/^"\d+"$/); // OSv: the thread id, as a JSON string
     const raw = await Raw.open(vm.controlPort!);
@@ -84,7 +92,9 @@ describe("the emulated Click ControlSocket speaks Click's protocol", () => {
       "520-Write handler 'hotconfig' error:\r\n520 func.click:1: unknown element class 'Fooo'\r\n",
     );
     const good = 'a :: InfiniteSource -> d :: Counter -> Discard;\n';
-    expect(await cs.send(`WRITEDATA hotconfig ${Buffer.byteLength(good)}\r\n${good}`)).toBe("200 Write handler 'hotconfig' OK\r\n");
+    expect(await cs.send(`WRITEDATA hotconfig ${Buffer.byteLength(good)}\r\n${good}`)).toBe(
+      "200 Write handler 'hotconfig' OK\r\n",
+    );
     expect(vm.click!.pid).toBe(pid);
     expect(await cs.send('READ list\r\n')).toContain('DATA 16\r\n3\na\nd\nDiscard@1\n');
     cs.close();

@@ -85,7 +85,9 @@ export class ControlSocketServer {
           else if (!Number.isInteger(n) || n < 0) sock.write(`500 Syntax error in '${cmd}'\r\n`);
           else pending = { handler, n };
         } else if (cmd === 'CHECKREAD' || cmd === 'CHECKWRITE') {
-          sock.write(words.length !== 2 ? '500 Wrong number of arguments\r\n' : this.check(handler, cmd === 'CHECKWRITE'));
+          sock.write(
+            words.length !== 2 ? '500 Wrong number of arguments\r\n' : this.check(handler, cmd === 'CHECKWRITE'),
+          );
         } else sock.write(`501 Command '${cmd}' unimplemented\r\n`);
       }
     });
@@ -103,7 +105,12 @@ export class ControlSocketServer {
       return `${names.length}\n${names.map((n) => `${n}\n`).join('')}`;
     }
     if (name === 'config') return click.config;
-    if (name === 'handlers') return ['version', 'list', 'config', 'handlers', 'stop', ...(this.host.allowReconfigure ? ['hotconfig'] : [])].join('\n') + '\n';
+    if (name === 'handlers')
+      return (
+        ['version', 'list', 'config', 'handlers', 'stop', ...(this.host.allowReconfigure ? ['hotconfig'] : [])].join(
+          '\n',
+        ) + '\n'
+      );
     return undefined;
   }
 
@@ -140,7 +147,9 @@ export class ControlSocketServer {
     }
     const dot = handler.indexOf('.');
     if (dot < 0) {
-      return this.globalRead(click, handler) !== undefined ? `530 Handler '${handler}' read-only\r\n` : `511 No handler named '${handler}'\r\n`;
+      return this.globalRead(click, handler) !== undefined
+        ? `530 Handler '${handler}' read-only\r\n`
+        : `511 No handler named '${handler}'\r\n`;
     }
     const r = click.writeHandler(handler.slice(0, dot), handler.slice(dot + 1));
     return `${r.code} ${r.body}\r\n`;
@@ -153,16 +162,22 @@ export class ControlSocketServer {
     const dot = handler.indexOf('.');
     let ok: boolean;
     if (dot < 0) {
-      ok = write ? handler === 'stop' || (handler === 'hotconfig' && this.host.allowReconfigure) : this.globalRead(click, handler) !== undefined;
+      ok = write
+        ? handler === 'stop' || (handler === 'hotconfig' && this.host.allowReconfigure)
+        : this.globalRead(click, handler) !== undefined;
     } else {
       const el = handler.slice(0, dot);
       const h = handler.slice(dot + 1);
       const cls = click.readHandler(el, 'class');
       if (cls.code === 510) return `510 ${cls.body}\r\n`;
       // NOTE: the only write handler the emulated elements have is a Counter's reset
-      ok = write ? /Counter$/.test(cls.body) && (h === 'reset' || h === 'reset_counts') : click.readHandler(el, h).code === 200;
+      ok = write
+        ? /Counter$/.test(cls.body) && (h === 'reset' || h === 'reset_counts')
+        : click.readHandler(el, h).code === 200;
     }
-    return ok ? `200 ${what} handler '${handler}' OK\r\n` : `511 No ${what.toLowerCase()} handler named '${handler}'\r\n`;
+    return ok
+      ? `200 ${what} handler '${handler}' OK\r\n`
+      : `511 No ${what.toLowerCase()} handler named '${handler}'\r\n`;
   }
 }
 

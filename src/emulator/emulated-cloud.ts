@@ -92,7 +92,9 @@ export class EmulatedCloud {
   }
 
   private has(instanceId: string, vduId: string | undefined, ...kinds: CloudFault[]): boolean {
-    return this.faults.some((f) => f.instanceId === instanceId && kinds.includes(f.fault) && (f.vduId === undefined || f.vduId === vduId));
+    return this.faults.some(
+      (f) => f.instanceId === instanceId && kinds.includes(f.fault) && (f.vduId === undefined || f.vduId === vduId),
+    );
   }
 
   /** One operation per instance at a time: a retried request waits for the first and finds its work. */
@@ -122,12 +124,15 @@ export class EmulatedCloud {
   }
 
   private mine(instanceId: string, vduId?: string): ServerRecord[] {
-    return [...this.servers.values()].filter((s) => s.instanceId === instanceId && (vduId === undefined || s.vduId === vduId)).sort((a, b) => a.vduId.localeCompare(b.vduId) || a.index - b.index);
+    return [...this.servers.values()]
+      .filter((s) => s.instanceId === instanceId && (vduId === undefined || s.vduId === vduId))
+      .sort((a, b) => a.vduId.localeCompare(b.vduId) || a.index - b.index);
   }
 
   /** Uploads an image once per checksum and records the instance as its user. */
   ensureImage(instanceId: string, name: string, checksum: string): { id: string } {
-    if (this.has(instanceId, undefined, 'image-upload-refused')) throw new CloudError(403, `image upload of ${name} refused (injected fault)`);
+    if (this.has(instanceId, undefined, 'image-upload-refused'))
+      throw new CloudError(403, `image upload of ${name} refused (injected fault)`);
     let img = this.images.get(checksum);
     if (img === undefined) this.images.set(checksum, (img = { id: randomUUID(), name, checksum, users: new Set() }));
     img.users.add(instanceId);
@@ -148,7 +153,7 @@ export class EmulatedCloud {
     const port = async (): Promise<number> => {
       for (;;) {
         const p = await freePort();
-        if (!this.usedPorts.has(p)) return this.usedPorts.add(p), p;
+        if (!this.usedPorts.has(p)) return (this.usedPorts.add(p), p);
       }
     };
     return { address: '127.0.0.1', port: await port(), controlPort: await port() };
@@ -170,7 +175,10 @@ export class EmulatedCloud {
     if (s.status !== 'ACTIVE') return undefined;
     const rejects = this.has(s.instanceId, s.vduId, 'click-rejects-config');
     const check: ClickChecker | undefined = rejects
-      ? (_text, file) => ({ ok: false, messages: [`${file}:1: router initialization failed (injected fault click-rejects-config)`] })
+      ? (_text, file) => ({
+          ok: false,
+          messages: [`${file}:1: router initialization failed (injected fault click-rejects-config)`],
+        })
       : this.options.check;
     const vm = new EmulatedVm({
       dialect: s.dialect,
@@ -186,11 +194,19 @@ export class EmulatedCloud {
     return vm;
   }
 
-  private async boot(instanceId: string, vdu: CloudVdu, index: number, at?: { address: string; port: number; controlPort: number }): Promise<ServerRecord> {
+  private async boot(
+    instanceId: string,
+    vdu: CloudVdu,
+    index: number,
+    at?: { address: string; port: number; controlPort: number },
+  ): Promise<ServerRecord> {
     const where = at ?? (await this.allocate());
     const failed = this.has(instanceId, vdu.vduId, 'server-error', 'stack-create-failed');
     const id = randomUUID();
-    const cps = vdu.cps && vdu.cps.length > 0 ? [...vdu.cps].sort((a, b) => a.order - b.order) : [{ cpdId: 'mgmt', order: 0, vnicType: 'normal', management: true }];
+    const cps =
+      vdu.cps && vdu.cps.length > 0
+        ? [...vdu.cps].sort((a, b) => a.order - b.order)
+        : [{ cpdId: 'mgmt', order: 0, vnicType: 'normal', management: true }];
     const s: ServerRecord = {
       id,
       index,
@@ -206,7 +222,11 @@ export class EmulatedCloud {
         vnicType: c.vnicType,
         macAddress: `fa:16:3e:${randomBytes(3).toString('hex').match(/../g)?.join(':') ?? '00:00:00'}`,
         // the management CP carries the VM's API address; data CPs get a stand-in data-plane address
-        ipAddresses: [c.management || (i === 0 && !cps.some((x) => x.management)) ? where.address : `10.${100 + i}.${index >> 8}.${(index & 255) + 10}`],
+        ipAddresses: [
+          c.management || (i === 0 && !cps.some((x) => x.management))
+            ? where.address
+            : `10.${100 + i}.${index >> 8}.${(index & 255) + 10}`,
+        ],
       })),
       ...(vdu.imageId !== undefined ? { imageId: vdu.imageId } : {}),
       ...(failed ? { fault: `No valid host was found for ${vdu.vduId} (injected fault)` } : {}),
@@ -242,7 +262,8 @@ export class EmulatedCloud {
 
   private get(instanceId: string, serverId: string): ServerRecord {
     const s = this.servers.get(serverId);
-    if (s === undefined || s.instanceId !== instanceId) throw new CloudError(404, `no server ${serverId} in VNF instance ${instanceId}`);
+    if (s === undefined || s.instanceId !== instanceId)
+      throw new CloudError(404, `no server ${serverId} in VNF instance ${instanceId}`);
     return s;
   }
 
@@ -252,8 +273,25 @@ export class EmulatedCloud {
       const old = this.get(instanceId, serverId);
       await old.vm?.powerOff();
       this.servers.delete(old.id);
-      const vdu: CloudVdu = { vduId: old.vduId, count: 1, dialect: old.dialect, cps: old.ports.map((p, order) => ({ cpdId: p.cpdId, order, vnicType: p.vnicType, management: p.ipAddresses[0] === old.address })), ...(old.imageId !== undefined ? { imageId: old.imageId } : {}) };
-      return this.view(await this.boot(instanceId, vdu, old.index, { address: old.address, port: old.port, controlPort: old.controlPort }));
+      const vdu: CloudVdu = {
+        vduId: old.vduId,
+        count: 1,
+        dialect: old.dialect,
+        cps: old.ports.map((p, order) => ({
+          cpdId: p.cpdId,
+          order,
+          vnicType: p.vnicType,
+          management: p.ipAddresses[0] === old.address,
+        })),
+        ...(old.imageId !== undefined ? { imageId: old.imageId } : {}),
+      };
+      return this.view(
+        await this.boot(instanceId, vdu, old.index, {
+          address: old.address,
+          port: old.port,
+          controlPort: old.controlPort,
+        }),
+      );
     });
   }
 
@@ -268,7 +306,8 @@ export class EmulatedCloud {
       } else if (state === 'on' && s.status === 'SHUTOFF') {
         s.status = 'ACTIVE';
         s.vm = this.startVm(s);
-      } else if (s.status === 'ERROR') throw new CloudError(409, `server ${s.name} is in ERROR; it cannot be powered ${state}`);
+      } else if (s.status === 'ERROR')
+        throw new CloudError(409, `server ${s.name} is in ERROR; it cannot be powered ${state}`);
     });
   }
 

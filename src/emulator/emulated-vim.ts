@@ -57,7 +57,10 @@ export class EmulatedVim implements Vim {
   private async call(method: string, path: string, body?: unknown, options?: VimCallOptions): Promise<unknown> {
     const url = `${this.cloudUrl.replace(/\/$/, '')}${path}`;
     // one deadline for the whole call, body included (axios' timeout option is a socket idle timeout)
-    const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? 30_000), ...(options?.signal ? [options.signal] : [])]);
+    const signal = AbortSignal.any([
+      AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      ...(options?.signal ? [options.signal] : []),
+    ]);
     let res: AxiosResponse<string>;
     try {
       res = await client.request<string>({
@@ -69,7 +72,11 @@ export class EmulatedVim implements Vim {
     } catch (e) {
       // an aborted axios call rejects with a bare CanceledError: the signal's reason says why (timeout or the caller)
       const err = signal.aborted ? (signal.reason as unknown) : e;
-      throw new EmulatedVimError(`${method} ${path}: the emulated cloud at ${this.cloudUrl} did not answer (${err instanceof Error ? err.message : String(err)})`, { method, url }, err);
+      throw new EmulatedVimError(
+        `${method} ${path}: the emulated cloud at ${this.cloudUrl} did not answer (${err instanceof Error ? err.message : String(err)})`,
+        { method, url },
+        err,
+      );
     }
     const text = res.data;
     if (res.status >= 400) {
@@ -80,30 +87,54 @@ export class EmulatedVim implements Vim {
       } catch {
         // keep the text
       }
-      throw new EmulatedVimError(`${method} ${path}: the emulated cloud answered ${res.status}: ${message}`, { method, url, httpStatus: res.status });
+      throw new EmulatedVimError(`${method} ${path}: the emulated cloud answered ${res.status}: ${message}`, {
+        method,
+        url,
+        httpStatus: res.status,
+      });
     }
     try {
       return text === '' ? undefined : (JSON.parse(text) as unknown);
     } catch (err) {
-      throw new EmulatedVimError(`${method} ${path}: the emulated cloud answered something that is not JSON`, { method, url, httpStatus: res.status }, err);
+      throw new EmulatedVimError(
+        `${method} ${path}: the emulated cloud answered something that is not JSON`,
+        { method, url, httpStatus: res.status },
+        err,
+      );
     }
   }
 
-  private async servers(method: string, path: string, body?: unknown, options?: VimCallOptions): Promise<VnfcResource[]> {
+  private async servers(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: VimCallOptions,
+  ): Promise<VnfcResource[]> {
     const v = await this.call(method, path, body, options);
-    if (!Array.isArray(v)) throw new EmulatedVimError(`${method} ${path}: expected a list of servers`, { method, url: path });
+    if (!Array.isArray(v))
+      throw new EmulatedVimError(`${method} ${path}: expected a list of servers`, { method, url: path });
     return v.map((s) => toVnfc(s as CloudServer));
   }
 
-  async ensureImages(vnfInstanceId: string, images: SwImageSpec[], options?: VimCallOptions): Promise<Record<string, string>> {
+  async ensureImages(
+    vnfInstanceId: string,
+    images: SwImageSpec[],
+    options?: VimCallOptions,
+  ): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
     for (const img of images) {
       if (img.vimImageId !== undefined) {
         out[img.name] = img.vimImageId;
         continue;
       }
-      const r = (await this.call('POST', '/images', { name: img.name, checksum: img.checksum.hash, instanceId: vnfInstanceId }, options)) as { id?: unknown } | undefined;
-      if (typeof r?.id !== 'string') throw new EmulatedVimError(`POST /images: no image id in the answer`, { method: 'POST', url: '/images' });
+      const r = (await this.call(
+        'POST',
+        '/images',
+        { name: img.name, checksum: img.checksum.hash, instanceId: vnfInstanceId },
+        options,
+      )) as { id?: unknown } | undefined;
+      if (typeof r?.id !== 'string')
+        throw new EmulatedVimError(`POST /images: no image id in the answer`, { method: 'POST', url: '/images' });
       out[img.name] = r.id;
     }
     return out;
@@ -122,7 +153,10 @@ export class EmulatedVim implements Vim {
     const failed = servers.filter((s) => s.status === 'ERROR');
     if (failed.length > 0) {
       const why = failed.map((s) => `${s.name}: ${s.metadata?.['fault'] ?? 'ERROR'}`).join('; ');
-      throw new EmulatedVimError(`creating the servers of VNF instance ${d.vnfInstanceId} failed: ${why}`, { method: 'PUT', url: `/stacks/${d.vnfInstanceId}` });
+      throw new EmulatedVimError(`creating the servers of VNF instance ${d.vnfInstanceId} failed: ${why}`, {
+        method: 'PUT',
+        url: `/stacks/${d.vnfInstanceId}`,
+      });
     }
     return servers;
   }
@@ -132,12 +166,22 @@ export class EmulatedVim implements Vim {
   }
 
   async heal(vnfInstanceId: string, resourceId: string, options?: VimCallOptions): Promise<VnfcResource> {
-    const s = await this.call('POST', `/stacks/${encodeURIComponent(vnfInstanceId)}/servers/${encodeURIComponent(resourceId)}/replace`, {}, options);
+    const s = await this.call(
+      'POST',
+      `/stacks/${encodeURIComponent(vnfInstanceId)}/servers/${encodeURIComponent(resourceId)}/replace`,
+      {},
+      options,
+    );
     return toVnfc(s as CloudServer);
   }
 
   async power(vnfInstanceId: string, resourceId: string, state: 'on' | 'off', options?: VimCallOptions): Promise<void> {
-    await this.call('POST', `/stacks/${encodeURIComponent(vnfInstanceId)}/servers/${encodeURIComponent(resourceId)}/power`, { state }, options);
+    await this.call(
+      'POST',
+      `/stacks/${encodeURIComponent(vnfInstanceId)}/servers/${encodeURIComponent(resourceId)}/power`,
+      { state },
+      options,
+    );
   }
 
   async destroy(vnfInstanceId: string, options?: VimCallOptions): Promise<void> {
@@ -153,7 +197,8 @@ export class EmulatedVim implements Vim {
 const STATUSES: readonly VnfcStatus[] = ['BUILD', 'ACTIVE', 'SHUTOFF', 'ERROR', 'DELETED', 'UNKNOWN'];
 
 function toVnfc(s: CloudServer): VnfcResource {
-  if (typeof s?.id !== 'string' || typeof s.vduId !== 'string') throw new EmulatedVimError('the emulated cloud answered a server without id or vduId');
+  if (typeof s?.id !== 'string' || typeof s.vduId !== 'string')
+    throw new EmulatedVimError('the emulated cloud answered a server without id or vduId');
   return {
     resourceId: s.id,
     vduId: s.vduId,
@@ -162,7 +207,13 @@ function toVnfc(s: CloudServer): VnfcResource {
     managementAddress: s.address,
     managementPort: s.port,
     controlSocketPort: s.controlPort,
-    ports: (s.ports ?? []).map((p) => ({ cpdId: p.cpdId, portId: p.portId, vnicType: p.vnicType as VnicType, macAddress: p.macAddress, ipAddresses: p.ipAddresses })),
+    ports: (s.ports ?? []).map((p) => ({
+      cpdId: p.cpdId,
+      portId: p.portId,
+      vnicType: p.vnicType as VnicType,
+      macAddress: p.macAddress,
+      ipAddresses: p.ipAddresses,
+    })),
     ...(s.imageId !== undefined ? { imageId: s.imageId } : {}),
     metadata: { dialect: s.dialect, instanceId: s.instanceId, ...(s.fault !== undefined ? { fault: s.fault } : {}) },
   };

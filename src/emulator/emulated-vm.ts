@@ -212,9 +212,13 @@ export class EmulatedVm {
         if (await handleClickPlugin(this, method, url, body, res)) return;
       }
       if (await handleOsv(this, method, url, body, req.headers['content-type'] ?? '', res)) return;
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `Not found: ${url.pathname}`, code: 404 }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: `Not found: ${url.pathname}`, code: 404 }));
     } catch (err) {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: err instanceof Error ? err.message : String(err), code: 500 }));
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: err instanceof Error ? err.message : String(err), code: 500 }));
     }
   }
 }

@@ -3,6 +3,14 @@ export { ClickProcess, BASE_PPS, PACKET_BYTES } from './click-process';
 export { toolkitChecker, formatDiagnosticForClick, type ClickChecker, type ClickCheckOutcome } from './click-facade';
 export { ControlSocketServer } from './control-socket';
 export { EmulatedCloud, type EmulatedCloudOptions } from './emulated-cloud';
-export { CloudError, CLOUD_FAULTS, type CloudFault, type CloudFaultRule, type CloudServer, type CloudVdu, type CloudPort } from './cloud-model';
+export {
+  CloudError,
+  CLOUD_FAULTS,
+  type CloudFault,
+  type CloudFaultRule,
+  type CloudServer,
+  type CloudVdu,
+  type CloudPort,
+} from './cloud-model';
 export { EmulatedVim, EmulatedVimError, type EmulatedVimOptions } from './emulated-vim';
 export { startCloudProcess, type CloudProcess, type CloudProcessOptions } from './cloud-process';

@@ -6,12 +6,20 @@ import { json } from './http-util';
  * The stock OSv httpserver-api endpoints a manager uses (both dialects serve them): /os/*,
  * /network/ifconfig/, /fs/df/, /file/{path}, and `PUT /app/` to launch a program.
  */
-export async function handleOsv(vm: EmulatedVm, method: string, url: URL, body: Buffer, contentType: string, res: ServerResponse): Promise<boolean> {
+export async function handleOsv(
+  vm: EmulatedVm,
+  method: string,
+  url: URL,
+  body: Buffer,
+  contentType: string,
+  res: ServerResponse,
+): Promise<boolean> {
   const p = url.pathname;
-  if (method === 'GET' && p === '/os/uptime') return void json(res, Math.floor((vm.now() - vm.bootedAt) / 1000)), true;
-  if (method === 'GET' && p === '/os/version') return void json(res, 'v0.57.0-clickvnfm-emulator'), true;
-  if (method === 'GET' && p === '/os/memory/total') return void json(res, vm.memoryBytes), true;
-  if (method === 'GET' && p === '/os/memory/free') return void json(res, vm.memoryBytes - vm.usedMemoryBytes), true;
+  if (method === 'GET' && p === '/os/uptime')
+    return (void json(res, Math.floor((vm.now() - vm.bootedAt) / 1000)), true);
+  if (method === 'GET' && p === '/os/version') return (void json(res, 'v0.57.0-clickvnfm-emulator'), true);
+  if (method === 'GET' && p === '/os/memory/total') return (void json(res, vm.memoryBytes), true);
+  if (method === 'GET' && p === '/os/memory/free') return (void json(res, vm.memoryBytes - vm.usedMemoryBytes), true);
   if (method === 'GET' && p === '/os/threads') {
     const now = vm.now();
     const clickMs = vm.click?.running === true ? Math.round((now - vm.click.startedAt) * 0.3) : 0;
@@ -31,14 +39,32 @@ export async function handleOsv(vm: EmulatedVm, method: string, url: URL, body: 
       {
         config: { name: 'eth0', addr: vm.options.host, mask: '255.255.0.0', mtu: 1500, phys_addr: '52:54:00:12:34:56' },
         // the management NIC only carries API traffic; the DPDK ports are invisible to OSv
-        data: { ifi_ipackets: 100 + Math.floor(t.rxPackets / 1e6), ifi_ibytes: 12000, ifi_opackets: 90, ifi_obytes: 30000, ifi_ierrors: 0, ifi_oerrors: 0, ifi_iqdrops: 0 },
+        data: {
+          ifi_ipackets: 100 + Math.floor(t.rxPackets / 1e6),
+          ifi_ibytes: 12000,
+          ifi_opackets: 90,
+          ifi_obytes: 30000,
+          ifi_ierrors: 0,
+          ifi_oerrors: 0,
+          ifi_iqdrops: 0,
+        },
         time: vm.now(),
       },
     ]);
     return true;
   }
   if (method === 'GET' && (p === '/fs/df/' || p === '/fs/df')) {
-    json(res, [{ filesystem: '/dev/vblk0.1', mount: '/', btotal: 262144, bfree: 230686, ftotal: 65536, ffree: 65000, blocksize: 4096 }]);
+    json(res, [
+      {
+        filesystem: '/dev/vblk0.1',
+        mount: '/',
+        btotal: 262144,
+        bfree: 230686,
+        ftotal: 65536,
+        ffree: 65000,
+        blocksize: 4096,
+      },
+    ]);
     return true;
   }
   if (p.startsWith('/file/')) {
@@ -49,8 +75,20 @@ export async function handleOsv(vm: EmulatedVm, method: string, url: URL, body: 
   if (method === 'PUT' && (p === '/app/' || p === '/app')) {
     const command = url.searchParams.get('command') ?? '';
     const args = command.trim().split(/\s+/);
-    if (!/(^|\/)click$/.test(args[0] ?? '')) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `unknown program ${args[0] ?? ''}`, code: 400 })), true;
-    if (vm.click?.running === true) return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'click: ControlSocket port in use', code: 500 })), true;
+    if (!/(^|\/)click$/.test(args[0] ?? ''))
+      return (
+        void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: `unknown program ${args[0] ?? ''}`, code: 400 })),
+        true
+      );
+    if (vm.click?.running === true)
+      return (
+        void res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: 'click: ControlSocket port in use', code: 500 })),
+        true
+      );
     const pi = args.indexOf('-p');
     const port = pi >= 0 ? Number(args[pi + 1]) : (vm.options.controlPort ?? 8001);
     const config = [...args].reverse().find((a) => a.endsWith('.click')) ?? '/func.click';
@@ -78,17 +116,36 @@ export async function handleOsv(vm: EmulatedVm, method: string, url: URL, body: 
   return false;
 }
 
-function file(vm: EmulatedVm, method: string, path: string, url: URL, body: Buffer, contentType: string, res: ServerResponse): boolean {
+function file(
+  vm: EmulatedVm,
+  method: string,
+  path: string,
+  url: URL,
+  body: Buffer,
+  contentType: string,
+  res: ServerResponse,
+): boolean {
   const op = url.searchParams.get('op');
   if (method === 'GET') {
     const content = vm.files.get(path);
-    if (content === undefined) return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `${path}: No such file or directory`, code: 404 })), true;
+    if (content === undefined)
+      return (
+        void res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: `${path}: No such file or directory`, code: 404 })),
+        true
+      );
     res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(content);
     return true;
   }
   if (method === 'PUT' && op === 'WRITE') {
     if (vm.files.has(path) && url.searchParams.get('overwrite') !== 'true') {
-      return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `${path} exists`, code: 400 })), true;
+      return (
+        void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: `${path} exists`, code: 400 })),
+        true
+      );
     }
     vm.files.set(path, url.searchParams.get('content') ?? '');
     json(res, '');
@@ -97,12 +154,24 @@ function file(vm: EmulatedVm, method: string, path: string, url: URL, body: Buff
   if (method === 'POST') {
     const m = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
     const boundary = m?.[1] ?? m?.[2];
-    if (boundary === undefined) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'multipart body expected', code: 400 })), true;
+    if (boundary === undefined)
+      return (
+        void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: 'multipart body expected', code: 400 })),
+        true
+      );
     const part = body
       .toString('utf8')
       .split(`--${boundary}`)
       .find((s) => /name="file"/.test(s));
-    if (part === undefined) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: "missing multipart field 'file'", code: 400 })), true;
+    if (part === undefined)
+      return (
+        void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: "missing multipart field 'file'", code: 400 })),
+        true
+      );
     const start = part.indexOf('\r\n\r\n');
     vm.files.set(path, part.slice(start + 4).replace(/\r\n$/, ''));
     json(res, '');

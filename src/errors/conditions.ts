@@ -26,14 +26,18 @@ export class VnfcNotFoundError extends NotFoundError {
 /** One operation at a time per instance (SOL003 5.4.x.3.1: 409). */
 export class InstanceBusyError extends ConflictError {
   constructor(vnfInstanceId: string, activeOpOccId: string) {
-    super(`VNF instance ${vnfInstanceId} has operation ${activeOpOccId} in progress (or in FAILED_TEMP: retry, roll back or fail it first)`);
+    super(
+      `VNF instance ${vnfInstanceId} has operation ${activeOpOccId} in progress (or in FAILED_TEMP: retry, roll back or fail it first)`,
+    );
   }
 }
 
 /** The instance's instantiationState does not allow the operation. */
 export class InstantiationStateConflictError extends ConflictError {
   constructor(what: string, needed: readonly string[], actual: string) {
-    super(`${what} needs the VNF instance to be ${needed.join(' or ')}; it is ${actual}`, { field: 'instantiationState' });
+    super(`${what} needs the VNF instance to be ${needed.join(' or ')}; it is ${actual}`, {
+      field: 'instantiationState',
+    });
   }
 }
 

@@ -10,7 +10,10 @@ export class BadRequestError extends AppError {
 export class UnauthorizedError extends AppError {
   readonly status = 401;
   readonly title = 'Unauthorized';
-  constructor(message: string, private readonly challenge = 'Bearer realm="clickvnfm", Basic realm="clickvnfm"') {
+  constructor(
+    message: string,
+    private readonly challenge = 'Bearer realm="clickvnfm", Basic realm="clickvnfm"',
+  ) {
     super(message);
   }
   override headers(): Record<string, string> {
@@ -34,7 +37,10 @@ export class NotFoundError extends AppError {
 export class MethodNotAllowedError extends AppError {
   readonly status = 405;
   readonly title = 'Method Not Allowed';
-  constructor(message: string, private readonly allow: readonly string[]) {
+  constructor(
+    message: string,
+    private readonly allow: readonly string[],
+  ) {
     super(message);
   }
   override headers(): Record<string, string> {

@@ -24,8 +24,10 @@ export function parseOutboundUrl(url: string, field = 'url'): URL {
   } catch {
     throw new DisallowedDestinationError('not a valid URL', field);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new DisallowedDestinationError('only http and https are allowed', field);
-  if (u.username !== '' || u.password !== '') throw new DisallowedDestinationError('credentials in the URL are not allowed (use authentication)', field);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new DisallowedDestinationError('only http and https are allowed', field);
+  if (u.username !== '' || u.password !== '')
+    throw new DisallowedDestinationError('credentials in the URL are not allowed (use authentication)', field);
   if (u.hostname === '') throw new DisallowedDestinationError('no host', field);
   return u;
 }

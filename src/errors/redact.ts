@@ -24,12 +24,23 @@ export function redact(value: unknown, depth = 0): unknown {
  * a signature or key (`?sig=x`, `&X-Amz-Signature=x`, `?key=x`, `?code=x`).
  */
 export function redactText(text: string): string {
-  return text
-    .replace(/("(?:[^"]*(?:pass(?:word)?|secret|token|credential|api[-_]?key)[^"]*)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`)
-    .replace(/((?:x-auth-token|x-subject-token|authorization)\s*[:=]\s*)([^\s,;]+(?:\s+[^\s,;]+)?)/gi, `$1${REDACTED}`)
-    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`)
-    .replace(/(\w+:\/\/)[^/@\s:]+:[^/@\s]+@/g, `$1${REDACTED}@`)
-    .replace(/(\b[\w-]*(?:pass(?:word)?|secret|token|api[-_]?key)[\w-]*\s*[=:]\s*'?)(?!\*\*\*)(?!")([^\s,;&'"]+)/gi, `$1${REDACTED}`)
-    // URL query parameters that carry a signature or a key (presigned URLs, webhook keys, ?sig=, ?key=, ?code=)
-    .replace(/([?&][\w.-]*(?:sig|signature|key|code)[\w.-]*=)(?!\*\*\*)[^&#\s'"]+/gi, `$1${REDACTED}`);
+  return (
+    text
+      .replace(
+        /("(?:[^"]*(?:pass(?:word)?|secret|token|credential|api[-_]?key)[^"]*)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
+        `$1"${REDACTED}"`,
+      )
+      .replace(
+        /((?:x-auth-token|x-subject-token|authorization)\s*[:=]\s*)([^\s,;]+(?:\s+[^\s,;]+)?)/gi,
+        `$1${REDACTED}`,
+      )
+      .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`)
+      .replace(/(\w+:\/\/)[^/@\s:]+:[^/@\s]+@/g, `$1${REDACTED}@`)
+      .replace(
+        /(\b[\w-]*(?:pass(?:word)?|secret|token|api[-_]?key)[\w-]*\s*[=:]\s*'?)(?!\*\*\*)(?!")([^\s,;&'"]+)/gi,
+        `$1${REDACTED}`,
+      )
+      // URL query parameters that carry a signature or a key (presigned URLs, webhook keys, ?sig=, ?key=, ?code=)
+      .replace(/([?&][\w.-]*(?:sig|signature|key|code)[\w.-]*=)(?!\*\*\*)[^&#\s'"]+/gi, `$1${REDACTED}`)
+  );
 }

@@ -25,9 +25,20 @@ export interface ImageMetadata {
   revisions?: Record<string, string>;
 }
 
-export const VARIANTS: Record<Variant, { dialect: ImageMetadata['management']['dialect']; minRamMb: number; description: string }> = {
-  classic: { dialect: 'click-plugin', minRamMb: 192, description: 'the 2017 platform: OSv fork with the Click plugin, DPDK for OSv, Click --enable-dpdk --enable-osv' },
-  modern: { dialect: 'osv-controlsocket', minRamMb: 256, description: 'upstream OSv with httpserver-api and upstream Click with a ControlSocket' },
+export const VARIANTS: Record<
+  Variant,
+  { dialect: ImageMetadata['management']['dialect']; minRamMb: number; description: string }
+> = {
+  classic: {
+    dialect: 'click-plugin',
+    minRamMb: 192,
+    description: 'the 2017 platform: OSv fork with the Click plugin, DPDK for OSv, Click --enable-dpdk --enable-osv',
+  },
+  modern: {
+    dialect: 'osv-controlsocket',
+    minRamMb: 256,
+    description: 'upstream OSv with httpserver-api and upstream Click with a ControlSocket',
+  },
 };
 
 export async function sha256File(file: string): Promise<string> {
@@ -37,10 +48,14 @@ export async function sha256File(file: string): Promise<string> {
 }
 
 /** The metadata of a built image: its checksum and sizes read from the file, the rest from the variant. */
-export async function imageMetadata(file: string, o: { variant: Variant; version?: string; name?: string; revisions?: Record<string, string> }): Promise<ImageMetadata> {
+export async function imageMetadata(
+  file: string,
+  o: { variant: Variant; version?: string; name?: string; revisions?: Record<string, string> },
+): Promise<ImageMetadata> {
   const info = await readQcow2Header(file);
   if (info.encrypted) throw new Error(`${file}: an encrypted qcow2 cannot boot as a Click-on-OSv VM`);
-  if (info.backingFile) throw new Error(`${file}: the qcow2 has a backing file; flatten it first (qemu-img convert -O qcow2)`);
+  if (info.backingFile)
+    throw new Error(`${file}: the qcow2 has a backing file; flatten it first (qemu-img convert -O qcow2)`);
   const v = VARIANTS[o.variant];
   const size = (await stat(file)).size;
   const gib = 1024 ** 3;
@@ -67,7 +82,11 @@ export async function imageMetadata(file: string, o: { variant: Variant; version
       ...(v.dialect === 'osv-controlsocket' ? { clickosv_controlsocket_port: '8001' } : {}),
       clickosv_variant: o.variant,
     },
-    management: { dialect: v.dialect, api_port: 8000, ...(v.dialect === 'osv-controlsocket' ? { controlsocket_port: 8001 } : {}) },
+    management: {
+      dialect: v.dialect,
+      api_port: 8000,
+      ...(v.dialect === 'osv-controlsocket' ? { controlsocket_port: 8001 } : {}),
+    },
     ...(o.revisions ? { revisions: o.revisions } : {}),
   };
 }
@@ -91,8 +110,18 @@ export function parseImageMetadata(text: string, where: string): ImageMetadata {
   need(m.disk_format === 'qcow2', 'disk_format', "must be 'qcow2'");
   need(m.container_format === 'bare', 'container_format', "must be 'bare'");
   need(Number.isInteger(m.min_disk) && Number.isInteger(m.min_ram), 'min_disk/min_ram', 'must be integers (GB, MB)');
-  need(typeof m.properties === 'object' && m.properties !== null && Object.values(m.properties).every((x) => typeof x === 'string'), 'properties', 'must map names to strings');
-  need(m.management?.dialect === 'click-plugin' || m.management?.dialect === 'osv-controlsocket', 'management.dialect', 'must be click-plugin or osv-controlsocket');
+  need(
+    typeof m.properties === 'object' &&
+      m.properties !== null &&
+      Object.values(m.properties).every((x) => typeof x === 'string'),
+    'properties',
+    'must map names to strings',
+  );
+  need(
+    m.management?.dialect === 'click-plugin' || m.management?.dialect === 'osv-controlsocket',
+    'management.dialect',
+    'must be click-plugin or osv-controlsocket',
+  );
   return m as ImageMetadata;
 }
 

@@ -27,15 +27,29 @@ export async function readQcow2Header(file: string): Promise<Qcow2Info> {
 }
 
 export function parseQcow2Header(buf: Buffer, name = 'the image'): Qcow2Info {
-  if (buf.length < 72) throw new NotQcow2Error(`${name} is not a qcow2 image: it has ${buf.length} bytes, a qcow2 header alone has 72 or more`);
+  if (buf.length < 72)
+    throw new NotQcow2Error(
+      `${name} is not a qcow2 image: it has ${buf.length} bytes, a qcow2 header alone has 72 or more`,
+    );
   const magic = buf.readUInt32BE(0);
-  if (magic !== MAGIC) throw new NotQcow2Error(`${name} is not a qcow2 image: it starts with ${buf.subarray(0, 4).toString('hex')} (${JSON.stringify(buf.subarray(0, 4).toString('latin1'))}), not QFI\\xfb (514649fb)`);
+  if (magic !== MAGIC)
+    throw new NotQcow2Error(
+      `${name} is not a qcow2 image: it starts with ${buf.subarray(0, 4).toString('hex')} (${JSON.stringify(buf.subarray(0, 4).toString('latin1'))}), not QFI\\xfb (514649fb)`,
+    );
   const version = buf.readUInt32BE(4);
-  if (version !== 2 && version !== 3) throw new NotQcow2Error(`${name}: qcow2 version ${version} is not supported (2 or 3)`);
+  if (version !== 2 && version !== 3)
+    throw new NotQcow2Error(`${name}: qcow2 version ${version} is not supported (2 or 3)`);
   const clusterBits = buf.readUInt32BE(20);
-  if (clusterBits < 9 || clusterBits > 21) throw new NotQcow2Error(`${name}: cluster_bits ${clusterBits} is out of range (9-21): a damaged header`);
+  if (clusterBits < 9 || clusterBits > 21)
+    throw new NotQcow2Error(`${name}: cluster_bits ${clusterBits} is out of range (9-21): a damaged header`);
   const virtualSize = Number(buf.readBigUInt64BE(24));
-  return { version, virtualSize, clusterBits, encrypted: buf.readUInt32BE(32) !== 0, backingFile: buf.readBigUInt64BE(8) !== 0n };
+  return {
+    version,
+    virtualSize,
+    clusterBits,
+    encrypted: buf.readUInt32BE(32) !== 0,
+    backingFile: buf.readBigUInt64BE(8) !== 0n,
+  };
 }
 
 /**

@@ -7,9 +7,29 @@ import type { ImageMetadata } from './metadata';
 /** The Glance calls an upload needs (src/openstack's ImagesV2 has them). */
 export interface GlanceImages {
   findByTag(tag: string): Promise<Array<{ id: string; status: string }>>;
-  create(o: { name: string; disk_format: string; container_format: string; min_disk?: number; min_ram?: number; tags?: string[]; properties?: Record<string, string> }): Promise<{ id: string }>;
-  upload(id: string, data: Readable, o: { size?: number; onProgress?: (sent: number, total?: number) => void }): Promise<void>;
-  get(id: string): Promise<{ id: string; status: string; checksum?: string | null; os_hash_algo?: string | null; os_hash_value?: string | null }>;
+  create(o: {
+    name: string;
+    disk_format: string;
+    container_format: string;
+    min_disk?: number;
+    min_ram?: number;
+    tags?: string[];
+    properties?: Record<string, string>;
+  }): Promise<{ id: string }>;
+  upload(
+    id: string,
+    data: Readable,
+    o: { size?: number; onProgress?: (sent: number, total?: number) => void },
+  ): Promise<void>;
+  get(
+    id: string,
+  ): Promise<{
+    id: string;
+    status: string;
+    checksum?: string | null;
+    os_hash_algo?: string | null;
+    os_hash_value?: string | null;
+  }>;
   delete(id: string, o?: { ignoreMissing?: boolean }): Promise<void>;
 }
 
@@ -30,11 +50,20 @@ async function digests(file: string): Promise<{ sha256: string; sha512: string; 
  * against the metadata BEFORE anything is sent; Glance's own checksums are compared after. An image with
  * that checksum already in Glance is reused.
  */
-export async function uploadImage(file: string, meta: ImageMetadata, glance: GlanceImages, o: { name?: string; onProgress?: (sent: number, total: number) => void } = {}): Promise<{ id: string; reused: boolean }> {
+export async function uploadImage(
+  file: string,
+  meta: ImageMetadata,
+  glance: GlanceImages,
+  o: { name?: string; onProgress?: (sent: number, total: number) => void } = {},
+): Promise<{ id: string; reused: boolean }> {
   const size = (await stat(file)).size;
   const d = await digests(file);
-  if (d.sha256 !== meta.sha256) throw new ImageChecksumError(`${file} has sha256 ${d.sha256}, but the metadata says ${meta.sha256}: refusing to upload (wrong file, or a damaged copy)`);
-  if (size !== meta.size) throw new ImageChecksumError(`${file} has ${size} bytes, but the metadata says ${meta.size}: refusing to upload`);
+  if (d.sha256 !== meta.sha256)
+    throw new ImageChecksumError(
+      `${file} has sha256 ${d.sha256}, but the metadata says ${meta.sha256}: refusing to upload (wrong file, or a damaged copy)`,
+    );
+  if (size !== meta.size)
+    throw new ImageChecksumError(`${file} has ${size} bytes, but the metadata says ${meta.size}: refusing to upload`);
   const tag = imageHashTag(meta.sha256);
   const existing = (await glance.findByTag(tag)).find((i) => i.status === 'active');
   if (existing) return { id: existing.id, reused: true };
@@ -48,12 +77,19 @@ export async function uploadImage(file: string, meta: ImageMetadata, glance: Gla
     properties: { ...meta.properties, clickosv_image_version: meta.version },
   });
   try {
-    await glance.upload(created.id, createReadStream(file), { size, ...(o.onProgress ? { onProgress: (sent) => o.onProgress?.(sent, size) } : {}) });
+    await glance.upload(created.id, createReadStream(file), {
+      size,
+      ...(o.onProgress ? { onProgress: (sent) => o.onProgress?.(sent, size) } : {}),
+    });
     const after = await glance.get(created.id);
     if (after.status !== 'active') throw new Error(`Glance image ${created.id} is ${after.status} after the upload`);
-    if (after.checksum && after.checksum !== d.md5) throw new ImageChecksumError(`Glance computed md5 ${after.checksum}, we sent ${d.md5}: the upload was damaged`);
+    if (after.checksum && after.checksum !== d.md5)
+      throw new ImageChecksumError(`Glance computed md5 ${after.checksum}, we sent ${d.md5}: the upload was damaged`);
     const ours = after.os_hash_algo === 'sha512' ? d.sha512 : after.os_hash_algo === 'sha256' ? d.sha256 : undefined;
-    if (ours !== undefined && after.os_hash_value && after.os_hash_value !== ours) throw new ImageChecksumError(`Glance computed ${after.os_hash_algo} ${after.os_hash_value}, we sent ${ours}: the upload was damaged`);
+    if (ours !== undefined && after.os_hash_value && after.os_hash_value !== ours)
+      throw new ImageChecksumError(
+        `Glance computed ${after.os_hash_algo} ${after.os_hash_value}, we sent ${ours}: the upload was damaged`,
+      );
   } catch (err) {
     await glance.delete(created.id, { ignoreMissing: true }).catch(() => undefined);
     throw err;

@@ -4,12 +4,16 @@ import { UnprocessableEntityError } from '../errors';
 /** A Click configuration in a request is checked before anything starts: 422 with every error and its line:column. */
 export function checkClickText(text: unknown, field: string): void {
   if (text === undefined) return;
-  if (typeof text !== 'string') throw new UnprocessableEntityError(`${field} must be the text of a Click configuration`, { field });
+  if (typeof text !== 'string')
+    throw new UnprocessableEntityError(`${field} must be the text of a Click configuration`, { field });
   const r = checkClick(text, { file: 'func.click', requireHeader: false, warnings: false });
   if (r.ok) return;
   const errs = r.diagnostics.filter((d) => d.severity === 'error');
-  throw new UnprocessableEntityError(`${field} does not pass the Click checks: ${errs.map((d) => `${d.line}:${d.column}: ${d.message}`).join('; ')}`, {
-    field,
-    errors: errs.map((d) => ({ field, reason: d.message, file: d.file, line: d.line, column: d.column })),
-  });
+  throw new UnprocessableEntityError(
+    `${field} does not pass the Click checks: ${errs.map((d) => `${d.line}:${d.column}: ${d.message}`).join('; ')}`,
+    {
+      field,
+      errors: errs.map((d) => ({ field, reason: d.message, file: d.file, line: d.line, column: d.column })),
+    },
+  );
 }

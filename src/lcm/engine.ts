@@ -18,7 +18,14 @@ export class OperationCancelledError extends AppError {
 /** The VNF identity that subscription filters match on, carried in the event (no read by the notifier). */
 export function identityOf(i: VnfInstance): Record<string, unknown> {
   const { vnfdId, vnfProvider, vnfProductName, vnfSoftwareVersion, vnfdVersion, vnfInstanceName } = i;
-  return { vnfdId, vnfProvider, vnfProductName, vnfSoftwareVersion, vnfdVersion, ...(vnfInstanceName !== undefined ? { vnfInstanceName } : {}) };
+  return {
+    vnfdId,
+    vnfProvider,
+    vnfProductName,
+    vnfSoftwareVersion,
+    vnfdVersion,
+    ...(vnfInstanceName !== undefined ? { vnfInstanceName } : {}),
+  };
 }
 
 /**
@@ -36,7 +43,11 @@ export async function transition(
   const id = typeof current === 'string' ? current : current.doc.id;
   const at = now(deps).toISOString();
   const known = typeof current === 'string' ? {} : { known: current };
-  const saved = await deps.opOccs.update(id, (op) => ({ ...op, ...patch, operationState: to, stateEnteredTime: at }), known);
+  const saved = await deps.opOccs.update(
+    id,
+    (op) => ({ ...op, ...patch, operationState: to, stateEnteredTime: at }),
+    known,
+  );
   if (saved === undefined) throw new Error(`op-occ ${id} vanished`);
   await deps.notifier.publish({
     notificationType: 'VnfLcmOperationOccurrenceNotification',
@@ -67,7 +78,8 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
   if (run === undefined) return;
   let op = run.op;
   const inst = await deps.instances.get(op.doc.vnfInstanceId);
-  if (kind === 'run' && op.doc.operationState === 'STARTING') op = await transition(deps, op, 'PROCESSING', {}, inst?.doc);
+  if (kind === 'run' && op.doc.operationState === 'STARTING')
+    op = await transition(deps, op, 'PROCESSING', {}, inst?.doc);
   const expected: LcmOperationState = kind === 'run' ? 'PROCESSING' : 'ROLLING_BACK';
   if (op.doc.operationState !== expected) return; // already handled (a duplicate delivery), or cancelled
   if (inst === undefined) {
@@ -97,7 +109,8 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
     }
     const steps = handler.steps(ctx).filter((s) => !run.done.includes(s.name));
     for (const [i, step] of steps.entries()) {
-      if (op.doc.isCancelPending) throw new OperationCancelledError(`cancelled (${op.doc.cancelMode ?? 'GRACEFUL'}) before step '${step.name}'`);
+      if (op.doc.isCancelPending)
+        throw new OperationCancelledError(`cancelled (${op.doc.cancelMode ?? 'GRACEFUL'}) before step '${step.name}'`);
       await step.run(ctx);
       const after = await deps.opOccs.commitStep(opOccId, step.name, state);
       if (after?.doc.operationState !== 'PROCESSING') return; // cancelled FORCEFUL meanwhile: stop here
@@ -114,12 +127,24 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
 }
 
 /** A final state: stored, the instance's lock released, notified. */
-export async function finish(deps: LcmDeps, op: Versioned<VnfLcmOpOcc>, to: 'COMPLETED' | 'ROLLED_BACK' | 'FAILED', instance?: VnfInstance): Promise<void> {
+export async function finish(
+  deps: LcmDeps,
+  op: Versioned<VnfLcmOpOcc>,
+  to: 'COMPLETED' | 'ROLLED_BACK' | 'FAILED',
+  instance?: VnfInstance,
+): Promise<void> {
   const patch: Partial<VnfLcmOpOcc> = {};
   const changesVnfcs = ['INSTANTIATE', 'SCALE', 'SCALE_TO_LEVEL', 'HEAL'].includes(op.doc.operation);
   if (to === 'COMPLETED' && changesVnfcs && instance !== undefined) {
     const vnfcs = instance.instantiatedVnfInfo?.vnfcResourceInfo ?? [];
-    patch.resourceChanges = { affectedVnfcs: vnfcs.map((v) => ({ id: v.id, vduId: v.vduId, changeType: 'ADDED' as const, computeResource: { ...v.computeResource } })) };
+    patch.resourceChanges = {
+      affectedVnfcs: vnfcs.map((v) => ({
+        id: v.id,
+        vduId: v.vduId,
+        changeType: 'ADDED' as const,
+        computeResource: { ...v.computeResource },
+      })),
+    };
   }
   await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
   await transition(deps, op, to, patch, instance);

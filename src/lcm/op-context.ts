@@ -43,7 +43,8 @@ export function vduOf(ctx: OpContext, vduId: string): VduModel {
 
 export function agentFor(ctx: OpContext, vnfc: VnfcResource): VnfAgent {
   const vdu = vduOf(ctx, vnfc.vduId);
-  if (vnfc.managementAddress === undefined) throw new ConflictError(`VNFC ${vnfc.resourceId} has no management address`);
+  if (vnfc.managementAddress === undefined)
+    throw new ConflictError(`VNFC ${vnfc.resourceId} has no management address`);
   return ctx.deps.agents.forEndpoint({
     address: vnfc.managementAddress,
     port: vnfc.managementPort ?? vdu.management.apiPort,
@@ -54,7 +55,13 @@ export function agentFor(ctx: OpContext, vnfc: VnfcResource): VnfAgent {
 
 export function readinessFor(ctx: OpContext, vduId: string): ReadinessOptions {
   const r = vduOf(ctx, vduId).management.readiness;
-  return { graceMs: r.graceMs, intervalMs: r.intervalMs, deadlineMs: r.deadlineMs, ...ctx.deps.readiness, ...callOptions(ctx) };
+  return {
+    graceMs: r.graceMs,
+    intervalMs: r.intervalMs,
+    deadlineMs: r.deadlineMs,
+    ...ctx.deps.readiness,
+    ...callOptions(ctx),
+  };
 }
 
 /** The Click configuration a VDU runs: the request's, else the instance's configurable properties, else the package's. */
@@ -62,15 +69,22 @@ export function clickConfigFor(ctx: OpContext, vduId: string): string {
   const fromProps = ctx.instance.vnfConfigurableProperties?.['clickConfig'];
   const params = ctx.op.operationParams as { additionalParams?: { clickConfig?: unknown } } | undefined;
   const fromRequest = params?.additionalParams?.clickConfig;
-  const text = [fromRequest, fromProps].find((t): t is string => typeof t === 'string') ?? vduOf(ctx, vduId).clickConfig?.text;
+  const text =
+    [fromRequest, fromProps].find((t): t is string => typeof t === 'string') ?? vduOf(ctx, vduId).clickConfig?.text;
   if (text === undefined) {
-    throw new ConflictError(`VDU ${vduId} has no Click configuration (none in the package, the request or vnfConfigurableProperties)`);
+    throw new ConflictError(
+      `VDU ${vduId} has no Click configuration (none in the package, the request or vnfConfigurableProperties)`,
+    );
   }
   return text;
 }
 
 /** A VNFC as vnfcResourceInfo (SOL003 5.5.3.5), its compute resource named in the VIM's own terms. */
-export function vnfcInfo(v: VnfcResource, vimConnectionId: string, vim: Pick<Vim, 'computeResourceType'>): VnfcResourceInfo {
+export function vnfcInfo(
+  v: VnfcResource,
+  vimConnectionId: string,
+  vim: Pick<Vim, 'computeResourceType'>,
+): VnfcResourceInfo {
   return {
     id: v.resourceId,
     vduId: v.vduId,
@@ -81,10 +95,19 @@ export function vnfcInfo(v: VnfcResource, vimConnectionId: string, vim: Pick<Vim
       cpProtocolInfo: [
         {
           layerProtocol: 'IP_OVER_ETHERNET' as const,
-          ipOverEthernet: { ...(p.macAddress ? { macAddress: p.macAddress } : {}), ipAddresses: [{ type: 'IPV4' as const, addresses: p.ipAddresses }] },
+          ipOverEthernet: {
+            ...(p.macAddress ? { macAddress: p.macAddress } : {}),
+            ipAddresses: [{ type: 'IPV4' as const, addresses: p.ipAddresses }],
+          },
         },
       ],
     })),
-    metadata: { name: v.name, status: v.status, managementAddress: v.managementAddress, managementPort: v.managementPort, ...(v.metadata ?? {}) },
+    metadata: {
+      name: v.name,
+      status: v.status,
+      managementAddress: v.managementAddress,
+      managementPort: v.managementPort,
+      ...(v.metadata ?? {}),
+    },
   };
 }

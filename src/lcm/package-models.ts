@@ -27,7 +27,10 @@ export class PackageModels {
   /** The VNFD model of an instance's package (by vnfPkgId, else its vnfdId's package). */
   async forInstance(instance: { id: string; vnfPkgId?: string; vnfdId: string }): Promise<VnfdModel> {
     const pkgId = instance.vnfPkgId ?? (await this.packages.findByVnfdId(instance.vnfdId))?.vnfPkgId;
-    if (pkgId === undefined) throw new PackageUnavailableError(`the VNF package of VNF instance ${instance.id} (vnfdId ${instance.vnfdId}) is not available`);
+    if (pkgId === undefined)
+      throw new PackageUnavailableError(
+        `the VNF package of VNF instance ${instance.id} (vnfdId ${instance.vnfdId}) is not available`,
+      );
     return this.model(pkgId, instance.id, instance.vnfdId);
   }
 
@@ -57,9 +60,15 @@ export class PackageModels {
 
   private async parse(pkgId: string, instanceId: string, vnfdId: string): Promise<VnfdModel> {
     const bytes = await this.packages.getContent(pkgId);
-    if (bytes === undefined) throw new PackageUnavailableError(`the VNF package of VNF instance ${instanceId} (vnfdId ${vnfdId}) is not available`);
+    if (bytes === undefined)
+      throw new PackageUnavailableError(
+        `the VNF package of VNF instance ${instanceId} (vnfdId ${vnfdId}) is not available`,
+      );
     const r = await validatePackage(bytes, this.library);
-    if (r.model === undefined) throw new PackageUnavailableError(`the VNF package ${pkgId} no longer validates: ${r.diagnostics[0]?.message ?? ''}`);
+    if (r.model === undefined)
+      throw new PackageUnavailableError(
+        `the VNF package ${pkgId} no longer validates: ${r.diagnostics[0]?.message ?? ''}`,
+      );
     return r.model;
   }
 }

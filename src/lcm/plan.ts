@@ -34,7 +34,13 @@ export function countsFor(model: VnfdModel, levels: ScaleLevels): Record<string,
  * The VIM deployment of an instance: per VDU its flavor, image, connection points (the management
  * port first) and count; external VLs from the InstantiateVnfRequest attach CPs by cpdId.
  */
-export function deploymentFor(model: VnfdModel, instance: Pick<VnfInstance, 'id'>, counts: Record<string, number>, extLinks: Record<string, string>, imageIds: Record<string, string>): VnfDeployment {
+export function deploymentFor(
+  model: VnfdModel,
+  instance: Pick<VnfInstance, 'id'>,
+  counts: Record<string, number>,
+  extLinks: Record<string, string>,
+  imageIds: Record<string, string>,
+): VnfDeployment {
   const vdus: VduSpec[] = model.vdus.map((v) => {
     const img = v.swImage;
     const cps = model.vduCps

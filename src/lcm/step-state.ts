@@ -38,5 +38,11 @@ export interface StepState {
   vnfcs?: VnfcResource[];
 }
 
-export const MODIFIABLE = ['vnfInstanceName', 'vnfInstanceDescription', 'vnfConfigurableProperties', 'metadata', 'extensions'] as const satisfies ReadonlyArray<keyof VnfInstance>;
+export const MODIFIABLE = [
+  'vnfInstanceName',
+  'vnfInstanceDescription',
+  'vnfConfigurableProperties',
+  'metadata',
+  'extensions',
+] as const satisfies ReadonlyArray<keyof VnfInstance>;
 export type ModifiableAttribute = (typeof MODIFIABLE)[number];

@@ -15,7 +15,9 @@ export class LeakedResourcesError extends AppError {
 export function vimImagesOf(params: unknown): Record<string, string> {
   const v = (params as { additionalParams?: { vimImages?: unknown } } | undefined)?.additionalParams?.vimImages;
   if (v === null || typeof v !== 'object') return {};
-  return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(v as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
 }
 
 /** cpdId -> VIM network of the external VLs in a request. */
@@ -27,7 +29,9 @@ export function extLinksOf(params: Pick<InstantiateVnfRequest, 'extVirtualLinks'
 
 /** The instance's scale levels as recorded. */
 export function currentLevels(ctx: OpContext): ScaleLevels {
-  return Object.fromEntries((ctx.instance.instantiatedVnfInfo?.scaleStatus ?? []).map((s) => [s.aspectId, s.scaleLevel]));
+  return Object.fromEntries(
+    (ctx.instance.instantiatedVnfInfo?.scaleStatus ?? []).map((s) => [s.aspectId, s.scaleLevel]),
+  );
 }
 
 /**
@@ -37,14 +41,22 @@ export function currentLevels(ctx: OpContext): ScaleLevels {
 export function currentExtLinks(ctx: OpContext): Record<string, string> {
   if (ctx.state.extLinks !== undefined) return ctx.state.extLinks;
   const recorded = Object.fromEntries(
-    (ctx.instance.instantiatedVnfInfo?.extCpInfo ?? []).flatMap((e) => (e.associatedVnfVirtualLinkId === undefined ? [] : [[e.cpdId, e.associatedVnfVirtualLinkId]])),
+    (ctx.instance.instantiatedVnfInfo?.extCpInfo ?? []).flatMap((e) =>
+      e.associatedVnfVirtualLinkId === undefined ? [] : [[e.cpdId, e.associatedVnfVirtualLinkId]],
+    ),
   );
   return { ...extLinksOf(ctx.op.operationParams as InstantiateVnfRequest | undefined), ...recorded };
 }
 
 /** VIM: create-or-update the instance's resources at the given levels; its answer is kept for the next steps. */
 export async function applyLevels(ctx: OpContext, levels: ScaleLevels): Promise<VnfcResource[]> {
-  const deployment = deploymentFor(ctx.model, ctx.instance, countsFor(ctx.model, levels), currentExtLinks(ctx), ctx.state.imageIds ?? {});
+  const deployment = deploymentFor(
+    ctx.model,
+    ctx.instance,
+    countsFor(ctx.model, levels),
+    currentExtLinks(ctx),
+    ctx.state.imageIds ?? {},
+  );
   ctx.state.vnfcs = await ctx.deps.vim.apply(deployment, callOptions(ctx));
   return ctx.state.vnfcs;
 }
@@ -61,7 +73,9 @@ export async function waitAgents(ctx: OpContext, ids?: readonly string[]): Promi
 
 /** Pushes the Click configuration and starts it on each VNFC (only `ids` when given); proves it runs. */
 export async function deployConfig(ctx: OpContext, ids?: readonly string[]): Promise<void> {
-  await Promise.all((await selected(ctx, ids)).map((v) => agentFor(ctx, v).deploy(clickConfigFor(ctx, v.vduId), callOptions(ctx))));
+  await Promise.all(
+    (await selected(ctx, ids)).map((v) => agentFor(ctx, v).deploy(clickConfigFor(ctx, v.vduId), callOptions(ctx))),
+  );
 }
 
 /** Deletes everything the VIM holds for the instance, and proves nothing is left. */
@@ -69,18 +83,25 @@ export async function destroyAll(ctx: OpContext, what: string): Promise<void> {
   await ctx.deps.vim.destroy(ctx.instance.id, callOptions(ctx));
   ctx.state.vnfcs = [];
   const left = await ctx.deps.vim.leftovers(ctx.instance.id, callOptions(ctx));
-  if (left.length > 0) throw new LeakedResourcesError(`${what} left VIM resources of VNF instance ${ctx.instance.id}: ${left.join(', ')}`);
+  if (left.length > 0)
+    throw new LeakedResourcesError(`${what} left VIM resources of VNF instance ${ctx.instance.id}: ${left.join(', ')}`);
 }
 
 /** Writes what the instance now is into instantiatedVnfInfo. */
-export async function recordInstance(ctx: OpContext, levels: ScaleLevels, vnfState: 'STARTED' | 'STOPPED'): Promise<void> {
+export async function recordInstance(
+  ctx: OpContext,
+  levels: ScaleLevels,
+  vnfState: 'STARTED' | 'STOPPED',
+): Promise<void> {
   const { vim } = ctx.deps;
   const vimId = `vim-${vim.kind}`;
   const links = currentExtLinks(ctx);
   const vnfcInfos = (await vnfcsOf(ctx)).map((v) => vnfcInfo(v, vimId, vim));
   const cpProtocolInfo = (cpdId: string) =>
     // SOL003 5.5.3.25: cpProtocolInfo is required; the addresses are those of the first VNFC's port
-    vnfcInfos.flatMap((v) => v.vnfcCpInfo ?? []).find((p) => p.cpdId === cpdId)?.cpProtocolInfo ?? [{ layerProtocol: 'IP_OVER_ETHERNET' as const }];
+    vnfcInfos.flatMap((v) => v.vnfcCpInfo ?? []).find((p) => p.cpdId === cpdId)?.cpProtocolInfo ?? [
+      { layerProtocol: 'IP_OVER_ETHERNET' as const },
+    ];
   const { model } = ctx;
   await updateInstance(ctx, (inst) => ({
     ...inst,
@@ -89,8 +110,16 @@ export async function recordInstance(ctx: OpContext, levels: ScaleLevels, vnfSta
     instantiatedVnfInfo: {
       flavourId: model.flavourId,
       vnfState,
-      scaleStatus: model.scalingAspects.map((a) => ({ aspectId: a.id, vnfdId: model.descriptorId, scaleLevel: levels[a.id] ?? 0 })),
-      maxScaleLevels: model.scalingAspects.map((a) => ({ aspectId: a.id, vnfdId: model.descriptorId, scaleLevel: a.maxScaleLevel })),
+      scaleStatus: model.scalingAspects.map((a) => ({
+        aspectId: a.id,
+        vnfdId: model.descriptorId,
+        scaleLevel: levels[a.id] ?? 0,
+      })),
+      maxScaleLevels: model.scalingAspects.map((a) => ({
+        aspectId: a.id,
+        vnfdId: model.descriptorId,
+        scaleLevel: a.maxScaleLevel,
+      })),
       extCpInfo: model.vduCps
         .filter((c) => c.virtualLinkId === undefined)
         .map((c) => ({
@@ -105,8 +134,15 @@ export async function recordInstance(ctx: OpContext, levels: ScaleLevels, vnfSta
 }
 
 /** Read-modify-write of the instance, starting from the version this operation holds; the result is kept. */
-export async function updateInstance(ctx: OpContext, mutate: Parameters<OpContext['deps']['instances']['update']>[1]): Promise<void> {
-  const saved = await ctx.deps.instances.update(ctx.instance.id, mutate, ctx.instanceVersion === undefined ? {} : { known: { doc: ctx.instance, version: ctx.instanceVersion } });
+export async function updateInstance(
+  ctx: OpContext,
+  mutate: Parameters<OpContext['deps']['instances']['update']>[1],
+): Promise<void> {
+  const saved = await ctx.deps.instances.update(
+    ctx.instance.id,
+    mutate,
+    ctx.instanceVersion === undefined ? {} : { known: { doc: ctx.instance, version: ctx.instanceVersion } },
+  );
   if (saved !== undefined) {
     ctx.instance = saved.doc;
     ctx.instanceVersion = saved.version;

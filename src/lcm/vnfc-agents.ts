@@ -3,7 +3,6 @@ import type { VnfcResourceInfo } from '../domain/vnf-instance';
 import type { VnfAgent } from '../ports/vnf-agent';
 import type { LcmDeps } from './deps';
 
-
 export interface VnfcAgent {
   vnfc: VnfcResourceInfo;
   agent: VnfAgent;
@@ -14,13 +13,19 @@ export interface VnfcAgent {
 export async function vnfcAgents(deps: LcmDeps, vnfInstanceId: string): Promise<VnfcAgent[]> {
   const inst = (await deps.instances.get(vnfInstanceId))?.doc;
   if (inst === undefined) throw new VnfInstanceNotFoundError(vnfInstanceId);
-  if (inst.instantiationState !== 'INSTANTIATED') throw new ConflictError(`VNF instance ${vnfInstanceId} is NOT_INSTANTIATED: it has no VNFCs`);
+  if (inst.instantiationState !== 'INSTANTIATED')
+    throw new ConflictError(`VNF instance ${vnfInstanceId} is NOT_INSTANTIATED: it has no VNFCs`);
   const model = await deps.models.forInstance(inst);
   return (inst.instantiatedVnfInfo?.vnfcResourceInfo ?? []).flatMap((vnfc) => {
     const md = (vnfc.metadata ?? {}) as { managementAddress?: string; managementPort?: number };
     const vdu = model.vdus.find((v) => v.id === vnfc.vduId);
     if (vdu === undefined || md.managementAddress === undefined) return [];
-    const agent = deps.agents.forEndpoint({ address: md.managementAddress, port: md.managementPort ?? vdu.management.apiPort, dialect: vdu.management.dialect, controlSocketPort: vdu.management.controlSocketPort });
+    const agent = deps.agents.forEndpoint({
+      address: md.managementAddress,
+      port: md.managementPort ?? vdu.management.apiPort,
+      dialect: vdu.management.dialect,
+      controlSocketPort: vdu.management.controlSocketPort,
+    });
     return [{ vnfc, agent, dialect: vdu.management.dialect }];
   });
 }

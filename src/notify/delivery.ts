@@ -3,7 +3,16 @@ import { request as httpsRequest } from 'node:https';
 import { AppError, redactText } from '../errors';
 import type { SubscriptionAuthentication } from '../domain/subscription';
 import { isIP } from 'node:net';
-import { checkOutboundUrl, DEFAULT_OUTBOUND_POLICY, DisallowedDestinationError, hostOf, parseOutboundUrl, pinnedLookup, resolveAllowed, type OutboundPolicy } from './url-guard';
+import {
+  checkOutboundUrl,
+  DEFAULT_OUTBOUND_POLICY,
+  DisallowedDestinationError,
+  hostOf,
+  parseOutboundUrl,
+  pinnedLookup,
+  resolveAllowed,
+  type OutboundPolicy,
+} from './url-guard';
 
 /** The consumer did not take a notification (or the callback test); retried with backoff. */
 export class DeliveryError extends AppError {
@@ -25,7 +34,16 @@ interface Answer {
  * the policy first; a host name is resolved by pinnedLookup when the socket connects (every address
  * checked, the one checked is the one used). Redirects are not followed. Resolves with the status and at most `maxBody` bytes.
  */
-async function send(method: 'GET' | 'POST', url: string, field: string, headers: Record<string, string>, body: string | undefined, policy: OutboundPolicy, timeoutMs: number, maxBody: number): Promise<Answer> {
+async function send(
+  method: 'GET' | 'POST',
+  url: string,
+  field: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  policy: OutboundPolicy,
+  timeoutMs: number,
+  maxBody: number,
+): Promise<Answer> {
   const u = parseOutboundUrl(url, field);
   const host = hostOf(u);
   // an IP literal is checked here (Node connects to it without a lookup); a name, by pinnedLookup
@@ -70,9 +88,16 @@ function causeOf(err: unknown): string {
  * The Authorization header for a consumer, from the subscription's authentication. The token
  * endpoint is checked against `policy` like the callback.
  */
-export async function authorizationFor(auth: SubscriptionAuthentication | undefined, timeoutMs: number, policy: OutboundPolicy = DEFAULT_OUTBOUND_POLICY): Promise<Record<string, string>> {
+export async function authorizationFor(
+  auth: SubscriptionAuthentication | undefined,
+  timeoutMs: number,
+  policy: OutboundPolicy = DEFAULT_OUTBOUND_POLICY,
+): Promise<Record<string, string>> {
   if (auth === undefined) return {};
-  if (auth.authType.includes('OAUTH2_CLIENT_CREDENTIALS') && auth.paramsOauth2ClientCredentials?.tokenEndpoint !== undefined) {
+  if (
+    auth.authType.includes('OAUTH2_CLIENT_CREDENTIALS') &&
+    auth.paramsOauth2ClientCredentials?.tokenEndpoint !== undefined
+  ) {
     const p = auth.paramsOauth2ClientCredentials;
     const endpoint = p.tokenEndpoint as string;
     let res: Answer;
@@ -84,7 +109,11 @@ export async function authorizationFor(auth: SubscriptionAuthentication | undefi
         {
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
-          authorization: 'Basic ' + Buffer.from(`${encodeURIComponent(p.clientId ?? '')}:${encodeURIComponent(p.clientPassword ?? '')}`).toString('base64'),
+          authorization:
+            'Basic ' +
+            Buffer.from(
+              `${encodeURIComponent(p.clientId ?? '')}:${encodeURIComponent(p.clientPassword ?? '')}`,
+            ).toString('base64'),
         },
         'grant_type=client_credentials',
         policy,
@@ -93,7 +122,9 @@ export async function authorizationFor(auth: SubscriptionAuthentication | undefi
       );
     } catch (err) {
       if (err instanceof AppError) throw err;
-      throw new DeliveryError(`POST to the consumer's token endpoint ${redactText(endpoint)} failed: ${causeOf(err)}`, { field: TOKEN_ENDPOINT_FIELD });
+      throw new DeliveryError(`POST to the consumer's token endpoint ${redactText(endpoint)} failed: ${causeOf(err)}`, {
+        field: TOKEN_ENDPOINT_FIELD,
+      });
     }
     let token: unknown;
     try {
@@ -102,12 +133,19 @@ export async function authorizationFor(auth: SubscriptionAuthentication | undefi
       token = undefined;
     }
     if (res.status < 200 || res.status > 299 || typeof token !== 'string') {
-      throw new DeliveryError(`the consumer's token endpoint ${redactText(endpoint)} answered ${res.status} without an access_token`, { field: TOKEN_ENDPOINT_FIELD });
+      throw new DeliveryError(
+        `the consumer's token endpoint ${redactText(endpoint)} answered ${res.status} without an access_token`,
+        { field: TOKEN_ENDPOINT_FIELD },
+      );
     }
     return { authorization: `Bearer ${token}` };
   }
   if (auth.authType.includes('BASIC') && auth.paramsBasic !== undefined) {
-    return { authorization: 'Basic ' + Buffer.from(`${auth.paramsBasic.userName ?? ''}:${auth.paramsBasic.password ?? ''}`).toString('base64') };
+    return {
+      authorization:
+        'Basic ' +
+        Buffer.from(`${auth.paramsBasic.userName ?? ''}:${auth.paramsBasic.password ?? ''}`).toString('base64'),
+    };
   }
   return {};
 }
@@ -119,16 +157,39 @@ export async function authorizationFor(auth: SubscriptionAuthentication | undefi
  * is a DisallowedDestinationError; anything else but the expected status is a DeliveryError
  * (URLs redacted). Both are AppErrors.
  */
-export async function callConsumer(method: 'GET' | 'POST', url: string, auth: SubscriptionAuthentication | undefined, body: unknown, expected: number[], policy: OutboundPolicy = DEFAULT_OUTBOUND_POLICY, timeoutMs = 5000): Promise<void> {
+export async function callConsumer(
+  method: 'GET' | 'POST',
+  url: string,
+  auth: SubscriptionAuthentication | undefined,
+  body: unknown,
+  expected: number[],
+  policy: OutboundPolicy = DEFAULT_OUTBOUND_POLICY,
+  timeoutMs = 5000,
+): Promise<void> {
   // the callback is checked before any token is asked for: a refused callback costs no request
   await checkOutboundUrl(url, policy, 'callbackUri');
-  const headers = { ...(await authorizationFor(auth, timeoutMs, policy)), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) };
+  const headers = {
+    ...(await authorizationFor(auth, timeoutMs, policy)),
+    ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+  };
   let res: Answer;
   try {
-    res = await send(method, url, 'callbackUri', headers, body !== undefined ? JSON.stringify(body) : undefined, policy, timeoutMs, 0);
+    res = await send(
+      method,
+      url,
+      'callbackUri',
+      headers,
+      body !== undefined ? JSON.stringify(body) : undefined,
+      policy,
+      timeoutMs,
+      0,
+    );
   } catch (err) {
     if (err instanceof DisallowedDestinationError) throw err;
     throw new DeliveryError(`${method} ${redactText(url)} failed: ${causeOf(err)}`, { field: 'callbackUri' });
   }
-  if (!expected.includes(res.status)) throw new DeliveryError(`${method} ${redactText(url)} answered ${res.status}, not ${expected.join(' or ')}`, { field: 'callbackUri' });
+  if (!expected.includes(res.status))
+    throw new DeliveryError(`${method} ${redactText(url)} answered ${res.status}, not ${expected.join(' or ')}`, {
+      field: 'callbackUri',
+    });
 }

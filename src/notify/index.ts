@@ -1,4 +1,18 @@
 export { EventLogNotifier } from './event-log-notifier';
-export { SubscriptionNotifier, startDeliveryWorker, subscriptionGenerationKey, NOTIFY_QUEUE, type NotifyBullOptions } from './subscription-notifier';
+export {
+  SubscriptionNotifier,
+  startDeliveryWorker,
+  subscriptionGenerationKey,
+  NOTIFY_QUEUE,
+  type NotifyBullOptions,
+} from './subscription-notifier';
 export { callConsumer, authorizationFor, DeliveryError } from './delivery';
-export { checkOutboundUrl, pinnedLookup, refusedBy, DisallowedDestinationError, DEFAULT_OUTBOUND_POLICY, type OutboundPolicy, type ResolvedAddress } from './url-guard';
+export {
+  checkOutboundUrl,
+  pinnedLookup,
+  refusedBy,
+  DisallowedDestinationError,
+  DEFAULT_OUTBOUND_POLICY,
+  type OutboundPolicy,
+  type ResolvedAddress,
+} from './url-guard';

@@ -75,13 +75,30 @@ export class SubscriptionNotifier implements Notifier {
     const facts: NotificationFacts = {
       notificationType: event.notificationType,
       vnfInstanceId: event.vnfInstanceId,
-      ...(inst !== undefined ? pick(inst as Record<string, unknown>, ['vnfdId', 'vnfProvider', 'vnfProductName', 'vnfSoftwareVersion', 'vnfdVersion', 'vnfInstanceName']) : {}),
-      ...(event.opOcc !== undefined ? { operationType: event.opOcc.operation, operationState: event.opOcc.operationState } : {}),
+      ...(inst !== undefined
+        ? pick(inst as Record<string, unknown>, [
+            'vnfdId',
+            'vnfProvider',
+            'vnfProductName',
+            'vnfSoftwareVersion',
+            'vnfdVersion',
+            'vnfInstanceName',
+          ])
+        : {}),
+      ...(event.opOcc !== undefined
+        ? { operationType: event.opOcc.operation, operationState: event.opOcc.operationState }
+        : {}),
     };
     for (const sub of subscriptions) {
       if (!matchesSafely(sub, facts)) continue;
       await this.redis.rpush(`${this.prefix}:outbox:${sub.id}`, JSON.stringify(this.payload(event, sub.id)));
-      const options = { jobId: `${sub.id}-${randomUUID()}`, attempts: this.retry.attempts, backoff: { type: 'exponential', delay: this.retry.backoffMs }, removeOnComplete: true, removeOnFail: true };
+      const options = {
+        jobId: `${sub.id}-${randomUUID()}`,
+        attempts: this.retry.attempts,
+        backoff: { type: 'exponential', delay: this.retry.backoffMs },
+        removeOnComplete: true,
+        removeOnFail: true,
+      };
       await this.queue.add('deliver', { subscriptionId: sub.id }, options);
     }
   }
@@ -92,7 +109,11 @@ export class SubscriptionNotifier implements Notifier {
    * them (every create and delete bumps it: SUBSCRIPTION_GENERATION).
    */
   private async logAndListSubscriptions(event: NotificationEvent): Promise<StoredSubscription[]> {
-    const res = (await this.redis.multi().xadd(...this.log.entry(event)).get(subscriptionGenerationKey(this.prefix)).exec()) as [unknown, [null, string | null]];
+    const res = (await this.redis
+      .multi()
+      .xadd(...this.log.entry(event))
+      .get(subscriptionGenerationKey(this.prefix))
+      .exec()) as [unknown, [null, string | null]];
     const generation = res[1][1] ?? '0';
     if (this.cached?.generation === generation) return this.cached.subscriptions;
     const subscriptions: StoredSubscription[] = [];
@@ -109,8 +130,17 @@ export class SubscriptionNotifier implements Notifier {
   /** The SOL003 notification body, with absolute `_links`. @see SOL003 5.5.2.17 - 5.5.2.19 */
   private payload(e: NotificationEvent, subscriptionId: string): Record<string, unknown> {
     const base = `${this.publicUrl}/vnflcm/v1`;
-    const common = { id: randomUUID(), notificationType: e.notificationType, subscriptionId, timeStamp: new Date().toISOString(), vnfInstanceId: e.vnfInstanceId };
-    const links: Record<string, { href: string }> = { vnfInstance: { href: `${base}/vnf_instances/${e.vnfInstanceId}` }, subscription: { href: `${base}/subscriptions/${subscriptionId}` } };
+    const common = {
+      id: randomUUID(),
+      notificationType: e.notificationType,
+      subscriptionId,
+      timeStamp: new Date().toISOString(),
+      vnfInstanceId: e.vnfInstanceId,
+    };
+    const links: Record<string, { href: string }> = {
+      vnfInstance: { href: `${base}/vnf_instances/${e.vnfInstanceId}` },
+      subscription: { href: `${base}/subscriptions/${subscriptionId}` },
+    };
     if (e.opOcc === undefined) return { ...common, _links: links };
     const op = e.opOcc;
     return {
@@ -128,7 +158,13 @@ export class SubscriptionNotifier implements Notifier {
 }
 
 /** The delivery worker: drains one subscription's outbox in order, holding its lock. */
-export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions: Repository<StoredSubscription>, bull: NotifyBullOptions, policy: OutboundPolicy = DEFAULT_OUTBOUND_POLICY): { close(force?: boolean): Promise<void> } {
+export function startDeliveryWorker(
+  redis: Redis,
+  prefix: string,
+  subscriptions: Repository<StoredSubscription>,
+  bull: NotifyBullOptions,
+  policy: OutboundPolicy = DEFAULT_OUTBOUND_POLICY,
+): { close(force?: boolean): Promise<void> } {
   const worker = new Worker(
     NOTIFY_QUEUE,
     async (job) => {
@@ -136,7 +172,8 @@ export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions:
       const outbox = `${prefix}:outbox:${subId}`;
       const lockKey = `${prefix}:outbox-lock:${subId}`;
       const token = randomUUID();
-      if ((await redis.set(lockKey, token, 'PX', 30_000, 'NX')) !== 'OK') throw new Error('another delivery of this subscription is under way');
+      if ((await redis.set(lockKey, token, 'PX', 30_000, 'NX')) !== 'OK')
+        throw new Error('another delivery of this subscription is under way');
       try {
         for (;;) {
           const sub = (await subscriptions.get(subId))?.doc;
@@ -146,7 +183,14 @@ export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions:
           }
           const head = await redis.lindex(outbox, 0);
           if (head === null) return;
-          await callConsumer('POST', sub.callbackUri, sub.authentication, JSON.parse(head) as unknown, [204, 200], policy);
+          await callConsumer(
+            'POST',
+            sub.callbackUri,
+            sub.authentication,
+            JSON.parse(head) as unknown,
+            [204, 200],
+            policy,
+          );
           await redis.lpop(outbox);
           await redis.pexpire(lockKey, 30_000);
         }
@@ -162,9 +206,18 @@ export function startDeliveryWorker(redis: Redis, prefix: string, subscriptions:
   // a consumer that is down fails the job, which is retried with backoff (the outbox keeps the notifications)
   worker.on('failed', (job, err) => {
     const retried = job !== undefined && job.attemptsMade < (job.opts.attempts ?? 1);
-    const fields = { err, jobId: job?.id, subscriptionId: (job?.data as { subscriptionId?: unknown } | undefined)?.subscriptionId, attemptsMade: job?.attemptsMade };
+    const fields = {
+      err,
+      jobId: job?.id,
+      subscriptionId: (job?.data as { subscriptionId?: unknown } | undefined)?.subscriptionId,
+      attemptsMade: job?.attemptsMade,
+    };
     if (retried) log.warn(fields, 'notification delivery failed; retrying');
-    else log.error(fields, 'notification delivery failed; no attempts left (the outbox keeps the notifications for the next delivery)');
+    else
+      log.error(
+        fields,
+        'notification delivery failed; no attempts left (the outbox keeps the notifications for the next delivery)',
+      );
   });
   return { close: (force = false) => worker.close(force) };
 }

@@ -1,7 +1,14 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../errors';
-import { checkOutboundUrl, DisallowedDestinationError, pinnedLookup, refusedBy, type OutboundPolicy, type ResolvedAddress } from './url-guard';
+import {
+  checkOutboundUrl,
+  DisallowedDestinationError,
+  pinnedLookup,
+  refusedBy,
+  type OutboundPolicy,
+  type ResolvedAddress,
+} from './url-guard';
 
 const DEFAULT: OutboundPolicy = {};
 
@@ -16,7 +23,10 @@ async function refusal(url: string, policy: OutboundPolicy = DEFAULT): Promise<D
 }
 
 /** A resolver for names we control: `table[name]` or ENOTFOUND; counts its calls. */
-function fakeDns(table: Record<string, string[]>): { lookup: (h: string) => Promise<ResolvedAddress[]>; calls: string[] } {
+function fakeDns(table: Record<string, string[]>): {
+  lookup: (h: string) => Promise<ResolvedAddress[]>;
+  calls: string[];
+} {
   const calls: string[] = [];
   return {
     calls,
@@ -72,7 +82,15 @@ describe('checkOutboundUrl', () => {
   });
 
   it('allows loopback and private ranges by default; denyPrivate refuses them', async () => {
-    for (const url of ['http://127.0.0.1:9/', 'http://[::1]/', 'http://10.1.2.3/', 'http://172.16.0.1/', 'http://192.168.1.1/', 'https://[fd12::1]/', 'http://0x7f.1/']) {
+    for (const url of [
+      'http://127.0.0.1:9/',
+      'http://[::1]/',
+      'http://10.1.2.3/',
+      'http://172.16.0.1/',
+      'http://192.168.1.1/',
+      'https://[fd12::1]/',
+      'http://0x7f.1/',
+    ]) {
       await expect(checkOutboundUrl(url, DEFAULT)).resolves.toBeUndefined();
     }
     expect((await refusal('http://127.0.0.1/', { denyPrivate: true })).rule).toBe('loopback address');
@@ -87,19 +105,33 @@ describe('checkOutboundUrl', () => {
     await expect(checkOutboundUrl('http://169.254.10.1/', { allowLinkLocal: true })).resolves.toBeUndefined();
     await expect(checkOutboundUrl('http://[fe80::1]/', { allowLinkLocal: true })).resolves.toBeUndefined();
     expect((await refusal('http://169.254.169.254/', { allowLinkLocal: true })).rule).toBe('cloud metadata address');
-    await expect(checkOutboundUrl('http://169.254.169.254/', { allowedCidrs: ['169.254.169.254/32'] })).resolves.toBeUndefined();
-    await expect(checkOutboundUrl('http://10.9.9.9/', { denyPrivate: true, allowedCidrs: ['10.9.0.0/16'] })).resolves.toBeUndefined();
-    expect((await refusal('http://10.8.9.9/', { denyPrivate: true, allowedCidrs: ['10.9.0.0/16'] })).rule).toBe('private address');
+    await expect(
+      checkOutboundUrl('http://169.254.169.254/', { allowedCidrs: ['169.254.169.254/32'] }),
+    ).resolves.toBeUndefined();
+    await expect(
+      checkOutboundUrl('http://10.9.9.9/', { denyPrivate: true, allowedCidrs: ['10.9.0.0/16'] }),
+    ).resolves.toBeUndefined();
+    expect((await refusal('http://10.8.9.9/', { denyPrivate: true, allowedCidrs: ['10.9.0.0/16'] })).rule).toBe(
+      'private address',
+    );
   });
 
   it('resolves host names and refuses when ANY address is refused (a name resolving to link-local)', async () => {
-    const dns = fakeDns({ 'metadata.test.internal': ['169.254.169.254'], 'mixed.test': ['127.0.0.1', 'fe80::1'], 'nfvo.test': ['127.0.0.1', '::1'] });
-    expect((await refusal('http://metadata.test.internal/computeMetadata/v1/', { lookup: dns.lookup })).rule).toBe('cloud metadata address');
+    const dns = fakeDns({
+      'metadata.test.internal': ['169.254.169.254'],
+      'mixed.test': ['127.0.0.1', 'fe80::1'],
+      'nfvo.test': ['127.0.0.1', '::1'],
+    });
+    expect((await refusal('http://metadata.test.internal/computeMetadata/v1/', { lookup: dns.lookup })).rule).toBe(
+      'cloud metadata address',
+    );
     expect((await refusal('http://mixed.test/', { lookup: dns.lookup })).rule).toBe('link-local address');
     await expect(checkOutboundUrl('http://nfvo.test/', { lookup: dns.lookup })).resolves.toBeUndefined();
     expect(dns.calls).toEqual(['metadata.test.internal', 'mixed.test', 'nfvo.test']);
     // a name that does not resolve is not a policy matter: the resolver's error passes through
-    await expect(checkOutboundUrl('http://nowhere.test/', { lookup: dns.lookup })).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    await expect(checkOutboundUrl('http://nowhere.test/', { lookup: dns.lookup })).rejects.toMatchObject({
+      code: 'ENOTFOUND',
+    });
   });
 
   it('uses the system resolver by default (localhost is loopback: allowed unless denyPrivate)', async () => {
@@ -152,7 +184,9 @@ describe('pinnedLookup', () => {
   it('a name rebound to a refused address at connection time fails before connecting', async () => {
     // the first answer (at check time) is fine; the second (at connection time) is link-local
     let n = 0;
-    const rebinding: OutboundPolicy = { lookup: async () => [{ address: n++ === 0 ? '127.0.0.1' : '169.254.169.254', family: 4 }] };
+    const rebinding: OutboundPolicy = {
+      lookup: async () => [{ address: n++ === 0 ? '127.0.0.1' : '169.254.169.254', family: 4 }],
+    };
     await checkOutboundUrl(`http://rebind.test:${port}/`, rebinding);
     const before = hits;
     await expect(get(`http://rebind.test:${port}/`, rebinding)).rejects.toBeInstanceOf(DisallowedDestinationError);

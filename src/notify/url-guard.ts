@@ -150,7 +150,12 @@ export function refusedBy(address: string, policy: OutboundPolicy): string | und
     const v4 = embeddedIpv4(plain);
     if (v4 !== undefined) candidates.push([v4, 'ipv4']);
   }
-  if (policy.allowedCidrs !== undefined && policy.allowedCidrs.length > 0 && candidates.some(([a, f]) => inCidrs(a, f, policy.allowedCidrs ?? []))) return undefined;
+  if (
+    policy.allowedCidrs !== undefined &&
+    policy.allowedCidrs.length > 0 &&
+    candidates.some(([a, f]) => inCidrs(a, f, policy.allowedCidrs ?? []))
+  )
+    return undefined;
   for (const r of RULES) {
     if (r.lifted(policy)) continue;
     if (candidates.some(([a, f]) => r.list.check(a, f))) return r.rule;
@@ -199,10 +204,16 @@ export function pinnedLookup(policy: OutboundPolicy, field = 'url'): LookupFunct
   return (hostname, options, callback) => {
     resolveAllowed(hostname, policy, field).then(
       (all) => {
-        const want = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+        const want =
+          options.family === 4 || options.family === 'IPv4'
+            ? 4
+            : options.family === 6 || options.family === 'IPv6'
+              ? 6
+              : 0;
         const usable = want === 0 ? all : all.filter((a) => a.family === want);
         const first = usable[0];
-        if (first === undefined) return callback(Object.assign(new Error(`${hostname} has no IPv${want} address`), { code: 'ENOTFOUND' }), '');
+        if (first === undefined)
+          return callback(Object.assign(new Error(`${hostname} has no IPv${want} address`), { code: 'ENOTFOUND' }), '');
         if (options.all === true) return callback(null, usable);
         return callback(null, first.address, first.family);
       },

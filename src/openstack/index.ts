@@ -15,12 +15,39 @@ export * from './client/errors';
 export { ServiceClient, type RetryPolicy, type TokenSource, type RequestOptions } from './client/service-client';
 export { paginate, collect } from './client/paginate';
 export { waitFor, type WaitOptions } from './client/wait-for';
-export { TokenProvider, endpointFor, authBody, type AuthOptions, type CatalogEntry, type Interface } from './identity/v3/auth';
+export {
+  TokenProvider,
+  endpointFor,
+  authBody,
+  type AuthOptions,
+  type CatalogEntry,
+  type Interface,
+} from './identity/v3/auth';
 export { resolveCloud, cloudsYamlCandidates, type CloudConfig } from './identity/v3/cloud-config';
 export { ImagesV2, type Image, type CreateImageOpts } from './image/v2/images';
-export { ComputeV2, compareMicro, type Flavor, type Server, type CreateServerOpts, type ServerTopology } from './compute/v2/compute';
-export { NetworkV2, type Network, type Subnet, type Port, type SecurityGroup, type SecurityGroupRule } from './network/v2/network';
-export { OrchestrationV1, type Stack, type StackResource, type StackEvent, type StackBody } from './orchestration/v1/stacks';
+export {
+  ComputeV2,
+  compareMicro,
+  type Flavor,
+  type Server,
+  type CreateServerOpts,
+  type ServerTopology,
+} from './compute/v2/compute';
+export {
+  NetworkV2,
+  type Network,
+  type Subnet,
+  type Port,
+  type SecurityGroup,
+  type SecurityGroupRule,
+} from './network/v2/network';
+export {
+  OrchestrationV1,
+  type Stack,
+  type StackResource,
+  type StackEvent,
+  type StackBody,
+} from './orchestration/v1/stacks';
 
 export interface ConnectOptions {
   /** Overrides the catalog (service type -> URL), e.g. for a proxy. */
@@ -40,12 +67,33 @@ export class OpenStackClient {
   ) {}
 
   static async connect(cloud: CloudConfig, o: ConnectOptions = {}, signal?: AbortSignal): Promise<OpenStackClient> {
-    const tokens = new TokenProvider(cloud.auth, { insecure: cloud.insecure, ...(o.refreshBeforeMs !== undefined ? { refreshBeforeMs: o.refreshBeforeMs } : {}) });
+    const tokens = new TokenProvider(cloud.auth, {
+      insecure: cloud.insecure,
+      ...(o.refreshBeforeMs !== undefined ? { refreshBeforeMs: o.refreshBeforeMs } : {}),
+    });
     const t = await tokens.current_(signal);
-    const where: { interface: Interface; region?: string } = { interface: cloud.interface, ...(cloud.regionName ? { region: cloud.regionName } : {}) };
+    const where: { interface: Interface; region?: string } = {
+      interface: cloud.interface,
+      ...(cloud.regionName ? { region: cloud.regionName } : {}),
+    };
     const url = (type: string): string => o.endpointOverrides?.[type] ?? endpointFor(t.catalog, type, where);
     const svc = (type: string): ServiceClient => new ServiceClient(url(type), tokens, { insecure: cloud.insecure });
-    return new OpenStackClient(tokens, t.projectId, new ImagesV2(svc('image')), new ComputeV2(svc('compute'), o.computeMicroversion), new NetworkV2(svc('network')), new OrchestrationV1(svc('orchestration')));
+    return new OpenStackClient(
+      tokens,
+      t.projectId,
+      new ImagesV2(svc('image')),
+      new ComputeV2(svc('compute'), o.computeMicroversion),
+      new NetworkV2(svc('network')),
+      new OrchestrationV1(svc('orchestration')),
+    );
   }
 }
-export { OpenStackVim, VimOperationError, type StackWait, buildStack, defaultTemplatesDir, UnboundCpError, type OpenStackVimOptions } from './vim';
+export {
+  OpenStackVim,
+  VimOperationError,
+  type StackWait,
+  buildStack,
+  defaultTemplatesDir,
+  UnboundCpError,
+  type OpenStackVimOptions,
+} from './vim';

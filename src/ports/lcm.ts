@@ -36,7 +36,8 @@ export interface LcmQueue {
 
 /** A notification to deliver to the subscribers whose filters match. */
 export interface NotificationEvent {
-  notificationType: 'VnfLcmOperationOccurrenceNotification' | 'VnfIdentifierCreationNotification' | 'VnfIdentifierDeletionNotification';
+  notificationType:
+    'VnfLcmOperationOccurrenceNotification' | 'VnfIdentifierCreationNotification' | 'VnfIdentifierDeletionNotification';
   vnfInstanceId: string;
   /** For op-occ notifications */
   opOcc?: VnfLcmOpOcc;

@@ -36,7 +36,11 @@ export interface Repository<T extends { id: string }> {
    * leave it). With `known` (the document as the caller last read or wrote it) the first attempt skips
    * the read; a concurrent change makes it read and re-apply as usual.
    */
-  update(id: string, mutate: (current: T) => T | undefined, options?: { ifVersion?: number; known?: Versioned<T> }): Promise<Versioned<T> | undefined>;
+  update(
+    id: string,
+    mutate: (current: T) => T | undefined,
+    options?: { ifVersion?: number; known?: Versioned<T> },
+  ): Promise<Versioned<T> | undefined>;
   delete(id: string): Promise<boolean>;
   list(query: ListQuery): Promise<ListPage<T>>;
   count(): Promise<number>;
@@ -55,7 +59,11 @@ export interface VnfInstanceRepository extends Repository<VnfInstance> {
    * omitted) and no other operation is active on it; then marks `opOccId` active.
    * Calling it again with the same opOccId succeeds (idempotent).
    */
-  tryBeginOperation(instanceId: string, opOccId: string, allowedStates?: readonly InstantiationState[]): Promise<{ ok: true } | ({ ok: false } & BeginOperationRefusal)>;
+  tryBeginOperation(
+    instanceId: string,
+    opOccId: string,
+    allowedStates?: readonly InstantiationState[],
+  ): Promise<{ ok: true } | ({ ok: false } & BeginOperationRefusal)>;
   /** Clears the lock if `opOccId` holds it. */
   endOperation(instanceId: string, opOccId: string): Promise<void>;
   /** The active operation, if any. */

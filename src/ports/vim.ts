@@ -131,7 +131,11 @@ export interface Vim {
    * Makes sure each image exists in the VIM (upload once per checksum, from `content` when the package
    * carries the file); returns VIM image ids by image name.
    */
-  ensureImages(vnfInstanceId: string, images: SwImageSpec[], options?: VimCallOptions & { content?: ImageContent }): Promise<Record<string, string>>;
+  ensureImages(
+    vnfInstanceId: string,
+    images: SwImageSpec[],
+    options?: VimCallOptions & { content?: ImageContent },
+  ): Promise<Record<string, string>>;
   /** Creates or updates every resource of the instance and waits until it is complete (or failed, with the reason). */
   apply(deployment: VnfDeployment, options?: VimCallOptions): Promise<VnfcResource[]>;
   /** The instance's VNFCs as they are now; empty when nothing exists. */

@@ -20,7 +20,17 @@ describe('BullLcmQueue and the LCM worker', () => {
     try {
       await queue.enqueue('op-1', 'run');
       for (let i = 0; i < 100 && lines.length === 0; i++) await delay(50);
-      expect(lines).toEqual([{ level: 'error', obj: expect.objectContaining({ opOccId: 'op-1', kind: 'run', err: expect.objectContaining({ message: 'engine broke' }) }), msg: 'LCM worker: job failed' }]);
+      expect(lines).toEqual([
+        {
+          level: 'error',
+          obj: expect.objectContaining({
+            opOccId: 'op-1',
+            kind: 'run',
+            err: expect.objectContaining({ message: 'engine broke' }),
+          }),
+          msg: 'LCM worker: job failed',
+        },
+      ]);
     } finally {
       await worker.close();
       await queue.close();

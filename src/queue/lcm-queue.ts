@@ -61,7 +61,10 @@ export interface LcmWorkerOptions extends BullOptions {
  * A worker that runs LCM jobs. BullMQ re-runs a stalled job (its worker died): the engine skips the
  * steps that are recorded as done, so the operation resumes where it stopped.
  */
-export function startLcmWorker(run: (opOccId: string, kind: LcmJobKind) => Promise<void>, options: LcmWorkerOptions): { close(force?: boolean): Promise<void> } {
+export function startLcmWorker(
+  run: (opOccId: string, kind: LcmJobKind) => Promise<void>,
+  options: LcmWorkerOptions,
+): { close(force?: boolean): Promise<void> } {
   const worker = new Worker(
     LCM_QUEUE,
     async (job) => {
@@ -82,6 +85,11 @@ export function startLcmWorker(run: (opOccId: string, kind: LcmJobKind) => Promi
   // connection blips: BullMQ reconnects by itself; unheard, an 'error' event would crash the process
   worker.on('error', (err) => log.error({ err }, 'LCM worker: error (Redis connection or job lock)'));
   // the engine records an operation's own failures in its op-occ: a job that throws is a fault of the engine or the store
-  worker.on('failed', (job, err) => log.error({ err, jobId: job?.id, opOccId: (job?.data as { opOccId?: unknown } | undefined)?.opOccId, kind: job?.name }, 'LCM worker: job failed'));
+  worker.on('failed', (job, err) =>
+    log.error(
+      { err, jobId: job?.id, opOccId: (job?.data as { opOccId?: unknown } | undefined)?.opOccId, kind: job?.name },
+      'LCM worker: job failed',
+    ),
+  );
   return { close: (force = false) => worker.close(force) };
 }

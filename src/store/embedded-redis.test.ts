@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +18,6 @@ import { startEmbeddedRedis, type EmbeddedRedis, type EmbeddedRedisOptions } fro
 import { freePort } from '../net/free-port';
 import { ping } from './redis-server';
 import { rawRedisCommand } from '../../test/support/redis';
-
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
@@ -133,7 +141,9 @@ describe('startEmbeddedRedis', () => {
     // it is in the kernel's page cache, which a SIGKILL cannot take away.
     const aofDir = join(redis.dir, 'appendonlydir');
     await until('the key in the AOF', () =>
-      readdirSync(aofDir).some((f) => f.endsWith('.incr.aof') && readFileSync(join(aofDir, f), 'utf8').includes('survivor')),
+      readdirSync(aofDir).some(
+        (f) => f.endsWith('.incr.aof') && readFileSync(join(aofDir, f), 'utf8').includes('survivor'),
+      ),
     );
     const killed = redis.pid as number;
     process.kill(killed, 'SIGKILL');
@@ -141,7 +151,9 @@ describe('startEmbeddedRedis', () => {
     expect(await c.get('survivor')).toBe('yes');
     await until('a new pid', () => redis.pid !== killed);
     expect(redis.url).toContain(`@127.0.0.1:${redis.port}`);
-    expect(h.lines.some((l) => l.startsWith('error') && l.includes(`pid ${killed}`) && l.includes('SIGKILL'))).toBe(true);
+    expect(h.lines.some((l) => l.startsWith('error') && l.includes(`pid ${killed}`) && l.includes('SIGKILL'))).toBe(
+      true,
+    );
     expect(h.lines.some((l) => l.startsWith('warn') && l.includes('restarted'))).toBe(true);
     expect(h.fatal).toEqual([]);
   });

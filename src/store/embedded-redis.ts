@@ -74,7 +74,13 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
     // Every start, not just the first: files left by an earlier version (0644) or by an orphan
     // started without our umask get tightened before the server reads them again.
     restrictToOwner(dir);
-    return RedisServer.start({ dir, port, appendOnly: true, password, ...(opts.binary === undefined ? {} : { binary: opts.binary }) });
+    return RedisServer.start({
+      dir,
+      port,
+      appendOnly: true,
+      password,
+      ...(opts.binary === undefined ? {} : { binary: opts.binary }),
+    });
   };
 
   let current = await start();
@@ -129,7 +135,9 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
     void server.exited.then((exit) => {
       if (exit.expected || stopped || fatal) return;
       const how = exit.signal ?? `exit code ${String(exit.code)}`;
-      log.error(`embedded redis-server (pid ${String(server.pid)}) died (${how}); restarting it on ${address}; see ${logFile}`);
+      log.error(
+        `embedded redis-server (pid ${String(server.pid)}) died (${how}); restarting it on ${address}; see ${logFile}`,
+      );
       restarting = restart().finally(() => {
         restarting = undefined;
       });
@@ -158,7 +166,9 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
 function keptSecret(file: string): string {
   const secret = keptRandomSecret(file, 32, 'base64url');
   if (!/^[A-Za-z0-9_-]{32,}$/.test(secret)) {
-    throw new Error(`${file} does not hold a redis password (32 or more base64url characters); delete it to have one generated`);
+    throw new Error(
+      `${file} does not hold a redis password (32 or more base64url characters); delete it to have one generated`,
+    );
   }
   return secret;
 }
@@ -167,7 +177,8 @@ function keptSecret(file: string): string {
 async function keptPort(file: string): Promise<number> {
   if (existsSync(file)) {
     const port = Number(readFileSync(file, 'utf8').trim());
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${file} does not hold a TCP port; delete it to have one picked`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new Error(`${file} does not hold a TCP port; delete it to have one picked`);
     return port;
   }
   const port = await freePort();
@@ -188,12 +199,17 @@ async function stopOrphan(dir: string, log: EmbeddedRedisOptions['log']): Promis
     return; // No pidfile: redis removes it on a clean shutdown.
   }
   if (!Number.isInteger(pid) || pid <= 1 || !servesDir(pid, dir)) return; // Stale: dead, or the pid was reused.
-  log.warn(`an orphaned redis-server (pid ${pid}) of an earlier VNFM that did not stop cleanly still serves ${dir}; stopping it before starting our own`);
+  log.warn(
+    `an orphaned redis-server (pid ${pid}) of an earlier VNFM that did not stop cleanly still serves ${dir}; stopping it before starting our own`,
+  );
   process.kill(pid, 'SIGTERM');
   if (await exitedWithin(pid, ORPHAN_TERM_TIMEOUT_MS)) return;
-  log.warn(`the orphaned redis-server (pid ${pid}) did not exit within ${ORPHAN_TERM_TIMEOUT_MS / 1000} s of SIGTERM; killing it`);
+  log.warn(
+    `the orphaned redis-server (pid ${pid}) did not exit within ${ORPHAN_TERM_TIMEOUT_MS / 1000} s of SIGTERM; killing it`,
+  );
   process.kill(pid, 'SIGKILL');
-  if (!(await exitedWithin(pid, ORPHAN_TERM_TIMEOUT_MS))) throw new Error(`the orphaned redis-server (pid ${pid}) of ${dir} could not be stopped`);
+  if (!(await exitedWithin(pid, ORPHAN_TERM_TIMEOUT_MS)))
+    throw new Error(`the orphaned redis-server (pid ${pid}) of ${dir} could not be stopped`);
 }
 
 /**

@@ -6,5 +6,12 @@ export { RedisPackageCatalog } from './redis-package-catalog';
 export { RedisVnfPackageRepository } from './vnf-package-repository';
 export { RedisOpOccRepository } from './op-occ-repository';
 export { RedisRateLimiter } from './redis-rate-limiter';
-export { SecretBox, SecretBoxError, SEALED_PREFIX, loadOrCreateSecretKey, credentialCodec, resealAll } from './secret-box';
+export {
+  SecretBox,
+  SecretBoxError,
+  SEALED_PREFIX,
+  loadOrCreateSecretKey,
+  credentialCodec,
+  resealAll,
+} from './secret-box';
 export { keptRandomSecret, restrictToOwner } from './private-files';

@@ -17,7 +17,12 @@ export class RedisOpOccRepository extends RedisRepository<VnfLcmOpOcc> implement
   private readonly memoCodec: DocumentCodec<Record<string, unknown>>;
 
   constructor(redis: Redis, prefix: string, box?: SecretBox) {
-    super(redis, { prefix, name: 'opocc', indexed: ['id', 'vnfInstanceId', 'operationState', 'operation'], codec: credentialCodec<VnfLcmOpOcc>(box) });
+    super(redis, {
+      prefix,
+      name: 'opocc',
+      indexed: ['id', 'vnfInstanceId', 'operationState', 'operation'],
+      codec: credentialCodec<VnfLcmOpOcc>(box),
+    });
     this.memoCodec = credentialCodec<Record<string, unknown>>(box);
   }
 
@@ -27,26 +32,32 @@ export class RedisOpOccRepository extends RedisRepository<VnfLcmOpOcc> implement
 
   async openRun(opOccId: string): Promise<OpOccRun | undefined> {
     const k = this.keys;
-    const res = (await this.redis.multi().hget(k.doc, opOccId).hget(k.ver, opOccId).lrange(this.key('steps', opOccId), 0, -1).get(this.key('memo', opOccId)).exec()) as [
-      [null, string | null],
-      [null, string | null],
-      [null, string[]],
-      [null, string | null],
-    ];
+    const res = (await this.redis
+      .multi()
+      .hget(k.doc, opOccId)
+      .hget(k.ver, opOccId)
+      .lrange(this.key('steps', opOccId), 0, -1)
+      .get(this.key('memo', opOccId))
+      .exec()) as [[null, string | null], [null, string | null], [null, string[]], [null, string | null]];
     const [[, json], [, ver], [, done], [, memo]] = res;
     if (json === null || ver === null) return undefined;
-    return { op: { doc: this.decode(json), version: Number(ver) }, done, state: memo === null ? {} : this.memoCodec.decode(JSON.parse(memo) as Record<string, unknown>) };
+    return {
+      op: { doc: this.decode(json), version: Number(ver) },
+      done,
+      state: memo === null ? {} : this.memoCodec.decode(JSON.parse(memo) as Record<string, unknown>),
+    };
   }
 
   async commitStep(opOccId: string, step: string, state: object): Promise<Versioned<VnfLcmOpOcc> | undefined> {
     const k = this.keys;
     const memo = JSON.stringify(this.memoCodec.encode(state as Record<string, unknown>));
-    const res = (await this.redis.multi().set(this.key('memo', opOccId), memo).rpush(this.key('steps', opOccId), step).hget(k.doc, opOccId).hget(k.ver, opOccId).exec()) as [
-      unknown,
-      unknown,
-      [null, string | null],
-      [null, string | null],
-    ];
+    const res = (await this.redis
+      .multi()
+      .set(this.key('memo', opOccId), memo)
+      .rpush(this.key('steps', opOccId), step)
+      .hget(k.doc, opOccId)
+      .hget(k.ver, opOccId)
+      .exec()) as [unknown, unknown, [null, string | null], [null, string | null]];
     const [, , [, json], [, ver]] = res;
     return json === null || ver === null ? undefined : { doc: this.decode(json), version: Number(ver) };
   }
@@ -56,6 +67,9 @@ export class RedisOpOccRepository extends RedisRepository<VnfLcmOpOcc> implement
   }
 
   async setMemo(opOccId: string, state: object): Promise<void> {
-    await this.redis.set(this.key('memo', opOccId), JSON.stringify(this.memoCodec.encode(state as Record<string, unknown>)));
+    await this.redis.set(
+      this.key('memo', opOccId),
+      JSON.stringify(this.memoCodec.encode(state as Record<string, unknown>)),
+    );
   }
 }

@@ -66,7 +66,9 @@ local function reindex(id, oldjson, newjson, seq, attrs)
 end
 `;
 
-const CREATE = INDEX_FNS + `
+const CREATE =
+  INDEX_FNS +
+  `
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return -1 end
 local seq = redis.call('INCR', KEYS[4])
 redis.call('ZADD', KEYS[1], seq, ARGV[1])
@@ -75,7 +77,9 @@ redis.call('HSET', KEYS[3], ARGV[1], 1)
 reindex(ARGV[1], nil, ARGV[2], seq, cjson.decode(ARGV[3]))
 return seq`;
 
-const PUT = INDEX_FNS + `
+const PUT =
+  INDEX_FNS +
+  `
 local v = redis.call('HGET', KEYS[3], ARGV[1])
 if not v then return -1 end
 if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= tonumber(v) then return -2 end
@@ -86,7 +90,9 @@ end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return redis.call('HINCRBY', KEYS[3], ARGV[1], 1)`;
 
-const DELETE = INDEX_FNS + `
+const DELETE =
+  INDEX_FNS +
+  `
 local attrs = cjson.decode(ARGV[2])
 if #attrs > 0 then reindex(ARGV[1], redis.call('HGET', KEYS[2], ARGV[1]), nil, 0, attrs) end
 redis.call('ZREM', KEYS[1], ARGV[1])
@@ -146,14 +152,29 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
 
   async put(doc: T, options: { ifVersion?: number } = {}): Promise<Versioned<T>> {
     const k = this.keys;
-    const res = await this.scripts.put(k.idx, k.doc, k.ver, doc.id, this.encode(doc), options.ifVersion?.toString() ?? '', this.indexedJson);
+    const res = await this.scripts.put(
+      k.idx,
+      k.doc,
+      k.ver,
+      doc.id,
+      this.encode(doc),
+      options.ifVersion?.toString() ?? '',
+      this.indexedJson,
+    );
     if (res === -1) throw new ConflictError(`${this.options.name} ${doc.id} does not exist`);
-    if (res === -2) throw new PreconditionFailedError(`${this.options.name} ${doc.id} has changed since version ${String(options.ifVersion)}`);
+    if (res === -2)
+      throw new PreconditionFailedError(
+        `${this.options.name} ${doc.id} has changed since version ${String(options.ifVersion)}`,
+      );
     await this.bumpGeneration();
     return { doc, version: res };
   }
 
-  async update(id: string, mutate: (current: T) => T | undefined, options: { ifVersion?: number; known?: Versioned<T> } = {}): Promise<Versioned<T> | undefined> {
+  async update(
+    id: string,
+    mutate: (current: T) => T | undefined,
+    options: { ifVersion?: number; known?: Versioned<T> } = {},
+  ): Promise<Versioned<T> | undefined> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const cur = attempt === 0 && options.known !== undefined ? options.known : await this.get(id);
       if (cur === undefined) return undefined;
@@ -201,7 +222,9 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
    * as good).
    */
   private async indexCandidates(query: ListQuery, after: number): Promise<Array<[string, number]> | undefined> {
-    const terms = (query.filter ?? []).filter((t) => (t.op === 'eq' || t.op === 'in') && t.path.length === 1 && this.indexed.includes(t.path[0] as string));
+    const terms = (query.filter ?? []).filter(
+      (t) => (t.op === 'eq' || t.op === 'in') && t.path.length === 1 && this.indexed.includes(t.path[0] as string),
+    );
     if (terms.length === 0) return undefined;
     const base = `${this.options.prefix}:${this.options.name}:by:`;
     let best: { keys: string[]; count: number } | undefined;
@@ -212,7 +235,9 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
       if (best === undefined || count < best.count) best = { keys, count };
     }
     if (best === undefined || best.count > 5 * this.batchSize) return undefined;
-    const lists = await Promise.all(best.keys.map((k) => this.redis.zrangebyscore(k, `(${after}`, '+inf', 'WITHSCORES')));
+    const lists = await Promise.all(
+      best.keys.map((k) => this.redis.zrangebyscore(k, `(${after}`, '+inf', 'WITHSCORES')),
+    );
     const merged = new Map<string, number>();
     for (const l of lists) for (let i = 0; i < l.length; i += 2) merged.set(l[i] as string, Number(l[i + 1]));
     return [...merged.entries()].sort((a, b) => a[1] - b[1]);
@@ -243,7 +268,15 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
     let after = start;
     const pre = query.filter === undefined ? undefined : textPrefilter(query.filter);
     for (;;) {
-      const batch = await this.redis.zrangebyscore(this.keys.idx, `(${after}`, '+inf', 'WITHSCORES', 'LIMIT', 0, this.batchSize);
+      const batch = await this.redis.zrangebyscore(
+        this.keys.idx,
+        `(${after}`,
+        '+inf',
+        'WITHSCORES',
+        'LIMIT',
+        0,
+        this.batchSize,
+      );
       if (batch.length === 0) return { items };
       const ids: string[] = [];
       const seqs: number[] = [];

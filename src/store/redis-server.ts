@@ -68,7 +68,8 @@ export class RedisServer {
     const port = options.port ?? (await freePort());
     // Whatever answers PING on the port would otherwise be taken for our child (an orphaned server
     // of an earlier run was silently adopted that way): the port must be free before we spawn.
-    if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is already in use; redis-server not started`);
+    if (!(await portIsFree(port)))
+      throw new Error(`port ${port} on 127.0.0.1 is already in use; redis-server not started`);
     const password = options.password;
     if (password !== undefined && !/^[A-Za-z0-9_-]+$/.test(password)) {
       // It is written into redis.conf unquoted: anything else could inject configuration.
@@ -96,7 +97,9 @@ export class RedisServer {
     // would race with every other file the VNFM creates meanwhile. A shell sets the umask in the child
     // only, then exec's redis-server, so the child's pid stays redis-server's (signals reach it directly).
     const binary = options.binary ?? findRedisBinary();
-    const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$@"', 'redis-server', binary, confPath], { stdio: 'ignore' });
+    const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$@"', 'redis-server', binary, confPath], {
+      stdio: 'ignore',
+    });
     // The exit handler needs the server (was stop() called?), which exists only once PING answered.
     const ref: { server?: RedisServer } = {};
     const exited = new Promise<RedisExit>((resolve) => {
@@ -106,7 +109,9 @@ export class RedisServer {
     const failed = exited.then((e): never => {
       // 127 is the shell's "command not found" (exec of a missing binary): redis.log would not exist.
       if (e.code === 127) throw new Error(`redis-server could not be started: ${binary} not found`);
-      throw new Error(`redis-server exited with ${e.signal ?? `code ${String(e.code)}`}; see ${join(options.dir, 'redis.log')}`);
+      throw new Error(
+        `redis-server exited with ${e.signal ?? `code ${String(e.code)}`}; see ${join(options.dir, 'redis.log')}`,
+      );
     });
     failed.catch(() => undefined);
     try {
@@ -148,7 +153,8 @@ async function waitForPing(port: number, timeoutMs: number, password: string | u
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await ping(port, password)) return;
-    if (Date.now() > deadline) throw new Error(`redis-server on 127.0.0.1:${port} did not answer PING within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`redis-server on 127.0.0.1:${port} did not answer PING within ${timeoutMs} ms`);
     await delay(25);
   }
 }

@@ -26,7 +26,11 @@ const TAG_BYTES = 16;
  */
 export class SecretBoxError extends Error {
   constructor(readonly reason: 'malformed' | 'unauthentic') {
-    super(reason === 'malformed' ? 'the sealed value is not in the enc:v1 format' : 'the sealed value cannot be opened: wrong key or tampered data');
+    super(
+      reason === 'malformed'
+        ? 'the sealed value is not in the enc:v1 format'
+        : 'the sealed value cannot be opened: wrong key or tampered data',
+    );
     this.name = 'SecretBoxError';
   }
 }
@@ -77,7 +81,8 @@ export class SecretBox {
 
 function decodeKey(text: string): Buffer {
   const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== KEY_BYTES) throw new Error(`the secret key must be ${KEY_BYTES} bytes of base64; it decodes to ${key.length} bytes`);
+  if (key.length !== KEY_BYTES)
+    throw new Error(`the secret key must be ${KEY_BYTES} bytes of base64; it decodes to ${key.length} bytes`);
   return key;
 }
 
@@ -106,7 +111,10 @@ export function credentialCodec<T>(box?: SecretBox): DocumentCodec<T> {
     decode: (doc) => (box ? openCredentials(doc, (s) => box.open(s)) : doc),
     checkFilter: (filter) => {
       const bad = filter.find((t) => isCredentialPath(t.path));
-      if (bad !== undefined) throw new BadRequestError(`invalid filter: ${bad.path.join('/')} is a credential and cannot be filtered on`, { field: 'filter' });
+      if (bad !== undefined)
+        throw new BadRequestError(`invalid filter: ${bad.path.join('/')} is a credential and cannot be filtered on`, {
+          field: 'filter',
+        });
     },
   };
 }

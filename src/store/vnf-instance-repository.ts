@@ -44,7 +44,17 @@ return {'ok'}`;
 type ScriptAnswer = [string, string?];
 
 /** The instance attributes with a secondary index (fast eq/in filters). */
-export const VNF_INSTANCE_INDEXED = ['id', 'vnfdId', 'vnfPkgId', 'instantiationState', 'vnfInstanceName', 'vnfProvider', 'vnfProductName', 'vnfSoftwareVersion', 'vnfdVersion'];
+export const VNF_INSTANCE_INDEXED = [
+  'id',
+  'vnfdId',
+  'vnfPkgId',
+  'instantiationState',
+  'vnfInstanceName',
+  'vnfProvider',
+  'vnfProductName',
+  'vnfSoftwareVersion',
+  'vnfdVersion',
+];
 
 /**
  * VNF instances in Redis, with the atomic one-active-operation-per-instance lock (`<prefix>:inst:op`).
@@ -56,7 +66,11 @@ export const VNF_INSTANCE_INDEXED = ['id', 'vnfdId', 'vnfPkgId', 'instantiationS
  */
 export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> implements VnfInstanceRepository {
   private readonly opKey: string;
-  private readonly lock: { begin: LuaCommand<ScriptAnswer>; end: LuaCommand<number>; deleteIfRemovable: LuaCommand<ScriptAnswer> };
+  private readonly lock: {
+    begin: LuaCommand<ScriptAnswer>;
+    end: LuaCommand<number>;
+    deleteIfRemovable: LuaCommand<ScriptAnswer>;
+  };
 
   constructor(redis: Redis, prefix: string, box?: SecretBox) {
     super(redis, { prefix, name: 'inst', indexed: VNF_INSTANCE_INDEXED, codec: credentialCodec<VnfInstance>(box) });

@@ -14,7 +14,11 @@ import { RedisRepository } from './redis-repository';
  */
 export class RedisVnfPackageRepository extends RedisRepository<VnfPkgInfo> implements VnfPackageRepository {
   constructor(redis: Redis, prefix: string) {
-    super(redis, { prefix, name: 'pkg', indexed: ['id', 'vnfdId', 'onboardingState', 'operationalState', 'vnfProvider', 'vnfProductName'] });
+    super(redis, {
+      prefix,
+      name: 'pkg',
+      indexed: ['id', 'vnfdId', 'onboardingState', 'operationalState', 'vnfProvider', 'vnfProductName'],
+    });
   }
 
   private contentKey(id: string): string {

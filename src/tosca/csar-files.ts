@@ -99,13 +99,15 @@ export class CsarFiles extends Map<string, Buffer> {
     const a = this.artifacts.get(path) as ArtifactInfo & { at: StoredAt };
     const b = this.csar;
     const off = a.at.localHeaderOffset;
-    if (off + 30 > b.length || b.readUInt32LE(off) !== 0x04034b50) throw new Error(`entry '${path}': no local file header at offset ${off} of the CSAR`);
+    if (off + 30 > b.length || b.readUInt32LE(off) !== 0x04034b50)
+      throw new Error(`entry '${path}': no local file header at offset ${off} of the CSAR`);
     const start = off + 30 + b.readUInt16LE(off + 26) + b.readUInt16LE(off + 28);
     const raw = b.subarray(start, start + a.at.compressedSize);
     // the size was measured when the archive was read, so the inflater may not produce more
     const data = a.at.method === 0 ? Buffer.from(raw) : inflateRawSync(raw, { maxOutputLength: Math.max(1, a.size) });
     const sha256 = createHash('sha256').update(data).digest('hex');
-    if (data.length !== a.size || sha256 !== a.digests.sha256) throw new Error(`entry '${path}' no longer has the size and SHA-256 it had when the CSAR was read`);
+    if (data.length !== a.size || sha256 !== a.digests.sha256)
+      throw new Error(`entry '${path}' no longer has the size and SHA-256 it had when the CSAR was read`);
     return data;
   }
 }
@@ -119,4 +121,3 @@ export function fileDigest(files: PackageFiles, path: string, algorithm: DigestA
   const bytes = files.get(path);
   return bytes === undefined ? undefined : createHash(algorithm).update(bytes).digest('hex');
 }
-

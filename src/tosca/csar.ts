@@ -75,7 +75,10 @@ function algorithmsNamed(files: CsarFiles): DigestAlgorithm[] {
  * Files needed for parsing are held (ZIP_LIMITS.maxInMemoryBytes in all); other entries stream
  * through their hashes. Never writes to disk.
  */
-export function readCsar(bytes: Buffer, name = 'package.csar'): Promise<{ files?: CsarFiles; diagnostics: SourceDiagnostic[] }> {
+export function readCsar(
+  bytes: Buffer,
+  name = 'package.csar',
+): Promise<{ files?: CsarFiles; diagnostics: SourceDiagnostic[] }> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (r: { files?: CsarFiles; diagnostics: SourceDiagnostic[] }): void => {
@@ -84,117 +87,160 @@ export function readCsar(bytes: Buffer, name = 'package.csar'): Promise<{ files?
       resolve(r);
     };
     // validateEntrySizes off: the sizes are checked here, as the bytes come, against the limits too
-    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: false, strictFileNames: true, autoClose: false }, (openErr, zip) => {
-      if (openErr || zip === undefined) return finish({ diagnostics: [err(name, `not a zip archive: ${openErr?.message ?? 'unreadable'}`)] });
-      const fail = (message: string): void => {
-        zip.close();
-        finish({ diagnostics: [err(name, message)] });
-      };
-      zip.on('error', (e: Error) => {
-        // yauzl itself stops at unsafe names; say it the way we say it for the rest
-        const unsafe = /^(?:invalid relative path|absolute path|invalid characters in fileName): (.*)$/.exec(e.message);
-        if (unsafe !== null) return fail(`entry '${unsafe[1] ?? ''}' ${unsafePath(unsafe[1] ?? '') ?? 'has an unsafe name'}; refused`);
-        fail(`the archive is corrupt: ${e.message}`);
-      });
-
-      // 1. the central directory: names, types and declared sizes, before anything is inflated
-      const entries: yauzl.Entry[] = [];
-      const seen = new Map<string, number>();
-      let count = 0;
-      let declaredTotal = 0;
-      zip.on('entry', (entry: yauzl.Entry) => {
-        count += 1;
-        if (count > ZIP_LIMITS.maxEntries) return fail(`the archive has more than ${ZIP_LIMITS.maxEntries} entries`);
-        const path = entry.fileName;
-        const problem = unsafePath(path);
-        if (problem !== undefined) return fail(`entry '${path}' ${problem}; refused`);
-        const first = seen.get(path);
-        // two entries of one name: the manifest, the parser and an unzip tool could each see a different one
-        if (first !== undefined) return fail(`entry '${path}' appears twice in the archive (entries ${first} and ${count}); refused`);
-        seen.set(path, count);
-        const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
-        if (mode === 0o120000) return fail(`entry '${path}' is a symbolic link; refused`);
-        if (path.endsWith('/')) return zip.readEntry();
-        const limit = isTextPath(path) ? ZIP_LIMITS.maxTextEntryBytes : ZIP_LIMITS.maxEntryBytes;
-        if (entry.uncompressedSize > limit) return fail(`entry '${path}' is ${entry.uncompressedSize} bytes, over the limit of ${limit}${isTextPath(path) ? ' for a file read for parsing' : ''}`);
-        declaredTotal += entry.uncompressedSize;
-        if (declaredTotal > ZIP_LIMITS.maxTotalBytes) return fail(`the archive expands to more than ${ZIP_LIMITS.maxTotalBytes} bytes (zip bomb?)`);
-        if (entry.compressedSize > 0 && entry.uncompressedSize / entry.compressedSize > ZIP_LIMITS.maxRatio && entry.uncompressedSize > MiB) {
-          return fail(`entry '${path}' compresses ${Math.round(entry.uncompressedSize / entry.compressedSize)}:1, over the limit of ${ZIP_LIMITS.maxRatio}:1 (zip bomb?)`);
-        }
-        entries.push(entry);
-        zip.readEntry();
-      });
-
-      // 2. the contents: text first (the manifests say which hashes the artifacts need), then artifacts
-      zip.on('end', () => {
-        if (settled) return;
-        const files = new CsarFiles();
-        files.attach(bytes);
-        const queue = [...entries.filter((e) => isTextPath(e.fileName)), ...entries.filter((e) => !isTextPath(e.fileName))];
-        let total = 0;
-        let held = 0;
-        let algorithms: DigestAlgorithm[] | undefined;
-        const next = (): void => {
-          const entry = queue.shift();
-          if (entry === undefined) {
-            zip.close();
-            return finish({ files, diagnostics: [] });
-          }
-          const path = entry.fileName;
-          const text = isTextPath(path);
-          if (!text) algorithms ??= algorithmsNamed(files);
-          const hashes: Array<[DigestAlgorithm, Hash]> = text ? [] : (algorithms ?? ['sha256']).map((a) => [a, createHash(a)]);
-          const chunks: Buffer[] = [];
-          const limit = Math.min(entry.uncompressedSize, text ? ZIP_LIMITS.maxTextEntryBytes : ZIP_LIMITS.maxEntryBytes);
-          let size = 0;
-          zip.openReadStream(entry, (e, stream) => {
-            if (e || stream === undefined) return fail(`entry '${path}' cannot be read: ${e?.message ?? 'no stream'}`);
-            const stop = (message: string): void => {
-              stream.destroy();
-              fail(message);
-            };
-            stream.on('data', (c: Buffer) => {
-              if (settled) return;
-              size += c.length;
-              total += c.length;
-              if (size > limit) {
-                return stop(
-                  size > entry.uncompressedSize
-                    ? `entry '${path}' inflates past the ${entry.uncompressedSize} bytes its header declares; refused (zip bomb?)`
-                    : `entry '${path}' is over the limit of ${limit} bytes`,
-                );
-              }
-              if (total > ZIP_LIMITS.maxTotalBytes) return stop(`the archive expands to more than ${ZIP_LIMITS.maxTotalBytes} bytes (zip bomb?)`);
-              if (size > MiB && entry.compressedSize > 0 && size / entry.compressedSize > ZIP_LIMITS.maxRatio) {
-                return stop(`entry '${path}' compresses more than ${ZIP_LIMITS.maxRatio}:1 (zip bomb?)`);
-              }
-              if (text) {
-                held += c.length;
-                if (held > ZIP_LIMITS.maxInMemoryBytes) return stop(`the files read for parsing are more than ${ZIP_LIMITS.maxInMemoryBytes} bytes together; refused at entry '${path}'`);
-                chunks.push(c);
-              } else {
-                for (const [, h] of hashes) h.update(c);
-              }
-            });
-            stream.on('error', (se: Error) => fail(`entry '${path}' is corrupt: ${se.message}`));
-            stream.on('end', () => {
-              if (settled) return;
-              if (size !== entry.uncompressedSize) return fail(`entry '${path}' is corrupt: ${size} bytes, its header declares ${entry.uncompressedSize}`);
-              if (text) files.set(path, Buffer.concat(chunks));
-              else {
-                const digests: Partial<Record<DigestAlgorithm, string>> = {};
-                for (const [a, h] of hashes) digests[a] = h.digest('hex');
-                files.addArtifact(path, { size, digests }, { localHeaderOffset: entry.relativeOffsetOfLocalHeader, compressedSize: entry.compressedSize, method: entry.compressionMethod });
-              }
-              next();
-            });
-          });
+    yauzl.fromBuffer(
+      bytes,
+      { lazyEntries: true, validateEntrySizes: false, strictFileNames: true, autoClose: false },
+      (openErr, zip) => {
+        if (openErr || zip === undefined)
+          return finish({ diagnostics: [err(name, `not a zip archive: ${openErr?.message ?? 'unreadable'}`)] });
+        const fail = (message: string): void => {
+          zip.close();
+          finish({ diagnostics: [err(name, message)] });
         };
-        next();
-      });
-      zip.readEntry();
-    });
+        zip.on('error', (e: Error) => {
+          // yauzl itself stops at unsafe names; say it the way we say it for the rest
+          const unsafe = /^(?:invalid relative path|absolute path|invalid characters in fileName): (.*)$/.exec(
+            e.message,
+          );
+          if (unsafe !== null)
+            return fail(`entry '${unsafe[1] ?? ''}' ${unsafePath(unsafe[1] ?? '') ?? 'has an unsafe name'}; refused`);
+          fail(`the archive is corrupt: ${e.message}`);
+        });
+
+        // 1. the central directory: names, types and declared sizes, before anything is inflated
+        const entries: yauzl.Entry[] = [];
+        const seen = new Map<string, number>();
+        let count = 0;
+        let declaredTotal = 0;
+        zip.on('entry', (entry: yauzl.Entry) => {
+          count += 1;
+          if (count > ZIP_LIMITS.maxEntries) return fail(`the archive has more than ${ZIP_LIMITS.maxEntries} entries`);
+          const path = entry.fileName;
+          const problem = unsafePath(path);
+          if (problem !== undefined) return fail(`entry '${path}' ${problem}; refused`);
+          const first = seen.get(path);
+          // two entries of one name: the manifest, the parser and an unzip tool could each see a different one
+          if (first !== undefined)
+            return fail(`entry '${path}' appears twice in the archive (entries ${first} and ${count}); refused`);
+          seen.set(path, count);
+          const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
+          if (mode === 0o120000) return fail(`entry '${path}' is a symbolic link; refused`);
+          if (path.endsWith('/')) return zip.readEntry();
+          const limit = isTextPath(path) ? ZIP_LIMITS.maxTextEntryBytes : ZIP_LIMITS.maxEntryBytes;
+          if (entry.uncompressedSize > limit)
+            return fail(
+              `entry '${path}' is ${entry.uncompressedSize} bytes, over the limit of ${limit}${isTextPath(path) ? ' for a file read for parsing' : ''}`,
+            );
+          declaredTotal += entry.uncompressedSize;
+          if (declaredTotal > ZIP_LIMITS.maxTotalBytes)
+            return fail(`the archive expands to more than ${ZIP_LIMITS.maxTotalBytes} bytes (zip bomb?)`);
+          if (
+            entry.compressedSize > 0 &&
+            entry.uncompressedSize / entry.compressedSize > ZIP_LIMITS.maxRatio &&
+            entry.uncompressedSize > MiB
+          ) {
+            return fail(
+              `entry '${path}' compresses ${Math.round(entry.uncompressedSize / entry.compressedSize)}:1, over the limit of ${ZIP_LIMITS.maxRatio}:1 (zip bomb?)`,
+            );
+          }
+          entries.push(entry);
+          zip.readEntry();
+        });
+
+        // 2. the contents: text first (the manifests say which hashes the artifacts need), then artifacts
+        zip.on('end', () => {
+          if (settled) return;
+          const files = new CsarFiles();
+          files.attach(bytes);
+          const queue = [
+            ...entries.filter((e) => isTextPath(e.fileName)),
+            ...entries.filter((e) => !isTextPath(e.fileName)),
+          ];
+          let total = 0;
+          let held = 0;
+          let algorithms: DigestAlgorithm[] | undefined;
+          const next = (): void => {
+            const entry = queue.shift();
+            if (entry === undefined) {
+              zip.close();
+              return finish({ files, diagnostics: [] });
+            }
+            const path = entry.fileName;
+            const text = isTextPath(path);
+            if (!text) algorithms ??= algorithmsNamed(files);
+            const hashes: Array<[DigestAlgorithm, Hash]> = text
+              ? []
+              : (algorithms ?? ['sha256']).map((a) => [a, createHash(a)]);
+            const chunks: Buffer[] = [];
+            const limit = Math.min(
+              entry.uncompressedSize,
+              text ? ZIP_LIMITS.maxTextEntryBytes : ZIP_LIMITS.maxEntryBytes,
+            );
+            let size = 0;
+            zip.openReadStream(entry, (e, stream) => {
+              if (e || stream === undefined)
+                return fail(`entry '${path}' cannot be read: ${e?.message ?? 'no stream'}`);
+              const stop = (message: string): void => {
+                stream.destroy();
+                fail(message);
+              };
+              stream.on('data', (c: Buffer) => {
+                if (settled) return;
+                size += c.length;
+                total += c.length;
+                if (size > limit) {
+                  return stop(
+                    size > entry.uncompressedSize
+                      ? `entry '${path}' inflates past the ${entry.uncompressedSize} bytes its header declares; refused (zip bomb?)`
+                      : `entry '${path}' is over the limit of ${limit} bytes`,
+                  );
+                }
+                if (total > ZIP_LIMITS.maxTotalBytes)
+                  return stop(`the archive expands to more than ${ZIP_LIMITS.maxTotalBytes} bytes (zip bomb?)`);
+                if (size > MiB && entry.compressedSize > 0 && size / entry.compressedSize > ZIP_LIMITS.maxRatio) {
+                  return stop(`entry '${path}' compresses more than ${ZIP_LIMITS.maxRatio}:1 (zip bomb?)`);
+                }
+                if (text) {
+                  held += c.length;
+                  if (held > ZIP_LIMITS.maxInMemoryBytes)
+                    return stop(
+                      `the files read for parsing are more than ${ZIP_LIMITS.maxInMemoryBytes} bytes together; refused at entry '${path}'`,
+                    );
+                  chunks.push(c);
+                } else {
+                  for (const [, h] of hashes) h.update(c);
+                }
+              });
+              stream.on('error', (se: Error) => fail(`entry '${path}' is corrupt: ${se.message}`));
+              stream.on('end', () => {
+                if (settled) return;
+                if (size !== entry.uncompressedSize)
+                  return fail(
+                    `entry '${path}' is corrupt: ${size} bytes, its header declares ${entry.uncompressedSize}`,
+                  );
+                if (text) files.set(path, Buffer.concat(chunks));
+                else {
+                  const digests: Partial<Record<DigestAlgorithm, string>> = {};
+                  for (const [a, h] of hashes) digests[a] = h.digest('hex');
+                  files.addArtifact(
+                    path,
+                    { size, digests },
+                    {
+                      localHeaderOffset: entry.relativeOffsetOfLocalHeader,
+                      compressedSize: entry.compressedSize,
+                      method: entry.compressionMethod,
+                    },
+                  );
+                }
+                next();
+              });
+            });
+          };
+          next();
+        });
+        zip.readEntry();
+      },
+    );
   });
 }
 
@@ -221,7 +267,8 @@ export function zipFiles(files: PackageFiles): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const zip = new yazl.ZipFile();
     const mtime = new Date('2020-01-01T00:00:00Z');
-    for (const path of [...files.keys()].sort()) zip.addBuffer(files.get(path) as Buffer, path, { mtime, mode: 0o100644 });
+    for (const path of [...files.keys()].sort())
+      zip.addBuffer(files.get(path) as Buffer, path, { mtime, mode: 0o100644 });
     zip.end();
     const chunks: Buffer[] = [];
     zip.outputStream.on('data', (c: Buffer) => chunks.push(c));

@@ -15,13 +15,25 @@ export interface LoadedFile {
 export interface TypeDef {
   name: string;
   derived_from?: string;
-  properties?: Record<string, { type?: string; required?: boolean; default?: unknown; constraints?: Array<Record<string, unknown>> }>;
+  properties?: Record<
+    string,
+    { type?: string; required?: boolean; default?: unknown; constraints?: Array<Record<string, unknown>> }
+  >;
   file: string;
 }
 
-const TYPE_SECTIONS = ['node_types', 'data_types', 'capability_types', 'artifact_types', 'policy_types', 'relationship_types', 'interface_types'] as const;
+const TYPE_SECTIONS = [
+  'node_types',
+  'data_types',
+  'capability_types',
+  'artifact_types',
+  'policy_types',
+  'relationship_types',
+  'interface_types',
+] as const;
 /** TOSCA's normative roots, known without a definition. */
-const NORMATIVE = /^tosca\.(nodes|datatypes|capabilities|artifacts|policies|relationships|interfaces)\.(Root|Node|DependsOn|AttachesTo|Deployment(\.Image)?|Implementation)$/;
+const NORMATIVE =
+  /^tosca\.(nodes|datatypes|capabilities|artifacts|policies|relationships|interfaces)\.(Root|Node|DependsOn|AttachesTo|Deployment(\.Image)?|Implementation)$/;
 
 /**
  * Loads the entry definitions and every import (relative ones from the package, ETSI's URLs and
@@ -44,13 +56,26 @@ export class Definitions {
     const { doc, diagnostics } = loadYaml(text, fromLibrary ? `tosca/${path}` : path);
     this.diagnostics.push(...diagnostics);
     if (doc === undefined || doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-      if (diagnostics.length === 0) this.diagnostics.push({ file: path, line: 1, column: 1, severity: 'error', message: 'a TOSCA file must be a mapping' });
+      if (diagnostics.length === 0)
+        this.diagnostics.push({
+          file: path,
+          line: 1,
+          column: 1,
+          severity: 'error',
+          message: 'a TOSCA file must be a mapping',
+        });
       return undefined;
     }
     const file: LoadedFile = { path, text, doc: doc as Record<string, unknown>, fromLibrary };
     this.files.push(file);
     if (typeof file.doc['tosca_definitions_version'] !== 'string') {
-      this.diagnostics.push({ file: path, line: 1, column: 1, severity: 'error', message: 'tosca_definitions_version is missing' });
+      this.diagnostics.push({
+        file: path,
+        line: 1,
+        column: 1,
+        severity: 'error',
+        message: 'tosca_definitions_version is missing',
+      });
     }
     for (const section of TYPE_SECTIONS) {
       const defs = file.doc[section];
@@ -67,13 +92,27 @@ export class Definitions {
   }
 
   private resolveImport(from: LoadedFile, imp: unknown, index: number, depth: number): void {
-    const target = typeof imp === 'string' ? imp : typeof imp === 'object' && imp !== null ? (imp as { file?: unknown }).file : undefined;
+    const target =
+      typeof imp === 'string'
+        ? imp
+        : typeof imp === 'object' && imp !== null
+          ? (imp as { file?: unknown }).file
+          : undefined;
     const at = locate(from.text, ['imports', index]);
-    const fail = (message: string): void => void this.diagnostics.push({ file: from.fromLibrary ? `tosca/${from.path}` : from.path, ...at, severity: 'error', message });
+    const fail = (message: string): void =>
+      void this.diagnostics.push({
+        file: from.fromLibrary ? `tosca/${from.path}` : from.path,
+        ...at,
+        severity: 'error',
+        message,
+      });
     if (typeof target !== 'string') return fail('an import must be a file name or {file: ...}');
     const etsi = ETSI_IMPORTS[target];
     if (etsi !== undefined) return void this.load(etsi, this.library.get(etsi) as string, true, depth + 1);
-    if (/^[a-z]+:\/\//i.test(target)) return fail(`import ${target} cannot be resolved: only ETSI's SOL001 v2.6.1 URLs are known offline; put the file in the package`);
+    if (/^[a-z]+:\/\//i.test(target))
+      return fail(
+        `import ${target} cannot be resolved: only ETSI's SOL001 v2.6.1 URLs are known offline; put the file in the package`,
+      );
     const base = posix.basename(target);
     if (!from.fromLibrary) {
       const path = posix.normalize(posix.join(posix.dirname(from.path), target));

@@ -31,17 +31,38 @@ export function verifyManifest(manifestPath: string, files: PackageFiles): Sourc
     if (key === 'Source') {
       current = { source: value, line: i + 1 };
       listed.add(value);
-      if (!files.has(value) && !/^https?:\/\//.test(value)) out.push({ file: manifestPath, line: i + 1, column: raw.indexOf(value) + 1, severity: 'error', message: `Source ${value} is not in the package` });
+      if (!files.has(value) && !/^https?:\/\//.test(value))
+        out.push({
+          file: manifestPath,
+          line: i + 1,
+          column: raw.indexOf(value) + 1,
+          severity: 'error',
+          message: `Source ${value} is not in the package`,
+        });
     } else if (key === 'Algorithm' && current !== undefined) {
       current.algorithm = value;
-      if (ALGORITHMS[value.toUpperCase()] === undefined) out.push({ file: manifestPath, line: i + 1, column: raw.indexOf(value) + 1, severity: 'error', message: `Algorithm ${value} is not supported; use SHA-256, SHA-384 or SHA-512` });
+      if (ALGORITHMS[value.toUpperCase()] === undefined)
+        out.push({
+          file: manifestPath,
+          line: i + 1,
+          column: raw.indexOf(value) + 1,
+          severity: 'error',
+          message: `Algorithm ${value} is not supported; use SHA-256, SHA-384 or SHA-512`,
+        });
     } else if (key === 'Hash' && current !== undefined) {
       const algo = ALGORITHMS[(current.algorithm ?? '').toUpperCase()];
       // an image is not held in memory: its digest was taken while it streamed out of the CSAR
-      const actual = algo === undefined || !files.has(current.source) ? undefined : fileDigest(files, current.source, algo);
+      const actual =
+        algo === undefined || !files.has(current.source) ? undefined : fileDigest(files, current.source, algo);
       if (actual !== undefined) {
         if (actual !== value.toLowerCase()) {
-          out.push({ file: manifestPath, line: i + 1, column: raw.indexOf(value) + 1, severity: 'error', message: `the ${current.algorithm ?? ''} hash of ${current.source} does not match: the manifest says ${value}, the file has ${actual}` });
+          out.push({
+            file: manifestPath,
+            line: i + 1,
+            column: raw.indexOf(value) + 1,
+            severity: 'error',
+            message: `the ${current.algorithm ?? ''} hash of ${current.source} does not match: the manifest says ${value}, the file has ${actual}`,
+          });
         }
       }
       current = undefined;
@@ -49,7 +70,14 @@ export function verifyManifest(manifestPath: string, files: PackageFiles): Sourc
   });
   for (const path of files.keys()) {
     if (path === manifestPath || path === 'TOSCA-Metadata/TOSCA.meta' || /\.(cert|sig|cms)$/.test(path)) continue;
-    if (!listed.has(path)) out.push({ file: manifestPath, line: lines.length, column: 1, severity: 'error', message: `${path} is in the package but not in the manifest` });
+    if (!listed.has(path))
+      out.push({
+        file: manifestPath,
+        line: lines.length,
+        column: 1,
+        severity: 'error',
+        message: `${path} is in the package but not in the manifest`,
+      });
   }
   return out;
 }
@@ -57,6 +85,8 @@ export function verifyManifest(manifestPath: string, files: PackageFiles): Sourc
 /** A manifest listing every file with its SHA-256 (what `clickvnfm package build` writes). */
 export function writeManifest(files: PackageFiles, metadata: Record<string, string>): string {
   const head = ['metadata:', ...Object.entries(metadata).map(([k, v]) => `  ${k}: ${v}`), ''];
-  const entries = [...files.keys()].sort().flatMap((p) => [`Source: ${p}`, 'Algorithm: SHA-256', `Hash: ${fileDigest(files, p, 'sha256') ?? ''}`, '']);
+  const entries = [...files.keys()]
+    .sort()
+    .flatMap((p) => [`Source: ${p}`, 'Algorithm: SHA-256', `Hash: ${fileDigest(files, p, 'sha256') ?? ''}`, '']);
   return [...head, ...entries].join('\n');
 }

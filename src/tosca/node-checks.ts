@@ -16,7 +16,8 @@ export function checkProperties(
 ): void {
   const declared = defs.properties(type);
   const at = (p: (string | number)[]): { line: number; column: number } => locate(file.text, p);
-  const err = (p: (string | number)[], message: string): void => void out.push({ file: file.path, ...at(p), severity: 'error', message });
+  const err = (p: (string | number)[], message: string): void =>
+    void out.push({ file: file.path, ...at(p), severity: 'error', message });
   for (const [name, def] of Object.entries(declared)) {
     const v = props?.[name];
     if (v === undefined) {
@@ -25,18 +26,25 @@ export function checkProperties(
     }
     const where = [...path, 'properties', name];
     const t = def.type;
-    if (t === 'string' && typeof v !== 'string') err(where, `property '${name}' must be a string, got ${JSON.stringify(v)}`);
-    else if (t === 'integer' && !Number.isInteger(v)) err(where, `property '${name}' must be an integer, got ${JSON.stringify(v)}`);
-    else if (t === 'boolean' && typeof v !== 'boolean') err(where, `property '${name}' must be true or false, got ${JSON.stringify(v)}`);
+    if (t === 'string' && typeof v !== 'string')
+      err(where, `property '${name}' must be a string, got ${JSON.stringify(v)}`);
+    else if (t === 'integer' && !Number.isInteger(v))
+      err(where, `property '${name}' must be an integer, got ${JSON.stringify(v)}`);
+    else if (t === 'boolean' && typeof v !== 'boolean')
+      err(where, `property '${name}' must be true or false, got ${JSON.stringify(v)}`);
     else if (t === 'list' && !Array.isArray(v)) err(where, `property '${name}' must be a list`);
-    else if (t !== undefined && defs.types.has(t) && (v === null || typeof v !== 'object' || Array.isArray(v))) err(where, `property '${name}' must be a ${t} (a mapping)`);
-    else if (t !== undefined && defs.types.has(t)) checkProperties(defs, file, where, t, v as Record<string, unknown>, out);
+    else if (t !== undefined && defs.types.has(t) && (v === null || typeof v !== 'object' || Array.isArray(v)))
+      err(where, `property '${name}' must be a ${t} (a mapping)`);
+    else if (t !== undefined && defs.types.has(t))
+      checkProperties(defs, file, where, t, v as Record<string, unknown>, out);
     for (const c of def.constraints ?? []) {
       const valid = c['valid_values'];
-      if (Array.isArray(valid) && !valid.includes(v)) err(where, `property '${name}' must be one of ${valid.join(', ')}, got ${JSON.stringify(v)}`);
+      if (Array.isArray(valid) && !valid.includes(v))
+        err(where, `property '${name}' must be one of ${valid.join(', ')}, got ${JSON.stringify(v)}`);
     }
   }
   for (const name of Object.keys(props ?? {})) {
-    if (!(name in declared) && Object.keys(declared).length > 0) err([...path, 'properties', name], `${type} has no property '${name}'`);
+    if (!(name in declared) && Object.keys(declared).length > 0)
+      err([...path, 'properties', name], `${type} has no property '${name}'`);
   }
 }

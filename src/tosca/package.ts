@@ -11,7 +11,11 @@ import { parsePackage } from './vnfd-parser';
  * @example
  * const { model, diagnostics } = await validatePackage(csarBytes, library);
  */
-export async function validatePackage(input: Buffer | PackageFiles, library: TypeLibrary, name = 'package.csar'): Promise<ParseResult & { files?: PackageFiles }> {
+export async function validatePackage(
+  input: Buffer | PackageFiles,
+  library: TypeLibrary,
+  name = 'package.csar',
+): Promise<ParseResult & { files?: PackageFiles }> {
   let files: PackageFiles;
   if (Buffer.isBuffer(input)) {
     const r = await readCsar(input, name);
@@ -29,24 +33,54 @@ export async function validatePackage(input: Buffer | PackageFiles, library: Typ
  * imports by file name (so Tacker and other VNFMs get them too), writes TOSCA-Metadata/TOSCA.meta if
  * missing, and a manifest with the SHA-256 of every file.
  */
-export async function buildPackage(dir: string, library: TypeLibrary): Promise<{ csar?: Buffer; files?: PackageFiles; diagnostics: SourceDiagnostic[] }> {
+export async function buildPackage(
+  dir: string,
+  library: TypeLibrary,
+): Promise<{ csar?: Buffer; files?: PackageFiles; diagnostics: SourceDiagnostic[] }> {
   const read = readPackageDir(dir);
   if (read.files === undefined) return { diagnostics: read.diagnostics };
   return assemblePackage(read.files, library, dir);
 }
 
 /** buildPackage() on files already in memory (the map is completed in place). */
-export async function assemblePackage(files: PackageFiles, library: TypeLibrary, dir = 'package'): Promise<{ csar?: Buffer; files?: PackageFiles; diagnostics: SourceDiagnostic[] }> {
+export async function assemblePackage(
+  files: PackageFiles,
+  library: TypeLibrary,
+  dir = 'package',
+): Promise<{ csar?: Buffer; files?: PackageFiles; diagnostics: SourceDiagnostic[] }> {
   for (const p of [...files.keys()]) if (p.endsWith('.mf') || p.endsWith('.csar')) files.delete(p);
   let meta = files.get('TOSCA-Metadata/TOSCA.meta')?.toString('utf8');
   let entry = meta === undefined ? undefined : parseToscaMeta(meta)['Entry-Definitions'];
   if (entry === undefined) {
     entry = [...files.keys()].find((p) => p.startsWith('Definitions/') && /_vnfd\.ya?ml$/.test(p));
-    if (entry === undefined) return { diagnostics: [{ file: dir, line: 1, column: 1, severity: 'error', message: 'no TOSCA-Metadata/TOSCA.meta and no Definitions/*_vnfd.yaml to use as Entry-Definitions' }] };
+    if (entry === undefined)
+      return {
+        diagnostics: [
+          {
+            file: dir,
+            line: 1,
+            column: 1,
+            severity: 'error',
+            message: 'no TOSCA-Metadata/TOSCA.meta and no Definitions/*_vnfd.yaml to use as Entry-Definitions',
+          },
+        ],
+      };
   }
-  const manifestName = `${entry.split('/').pop()?.replace(/\.ya?ml$/, '') ?? 'vnfd'}.mf`.replace(/_vnfd\.mf$/, '.mf');
+  const manifestName = `${
+    entry
+      .split('/')
+      .pop()
+      ?.replace(/\.ya?ml$/, '') ?? 'vnfd'
+  }.mf`.replace(/_vnfd\.mf$/, '.mf');
   if (meta === undefined) {
-    meta = ['TOSCA-Meta-File-Version: 1.0', 'CSAR-Version: 1.1', 'Created-By: click-osv-vnfm', `Entry-Definitions: ${entry}`, `ETSI-Entry-Manifest: ${manifestName}`, ''].join('\n');
+    meta = [
+      'TOSCA-Meta-File-Version: 1.0',
+      'CSAR-Version: 1.1',
+      'Created-By: click-osv-vnfm',
+      `Entry-Definitions: ${entry}`,
+      `ETSI-Entry-Manifest: ${manifestName}`,
+      '',
+    ].join('\n');
     files.set('TOSCA-Metadata/TOSCA.meta', Buffer.from(meta));
   }
   const manifest = parseToscaMeta(meta)['ETSI-Entry-Manifest'] ?? manifestName;
@@ -62,7 +96,14 @@ export async function assemblePackage(files: PackageFiles, library: TypeLibrary,
   const version = /software_version:\s*'?([^'\n]+)'?/.exec(vnfd)?.[1]?.trim() ?? '1.0';
   files.set(
     manifest,
-    Buffer.from(writeManifest(listed, { vnf_provider_id: provider, vnf_product_name: product, vnf_release_date_time: '2026-11-23T00:00:00+00:00', vnf_package_version: version })),
+    Buffer.from(
+      writeManifest(listed, {
+        vnf_provider_id: provider,
+        vnf_product_name: product,
+        vnf_release_date_time: '2026-11-23T00:00:00+00:00',
+        vnf_package_version: version,
+      }),
+    ),
   );
   const res = parsePackage(files, library);
   if (res.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: res.diagnostics };

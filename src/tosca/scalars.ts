@@ -4,7 +4,18 @@ export function sizeBytes(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*(B|kB|KB|KiB|MB|MiB|GB|GiB|TB|TiB)\s*$/.exec(v);
   if (m === null) return undefined;
-  const f: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, KiB: 1024, MB: 1e6, MiB: 1024 ** 2, GB: 1e9, GiB: 1024 ** 3, TB: 1e12, TiB: 1024 ** 4 };
+  const f: Record<string, number> = {
+    B: 1,
+    kB: 1e3,
+    KB: 1e3,
+    KiB: 1024,
+    MB: 1e6,
+    MiB: 1024 ** 2,
+    GB: 1e9,
+    GiB: 1024 ** 3,
+    TB: 1e12,
+    TiB: 1024 ** 4,
+  };
   return Math.round(Number(m[1]) * (f[m[2] as string] as number));
 }
 

@@ -1,6 +1,17 @@
 import { join } from 'node:path';
 import yazl from 'yazl';
-import { assemblePackage, buildPackage, loadTypeLibrary, parsePackage, readPackageDir, validatePackage, writeManifest, zipFiles, ZIP_LIMITS, type PackageFiles } from '.';
+import {
+  assemblePackage,
+  buildPackage,
+  loadTypeLibrary,
+  parsePackage,
+  readPackageDir,
+  validatePackage,
+  writeManifest,
+  zipFiles,
+  ZIP_LIMITS,
+  type PackageFiles,
+} from '.';
 
 const lib = loadTypeLibrary();
 const ROOT = join(__dirname, '../../vnfd');
@@ -18,14 +29,17 @@ async function forwarder(mutate: (files: PackageFiles) => void, remanifest = tru
   return files;
 }
 const VNFD = 'Definitions/forwarder_vnfd.yaml';
-const edit = (files: PackageFiles, path: string, f: (s: string) => string): void => void files.set(path, Buffer.from(f(files.get(path)!.toString())));
+const edit = (files: PackageFiles, path: string, f: (s: string) => string): void =>
+  void files.set(path, Buffer.from(f(files.get(path)!.toString())));
 const errorsOf = (files: PackageFiles) => parsePackage(files, lib).diagnostics.filter((d) => d.severity === 'error');
 
 /** A zip whose entry names are written as given (yazl refuses unsafe names, so they are patched in). */
 async function rawZip(entries: Array<{ name: string; data: string; mode?: number }>): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   const placeholders = entries.map((e, i) => `p${i}`.padEnd(e.name.length, 'x'));
-  entries.forEach((e, i) => zip.addBuffer(Buffer.from(e.data), placeholders[i]!, e.mode !== undefined ? { mode: e.mode } : {}));
+  entries.forEach((e, i) =>
+    zip.addBuffer(Buffer.from(e.data), placeholders[i]!, e.mode !== undefined ? { mode: e.mode } : {}),
+  );
   zip.end();
   const chunks: Buffer[] = [];
   for await (const c of zip.outputStream) chunks.push(c as Buffer);
@@ -49,8 +63,18 @@ describe('sample packages', () => {
     const m = r.model!;
     expect(m.provider).toBe('Click-on-OSv Project');
     const vdu = m.vdus[0]!;
-    expect(vdu.swImage).toMatchObject({ name: 'click-on-osv', diskFormat: 'qcow2', containerFormat: 'bare', minRamBytes: 192e6 });
-    expect(vdu).toMatchObject({ cpuPolicy: 'dedicated', memPageSize: 'large', numVirtualCpu: 2, virtualMemoryBytes: 512e6 });
+    expect(vdu.swImage).toMatchObject({
+      name: 'click-on-osv',
+      diskFormat: 'qcow2',
+      containerFormat: 'bare',
+      minRamBytes: 192e6,
+    });
+    expect(vdu).toMatchObject({
+      cpuPolicy: 'dedicated',
+      memPageSize: 'large',
+      numVirtualCpu: 2,
+      virtualMemoryBytes: 512e6,
+    });
     expect(vdu.clickConfig?.text).toContain(`//VNF_ID: ${m.descriptorId}`);
     expect(m.vduCps.map((c) => [c.order, c.vnicType])).toEqual([
       [0, 'normal'],
@@ -77,7 +101,9 @@ describe('bad packages: each a precise error', () => {
   ])('zip entries with %s are refused', async (_n, name) => {
     const r = await validatePackage(await rawZip([{ name, data: 'x' }]), lib);
     expect(r.model).toBeUndefined();
-    expect(r.diagnostics[0]!.message).toMatch(new RegExp(`entry '${name.replace(/[./]/g, '\\$&')}' (contains '\\.\\.'|is an absolute path); refused`));
+    expect(r.diagnostics[0]!.message).toMatch(
+      new RegExp(`entry '${name.replace(/[./]/g, '\\$&')}' (contains '\\.\\.'|is an absolute path); refused`),
+    );
   });
 
   it('symlinks in a zip are refused', async () => {
@@ -87,7 +113,9 @@ describe('bad packages: each a precise error', () => {
 
   it('zip bombs are refused: ratio, total size, entry count', async () => {
     const bomb = await zipFiles(new Map([['zeros.bin', Buffer.alloc(20 * 1024 * 1024)]]));
-    expect((await validatePackage(bomb, lib)).diagnostics[0]!.message).toMatch(/compresses \d+:1, over the limit of 200:1 \(zip bomb\?\)/);
+    expect((await validatePackage(bomb, lib)).diagnostics[0]!.message).toMatch(
+      /compresses \d+:1, over the limit of 200:1 \(zip bomb\?\)/,
+    );
     const csar = (await buildPackage(join(ROOT, 'forwarder'), lib)).csar!;
     const saved = { ...ZIP_LIMITS };
     try {
@@ -103,23 +131,39 @@ describe('bad packages: each a precise error', () => {
 
   it('a YAML alias bomb is refused', async () => {
     const lol = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 9; i++) lol.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)}]`);
+    for (let i = 1; i < 9; i++)
+      lol.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)}]`,
+      );
     const files = await forwarder((f) => edit(f, VNFD, (s) => s.replace('metadata:', `${lol.join('\n')}\nmetadata:`)));
     const e = errorsOf(files);
-    expect(e[0]).toMatchObject({ file: VNFD, message: expect.stringMatching(/expands to more than 200000 nodes \(YAML alias bomb\?\)/) });
+    expect(e[0]).toMatchObject({
+      file: VNFD,
+      message: expect.stringMatching(/expands to more than 200000 nodes \(YAML alias bomb\?\)/),
+    });
   });
 
   it('missing Entry-Definitions', async () => {
-    const files = await forwarder((f) => edit(f, 'TOSCA-Metadata/TOSCA.meta', (s) => s.replace(/Entry-Definitions:.*\n/, '')));
-    expect(errorsOf(files)[0]).toMatchObject({ file: 'TOSCA-Metadata/TOSCA.meta', message: 'TOSCA.meta has no Entry-Definitions' });
+    const files = await forwarder((f) =>
+      edit(f, 'TOSCA-Metadata/TOSCA.meta', (s) => s.replace(/Entry-Definitions:.*\n/, '')),
+    );
+    expect(errorsOf(files)[0]).toMatchObject({
+      file: 'TOSCA-Metadata/TOSCA.meta',
+      message: 'TOSCA.meta has no Entry-Definitions',
+    });
   });
 
   it('a manifest hash that does not match, at the manifest line', async () => {
-    const files = await forwarder((f) => edit(f, 'Files/click/forwarder.click', (s) => s + '\n// changed after the manifest was written\n'), false);
+    const files = await forwarder(
+      (f) => edit(f, 'Files/click/forwarder.click', (s) => s + '\n// changed after the manifest was written\n'),
+      false,
+    );
     const e = errorsOf(files);
     expect(e).toHaveLength(1);
     expect(e[0]!.file).toBe('forwarder.mf');
-    expect(e[0]!.message).toMatch(/the SHA-256 hash of Files\/click\/forwarder\.click does not match: the manifest says [0-9a-f]{64}, the file has [0-9a-f]{64}/);
+    expect(e[0]!.message).toMatch(
+      /the SHA-256 hash of Files\/click\/forwarder\.click does not match: the manifest says [0-9a-f]{64}, the file has [0-9a-f]{64}/,
+    );
     const mf = files.get('forwarder.mf')!.toString().split('\n');
     expect(mf[e[0]!.line - 1]).toMatch(/^Hash: /);
     expect(mf[e[0]!.line - 3]).toBe('Source: Files/click/forwarder.click');
@@ -127,11 +171,15 @@ describe('bad packages: each a precise error', () => {
 
   it('a file missing from the manifest', async () => {
     const files = await forwarder((f) => f.set('Files/extra.txt', Buffer.from('x')), false);
-    expect(errorsOf(files).map((d) => d.message)).toEqual(['Files/extra.txt is in the package but not in the manifest']);
+    expect(errorsOf(files).map((d) => d.message)).toEqual([
+      'Files/extra.txt is in the package but not in the manifest',
+    ]);
   });
 
   it('an unknown node type, at its type line', async () => {
-    const files = await forwarder((f) => edit(f, VNFD, (s) => s.replace('type: tosca.nodes.nfv.VduCp', 'type: clickosv.nodes.Nope')));
+    const files = await forwarder((f) =>
+      edit(f, VNFD, (s) => s.replace('type: tosca.nodes.nfv.VduCp', 'type: clickosv.nodes.Nope')),
+    );
     const e = errorsOf(files).find((d) => /unknown node type/.test(d.message))!;
     const text = files.get(VNFD)!.toString().split('\n');
     expect(text[e.line - 1]).toContain('type: clickosv.nodes.Nope');
@@ -140,35 +188,66 @@ describe('bad packages: each a precise error', () => {
   });
 
   it('an import that cannot be resolved, at the import', async () => {
-    const files = await forwarder((f) => edit(f, VNFD, (s) => s.replace('  - clickosv_types.yaml', '  - clickosv_types.yaml\n  - https://example.com/more_types.yaml')));
+    const files = await forwarder((f) =>
+      edit(f, VNFD, (s) =>
+        s.replace('  - clickosv_types.yaml', '  - clickosv_types.yaml\n  - https://example.com/more_types.yaml'),
+      ),
+    );
     const e = errorsOf(files).find((d) => /cannot be resolved/.test(d.message))!;
     expect(e).toMatchObject({ file: VNFD, line: 9, column: 5 });
     expect(e.message).toMatch(/only ETSI's SOL001 v2\.6\.1 URLs are known offline/);
-    const missing = await forwarder((f) => edit(f, VNFD, (s) => s.replace('  - clickosv_types.yaml', '  - clickosv_types.yaml\n  - local/missing.yaml')));
-    expect(errorsOf(missing).find((d) => /cannot be resolved/.test(d.message))!.message).toBe('import local/missing.yaml cannot be resolved: no such file in the package');
+    const missing = await forwarder((f) =>
+      edit(f, VNFD, (s) => s.replace('  - clickosv_types.yaml', '  - clickosv_types.yaml\n  - local/missing.yaml')),
+    );
+    expect(errorsOf(missing).find((d) => /cannot be resolved/.test(d.message))!.message).toBe(
+      'import local/missing.yaml cannot be resolved: no such file in the package',
+    );
   });
 
   it('a Click artifact that fails the Click checks, at its own line and column', async () => {
-    const files = await forwarder((f) => edit(f, 'Files/click/forwarder.click', (s) => s.replace('c_in0 :: Counter', 'c_in0 :: Countr')));
+    const files = await forwarder((f) =>
+      edit(f, 'Files/click/forwarder.click', (s) => s.replace('c_in0 :: Counter', 'c_in0 :: Countr')),
+    );
     const e = errorsOf(files);
     expect(e.every((d) => d.file === 'Files/click/forwarder.click')).toBe(true);
-    const line = files.get('Files/click/forwarder.click')!.toString().split('\n').findIndex((l) => l.includes('Countr')) + 1;
-    expect(e[0]).toMatchObject({ file: 'Files/click/forwarder.click', line, message: "unknown element class 'Countr'" });
+    const line =
+      files
+        .get('Files/click/forwarder.click')!
+        .toString()
+        .split('\n')
+        .findIndex((l) => l.includes('Countr')) + 1;
+    expect(e[0]).toMatchObject({
+      file: 'Files/click/forwarder.click',
+      line,
+      message: "unknown element class 'Countr'",
+    });
   });
 
   it('a VDU without an image', async () => {
     const files = await forwarder((f) =>
-      edit(f, VNFD, (s) => s.replace(/ {8}sw_image_data:\n( {10}.*\n| {12}.*\n)+/, '').replace(/ {8}sw_image:\n {10}type: tosca.artifacts.nfv.SwImage\n {10}file: .*\n/, '')),
+      edit(f, VNFD, (s) =>
+        s
+          .replace(/ {8}sw_image_data:\n( {10}.*\n| {12}.*\n)+/, '')
+          .replace(/ {8}sw_image:\n {10}type: tosca.artifacts.nfv.SwImage\n {10}file: .*\n/, ''),
+      ),
     );
     const e = errorsOf(files).find((d) => /no image/.test(d.message))!;
-    expect(e.message).toBe("VDU 'click_vdu' has no image: give it sw_image_data or a tosca.artifacts.nfv.SwImage artifact");
+    expect(e.message).toBe(
+      "VDU 'click_vdu' has no image: give it sw_image_data or a tosca.artifacts.nfv.SwImage artifact",
+    );
     expect(files.get(VNFD)!.toString().split('\n')[e.line - 1]).toMatch(/^ {4}click_vdu:/);
   });
 
   it('a missing required property and a wrong valid value, each at its place', async () => {
-    const files = await forwarder((f) => edit(f, VNFD, (s) => s.replace('        product_name: forwarder\n', '').replace('vnic_type: direct', 'vnic_type: warp')));
+    const files = await forwarder((f) =>
+      edit(f, VNFD, (s) =>
+        s.replace('        product_name: forwarder\n', '').replace('vnic_type: direct', 'vnic_type: warp'),
+      ),
+    );
     const msgs = errorsOf(files).map((d) => d.message);
     expect(msgs).toContain("property 'product_name' of clickosv.nodes.ClickOsvVnf is required");
-    expect(msgs).toContain('property \'vnic_type\' must be one of normal, virtio, direct-physical, direct, macvtap, baremetal, virtio-forwarder, smart-nic, got "warp"');
+    expect(msgs).toContain(
+      'property \'vnic_type\' must be one of normal, virtio, direct-physical, direct, macvtap, baremetal, virtio-forwarder, smart-nic, got "warp"',
+    );
   });
 });

@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 
 /** ETSI's well-known import URLs, resolved to the project's own files so parsing needs no network. */
 export const ETSI_IMPORTS: Readonly<Record<string, string>> = {
-  'https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_common_types.yaml': 'etsi_nfv_sol001_common_types.yaml',
+  'https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_common_types.yaml':
+    'etsi_nfv_sol001_common_types.yaml',
   'https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_vnfd_types.yaml': 'etsi_nfv_sol001_vnfd_types.yaml',
 };
 

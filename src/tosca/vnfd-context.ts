@@ -5,7 +5,8 @@ import type { Definitions, LoadedFile } from './definitions';
 
 export type Obj = Record<string, unknown>;
 export const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+export const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
 /** What the node readers need of the model builder: the definitions, the entry file, the package's files and the diagnostics. */
 export interface VnfdContext {

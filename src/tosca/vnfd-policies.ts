@@ -3,7 +3,10 @@ import type { InstantiationLevelModel, ScalingAspectModel, VnfdModel } from './m
 import { obj, str, type Obj, type VnfdContext } from './vnfd-context';
 
 /** The topology's policies; a target that is not a VDU, or an aspect or level no policy defines, is an error. */
-export function readPolicies(c: VnfdContext, vduIds: Set<string>): Pick<VnfdModel, 'initialDeltas' | 'scalingAspects' | 'instantiationLevels' | 'defaultInstantiationLevel'> {
+export function readPolicies(
+  c: VnfdContext,
+  vduIds: Set<string>,
+): Pick<VnfdModel, 'initialDeltas' | 'scalingAspects' | 'instantiationLevels' | 'defaultInstantiationLevel'> {
   const list = obj(c.file.doc['topology_template'])['policies'];
   const entries: Array<[string, Obj, number]> = Array.isArray(list)
     ? list.flatMap((item, i) => Object.entries(obj(item)).map(([n, v]) => [n, obj(v), i] as [string, Obj, number]))
@@ -14,7 +17,8 @@ export function readPolicies(c: VnfdContext, vduIds: Set<string>): Pick<VnfdMode
   let defaultLevel: string | undefined;
   const targets = (v: Obj, i: number): string[] => {
     const t = Array.isArray(v['targets']) ? (v['targets'] as unknown[]).map(String) : [];
-    for (const x of t) if (!vduIds.has(x)) c.err(['topology_template', 'policies', i], `policy target '${x}' is not a VDU`);
+    for (const x of t)
+      if (!vduIds.has(x)) c.err(['topology_template', 'policies', i], `policy target '${x}' is not a VDU`);
     return t;
   };
   for (const [name, v, i] of entries) {
@@ -27,14 +31,28 @@ export function readPolicies(c: VnfdContext, vduIds: Set<string>): Pick<VnfdMode
     if (c.defs.derives(type, 'tosca.policies.nfv.ScalingAspects')) {
       for (const [id, a] of Object.entries(obj(p['aspects']))) {
         const ao = obj(a);
-        aspects.push({ id, name: str(ao['name']) ?? id, description: str(ao['description']) ?? '', maxScaleLevel: Number(ao['max_scale_level'] ?? 0), stepDeltas: ((ao['step_deltas'] as unknown[]) ?? []).map(String), vduDeltas: {} });
+        aspects.push({
+          id,
+          name: str(ao['name']) ?? id,
+          description: str(ao['description']) ?? '',
+          maxScaleLevel: Number(ao['max_scale_level'] ?? 0),
+          stepDeltas: ((ao['step_deltas'] as unknown[]) ?? []).map(String),
+          vduDeltas: {},
+        });
       }
     } else if (c.defs.derives(type, 'tosca.policies.nfv.InstantiationLevels')) {
       defaultLevel = str(p['default_level']);
       for (const [id, l] of Object.entries(obj(p['levels']))) {
         const lo = obj(l);
-        const scaleInfo = Object.fromEntries(Object.entries(obj(lo['scale_info'])).map(([k, s]) => [k, Number(obj(s)['scale_level'] ?? 0)]));
-        levels.set(id, { id, description: str(lo['description']) ?? '', scaleInfo, vduInstances: levels.get(id)?.vduInstances ?? {} });
+        const scaleInfo = Object.fromEntries(
+          Object.entries(obj(lo['scale_info'])).map(([k, s]) => [k, Number(obj(s)['scale_level'] ?? 0)]),
+        );
+        levels.set(id, {
+          id,
+          description: str(lo['description']) ?? '',
+          scaleInfo,
+          vduInstances: levels.get(id)?.vduInstances ?? {},
+        });
       }
     }
   }
@@ -46,19 +64,35 @@ export function readPolicies(c: VnfdContext, vduIds: Set<string>): Pick<VnfdMode
       for (const t of targets(v, i)) initialDeltas[t] = Number(obj(p['initial_delta'])['number_of_instances'] ?? 1);
     } else if (c.defs.derives(type, 'tosca.policies.nfv.VduScalingAspectDeltas')) {
       const aspect = aspects.find((a) => a.id === str(p['aspect']));
-      if (aspect === undefined) c.err(['topology_template', 'policies', i], `policy '${name}' names aspect '${str(p['aspect']) ?? ''}', which no ScalingAspects policy defines`);
+      if (aspect === undefined)
+        c.err(
+          ['topology_template', 'policies', i],
+          `policy '${name}' names aspect '${str(p['aspect']) ?? ''}', which no ScalingAspects policy defines`,
+        );
       for (const t of targets(v, i)) {
-        if (aspect !== undefined) aspect.vduDeltas[t] = Object.fromEntries(Object.entries(obj(p['deltas'])).map(([d, x]) => [d, Number(obj(x)['number_of_instances'] ?? 0)]));
+        if (aspect !== undefined)
+          aspect.vduDeltas[t] = Object.fromEntries(
+            Object.entries(obj(p['deltas'])).map(([d, x]) => [d, Number(obj(x)['number_of_instances'] ?? 0)]),
+          );
       }
     } else if (c.defs.derives(type, 'tosca.policies.nfv.VduInstantiationLevels')) {
       for (const t of targets(v, i)) {
         for (const [lid, l] of Object.entries(obj(p['levels']))) {
           const level = levels.get(lid);
-          if (level === undefined) c.err(['topology_template', 'policies', i], `policy '${name}' names instantiation level '${lid}', which InstantiationLevels does not define`);
+          if (level === undefined)
+            c.err(
+              ['topology_template', 'policies', i],
+              `policy '${name}' names instantiation level '${lid}', which InstantiationLevels does not define`,
+            );
           else level.vduInstances[t] = Number(obj(l)['number_of_instances'] ?? 0);
         }
       }
     }
   }
-  return { initialDeltas, scalingAspects: aspects, instantiationLevels: [...levels.values()], ...(defaultLevel !== undefined ? { defaultInstantiationLevel: defaultLevel } : {}) };
+  return {
+    initialDeltas,
+    scalingAspects: aspects,
+    instantiationLevels: [...levels.values()],
+    ...(defaultLevel !== undefined ? { defaultInstantiationLevel: defaultLevel } : {}),
+  };
 }

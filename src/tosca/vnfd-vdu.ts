@@ -24,7 +24,11 @@ export function readVdu(c: VnfdContext, id: string, v: Obj, descriptorId: string
     c.err(c.nodePath(id), `VDU '${id}' has no image: give it sw_image_data or a tosca.artifacts.nfv.SwImage artifact`);
   }
   if (!c.defs.derives(str(v['type']), 'clickosv.nodes.ClickOsvVdu')) {
-    c.err(c.nodePath(id, 'type'), `VDU '${id}' is not a clickosv.nodes.ClickOsvVdu; it is managed with the click-plugin dialect on port 8000`, 'warning');
+    c.err(
+      c.nodePath(id, 'type'),
+      `VDU '${id}' is not a clickosv.nodes.ClickOsvVdu; it is managed with the click-plugin dialect on port 8000`,
+      'warning',
+    );
   }
   const model: VduModel = {
     id,
@@ -34,13 +38,23 @@ export function readVdu(c: VnfdContext, id: string, v: Obj, descriptorId: string
     maxInstances: Number(obj(p['vdu_profile'])['max_number_of_instances'] ?? 1),
     virtualMemoryBytes: sizeBytes(mem['virtual_mem_size']) ?? 512 * 1024 * 1024,
     numVirtualCpu: Number(cpu['num_virtual_cpu'] ?? 1),
-    ...(str(pin['virtual_cpu_pinning_policy']) === 'static' ? { cpuPolicy: 'dedicated' as const } : str(pin['virtual_cpu_pinning_policy']) === 'dynamic' ? { cpuPolicy: 'shared' as const } : {}),
-    ...(str(memReq['hw:mem_page_size']) !== undefined ? { memPageSize: str(memReq['hw:mem_page_size']) as string } : {}),
+    ...(str(pin['virtual_cpu_pinning_policy']) === 'static'
+      ? { cpuPolicy: 'dedicated' as const }
+      : str(pin['virtual_cpu_pinning_policy']) === 'dynamic'
+        ? { cpuPolicy: 'shared' as const }
+        : {}),
+    ...(str(memReq['hw:mem_page_size']) !== undefined
+      ? { memPageSize: str(memReq['hw:mem_page_size']) as string }
+      : {}),
     management: {
       dialect: str(mgmt['dialect']) === 'osv-controlsocket' ? 'osv-controlsocket' : 'click-plugin',
       apiPort: Number(mgmt['api_port'] ?? 8000),
       controlSocketPort: Number(mgmt['controlsocket_port'] ?? 8001),
-      readiness: { graceMs: timeMs(ready['grace']) ?? 10_000, intervalMs: timeMs(ready['interval']) ?? 2_000, deadlineMs: timeMs(ready['deadline']) ?? 45_000 },
+      readiness: {
+        graceMs: timeMs(ready['grace']) ?? 10_000,
+        intervalMs: timeMs(ready['interval']) ?? 2_000,
+        deadlineMs: timeMs(ready['deadline']) ?? 45_000,
+      },
     },
     pos: { file: c.file.path, ...locate(c.file.text, c.nodePath(id)) },
   };
@@ -55,20 +69,32 @@ export function readVdu(c: VnfdContext, id: string, v: Obj, descriptorId: string
       minDiskBytes: sizeBytes(img['min_disk']) ?? 0,
       minRamBytes: sizeBytes(img['min_ram']) ?? 0,
       sizeBytes: sizeBytes(img['size']) ?? 0,
-      ...(str(img['operating_system']) !== undefined ? { operatingSystem: str(img['operating_system']) as string } : {}),
+      ...(str(img['operating_system']) !== undefined
+        ? { operatingSystem: str(img['operating_system']) as string }
+        : {}),
     };
   }
   if (imageArtifact !== undefined) model.imageArtifact = artifactPath(c, str(imageArtifact[1]['file']) ?? '');
   if (clickArtifact !== undefined) {
     const path = artifactPath(c, str(clickArtifact[1]['file']) ?? '');
     const bytes = c.files.get(path);
-    if (bytes === undefined) c.err(c.nodePath(id, 'artifacts', clickArtifact[0]), `Click artifact '${clickArtifact[0]}': ${path} is not in the package`);
+    if (bytes === undefined)
+      c.err(
+        c.nodePath(id, 'artifacts', clickArtifact[0]),
+        `Click artifact '${clickArtifact[0]}': ${path} is not in the package`,
+      );
     else {
       const text = bytes.toString('utf8');
       const r = checkClick(text, { file: path, requireHeader: true, warnings: false });
       c.out.push(...r.diagnostics);
       if (r.header !== undefined && descriptorId !== '' && r.header.id !== descriptorId) {
-        c.out.push({ file: path, line: 3, column: 1, severity: 'error', message: `VNF_ID ${r.header.id} differs from the VNFD's descriptor_id ${descriptorId}` });
+        c.out.push({
+          file: path,
+          line: 3,
+          column: 1,
+          severity: 'error',
+          message: `VNF_ID ${r.header.id} differs from the VNFD's descriptor_id ${descriptorId}`,
+        });
       }
       model.clickConfig = { path, text };
     }

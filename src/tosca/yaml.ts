@@ -61,7 +61,8 @@ function aliasGuard(): (event: string, state: LoaderState) => void {
     const known = weights.get(v);
     if (known !== undefined) return known;
     // an alias to a node that contains it: any walk of the document would never end
-    if (inProgress.has(v)) throw new YamlLimit(at, 'the alias refers to a node that contains it (recursive YAML alias)');
+    if (inProgress.has(v))
+      throw new YamlLimit(at, 'the alias refers to a node that contains it (recursive YAML alias)');
     inProgress.add(v);
     let w = 1;
     for (const x of Array.isArray(v) ? v : Object.values(v)) {
@@ -80,9 +81,14 @@ function aliasGuard(): (event: string, state: LoaderState) => void {
     if (state.input[at] !== '*' || counted.has(at)) return;
     counted.add(at);
     aliases += 1;
-    if (aliases > YAML_LIMITS.maxAliases) throw new YamlLimit(at, `the file uses more than ${YAML_LIMITS.maxAliases} aliases (YAML alias bomb?)`);
+    if (aliases > YAML_LIMITS.maxAliases)
+      throw new YamlLimit(at, `the file uses more than ${YAML_LIMITS.maxAliases} aliases (YAML alias bomb?)`);
     expanded += weight(state.result, at);
-    if (expanded > YAML_LIMITS.maxNodes) throw new YamlLimit(at, `the document expands to more than ${YAML_LIMITS.maxNodes} nodes (YAML alias bomb?): this alias passes the limit`);
+    if (expanded > YAML_LIMITS.maxNodes)
+      throw new YamlLimit(
+        at,
+        `the document expands to more than ${YAML_LIMITS.maxNodes} nodes (YAML alias bomb?): this alias passes the limit`,
+      );
   };
 }
 
@@ -92,11 +98,23 @@ function aliasGuard(): (event: string, state: LoaderState) => void {
  * alias that passes the limit). Errors are diagnostics at the file's line and column.
  */
 export function loadYaml(text: string, file: string): { doc?: unknown; diagnostics: SourceDiagnostic[] } {
-  const diag = (line: number, column: number, message: string): SourceDiagnostic => ({ file, line, column, severity: 'error', message });
-  if (Buffer.byteLength(text) > YAML_LIMITS.maxBytes) return { diagnostics: [diag(1, 1, `the file is larger than ${YAML_LIMITS.maxBytes} bytes`)] };
+  const diag = (line: number, column: number, message: string): SourceDiagnostic => ({
+    file,
+    line,
+    column,
+    severity: 'error',
+    message,
+  });
+  if (Buffer.byteLength(text) > YAML_LIMITS.maxBytes)
+    return { diagnostics: [diag(1, 1, `the file is larger than ${YAML_LIMITS.maxBytes} bytes`)] };
   let doc: unknown;
   try {
-    doc = yaml.load(text, { filename: file, schema: yaml.CORE_SCHEMA, json: false, listener: aliasGuard() as (this: yaml.State, eventType: yaml.EventType, state: yaml.State) => void });
+    doc = yaml.load(text, {
+      filename: file,
+      schema: yaml.CORE_SCHEMA,
+      json: false,
+      listener: aliasGuard() as (this: yaml.State, eventType: yaml.EventType, state: yaml.State) => void,
+    });
   } catch (err) {
     if (err instanceof YamlLimit) {
       const at = position(text, err.offset);
@@ -118,7 +136,15 @@ export function loadYaml(text: string, file: string): { doc?: unknown; diagnosti
     if (nodes > YAML_LIMITS.maxNodes) {
       const alias = /(?:^|[\s,[{:-])\*[^\s,[\]{}]/m.exec(text);
       const at = alias === null ? { line: 1, column: 1 } : position(text, alias.index + alias[0].indexOf('*'));
-      return { diagnostics: [diag(at.line, at.column, `the document expands to more than ${YAML_LIMITS.maxNodes} nodes (YAML alias bomb?)`)] };
+      return {
+        diagnostics: [
+          diag(
+            at.line,
+            at.column,
+            `the document expands to more than ${YAML_LIMITS.maxNodes} nodes (YAML alias bomb?)`,
+          ),
+        ],
+      };
     }
     if (Array.isArray(v)) for (const x of v) stack.push(x);
     else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) stack.push(x);

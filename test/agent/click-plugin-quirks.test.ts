@@ -16,7 +16,11 @@ describe('emulated click-plugin: answers as the real plugin gives them', () => {
   afterAll(async () => vm.powerOff());
 
   async function raw(method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
-    const res = await fetch(base + path, { method, body, headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {} });
+    const res = await fetch(base + path, {
+      method,
+      body,
+      headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+    });
     return { status: res.status, text: await res.text() };
   }
 
@@ -29,10 +33,19 @@ describe('emulated click-plugin: answers as the real plugin gives them', () => {
   });
 
   it('write_file answers raw OK!! (query or form body, any path), read_file a JSON string', async () => {
-    expect(await raw('POST', '/click_plugin/write_file?path=/tmp/x&content=abc')).toEqual({ status: 200, text: 'OK!!' });
+    expect(await raw('POST', '/click_plugin/write_file?path=/tmp/x&content=abc')).toEqual({
+      status: 200,
+      text: 'OK!!',
+    });
     expect(vm.files.get('/tmp/x')).toBe('abc');
     const config = 'InfiniteSource -> c :: Counter -> Discard;';
-    expect(await raw('POST', '/click_plugin/write_file', new URLSearchParams({ path: 'func.click', content: config }).toString())).toEqual({ status: 200, text: 'OK!!' });
+    expect(
+      await raw(
+        'POST',
+        '/click_plugin/write_file',
+        new URLSearchParams({ path: 'func.click', content: config }).toString(),
+      ),
+    ).toEqual({ status: 200, text: 'OK!!' });
     expect(await raw('GET', '/click_plugin/read_file')).toEqual({ status: 200, text: JSON.stringify(config) });
   });
 
@@ -42,27 +55,43 @@ describe('emulated click-plugin: answers as the real plugin gives them', () => {
     expect(start.text).toMatch(/^"Sucess: PID \d+"$/);
     expect(await raw('GET', '/click_plugin/running')).toEqual({ status: 200, text: 'true' });
     expect(await raw('POST', '/click_plugin/start')).toEqual({ status: 200, text: '"Click is already running"' });
-    expect(await raw('GET', '/click_plugin/vnf_identification')).toEqual({ status: 200, text: '{"id":"","version":"","name":"","description":"","provider":""}' });
+    expect(await raw('GET', '/click_plugin/vnf_identification')).toEqual({
+      status: 200,
+      text: '{"id":"","version":"","name":"","description":"","provider":""}',
+    });
     expect(await raw('POST', '/click_plugin/stop')).toEqual({ status: 200, text: '"Success"' });
   });
 
   it('a bad config: start still says "Sucess", running reads false, log holds Click\'s error', async () => {
-    await raw('POST', '/click_plugin/write_file', new URLSearchParams({ path: '/func.click', content: 'InfiniteSource -> Nope -> Discard;' }).toString());
+    await raw(
+      'POST',
+      '/click_plugin/write_file',
+      new URLSearchParams({ path: '/func.click', content: 'InfiniteSource -> Nope -> Discard;' }).toString(),
+    );
     expect((await raw('POST', '/click_plugin/start')).text).toMatch(/^"Sucess: PID \d+"$/);
     expect(await raw('GET', '/click_plugin/running')).toEqual({ status: 200, text: 'false' });
     const log = await raw('GET', '/click_plugin/log');
     expect(log.status).toBe(200);
     expect(JSON.parse(log.text)).toBe("func.click:1: unknown element class 'Nope'\nRouter could not be initialized!\n");
     // vnf_identification stays empty: Click does not run
-    expect((await raw('GET', '/click_plugin/vnf_identification')).text).toBe('{"id":"","version":"","name":"","description":"","provider":""}');
+    expect((await raw('GET', '/click_plugin/vnf_identification')).text).toBe(
+      '{"id":"","version":"","name":"","description":"","provider":""}',
+    );
   });
 
   it('metrics: five integer percentages as deltas since the previous call, and time_ms', async () => {
-    await raw('POST', '/click_plugin/write_file', new URLSearchParams({ path: '/func.click', content: 'FromDPDKDevice(0) -> ToDPDKDevice(1);' }).toString());
+    await raw(
+      'POST',
+      '/click_plugin/write_file',
+      new URLSearchParams({ path: '/func.click', content: 'FromDPDKDevice(0) -> ToDPDKDevice(1);' }).toString(),
+    );
     await raw('POST', '/click_plugin/start');
     await raw('GET', '/click_plugin/metrics'); // sets the baseline
     now += 1000;
-    const m = JSON.parse((await raw('GET', '/click_plugin/metrics')).text) as { list: Array<{ id: number; name: string; value: number }>; time_ms: number };
+    const m = JSON.parse((await raw('GET', '/click_plugin/metrics')).text) as {
+      list: Array<{ id: number; name: string; value: number }>;
+      time_ms: number;
+    };
     expect(m.list.map((x) => [x.id, x.name])).toEqual([
       [0, 'CPU Usage'],
       [1, 'Disk Usage'],
@@ -92,7 +121,14 @@ describe('emulated click-plugin: answers as the real plugin gives them', () => {
       '//VNF_DESCRIPTION: Forwards packets between two ports',
     ].join('\n');
     await raw('POST', '/click_plugin/stop');
-    await raw('POST', '/click_plugin/write_file', new URLSearchParams({ path: '/func.click', content: `${header}\nFromDPDKDevice(0) -> ToDPDKDevice(1);\n` }).toString());
+    await raw(
+      'POST',
+      '/click_plugin/write_file',
+      new URLSearchParams({
+        path: '/func.click',
+        content: `${header}\nFromDPDKDevice(0) -> ToDPDKDevice(1);\n`,
+      }).toString(),
+    );
     expect((await raw('POST', '/click_plugin/start')).text).toMatch(/^"Sucess: PID \d+"$/);
     expect(await raw('GET', '/click_plugin/vnf_identification')).toEqual({
       status: 200,
@@ -100,12 +136,16 @@ describe('emulated click-plugin: answers as the real plugin gives them', () => {
     });
     expect(await raw('GET', '/click_plugin/log')).toEqual({ status: 200, text: '""' });
     await raw('POST', '/click_plugin/stop');
-    expect((await raw('GET', '/click_plugin/vnf_identification')).text).toBe('{"id":"","version":"","name":"","description":"","provider":""}');
+    expect((await raw('GET', '/click_plugin/vnf_identification')).text).toBe(
+      '{"id":"","version":"","name":"","description":"","provider":""}',
+    );
   });
 
-  it("memory Click took is not given back by stop (only a reboot frees it)", async () => {
+  it('memory Click took is not given back by stop (only a reboot frees it)', async () => {
     const memory = async (): Promise<number> => {
-      const m = JSON.parse((await raw('GET', '/click_plugin/metrics')).text) as { list: Array<{ name: string; value: number }> };
+      const m = JSON.parse((await raw('GET', '/click_plugin/metrics')).text) as {
+        list: Array<{ name: string; value: number }>;
+      };
       return m.list.find((x) => x.name === 'Memory Usage')!.value;
     };
     const before = await memory();
@@ -119,12 +159,35 @@ describe('emulated click-plugin: answers as the real plugin gives them', () => {
     expect((await raw('GET', '/os/uptime')).text).toMatch(/^\d+$/);
     expect(JSON.parse((await raw('GET', '/os/version')).text)).toEqual(expect.any(String));
     expect(Number((await raw('GET', '/os/memory/total')).text)).toBe(512 * 1024 * 1024);
-    const threads = JSON.parse((await raw('GET', '/os/threads')).text) as { list: Array<Record<string, unknown>>; time_ms: number };
+    const threads = JSON.parse((await raw('GET', '/os/threads')).text) as {
+      list: Array<Record<string, unknown>>;
+      time_ms: number;
+    };
     expect(threads.time_ms).toBe(now);
-    expect(threads.list[0]).toEqual(expect.objectContaining({ id: expect.any(Number), name: expect.any(String), cpu_ms: expect.any(Number), status: expect.any(String) }));
-    const ifc = JSON.parse((await raw('GET', '/network/ifconfig/')).text) as Array<{ config: Record<string, unknown>; data: Record<string, unknown> }>;
+    expect(threads.list[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(Number),
+        name: expect.any(String),
+        cpu_ms: expect.any(Number),
+        status: expect.any(String),
+      }),
+    );
+    const ifc = JSON.parse((await raw('GET', '/network/ifconfig/')).text) as Array<{
+      config: Record<string, unknown>;
+      data: Record<string, unknown>;
+    }>;
     expect(ifc[0]!.config).toEqual(expect.objectContaining({ name: 'eth0', addr: '127.0.0.1', mtu: 1500 }));
-    expect(Object.keys(ifc[0]!.data)).toEqual(expect.arrayContaining(['ifi_ipackets', 'ifi_ibytes', 'ifi_opackets', 'ifi_obytes', 'ifi_ierrors', 'ifi_oerrors', 'ifi_iqdrops']));
+    expect(Object.keys(ifc[0]!.data)).toEqual(
+      expect.arrayContaining([
+        'ifi_ipackets',
+        'ifi_ibytes',
+        'ifi_opackets',
+        'ifi_obytes',
+        'ifi_ierrors',
+        'ifi_oerrors',
+        'ifi_iqdrops',
+      ]),
+    );
     expect(JSON.parse((await raw('GET', '/fs/df/')).text)).toEqual([expect.objectContaining({ mount: '/' })]);
     expect((await raw('PUT', '/file/%2Ftmp%2Fy?op=WRITE&content=hello&overwrite=true')).status).toBe(200);
     expect(await raw('GET', '/file/%2Ftmp%2Fy?op=GET')).toEqual({ status: 200, text: 'hello' });

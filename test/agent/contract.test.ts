@@ -10,11 +10,19 @@ const BAD = FORWARDER.replace('c_in0 :: Counter', 'c_in0 :: Countr');
 const factory = new HttpVnfAgentFactory({ timeoutMs: 3000 });
 const fast = { graceMs: 0, intervalMs: 50, deadlineMs: 5000 };
 
-async function bootVm(dialect: ManagementDialect, extra: Partial<ConstructorParameters<typeof EmulatedVm>[0]> = {}): Promise<{ vm: EmulatedVm; agent: VnfAgent }> {
+async function bootVm(
+  dialect: ManagementDialect,
+  extra: Partial<ConstructorParameters<typeof EmulatedVm>[0]> = {},
+): Promise<{ vm: EmulatedVm; agent: VnfAgent }> {
   const controlPort = await freePort();
   const vm = new EmulatedVm({ dialect, host: '127.0.0.1', port: 0, controlPort, ...extra });
   await vm.boot();
-  const agent = factory.forEndpoint({ address: '127.0.0.1', port: vm.address!.port, dialect, controlSocketPort: controlPort });
+  const agent = factory.forEndpoint({
+    address: '127.0.0.1',
+    port: vm.address!.port,
+    dialect,
+    controlSocketPort: controlPort,
+  });
   return { vm, agent };
 }
 
@@ -88,7 +96,8 @@ describe.each<ManagementDialect>(['click-plugin', 'osv-controlsocket'])('the in-
     if (dialect === 'click-plugin') {
       expect(b.ports[0]!.rxPercent).toBeGreaterThan(0);
     } else {
-      const count = (m: typeof a): number => m.elements.find((e) => e.element === 'c_in0' && e.handler === 'count')!.value;
+      const count = (m: typeof a): number =>
+        m.elements.find((e) => e.element === 'c_in0' && e.handler === 'count')!.value;
       expect(count(b)).toBeGreaterThan(count(a));
       expect(b.elements.find((e) => e.element === 'c_in0' && e.handler === 'rate')!.value).toBeGreaterThan(0);
       // per-port counters and rates from the DPDK device elements
@@ -148,7 +157,9 @@ describe.each<ManagementDialect>(['click-plugin', 'osv-controlsocket'])('readine
     const agent = factory.forEndpoint({ address: '127.0.0.1', port, dialect });
     const err = await agent.waitReady({ graceMs: 50, intervalMs: 100, deadlineMs: 700 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AgentNotReadyError);
-    expect((err as Error).message).toMatch(new RegExp(`127\\.0\\.0\\.1:${port} did not become ready within 1 s \\(waited \\d+ ms`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`127\\.0\\.0\\.1:${port} did not become ready within 1 s \\(waited \\d+ ms`),
+    );
     expect((err as AgentNotReadyError).waitedMs).toBeGreaterThanOrEqual(600);
     await vm.powerOff();
   });
@@ -158,5 +169,8 @@ async function bootVmLater(dialect: ManagementDialect, delay: number): Promise<{
   const port = await freePort();
   const vm = new EmulatedVm({ dialect, host: '127.0.0.1', port, readyDelayMs: delay, controlPort: await freePort() });
   void vm.bootInBackground();
-  return { vm, agent: factory.forEndpoint({ address: '127.0.0.1', port, dialect, controlSocketPort: vm.options.controlPort }) };
+  return {
+    vm,
+    agent: factory.forEndpoint({ address: '127.0.0.1', port, dialect, controlSocketPort: vm.options.controlPort }),
+  };
 }

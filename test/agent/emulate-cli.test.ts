@@ -13,23 +13,32 @@ const CLI = resolve(ROOT, 'dist/src/cli/index.js');
 function newestSource(): number {
   const dirs = ['src/emulator', 'src/agent', 'src/cli', 'src/click'].map((d) => join(ROOT, d));
   let newest = 0;
-  for (const d of dirs) for (const f of readdirSync(d, { recursive: true }) as string[]) newest = Math.max(newest, statSync(join(d, f)).mtimeMs);
+  for (const d of dirs)
+    for (const f of readdirSync(d, { recursive: true }) as string[])
+      newest = Math.max(newest, statSync(join(d, f)).mtimeMs);
   return newest;
 }
 
 beforeAll(() => {
   // the mini-cloud and the composition root run the built CLI: test that one, rebuilt when stale
-  if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource()) spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource())
+    spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }, 180_000);
 
-function run(args: string[]): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+function run(args: string[]): {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
   return { child, exited: new Promise((r) => child.once('exit', (code, signal) => r({ code, signal }))) };
 }
 
 async function poll(url: string, tries = 100): Promise<string> {
   for (let i = 0; i < tries; i++) {
-    const text = await fetch(url).then((r) => r.text(), () => '');
+    const text = await fetch(url).then(
+      (r) => r.text(),
+      () => '',
+    );
     if (text !== '') return text;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -47,7 +56,15 @@ describe('clickvnfm emulate (what the mini-cloud starts per server)', () => {
 
   it('`emulate --dialect osv-controlsocket --listen <ip>:8000`: nothing listens before the ready delay, SIGTERM ends it cleanly', async () => {
     const ip = `127.22.${Math.floor(Math.random() * 250) + 1}.${Math.floor(Math.random() * 250) + 1}`;
-    const { child, exited } = run(['emulate', '--dialect', 'osv-controlsocket', '--listen', `${ip}:8000`, '--ready-delay-ms', '800']);
+    const { child, exited } = run([
+      'emulate',
+      '--dialect',
+      'osv-controlsocket',
+      '--listen',
+      `${ip}:8000`,
+      '--ready-delay-ms',
+      '800',
+    ]);
     await new Promise((r) => setTimeout(r, 300));
     await expect(fetch(`http://${ip}:8000/os/uptime`)).rejects.toThrow();
     const agent = new HttpVnfAgentFactory().forEndpoint({ address: ip, port: 8000, dialect: 'osv-controlsocket' });
@@ -77,7 +94,16 @@ describe('clickvnfm emulate-cloud in its own process: a killed client leaves no 
         dialect: 'click-plugin',
         managementPort: 8000,
         flavor: { vcpus: 1, memoryMb: 512, diskGb: 1 },
-        image: { name: 'img', version: '1', checksum: { algorithm: 'sha-256', hash: 'ef'.repeat(32) }, containerFormat: 'bare', diskFormat: 'qcow2', minDiskGb: 1, minRamMb: 192, sizeBytes: 1 },
+        image: {
+          name: 'img',
+          version: '1',
+          checksum: { algorithm: 'sha-256', hash: 'ef'.repeat(32) },
+          containerFormat: 'bare',
+          diskFormat: 'qcow2',
+          minDiskGb: 1,
+          minRamMb: 192,
+          sizeBytes: 1,
+        },
         cps: [{ cpdId: 'mgmt', order: 0, vnicType: 'normal', portSecurity: true, management: true }],
       },
     ],
@@ -96,7 +122,9 @@ describe('clickvnfm emulate-cloud in its own process: a killed client leaves no 
     const vnfcs = await vim.apply(deployment);
     expect(vnfcs).toHaveLength(3);
     expect(await vim.describe('crash-1')).toHaveLength(3);
-    expect(new Set(vnfcs.map((v) => v.name))).toEqual(new Set(['vnf-crash-1-click_vdu-0', 'vnf-crash-1-click_vdu-1', 'vnf-crash-1-click_vdu-2']));
+    expect(new Set(vnfcs.map((v) => v.name))).toEqual(
+      new Set(['vnf-crash-1-click_vdu-0', 'vnf-crash-1-click_vdu-1', 'vnf-crash-1-click_vdu-2']),
+    );
     const all = (await (await fetch(`${cloud.url}/servers`)).json()) as unknown[];
     expect(all).toHaveLength(3);
     await vim.destroy('crash-1');

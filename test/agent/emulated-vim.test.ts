@@ -7,7 +7,12 @@ import type { VnfcResource, VnfDeployment, VduSpec } from '../../src/ports/vim';
 const FORWARDER = readFileSync(join(__dirname, '../../vnfd/forwarder/Files/click/forwarder.click'), 'utf8');
 const fast = { graceMs: 0, intervalMs: 25, deadlineMs: 3000 };
 const agentOf = (v: VnfcResource, dialect: VduSpec['dialect'] = 'click-plugin') =>
-  new HttpVnfAgentFactory({ timeoutMs: 3000 }).forEndpoint({ address: v.managementAddress!, port: v.managementPort!, dialect, controlSocketPort: v.controlSocketPort! });
+  new HttpVnfAgentFactory({ timeoutMs: 3000 }).forEndpoint({
+    address: v.managementAddress!,
+    port: v.managementPort!,
+    dialect,
+    controlSocketPort: v.controlSocketPort!,
+  });
 
 const vdu = (count: number, dialect: VduSpec['dialect'] = 'click-plugin'): VduSpec => ({
   vduId: 'click_vdu',
@@ -16,10 +21,24 @@ const vdu = (count: number, dialect: VduSpec['dialect'] = 'click-plugin'): VduSp
   dialect,
   managementPort: 8000,
   flavor: { vcpus: 1, memoryMb: 512, diskGb: 1 },
-  image: { name: 'click-on-osv', version: '2017.1', checksum: { algorithm: 'sha-256', hash: 'ab'.repeat(32) }, containerFormat: 'bare', diskFormat: 'qcow2', minDiskGb: 1, minRamMb: 192, sizeBytes: 27_000_000 },
+  image: {
+    name: 'click-on-osv',
+    version: '2017.1',
+    checksum: { algorithm: 'sha-256', hash: 'ab'.repeat(32) },
+    containerFormat: 'bare',
+    diskFormat: 'qcow2',
+    minDiskGb: 1,
+    minRamMb: 192,
+    sizeBytes: 27_000_000,
+  },
   cps: [{ cpdId: 'mgmt', order: 0, vnicType: 'normal', portSecurity: true, management: true }],
 });
-const deployment = (id: string, count: number, dialect: VduSpec['dialect'] = 'click-plugin'): VnfDeployment => ({ vnfInstanceId: id, flavourId: 'simple', vdus: [vdu(count, dialect)], virtualLinks: [] });
+const deployment = (id: string, count: number, dialect: VduSpec['dialect'] = 'click-plugin'): VnfDeployment => ({
+  vnfInstanceId: id,
+  flavourId: 'simple',
+  vdus: [vdu(count, dialect)],
+  virtualLinks: [],
+});
 
 describe('EmulatedVim on the emulated cloud (the Vim port)', () => {
   const cloud = new EmulatedCloud({ vmReadyDelayMs: 50 });
@@ -37,7 +56,11 @@ describe('EmulatedVim on the emulated cloud (the Vim port)', () => {
     const again = await vim.apply(deployment('i1', 2));
     expect(again.map((v) => v.resourceId).sort()).toEqual(first.map((v) => v.resourceId).sort());
     for (const v of first) {
-      const agent = new HttpVnfAgentFactory().forEndpoint({ address: v.managementAddress!, port: v.managementPort!, dialect: 'click-plugin' });
+      const agent = new HttpVnfAgentFactory().forEndpoint({
+        address: v.managementAddress!,
+        port: v.managementPort!,
+        dialect: 'click-plugin',
+      });
       await agent.waitReady({ graceMs: 0, intervalMs: 25, deadlineMs: 3000 });
       expect((await agent.status()).reachable).toBe(true);
     }
@@ -58,25 +81,40 @@ describe('EmulatedVim on the emulated cloud (the Vim port)', () => {
   });
 
   it('destroy leaves no leftovers (servers and the image it alone used)', async () => {
-    await vim.ensureImages('i3', [{ ...vdu(1).image, checksum: { algorithm: 'sha-256', hash: 'cd'.repeat(32) }, name: 'only-i3' }]);
+    await vim.ensureImages('i3', [
+      { ...vdu(1).image, checksum: { algorithm: 'sha-256', hash: 'cd'.repeat(32) }, name: 'only-i3' },
+    ]);
     await vim.apply(deployment('i3', 2));
-    expect(await vim.leftovers('i3')).toEqual(expect.arrayContaining([expect.stringMatching(/^server vnf-i3-/), 'image only-i3']));
+    expect(await vim.leftovers('i3')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^server vnf-i3-/), 'image only-i3']),
+    );
     await vim.destroy('i3');
     await vim.destroy('i3'); // idempotent
     expect(await vim.leftovers('i3')).toEqual([]);
   });
 
   it('injected faults surface as errors that say what failed', async () => {
-    const put = (body: unknown): Promise<Response> => fetch(`${cloud.url}/faults`, { method: 'PUT', body: JSON.stringify(body) });
+    const put = (body: unknown): Promise<Response> =>
+      fetch(`${cloud.url}/faults`, { method: 'PUT', body: JSON.stringify(body) });
     await put({ instanceId: 'bad-img', fault: 'image-upload-refused' });
-    await expect(vim.ensureImages('bad-img', [vdu(1).image])).rejects.toThrow(/answered 403: image upload of click-on-osv refused/);
+    await expect(vim.ensureImages('bad-img', [vdu(1).image])).rejects.toThrow(
+      /answered 403: image upload of click-on-osv refused/,
+    );
     await put({ instanceId: 'bad-stack', fault: 'stack-create-failed' });
-    await expect(vim.apply(deployment('bad-stack', 1))).rejects.toThrow(/creating the servers of VNF instance bad-stack failed: .*No valid host/);
+    await expect(vim.apply(deployment('bad-stack', 1))).rejects.toThrow(
+      /creating the servers of VNF instance bad-stack failed: .*No valid host/,
+    );
     await vim.destroy('bad-stack');
     await put({ instanceId: 'mute', fault: 'agent-never-ready' });
     const [v] = await vim.apply(deployment('mute', 1));
-    const agent = new HttpVnfAgentFactory().forEndpoint({ address: v!.managementAddress!, port: v!.managementPort!, dialect: 'click-plugin' });
-    await expect(agent.waitReady({ graceMs: 0, intervalMs: 50, deadlineMs: 300 })).rejects.toThrow(/did not become ready/);
+    const agent = new HttpVnfAgentFactory().forEndpoint({
+      address: v!.managementAddress!,
+      port: v!.managementPort!,
+      dialect: 'click-plugin',
+    });
+    await expect(agent.waitReady({ graceMs: 0, intervalMs: 50, deadlineMs: 300 })).rejects.toThrow(
+      /did not become ready/,
+    );
     await fetch(`${cloud.url}/faults`, { method: 'DELETE' });
   });
 
@@ -114,7 +152,11 @@ describe('EmulatedVim on the emulated cloud (the Vim port)', () => {
     expect((await agent.status()).running).toBe(false); // a boot does not start Click by itself
     const healed = await vim.heal('disk', v!.resourceId);
     expect(healed.resourceId).not.toBe(v!.resourceId);
-    expect([healed.managementAddress, healed.managementPort, healed.controlSocketPort]).toEqual([v!.managementAddress, v!.managementPort, v!.controlSocketPort]);
+    expect([healed.managementAddress, healed.managementPort, healed.controlSocketPort]).toEqual([
+      v!.managementAddress,
+      v!.managementPort,
+      v!.controlSocketPort,
+    ]);
     await agent.waitReady(fast);
     expect(await agent.readConfig()).toBe('');
     await vim.destroy('disk');
@@ -136,32 +178,49 @@ describe('EmulatedVim on the emulated cloud (the Vim port)', () => {
   it('agent-never-ready and click-rejects-config surface through the agent as its typed errors', async () => {
     cloud.injectFault({ instanceId: 'mute2', fault: 'agent-never-ready' });
     const [m] = await vim.apply(deployment('mute2', 1));
-    const notReady = await agentOf(m!).waitReady({ graceMs: 0, intervalMs: 50, deadlineMs: 300 }).catch((e: unknown) => e);
+    const notReady = await agentOf(m!)
+      .waitReady({ graceMs: 0, intervalMs: 50, deadlineMs: 300 })
+      .catch((e: unknown) => e);
     expect(notReady).toBeInstanceOf(AgentNotReadyError);
     expect((notReady as Error).message).toContain(`${m!.managementAddress}:${m!.managementPort}`);
     cloud.injectFault({ instanceId: 'picky', fault: 'click-rejects-config' });
     const [p] = await vim.apply(deployment('picky', 1));
     await agentOf(p!).waitReady(fast);
-    const rejected = await agentOf(p!).deploy(FORWARDER).catch((e: unknown) => e);
+    const rejected = await agentOf(p!)
+      .deploy(FORWARDER)
+      .catch((e: unknown) => e);
     expect(rejected).toBeInstanceOf(ClickConfigError);
-    expect((rejected as ClickConfigError).clickMessage).toMatch(/^func\.click:1: .*injected fault click-rejects-config/);
+    expect((rejected as ClickConfigError).clickMessage).toMatch(
+      /^func\.click:1: .*injected fault click-rejects-config/,
+    );
     await vim.destroy('mute2');
     await vim.destroy('picky');
     cloud.clearFaults();
   });
 
   it('bad requests to the cloud are 400 with the reason; an unknown server is 404', async () => {
-    const put = await fetch(`${cloud.url}/stacks/x`, { method: 'PUT', body: JSON.stringify({ vdus: [{ vduId: 'v', count: -1, dialect: 'click-plugin' }] }) });
+    const put = await fetch(`${cloud.url}/stacks/x`, {
+      method: 'PUT',
+      body: JSON.stringify({ vdus: [{ vduId: 'v', count: -1, dialect: 'click-plugin' }] }),
+    });
     expect(put.status).toBe(400);
     expect(await put.json()).toEqual({ message: 'vdus[0].count must be an integer 0..64' });
-    const fault = await fetch(`${cloud.url}/faults`, { method: 'PUT', body: JSON.stringify({ instanceId: 'x', fault: 'meteor' }) });
+    const fault = await fetch(`${cloud.url}/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ instanceId: 'x', fault: 'meteor' }),
+    });
     expect(fault.status).toBe(400);
     await expect(vim.heal('x', 'nope')).rejects.toThrow(/answered 404: no server nope in VNF instance x/);
   });
 });
 
 describe('EmulatedCloud with loopback addressing (a VM per 127.20.x.y:8000, like the mini-cloud)', () => {
-  const cloud = new EmulatedCloud({ vmReadyDelayMs: 20, addressing: 'loopback', loopbackPrefix: '127.21', faults: [{ instanceId: 'lb-bad', fault: 'image-upload-refused' }] });
+  const cloud = new EmulatedCloud({
+    vmReadyDelayMs: 20,
+    addressing: 'loopback',
+    loopbackPrefix: '127.21',
+    faults: [{ instanceId: 'lb-bad', fault: 'image-upload-refused' }],
+  });
   let vim: EmulatedVim;
   beforeAll(async () => {
     vim = new EmulatedVim(await cloud.start());

@@ -15,4 +15,7 @@ const onEmulatedCloud = (options: EmulatedCloudOptions) => async () => {
 };
 
 describeVimConformance('EmulatedVim (every VM on 127.0.0.1, a port each)', onEmulatedCloud({ vmReadyDelayMs: 50 }));
-describeVimConformance('EmulatedVim (loopback addressing: a VM per 127.23.x.y:8000)', onEmulatedCloud({ vmReadyDelayMs: 50, addressing: 'loopback', loopbackPrefix: '127.23' }));
+describeVimConformance(
+  'EmulatedVim (loopback addressing: a VM per 127.23.x.y:8000)',
+  onEmulatedCloud({ vmReadyDelayMs: 50, addressing: 'loopback', loopbackPrefix: '127.23' }),
+);

@@ -6,7 +6,15 @@ import { useRedis } from '../support/redis';
 import { basicAdmin, buildTestApi, type TestApi } from '../support/api';
 import { RedisVnfPackageRepository } from '../../src/store';
 import { vnfPackageRoutes } from '../../src/api/routes/vnfpkgm/vnf-packages';
-import { buildPackage, loadTypeLibrary, readCsar, validatePackage, writeManifest, ZIP_LIMITS, type PackageFiles } from '../../src/tosca';
+import {
+  buildPackage,
+  loadTypeLibrary,
+  readCsar,
+  validatePackage,
+  writeManifest,
+  ZIP_LIMITS,
+  type PackageFiles,
+} from '../../src/tosca';
 import type { VnfPkgInfo } from '../../src/domain/vnf-package';
 
 /**
@@ -45,7 +53,11 @@ function rawZip(entries: RawEntry[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const d = e.deflated ?? { bytes: deflateRawSync(e.data ?? Buffer.alloc(0)), size: (e.data ?? Buffer.alloc(0)).length, crc: crc32(e.data ?? Buffer.alloc(0)) };
+    const d = e.deflated ?? {
+      bytes: deflateRawSync(e.data ?? Buffer.alloc(0)),
+      size: (e.data ?? Buffer.alloc(0)).length,
+      crc: crc32(e.data ?? Buffer.alloc(0)),
+    };
     const size = e.declaredSize ?? d.size;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -123,7 +135,8 @@ function forwarderEntries(mutate: (files: PackageFiles) => void = () => undefine
   files.set(MANIFEST, Buffer.from(writeManifest(listed, { vnf_provider_id: 'x' }) + extraManifest));
   return [...files].map(([name, data]) => ({ name, data }));
 }
-const editVnfd = (f: (s: string) => string) => (files: PackageFiles) => void files.set(VNFD, Buffer.from(f((files.get(VNFD) as Buffer).toString())));
+const editVnfd = (f: (s: string) => string) => (files: PackageFiles) =>
+  void files.set(VNFD, Buffer.from(f((files.get(VNFD) as Buffer).toString())));
 
 const rssMiB = (): number => process.memoryUsage().rss / MiB;
 
@@ -132,7 +145,10 @@ const rssMiB = (): number => process.memoryUsage().rss / MiB;
 beforeAll(async () => {
   client = new Redis(redis.url);
   repo = new RedisVnfPackageRepository(client, '{hostile}');
-  t = await buildTestApi(redis.url, { packages: repo, routes: [vnfPackageRoutes({ packages: repo, library: lib, packageLimitBytes: 16 * MiB })] });
+  t = await buildTestApi(redis.url, {
+    packages: repo,
+    routes: [vnfPackageRoutes({ packages: repo, library: lib, packageLimitBytes: 16 * MiB })],
+  });
   forwarder = (await buildPackage(join(__dirname, '../../vnfd/forwarder'), lib)).files as PackageFiles;
 });
 afterAll(async () => {
@@ -146,10 +162,17 @@ async function createPkg(): Promise<VnfPkgInfo> {
   return res.json() as VnfPkgInfo;
 }
 async function upload(id: string, bytes: Buffer) {
-  return t.app.inject({ method: 'PUT', url: `/vnfpkgm/v1/vnf_packages/${id}/package_content`, headers: { ...auth, 'content-type': 'application/zip' }, payload: bytes });
+  return t.app.inject({
+    method: 'PUT',
+    url: `/vnfpkgm/v1/vnf_packages/${id}/package_content`,
+    headers: { ...auth, 'content-type': 'application/zip' },
+    payload: bytes,
+  });
 }
 async function get(id: string): Promise<VnfPkgInfo> {
-  return (await t.app.inject({ method: 'GET', url: `/vnfpkgm/v1/vnf_packages/${id}`, headers: auth })).json() as VnfPkgInfo;
+  return (
+    await t.app.inject({ method: 'GET', url: `/vnfpkgm/v1/vnf_packages/${id}`, headers: auth })
+  ).json() as VnfPkgInfo;
 }
 /** Uploads a hostile CSAR: taken (202), then ERROR with the cause in the details and no content kept. */
 async function refusedByApi(csar: Buffer, cause: RegExp): Promise<VnfPkgInfo> {
@@ -174,10 +197,23 @@ describe('the writer of hostile zips writes zips that are read', () => {
 describe('hostile CSARs: readCsar / validatePackage', () => {
   it('two entries of one name are refused, naming the entry', async () => {
     const entries = forwarderEntries();
-    const csar = rawZip([...entries, { name: VNFD, data: Buffer.from('tosca_definitions_version: tosca_simple_yaml_1_3\n') }]);
+    const csar = rawZip([
+      ...entries,
+      { name: VNFD, data: Buffer.from('tosca_definitions_version: tosca_simple_yaml_1_3\n') },
+    ]);
     const r = await readCsar(csar, 'dup.csar');
     expect(r.files).toBeUndefined();
-    expect(r.diagnostics).toEqual([expect.objectContaining({ file: 'dup.csar', severity: 'error', message: expect.stringMatching(new RegExp(`^entry '${VNFD}' appears twice in the archive \\(entries \\d+ and ${entries.length + 1}\\); refused$`)) })]);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({
+        file: 'dup.csar',
+        severity: 'error',
+        message: expect.stringMatching(
+          new RegExp(
+            `^entry '${VNFD}' appears twice in the archive \\(entries \\d+ and ${entries.length + 1}\\); refused$`,
+          ),
+        ),
+      }),
+    ]);
     expect((await validatePackage(csar, lib)).model).toBeUndefined();
   });
 
@@ -185,7 +221,11 @@ describe('hostile CSARs: readCsar / validatePackage', () => {
     ["'..'", '../x', /entry '\.\.\/x' contains '\.\.'; refused/],
     ['an absolute path', '/etc/cron.d/x', /entry '\/etc\/cron\.d\/x' is an absolute path; refused/],
     ['a backslash', 'Files\\..\\..\\x', /^entry 'Files\\\.\.\\\.\.\\x' contains a backslash; refused$/],
-    ["a '.' segment", './Definitions/forwarder_vnfd.yaml', /entry '\.\/Definitions\/forwarder_vnfd\.yaml' has an empty or '\.' path segment; refused/],
+    [
+      "a '.' segment",
+      './Definitions/forwarder_vnfd.yaml',
+      /entry '\.\/Definitions\/forwarder_vnfd\.yaml' has an empty or '\.' path segment; refused/,
+    ],
   ])('zip slip with %s is refused', async (_what, name, cause) => {
     const r = await readCsar(rawZip([...forwarderEntries(), { name, data: Buffer.from('x') }]));
     expect(r.files).toBeUndefined();
@@ -193,24 +233,40 @@ describe('hostile CSARs: readCsar / validatePackage', () => {
   });
 
   it('a symbolic link entry is refused', async () => {
-    const r = await readCsar(rawZip([...forwarderEntries(), { name: 'Files/link', data: Buffer.from('/etc/passwd'), mode: 0o120777 }]));
+    const r = await readCsar(
+      rawZip([...forwarderEntries(), { name: 'Files/link', data: Buffer.from('/etc/passwd'), mode: 0o120777 }]),
+    );
     expect(r.diagnostics[0]?.message).toBe("entry 'Files/link' is a symbolic link; refused");
   });
 
   it('more than maxEntries entries are refused', async () => {
-    const many = Array.from({ length: ZIP_LIMITS.maxEntries + 1 }, (_, i) => ({ name: `Files/n/${i}.txt`, data: Buffer.from(String(i)) }));
+    const many = Array.from({ length: ZIP_LIMITS.maxEntries + 1 }, (_, i) => ({
+      name: `Files/n/${i}.txt`,
+      data: Buffer.from(String(i)),
+    }));
     const r = await readCsar(rawZip(many));
     expect(r.diagnostics[0]?.message).toBe(`the archive has more than ${ZIP_LIMITS.maxEntries} entries`);
   });
 
   it('a high-ratio entry (zip bomb) is refused from its header, before inflating', async () => {
-    const r = await readCsar(rawZip([...forwarderEntries(), { name: 'Files/images/zeros.qcow2', data: Buffer.alloc(20 * MiB) }]));
-    expect(r.diagnostics[0]?.message).toMatch(/^entry 'Files\/images\/zeros\.qcow2' compresses \d+:1, over the limit of 200:1 \(zip bomb\?\)$/);
+    const r = await readCsar(
+      rawZip([...forwarderEntries(), { name: 'Files/images/zeros.qcow2', data: Buffer.alloc(20 * MiB) }]),
+    );
+    expect(r.diagnostics[0]?.message).toMatch(
+      /^entry 'Files\/images\/zeros\.qcow2' compresses \d+:1, over the limit of 200:1 \(zip bomb\?\)$/,
+    );
   });
 
   it('a file read for parsing over its limit is refused from its header', async () => {
-    const r = await readCsar(rawZip([...forwarderEntries(), { name: 'Definitions/huge.yaml', data: Buffer.alloc(ZIP_LIMITS.maxTextEntryBytes + 1, 'a') }]));
-    expect(r.diagnostics[0]?.message).toBe(`entry 'Definitions/huge.yaml' is ${ZIP_LIMITS.maxTextEntryBytes + 1} bytes, over the limit of ${ZIP_LIMITS.maxTextEntryBytes} for a file read for parsing`);
+    const r = await readCsar(
+      rawZip([
+        ...forwarderEntries(),
+        { name: 'Definitions/huge.yaml', data: Buffer.alloc(ZIP_LIMITS.maxTextEntryBytes + 1, 'a') },
+      ]),
+    );
+    expect(r.diagnostics[0]?.message).toBe(
+      `entry 'Definitions/huge.yaml' is ${ZIP_LIMITS.maxTextEntryBytes + 1} bytes, over the limit of ${ZIP_LIMITS.maxTextEntryBytes} for a file read for parsing`,
+    );
   });
 
   it('an entry whose header lies about its size is stopped while it inflates, and memory stays bounded', async () => {
@@ -218,18 +274,26 @@ describe('hostile CSARs: readCsar / validatePackage', () => {
     const big = bigContent(600);
     const declared = ZIP_LIMITS.maxEntryBytes - 1;
     expect(declared / big.bytes.length).toBeLessThan(ZIP_LIMITS.maxRatio);
-    const csar = rawZip([...forwarderEntries(), { name: 'Files/images/liar.qcow2', deflated: big, declaredSize: declared }]);
+    const csar = rawZip([
+      ...forwarderEntries(),
+      { name: 'Files/images/liar.qcow2', deflated: big, declaredSize: declared },
+    ]);
     const before = rssMiB();
     const r = await readCsar(csar);
     const grown = rssMiB() - before;
-    expect(r.diagnostics[0]?.message).toBe(`entry 'Files/images/liar.qcow2' inflates past the ${declared} bytes its header declares; refused (zip bomb?)`);
+    expect(r.diagnostics[0]?.message).toBe(
+      `entry 'Files/images/liar.qcow2' inflates past the ${declared} bytes its header declares; refused (zip bomb?)`,
+    );
     expect(grown).toBeLessThan(150);
   });
 
   it('an honest large image is hashed as it streams, not held; the manifest is checked; get() still gives the bytes', async () => {
     const big = bigContent(200);
     const path = 'Files/images/big.qcow2';
-    const csar = rawZip([...forwarderEntries(undefined, `Source: ${path}\nAlgorithm: SHA-256\nHash: ${big.sha256}\n`), { name: path, deflated: big }]);
+    const csar = rawZip([
+      ...forwarderEntries(undefined, `Source: ${path}\nAlgorithm: SHA-256\nHash: ${big.sha256}\n`),
+      { name: path, deflated: big },
+    ]);
     const before = rssMiB();
     const r = await validatePackage(csar, lib);
     const grown = rssMiB() - before;
@@ -237,21 +301,42 @@ describe('hostile CSARs: readCsar / validatePackage', () => {
     expect(grown).toBeLessThan(150);
     const bytes = r.files?.get(path);
     expect(bytes?.length).toBe(big.size);
-    expect(createHash('sha256').update(bytes as Buffer).digest('hex')).toBe(big.sha256);
+    expect(
+      createHash('sha256')
+        .update(bytes as Buffer)
+        .digest('hex'),
+    ).toBe(big.sha256);
   });
 
   it('a large image whose manifest hash is wrong is refused at the manifest line', async () => {
     const big = bigContent(8);
     const path = 'Files/images/big.qcow2';
     const wrong = 'ab'.repeat(32);
-    const r = await validatePackage(rawZip([...forwarderEntries(undefined, `Source: ${path}\nAlgorithm: SHA-256\nHash: ${wrong}\n`), { name: path, deflated: big }]), lib);
+    const r = await validatePackage(
+      rawZip([
+        ...forwarderEntries(undefined, `Source: ${path}\nAlgorithm: SHA-256\nHash: ${wrong}\n`),
+        { name: path, deflated: big },
+      ]),
+      lib,
+    );
     expect(r.model).toBeUndefined();
-    expect(r.diagnostics).toContainEqual(expect.objectContaining({ file: MANIFEST, column: 7, message: `the SHA-256 hash of ${path} does not match: the manifest says ${wrong}, the file has ${big.sha256}` }));
+    expect(r.diagnostics).toContainEqual(
+      expect.objectContaining({
+        file: MANIFEST,
+        column: 7,
+        message: `the SHA-256 hash of ${path} does not match: the manifest says ${wrong}, the file has ${big.sha256}`,
+      }),
+    );
   });
 
   it('a YAML alias bomb in the VNFD is refused quickly at the alias that passes the limit', async () => {
     const lol = ['lol0: &lol0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 12; i++) lol.push(`lol${i}: &lol${i} [${Array(10).fill(`*lol${i - 1}`).join(',')}]`);
+    for (let i = 1; i < 12; i++)
+      lol.push(
+        `lol${i}: &lol${i} [${Array(10)
+          .fill(`*lol${i - 1}`)
+          .join(',')}]`,
+      );
     const csar = rawZip(forwarderEntries(editVnfd((s) => s.replace('metadata:', `${lol.join('\n')}\nmetadata:`))));
     const started = Date.now();
     const r = await validatePackage(csar, lib);
@@ -265,9 +350,17 @@ describe('hostile CSARs: readCsar / validatePackage', () => {
   });
 
   it.each([
-    ['a relative path out of the package', '../../etc/passwd', /import \.\.\/\.\.\/etc\/passwd cannot be resolved: no such file in the package/],
+    [
+      'a relative path out of the package',
+      '../../etc/passwd',
+      /import \.\.\/\.\.\/etc\/passwd cannot be resolved: no such file in the package/,
+    ],
     ['an absolute path', '/etc/passwd', /import \/etc\/passwd cannot be resolved: no such file in the package/],
-    ['an unknown URL', 'http://attacker.example/types.yaml', /import http:\/\/attacker\.example\/types\.yaml cannot be resolved: only ETSI's SOL001 v2\.6\.1 URLs are known offline/],
+    [
+      'an unknown URL',
+      'http://attacker.example/types.yaml',
+      /import http:\/\/attacker\.example\/types\.yaml cannot be resolved: only ETSI's SOL001 v2\.6\.1 URLs are known offline/,
+    ],
   ])('a VNFD import of %s is refused at the import', async (_what, target, cause) => {
     const csar = rawZip(forwarderEntries(editVnfd((s) => s.replace(/imports:\n/, `imports:\n  - ${target}\n`))));
     const r = await validatePackage(csar, lib);
@@ -290,7 +383,10 @@ describe('hostile CSARs through PUT /vnfpkgm/v1/vnf_packages/{id}/package_conten
   });
 
   it('duplicate entries: ERROR naming the entry', async () => {
-    await refusedByApi(rawZip([...forwarderEntries(), { name: VNFD, data: Buffer.from('tosca_definitions_version: x\n') }]), new RegExp(`entry '${VNFD}' appears twice`));
+    await refusedByApi(
+      rawZip([...forwarderEntries(), { name: VNFD, data: Buffer.from('tosca_definitions_version: x\n') }]),
+      new RegExp(`entry '${VNFD}' appears twice`),
+    );
   });
 
   it.each([
@@ -302,21 +398,33 @@ describe('hostile CSARs through PUT /vnfpkgm/v1/vnf_packages/{id}/package_conten
   });
 
   it('a symlink: ERROR', async () => {
-    await refusedByApi(rawZip([...forwarderEntries(), { name: 'Files/link', data: Buffer.from('/etc/shadow'), mode: 0o120777 }]), /entry 'Files\/link' is a symbolic link/);
+    await refusedByApi(
+      rawZip([...forwarderEntries(), { name: 'Files/link', data: Buffer.from('/etc/shadow'), mode: 0o120777 }]),
+      /entry 'Files\/link' is a symbolic link/,
+    );
   });
 
   it('too many entries: ERROR', async () => {
-    const many = Array.from({ length: ZIP_LIMITS.maxEntries + 1 }, (_, i) => ({ name: `Files/n/${i}.txt`, data: Buffer.from('x') }));
+    const many = Array.from({ length: ZIP_LIMITS.maxEntries + 1 }, (_, i) => ({
+      name: `Files/n/${i}.txt`,
+      data: Buffer.from('x'),
+    }));
     await refusedByApi(rawZip(many), /more than \d+ entries/);
   });
 
   it('a high-ratio entry: ERROR', async () => {
-    await refusedByApi(rawZip([...forwarderEntries(), { name: 'Files/images/zeros.qcow2', data: Buffer.alloc(20 * MiB) }]), /compresses \d+:1, over the limit/);
+    await refusedByApi(
+      rawZip([...forwarderEntries(), { name: 'Files/images/zeros.qcow2', data: Buffer.alloc(20 * MiB) }]),
+      /compresses \d+:1, over the limit/,
+    );
   });
 
   it('a 600 MiB entry behind a lying header: ERROR, and the API process memory stays bounded', async () => {
     const big = bigContent(600);
-    const csar = rawZip([...forwarderEntries(), { name: 'Files/images/liar.qcow2', deflated: big, declaredSize: ZIP_LIMITS.maxEntryBytes - 1 }]);
+    const csar = rawZip([
+      ...forwarderEntries(),
+      { name: 'Files/images/liar.qcow2', deflated: big, declaredSize: ZIP_LIMITS.maxEntryBytes - 1 },
+    ]);
     const before = rssMiB();
     await refusedByApi(csar, /entry 'Files\/images\/liar\.qcow2' inflates past the \d+ bytes its header declares/);
     expect(rssMiB() - before).toBeLessThan(150);
@@ -324,22 +432,50 @@ describe('hostile CSARs through PUT /vnfpkgm/v1/vnf_packages/{id}/package_conten
 
   it('a YAML alias bomb: ERROR at the alias', async () => {
     const lol = ['lol0: &lol0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 12; i++) lol.push(`lol${i}: &lol${i} [${Array(10).fill(`*lol${i - 1}`).join(',')}]`);
-    const info = await refusedByApi(rawZip(forwarderEntries(editVnfd((s) => s.replace('metadata:', `${lol.join('\n')}\nmetadata:`)))), /YAML alias bomb/);
-    const errs = (info.onboardingFailureDetails as { errors?: Array<{ file?: string; line?: number; column?: number; reason: string }> }).errors ?? [];
-    expect(errs.find((e) => /alias bomb/.test(e.reason))).toMatchObject({ file: VNFD, line: expect.any(Number), column: expect.any(Number) });
+    for (let i = 1; i < 12; i++)
+      lol.push(
+        `lol${i}: &lol${i} [${Array(10)
+          .fill(`*lol${i - 1}`)
+          .join(',')}]`,
+      );
+    const info = await refusedByApi(
+      rawZip(forwarderEntries(editVnfd((s) => s.replace('metadata:', `${lol.join('\n')}\nmetadata:`)))),
+      /YAML alias bomb/,
+    );
+    const errs =
+      (
+        info.onboardingFailureDetails as {
+          errors?: Array<{ file?: string; line?: number; column?: number; reason: string }>;
+        }
+      ).errors ?? [];
+    expect(errs.find((e) => /alias bomb/.test(e.reason))).toMatchObject({
+      file: VNFD,
+      line: expect.any(Number),
+      column: expect.any(Number),
+    });
   });
 
-  it.each(['../../etc/passwd', '/etc/passwd', 'http://attacker.example/types.yaml'])('a VNFD import of %s: ERROR at the import', async (target) => {
-    const info = await refusedByApi(rawZip(forwarderEntries(editVnfd((s) => s.replace(/imports:\n/, `imports:\n  - ${target}\n`)))), new RegExp(`import ${target.replace(/[./]/g, '\\$&')} cannot be resolved`));
-    const errs = (info.onboardingFailureDetails as { errors?: Array<{ file?: string; line?: number; reason: string }> }).errors ?? [];
-    expect(errs.find((e) => e.reason.includes(target))).toMatchObject({ file: VNFD, line: expect.any(Number) });
-  });
+  it.each(['../../etc/passwd', '/etc/passwd', 'http://attacker.example/types.yaml'])(
+    'a VNFD import of %s: ERROR at the import',
+    async (target) => {
+      const info = await refusedByApi(
+        rawZip(forwarderEntries(editVnfd((s) => s.replace(/imports:\n/, `imports:\n  - ${target}\n`)))),
+        new RegExp(`import ${target.replace(/[./]/g, '\\$&')} cannot be resolved`),
+      );
+      const errs =
+        (info.onboardingFailureDetails as { errors?: Array<{ file?: string; line?: number; reason: string }> })
+          .errors ?? [];
+      expect(errs.find((e) => e.reason.includes(target))).toMatchObject({ file: VNFD, line: expect.any(Number) });
+    },
+  );
 
   it('an honest package with a 200 MiB image is ONBOARDED, and the image is served from the stored CSAR', async () => {
     const big = bigContent(200);
     const path = 'Files/images/big.qcow2';
-    const csar = rawZip([...forwarderEntries(undefined, `Source: ${path}\nAlgorithm: SHA-256\nHash: ${big.sha256}\n`), { name: path, deflated: big }]);
+    const csar = rawZip([
+      ...forwarderEntries(undefined, `Source: ${path}\nAlgorithm: SHA-256\nHash: ${big.sha256}\n`),
+      { name: path, deflated: big },
+    ]);
     const pkg = await createPkg();
     const before = rssMiB();
     expect((await upload(pkg.id, csar)).statusCode).toBe(202);
@@ -347,6 +483,10 @@ describe('hostile CSARs through PUT /vnfpkgm/v1/vnf_packages/{id}/package_conten
     expect((await get(pkg.id)).onboardingState).toBe('ONBOARDED');
     const stored = await repo.getContent(pkg.id);
     const image = (await readCsar(stored as Buffer)).files?.get(path);
-    expect(createHash('sha256').update(image as Buffer).digest('hex')).toBe(big.sha256);
+    expect(
+      createHash('sha256')
+        .update(image as Buffer)
+        .digest('hex'),
+    ).toBe(big.sha256);
   });
 });

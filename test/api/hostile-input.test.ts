@@ -25,12 +25,20 @@ afterEach(() => {
 });
 
 async function createInstance(extra: Record<string, unknown> = {}): Promise<VnfInstance> {
-  const res = await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['forwarder'], ...extra } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/vnflcm/v1/vnf_instances',
+    headers: AUTH,
+    payload: { vnfdId: h.vnfdIds['forwarder'], ...extra },
+  });
   expect(res.statusCode).toBe(201);
   return res.json() as VnfInstance;
 }
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json(): unknown }, status: number): Record<string, unknown> {
+function expectProblem(
+  res: { statusCode: number; headers: Record<string, unknown>; json(): unknown },
+  status: number,
+): Record<string, unknown> {
   expect(res.statusCode).toBe(status);
   expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
   const pd = res.json() as Record<string, unknown>;
@@ -51,7 +59,11 @@ async function instanceCount(): Promise<number> {
 describe('prototype pollution', () => {
   it('exclude_fields=__proto__/hasOwnProperty is a 400 and Object.prototype keeps hasOwnProperty', async () => {
     for (const url of ['/vnfpkgm/v1/vnf_packages', '/vnflcm/v1/vnf_instances', '/vnflcm/v1/vnf_lcm_op_occs']) {
-      const res = await h.app.inject({ method: 'GET', url: `${url}?exclude_fields=__proto__/hasOwnProperty`, headers: READER_AUTH });
+      const res = await h.app.inject({
+        method: 'GET',
+        url: `${url}?exclude_fields=__proto__/hasOwnProperty`,
+        headers: READER_AUTH,
+      });
       const pd = expectProblem(res, 400);
       expect(pd['field']).toBe('exclude_fields');
     }
@@ -83,7 +95,12 @@ describe('prototype pollution', () => {
       payload: '{"metadata":{"prototype":{"auth":false}}}',
     });
     expect(plainJson.statusCode).toBe(400);
-    for (const q of ['fields=metadata/constructor/prototype/auth', 'filter=(eq,metadata/constructor/prototype/auth,false)', 'filter=(eq,__proto__/auth,false)', 'exclude_fields=metadata/prototype']) {
+    for (const q of [
+      'fields=metadata/constructor/prototype/auth',
+      'filter=(eq,metadata/constructor/prototype/auth,false)',
+      'filter=(eq,__proto__/auth,false)',
+      'exclude_fields=metadata/prototype',
+    ]) {
       const res = await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances?${q}`, headers: READER_AUTH });
       expectProblem(res, 400);
     }
@@ -93,9 +110,17 @@ describe('prototype pollution', () => {
 
   it('a stored instance with ordinary metadata still answers selectors over its own keys only', async () => {
     const inst = await createInstance({ metadata: { toString: 'x', hasOwnProperty: 'y' } });
-    const res = await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances?filter=(eq,metadata/toString,x)`, headers: READER_AUTH });
+    const res = await h.app.inject({
+      method: 'GET',
+      url: `/vnflcm/v1/vnf_instances?filter=(eq,metadata/toString,x)`,
+      headers: READER_AUTH,
+    });
     expect((res.json() as VnfInstance[]).map((i) => i.id)).toContain(inst.id);
-    const none = await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances?filter=(eq,metadata/valueOf,x)`, headers: READER_AUTH });
+    const none = await h.app.inject({
+      method: 'GET',
+      url: `/vnflcm/v1/vnf_instances?filter=(eq,metadata/valueOf,x)`,
+      headers: READER_AUTH,
+    });
     expect(none.statusCode).toBe(200);
     expect((none.json() as unknown[]).length).toBe(0);
   });
@@ -104,7 +129,11 @@ describe('prototype pollution', () => {
 describe('shapes the fuzzer found', () => {
   it('a fields path that goes on below a scalar selects nothing more and keeps the scalar', async () => {
     const inst = await createInstance();
-    const res = await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances?fields=instantiationState/x/y,vnfdId/z`, headers: READER_AUTH });
+    const res = await h.app.inject({
+      method: 'GET',
+      url: `/vnflcm/v1/vnf_instances?fields=instantiationState/x/y,vnfdId/z`,
+      headers: READER_AUTH,
+    });
     expect(res.statusCode).toBe(200);
     const mine = (res.json() as VnfInstance[]).find((i) => i.id === inst.id);
     expect(mine?.instantiationState).toBe('NOT_INSTANTIATED');
@@ -117,7 +146,10 @@ describe('shapes the fuzzer found', () => {
         method: 'POST',
         url: '/vnflcm/v1/subscriptions',
         headers: AUTH,
-        payload: { callbackUri: 'http://127.0.0.1:9/cb', filter: { vnfInstanceSubscriptionFilter: { vnfProductsFromProviders: bad } } },
+        payload: {
+          callbackUri: 'http://127.0.0.1:9/cb',
+          filter: { vnfInstanceSubscriptionFilter: { vnfProductsFromProviders: bad } },
+        },
       });
       expectProblem(res, 400);
     }
@@ -126,18 +158,46 @@ describe('shapes the fuzzer found', () => {
 
 describe('SOL003/SOL013 details clients check', () => {
   it('a filter or selector naming an attribute the resource does not have is a 400 naming the parameter', async () => {
-    for (const base of ['/vnflcm/v1/vnf_instances', '/vnflcm/v1/vnf_lcm_op_occs', '/vnflcm/v1/subscriptions', '/vnfpkgm/v1/vnf_packages']) {
-      expect(expectProblem(await h.app.inject({ method: 'GET', url: `${base}?filter=(eq,attribute_not_exist,x)`, headers: READER_AUTH }), 400)['field']).toBe('filter');
-      expect(expectProblem(await h.app.inject({ method: 'GET', url: `${base}?fields=wrong_field`, headers: READER_AUTH }), 400)['field']).toBe('fields');
-      expect(expectProblem(await h.app.inject({ method: 'GET', url: `${base}?exclude_fields=wrong_field`, headers: READER_AUTH }), 400)['field']).toBe('exclude_fields');
+    for (const base of [
+      '/vnflcm/v1/vnf_instances',
+      '/vnflcm/v1/vnf_lcm_op_occs',
+      '/vnflcm/v1/subscriptions',
+      '/vnfpkgm/v1/vnf_packages',
+    ]) {
+      expect(
+        expectProblem(
+          await h.app.inject({ method: 'GET', url: `${base}?filter=(eq,attribute_not_exist,x)`, headers: READER_AUTH }),
+          400,
+        )['field'],
+      ).toBe('filter');
+      expect(
+        expectProblem(
+          await h.app.inject({ method: 'GET', url: `${base}?fields=wrong_field`, headers: READER_AUTH }),
+          400,
+        )['field'],
+      ).toBe('fields');
+      expect(
+        expectProblem(
+          await h.app.inject({ method: 'GET', url: `${base}?exclude_fields=wrong_field`, headers: READER_AUTH }),
+          400,
+        )['field'],
+      ).toBe('exclude_fields');
       // a real attribute is fine, also nested
-      expect((await h.app.inject({ method: 'GET', url: `${base}?filter=(neq,id,x)&fields=_links`, headers: READER_AUTH })).statusCode).toBe(200);
+      expect(
+        (await h.app.inject({ method: 'GET', url: `${base}?filter=(neq,id,x)&fields=_links`, headers: READER_AUTH }))
+          .statusCode,
+      ).toBe(200);
     }
   });
 
   it('task answers are 202 with a Location and an empty body (no JSON null); retry and rollback carry the op-occ Location', async () => {
     const inst = await createInstance();
-    const res = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`, headers: AUTH, payload: { flavourId: 'simple' } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
+      headers: AUTH,
+      payload: { flavourId: 'simple' },
+    });
     expect(res.statusCode).toBe(202);
     expect(res.body).toBe('');
     expect(res.headers['content-type']).toBeUndefined();
@@ -147,7 +207,11 @@ describe('SOL003/SOL013 details clients check', () => {
     const opId = location.split('/').pop() as string;
     await h.deps.opOccs.update(opId, (o) => ({ ...o, operationState: 'FAILED_TEMP' }));
     for (const task of ['retry', 'rollback']) {
-      const r = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_lcm_op_occs/${opId}/${task}`, headers: AUTH });
+      const r = await h.app.inject({
+        method: 'POST',
+        url: `/vnflcm/v1/vnf_lcm_op_occs/${opId}/${task}`,
+        headers: AUTH,
+      });
       expect(r.statusCode).toBe(202);
       expect(r.headers['location']).toBe(location);
       expect(r.body).toBe('');
@@ -179,15 +243,26 @@ describe('depth and size', () => {
       payload: `{"flavourId":"simple","additionalParams":${nested(1100)}}`,
     });
     expectProblem(res, 400);
-    const ops = await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_lcm_op_occs?filter=(eq,vnfInstanceId,${inst.id})`, headers: AUTH });
+    const ops = await h.app.inject({
+      method: 'GET',
+      url: `/vnflcm/v1/vnf_lcm_op_occs?filter=(eq,vnfInstanceId,${inst.id})`,
+      headers: AUTH,
+    });
     expect(ops.json()).toEqual([]);
     // the instance is untouched: readable, deletable
-    expect((await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH })).statusCode).toBe(204);
+    expect(
+      (await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH })).statusCode,
+    ).toBe(204);
   });
 
   it('a body with more keys than the limit is a 400; 32 levels are still accepted', async () => {
     const wide = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`k${i}`, i]));
-    const res = await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['forwarder'], metadata: wide } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/vnflcm/v1/vnf_instances',
+      headers: AUTH,
+      payload: { vnfdId: h.vnfdIds['forwarder'], metadata: wide },
+    });
     expect(expectProblem(res, 400)['detail']).toMatch(/more than 10000 keys/);
     const ok = await h.app.inject({
       method: 'POST',
@@ -201,12 +276,27 @@ describe('depth and size', () => {
 
 describe("Fastify's own errors are ProblemDetails", () => {
   it('a path id over the router limit is 414, %zz is 400, an unknown media type 415', async () => {
-    expectProblem(await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${'a'.repeat(300)}`, headers: AUTH }), 414);
-    const long = await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${'a'.repeat(150)}`, headers: AUTH });
+    expectProblem(
+      await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${'a'.repeat(300)}`, headers: AUTH }),
+      414,
+    );
+    const long = await h.app.inject({
+      method: 'GET',
+      url: `/vnflcm/v1/vnf_instances/${'a'.repeat(150)}`,
+      headers: AUTH,
+    });
     expect([400, 404]).toContain(long.statusCode);
     expectProblem(long, long.statusCode);
     expectProblem(await h.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_instances/%zz', headers: AUTH }), 400);
-    expectProblem(await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: { ...AUTH, 'content-type': 'text/plain' }, payload: 'x' }), 415);
+    expectProblem(
+      await h.app.inject({
+        method: 'POST',
+        url: '/vnflcm/v1/vnf_instances',
+        headers: { ...AUTH, 'content-type': 'text/plain' },
+        payload: 'x',
+      }),
+      415,
+    );
   });
 
   it('over a real socket too (raw paths inject might normalise)', async () => {

@@ -7,7 +7,12 @@ import { opOccRoutes } from '../../src/api/routes/vnflcm/op-occs';
 import { subscriptionRoutes } from '../../src/api/routes/vnflcm/subscriptions';
 import { vnfPackageRoutes } from '../../src/api/routes/vnfpkgm/vnf-packages';
 import { vnfcRoutes } from '../../src/api/routes/console/vnfc-routes';
-import { LccnSubscriptionSchema, VnfInstanceSchema, VnfLcmOpOccSchema, VnfPkgInfoSchema } from '../../src/domain/schemas';
+import {
+  LccnSubscriptionSchema,
+  VnfInstanceSchema,
+  VnfLcmOpOccSchema,
+  VnfPkgInfoSchema,
+} from '../../src/domain/schemas';
 import type { StoredSubscription } from '../../src/domain/subscription';
 import type { LcmDeps } from '../../src/lcm/deps';
 import { RedisOpOccRepository, RedisRepository, RedisVnfPackageRepository } from '../../src/store';
@@ -23,7 +28,11 @@ let t: TestApi;
 let doc: OpenApiDocument;
 const auth = { authorization: basicAdmin };
 // the routes read their stores at request time: these are set once the app (and its Redis) exists
-const stores = {} as { opOccs: RedisOpOccRepository; packages: RedisVnfPackageRepository; subscriptions: RedisRepository<StoredSubscription> };
+const stores = {} as {
+  opOccs: RedisOpOccRepository;
+  packages: RedisVnfPackageRepository;
+  subscriptions: RedisRepository<StoredSubscription>;
+};
 
 beforeAll(async () => {
   const lcm = {
@@ -61,9 +70,21 @@ afterAll(async () => t.close());
 
 type Schema = Record<string, unknown>;
 /** SOL003 4.4.1.4 KeyValuePairs attributes: open maps, whatever they hold must come back. */
-const KEY_VALUE_PAIRS = new Set(['metadata', 'extensions', 'vnfConfigurableProperties', 'additionalParams', 'userDefinedData', 'userMetadata', 'extra']);
-const isOpen = (s: Schema): boolean => s['type'] === 'object' && (s['additionalProperties'] === true || (typeof s['additionalProperties'] === 'object' && Object.keys(s['additionalProperties'] as object).length === 0));
-const isDescribed = (s: Schema): boolean => ['type', '$ref', 'allOf', 'anyOf', 'oneOf', 'enum', 'not'].some((k) => k in s);
+const KEY_VALUE_PAIRS = new Set([
+  'metadata',
+  'extensions',
+  'vnfConfigurableProperties',
+  'additionalParams',
+  'userDefinedData',
+  'userMetadata',
+  'extra',
+]);
+const isOpen = (s: Schema): boolean =>
+  s['type'] === 'object' &&
+  (s['additionalProperties'] === true ||
+    (typeof s['additionalProperties'] === 'object' && Object.keys(s['additionalProperties'] as object).length === 0));
+const isDescribed = (s: Schema): boolean =>
+  ['type', '$ref', 'allOf', 'anyOf', 'oneOf', 'enum', 'not'].some((k) => k in s);
 
 /** Where `schema` has a member or an item that says nothing of its value (`{}`), or a KeyValuePairs that is not open: `path` for each. */
 function undescribed(schema: Schema, path: string): string[] {
@@ -74,7 +95,8 @@ function undescribed(schema: Schema, path: string): string[] {
     out.push(...undescribed(s, `${path}.${name}`));
   }
   if (schema['items'] !== undefined) out.push(...undescribed(schema['items'] as Schema, `${path}[]`));
-  for (const k of ['allOf', 'anyOf', 'oneOf']) for (const s of (schema[k] ?? []) as Schema[]) out.push(...undescribed(s, `${path}(${k})`));
+  for (const k of ['allOf', 'anyOf', 'oneOf'])
+    for (const s of (schema[k] ?? []) as Schema[]) out.push(...undescribed(s, `${path}(${k})`));
   // NOTE: the values of an open map (additionalProperties: {}) are any JSON: KeyValuePairs are open by design
   return out;
 }
@@ -82,12 +104,21 @@ function undescribed(schema: Schema, path: string): string[] {
 function operations(prefixes: string[]): Array<[string, OpenApiOperation]> {
   return Object.entries(doc.paths)
     .filter(([p]) => prefixes.some((x) => p.startsWith(x)))
-    .flatMap(([p, item]) => Object.entries(item).map(([m, op]): [string, OpenApiOperation] => [`${m.toUpperCase()} ${p}`, op]));
+    .flatMap(([p, item]) =>
+      Object.entries(item).map(([m, op]): [string, OpenApiOperation] => [`${m.toUpperCase()} ${p}`, op]),
+    );
 }
 
-const jsonSchema = (op: OpenApiOperation | undefined, status: string): Schema | undefined => op?.responses[status]?.content?.['application/json']?.schema as Schema | undefined;
+const jsonSchema = (op: OpenApiOperation | undefined, status: string): Schema | undefined =>
+  op?.responses[status]?.content?.['application/json']?.schema as Schema | undefined;
 const at = (s: Schema | undefined, ...path: string[]): Schema | undefined =>
-  path.reduce<Schema | undefined>((cur, p) => (p === '[]' ? (cur?.['items'] as Schema | undefined) : ((cur?.['properties'] as Record<string, Schema> | undefined)?.[p] ?? undefined)), s);
+  path.reduce<Schema | undefined>(
+    (cur, p) =>
+      p === '[]'
+        ? (cur?.['items'] as Schema | undefined)
+        : ((cur?.['properties'] as Record<string, Schema> | undefined)?.[p] ?? undefined),
+    s,
+  );
 
 describe('the OpenAPI document', () => {
   it('is an OpenAPI 3.0 document', () => {
@@ -96,10 +127,15 @@ describe('the OpenAPI document', () => {
   });
 
   it('the validator refuses what OpenAPI 3.0 does not have', () => {
-    const broken = structuredClone(doc) as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const broken = structuredClone(doc) as unknown as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
     const get = broken.paths['/vnflcm/v1/vnf_instances/{vnfInstanceId}']?.['get'];
     if (get === undefined) throw new Error('no GET /vnflcm/v1/vnf_instances/{vnfInstanceId}');
-    get.responses['200'] = { description: 'x', content: { 'application/json': { schema: { type: ['string', 'null'], const: 'a' } } } };
+    get.responses['200'] = {
+      description: 'x',
+      content: { 'application/json': { schema: { type: ['string', 'null'], const: 'a' } } },
+    };
     get.responses['2000'] = { description: 'x' };
     expect(openApiProblems(broken).length).toBeGreaterThanOrEqual(3);
   });
@@ -116,31 +152,85 @@ describe('the OpenAPI document', () => {
     }
     expect(gaps).toEqual([]);
     // every JSON answer has its schema (the binary ones, the CSAR and the VNFD, are not JSON)
-    const noSchema = ops.filter(([name, op]) => !/package_content|vnfd$/.test(name) && Object.entries(op.responses).some(([s, r]) => /^2/.test(s) && !['202', '204', '303'].includes(s) && r.content?.['application/json']?.schema === undefined));
+    const noSchema = ops.filter(
+      ([name, op]) =>
+        !/package_content|vnfd$/.test(name) &&
+        Object.entries(op.responses).some(
+          ([s, r]) =>
+            /^2/.test(s) && !['202', '204', '303'].includes(s) && r.content?.['application/json']?.schema === undefined,
+        ),
+    );
     expect(noSchema.map(([n]) => n)).toEqual([]);
   });
 
   it('describes VnfInstance, VnfLcmOpOcc, LccnSubscription and VnfPkgInfo down to their nested structures', () => {
     const op = (key: string): OpenApiOperation | undefined => operations(['/']).find(([n]) => n === key)?.[1];
     const instance = jsonSchema(op('GET /vnflcm/v1/vnf_instances/{vnfInstanceId}'), '200');
-    expect(at(instance, 'instantiatedVnfInfo', 'vnfcResourceInfo', '[]', 'vnfcCpInfo', '[]', 'cpProtocolInfo', '[]', 'ipOverEthernet', 'ipAddresses', '[]', 'type')?.['enum']).toEqual(['IPV4', 'IPV6']);
-    expect(at(instance, 'instantiatedVnfInfo', 'extCpInfo', '[]', 'cpProtocolInfo', '[]', 'layerProtocol')?.['enum']).toEqual(['IP_OVER_ETHERNET']);
+    expect(
+      at(
+        instance,
+        'instantiatedVnfInfo',
+        'vnfcResourceInfo',
+        '[]',
+        'vnfcCpInfo',
+        '[]',
+        'cpProtocolInfo',
+        '[]',
+        'ipOverEthernet',
+        'ipAddresses',
+        '[]',
+        'type',
+      )?.['enum'],
+    ).toEqual(['IPV4', 'IPV6']);
+    expect(
+      at(instance, 'instantiatedVnfInfo', 'extCpInfo', '[]', 'cpProtocolInfo', '[]', 'layerProtocol')?.['enum'],
+    ).toEqual(['IP_OVER_ETHERNET']);
     expect(at(instance, 'instantiatedVnfInfo', 'scaleStatus', '[]', 'scaleLevel')?.['type']).toBe('integer');
     expect(at(instance, 'vimConnectionInfo', '[]', 'accessInfo')).toBeUndefined(); // credentials: never returned
     expect(at(instance, '_links', 'self', 'href')?.['type']).toBe('string');
     // the KeyValuePairs are open maps
-    for (const map of ['metadata', 'extensions', 'vnfConfigurableProperties']) expect([map, at(instance, map)?.['additionalProperties']]).toEqual([map, {}]);
+    for (const map of ['metadata', 'extensions', 'vnfConfigurableProperties'])
+      expect([map, at(instance, map)?.['additionalProperties']]).toEqual([map, {}]);
     expect(jsonSchema(op('POST /vnflcm/v1/vnf_instances'), '201')).toEqual(instance);
-    expect(at(jsonSchema(op('GET /vnflcm/v1/vnf_instances'), '200'), '[]', 'instantiatedVnfInfo', 'vnfcResourceInfo', '[]', 'computeResource', 'resourceId')?.['type']).toBe('string');
+    expect(
+      at(
+        jsonSchema(op('GET /vnflcm/v1/vnf_instances'), '200'),
+        '[]',
+        'instantiatedVnfInfo',
+        'vnfcResourceInfo',
+        '[]',
+        'computeResource',
+        'resourceId',
+      )?.['type'],
+    ).toBe('string');
 
     const opOcc = jsonSchema(op('GET /vnflcm/v1/vnf_lcm_op_occs/{vnfLcmOpOccId}'), '200');
-    expect(at(opOcc, 'resourceChanges', 'affectedVnfcs', '[]', 'changeType')?.['enum']).toEqual(['ADDED', 'REMOVED', 'MODIFIED', 'TEMPORARY']);
+    expect(at(opOcc, 'resourceChanges', 'affectedVnfcs', '[]', 'changeType')?.['enum']).toEqual([
+      'ADDED',
+      'REMOVED',
+      'MODIFIED',
+      'TEMPORARY',
+    ]);
     expect(at(opOcc, 'error', 'status')?.['type']).toBe('integer');
     expect(at(opOcc, 'operationParams')).toMatchObject({ type: 'object', additionalProperties: true });
     expect(jsonSchema(op('POST /vnflcm/v1/vnf_lcm_op_occs/{vnfLcmOpOccId}/fail'), '200')).toEqual(opOcc);
 
     const sub = jsonSchema(op('GET /vnflcm/v1/subscriptions/{subscriptionId}'), '200');
-    expect(at(sub, 'filter', 'vnfInstanceSubscriptionFilter', 'vnfProductsFromProviders', '[]', 'vnfProducts', '[]', 'versions', '[]', 'vnfdVersions', '[]')?.['type']).toBe('string');
+    expect(
+      at(
+        sub,
+        'filter',
+        'vnfInstanceSubscriptionFilter',
+        'vnfProductsFromProviders',
+        '[]',
+        'vnfProducts',
+        '[]',
+        'versions',
+        '[]',
+        'vnfdVersions',
+        '[]',
+      )?.['type'],
+    ).toBe('string');
     expect(at(sub, 'authentication')).toBeUndefined(); // the consumer's secrets: never returned
 
     const pkg = jsonSchema(op('GET /vnfpkgm/v1/vnf_packages/{vnfPkgId}'), '200');
@@ -150,8 +240,13 @@ describe('the OpenAPI document', () => {
 
   it('describes the three notifications as callbacks of POST /subscriptions', () => {
     const callbacks = doc.paths['/vnflcm/v1/subscriptions']?.['post']?.callbacks ?? {};
-    expect(Object.keys(callbacks).sort()).toEqual(['VnfIdentifierCreationNotification', 'VnfIdentifierDeletionNotification', 'VnfLcmOperationOccurrenceNotification']);
-    const occ = callbacks['VnfLcmOperationOccurrenceNotification']?.['{$request.body#/callbackUri}']?.['post']?.requestBody?.content['application/json']?.schema as Schema;
+    expect(Object.keys(callbacks).sort()).toEqual([
+      'VnfIdentifierCreationNotification',
+      'VnfIdentifierDeletionNotification',
+      'VnfLcmOperationOccurrenceNotification',
+    ]);
+    const occ = callbacks['VnfLcmOperationOccurrenceNotification']?.['{$request.body#/callbackUri}']?.['post']
+      ?.requestBody?.content['application/json']?.schema as Schema;
     expect(at(occ, 'affectedVnfcs', '[]', 'computeResource', 'resourceId')?.['type']).toBe('string');
     expect(undescribed(occ, 'VnfLcmOperationOccurrenceNotification')).toEqual([]);
   });
@@ -171,7 +266,8 @@ function maximal(schema: Schema, name = 'value'): unknown {
       return [maximal(schema['items'] as Schema, name)];
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const [k, s] of Object.entries((schema['properties'] ?? {}) as Record<string, Schema>)) out[k] = maximal(s, k);
+      for (const [k, s] of Object.entries((schema['properties'] ?? {}) as Record<string, Schema>))
+        out[k] = maximal(s, k);
       for (const [pattern, s] of Object.entries((schema['patternProperties'] ?? {}) as Record<string, Schema>)) {
         const key = ['endpoint', 'anyKey'].find((k) => new RegExp(pattern).test(k)) as string;
         out[key] = maximal(s, key);
@@ -193,37 +289,61 @@ describe('the response schemas are complete: the serializer drops nothing', () =
   it('a VNF instance with every attribute comes back whole', async () => {
     const inst = full(VnfInstanceSchema);
     await t.instances.create(inst as never);
-    const one: unknown = (await t.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: auth })).json();
+    const one: unknown = (
+      await t.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: auth })
+    ).json();
     expect(unlinked(one)).toEqual(unlinked(inst));
     expect(selfOf(one)).toMatch(new RegExp(`/vnflcm/v1/vnf_instances/${inst.id}$`));
-    const list = (await t.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_instances?all_fields', headers: auth })).json() as unknown[];
+    const list = (
+      await t.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_instances?all_fields', headers: auth })
+    ).json() as unknown[];
     expect(list.map(unlinked)).toEqual([unlinked(inst)]);
   });
 
   it('an op-occ with every attribute comes back whole', async () => {
     const op = full(VnfLcmOpOccSchema);
     await stores.opOccs.create(op as never);
-    const one: unknown = (await t.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_lcm_op_occs/${op.id}`, headers: auth })).json();
+    const one: unknown = (
+      await t.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_lcm_op_occs/${op.id}`, headers: auth })
+    ).json();
     expect(unlinked(one)).toEqual(unlinked(op));
     expect(selfOf(one)).toMatch(new RegExp(`/vnflcm/v1/vnf_lcm_op_occs/${op.id}$`));
-    const list = (await t.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_lcm_op_occs?all_fields', headers: auth })).json() as unknown[];
+    const list = (
+      await t.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_lcm_op_occs?all_fields', headers: auth })
+    ).json() as unknown[];
     expect(list.map(unlinked)).toEqual([unlinked(op)]);
   });
 
   it('a subscription and a VNF package with every attribute come back whole', async () => {
     const sub = full(LccnSubscriptionSchema);
     await stores.subscriptions.create(sub as never);
-    expect((await t.app.inject({ method: 'GET', url: `/vnflcm/v1/subscriptions/${sub.id}`, headers: auth })).json()).toEqual(sub);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/vnflcm/v1/subscriptions/${sub.id}`, headers: auth })).json(),
+    ).toEqual(sub);
     const pkg = full(VnfPkgInfoSchema);
     await stores.packages.create(pkg as never);
-    expect((await t.app.inject({ method: 'GET', url: `/vnfpkgm/v1/vnf_packages/${pkg.id}`, headers: auth })).json()).toEqual(pkg);
-    expect((await t.app.inject({ method: 'GET', url: '/vnfpkgm/v1/vnf_packages?all_fields', headers: auth })).json()).toEqual([pkg]);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/vnfpkgm/v1/vnf_packages/${pkg.id}`, headers: auth })).json(),
+    ).toEqual(pkg);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/vnfpkgm/v1/vnf_packages?all_fields', headers: auth })).json(),
+    ).toEqual([pkg]);
   });
 
   it('selectors may leave out required attributes at any depth of a list', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_instances?exclude_fields=_links/self,instantiatedVnfInfo/flavourId,instantiatedVnfInfo/vnfcResourceInfo/computeResource/resourceId', headers: auth });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/vnflcm/v1/vnf_instances?exclude_fields=_links/self,instantiatedVnfInfo/flavourId,instantiatedVnfInfo/vnfcResourceInfo/computeResource/resourceId',
+      headers: auth,
+    });
     expect(res.statusCode).toBe(200);
-    const [inst] = res.json() as Array<{ _links: Record<string, unknown>; instantiatedVnfInfo: { flavourId?: string; vnfcResourceInfo: Array<{ computeResource: Record<string, unknown> }> } }>;
+    const [inst] = res.json() as Array<{
+      _links: Record<string, unknown>;
+      instantiatedVnfInfo: {
+        flavourId?: string;
+        vnfcResourceInfo: Array<{ computeResource: Record<string, unknown> }>;
+      };
+    }>;
     expect(inst?._links['self']).toBeUndefined();
     expect(inst?.instantiatedVnfInfo.flavourId).toBeUndefined();
     expect(inst?.instantiatedVnfInfo.vnfcResourceInfo[0]?.computeResource['resourceId']).toBeUndefined();

@@ -27,10 +27,28 @@ it('seals credentials an earlier version stored in clear, and records that it di
       _links: { self: { href: 'http://vnfm.test/vnflcm/v1/subscriptions/s1' } },
     };
     await clear.create(sub);
-    const raw = async (): Promise<string> => JSON.stringify(await Promise.all((await redis.keys(`${prefix}*`)).map(async (k) => ((await redis.type(k)) === 'hash' ? redis.hgetall(k) : (await redis.type(k)) === 'string' ? redis.get(k) : k))));
+    const raw = async (): Promise<string> =>
+      JSON.stringify(
+        await Promise.all(
+          (await redis.keys(`${prefix}*`)).map(async (k) =>
+            (await redis.type(k)) === 'hash' ? redis.hgetall(k) : (await redis.type(k)) === 'string' ? redis.get(k) : k,
+          ),
+        ),
+      );
     expect(await raw()).toContain(PASSWORD);
 
-    const config = loadConfig({}, { overrides: { listen: { host: '127.0.0.1', port: 0 }, varDir: join(dir, 'var'), redis: { url: redisServer.url, prefix }, onboardSamples: false, log: { level: 'silent' } } });
+    const config = loadConfig(
+      {},
+      {
+        overrides: {
+          listen: { host: '127.0.0.1', port: 0 },
+          varDir: join(dir, 'var'),
+          redis: { url: redisServer.url, prefix },
+          onboardSamples: false,
+          log: { level: 'silent' },
+        },
+      },
+    );
     const vnfm = await startVnfm(config, 'api', quiet);
     await vnfm.stop();
 
@@ -38,7 +56,11 @@ it('seals credentials an earlier version stored in clear, and records that it di
     expect(await redis.exists(`${prefix}:credentials-sealed:v1`)).toBe(1);
     // the worker still gets the password back, with the key of this installation
     const box = new SecretBox(loadOrCreateSecretKey(join(dir, 'var')));
-    const sealed = new RedisRepository<StoredSubscription>(redis, { prefix, name: 'sub', codec: credentialCodec<StoredSubscription>(box) });
+    const sealed = new RedisRepository<StoredSubscription>(redis, {
+      prefix,
+      name: 'sub',
+      codec: credentialCodec<StoredSubscription>(box),
+    });
     expect((await sealed.get('s1'))?.doc.authentication?.paramsBasic?.password).toBe(PASSWORD);
   } finally {
     redis.disconnect();

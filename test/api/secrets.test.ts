@@ -4,7 +4,14 @@ import { NON_SECRET_NAME } from '../../src/api/routes/vnflcm/schemas';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 import type { StoredSubscription } from '../../src/domain/subscription';
 import type { VnfInstance } from '../../src/domain/vnf-instance';
-import { RedisOpOccRepository, RedisRepository, RedisVnfInstanceRepository, resealAll, SecretBox, SecretBoxError } from '../../src/store';
+import {
+  RedisOpOccRepository,
+  RedisRepository,
+  RedisVnfInstanceRepository,
+  resealAll,
+  SecretBox,
+  SecretBoxError,
+} from '../../src/store';
 import { AUTH, buildLcmHarness, READER_AUTH, type LcmHarness } from '../support/lcm';
 import { useRedis } from '../support/redis';
 
@@ -17,7 +24,12 @@ const SUB_SECRET = 'sub-basic-pw-9f3';
 const SUB_CLIENT_SECRET = 'sub-oauth-pw-7a1';
 const ADMIN = AUTH;
 const READER = READER_AUTH;
-const VIM_CONNECTION = { id: 'v1', vimType: 'ETSINFV.OPENSTACK_KEYSTONE.V_3', accessInfo: { username: 'u', password: SECRET, project: 'p' }, interfaceInfo: { endpoint: 'http://127.0.0.1:5000/v3' } };
+const VIM_CONNECTION = {
+  id: 'v1',
+  vimType: 'ETSINFV.OPENSTACK_KEYSTONE.V_3',
+  accessInfo: { username: 'u', password: SECRET, project: 'p' },
+  interfaceInfo: { endpoint: 'http://127.0.0.1:5000/v3' },
+};
 
 const redisServer = useRedis();
 
@@ -51,10 +63,24 @@ let opId: string;
 
 beforeAll(async () => {
   h = await buildLcmHarness(redisServer.url);
-  const created = await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: ADMIN, payload: { vnfdId: h.vnfdIds['forwarder'], vnfInstanceName: 'secrets' } });
+  const created = await h.app.inject({
+    method: 'POST',
+    url: '/vnflcm/v1/vnf_instances',
+    headers: ADMIN,
+    payload: { vnfdId: h.vnfdIds['forwarder'], vnfInstanceName: 'secrets' },
+  });
   expect(created.statusCode).toBe(201);
   instanceId = (created.json() as VnfInstance).id;
-  const res = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${instanceId}/instantiate`, headers: ADMIN, payload: { flavourId: 'simple', vimConnectionInfo: [VIM_CONNECTION], additionalParams: { vnfAdminPassword: SECRET } } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: `/vnflcm/v1/vnf_instances/${instanceId}/instantiate`,
+    headers: ADMIN,
+    payload: {
+      flavourId: 'simple',
+      vimConnectionInfo: [VIM_CONNECTION],
+      additionalParams: { vnfAdminPassword: SECRET },
+    },
+  });
   expect(res.statusCode).toBe(202);
   opLocation = new URL(res.headers['location'] as string).pathname;
   opId = opLocation.split('/').pop() as string;
@@ -62,15 +88,26 @@ beforeAll(async () => {
   for (;;) {
     const op = (await h.app.inject({ method: 'GET', url: opLocation, headers: ADMIN })).json() as VnfLcmOpOcc;
     if (op.operationState === 'COMPLETED') break;
-    if (op.operationState === 'FAILED_TEMP' || Date.now() > deadline) throw new Error(`instantiate ended ${op.operationState}`);
+    if (op.operationState === 'FAILED_TEMP' || Date.now() > deadline)
+      throw new Error(`instantiate ended ${op.operationState}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   // a VIM connection with credentials on the instance itself (no operation writes one today)
-  await h.instances.update(instanceId, (i) => ({ ...i, vimConnectionInfo: [...(i.vimConnectionInfo ?? []), { ...VIM_CONNECTION, id: 'v2', interfaceInfo: { endpoint: 'http://k', apiToken: SECRET } }] }));
+  await h.instances.update(instanceId, (i) => ({
+    ...i,
+    vimConnectionInfo: [
+      ...(i.vimConnectionInfo ?? []),
+      { ...VIM_CONNECTION, id: 'v2', interfaceInfo: { endpoint: 'http://k', apiToken: SECRET } },
+    ],
+  }));
   await h.subscriptions.create({
     id: 'sub1',
     callbackUri: 'http://consumer.test/cb',
-    authentication: { authType: ['BASIC', 'OAUTH2_CLIENT_CREDENTIALS'], paramsBasic: { userName: 'n', password: SUB_SECRET }, paramsOauth2ClientCredentials: { clientId: 'c', clientPassword: SUB_CLIENT_SECRET, tokenEndpoint: 'http://t' } },
+    authentication: {
+      authType: ['BASIC', 'OAUTH2_CLIENT_CREDENTIALS'],
+      paramsBasic: { userName: 'n', password: SUB_SECRET },
+      paramsOauth2ClientCredentials: { clientId: 'c', clientPassword: SUB_CLIENT_SECRET, tokenEndpoint: 'http://t' },
+    },
     _links: { self: { href: 'http://vnfm.test/vnflcm/v1/subscriptions/sub1' } },
   });
 }, 60_000);
@@ -105,10 +142,22 @@ describe('credentials never leave the VNFM', () => {
   });
 
   it('still shows what is not a credential', async () => {
-    const op = (await h.app.inject({ method: 'GET', url: `${opLocation}?all_fields`, headers: READER })).json() as VnfLcmOpOcc & { operationParams: Record<string, unknown> };
-    expect(op.operationParams).toEqual({ flavourId: 'simple', vimConnectionInfo: [{ id: 'v1', vimType: VIM_CONNECTION.vimType, interfaceInfo: VIM_CONNECTION.interfaceInfo }], additionalParams: {} });
-    const inst = (await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${instanceId}?all_fields`, headers: READER })).json() as VnfInstance;
-    expect(inst.vimConnectionInfo?.find((c) => c.id === 'v2')).toEqual({ id: 'v2', vimType: VIM_CONNECTION.vimType, interfaceInfo: { endpoint: 'http://k' } });
+    const op = (
+      await h.app.inject({ method: 'GET', url: `${opLocation}?all_fields`, headers: READER })
+    ).json() as VnfLcmOpOcc & { operationParams: Record<string, unknown> };
+    expect(op.operationParams).toEqual({
+      flavourId: 'simple',
+      vimConnectionInfo: [{ id: 'v1', vimType: VIM_CONNECTION.vimType, interfaceInfo: VIM_CONNECTION.interfaceInfo }],
+      additionalParams: {},
+    });
+    const inst = (
+      await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${instanceId}?all_fields`, headers: READER })
+    ).json() as VnfInstance;
+    expect(inst.vimConnectionInfo?.find((c) => c.id === 'v2')).toEqual({
+      id: 'v2',
+      vimType: VIM_CONNECTION.vimType,
+      interfaceInfo: { endpoint: 'http://k' },
+    });
   });
 
   it('a filter on a credential path is a 400 naming filter, not an oracle', async () => {
@@ -125,15 +174,21 @@ describe('credentials never leave the VNFM', () => {
       expect(res.body).not.toContain(SECRET);
     }
     // other paths under operationParams still filter
-    const ok = await h.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_lcm_op_occs?filter=(eq,operationParams/vimConnectionInfo/vimType,ETSINFV.OPENSTACK_KEYSTONE.V_3)', headers: READER });
+    const ok = await h.app.inject({
+      method: 'GET',
+      url: '/vnflcm/v1/vnf_lcm_op_occs?filter=(eq,operationParams/vimConnectionInfo/vimType,ETSINFV.OPENSTACK_KEYSTONE.V_3)',
+      headers: READER,
+    });
     expect(ok.statusCode).toBe(200);
     expect((ok.json() as VnfLcmOpOcc[]).map((o) => o.id)).toEqual([opId]);
   });
 
   it('the instance schema does not send secret-looking interfaceInfo members', () => {
     const re = new RegExp(NON_SECRET_NAME);
-    for (const name of ['endpoint', 'region', 'certificateAuthority']) expect([name, re.test(name)]).toEqual([name, true]);
-    for (const name of ['password', 'apiToken', 'API_KEY', 'clientSecret', 'Authorization']) expect([name, re.test(name)]).toEqual([name, false]);
+    for (const name of ['endpoint', 'region', 'certificateAuthority'])
+      expect([name, re.test(name)]).toEqual([name, true]);
+    for (const name of ['password', 'apiToken', 'API_KEY', 'clientSecret', 'Authorization'])
+      expect([name, re.test(name)]).toEqual([name, false]);
   });
 });
 
@@ -142,9 +197,12 @@ describe('credentials are sealed at rest', () => {
     const dump = await dumpRedis(h.redis);
     expect(dump.size).toBeGreaterThan(10);
     for (const [key, text] of dump) {
-      for (const secret of [SECRET, SUB_SECRET, SUB_CLIENT_SECRET]) expect([key, text.includes(secret)]).toEqual([key, false]);
+      for (const secret of [SECRET, SUB_SECRET, SUB_CLIENT_SECRET])
+        expect([key, text.includes(secret)]).toEqual([key, false]);
     }
-    const stored = JSON.parse((await h.redis.hget(`${h.prefix}:opocc:doc`, opId)) as string) as { operationParams: { vimConnectionInfo: Array<{ accessInfo: unknown }>; additionalParams: Record<string, unknown> } };
+    const stored = JSON.parse((await h.redis.hget(`${h.prefix}:opocc:doc`, opId)) as string) as {
+      operationParams: { vimConnectionInfo: Array<{ accessInfo: unknown }>; additionalParams: Record<string, unknown> };
+    };
     expect(stored.operationParams.vimConnectionInfo[0]?.accessInfo).toMatch(/^enc:v1:/);
     expect(stored.operationParams.additionalParams['vnfAdminPassword']).toMatch(/^enc:v1:/);
     const sub = JSON.parse((await h.redis.hget(`${h.prefix}:sub:doc`, 'sub1')) as string) as StoredSubscription;
@@ -153,7 +211,10 @@ describe('credentials are sealed at rest', () => {
   });
 
   it('the repositories give the worker the credentials opened', async () => {
-    const op = (await h.deps.opOccs.get(opId))?.doc.operationParams as { vimConnectionInfo: Array<typeof VIM_CONNECTION>; additionalParams: Record<string, unknown> };
+    const op = (await h.deps.opOccs.get(opId))?.doc.operationParams as {
+      vimConnectionInfo: Array<typeof VIM_CONNECTION>;
+      additionalParams: Record<string, unknown>;
+    };
     expect(op.vimConnectionInfo[0]).toEqual(VIM_CONNECTION);
     expect(op.additionalParams['vnfAdminPassword']).toBe(SECRET);
     const inst = (await h.instances.get(instanceId))?.doc;
@@ -165,7 +226,10 @@ describe('credentials are sealed at rest', () => {
     await h.deps.opOccs.update(opId, (o) => ({ ...o, isCancelPending: false }));
     const after = await h.redis.hget(`${h.prefix}:opocc:doc`, opId);
     expect(after).not.toBe(before);
-    expect(((await h.deps.opOccs.get(opId))?.doc.operationParams as { vimConnectionInfo: Array<typeof VIM_CONNECTION> }).vimConnectionInfo[0]).toEqual(VIM_CONNECTION);
+    expect(
+      ((await h.deps.opOccs.get(opId))?.doc.operationParams as { vimConnectionInfo: Array<typeof VIM_CONNECTION> })
+        .vimConnectionInfo[0],
+    ).toEqual(VIM_CONNECTION);
   });
 
   it('a wrong key cannot open them, and says so without the ciphertext', async () => {
@@ -191,7 +255,12 @@ describe('credentials are sealed at rest', () => {
   });
 
   it('resealAll seals what was stored in clear before sealing existed', async () => {
-    const legacy = { id: 'old', callbackUri: 'http://c', authentication: { authType: ['BASIC' as const], paramsBasic: { userName: 'n', password: SUB_SECRET } }, _links: { self: { href: 'http://x' } } };
+    const legacy = {
+      id: 'old',
+      callbackUri: 'http://c',
+      authentication: { authType: ['BASIC' as const], paramsBasic: { userName: 'n', password: SUB_SECRET } },
+      _links: { self: { href: 'http://x' } },
+    };
     await new RedisRepository<StoredSubscription>(h.redis, { prefix: h.prefix, name: 'sub' }).create(legacy);
     expect(await h.redis.hget(`${h.prefix}:sub:doc`, 'old')).toContain(SUB_SECRET);
     expect((await h.subscriptions.get('old'))?.doc).toEqual(legacy); // read as it is meanwhile

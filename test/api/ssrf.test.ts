@@ -61,9 +61,17 @@ let subRedis: Redis;
 beforeAll(async () => {
   await target.start();
   subRedis = new Redis(redis.url, { maxRetriesPerRequest: 3 });
-  const subscriptions = new RedisRepository<StoredSubscription>(subRedis, { prefix: `{s${randomBytes(4).toString('hex')}}`, name: 'sub' });
+  const subscriptions = new RedisRepository<StoredSubscription>(subRedis, {
+    prefix: `{s${randomBytes(4).toString('hex')}}`,
+    name: 'sub',
+  });
   api = await buildTestApi(redis.url, {
-    routes: [subscriptionRoutes({ subscriptions, testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], policy) })],
+    routes: [
+      subscriptionRoutes({
+        subscriptions,
+        testCallback: (sub) => callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], policy),
+      }),
+    ],
     logger: {
       level: 'debug',
       stream: new Writable({
@@ -88,17 +96,27 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-const subscribe = (payload: Record<string, unknown>) => api.app.inject({ method: 'POST', url: '/vnflcm/v1/subscriptions', headers: { authorization: basicAdmin }, payload });
+const subscribe = (payload: Record<string, unknown>) =>
+  api.app.inject({ method: 'POST', url: '/vnflcm/v1/subscriptions', headers: { authorization: basicAdmin }, payload });
 const local = (path = '/notify', host = '127.0.0.1') => `http://${host}:${target.port}${path}`;
 
 describe('SSRF: subscription callbacks', () => {
-  it.each([['http://169.254.169.254/latest/meta-data/'], ['http://2852039166/'], ['http://0xA9FEA9FE/'], ['http://0251.0376.0251.0376/'], ['http://[::ffff:a9fe:a9fe]/']])(
+  it.each([
+    ['http://169.254.169.254/latest/meta-data/'],
+    ['http://2852039166/'],
+    ['http://0xA9FEA9FE/'],
+    ['http://0251.0376.0251.0376/'],
+    ['http://[::ffff:a9fe:a9fe]/'],
+  ])(
     'a callback on the metadata address (%s) is 422 naming the rule, and no connection is attempted',
     async (callbackUri) => {
       const connect = jest.spyOn(Socket.prototype, 'connect');
       const res = await subscribe({ callbackUri });
       expect(res.statusCode).toBe(422);
-      expect(res.json()).toMatchObject({ field: 'callbackUri', detail: 'the callback URI is not an allowed destination: cloud metadata address' });
+      expect(res.json()).toMatchObject({
+        field: 'callbackUri',
+        detail: 'the callback URI is not an allowed destination: cloud metadata address',
+      });
       expect(connect).not.toHaveBeenCalled();
     },
   );
@@ -107,30 +125,48 @@ describe('SSRF: subscription callbacks', () => {
     const connect = jest.spyOn(Socket.prototype, 'connect');
     const res = await subscribe({ callbackUri: local('/notify', 'meta.nfvo.test') });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ field: 'callbackUri', detail: 'the callback URI is not an allowed destination: cloud metadata address' });
+    expect(res.json()).toMatchObject({
+      field: 'callbackUri',
+      detail: 'the callback URI is not an allowed destination: cloud metadata address',
+    });
     expect(lookups).toEqual(['meta.nfvo.test']);
     expect(connect).not.toHaveBeenCalled();
     expect(target.hits).toEqual([]);
   });
 
   it('link-local and credentials in the URL are refused with their rule', async () => {
-    expect((await subscribe({ callbackUri: 'http://[fe80::1]:8080/' })).json()).toMatchObject({ detail: 'the callback URI is not an allowed destination: link-local address' });
+    expect((await subscribe({ callbackUri: 'http://[fe80::1]:8080/' })).json()).toMatchObject({
+      detail: 'the callback URI is not an allowed destination: link-local address',
+    });
     const creds = await subscribe({ callbackUri: `http://nfvo:pw-abc123@127.0.0.1:${target.port}/` });
     expect(creds.statusCode).toBe(422);
-    expect(creds.json()).toMatchObject({ field: 'callbackUri', detail: 'the callback URI is not an allowed destination: credentials in the URL are not allowed (use authentication)' });
+    expect(creds.json()).toMatchObject({
+      field: 'callbackUri',
+      detail:
+        'the callback URI is not an allowed destination: credentials in the URL are not allowed (use authentication)',
+    });
     expect(creds.body).not.toContain('abc123');
     expect(target.hits).toEqual([]);
   });
 
   it('a loopback callback answering 500 with a body gives the fixed message: not the status, not the body', async () => {
-    target.handler = (_req, res) => void res.writeHead(500, { 'content-type': 'text/plain' }).end('internal-secret-body ECONNREFUSED');
+    target.handler = (_req, res) =>
+      void res.writeHead(500, { 'content-type': 'text/plain' }).end('internal-secret-body ECONNREFUSED');
     const res = await subscribe({ callbackUri: local() });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toEqual({ status: 422, title: 'Unprocessable Entity', detail: 'the callback URI did not answer the test GET with 204', field: 'callbackUri', instance: expect.any(String) as string });
+    expect(res.json()).toEqual({
+      status: 422,
+      title: 'Unprocessable Entity',
+      detail: 'the callback URI did not answer the test GET with 204',
+      field: 'callbackUri',
+      instance: expect.any(String) as string,
+    });
     expect(res.body).not.toMatch(/500|internal-secret-body|ECONNREFUSED/);
     expect(target.hits).toEqual([{ method: 'GET', url: '/notify' }]);
     // the real cause is in the debug log
-    expect(logs.join('')).toMatch(/the callback test failed.*answered 500, not 204|answered 500, not 204.*the callback test failed/);
+    expect(logs.join('')).toMatch(
+      /the callback test failed.*answered 500, not 204|answered 500, not 204.*the callback test failed/,
+    );
   });
 
   it('a closed port and a redirect give the same fixed message; the redirect is not followed', async () => {
@@ -139,10 +175,14 @@ describe('SSRF: subscription callbacks', () => {
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const refused = await subscribe({ callbackUri: `http://127.0.0.1:${closedPort}/` });
-    expect(refused.json()).toMatchObject({ field: 'callbackUri', detail: 'the callback URI did not answer the test GET with 204' });
+    expect(refused.json()).toMatchObject({
+      field: 'callbackUri',
+      detail: 'the callback URI did not answer the test GET with 204',
+    });
     expect(refused.body).not.toContain('ECONNREFUSED');
 
-    target.handler = (req, res) => void (req.url === '/notify' ? res.writeHead(302, { location: '/elsewhere' }).end() : res.writeHead(204).end());
+    target.handler = (req, res) =>
+      void (req.url === '/notify' ? res.writeHead(302, { location: '/elsewhere' }).end() : res.writeHead(204).end());
     const redirected = await subscribe({ callbackUri: local() });
     expect(redirected.json()).toMatchObject({ detail: 'the callback URI did not answer the test GET with 204' });
     expect(target.hits).toEqual([{ method: 'GET', url: '/notify' }]);
@@ -165,13 +205,25 @@ describe('SSRF: subscription callbacks', () => {
 });
 
 describe('SSRF: consumer token endpoints', () => {
-  const oauth = (tokenEndpoint: string) => ({ authType: ['OAUTH2_CLIENT_CREDENTIALS'], paramsOauth2ClientCredentials: { clientId: 'c', clientPassword: 'client-pw', tokenEndpoint } });
+  const oauth = (tokenEndpoint: string) => ({
+    authType: ['OAUTH2_CLIENT_CREDENTIALS'],
+    paramsOauth2ClientCredentials: { clientId: 'c', clientPassword: 'client-pw', tokenEndpoint },
+  });
 
   it('a token endpoint with ?client_secret=abc123 that fails: the answer does not contain abc123, the log has it redacted', async () => {
-    target.handler = (req, res) => void (req.url?.startsWith('/token') === true ? res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}') : res.writeHead(204).end());
-    const res = await subscribe({ callbackUri: local('/cb-token'), authentication: oauth(local('/token?client_secret=abc123')) });
+    target.handler = (req, res) =>
+      void (req.url?.startsWith('/token') === true
+        ? res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}')
+        : res.writeHead(204).end());
+    const res = await subscribe({
+      callbackUri: local('/cb-token'),
+      authentication: oauth(local('/token?client_secret=abc123')),
+    });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ field: 'callbackUri', detail: 'the callback URI did not answer the test GET with 204' });
+    expect(res.json()).toMatchObject({
+      field: 'callbackUri',
+      detail: 'the callback URI did not answer the test GET with 204',
+    });
     expect(res.body).not.toMatch(/abc123|401|invalid_client|client-pw/);
     expect(target.hits).toEqual([{ method: 'POST', url: '/token?client_secret=abc123' }]);
     const log = logs.join('');
@@ -181,17 +233,30 @@ describe('SSRF: consumer token endpoints', () => {
 
   it('a token endpoint on the metadata address is refused naming the rule, not echoed, never connected', async () => {
     const connect = jest.spyOn(Socket.prototype, 'connect');
-    const res = await subscribe({ callbackUri: local('/cb-meta'), authentication: oauth('http://169.254.169.254/token?client_secret=abc123') });
+    const res = await subscribe({
+      callbackUri: local('/cb-meta'),
+      authentication: oauth('http://169.254.169.254/token?client_secret=abc123'),
+    });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ field: 'authentication.paramsOauth2ClientCredentials.tokenEndpoint', detail: 'the token endpoint is not an allowed destination: cloud metadata address' });
+    expect(res.json()).toMatchObject({
+      field: 'authentication.paramsOauth2ClientCredentials.tokenEndpoint',
+      detail: 'the token endpoint is not an allowed destination: cloud metadata address',
+    });
     expect(res.body).not.toContain('abc123');
     expect(connect).not.toHaveBeenCalled();
     expect(logs.join('')).not.toContain('abc123');
   });
 
   it('a token endpoint with credentials in the URL is refused before anything is sent', async () => {
-    const res = await subscribe({ callbackUri: local('/cb-userinfo'), authentication: oauth(`http://c:abc123@127.0.0.1:${target.port}/token`) });
-    expect(res.json()).toMatchObject({ field: 'authentication.paramsOauth2ClientCredentials.tokenEndpoint', detail: 'the token endpoint is not an allowed destination: credentials in the URL are not allowed (use authentication)' });
+    const res = await subscribe({
+      callbackUri: local('/cb-userinfo'),
+      authentication: oauth(`http://c:abc123@127.0.0.1:${target.port}/token`),
+    });
+    expect(res.json()).toMatchObject({
+      field: 'authentication.paramsOauth2ClientCredentials.tokenEndpoint',
+      detail:
+        'the token endpoint is not an allowed destination: credentials in the URL are not allowed (use authentication)',
+    });
     expect(res.body).not.toContain('abc123');
     expect(target.hits).toEqual([]);
   });
@@ -199,7 +264,10 @@ describe('SSRF: consumer token endpoints', () => {
   it('a good token endpoint on loopback: the callback test carries the bearer token and the subscription is created', async () => {
     let auth = '';
     target.handler = (req, res) => {
-      if (req.url === '/token') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"tok-1","token_type":"Bearer"}');
+      if (req.url === '/token')
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end('{"access_token":"tok-1","token_type":"Bearer"}');
       auth = req.headers.authorization ?? '';
       res.writeHead(204).end();
     };
@@ -216,13 +284,24 @@ describe('notifications.allowLinkLocal', () => {
     expect(config.notifications.allowLinkLocal).toBe(true);
     const fromConfig: OutboundPolicy = { allowLinkLocal: config.notifications.allowLinkLocal };
     await expect(checkOutboundUrl('http://169.254.10.20/', fromConfig)).resolves.toBeUndefined();
-    await expect(checkOutboundUrl('http://169.254.169.254/', fromConfig)).rejects.toMatchObject({ rule: 'cloud metadata address' });
-    await expect(checkOutboundUrl('http://169.254.10.20/', { allowLinkLocal: loadConfig({}).notifications.allowLinkLocal })).rejects.toMatchObject({ rule: 'link-local address' });
-    expect(() => loadConfig({ CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL: 'maybe' })).toThrow(/CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL/);
+    await expect(checkOutboundUrl('http://169.254.169.254/', fromConfig)).rejects.toMatchObject({
+      rule: 'cloud metadata address',
+    });
+    await expect(
+      checkOutboundUrl('http://169.254.10.20/', { allowLinkLocal: loadConfig({}).notifications.allowLinkLocal }),
+    ).rejects.toMatchObject({ rule: 'link-local address' });
+    expect(() => loadConfig({ CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL: 'maybe' })).toThrow(
+      /CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL/,
+    );
   });
 
   it('callConsumer without a policy refuses link-local and metadata', async () => {
-    await expect(callConsumer('POST', 'http://169.254.169.254/', undefined, {}, [204])).rejects.toMatchObject({ rule: 'cloud metadata address', field: 'callbackUri' });
-    await expect(callConsumer('POST', 'http://169.254.1.1/', undefined, {}, [204])).rejects.toMatchObject({ rule: 'link-local address' });
+    await expect(callConsumer('POST', 'http://169.254.169.254/', undefined, {}, [204])).rejects.toMatchObject({
+      rule: 'cloud metadata address',
+      field: 'callbackUri',
+    });
+    await expect(callConsumer('POST', 'http://169.254.1.1/', undefined, {}, [204])).rejects.toMatchObject({
+      rule: 'link-local address',
+    });
   });
 });

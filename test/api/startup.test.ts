@@ -66,21 +66,32 @@ describe('clickvnfm serve (what npm start runs)', () => {
     expect(readFileSync(join(dir, 'var/auth.json'), 'utf8')).not.toContain(secret!);
     const tok = await fetch(`http://127.0.0.1:${port}/oauth2/token`, {
       method: 'POST',
-      headers: { authorization: 'Basic ' + Buffer.from(`clickvnfm-admin:${secret!}`).toString('base64'), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: 'Basic ' + Buffer.from(`clickvnfm-admin:${secret!}`).toString('base64'),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: 'grant_type=client_credentials',
     });
     expect(tok.status).toBe(200);
     // npm start onboards and enables the sample packages
     const token = ((await tok.json()) as { access_token: string }).access_token;
-    const pkgs = (await (await fetch(`http://127.0.0.1:${port}/vnfpkgm/v1/vnf_packages`, { headers: { authorization: `Bearer ${token}` } })).json()) as Array<{ vnfProductName: string; onboardingState: string; operationalState: string }>;
+    const pkgs = (await (
+      await fetch(`http://127.0.0.1:${port}/vnfpkgm/v1/vnf_packages`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as Array<{ vnfProductName: string; onboardingState: string; operationalState: string }>;
     expect(pkgs.map((p) => `${p.vnfProductName}:${p.onboardingState}:${p.operationalState}`).sort()).toEqual(
       ['firewall', 'forwarder', 'load-balancer', 'nat', 'rate-limiter'].map((n) => `${n}:ONBOARDED:ENABLED`),
     );
     const redisPid = (): number => Number(readFileSync(join(dir, 'var/redis/redis.pid'), 'utf8'));
-    const listPackages = async (): Promise<number> => (await fetch(`http://127.0.0.1:${port}/vnfpkgm/v1/vnf_packages`, { headers: { authorization: `Bearer ${token}` } })).status;
+    const listPackages = async (): Promise<number> =>
+      (
+        await fetch(`http://127.0.0.1:${port}/vnfpkgm/v1/vnf_packages`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status;
     // var/ is private: keys, hashes, the Redis password and its data
     expect(statSync(join(dir, 'var')).mode & 0o777).toBe(0o700);
-    for (const f of ['token.key', 'auth.json', 'secret.key', 'redis.secret']) expect(statSync(join(dir, 'var', f)).mode & 0o777).toBe(0o600);
+    for (const f of ['token.key', 'auth.json', 'secret.key', 'redis.secret'])
+      expect(statSync(join(dir, 'var', f)).mode & 0o777).toBe(0o600);
     const password = readFileSync(join(dir, 'var/redis.secret'), 'utf8').trim();
     expect(output).not.toContain(password);
 
@@ -121,7 +132,11 @@ describe('clickvnfm serve (what npm start runs)', () => {
     expect(res.status).toBe(2);
     expect(res.stderr).toMatch(/listen\.port/);
     expect(res.stderr).toMatch(/auth\.colour: unknown key/);
-    const env = spawnSync(process.execPath, [CLI, 'serve'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CLICKVNFM_PORT: 'abc' } });
+    const env = spawnSync(process.execPath, [CLI, 'serve'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, CLICKVNFM_PORT: 'abc' },
+    });
     expect(env.status).toBe(2);
     expect(env.stderr).toMatch(/CLICKVNFM_PORT: must be an integer/);
   });

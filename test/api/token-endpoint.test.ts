@@ -27,7 +27,11 @@ afterAll(async () => {
   limiterRedis.disconnect();
 });
 
-function expectOAuthError(res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }, status: number, error: string): void {
+function expectOAuthError(
+  res: { statusCode: number; json(): unknown; headers: Record<string, unknown> },
+  status: number,
+  error: string,
+): void {
   expect(res.statusCode).toBe(status);
   expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
   const body = res.json() as { error?: unknown; error_description?: unknown };
@@ -38,25 +42,67 @@ function expectOAuthError(res: { statusCode: number; json(): unknown; headers: R
 describe('the token endpoint never answers 500', () => {
   it('a Basic header with a bad percent-escape is invalid_client (401)', async () => {
     const bad = 'Basic ' + Buffer.from('%E0%A4%A:x').toString('base64');
-    const res = await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: { ...FORM, authorization: bad }, payload: form({ grant_type: 'client_credentials' }) });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: { ...FORM, authorization: bad },
+      payload: form({ grant_type: 'client_credentials' }),
+    });
     expectOAuthError(res, 401, 'invalid_client');
   });
 
   it('no body, no grant_type, text/plain, an unknown Version, a body over the limit: 4xx RFC 6749 JSON', async () => {
     expectOAuthError(await api.app.inject({ method: 'POST', url: '/oauth2/token' }), 400, 'invalid_request');
-    expectOAuthError(await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: FORM, payload: '' }), 400, 'invalid_request');
-    expectOAuthError(await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: FORM, payload: form({ client_id: 'x' }) }), 400, 'invalid_request');
-    expectOAuthError(await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: { 'content-type': 'text/plain' }, payload: 'grant_type=client_credentials' }), 415, 'invalid_request');
-    const version = await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: { ...FORM, version: '9.9.9' }, payload: form({ grant_type: 'client_credentials' }) });
+    expectOAuthError(
+      await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: FORM, payload: '' }),
+      400,
+      'invalid_request',
+    );
+    expectOAuthError(
+      await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: FORM, payload: form({ client_id: 'x' }) }),
+      400,
+      'invalid_request',
+    );
+    expectOAuthError(
+      await api.app.inject({
+        method: 'POST',
+        url: '/oauth2/token',
+        headers: { 'content-type': 'text/plain' },
+        payload: 'grant_type=client_credentials',
+      }),
+      415,
+      'invalid_request',
+    );
+    const version = await api.app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: { ...FORM, version: '9.9.9' },
+      payload: form({ grant_type: 'client_credentials' }),
+    });
     expectOAuthError(version, 406, 'invalid_request');
-    const big = await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: FORM, payload: form({ grant_type: 'client_credentials', pad: 'x'.repeat(2 * 1024 * 1024) }) });
+    const big = await api.app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: FORM,
+      payload: form({ grant_type: 'client_credentials', pad: 'x'.repeat(2 * 1024 * 1024) }),
+    });
     expectOAuthError(big, 413, 'invalid_request');
-    const proto = await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: FORM, payload: '__proto__=1&constructor=2&grant_type=client_credentials' });
+    const proto = await api.app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: FORM,
+      payload: '__proto__=1&constructor=2&grant_type=client_credentials',
+    });
     expectOAuthError(proto, 401, 'invalid_client');
   });
 
   it('still issues a token to a right secret', async () => {
-    const res = await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: FORM, payload: form({ grant_type: 'client_credentials', client_id: ADMIN.clientId, client_secret: ADMIN.clientSecret }) });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: FORM,
+      payload: form({ grant_type: 'client_credentials', client_id: ADMIN.clientId, client_secret: ADMIN.clientSecret }),
+    });
     expect(res.statusCode).toBe(200);
     expect((res.json() as { token_type: string }).token_type).toBe('Bearer');
   });
@@ -66,7 +112,12 @@ describe('guessing secrets', () => {
   it('an unknown client id costs about what a known one with a wrong secret costs (no enumeration by timing)', async () => {
     const time = async (id: string): Promise<number> => {
       const t0 = performance.now();
-      const res = await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: { ...FORM }, payload: form({ grant_type: 'client_credentials', client_id: id, client_secret: 'wrong' }) });
+      const res = await api.app.inject({
+        method: 'POST',
+        url: '/oauth2/token',
+        headers: { ...FORM },
+        payload: form({ grant_type: 'client_credentials', client_id: id, client_secret: 'wrong' }),
+      });
       expect(res.statusCode).toBe(401);
       return performance.now() - t0;
     };
@@ -84,7 +135,12 @@ describe('guessing secrets', () => {
 
   it('wrong secrets are checked off the event loop: other requests keep answering while guesses run', async () => {
     const guesses = Array.from({ length: 16 }, (_, i) =>
-      api.app.inject({ method: 'POST', url: '/oauth2/token', headers: FORM, payload: form({ grant_type: 'client_credentials', client_id: `guess-${i}`, client_secret: 'x' }) }),
+      api.app.inject({
+        method: 'POST',
+        url: '/oauth2/token',
+        headers: FORM,
+        payload: form({ grant_type: 'client_credentials', client_id: `guess-${i}`, client_secret: 'x' }),
+      }),
     );
     let longest = 0;
     let tick = performance.now();
@@ -103,7 +159,12 @@ describe('guessing secrets', () => {
     const id = ADMIN.clientId;
     let last = 0;
     for (let i = 0; i < 6; i += 1) {
-      const res = await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: FORM, payload: form({ grant_type: 'client_credentials', client_id: id, client_secret: `wrong-${i}` }) });
+      const res = await api.app.inject({
+        method: 'POST',
+        url: '/oauth2/token',
+        headers: FORM,
+        payload: form({ grant_type: 'client_credentials', client_id: id, client_secret: `wrong-${i}` }),
+      });
       last = res.statusCode;
       if (res.statusCode === 429) {
         expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
@@ -112,7 +173,12 @@ describe('guessing secrets', () => {
       }
     }
     expect(last).toBe(429);
-    const right = await api.app.inject({ method: 'POST', url: '/oauth2/token', headers: FORM, payload: form({ grant_type: 'client_credentials', client_id: id, client_secret: ADMIN.clientSecret }) });
+    const right = await api.app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: FORM,
+      payload: form({ grant_type: 'client_credentials', client_id: id, client_secret: ADMIN.clientSecret }),
+    });
     expect(right.statusCode).toBe(429);
   });
 
@@ -133,7 +199,12 @@ describe('guessing secrets', () => {
       const statuses: number[] = [];
       for (let i = 0; i < 12; i += 1) {
         const app = i % 2 === 0 ? second.app : third.app;
-        const res = await app.inject({ method: 'POST', url: '/oauth2/token', headers: FORM, payload: form({ grant_type: 'client_credentials', client_id: `addr-${i}`, client_secret: 'x' }) });
+        const res = await app.inject({
+          method: 'POST',
+          url: '/oauth2/token',
+          headers: FORM,
+          payload: form({ grant_type: 'client_credentials', client_id: `addr-${i}`, client_secret: 'x' }),
+        });
         statuses.push(res.statusCode);
       }
       expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);

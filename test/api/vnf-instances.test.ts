@@ -12,31 +12,62 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 async function create(name: string, extra: Record<string, unknown> = {}): Promise<VnfInstance> {
-  const res = await t.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: auth, payload: { vnfdId: SAMPLE_VNFD.vnfdId, vnfInstanceName: name, ...extra } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/vnflcm/v1/vnf_instances',
+    headers: auth,
+    payload: { vnfdId: SAMPLE_VNFD.vnfdId, vnfInstanceName: name, ...extra },
+  });
   expect(res.statusCode).toBe(201);
   return res.json() as VnfInstance;
 }
 
-async function list(query: string): Promise<{ status: number; items: Array<Partial<VnfInstance>>; link?: string; body: Record<string, unknown> }> {
+async function list(
+  query: string,
+): Promise<{ status: number; items: Array<Partial<VnfInstance>>; link?: string; body: Record<string, unknown> }> {
   const res = await t.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances${query}`, headers: auth });
   const body = res.json() as unknown;
-  return { status: res.statusCode, items: Array.isArray(body) ? body : [], link: res.headers['link'] as string | undefined, body: body as Record<string, unknown> };
+  return {
+    status: res.statusCode,
+    items: Array.isArray(body) ? body : [],
+    link: res.headers['link'] as string | undefined,
+    body: body as Record<string, unknown>,
+  };
 }
 
 describe('VNF instances', () => {
   const made: VnfInstance[] = [];
   beforeAll(async () => {
     // 10 instances: names vnf-0..vnf-9, metadata.rank = i, a tag list on the even ones
-    for (let i = 0; i < 10; i++) made.push(await create(`vnf-${i}`, { metadata: { rank: i, site: i < 5 ? 'north' : 'south', tags: i % 2 === 0 ? ['even', 'x'] : ['odd'] } }));
+    for (let i = 0; i < 10; i++)
+      made.push(
+        await create(`vnf-${i}`, {
+          metadata: { rank: i, site: i < 5 ? 'north' : 'south', tags: i % 2 === 0 ? ['even', 'x'] : ['odd'] },
+        }),
+      );
     // one instantiated, set through the store as the LCM engine would
-    await t.instances.update(made[9]!.id, (d) => ({ ...d, instantiationState: 'INSTANTIATED', instantiatedVnfInfo: { flavourId: 'simple', vnfState: 'STARTED', extCpInfo: [] } }));
+    await t.instances.update(made[9]!.id, (d) => ({
+      ...d,
+      instantiationState: 'INSTANTIATED',
+      instantiatedVnfInfo: { flavourId: 'simple', vnfState: 'STARTED', extCpInfo: [] },
+    }));
   });
 
   it('creates with 201, Location, the package identity, NOT_INSTANTIATED and absolute links', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: auth, payload: { vnfdId: SAMPLE_VNFD.vnfdId, vnfInstanceName: 'extra' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/vnflcm/v1/vnf_instances',
+      headers: auth,
+      payload: { vnfdId: SAMPLE_VNFD.vnfdId, vnfInstanceName: 'extra' },
+    });
     const body = res.json() as VnfInstance;
     expect(res.headers['location']).toBe(`http://vnfm.test:9890/vnflcm/v1/vnf_instances/${body.id}`);
-    expect(body).toMatchObject({ vnfProvider: 'Click-on-OSv Project', vnfProductName: 'forwarder', vnfPkgId: SAMPLE_VNFD.vnfPkgId, instantiationState: 'NOT_INSTANTIATED' });
+    expect(body).toMatchObject({
+      vnfProvider: 'Click-on-OSv Project',
+      vnfProductName: 'forwarder',
+      vnfPkgId: SAMPLE_VNFD.vnfPkgId,
+      instantiationState: 'NOT_INSTANTIATED',
+    });
     expect(body._links?.instantiate?.href).toBe(`${res.headers['location'] as string}/instantiate`);
     const got = await t.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${body.id}`, headers: auth });
     expect(got.headers['etag']).toBe('"1"');
@@ -116,7 +147,10 @@ describe('VNF instances', () => {
       expect(page.items.length).toBeLessThanOrEqual(4);
       seen.push(...page.items.map((i) => i.id as string));
       pages += 1;
-      if (page.link !== undefined) expect(page.link).toMatch(/^<http:\/\/vnfm\.test:9890\/vnflcm\/v1\/vnf_instances\?nextpage_opaque_marker=[^>]+>; rel="next"$/);
+      if (page.link !== undefined)
+        expect(page.link).toMatch(
+          /^<http:\/\/vnfm\.test:9890\/vnflcm\/v1\/vnf_instances\?nextpage_opaque_marker=[^>]+>; rel="next"$/,
+        );
       url = page.link === undefined ? undefined : new URL(/<([^>]+)>/.exec(page.link)![1]!).search;
     }
     expect(pages).toBe(3);
@@ -143,12 +177,20 @@ describe('VNF instances', () => {
 
   it('one active operation per instance, atomically, under concurrency', async () => {
     const inst = made[0]!;
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => t.instances.tryBeginOperation(inst.id, `op-${i}`, ['NOT_INSTANTIATED'])));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => t.instances.tryBeginOperation(inst.id, `op-${i}`, ['NOT_INSTANTIATED'])),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const winner = await t.instances.activeOperation(inst.id);
-    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'busy' && r.activeOpOccId === winner)).toBe(true);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'busy' && r.activeOpOccId === winner)).toBe(
+      true,
+    );
     expect(await t.instances.tryBeginOperation(inst.id, winner!, ['NOT_INSTANTIATED'])).toEqual({ ok: true });
-    expect(await t.instances.tryBeginOperation(made[7]!.id, 'x', ['INSTANTIATED'])).toEqual({ ok: false, reason: 'wrong-state', state: 'NOT_INSTANTIATED' });
+    expect(await t.instances.tryBeginOperation(made[7]!.id, 'x', ['INSTANTIATED'])).toEqual({
+      ok: false,
+      reason: 'wrong-state',
+      state: 'NOT_INSTANTIATED',
+    });
     await t.instances.endOperation(inst.id, winner!);
     expect(await t.instances.activeOperation(inst.id)).toBeUndefined();
   });

@@ -24,7 +24,9 @@ const outputs: string[] = [];
 
 function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((res) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: dir, CLICKVNFM_CONFIG_FILE: settings } });
+    const p = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: dir, CLICKVNFM_CONFIG_FILE: settings },
+    });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -44,16 +46,19 @@ const json = async <T = Record<string, unknown>>(...args: string[]): Promise<T> 
 beforeAll(async () => {
   statSync(CLI); // npm test builds dist/ first (scripts/setup.sh)
   redis = await startTestRedis();
-  const config = loadConfig({}, {
-    overrides: {
-      listen: { host: '127.0.0.1', port: 0 },
-      varDir: join(dir, 'var'),
-      redis: { url: redis.url },
-      onboardSamples: false,
-      auth: { clients: [{ id: 'ops', secretHash: hashSecret(SECRET), roles: ['admin'] }] },
-      log: { level: 'warn' },
+  const config = loadConfig(
+    {},
+    {
+      overrides: {
+        listen: { host: '127.0.0.1', port: 0 },
+        varDir: join(dir, 'var'),
+        redis: { url: redis.url },
+        onboardSamples: false,
+        auth: { clients: [{ id: 'ops', secretHash: hashSecret(SECRET), roles: ['admin'] }] },
+        log: { level: 'warn' },
+      },
     },
-  });
+  );
   vnfm = await startVnfm(config, 'all', { info: () => undefined, warn: () => undefined, error: () => undefined });
 }, 60_000);
 afterAll(async () => {
@@ -78,7 +83,9 @@ describe('clickvnfm against a live VNFM', () => {
   it('package upload (a directory), list, show, disable, enable', async () => {
     const up = await cli('package', 'upload', join(REPO, 'vnfd/forwarder'));
     expect(up.code).toBe(0);
-    expect(up.out).toMatch(/package (\S+): ONBOARDED, ENABLED \(vnfdId b1bb0ce7-ebca-4fa7-95ed-4840d70a1177, forwarder\)/);
+    expect(up.out).toMatch(
+      /package (\S+): ONBOARDED, ENABLED \(vnfdId b1bb0ce7-ebca-4fa7-95ed-4840d70a1177, forwarder\)/,
+    );
     pkgId = /package (\S+):/.exec(up.out)?.[1] as string;
     const list = await json<Array<{ id: string; onboardingState: string }>>('package', 'list');
     expect(list).toEqual([expect.objectContaining({ id: pkgId, onboardingState: 'ONBOARDED' })]);
@@ -107,41 +114,77 @@ describe('clickvnfm against a live VNFM', () => {
     expect(inst.err).toMatch(/INSTANTIATE \S+: (STARTING|PROCESSING)/);
     expect(inst.err).toMatch(/INSTANTIATE \S+: COMPLETED \(\d+ s\)/);
     expect(inst.out).toMatch(/INSTANTIATE COMPLETED \(op-occ /);
-    const list = await json<Array<{ id: string; instantiationState: string }>>('vnf', 'list', '--filter', '(eq,instantiationState,INSTANTIATED)');
+    const list = await json<Array<{ id: string; instantiationState: string }>>(
+      'vnf',
+      'list',
+      '--filter',
+      '(eq,instantiationState,INSTANTIATED)',
+    );
     expect(list.map((i) => i.id)).toEqual([vnfId]);
     const show = await cli('vnf', 'show', vnfId);
     expect(show.out).toMatch(/vnfInstanceName\s+cli-fw/);
     expect(show.out).toMatch(/vnfc\s+vduId\s+status\s+managementAddress/);
     const cfg = join(dir, 'new.click');
-    writeFileSync(cfg, readFileSync(join(REPO, 'vnfd/forwarder/Files/click/forwarder.click'), 'utf8') + '\n// changed by the CLI test\n');
+    writeFileSync(
+      cfg,
+      readFileSync(join(REPO, 'vnfd/forwarder/Files/click/forwarder.click'), 'utf8') + '\n// changed by the CLI test\n',
+    );
     expect((await cli('vnf', 'modify', vnfId, '--click-config', cfg, '--description', 'via cli')).code).toBe(0);
-    expect((await json<{ vnfInstanceDescription: string; vnfConfigurableProperties: { clickConfig: string } }>('vnf', 'show', vnfId)).vnfConfigurableProperties.clickConfig).toContain('changed by the CLI test');
+    expect(
+      (
+        await json<{ vnfInstanceDescription: string; vnfConfigurableProperties: { clickConfig: string } }>(
+          'vnf',
+          'show',
+          vnfId,
+        )
+      ).vnfConfigurableProperties.clickConfig,
+    ).toContain('changed by the CLI test');
     writeFileSync(cfg, 'FromDPDKDevice(0) -> Nope -> ToDPDKDevice(1);\n');
     const badCfg = await cli('vnf', 'modify', vnfId, '--click-config', cfg);
     expect(badCfg.code).toBe(1);
     expect(badCfg.err).toMatch(/422 .*unknown element class 'Nope'.*\(field: vnfConfigurableProperties\.clickConfig\)/);
     expect((await cli('vnf', 'scale', vnfId, '--aspect', 'click_aspect', '--type', 'out')).code).toBe(0);
-    const scaled = await json<{ instantiatedVnfInfo: { vnfcResourceInfo: Array<{ id: string }> } }>('vnf', 'show', vnfId);
+    const scaled = await json<{ instantiatedVnfInfo: { vnfcResourceInfo: Array<{ id: string }> } }>(
+      'vnf',
+      'show',
+      vnfId,
+    );
     expect(scaled.instantiatedVnfInfo.vnfcResourceInfo).toHaveLength(2);
     expect((await cli('vnf', 'scale', vnfId, '--aspect', 'click_aspect', '--type', 'in')).code).toBe(0);
-    const one = (await json<{ instantiatedVnfInfo: { vnfcResourceInfo: Array<{ id: string }> } }>('vnf', 'show', vnfId)).instantiatedVnfInfo.vnfcResourceInfo[0]!.id;
+    const one = (await json<{ instantiatedVnfInfo: { vnfcResourceInfo: Array<{ id: string }> } }>('vnf', 'show', vnfId))
+      .instantiatedVnfInfo.vnfcResourceInfo[0]!.id;
     expect((await cli('vnf', 'heal', vnfId, '--vnfc', one, '--cause', 'cli test')).code).toBe(0);
     expect((await cli('vnf', 'operate', vnfId, '--state', 'stopped')).code).toBe(0);
-    expect((await json<{ instantiatedVnfInfo: { vnfState: string } }>('vnf', 'show', vnfId)).instantiatedVnfInfo.vnfState).toBe('STOPPED');
+    expect(
+      (await json<{ instantiatedVnfInfo: { vnfState: string } }>('vnf', 'show', vnfId)).instantiatedVnfInfo.vnfState,
+    ).toBe('STOPPED');
     expect((await cli('vnf', 'operate', vnfId, '--state', 'started')).code).toBe(0);
     const noWait = await json<{ vnfLcmOpOccId: string }>('vnf', 'terminate', vnfId, '--no-wait');
     expect(noWait.vnfLcmOpOccId).toMatch(/^[0-9a-f-]{36}$/);
-    for (let i = 0; i < 100 && (await json<{ operationState: string }>('op', 'show', noWait.vnfLcmOpOccId)).operationState !== 'COMPLETED'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (
+      let i = 0;
+      i < 100 &&
+      (await json<{ operationState: string }>('op', 'show', noWait.vnfLcmOpOccId)).operationState !== 'COMPLETED';
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
     expect((await cli('vnf', 'delete', vnfId)).code).toBe(0);
   }, 180_000); // about 25 CLI processes and 8 operations: 30 s is too short on a loaded CI machine
 
   it('op list/show; a failed instantiation (agent never ready), then op fail', async () => {
     const ops = await json<Array<{ operation: string }>>('op', 'list');
-    expect(ops.map((o) => o.operation)).toEqual(expect.arrayContaining(['INSTANTIATE', 'MODIFY_INFO', 'SCALE', 'HEAL', 'OPERATE', 'TERMINATE']));
+    expect(ops.map((o) => o.operation)).toEqual(
+      expect.arrayContaining(['INSTANTIATE', 'MODIFY_INFO', 'SCALE', 'HEAL', 'OPERATE', 'TERMINATE']),
+    );
     const id = (await json<{ id: string }>('vnf', 'create', '--vnfd-id', vnfdId)).id;
     // an image the VIM does not have: the emulated cloud refuses the named VIM image
     const r = await cli('vnf', 'instantiate', id, '-p', 'vimImages={"click-on-osv":"no-such-image"}');
-    const failed = await json<Array<{ id: string; operationState: string }>>('op', 'list', '--filter', `(eq,vnfInstanceId,${id})`);
+    const failed = await json<Array<{ id: string; operationState: string }>>(
+      'op',
+      'list',
+      '--filter',
+      `(eq,vnfInstanceId,${id})`,
+    );
     if (r.code === 0) {
       // the emulated VIM accepts any image id: then make it fail with retry on a COMPLETED op being refused
       const retry = await cli('op', 'retry', failed[0]!.id);
@@ -159,7 +202,14 @@ describe('clickvnfm against a live VNFM', () => {
     const consumer = http.createServer((req, res) => res.writeHead(req.method === 'GET' ? 204 : 204).end());
     await new Promise<void>((r) => consumer.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(consumer.address() as { port: number }).port}/notify`;
-    const s = await json<{ id: string; callbackUri: string }>('subscription', 'create', '--callback', url, '--basic', 'nfvo:cb-pass-123');
+    const s = await json<{ id: string; callbackUri: string }>(
+      'subscription',
+      'create',
+      '--callback',
+      url,
+      '--basic',
+      'nfvo:cb-pass-123',
+    );
     expect(s.callbackUri).toBe(url);
     expect(JSON.stringify(s)).not.toContain('cb-pass-123');
     expect((await json<Array<{ id: string }>>('subscription', 'list')).map((x) => x.id)).toContain(s.id);
@@ -176,7 +226,10 @@ describe('clickvnfm against a live VNFM', () => {
     expect(JSON.parse(j.err)).toMatchObject({ status: 404 });
     const gone = await cli('vnf', 'list', '--settings', join(dir, 'none.json'));
     expect(gone.err).toContain("no VNFM configured: run 'clickvnfm login");
-    writeFileSync(join(dir, 'dead.json'), JSON.stringify({ url: 'http://127.0.0.1:1', clientId: 'x', clientSecret: 'y' }));
+    writeFileSync(
+      join(dir, 'dead.json'),
+      JSON.stringify({ url: 'http://127.0.0.1:1', clientId: 'x', clientSecret: 'y' }),
+    );
     const dead = await cli('vnf', 'list', '--settings', join(dir, 'dead.json'));
     expect(dead.err).toContain('cannot reach the VNFM at http://127.0.0.1:1/oauth2/token');
   }, 60_000);

@@ -10,7 +10,10 @@ import type { OpenStackClient } from '../../src/openstack';
 import { startTestRedis } from '../support/redis';
 import { Api, buildVariant, cloudConfigured, connectCloud, leftovers, startOpenStackVnfm, tinyQcow2 } from './support';
 
-if (!cloudConfigured()) throw new Error('the deployment suite needs the mini-cloud: run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)');
+if (!cloudConfigured())
+  throw new Error(
+    'the deployment suite needs the mini-cloud: run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)',
+  );
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
 let vnfm: Awaited<ReturnType<typeof startOpenStackVnfm>>;
@@ -29,9 +32,27 @@ afterAll(async () => {
   await redis?.stop();
 }, 120_000);
 
-const CASES: Array<{ name: string; sample: string; edits: Array<[string | RegExp, string]>; cause: RegExp; status: number }> = [
-  { name: 'image upload refused', sample: 'nat', edits: [['container_format: bare', 'container_format: docker']], cause: /POST .*\/v2\/images answered 400.*docker/i, status: 502 },
-  { name: 'stack create failed', sample: 'rate-limiter', edits: [['num_virtual_cpu: 2', 'num_virtual_cpu: 64']], cause: /Heat stack vnf-.* is CREATE_FAILED: .*(No valid host|NoValidHost)/i, status: 502 },
+const CASES: Array<{
+  name: string;
+  sample: string;
+  edits: Array<[string | RegExp, string]>;
+  cause: RegExp;
+  status: number;
+}> = [
+  {
+    name: 'image upload refused',
+    sample: 'nat',
+    edits: [['container_format: bare', 'container_format: docker']],
+    cause: /POST .*\/v2\/images answered 400.*docker/i,
+    status: 502,
+  },
+  {
+    name: 'stack create failed',
+    sample: 'rate-limiter',
+    edits: [['num_virtual_cpu: 2', 'num_virtual_cpu: 64']],
+    cause: /Heat stack vnf-.* is CREATE_FAILED: .*(No valid host|NoValidHost)/i,
+    status: 502,
+  },
   {
     name: 'agent never ready',
     sample: 'load-balancer',
@@ -47,8 +68,17 @@ const CASES: Array<{ name: string; sample: string; edits: Array<[string | RegExp
 
 describe.each(CASES)('$name', ({ name, sample, edits, cause, status }) => {
   it('ends in FAILED_TEMP with the cause; rollback leaves nothing in the cloud', async () => {
-    const pkg = await api.onboard(await buildVariant({ sample, image: name === 'image upload refused' ? tinyQcow2(1 << 30, `refused-${Date.now()}`) : image, edits }));
-    const created = await api.call<VnfInstance>('POST', '/vnflcm/v1/vnf_instances', { vnfdId: pkg.vnfdId, vnfInstanceName: `failure-${name}` });
+    const pkg = await api.onboard(
+      await buildVariant({
+        sample,
+        image: name === 'image upload refused' ? tinyQcow2(1 << 30, `refused-${Date.now()}`) : image,
+        edits,
+      }),
+    );
+    const created = await api.call<VnfInstance>('POST', '/vnflcm/v1/vnf_instances', {
+      vnfdId: pkg.vnfdId,
+      vnfInstanceName: `failure-${name}`,
+    });
     if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
     const id = created.body.id;
     const op = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/instantiate`, { flavourId: 'simple' });
@@ -62,7 +92,9 @@ describe.each(CASES)('$name', ({ name, sample, edits, cause, status }) => {
     const rolled = await api.waitOp(`${api.base}/vnflcm/v1/vnf_lcm_op_occs/${op.id}`);
     expect(rolled.operationState).toBe('ROLLED_BACK');
     expect(await leftovers(os, id)).toEqual([]);
-    expect((await api.call<VnfInstance>('GET', `/vnflcm/v1/vnf_instances/${id}`)).body.instantiationState).toBe('NOT_INSTANTIATED');
+    expect((await api.call<VnfInstance>('GET', `/vnflcm/v1/vnf_instances/${id}`)).body.instantiationState).toBe(
+      'NOT_INSTANTIATED',
+    );
     expect((await api.call('DELETE', `/vnflcm/v1/vnf_instances/${id}`)).status).toBe(204);
   });
 });

@@ -10,7 +10,10 @@ import type { OpenStackClient } from '../../src/openstack';
 import { startTestRedis } from '../support/redis';
 import { Api, buildVariant, cloudConfigured, connectCloud, leftovers, startOpenStackVnfm, tinyQcow2 } from './support';
 
-if (!cloudConfigured()) throw new Error('the deployment suite needs the mini-cloud: run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)');
+if (!cloudConfigured())
+  throw new Error(
+    'the deployment suite needs the mini-cloud: run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)',
+  );
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
 let vnfm: Awaited<ReturnType<typeof startOpenStackVnfm>>;
@@ -36,10 +39,20 @@ afterAll(async () => {
   await redis?.stop();
 }, 120_000);
 
-type Vnfc = { id: string; vduId: string; metadata: { managementAddress: string; managementPort?: number; status: string } };
+type Vnfc = {
+  id: string;
+  vduId: string;
+  metadata: { managementAddress: string; managementPort?: number; status: string };
+};
 const vnfcsOf = (i: VnfInstance): Vnfc[] => (i.instantiatedVnfInfo?.vnfcResourceInfo ?? []) as unknown as Vnfc[];
-const get = async (id: string): Promise<VnfInstance> => (await api.call<VnfInstance>('GET', `/vnflcm/v1/vnf_instances/${id}`)).body;
-const agent = (v: Vnfc, dialect: 'click-plugin' | 'osv-controlsocket') => new HttpVnfAgentFactory().forEndpoint({ address: v.metadata.managementAddress, port: v.metadata.managementPort ?? 8000, dialect });
+const get = async (id: string): Promise<VnfInstance> =>
+  (await api.call<VnfInstance>('GET', `/vnflcm/v1/vnf_instances/${id}`)).body;
+const agent = (v: Vnfc, dialect: 'click-plugin' | 'osv-controlsocket') =>
+  new HttpVnfAgentFactory().forEndpoint({
+    address: v.metadata.managementAddress,
+    port: v.metadata.managementPort ?? 8000,
+    dialect,
+  });
 
 const SAMPLES: Array<{ sample: string; dialect: 'click-plugin' | 'osv-controlsocket' }> = [
   { sample: 'forwarder', dialect: 'click-plugin' },
@@ -52,7 +65,10 @@ const SAMPLES: Array<{ sample: string; dialect: 'click-plugin' | 'osv-controlsoc
 describe.each(SAMPLES)('$sample on the mini-cloud', ({ sample, dialect }) => {
   it('onboard, instantiate, run, modify, scale out/in, heal, stop/start, terminate, nothing left', async () => {
     const pkg = await api.onboard(await buildVariant({ sample, image }));
-    const created = await api.call<VnfInstance>('POST', '/vnflcm/v1/vnf_instances', { vnfdId: pkg.vnfdId, vnfInstanceName: `deploy-${sample}` });
+    const created = await api.call<VnfInstance>('POST', '/vnflcm/v1/vnf_instances', {
+      vnfdId: pkg.vnfdId,
+      vnfInstanceName: `deploy-${sample}`,
+    });
     if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
     const id = created.body.id;
     createdIds.push(id);
@@ -77,25 +93,36 @@ describe.each(SAMPLES)('$sample on the mini-cloud', ({ sample, dialect }) => {
     // modify: a new Click configuration reaches the running VM
     const running = await agent(vnfcs[0]!, dialect).readConfig();
     const newConfig = `${running.trimEnd()}\n// modified by the deployment suite ${Date.now()}\n`;
-    const mod = await api.task('PATCH', `/vnflcm/v1/vnf_instances/${id}`, { vnfConfigurableProperties: { clickConfig: newConfig } });
+    const mod = await api.task('PATCH', `/vnflcm/v1/vnf_instances/${id}`, {
+      vnfConfigurableProperties: { clickConfig: newConfig },
+    });
     expect(mod.error).toBeUndefined();
     expect(await agent(vnfcs[0]!, dialect).readConfig()).toBe(newConfig);
 
     // scale out: a second server in the stack's scaling group, configured and running; then back in
-    const out = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/scale`, { type: 'SCALE_OUT', aspectId: 'click_aspect' });
+    const out = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/scale`, {
+      type: 'SCALE_OUT',
+      aspectId: 'click_aspect',
+    });
     expect(out.error).toBeUndefined();
     vnf = await get(id);
     expect(vnfcsOf(vnf)).toHaveLength(vnfcs.length + 1);
     const added = vnfcsOf(vnf).find((v) => !vnfcs.some((o) => o.id === v.id))!;
     expect((await os.compute.getServer(added.id)).status).toBe('ACTIVE');
     expect(await agent(added, dialect).readConfig()).toBe(newConfig);
-    const inn = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/scale`, { type: 'SCALE_IN', aspectId: 'click_aspect' });
+    const inn = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/scale`, {
+      type: 'SCALE_IN',
+      aspectId: 'click_aspect',
+    });
     expect(inn.error).toBeUndefined();
     expect(vnfcsOf(await get(id))).toHaveLength(vnfcs.length);
 
     // heal: Heat replaces the server; its ports (so its address) stay; the config is pushed again
     const victim = vnfcsOf(await get(id))[0]!;
-    const healed = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/heal`, { vnfcInstanceId: [victim.id], cause: 'deployment suite' });
+    const healed = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/heal`, {
+      vnfcInstanceId: [victim.id],
+      cause: 'deployment suite',
+    });
     expect(healed.error).toBeUndefined();
     const afterHeal = vnfcsOf(await get(id));
     expect(afterHeal.map((v) => v.id)).not.toContain(victim.id);
@@ -104,7 +131,10 @@ describe.each(SAMPLES)('$sample on the mini-cloud', ({ sample, dialect }) => {
     expect(await agent(replacement, dialect).readConfig()).toBe(newConfig);
 
     // operate: stop (the NF and, forcefully, the VM) and start again
-    const stop = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/operate`, { changeStateTo: 'STOPPED', stopType: 'FORCEFUL' });
+    const stop = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/operate`, {
+      changeStateTo: 'STOPPED',
+      stopType: 'FORCEFUL',
+    });
     expect(stop.error).toBeUndefined();
     expect((await os.compute.getServer(replacement.id)).status).toBe('SHUTOFF');
     const start = await api.task('POST', `/vnflcm/v1/vnf_instances/${id}/operate`, { changeStateTo: 'STARTED' });

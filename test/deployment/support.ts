@@ -23,7 +23,10 @@ export const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 const basic = (): string => 'Basic ' + Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64');
 
 /** The VNFM as an operator runs it against OpenStack: its HTTP API on a port, a worker, Redis. */
-export async function startOpenStackVnfm(redisUrl: string, extra: Record<string, unknown> = {}): Promise<Vnfm & { varDir: string }> {
+export async function startOpenStackVnfm(
+  redisUrl: string,
+  extra: Record<string, unknown> = {},
+): Promise<Vnfm & { varDir: string }> {
   const varDir = mkdtempSync(join(tmpdir(), 'clickvnfm-deploy-'));
   const config = loadConfig(processEnv(), {
     overrides: {
@@ -32,7 +35,13 @@ export async function startOpenStackVnfm(redisUrl: string, extra: Record<string,
       redis: { url: redisUrl, prefix: `{d${randomBytes(3).toString('hex')}}` },
       onboardSamples: false,
       auth: { basic: true, users: [{ name: 'admin', passwordHash: hashSecret(ADMIN_PASSWORD), roles: ['admin'] }] },
-      vim: { kind: 'openstack', managementNetwork: 'clickvnfm-mgmt', vnfmCidr: '127.0.0.0/8', defaultDataNetwork: 'clickvnfm-ext', ...extra },
+      vim: {
+        kind: 'openstack',
+        managementNetwork: 'clickvnfm-mgmt',
+        vnfmCidr: '127.0.0.0/8',
+        defaultDataNetwork: 'clickvnfm-ext',
+        ...extra,
+      },
       log: { level: 'warn' },
     },
   });
@@ -44,11 +53,22 @@ export async function startOpenStackVnfm(redisUrl: string, extra: Record<string,
 /** A small HTTP client for the VNFM's API, as an NFVO would call it. */
 export class Api {
   constructor(readonly base: string) {}
-  async call<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const isBuf = Buffer.isBuffer(body);
     const res = await fetch(`${this.base}${path}`, {
       method,
-      headers: { authorization: basic(), accept: 'application/json', version: '1.3.0', ...(body !== undefined ? { 'content-type': isBuf ? 'application/zip' : 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: basic(),
+        accept: 'application/json',
+        version: '1.3.0',
+        ...(body !== undefined ? { 'content-type': isBuf ? 'application/zip' : 'application/json' } : {}),
+        ...headers,
+      },
       ...(body !== undefined ? { body: isBuf ? new Uint8Array(body as Buffer) : JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -68,13 +88,22 @@ export class Api {
     const up = await this.call('PUT', `/vnfpkgm/v1/vnf_packages/${created.body.id}/package_content`, csar);
     if (up.status !== 202) throw new Error(`upload package: ${up.status} ${JSON.stringify(up.body)}`);
     for (let i = 0; i < 200; i++) {
-      const p = await this.call<{ onboardingState: string; vnfdId?: string; onboardingFailureDetails?: unknown }>('GET', `/vnfpkgm/v1/vnf_packages/${created.body.id}`);
+      const p = await this.call<{ onboardingState: string; vnfdId?: string; onboardingFailureDetails?: unknown }>(
+        'GET',
+        `/vnfpkgm/v1/vnf_packages/${created.body.id}`,
+      );
       if (p.body.onboardingState === 'ONBOARDED') {
-        const en = await this.call('PATCH', `/vnfpkgm/v1/vnf_packages/${created.body.id}`, { operationalState: 'ENABLED' }, { 'content-type': 'application/merge-patch+json' });
+        const en = await this.call(
+          'PATCH',
+          `/vnfpkgm/v1/vnf_packages/${created.body.id}`,
+          { operationalState: 'ENABLED' },
+          { 'content-type': 'application/merge-patch+json' },
+        );
         if (en.status !== 200) throw new Error(`enable package: ${en.status} ${JSON.stringify(en.body)}`);
         return { id: created.body.id, vnfdId: p.body.vnfdId as string };
       }
-      if (p.body.onboardingFailureDetails) throw new Error(`onboarding failed: ${JSON.stringify(p.body.onboardingFailureDetails)}`);
+      if (p.body.onboardingFailureDetails)
+        throw new Error(`onboarding failed: ${JSON.stringify(p.body.onboardingFailureDetails)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('package not onboarded in 20 s');
@@ -110,9 +139,9 @@ export async function leftovers(os: OpenStackClient, id: string): Promise<string
   for await (const s of os.compute.listServers({ name: `^${prefix}` })) out.push(`server ${s.name}`);
   for (const p of await os.network.listPorts()) if (p.name.startsWith(prefix)) out.push(`port ${p.name}`);
   for (const n of await os.network.listNetworks()) if (n.name.startsWith(prefix)) out.push(`network ${n.name}`);
-  for (const g of await os.network.listSecurityGroups()) if (g.name.startsWith(prefix)) out.push(`security group ${g.name}`);
+  for (const g of await os.network.listSecurityGroups())
+    if (g.name.startsWith(prefix)) out.push(`security group ${g.name}`);
   for (const f of await os.compute.listFlavors()) if (f.name.startsWith(prefix)) out.push(`flavor ${f.name}`);
   for (const i of await os.image.findByTag(`clickvnfm-vnf:${id}`)) out.push(`image ${i.id}`);
   return out;
 }
-

@@ -10,12 +10,24 @@ import { OpenStackVim } from '../../src/openstack';
 import { describeVimConformance } from '../support/vim-conformance';
 import { cloudConfigured, connectCloud } from './support';
 
-if (!cloudConfigured()) throw new Error('the deployment suite needs the mini-cloud: run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)');
+if (!cloudConfigured())
+  throw new Error(
+    'the deployment suite needs the mini-cloud: run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)',
+  );
 
 describeVimConformance(
   'OpenStackVim on the mini-cloud',
   async () => {
-    const v = loadConfig(processEnv(), { overrides: { vim: { kind: 'openstack', managementNetwork: 'clickvnfm-mgmt', vnfmCidr: '127.0.0.0/8', defaultDataNetwork: 'clickvnfm-ext' } } }).vim;
+    const v = loadConfig(processEnv(), {
+      overrides: {
+        vim: {
+          kind: 'openstack',
+          managementNetwork: 'clickvnfm-mgmt',
+          vnfmCidr: '127.0.0.0/8',
+          defaultDataNetwork: 'clickvnfm-ext',
+        },
+      },
+    }).vim;
     const vim = new OpenStackVim(await connectCloud(), {
       managementNetwork: v.managementNetwork,
       vnfmCidr: v.vnfmCidr,

@@ -4,7 +4,15 @@
  * and never touch a prototype (in this realm or the host's: structuredClone makes host objects).
  */
 import fc from 'fast-check';
-import { applySelector, FilterSyntaxError, matchesFilter, parseFilter, parseSelector, SelectorError, type Selector } from '../../src/domain/query';
+import {
+  applySelector,
+  FilterSyntaxError,
+  matchesFilter,
+  parseFilter,
+  parseSelector,
+  SelectorError,
+  type Selector,
+} from '../../src/domain/query';
 import { diffPrototypes, restorePrototypes, snapshotPrototypes } from './harness';
 import { filterArb, JObj, protoPathArb, protoValueArb, selectorValueArb, toJson, type JVal } from './generators';
 
@@ -15,13 +23,41 @@ const params = { numRuns: 400, ...(SEED !== undefined ? { seed: SEED } : {}) };
 const docArb: fc.Arbitrary<unknown> = fc
   .tuple(fc.array(protoValueArb, { maxLength: 2 }), fc.jsonValue({ maxDepth: 3 }))
   .map(([attacks, plain]) => {
-    const entries: Array<[string, JVal]> = [['id', 'x'], ['metadata', new JObj(attacks.flatMap((a) => a.entries))], ['plain', new JObj([])]];
+    const entries: Array<[string, JVal]> = [
+      ['id', 'x'],
+      ['metadata', new JObj(attacks.flatMap((a) => a.entries))],
+      ['plain', new JObj([])],
+    ];
     for (const a of attacks) entries.push(...a.entries);
     return { ...(JSON.parse(toJson(new JObj(entries))) as object), extra: plain };
   });
 
-const filterTextArb = fc.oneof(filterArb, protoPathArb.map((p) => `(eq,${p.join('/')},1)`), fc.string());
-const selectorArb = fc.record({ all_fields: fc.option(fc.constant(''), { nil: undefined }), fields: fc.option(fc.oneof(selectorValueArb, protoPathArb.map((p) => p.join('/'))), { nil: undefined }), exclude_fields: fc.option(fc.oneof(selectorValueArb, protoPathArb.map((p) => p.join('/'))), { nil: undefined }), exclude_default: fc.option(fc.constant(''), { nil: undefined }) }, { requiredKeys: [] });
+const filterTextArb = fc.oneof(
+  filterArb,
+  protoPathArb.map((p) => `(eq,${p.join('/')},1)`),
+  fc.string(),
+);
+const selectorArb = fc.record(
+  {
+    all_fields: fc.option(fc.constant(''), { nil: undefined }),
+    fields: fc.option(
+      fc.oneof(
+        selectorValueArb,
+        protoPathArb.map((p) => p.join('/')),
+      ),
+      { nil: undefined },
+    ),
+    exclude_fields: fc.option(
+      fc.oneof(
+        selectorValueArb,
+        protoPathArb.map((p) => p.join('/')),
+      ),
+      { nil: undefined },
+    ),
+    exclude_default: fc.option(fc.constant(''), { nil: undefined }),
+  },
+  { requiredKeys: [] },
+);
 
 function guarded(run: () => void, allowed: Array<new (...a: never[]) => Error>): void {
   const snap = snapshotPrototypes();
@@ -51,12 +87,17 @@ it('parseFilter / matchesFilter: only FilterSyntaxError, no prototype touched', 
 
 it('parseSelector / applySelector: only SelectorError, no prototype touched', () => {
   fc.assert(
-    fc.property(selectorArb, docArb, fc.array(fc.constantFrom('metadata', 'extra', '__proto__', 'constructor'), { maxLength: 2 }), (q, doc, excludes) => {
-      guarded(() => {
-        const s: Selector = parseSelector(q);
-        applySelector(doc as object, s, excludes);
-      }, [SelectorError]);
-    }),
+    fc.property(
+      selectorArb,
+      docArb,
+      fc.array(fc.constantFrom('metadata', 'extra', '__proto__', 'constructor'), { maxLength: 2 }),
+      (q, doc, excludes) => {
+        guarded(() => {
+          const s: Selector = parseSelector(q);
+          applySelector(doc as object, s, excludes);
+        }, [SelectorError]);
+      },
+    ),
     params,
   );
 });

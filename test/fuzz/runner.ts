@@ -5,7 +5,17 @@
  */
 import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
-import { checkDeletable, checkGlobal, checkResponse, diffPrototypes, restorePrototypes, snapshotPrototypes, type FuzzRequest, type FuzzTarget, type Violation } from './harness';
+import {
+  checkDeletable,
+  checkGlobal,
+  checkResponse,
+  diffPrototypes,
+  restorePrototypes,
+  snapshotPrototypes,
+  type FuzzRequest,
+  type FuzzTarget,
+  type Violation,
+} from './harness';
 import { describe, requestArb } from './generators';
 
 export interface Finding {
@@ -52,7 +62,20 @@ export async function runFuzz(t: FuzzTarget, opts: FuzzOptions): Promise<FuzzRep
   const snap = snapshotPrototypes();
   const arb = requestArb({ routes: t.routes, seeds: t.seeds, creds: t.creds });
   const findings = new Map<string, Finding>();
-  const report: FuzzReport = { seed: opts.seed, requests: 0, byRoute: {}, byStatus: {}, fiveXx: 0, nonProblemDetails: 0, protoPollutions: 0, crashes: 0, findings: [], rss: { startMb: mb(), peakMb: mb(), endMb: 0 }, seconds: 0, reqPerSec: 0 };
+  const report: FuzzReport = {
+    seed: opts.seed,
+    requests: 0,
+    byRoute: {},
+    byStatus: {},
+    fiveXx: 0,
+    nonProblemDetails: 0,
+    protoPollutions: 0,
+    crashes: 0,
+    findings: [],
+    rss: { startMb: mb(), peakMb: mb(), endMb: 0 },
+    seconds: 0,
+    reqPerSec: 0,
+  };
   const started = Date.now();
   const globalEvery = opts.globalEvery ?? 1;
   const crashes: unknown[] = [];
@@ -68,7 +91,15 @@ export async function runFuzz(t: FuzzTarget, opts: FuzzOptions): Promise<FuzzRep
     const text = describe(req);
     const size = req.url.length + (req.payload?.length ?? 0) + Object.values(req.headers).join('').length;
     const f = findings.get(key);
-    if (f === undefined) findings.set(key, { kind, route, routes: [v.route], count: 1, first: { request: text, detail: v.detail, index }, shortest: { request: text, detail: v.detail, size } });
+    if (f === undefined)
+      findings.set(key, {
+        kind,
+        route,
+        routes: [v.route],
+        count: 1,
+        first: { request: text, detail: v.detail, index },
+        shortest: { request: text, detail: v.detail, size },
+      });
     else {
       f.count += 1;
       if (!f.routes.includes(v.route)) f.routes.push(v.route);
@@ -86,7 +117,12 @@ export async function runFuzz(t: FuzzTarget, opts: FuzzOptions): Promise<FuzzRep
         report.byRoute[req.route] = (report.byRoute[req.route] ?? 0) + 1;
         let res;
         try {
-          res = await t.app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, ...(req.payload !== undefined ? { payload: req.payload } : {}) });
+          res = await t.app.inject({
+            method: req.method as 'GET',
+            url: req.url,
+            headers: req.headers,
+            ...(req.payload !== undefined ? { payload: req.payload } : {}),
+          });
         } catch (err) {
           report.crashes += 1;
           record({ kind: 'inject threw', route: req.route, detail: String(err).slice(0, 200) }, req, index);
@@ -103,12 +139,28 @@ export async function runFuzz(t: FuzzTarget, opts: FuzzOptions): Promise<FuzzRep
           report.protoPollutions += 1;
           // the 401 check sees the pollution's effect before the prototypes are put back
           const unauth = await t.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_instances' });
-          record({ kind: 'prototype pollution', route: req.route, detail: `${pollution.join('; ')}; unauthenticated GET /vnflcm/v1/vnf_instances then answered ${unauth.statusCode}` }, req, index);
+          record(
+            {
+              kind: 'prototype pollution',
+              route: req.route,
+              detail: `${pollution.join('; ')}; unauthenticated GET /vnflcm/v1/vnf_instances then answered ${unauth.statusCode}`,
+            },
+            req,
+            index,
+          );
           restorePrototypes(snap);
         }
         if (crashes.length > 0) {
           report.crashes += crashes.length;
-          record({ kind: 'uncaught exception / unhandled rejection', route: req.route, detail: crashes.map((c) => String(c).slice(0, 160)).join('; ') }, req, index);
+          record(
+            {
+              kind: 'uncaught exception / unhandled rejection',
+              route: req.route,
+              detail: crashes.map((c) => String(c).slice(0, 160)).join('; '),
+            },
+            req,
+            index,
+          );
           crashes.length = 0;
         }
         if (index % globalEvery === 0) for (const v of await checkGlobal(t)) record(v, req, index);
@@ -117,8 +169,11 @@ export async function runFuzz(t: FuzzTarget, opts: FuzzOptions): Promise<FuzzRep
       }
     }
     for (const v of await socketSmoke(t)) record(v, v.request, report.requests);
-    for (const v of await checkGlobal(t)) record(v, { route: '(end)', method: 'GET', url: '(end of run)', headers: {} }, report.requests);
-    if (opts.finalDelete === true) for (const v of await checkDeletable(t)) record(v, { route: '(end)', method: 'DELETE', url: '(end of run)', headers: {} }, report.requests);
+    for (const v of await checkGlobal(t))
+      record(v, { route: '(end)', method: 'GET', url: '(end of run)', headers: {} }, report.requests);
+    if (opts.finalDelete === true)
+      for (const v of await checkDeletable(t))
+        record(v, { route: '(end)', method: 'DELETE', url: '(end of run)', headers: {} }, report.requests);
   } finally {
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
@@ -131,7 +186,9 @@ export async function runFuzz(t: FuzzTarget, opts: FuzzOptions): Promise<FuzzRep
 function finish(report: FuzzReport, findings: Map<string, Finding>, started: number): FuzzReport {
   report.seconds = (Date.now() - started) / 1000;
   report.reqPerSec = report.requests / Math.max(report.seconds, 0.001);
-  report.findings = [...findings.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.route.localeCompare(b.route));
+  report.findings = [...findings.values()].sort(
+    (a, b) => a.kind.localeCompare(b.kind) || a.route.localeCompare(b.route),
+  );
   return report;
 }
 
@@ -147,24 +204,67 @@ export async function socketSmoke(t: FuzzTarget): Promise<Array<Violation & { re
   const base = `http://127.0.0.1:${port}`;
   const auth = { authorization: t.creds.admin };
   const cases: FuzzRequest[] = [
-    { route: 'GET /vnflcm/v1/vnf_instances/{vnfInstanceId}', method: 'GET', url: '/vnflcm/v1/vnf_instances/%zz', headers: auth },
-    { route: 'GET /vnflcm/v1/vnf_instances/{vnfInstanceId}', method: 'GET', url: '/vnflcm/v1/vnf_instances/%00', headers: auth },
-    { route: 'GET /vnflcm/v1/vnf_instances/{vnfInstanceId}', method: 'GET', url: `/vnflcm/v1/vnf_instances/${'a'.repeat(101)}`, headers: auth },
-    { route: 'GET /vnflcm/v1/vnf_instances/{vnfInstanceId}', method: 'GET', url: `/vnflcm/v1/vnf_instances/${'a'.repeat(10_001)}`, headers: auth },
-    { route: 'GET /vnflcm/v1/vnf_instances/{vnfInstanceId}', method: 'GET', url: '/vnflcm/v1/vnf_instances/..%2f..%2fetc%2fpasswd', headers: auth },
+    {
+      route: 'GET /vnflcm/v1/vnf_instances/{vnfInstanceId}',
+      method: 'GET',
+      url: '/vnflcm/v1/vnf_instances/%zz',
+      headers: auth,
+    },
+    {
+      route: 'GET /vnflcm/v1/vnf_instances/{vnfInstanceId}',
+      method: 'GET',
+      url: '/vnflcm/v1/vnf_instances/%00',
+      headers: auth,
+    },
+    {
+      route: 'GET /vnflcm/v1/vnf_instances/{vnfInstanceId}',
+      method: 'GET',
+      url: `/vnflcm/v1/vnf_instances/${'a'.repeat(101)}`,
+      headers: auth,
+    },
+    {
+      route: 'GET /vnflcm/v1/vnf_instances/{vnfInstanceId}',
+      method: 'GET',
+      url: `/vnflcm/v1/vnf_instances/${'a'.repeat(10_001)}`,
+      headers: auth,
+    },
+    {
+      route: 'GET /vnflcm/v1/vnf_instances/{vnfInstanceId}',
+      method: 'GET',
+      url: '/vnflcm/v1/vnf_instances/..%2f..%2fetc%2fpasswd',
+      headers: auth,
+    },
     { route: 'GET /vnflcm/v1/vnf_instances', method: 'GET', url: '/vnflcm/v1/vnf_instances?filter=%zz', headers: auth },
     { route: 'GET /vnflcm/v1/vnf_instances', method: 'GET', url: '/vnflcm/v1/vnf_instances?%zz', headers: auth },
-    { route: 'GET /vnfpkgm/v1/vnf_packages/{vnfPkgId}', method: 'GET', url: '/vnfpkgm/v1/vnf_packages/%E0%A4%A', headers: auth },
+    {
+      route: 'GET /vnfpkgm/v1/vnf_packages/{vnfPkgId}',
+      method: 'GET',
+      url: '/vnfpkgm/v1/vnf_packages/%E0%A4%A',
+      headers: auth,
+    },
     { route: 'UNKNOWN', method: 'GET', url: '/%zz', headers: auth },
-    { route: 'POST /oauth2/token', method: 'POST', url: '/oauth2/token', headers: { 'content-type': 'text/plain' }, payload: 'x' },
+    {
+      route: 'POST /oauth2/token',
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'x',
+    },
   ];
   for (const c of cases) {
     try {
-      const res = await fetch(base + c.url, { method: c.method, headers: c.headers, ...(c.payload !== undefined ? { body: typeof c.payload === 'string' ? c.payload : new Uint8Array(c.payload) } : {}) });
+      const res = await fetch(base + c.url, {
+        method: c.method,
+        headers: c.headers,
+        ...(c.payload !== undefined
+          ? { body: typeof c.payload === 'string' ? c.payload : new Uint8Array(c.payload) }
+          : {}),
+      });
       const body = await res.text();
       const headers: Record<string, unknown> = {};
       res.headers.forEach((v, k) => (headers[k] = v));
-      for (const v of checkResponse(c, { statusCode: res.status, headers, body })) out.push({ ...v, kind: `${v.kind} (socket)`, request: c });
+      for (const v of checkResponse(c, { statusCode: res.status, headers, body }))
+        out.push({ ...v, kind: `${v.kind} (socket)`, request: c });
     } catch (err) {
       out.push({ kind: 'socket request failed', route: c.route, detail: String(err), request: c });
     }
@@ -201,7 +301,10 @@ export function reportMarkdown(r: FuzzReport, command: string): string {
     '',
     r.findings.length === 0 ? 'No invariant was broken.' : `Distinct findings (${r.findings.length}):`,
     '',
-    ...r.findings.map((f) => `- **${f.kind}** on \`${f.route === '*' ? `${f.routes.length} routes` : f.route}\` (${f.count}x): \`${f.shortest.request.replace(/`/g, "'")}\` → ${f.shortest.detail.replace(/`/g, "'").replace(/\n/g, ' ').slice(0, 200)}`),
+    ...r.findings.map(
+      (f) =>
+        `- **${f.kind}** on \`${f.route === '*' ? `${f.routes.length} routes` : f.route}\` (${f.count}x): \`${f.shortest.request.replace(/`/g, "'")}\` → ${f.shortest.detail.replace(/`/g, "'").replace(/\n/g, ' ').slice(0, 200)}`,
+    ),
   ];
   return lines.join('\n');
 }

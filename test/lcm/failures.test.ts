@@ -10,20 +10,39 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => h.close(), 60_000);
 
-const fault = (instanceId: string, f: string): Promise<Response> => fetch(`${h.cloud.url}/faults`, { method: 'PUT', body: JSON.stringify({ instanceId, fault: f }) });
+const fault = (instanceId: string, f: string): Promise<Response> =>
+  fetch(`${h.cloud.url}/faults`, { method: 'PUT', body: JSON.stringify({ instanceId, fault: f }) });
 const clearFaults = (): Promise<Response> => fetch(`${h.cloud.url}/faults`, { method: 'DELETE' });
 
 async function created(name = 'forwarder'): Promise<VnfInstance> {
-  return (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds[name] } })).json() as VnfInstance;
+  return (
+    await h.app.inject({
+      method: 'POST',
+      url: '/vnflcm/v1/vnf_instances',
+      headers: AUTH,
+      payload: { vnfdId: h.vnfdIds[name] },
+    })
+  ).json() as VnfInstance;
 }
 async function instantiate(id: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const res = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${id}/instantiate`, headers: AUTH, payload: { flavourId: 'simple', ...extra } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: `/vnflcm/v1/vnf_instances/${id}/instantiate`,
+    headers: AUTH,
+    payload: { flavourId: 'simple', ...extra },
+  });
   expect(res.statusCode).toBe(202);
   return res.headers['location'] as string;
 }
 const opTask = (location: string, t: string, payload?: Record<string, unknown>) =>
-  h.app.inject({ method: 'POST', url: `${new URL(location).pathname}/${t}`, headers: AUTH, ...(payload ? { payload } : {}) });
-const instance = async (id: string) => (await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${id}`, headers: AUTH })).json() as VnfInstance;
+  h.app.inject({
+    method: 'POST',
+    url: `${new URL(location).pathname}/${t}`,
+    headers: AUTH,
+    ...(payload ? { payload } : {}),
+  });
+const instance = async (id: string) =>
+  (await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${id}`, headers: AUTH })).json() as VnfInstance;
 
 afterEach(async () => clearFaults());
 
@@ -34,10 +53,22 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
     const loc = await instantiate(inst.id);
     const failed = await waitForOp(h, loc, ['FAILED_TEMP', 'COMPLETED']);
     expect(failed.operationState).toBe('FAILED_TEMP');
-    expect(failed.error).toMatchObject({ status: 502, detail: expect.stringMatching(/answered 403: image upload of click-on-osv refused/) });
+    expect(failed.error).toMatchObject({
+      status: 502,
+      detail: expect.stringMatching(/answered 403: image upload of click-on-osv refused/),
+    });
     expect(failed._links?.retry?.href).toBe(`${loc}/retry`);
     // the instance stays locked while FAILED_TEMP
-    expect((await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`, headers: AUTH, payload: { flavourId: 'simple' } })).statusCode).toBe(409);
+    expect(
+      (
+        await h.app.inject({
+          method: 'POST',
+          url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
+          headers: AUTH,
+          payload: { flavourId: 'simple' },
+        })
+      ).statusCode,
+    ).toBe(409);
     await clearFaults();
     expect((await opTask(loc, 'retry')).statusCode).toBe(202);
     const done = await waitForOp(h, loc, ['COMPLETED', 'FAILED_TEMP']);
@@ -59,7 +90,9 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
     expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
     expect((await instance(inst.id)).instantiationState).toBe('NOT_INSTANTIATED');
     // the lock is free again: the instance can be deleted
-    expect((await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH })).statusCode).toBe(204);
+    expect(
+      (await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH })).statusCode,
+    ).toBe(204);
   });
 
   it('an agent that never gets ready -> FAILED_TEMP naming the address; fail -> FAILED', async () => {
@@ -67,7 +100,10 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
     await fault(inst.id, 'agent-never-ready');
     const loc = await instantiate(inst.id);
     const failed = await waitForOp(h, loc, ['FAILED_TEMP', 'COMPLETED']);
-    expect(failed.error).toMatchObject({ status: 504, detail: expect.stringMatching(/the management API at 127\.0\.0\.1:\d+ did not become ready within 5 s/) });
+    expect(failed.error).toMatchObject({
+      status: 504,
+      detail: expect.stringMatching(/the management API at 127\.0\.0\.1:\d+ did not become ready within 5 s/),
+    });
     const res = await opTask(loc, 'fail');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ operationState: 'FAILED' });
@@ -78,17 +114,36 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
 
   it("a bad Click config in the request is refused before anything (422 with Click's errors)", async () => {
     const inst = await created();
-    const res = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`, headers: AUTH, payload: { flavourId: 'simple', additionalParams: { clickConfig: 'FromDPDKDevice(0) -> Counter -> Nope;' } } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
+      headers: AUTH,
+      payload: { flavourId: 'simple', additionalParams: { clickConfig: 'FromDPDKDevice(0) -> Counter -> Nope;' } },
+    });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ field: 'additionalParams.clickConfig', errors: expect.arrayContaining([{ field: 'additionalParams.clickConfig', file: 'func.click', line: 1, column: 33, reason: "unknown element class 'Nope'" }]) });
+    expect(res.json()).toMatchObject({
+      field: 'additionalParams.clickConfig',
+      errors: expect.arrayContaining([
+        {
+          field: 'additionalParams.clickConfig',
+          file: 'func.click',
+          line: 1,
+          column: 33,
+          reason: "unknown element class 'Nope'",
+        },
+      ]),
+    });
     expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
   });
 
-  it('a Click config that Click rejects inside the VM -> FAILED_TEMP with Click\'s message', async () => {
+  it("a Click config that Click rejects inside the VM -> FAILED_TEMP with Click's message", async () => {
     const inst = await created();
     // the API checks every config it is given; this one reaches the store another way (as an older
     // VNFM version could have written it), so only the VM's Click can refuse it
-    await h.deps.instances.update(inst.id, (i) => ({ ...i, vnfConfigurableProperties: { clickConfig: 'FromDPDKDevice(0) -> Countr -> ToDPDKDevice(1);' } }));
+    await h.deps.instances.update(inst.id, (i) => ({
+      ...i,
+      vnfConfigurableProperties: { clickConfig: 'FromDPDKDevice(0) -> Countr -> ToDPDKDevice(1);' },
+    }));
     const loc = await instantiate(inst.id);
     const failed = await waitForOp(h, loc, ['FAILED_TEMP', 'COMPLETED']);
     expect(failed.operationState).toBe('FAILED_TEMP');
@@ -110,7 +165,9 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
       await opTask(loc, 'rollback');
       const failed = await waitForOp(h, loc, ['FAILED_TEMP', 'ROLLED_BACK']);
       expect(failed.operationState).toBe('FAILED_TEMP');
-      expect(failed.error?.detail).toMatch(/the emulated cloud at http:\/\/127\.0\.0\.1:9 (is unreachable|did not answer)/);
+      expect(failed.error?.detail).toMatch(
+        /the emulated cloud at http:\/\/127\.0\.0\.1:9 (is unreachable|did not answer)/,
+      );
     } finally {
       h.deps.vim = realVim;
     }
@@ -125,7 +182,9 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
     const loc = await instantiate(inst.id);
     await waitForOp(h, loc, ['PROCESSING']);
     expect((await opTask(loc, 'cancel', { cancelMode: 'GRACEFUL' })).statusCode).toBe(202);
-    const pending = (await h.app.inject({ method: 'GET', url: new URL(loc).pathname, headers: AUTH })).json() as { isCancelPending: boolean };
+    const pending = (await h.app.inject({ method: 'GET', url: new URL(loc).pathname, headers: AUTH })).json() as {
+      isCancelPending: boolean;
+    };
     expect(pending.isCancelPending).toBe(true);
     // the 'agents' step fails on its own deadline or stops at the cancel: FAILED_TEMP either way
     const op = await waitForOp(h, loc, ['FAILED_TEMP']);

@@ -11,15 +11,27 @@ beforeAll(async () => {
 afterAll(async () => h.close(), 60_000);
 
 async function createInstance(name: string): Promise<VnfInstance> {
-  const res = await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds[name], vnfInstanceName: `${name}-${Date.now()}` } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/vnflcm/v1/vnf_instances',
+    headers: AUTH,
+    payload: { vnfdId: h.vnfdIds[name], vnfInstanceName: `${name}-${Date.now()}` },
+  });
   expect(res.statusCode).toBe(201);
   return res.json() as VnfInstance;
 }
 async function task(id: string, path: string, payload: unknown, method: 'POST' | 'PATCH' = 'POST') {
-  return h.app.inject({ method, url: `/vnflcm/v1/vnf_instances/${id}${path ? `/${path}` : ''}`, headers: AUTH, payload: payload as Record<string, unknown> });
+  return h.app.inject({
+    method,
+    url: `/vnflcm/v1/vnf_instances/${id}${path ? `/${path}` : ''}`,
+    headers: AUTH,
+    payload: payload as Record<string, unknown>,
+  });
 }
 async function instance(id: string): Promise<VnfInstance> {
-  return (await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${id}?all_fields`, headers: AUTH })).json() as VnfInstance;
+  return (
+    await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances/${id}?all_fields`, headers: AUTH })
+  ).json() as VnfInstance;
 }
 async function agents(inst: VnfInstance, dialect: 'click-plugin' | 'osv-controlsocket') {
   return (inst.instantiatedVnfInfo?.vnfcResourceInfo ?? []).map((v) => {
@@ -40,14 +52,28 @@ describe('LCM on the emulated VIM: the whole life of a VNF', () => {
     expect(op.operationState).toBe('COMPLETED');
     let cur = await instance(inst.id);
     expect(cur.instantiationState).toBe('INSTANTIATED');
-    expect(cur.instantiatedVnfInfo).toMatchObject({ flavourId: 'simple', vnfState: 'STARTED', scaleStatus: [{ aspectId: 'click_aspect', scaleLevel: 0 }] });
+    expect(cur.instantiatedVnfInfo).toMatchObject({
+      flavourId: 'simple',
+      vnfState: 'STARTED',
+      scaleStatus: [{ aspectId: 'click_aspect', scaleLevel: 0 }],
+    });
     expect(cur.instantiatedVnfInfo?.vnfcResourceInfo).toHaveLength(1);
     // what ETSI's conformance cases check: extCpInfo[].cpProtocolInfo, affectedVnfcs[].computeResource.vimConnectionId
     expect(cur.instantiatedVnfInfo?.extCpInfo.length).toBeGreaterThan(0);
-    for (const cp of cur.instantiatedVnfInfo?.extCpInfo ?? []) expect(cp.cpProtocolInfo).toEqual(expect.arrayContaining([expect.objectContaining({ layerProtocol: 'IP_OVER_ETHERNET' })]));
-    const full = (await h.app.inject({ method: 'GET', url: `${new URL(res.headers['location'] as string).pathname}?fields=resourceChanges`, headers: AUTH })).json() as { resourceChanges?: { affectedVnfcs?: Array<{ computeResource: { vimConnectionId?: string } }> } };
+    for (const cp of cur.instantiatedVnfInfo?.extCpInfo ?? [])
+      expect(cp.cpProtocolInfo).toEqual(
+        expect.arrayContaining([expect.objectContaining({ layerProtocol: 'IP_OVER_ETHERNET' })]),
+      );
+    const full = (
+      await h.app.inject({
+        method: 'GET',
+        url: `${new URL(res.headers['location'] as string).pathname}?fields=resourceChanges`,
+        headers: AUTH,
+      })
+    ).json() as { resourceChanges?: { affectedVnfcs?: Array<{ computeResource: { vimConnectionId?: string } }> } };
     expect(full.resourceChanges?.affectedVnfcs?.length).toBe(1);
-    for (const a of full.resourceChanges?.affectedVnfcs ?? []) expect(a.computeResource.vimConnectionId).toBe(cur.vimConnectionInfo?.[0]?.id);
+    for (const a of full.resourceChanges?.affectedVnfcs ?? [])
+      expect(a.computeResource.vimConnectionId).toBe(cur.vimConnectionInfo?.[0]?.id);
     const [agent] = await agents(cur, 'click-plugin');
     expect((await agent!.status()).running).toBe(true);
     expect((await agent!.identification()).name).toBe('forwarder');
@@ -64,11 +90,24 @@ describe('LCM on the emulated VIM: the whole life of a VNF', () => {
     expect((await agent!.status()).running).toBe(true);
 
     // modify: a new Click config, checked first, then pushed
-    const bad = await task(inst.id, '', { vnfConfigurableProperties: { clickConfig: 'FromDPDKDevice(0) -> Nope -> ToDPDKDevice(1);' } }, 'PATCH');
+    const bad = await task(
+      inst.id,
+      '',
+      { vnfConfigurableProperties: { clickConfig: 'FromDPDKDevice(0) -> Nope -> ToDPDKDevice(1);' } },
+      'PATCH',
+    );
     expect(bad.statusCode).toBe(422);
-    expect(bad.json()).toMatchObject({ field: 'vnfConfigurableProperties.clickConfig', detail: expect.stringContaining("unknown element class 'Nope'") });
+    expect(bad.json()).toMatchObject({
+      field: 'vnfConfigurableProperties.clickConfig',
+      detail: expect.stringContaining("unknown element class 'Nope'"),
+    });
     const newConfig = 'FromDPDKDevice(0) -> c :: Counter -> ToDPDKDevice(1);\nFromDPDKDevice(1) -> ToDPDKDevice(0);\n';
-    const mod = await task(inst.id, '', { vnfConfigurableProperties: { clickConfig: newConfig }, vnfInstanceDescription: 'modified' }, 'PATCH');
+    const mod = await task(
+      inst.id,
+      '',
+      { vnfConfigurableProperties: { clickConfig: newConfig }, vnfInstanceDescription: 'modified' },
+      'PATCH',
+    );
     expect(mod.statusCode).toBe(202);
     await waitForOp(h, mod.headers['location'] as string, ['COMPLETED']);
     expect(await agent!.readConfig()).toBe(newConfig);
@@ -101,12 +140,17 @@ describe('LCM on the emulated VIM: the whole life of a VNF', () => {
     await waitForOp(h, term.headers['location'] as string, ['COMPLETED']);
     expect((await instance(inst.id)).instantiationState).toBe('NOT_INSTANTIATED');
     expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
-    expect((await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH })).statusCode).toBe(204);
+    expect(
+      (await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH })).statusCode,
+    ).toBe(204);
   }, 60_000);
 
   it('hot reconfiguration on the osv-controlsocket dialect (nat)', async () => {
     const inst = await createInstance('nat');
-    const res = await task(inst.id, 'instantiate', { flavourId: 'simple', instantiationLevelId: 'instantiation_level_2' });
+    const res = await task(inst.id, 'instantiate', {
+      flavourId: 'simple',
+      instantiationLevelId: 'instantiation_level_2',
+    });
     const op = await waitForOp(h, res.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP']);
     expect(op.error).toBeUndefined();
     expect((await instance(inst.id)).instantiatedVnfInfo?.vnfcResourceInfo).toHaveLength(2);
@@ -115,23 +159,38 @@ describe('LCM on the emulated VIM: the whole life of a VNF', () => {
     expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
   }, 30_000);
 
-  it('change_flavour (only the VNFD\'s flavour), change_ext_conn, and PATCH with a stale If-Match (412)', async () => {
+  it("change_flavour (only the VNFD's flavour), change_ext_conn, and PATCH with a stale If-Match (412)", async () => {
     const inst = await createInstance('load-balancer');
     const ext = { extVirtualLinks: [{ id: 'ext-data0', resourceId: 'net-inside', extCps: [{ cpdId: 'data0_cp' }] }] };
     const res = await task(inst.id, 'instantiate', { flavourId: 'simple', ...ext });
     await waitForOp(h, res.headers['location'] as string, ['COMPLETED']);
-    expect((await instance(inst.id)).instantiatedVnfInfo?.extCpInfo).toEqual(expect.arrayContaining([expect.objectContaining({ cpdId: 'data0_cp', associatedVnfVirtualLinkId: 'net-inside' })]));
+    expect((await instance(inst.id)).instantiatedVnfInfo?.extCpInfo).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ cpdId: 'data0_cp', associatedVnfVirtualLinkId: 'net-inside' }),
+      ]),
+    );
     const wrong = await task(inst.id, 'change_flavour', { newFlavourId: 'large' });
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json()).toMatchObject({ field: 'newFlavourId' });
     const same = await task(inst.id, 'change_flavour', { newFlavourId: 'simple' });
-    expect((await waitForOp(h, same.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe('COMPLETED');
-    const conn = await task(inst.id, 'change_ext_conn', { extVirtualLinks: [{ id: 'ext-data1', resourceId: 'net-outside', extCps: [{ cpdId: 'data1_cp' }] }] });
-    expect((await waitForOp(h, conn.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe('COMPLETED');
+    expect((await waitForOp(h, same.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe(
+      'COMPLETED',
+    );
+    const conn = await task(inst.id, 'change_ext_conn', {
+      extVirtualLinks: [{ id: 'ext-data1', resourceId: 'net-outside', extCps: [{ cpdId: 'data1_cp' }] }],
+    });
+    expect((await waitForOp(h, conn.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe(
+      'COMPLETED',
+    );
     const cps = (await instance(inst.id)).instantiatedVnfInfo?.extCpInfo ?? [];
     expect(cps.find((c) => c.cpdId === 'data0_cp')?.associatedVnfVirtualLinkId).toBe('net-inside');
     expect(cps.find((c) => c.cpdId === 'data1_cp')?.associatedVnfVirtualLinkId).toBe('net-outside');
-    const stale = await h.app.inject({ method: 'PATCH', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: { ...AUTH, 'if-match': '"1"' }, payload: { vnfInstanceDescription: 'x' } });
+    const stale = await h.app.inject({
+      method: 'PATCH',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}`,
+      headers: { ...AUTH, 'if-match': '"1"' },
+      payload: { vnfInstanceDescription: 'x' },
+    });
     expect(stale.statusCode).toBe(412);
     expect(stale.json()).toMatchObject({ status: 412, field: 'If-Match' });
     const term = await task(inst.id, 'terminate', { terminationType: 'FORCEFUL' });
@@ -143,12 +202,19 @@ describe('LCM on the emulated VIM: the whole life of a VNF', () => {
     const res = await task(inst.id, 'instantiate', { flavourId: 'simple' });
     await waitForOp(h, res.headers['location'] as string, ['COMPLETED']);
     const up = await task(inst.id, 'scale_to_level', { instantiationLevelId: 'instantiation_level_2' });
-    expect((await waitForOp(h, up.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe('COMPLETED');
+    expect((await waitForOp(h, up.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe(
+      'COMPLETED',
+    );
     expect((await instance(inst.id)).instantiatedVnfInfo?.vnfcResourceInfo).toHaveLength(2);
-    const both = await task(inst.id, 'scale_to_level', { instantiationLevelId: 'instantiation_level_1', scaleInfo: [] });
+    const both = await task(inst.id, 'scale_to_level', {
+      instantiationLevelId: 'instantiation_level_1',
+      scaleInfo: [],
+    });
     expect(both.statusCode).toBe(422);
     const down = await task(inst.id, 'scale_to_level', { scaleInfo: [{ aspectId: 'click_aspect', scaleLevel: 0 }] });
-    expect((await waitForOp(h, down.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe('COMPLETED');
+    expect((await waitForOp(h, down.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP'])).operationState).toBe(
+      'COMPLETED',
+    );
     const after = await instance(inst.id);
     expect(after.instantiatedVnfInfo?.vnfcResourceInfo).toHaveLength(1);
     expect(after.instantiatedVnfInfo?.scaleStatus?.[0]?.scaleLevel).toBe(0);
@@ -173,7 +239,11 @@ describe('LCM on the emulated VIM: the whole life of a VNF', () => {
     const res = await task(inst.id, 'instantiate', { flavourId: 'simple' });
     const op = await waitForOp(h, res.headers['location'] as string, ['COMPLETED']);
     const mine = h.notifier.events.filter((e) => e.opOcc?.id === op.id);
-    expect(mine.map((e) => `${e.notificationStatus ?? ''}:${e.opOcc?.operationState ?? ''}`)).toEqual(['START:STARTING', 'RESULT:PROCESSING', 'RESULT:COMPLETED']);
+    expect(mine.map((e) => `${e.notificationStatus ?? ''}:${e.opOcc?.operationState ?? ''}`)).toEqual([
+      'START:STARTING',
+      'RESULT:PROCESSING',
+      'RESULT:COMPLETED',
+    ]);
     const term = await task(inst.id, 'terminate', { terminationType: 'FORCEFUL' });
     await waitForOp(h, term.headers['location'] as string, ['COMPLETED']);
   });

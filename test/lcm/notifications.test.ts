@@ -19,12 +19,23 @@ class Consumer {
       req.on('data', (c: Buffer) => (text += c.toString()));
       req.on('end', () => {
         if (req.url === '/token' && req.method === 'POST') {
-          const ok = req.headers.authorization === 'Basic ' + Buffer.from('vnfm-client:client-pw').toString('base64') && text === 'grant_type=client_credentials';
-          return void res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { access_token: 'tok-123', token_type: 'Bearer', expires_in: 60 } : { error: 'invalid_client' }));
+          const ok =
+            req.headers.authorization === 'Basic ' + Buffer.from('vnfm-client:client-pw').toString('base64') &&
+            text === 'grant_type=client_credentials';
+          return void res
+            .writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
+            .end(
+              JSON.stringify(
+                ok ? { access_token: 'tok-123', token_type: 'Bearer', expires_in: 60 } : { error: 'invalid_client' },
+              ),
+            );
         }
         if (req.method === 'GET') return void res.writeHead(this.getStatus).end();
         if (this.down) return void res.writeHead(503).end();
-        this.received.push({ body: JSON.parse(text) as Record<string, unknown>, ...(req.headers.authorization ? { auth: req.headers.authorization } : {}) });
+        this.received.push({
+          body: JSON.parse(text) as Record<string, unknown>,
+          ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+        });
         res.writeHead(204).end();
       });
     });
@@ -47,7 +58,8 @@ afterAll(async () => {
   await consumer.stop();
 }, 60_000);
 
-const subscribe = (payload: Record<string, unknown>) => h.app.inject({ method: 'POST', url: '/vnflcm/v1/subscriptions', headers: AUTH, payload });
+const subscribe = (payload: Record<string, unknown>) =>
+  h.app.inject({ method: 'POST', url: '/vnflcm/v1/subscriptions', headers: AUTH, payload });
 
 async function waitReceived(n: number, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -62,10 +74,20 @@ describe('subscriptions and notifications', () => {
     consumer.getStatus = 200;
     const bad = await subscribe({ callbackUri: consumer.url });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json()).toMatchObject({ field: 'callbackUri', detail: 'the callback URI did not answer the test GET with 204' });
+    expect(bad.json()).toMatchObject({
+      field: 'callbackUri',
+      detail: 'the callback URI did not answer the test GET with 204',
+    });
     consumer.getStatus = 204;
-    const filter = { operationTypes: ['INSTANTIATE', 'TERMINATE'], notificationTypes: ['VnfLcmOperationOccurrenceNotification'] };
-    const ok = await subscribe({ callbackUri: consumer.url, filter, authentication: { authType: ['BASIC'], paramsBasic: { userName: 'nfvo', password: 's3cret-pw' } } });
+    const filter = {
+      operationTypes: ['INSTANTIATE', 'TERMINATE'],
+      notificationTypes: ['VnfLcmOperationOccurrenceNotification'],
+    };
+    const ok = await subscribe({
+      callbackUri: consumer.url,
+      filter,
+      authentication: { authType: ['BASIC'], paramsBasic: { userName: 'nfvo', password: 's3cret-pw' } },
+    });
     expect(ok.statusCode).toBe(201);
     expect(ok.body).not.toContain('s3cret-pw');
     expect(ok.json()).not.toHaveProperty('authentication');
@@ -77,24 +99,50 @@ describe('subscriptions and notifications', () => {
   });
 
   it('START before RESULT, in order, with absolute links, authenticated; none lost while the consumer is down', async () => {
-    const inst = (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['forwarder'] } })).json() as VnfInstance;
-    const res = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`, headers: AUTH, payload: { flavourId: 'simple' } });
+    const inst = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/vnflcm/v1/vnf_instances',
+        headers: AUTH,
+        payload: { vnfdId: h.vnfdIds['forwarder'] },
+      })
+    ).json() as VnfInstance;
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
+      headers: AUTH,
+      payload: { flavourId: 'simple' },
+    });
     await waitForOp(h, res.headers['location'] as string, ['COMPLETED']);
     await waitReceived(3);
     const mine = consumer.received.filter((r) => r.body['vnfInstanceId'] === inst.id);
-    expect(mine.map((r) => `${String(r.body['notificationStatus'])}:${String(r.body['operationState'])}`)).toEqual(['START:STARTING', 'RESULT:PROCESSING', 'RESULT:COMPLETED']);
+    expect(mine.map((r) => `${String(r.body['notificationStatus'])}:${String(r.body['operationState'])}`)).toEqual([
+      'START:STARTING',
+      'RESULT:PROCESSING',
+      'RESULT:COMPLETED',
+    ]);
     expect(mine[0]!.auth).toBe('Basic ' + Buffer.from('nfvo:s3cret-pw').toString('base64'));
-    expect(mine[2]!.body['_links']).toMatchObject({ vnfInstance: { href: `http://vnfm.test/vnflcm/v1/vnf_instances/${inst.id}` }, vnfLcmOpOcc: { href: res.headers['location'] } });
+    expect(mine[2]!.body['_links']).toMatchObject({
+      vnfInstance: { href: `http://vnfm.test/vnflcm/v1/vnf_instances/${inst.id}` },
+      vnfLcmOpOcc: { href: res.headers['location'] },
+    });
 
     // the consumer goes down for a while: the terminate's notifications wait and come in order
     consumer.down = true;
-    const term = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${inst.id}/terminate`, headers: AUTH, payload: { terminationType: 'FORCEFUL' } });
+    const term = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/terminate`,
+      headers: AUTH,
+      payload: { terminationType: 'FORCEFUL' },
+    });
     await waitForOp(h, term.headers['location'] as string, ['COMPLETED']);
     await new Promise((r) => setTimeout(r, 1000));
     const before = consumer.received.length;
     consumer.down = false;
     await waitReceived(before + 3);
-    const t = consumer.received.filter((r) => r.body['operation'] === 'TERMINATE').map((r) => `${String(r.body['notificationStatus'])}:${String(r.body['operationState'])}`);
+    const t = consumer.received
+      .filter((r) => r.body['operation'] === 'TERMINATE')
+      .map((r) => `${String(r.body['notificationStatus'])}:${String(r.body['operationState'])}`);
     expect(t).toEqual(['START:STARTING', 'RESULT:PROCESSING', 'RESULT:COMPLETED']);
   }, 60_000);
 
@@ -102,14 +150,36 @@ describe('subscriptions and notifications', () => {
     const second = new Consumer();
     await second.start();
     try {
-      const sub = await subscribe({ callbackUri: second.url, filter: { notificationTypes: ['VnfIdentifierCreationNotification', 'VnfIdentifierDeletionNotification'], vnfInstanceSubscriptionFilter: { vnfdIds: [h.vnfdIds['nat']!] } } });
+      const sub = await subscribe({
+        callbackUri: second.url,
+        filter: {
+          notificationTypes: ['VnfIdentifierCreationNotification', 'VnfIdentifierDeletionNotification'],
+          vnfInstanceSubscriptionFilter: { vnfdIds: [h.vnfdIds['nat']!] },
+        },
+      });
       expect(sub.statusCode).toBe(201);
-      const other = (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['forwarder'] } })).json() as VnfInstance;
-      const inst = (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['nat'] } })).json() as VnfInstance;
+      const other = (
+        await h.app.inject({
+          method: 'POST',
+          url: '/vnflcm/v1/vnf_instances',
+          headers: AUTH,
+          payload: { vnfdId: h.vnfdIds['forwarder'] },
+        })
+      ).json() as VnfInstance;
+      const inst = (
+        await h.app.inject({
+          method: 'POST',
+          url: '/vnflcm/v1/vnf_instances',
+          headers: AUTH,
+          payload: { vnfdId: h.vnfdIds['nat'] },
+        })
+      ).json() as VnfInstance;
       await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH });
       const deadline = Date.now() + 10_000;
       while (second.received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(second.received.map((r) => `${String(r.body['notificationType'])}:${String(r.body['vnfInstanceId'])}`)).toEqual([`VnfIdentifierCreationNotification:${inst.id}`, `VnfIdentifierDeletionNotification:${inst.id}`]);
+      expect(
+        second.received.map((r) => `${String(r.body['notificationType'])}:${String(r.body['vnfInstanceId'])}`),
+      ).toEqual([`VnfIdentifierCreationNotification:${inst.id}`, `VnfIdentifierDeletionNotification:${inst.id}`]);
       expect(second.received.some((r) => r.body['vnfInstanceId'] === other.id)).toBe(false);
     } finally {
       await second.stop();
@@ -124,11 +194,19 @@ describe('subscriptions and notifications', () => {
       const sub = await subscribe({
         callbackUri: third.url,
         filter: { notificationTypes: ['VnfIdentifierCreationNotification'] },
-        authentication: { authType: ['OAUTH2_CLIENT_CREDENTIALS'], paramsOauth2ClientCredentials: { clientId: 'vnfm-client', clientPassword: 'client-pw', tokenEndpoint } },
+        authentication: {
+          authType: ['OAUTH2_CLIENT_CREDENTIALS'],
+          paramsOauth2ClientCredentials: { clientId: 'vnfm-client', clientPassword: 'client-pw', tokenEndpoint },
+        },
       });
       expect(sub.statusCode).toBe(201);
       expect(sub.body).not.toContain('client-pw');
-      await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['forwarder'] } });
+      await h.app.inject({
+        method: 'POST',
+        url: '/vnflcm/v1/vnf_instances',
+        headers: AUTH,
+        payload: { vnfdId: h.vnfdIds['forwarder'] },
+      });
       const deadline = Date.now() + 10_000;
       while (third.received.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(third.received[0]?.auth).toBe('Bearer tok-123');
@@ -139,8 +217,20 @@ describe('subscriptions and notifications', () => {
 
   it('filters: an operation type not subscribed is not sent', async () => {
     const n = consumer.received.length;
-    const inst = (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['firewall'] } })).json() as VnfInstance;
-    const mod = await h.app.inject({ method: 'PATCH', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH, payload: { vnfInstanceDescription: 'x' } });
+    const inst = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/vnflcm/v1/vnf_instances',
+        headers: AUTH,
+        payload: { vnfdId: h.vnfdIds['firewall'] },
+      })
+    ).json() as VnfInstance;
+    const mod = await h.app.inject({
+      method: 'PATCH',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}`,
+      headers: AUTH,
+      payload: { vnfInstanceDescription: 'x' },
+    });
     await waitForOp(h, mod.headers['location'] as string, ['COMPLETED']);
     await new Promise((r) => setTimeout(r, 500));
     expect(consumer.received.length).toBe(n);

@@ -64,12 +64,28 @@ async function servers(instanceId: string): Promise<number> {
 
 describe('a worker killed with SIGKILL', () => {
   it('in the middle of an instantiate: a new worker completes it, with no duplicate VM', async () => {
-    const inst = (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['forwarder'] } })).json() as VnfInstance;
+    const inst = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/vnflcm/v1/vnf_instances',
+        headers: AUTH,
+        payload: { vnfdId: h.vnfdIds['forwarder'] },
+      })
+    ).json() as VnfInstance;
     const first = startWorker();
-    const res = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`, headers: AUTH, payload: { flavourId: 'simple' } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
+      headers: AUTH,
+      payload: { flavourId: 'simple' },
+    });
     const opId = new URL(res.headers['location'] as string).pathname.split('/').pop()!;
     // the VIM step is done, the worker waits for the VM's agent: kill it now
-    await waitFor(async () => ((await h.deps.opOccs.openRun(opId))?.done ?? []).includes('resources'), 20_000, "the 'resources' step");
+    await waitFor(
+      async () => ((await h.deps.opOccs.openRun(opId))?.done ?? []).includes('resources'),
+      20_000,
+      "the 'resources' step",
+    );
     expect(await servers(inst.id)).toBe(1);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
@@ -79,17 +95,43 @@ describe('a worker killed with SIGKILL', () => {
     expect(done.error).toBeUndefined();
     expect(done.operationState).toBe('COMPLETED');
     expect(await servers(inst.id)).toBe(1);
-    expect((await h.deps.opOccs.openRun(opId))?.done ?? []).toEqual(['images', 'resources', 'agents', 'config', 'record']);
+    expect((await h.deps.opOccs.openRun(opId))?.done ?? []).toEqual([
+      'images',
+      'resources',
+      'agents',
+      'config',
+      'record',
+    ]);
   }, 90_000);
 
   it('during a rollback: a new worker finishes it, with nothing left', async () => {
-    const inst = (await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload: { vnfdId: h.vnfdIds['nat'] } })).json() as VnfInstance;
-    await fetch(`${cloud.url}/faults`, { method: 'PUT', body: JSON.stringify({ instanceId: inst.id, fault: 'agent-never-ready' }) });
-    const res = await h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`, headers: AUTH, payload: { flavourId: 'simple' } });
+    const inst = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/vnflcm/v1/vnf_instances',
+        headers: AUTH,
+        payload: { vnfdId: h.vnfdIds['nat'] },
+      })
+    ).json() as VnfInstance;
+    await fetch(`${cloud.url}/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ instanceId: inst.id, fault: 'agent-never-ready' }),
+    });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
+      headers: AUTH,
+      payload: { flavourId: 'simple' },
+    });
     const loc = res.headers['location'] as string;
     // agents never answer: the worker fails the op after the deadline (the VNFD's: 45 s is too long for a test, so cancel)
     await waitForOp(h, loc, ['PROCESSING'], 20_000);
-    await h.app.inject({ method: 'POST', url: `${new URL(loc).pathname}/cancel`, headers: AUTH, payload: { cancelMode: 'FORCEFUL' } });
+    await h.app.inject({
+      method: 'POST',
+      url: `${new URL(loc).pathname}/cancel`,
+      headers: AUTH,
+      payload: { cancelMode: 'FORCEFUL' },
+    });
     await waitForOp(h, loc, ['FAILED_TEMP']);
     for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 200));

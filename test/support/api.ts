@@ -10,7 +10,11 @@ export const READER = { user: 'viewer', password: 'viewer-pw' };
 
 let hashes: { admin: string; reader: string; client: string } | undefined;
 function cachedHashes() {
-  hashes ??= { admin: hashSecret(ADMIN.password), reader: hashSecret(READER.password), client: hashSecret(ADMIN.clientSecret) };
+  hashes ??= {
+    admin: hashSecret(ADMIN.password),
+    reader: hashSecret(READER.password),
+    client: hashSecret(ADMIN.clientSecret),
+  };
   return hashes;
 }
 

@@ -48,7 +48,14 @@ export interface LcmHarness {
 /** A VNFM on a real Redis, the emulated cloud, BullMQ and a worker in this process, with the samples onboarded. */
 export async function buildLcmHarness(
   redisUrl: string,
-  options: { worker?: boolean; prefix?: string; cloud?: EmulatedCloud; subscriptions?: boolean; auth?: AuthSettings; webDir?: string } = {},
+  options: {
+    worker?: boolean;
+    prefix?: string;
+    cloud?: EmulatedCloud;
+    subscriptions?: boolean;
+    auth?: AuthSettings;
+    webDir?: string;
+  } = {},
 ): Promise<LcmHarness> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const prefix = options.prefix ?? `{l${randomBytes(4).toString('hex')}}`;
@@ -75,7 +82,13 @@ export async function buildLcmHarness(
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
   });
   const { deps, instances, subscriptions } = graph;
-  const samples = await onboardSamples(graph.packages, library, join(__dirname, '../../vnfd'), async () => true, publicUrl);
+  const samples = await onboardSamples(
+    graph.packages,
+    library,
+    join(__dirname, '../../vnfd'),
+    async () => true,
+    publicUrl,
+  );
   const vnfdIds: Record<string, string> = {};
   for (const s of samples) {
     const pkg = await graph.packages.get(s.vnfPkgId ?? '');
@@ -87,8 +100,22 @@ export async function buildLcmHarness(
     { name: 'admin', passwordHash: adminHash, roles: ['admin'] },
     { name: 'reader', passwordHash: readerHash, roles: ['reader'] },
   ];
-  const auth = options.auth ?? { basic: true, oauth2: false, tokenTtlSeconds: 60, tokenKey: randomBytes(32), users, clients: [] };
-  const app = await buildApp({ instances, packages: graph.packages, publicUrl, auth, events: graph.events, routes: graph.routes });
+  const auth = options.auth ?? {
+    basic: true,
+    oauth2: false,
+    tokenTtlSeconds: 60,
+    tokenKey: randomBytes(32),
+    users,
+    clients: [],
+  };
+  const app = await buildApp({
+    instances,
+    packages: graph.packages,
+    publicUrl,
+    auth,
+    events: graph.events,
+    routes: graph.routes,
+  });
   let stopWorkers: (() => Promise<void>) | undefined;
   const startWorker = (): void => {
     stopWorkers = graph.startWorkers({ lockDurationMs: 5000, stalledIntervalMs: 1000 });
@@ -121,7 +148,12 @@ export async function buildLcmHarness(
 }
 
 /** Polls an op-occ until it reaches one of the states (or fails the test after the timeout). */
-export async function waitForOp(h: LcmHarness, location: string, states: string[], timeoutMs = 20_000): Promise<VnfLcmOpOcc> {
+export async function waitForOp(
+  h: LcmHarness,
+  location: string,
+  states: string[],
+  timeoutMs = 20_000,
+): Promise<VnfLcmOpOcc> {
   const url = new URL(location).pathname;
   const deadline = Date.now() + timeoutMs;
   let last: VnfLcmOpOcc | undefined;
@@ -130,5 +162,7 @@ export async function waitForOp(h: LcmHarness, location: string, states: string[
     if (states.includes(last.operationState)) return last;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`op-occ ${url} did not reach ${states.join('|')} in ${timeoutMs} ms; it is ${last?.operationState ?? '?'} ${JSON.stringify(last?.error ?? '')}`);
+  throw new Error(
+    `op-occ ${url} did not reach ${states.join('|')} in ${timeoutMs} ms; it is ${last?.operationState ?? '?'} ${JSON.stringify(last?.error ?? '')}`,
+  );
 }

@@ -10,7 +10,13 @@ import Ajv from 'ajv';
  * NOTE: a published validator (e.g. @apidevtools/swagger-parser) could replace this one.
  */
 const ext = { '^x-': {} };
-const closed = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, ...(required.length > 0 ? { required } : {}), patternProperties: ext, additionalProperties: false });
+const closed = (properties: Record<string, unknown>, required: string[] = []) => ({
+  type: 'object',
+  properties,
+  ...(required.length > 0 ? { required } : {}),
+  patternProperties: ext,
+  additionalProperties: false,
+});
 const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
 const orRef = (name: string) => ({ oneOf: [ref('reference'), ref(name)] });
 const mapOf = (schema: unknown) => ({ type: 'object', additionalProperties: schema });
@@ -50,7 +56,11 @@ const schemaObject = {
     format: str,
     default: {},
     nullable: bool,
-    discriminator: { type: 'object', properties: { propertyName: str, mapping: mapOf(str) }, required: ['propertyName'] },
+    discriminator: {
+      type: 'object',
+      properties: { propertyName: str, mapping: mapOf(str) },
+      required: ['propertyName'],
+    },
     readOnly: bool,
     writeOnly: bool,
     example: {},
@@ -65,7 +75,12 @@ const schemaObject = {
   then: { properties: { items: {} }, required: ['items'] },
 };
 
-const mediaType = closed({ schema: orRef('schema'), example: {}, examples: mapOf({}), encoding: mapOf({ type: 'object' }) });
+const mediaType = closed({
+  schema: orRef('schema'),
+  example: {},
+  examples: mapOf({}),
+  encoding: mapOf({ type: 'object' }),
+});
 const content = mapOf(mediaType);
 const parameter = closed(
   {
@@ -94,7 +109,12 @@ const operation = closed(
     operationId: str,
     parameters: { type: 'array', items: orRef('parameter') },
     requestBody: { oneOf: [ref('reference'), closed({ description: str, content, required: bool }, ['content'])] },
-    responses: { type: 'object', patternProperties: { '^([1-5](\\d{2}|XX)|default)$': orRef('response'), ...ext }, additionalProperties: false, minProperties: 1 },
+    responses: {
+      type: 'object',
+      patternProperties: { '^([1-5](\\d{2}|XX)|default)$': orRef('response'), ...ext },
+      additionalProperties: false,
+      minProperties: 1,
+    },
     callbacks: mapOf(orRef('callback')),
     deprecated: bool,
     security: { type: 'array', items: mapOf(strings) },
@@ -103,7 +123,14 @@ const operation = closed(
   ['responses'],
 );
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-const pathItem = closed({ $ref: str, summary: str, description: str, servers: { type: 'array' }, parameters: { type: 'array', items: orRef('parameter') }, ...Object.fromEntries(METHODS.map((m) => [m, ref('operation')])) });
+const pathItem = closed({
+  $ref: str,
+  summary: str,
+  description: str,
+  servers: { type: 'array' },
+  parameters: { type: 'array', items: orRef('parameter') },
+  ...Object.fromEntries(METHODS.map((m) => [m, ref('operation')])),
+});
 
 const OPENAPI_3_0 = {
   definitions: {
@@ -113,14 +140,31 @@ const OPENAPI_3_0 = {
     parameter,
     operation,
     pathItem,
-    response: closed({ description: str, headers: mapOf({ type: 'object' }), content, links: mapOf({ type: 'object' }) }, ['description']),
+    response: closed(
+      { description: str, headers: mapOf({ type: 'object' }), content, links: mapOf({ type: 'object' }) },
+      ['description'],
+    ),
     callback: { type: 'object', patternProperties: ext, additionalProperties: ref('pathItem') },
-    securityScheme: { type: 'object', properties: { type: { enum: ['apiKey', 'http', 'oauth2', 'openIdConnect'] } }, required: ['type'] },
+    securityScheme: {
+      type: 'object',
+      properties: { type: { enum: ['apiKey', 'http', 'oauth2', 'openIdConnect'] } },
+      required: ['type'],
+    },
   },
   ...closed(
     {
       openapi: { type: 'string', pattern: '^3\\.0\\.\\d+(-.+)?$' },
-      info: closed({ title: str, description: str, termsOfService: str, contact: { type: 'object' }, license: { type: 'object' }, version: str }, ['title', 'version']),
+      info: closed(
+        {
+          title: str,
+          description: str,
+          termsOfService: str,
+          contact: { type: 'object' },
+          license: { type: 'object' },
+          version: str,
+        },
+        ['title', 'version'],
+      ),
       servers: { type: 'array', items: { type: 'object' } },
       paths: { type: 'object', patternProperties: { '^/': ref('pathItem'), ...ext }, additionalProperties: false },
       components: closed({
@@ -135,7 +179,10 @@ const OPENAPI_3_0 = {
         callbacks: mapOf(orRef('callback')),
       }),
       security: { type: 'array', items: mapOf(strings) },
-      tags: { type: 'array', items: closed({ name: str, description: str, externalDocs: ref('externalDocs') }, ['name']) },
+      tags: {
+        type: 'array',
+        items: closed({ name: str, description: str, externalDocs: ref('externalDocs') }, ['name']),
+      },
       externalDocs: ref('externalDocs'),
     },
     ['openapi', 'info', 'paths'],
@@ -146,7 +193,10 @@ export interface OpenApiOperation {
   parameters?: Array<{ name: string; in: string; required?: boolean }>;
   requestBody?: { content: Record<string, { schema?: unknown }> };
   responses: Record<string, { description: string; content?: Record<string, { schema?: unknown }> }>;
-  callbacks?: Record<string, Record<string, Record<string, { requestBody?: { content: Record<string, { schema?: unknown }> } }>>>;
+  callbacks?: Record<
+    string,
+    Record<string, Record<string, { requestBody?: { content: Record<string, { schema?: unknown }> } }>>
+  >;
 }
 export interface OpenApiDocument {
   openapi: string;
@@ -157,15 +207,21 @@ const validate = new Ajv({ allErrors: true, strict: true, validateFormats: false
 
 /** What makes `doc` no OpenAPI 3.0 document: each problem as `<JSON pointer> <message>` (none when it is one). */
 export function openApiProblems(doc: unknown): string[] {
-  const problems = validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+  const problems = validate(doc)
+    ? []
+    : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
   if (problems.length > 0) return problems;
   // every {name} of a path template is a required path parameter of each of its operations, and no other is
   for (const [path, item] of Object.entries((doc as OpenApiDocument).paths)) {
     const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string).sort();
     for (const [method, op] of Object.entries(item).filter(([m]) => METHODS.includes(m))) {
       const params = (op.parameters ?? []).filter((p) => p.in === 'path');
-      if (JSON.stringify(params.map((p) => p.name).sort()) !== JSON.stringify(names)) problems.push(`${method} ${path}: path parameters ${params.map((p) => p.name).join(',')} are not those of the template`);
-      for (const p of params) if (p.required !== true) problems.push(`${method} ${path}: path parameter ${p.name} is not required`);
+      if (JSON.stringify(params.map((p) => p.name).sort()) !== JSON.stringify(names))
+        problems.push(
+          `${method} ${path}: path parameters ${params.map((p) => p.name).join(',')} are not those of the template`,
+        );
+      for (const p of params)
+        if (p.required !== true) problems.push(`${method} ${path}: path parameter ${p.name} is not required`);
     }
   }
   return problems;

@@ -34,7 +34,9 @@ export async function buildVariant(v: PackageVariant): Promise<Buffer> {
     if (v.image) {
       mkdirSync(join(dir, 'Files/images'), { recursive: true });
       writeFileSync(join(dir, 'Files/images/click-on-osv.qcow2'), v.image);
-      text = text.replace(/hash: [0-9a-f]{64}/, `hash: ${createHash('sha256').update(v.image).digest('hex')}`).replace(/size: \d+ [KMG]?B/, `size: ${v.image.length} B`);
+      text = text
+        .replace(/hash: [0-9a-f]{64}/, `hash: ${createHash('sha256').update(v.image).digest('hex')}`)
+        .replace(/size: \d+ [KMG]?B/, `size: ${v.image.length} B`);
     }
     for (const [from, to] of v.edits ?? []) {
       const before = text;
@@ -49,7 +51,6 @@ export async function buildVariant(v: PackageVariant): Promise<Buffer> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
 
 /** The repository root (from test/support or dist/test/support). */
 function root(): string {

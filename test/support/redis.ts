@@ -18,7 +18,9 @@ export interface TestRedis {
   restart(): Promise<void>;
 }
 
-export async function startTestRedis(options: { appendOnly?: boolean } = {}): Promise<TestRedis & { stop(): Promise<void> }> {
+export async function startTestRedis(
+  options: { appendOnly?: boolean } = {},
+): Promise<TestRedis & { stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'clickvnfm-redis-'));
   let server = await RedisServer.start({ dir, appendOnly: options.appendOnly ?? false });
   return {

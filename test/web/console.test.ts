@@ -30,10 +30,35 @@ beforeAll(async () => {
   execFileSync(process.execPath, [join(REPO, 'scripts/build-web.js')]); // the bundle under test is today's
   mkdirSync(SHOTS, { recursive: true });
   redis = await startTestRedis();
-  const config = loadConfig({}, { overrides: { listen: { host: '127.0.0.1', port: 0 }, varDir: join(dir, 'var'), redis: { url: redis.url }, onboardSamples: false, auth: { clients: [{ id: 'operator', secretHash: hashSecret(SECRET), roles: ['admin'] }] }, log: { level: 'warn' } } });
+  const config = loadConfig(
+    {},
+    {
+      overrides: {
+        listen: { host: '127.0.0.1', port: 0 },
+        varDir: join(dir, 'var'),
+        redis: { url: redis.url },
+        onboardSamples: false,
+        auth: { clients: [{ id: 'operator', secretHash: hashSecret(SECRET), roles: ['admin'] }] },
+        log: { level: 'warn' },
+      },
+    },
+  );
   vnfm = await startVnfm(config, 'all', { info: () => undefined, warn: () => undefined, error: () => undefined });
-  if (!existsSync('/usr/bin/chromium')) throw new Error('Debian chromium is missing: scripts/setup.sh test installs it');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error('Debian chromium is missing: scripts/setup.sh test installs it');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   // the page's own errors are part of a failure's story
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -44,7 +69,9 @@ beforeAll(async () => {
   await page.exposeFunction('reportCspViolation', (v: string) => void cspViolations.push(v));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`);
+      (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation(
+        `${e.violatedDirective} ${e.blockedURI}`,
+      );
     });
   });
 }, 120_000);
@@ -65,9 +92,13 @@ it('log in, upload a package, instantiate, see the NF running and a chart moving
   await page.fill('#client-secret', 'wrong');
   await page.click('#login-submit');
   await expect(flash().textContent()).resolves.toBeDefined();
-  await page.waitForFunction(() => document.querySelector('#flash')?.textContent?.includes('login refused'), undefined, { timeout: 5000 }).catch(async (err: unknown) => {
-    throw new Error(`${String(err)}\npage: ${await page.content()}\nerrors: ${pageErrors.join('\n')}`);
-  });
+  await page
+    .waitForFunction(() => document.querySelector('#flash')?.textContent?.includes('login refused'), undefined, {
+      timeout: 5000,
+    })
+    .catch(async (err: unknown) => {
+      throw new Error(`${String(err)}\npage: ${await page.content()}\nerrors: ${pageErrors.join('\n')}`);
+    });
   await page.fill('#client-secret', SECRET);
   await page.click('#login-submit');
   await page.waitForSelector('#instances');
@@ -87,19 +118,32 @@ it('log in, upload a package, instantiate, see the NF running and a chart moving
 
   // instantiate from the package
   await page.click('#instantiate-b1bb0ce7-ebca-4fa7-95ed-4840d70a1177');
-  await page.waitForFunction(() => document.querySelector('#instance-state')?.textContent?.includes('INSTANTIATED · NF STARTED'), undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => document.querySelector('#instance-state')?.textContent?.includes('INSTANTIATED · NF STARTED'),
+    undefined,
+    { timeout: 30_000 },
+  );
   await page.waitForSelector('#vnfcs .nf.running');
   const url = page.url();
   const instanceId = /#\/instance\/(.+)$/.exec(url)?.[1] as string;
   expect(instanceId).toMatch(/^[0-9a-f-]{36}$/);
 
   // a chart moving: samples arrive and the element counters change between them
-  await page.waitForFunction(() => Number((document.querySelector('#charts') as HTMLElement | null)?.dataset['samples'] ?? 0) >= 2, undefined, { timeout: 15_000 });
+  await page.waitForFunction(
+    () => Number((document.querySelector('#charts') as HTMLElement | null)?.dataset['samples'] ?? 0) >= 2,
+    undefined,
+    { timeout: 15_000 },
+  );
   // the pixels of the traffic chart change as samples arrive (the line grows and the time axis scrolls)
-  const pixels = () => page.evaluate(() => (document.querySelector('#charts .chart-net canvas') as HTMLCanvasElement).toDataURL());
+  const pixels = () =>
+    page.evaluate(() => (document.querySelector('#charts .chart-net canvas') as HTMLCanvasElement).toDataURL());
   const before = await pixels();
   const samples = Number(await page.locator('#charts').getAttribute('data-samples'));
-  await page.waitForFunction((n) => Number((document.querySelector('#charts') as HTMLElement).dataset['samples']) >= n + 2, samples, { timeout: 15_000 });
+  await page.waitForFunction(
+    (n) => Number((document.querySelector('#charts') as HTMLElement).dataset['samples']) >= n + 2,
+    samples,
+    { timeout: 15_000 },
+  );
   expect(await pixels()).not.toBe(before);
   expect(JSON.parse((await page.locator('#charts').getAttribute('data-last-values')) as string)[2]).toBeGreaterThan(0); // traffic flows
   expect(await page.locator('#charts canvas').count()).toBeGreaterThanOrEqual(2);
@@ -108,14 +152,19 @@ it('log in, upload a package, instantiate, see the NF running and a chart moving
   // a Click config with an error: shown inline (the lint marker) and listed with line:column
   await page.click('#editor .cm-content');
   await page.keyboard.press('Control+A');
-  await page.keyboard.insertText('FromDPDKDevice(0) -> c :: Counter -> ToDPDKDevice(1);\nFromDPDKDevice(1) -> Nope -> ToDPDKDevice(0);\n');
+  await page.keyboard.insertText(
+    'FromDPDKDevice(0) -> c :: Counter -> ToDPDKDevice(1);\nFromDPDKDevice(1) -> Nope -> ToDPDKDevice(0);\n',
+  );
   await page.click('#validate');
   await page.waitForSelector('#editor .cm-lintRange-error');
-  await expect(page.locator('#problems li.error').first().textContent()).resolves.toMatch(/^2:22: unknown element class 'Nope'/);
+  await expect(page.locator('#problems li.error').first().textContent()).resolves.toMatch(
+    /^2:22: unknown element class 'Nope'/,
+  );
   await shot('04-config-error-inline');
 
   // fixed: validated (graph drawn) and applied through PATCH; the VM runs it
-  const fixed = readFileSync(join(REPO, 'vnfd/forwarder/Files/click/forwarder.click'), 'utf8') + '\n// edited in the console\n';
+  const fixed =
+    readFileSync(join(REPO, 'vnfd/forwarder/Files/click/forwarder.click'), 'utf8') + '\n// edited in the console\n';
   await page.click('#editor .cm-content');
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(fixed);
@@ -123,20 +172,40 @@ it('log in, upload a package, instantiate, see the NF running and a chart moving
   await page.waitForFunction(() => document.querySelector('#flash')?.textContent === 'the configuration is valid');
   expect(await page.locator('#graph svg rect.node').count()).toBeGreaterThanOrEqual(4);
   await page.click('#update-config');
-  await page.waitForFunction(() => document.querySelector('#flash')?.textContent === 'MODIFY_INFO: COMPLETED', undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => document.querySelector('#flash')?.textContent === 'MODIFY_INFO: COMPLETED',
+    undefined,
+    { timeout: 30_000 },
+  );
   await page.waitForSelector('#vnfcs');
   const vnfcId = await page.locator('#vnfcs tr[data-id]').first().getAttribute('data-id');
-  const cfg = await page.evaluate(async ([i, v]) => (await (await fetch(`/clickvnfm/v1/vnf_instances/${i}/vnfcs/${encodeURIComponent(v as string)}/config`, { headers: { authorization: `Bearer ${sessionStorage.getItem('clickvnfm.token') ?? ''}` } })).json()) as { text: string }, [instanceId, vnfcId]);
+  const cfg = await page.evaluate(
+    async ([i, v]) =>
+      (await (
+        await fetch(`/clickvnfm/v1/vnf_instances/${i}/vnfcs/${encodeURIComponent(v as string)}/config`, {
+          headers: { authorization: `Bearer ${sessionStorage.getItem('clickvnfm.token') ?? ''}` },
+        })
+      ).json()) as { text: string },
+    [instanceId, vnfcId],
+  );
   expect(cfg.text).toBe(fixed);
   await shot('05-config-updated');
 
   // stop and start the NF
   await page.click('#stop-nf');
-  await page.waitForFunction(() => document.querySelector('#instance-state')?.textContent?.includes('NF STOPPED'), undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => document.querySelector('#instance-state')?.textContent?.includes('NF STOPPED'),
+    undefined,
+    { timeout: 30_000 },
+  );
   await page.waitForSelector('#vnfcs .nf.stopped');
   await shot('06-nf-stopped');
   await page.click('#start-nf');
-  await page.waitForFunction(() => document.querySelector('#instance-state')?.textContent?.includes('NF STARTED'), undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => document.querySelector('#instance-state')?.textContent?.includes('NF STARTED'),
+    undefined,
+    { timeout: 30_000 },
+  );
   await page.waitForSelector('#vnfcs .nf.running');
 
   // op-occ history
@@ -145,7 +214,11 @@ it('log in, upload a package, instantiate, see the NF running and a chart moving
 
   // terminate
   await page.click('#terminate');
-  await page.waitForFunction(() => document.querySelector('#instance-state')?.textContent?.startsWith('NOT_INSTANTIATED'), undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => document.querySelector('#instance-state')?.textContent?.startsWith('NOT_INSTANTIATED'),
+    undefined,
+    { timeout: 30_000 },
+  );
   await shot('07-terminated');
   // the whole story ran under the CSP with nothing blocked
   expect(cspViolations).toEqual([]);
@@ -162,8 +235,19 @@ it('the OpenAPI page (Swagger UI) renders under its CSP', async () => {
 it('the extension API answers ProblemDetails: 401 without a token, 404 for an unknown instance', async () => {
   const anon = await fetch(`${vnfm.url}/clickvnfm/v1/vnf_instances/x/vnfcs`);
   expect(anon.status).toBe(401);
-  const tok = (await (await fetch(`${vnfm.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic ' + Buffer.from(`operator:${SECRET}`).toString('base64') }, body: 'grant_type=client_credentials' })).json()) as { access_token: string };
-  const res = await fetch(`${vnfm.url}/clickvnfm/v1/vnf_instances/00000000-0000-4000-8000-000000000000/vnfcs`, { headers: { authorization: `Bearer ${tok.access_token}` } });
+  const tok = (await (
+    await fetch(`${vnfm.url}/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: 'Basic ' + Buffer.from(`operator:${SECRET}`).toString('base64'),
+      },
+      body: 'grant_type=client_credentials',
+    })
+  ).json()) as { access_token: string };
+  const res = await fetch(`${vnfm.url}/clickvnfm/v1/vnf_instances/00000000-0000-4000-8000-000000000000/vnfcs`, {
+    headers: { authorization: `Bearer ${tok.access_token}` },
+  });
   expect(res.status).toBe(404);
   expect(await res.json()).toMatchObject({ status: 404, detail: expect.stringContaining('does not exist') });
 });

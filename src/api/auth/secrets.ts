@@ -18,7 +18,9 @@ export function hashSecret(secret: string): string {
 }
 
 function scryptAsync(secret: string, salt: Buffer, length: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(secret, salt, length, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(secret, salt, length, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /**
@@ -30,8 +32,12 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   if (scheme !== 'scrypt' || n === undefined || salt === undefined || hash === undefined) return false;
   const expected = Buffer.from(hash, 'base64url');
   const cost = Number(n);
-  if (!Number.isInteger(cost) || cost < 2 || cost > 1 << 20 || expected.length < 16 || expected.length > 64) return false;
-  const actual = await scryptAsync(secret, Buffer.from(salt, 'base64url'), expected.length, { N: cost, maxmem: 256 * cost * 8 + 1024 * 1024 });
+  if (!Number.isInteger(cost) || cost < 2 || cost > 1 << 20 || expected.length < 16 || expected.length > 64)
+    return false;
+  const actual = await scryptAsync(secret, Buffer.from(salt, 'base64url'), expected.length, {
+    N: cost,
+    maxmem: 256 * cost * 8 + 1024 * 1024,
+  });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
@@ -83,6 +89,7 @@ export function verifyToken(token: string, key: Buffer, nowSeconds: number): Tok
   }
   if (claims === null || typeof claims !== 'object') return undefined;
   const c = claims as Partial<TokenClaims>;
-  if (typeof c.sub !== 'string' || !Array.isArray(c.roles) || typeof c.exp !== 'number' || c.exp <= nowSeconds) return undefined;
+  if (typeof c.sub !== 'string' || !Array.isArray(c.roles) || typeof c.exp !== 'number' || c.exp <= nowSeconds)
+    return undefined;
   return { sub: c.sub, roles: c.roles.map(String), exp: c.exp };
 }

@@ -30,9 +30,15 @@ export function authPlugin(app: ApiApp, settings: AuthSettings): void {
   });
 }
 
-async function authenticate(req: FastifyRequest, s: AuthSettings, cache: Map<string, { principal: Principal; until: number }>, challenge: string): Promise<Principal> {
+async function authenticate(
+  req: FastifyRequest,
+  s: AuthSettings,
+  cache: Map<string, { principal: Principal; until: number }>,
+  challenge: string,
+): Promise<Principal> {
   const header = req.headers.authorization;
-  if (header === undefined) throw new UnauthorizedError('this resource needs credentials (a bearer token or HTTP Basic)', challenge);
+  if (header === undefined)
+    throw new UnauthorizedError('this resource needs credentials (a bearer token or HTTP Basic)', challenge);
   const [scheme, value = ''] = header.split(/\s+/, 2);
   if (scheme?.toLowerCase() === 'bearer' && s.oauth2) {
     const claims = verifyToken(value, s.tokenKey, Math.floor(Date.now() / 1000));

@@ -21,7 +21,12 @@ export function problemDetailsPlugin(app: ApiApp): void {
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
     const allow = allowedMethods(app, path);
-    if (allow.length > 0) return send(req, reply, new MethodNotAllowedError(`${req.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, allow));
+    if (allow.length > 0)
+      return send(
+        req,
+        reply,
+        new MethodNotAllowedError(`${req.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, allow),
+      );
     return send(req, reply, new NotFoundError(`no resource or route at ${path}`));
   });
 
@@ -72,13 +77,21 @@ export function translate(err: FastifyError, req: FastifyRequest): AppError | Er
     return new BadRequestError(`${where} ${field || '(root)'}: ${reason}`, { field: field || ctx });
   }
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
-    return new PayloadTooLargeError(`the request body is over the limit of ${req.routeOptions.bodyLimit ?? 'the server'} bytes`);
+    return new PayloadTooLargeError(
+      `the request body is over the limit of ${req.routeOptions.bodyLimit ?? 'the server'} bytes`,
+    );
   }
-  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+  if (
+    err instanceof SyntaxError ||
+    err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+  ) {
     return new BadRequestError(`the request body is not valid JSON: ${err.message}`, { field: 'body' });
   }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) {
-    return new UnsupportedMediaTypeError(`content type ${String(req.headers['content-type'])} is not supported here`, { field: 'Content-Type' });
+    return new UnsupportedMediaTypeError(`content type ${String(req.headers['content-type'])} is not supported here`, {
+      field: 'Content-Type',
+    });
   }
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return new ClientHttpError(err.statusCode, err.message);

@@ -18,7 +18,9 @@ export function versionPlugin(app: ApiApp): void {
     if (routeFlag(req, 'anyVersion') === true) return;
     const v = Array.isArray(asked) ? asked[0] : asked;
     if (v !== undefined && !SUPPORTED_VERSIONS.includes(v.trim())) {
-      throw new NotAcceptableError(`API version ${v} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`, { field: 'Version' });
+      throw new NotAcceptableError(`API version ${v} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`, {
+        field: 'Version',
+      });
     }
   });
   app.addHook('onSend', async (_req, reply) => {

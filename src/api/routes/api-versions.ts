@@ -6,7 +6,11 @@ import type { RouteModule } from '../context';
 const ApiVersionInformation = Type.Object({
   uriPrefix: Type.String(),
   apiVersions: Type.Array(
-    Type.Object({ version: Type.String(), isDeprecated: Type.Optional(Type.Boolean()), retirementDate: Type.Optional(Type.String()) }),
+    Type.Object({
+      version: Type.String(),
+      isDeprecated: Type.Optional(Type.Boolean()),
+      retirementDate: Type.Optional(Type.String()),
+    }),
     { minItems: 1 },
   ),
 });

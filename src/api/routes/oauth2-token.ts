@@ -41,7 +41,11 @@ export function oauth2TokenRoutes(auth: AuthSettings, limits?: TokenRouteLimits)
           scope: Type.Optional(Type.String()),
         }),
         response: {
-          200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer() }),
+          200: Type.Object({
+            access_token: Type.String(),
+            token_type: Type.Literal('Bearer'),
+            expires_in: Type.Integer(),
+          }),
           '4xx': Type.Object({ error: Type.String(), error_description: Type.String() }),
         },
       },
@@ -50,29 +54,57 @@ export function oauth2TokenRoutes(auth: AuthSettings, limits?: TokenRouteLimits)
         const e = translate(err, req);
         if (!(e instanceof AppError)) {
           req.log.error({ err, reqId: req.id }, 'token endpoint: unexpected error');
-          reply.code(400).header('Cache-Control', 'no-store').send({ error: 'invalid_request', error_description: `the request could not be processed (request ${req.id})` });
+          reply
+            .code(400)
+            .header('Cache-Control', 'no-store')
+            .send({
+              error: 'invalid_request',
+              error_description: `the request could not be processed (request ${req.id})`,
+            });
           return;
         }
-        reply.code(e.status).headers(e.headers()).header('Cache-Control', 'no-store').send({ error: oauthError(e.status), error_description: e.message });
+        reply
+          .code(e.status)
+          .headers(e.headers())
+          .header('Cache-Control', 'no-store')
+          .send({ error: oauthError(e.status), error_description: e.message });
       },
       onRequest: async (req) => {
         if (limits === undefined) return;
         const r = await limits.perAddress.hit(`token-addr:${req.ip}`);
-        if (r.exceeded) throw new TooManyRequestsError(`too many token requests from ${req.ip}; try again later`, r.retryAfterSeconds);
+        if (r.exceeded)
+          throw new TooManyRequestsError(
+            `too many token requests from ${req.ip}; try again later`,
+            r.retryAfterSeconds,
+          );
       },
       handler: async (req, reply) => {
         reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
-        if (!auth.oauth2) return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'OAuth 2.0 is disabled on this VNFM' });
+        if (!auth.oauth2)
+          return reply
+            .code(400)
+            .send({ error: 'unsupported_grant_type', error_description: 'OAuth 2.0 is disabled on this VNFM' });
         if (req.body.grant_type !== 'client_credentials') {
-          return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'only grant_type=client_credentials is supported' });
+          return reply
+            .code(400)
+            .send({
+              error: 'unsupported_grant_type',
+              error_description: 'only grant_type=client_credentials is supported',
+            });
         }
         const creds = clientCredentials(req.headers.authorization, req.body);
-        if (creds === undefined) return invalidClient(req, reply, 'the Authorization header is not valid Basic client credentials');
+        if (creds === undefined)
+          return invalidClient(req, reply, 'the Authorization header is not valid Basic client credentials');
         const { id, secret } = creds;
-        if (id === undefined || secret === undefined) return invalidClient(req, reply, 'send client_id and client_secret, or HTTP Basic');
+        if (id === undefined || secret === undefined)
+          return invalidClient(req, reply, 'send client_id and client_secret, or HTTP Basic');
         if (limits !== undefined) {
           const r = await limits.failuresPerClient.peek(`token-client:${id}`);
-          if (r.exceeded) throw new TooManyRequestsError('too many failed attempts for this client id; try again later', r.retryAfterSeconds);
+          if (r.exceeded)
+            throw new TooManyRequestsError(
+              'too many failed attempts for this client id; try again later',
+              r.retryAfterSeconds,
+            );
         }
         const client = auth.clients.find((c) => c.id === id);
         if (!(await verifySecretOrDummy(secret, client?.secretHash)) || client === undefined) {
@@ -88,12 +120,18 @@ export function oauth2TokenRoutes(auth: AuthSettings, limits?: TokenRouteLimits)
 }
 
 /** The client's id and secret from HTTP Basic (RFC 6749 2.3.1: form-urlencoded inside) or the form. */
-function clientCredentials(header: string | undefined, form: { client_id?: string; client_secret?: string }): { id?: string; secret?: string } | undefined {
+function clientCredentials(
+  header: string | undefined,
+  form: { client_id?: string; client_secret?: string },
+): { id?: string; secret?: string } | undefined {
   if (!header?.toLowerCase().startsWith('basic ')) return { id: form.client_id, secret: form.client_secret };
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString();
   const colon = decoded.indexOf(':');
   try {
-    return { id: decodeURIComponent(colon < 0 ? decoded : decoded.slice(0, colon)), secret: decodeURIComponent(colon < 0 ? '' : decoded.slice(colon + 1)) };
+    return {
+      id: decodeURIComponent(colon < 0 ? decoded : decoded.slice(0, colon)),
+      secret: decodeURIComponent(colon < 0 ? '' : decoded.slice(colon + 1)),
+    };
   } catch {
     return undefined; // a bad percent-escape: not credentials we can read
   }
@@ -102,6 +140,7 @@ function clientCredentials(header: string | undefined, form: { client_id?: strin
 function invalidClient(req: FastifyRequest, reply: FastifyReply, description: string): FastifyReply {
   // RFC 6749 5.2: the Basic challenge only for a client that authenticated with the header (a browser
   // would otherwise hold a form-posting page's request for a password dialog)
-  if (req.headers.authorization?.toLowerCase().startsWith('basic ')) reply.header('WWW-Authenticate', 'Basic realm="clickvnfm"');
+  if (req.headers.authorization?.toLowerCase().startsWith('basic '))
+    reply.header('WWW-Authenticate', 'Basic realm="clickvnfm"');
   return reply.code(401).send({ error: 'invalid_client', error_description: description });
 }

@@ -29,8 +29,22 @@ export function readJson(file: string): Obj {
 }
 
 /** A lifecycle task: 202 + Location; then waits (progress line) unless --no-wait. */
-export async function task(ctx: Ctx, path: string, body: Obj, wait: boolean, method = 'POST', headers: Record<string, string> = {}): Promise<void> {
-  const res = await ctx.client().call(method, path, { body, ok: [202], headers, ...(method === 'PATCH' ? { contentType: 'application/merge-patch+json' } : {}) });
+export async function task(
+  ctx: Ctx,
+  path: string,
+  body: Obj,
+  wait: boolean,
+  method = 'POST',
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const res = await ctx
+    .client()
+    .call(method, path, {
+      body,
+      ok: [202],
+      headers,
+      ...(method === 'PATCH' ? { contentType: 'application/merge-patch+json' } : {}),
+    });
   const location = res.headers['location'] ?? '';
   const opId = location.split('/').pop() ?? '';
   if (!wait) {

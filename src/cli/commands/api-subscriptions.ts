@@ -24,25 +24,38 @@ export function registerApiSubscriptions(program: Command): void {
         } else if (o.oauth2) {
           const m = /^([^:]+):([^@]+)@(.+)$/.exec(o.oauth2);
           if (!m) throw new CliError('--oauth2 must be clientId:secret@https://token-endpoint');
-          authentication = { authType: ['OAUTH2_CLIENT_CREDENTIALS'], paramsOauth2ClientCredentials: { clientId: m[1], clientPassword: m[2], tokenEndpoint: m[3] } };
+          authentication = {
+            authType: ['OAUTH2_CLIENT_CREDENTIALS'],
+            paramsOauth2ClientCredentials: { clientId: m[1], clientPassword: m[2], tokenEndpoint: m[3] },
+          };
         }
-        const body = { callbackUri: o.callback, ...(o.filterFile ? { filter: readJson(o.filterFile) } : {}), ...(authentication ? { authentication } : {}) };
+        const body = {
+          callbackUri: o.callback,
+          ...(o.filterFile ? { filter: readJson(o.filterFile) } : {}),
+          ...(authentication ? { authentication } : {}),
+        };
         const s = (await ctx.client().call<Obj>('POST', '/vnflcm/v1/subscriptions', { body, ok: [201] })).data;
         print(ctx, s, () => `subscription ${String(s['id'])} created for ${o.callback}\n`);
       }),
     );
-  sub.command('list').description('list subscriptions').action(
-    action(async (_o: Obj, cmd: Command) => {
-      const ctx = ctxOf(cmd);
-      const list = (await ctx.client().call<Obj[]>('GET', '/vnflcm/v1/subscriptions')).data;
-      print(ctx, list, () => table(list, ['id', 'callbackUri']));
-    }),
-  );
-  sub.command('delete <id>').description('delete a subscription').action(
-    action(async (id: string, _o: Obj, cmd: Command) => {
-      const ctx = ctxOf(cmd);
-      await ctx.client().call('DELETE', `/vnflcm/v1/subscriptions/${enc(id)}`, { ok: [204] });
-      print(ctx, { deleted: id }, () => `subscription ${id} deleted\n`);
-    }),
-  );
+  sub
+    .command('list')
+    .description('list subscriptions')
+    .action(
+      action(async (_o: Obj, cmd: Command) => {
+        const ctx = ctxOf(cmd);
+        const list = (await ctx.client().call<Obj[]>('GET', '/vnflcm/v1/subscriptions')).data;
+        print(ctx, list, () => table(list, ['id', 'callbackUri']));
+      }),
+    );
+  sub
+    .command('delete <id>')
+    .description('delete a subscription')
+    .action(
+      action(async (id: string, _o: Obj, cmd: Command) => {
+        const ctx = ctxOf(cmd);
+        await ctx.client().call('DELETE', `/vnflcm/v1/subscriptions/${enc(id)}`, { ok: [204] });
+        print(ctx, { deleted: id }, () => `subscription ${id} deleted\n`);
+      }),
+    );
 }

@@ -10,7 +10,9 @@ import { registerApiSubscriptions } from './api-subscriptions';
 
 /** The subcommands that talk to a running VNFM, mirroring `openstack vnflcm` and `openstack vnf package`. */
 export function registerApi(program: Command): void {
-  program.option('--json', 'print the API\'s JSON (machine-readable)').option('--settings <file>', 'the CLI settings file (default ~/.config/clickvnfm/config.json)');
+  program
+    .option('--json', "print the API's JSON (machine-readable)")
+    .option('--settings <file>', 'the CLI settings file (default ~/.config/clickvnfm/config.json)');
 
   program
     .command('login')
@@ -21,14 +23,26 @@ export function registerApi(program: Command): void {
     .option('--user <user>', 'HTTP Basic user (instead of a client)')
     .option('--password <password>', 'HTTP Basic password')
     .action(
-      action(async (o: { url: string; clientId?: string; clientSecret?: string; user?: string; password?: string }, cmd: Command) => {
-        const ctx = ctxOf(cmd);
-        const s = { url: o.url.replace(/\/+$/, ''), ...(o.clientId ? { clientId: o.clientId } : {}), ...(o.clientSecret ? { clientSecret: o.clientSecret } : {}), ...(o.user ? { user: o.user } : {}), ...(o.password ? { password: o.password } : {}) };
-        if (!(s.clientId && s.clientSecret) && !(s.user && s.password)) throw new CliError('give --client-id and --client-secret, or --user and --password');
-        await new VnfmClient(s).call('GET', '/vnflcm/v1/vnf_instances?nextpage_opaque_marker=', { ok: [200, 400] });
-        saveSettings(ctx.config, s);
-        print(ctx, { url: s.url, config: ctx.config }, () => `logged in to ${s.url} (settings in ${ctx.config})\n`);
-      }),
+      action(
+        async (
+          o: { url: string; clientId?: string; clientSecret?: string; user?: string; password?: string },
+          cmd: Command,
+        ) => {
+          const ctx = ctxOf(cmd);
+          const s = {
+            url: o.url.replace(/\/+$/, ''),
+            ...(o.clientId ? { clientId: o.clientId } : {}),
+            ...(o.clientSecret ? { clientSecret: o.clientSecret } : {}),
+            ...(o.user ? { user: o.user } : {}),
+            ...(o.password ? { password: o.password } : {}),
+          };
+          if (!(s.clientId && s.clientSecret) && !(s.user && s.password))
+            throw new CliError('give --client-id and --client-secret, or --user and --password');
+          await new VnfmClient(s).call('GET', '/vnflcm/v1/vnf_instances?nextpage_opaque_marker=', { ok: [200, 400] });
+          saveSettings(ctx.config, s);
+          print(ctx, { url: s.url, config: ctx.config }, () => `logged in to ${s.url} (settings in ${ctx.config})\n`);
+        },
+      ),
     );
   program
     .command('logout')

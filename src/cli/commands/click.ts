@@ -19,7 +19,9 @@ export function clickCheck(file: string, io: CommandIo = stdio): number {
     io.err(`${file}: ${errors} error(s)\n`);
     return 1;
   }
-  io.out(`${file}: ok (${r.graph?.elements.size ?? 0} elements, ${r.graph?.connections.length ?? 0} connections${r.header ? `, VNF ${r.header.name} ${r.header.id}` : ''})\n`);
+  io.out(
+    `${file}: ok (${r.graph?.elements.size ?? 0} elements, ${r.graph?.connections.length ?? 0} connections${r.header ? `, VNF ${r.header.name} ${r.header.id}` : ''})\n`,
+  );
   return 0;
 }
 

@@ -20,22 +20,37 @@ export function registerImage(program: Command): void {
   const image = program.command('image').description('the Click-on-OSv image: its metadata and its upload to Glance');
   image
     .command('metadata <qcow2>')
-    .description('print (or write) the metadata JSON of a built image: sha256, sizes, formats, Glance properties, management dialect')
+    .description(
+      'print (or write) the metadata JSON of a built image: sha256, sizes, formats, Glance properties, management dialect',
+    )
     .requiredOption('--variant <variant>', 'classic (click-plugin) or modern (osv-controlsocket)')
     .option('--version <version>', 'the image version', '1.0')
     .option('--name <name>', 'the image name (default click-on-osv-<variant>)')
     .option('--revisions <file>', 'the pinned upstream revisions (image-build/revisions.env)')
     .option('-o, --out <file>', 'write the JSON there instead of stdout')
-    .action(async (file: string, o: { variant: string; version: string; name?: string; revisions?: string; out?: string }) => {
-      if (o.variant !== 'classic' && o.variant !== 'modern') throw new Error(`--variant must be classic or modern (got '${o.variant}')`);
-      const meta = await imageMetadata(file, { variant: o.variant as Variant, version: o.version, ...(o.name ? { name: o.name } : {}), ...(o.revisions ? { revisions: parseRevisions(o.revisions) } : {}) });
-      const text = JSON.stringify(meta, null, 2) + '\n';
-      if (o.out) writeFileSync(o.out, text);
-      else process.stdout.write(text);
-    });
+    .action(
+      async (
+        file: string,
+        o: { variant: string; version: string; name?: string; revisions?: string; out?: string },
+      ) => {
+        if (o.variant !== 'classic' && o.variant !== 'modern')
+          throw new Error(`--variant must be classic or modern (got '${o.variant}')`);
+        const meta = await imageMetadata(file, {
+          variant: o.variant as Variant,
+          version: o.version,
+          ...(o.name ? { name: o.name } : {}),
+          ...(o.revisions ? { revisions: parseRevisions(o.revisions) } : {}),
+        });
+        const text = JSON.stringify(meta, null, 2) + '\n';
+        if (o.out) writeFileSync(o.out, text);
+        else process.stdout.write(text);
+      },
+    );
   image
     .command('upload <qcow2>')
-    .description('upload the image to Glance (OS_CLOUD or OS_* variables) with its metadata; refuses a file whose sha256 differs')
+    .description(
+      'upload the image to Glance (OS_CLOUD or OS_* variables) with its metadata; refuses a file whose sha256 differs',
+    )
     .requiredOption('--metadata <json>', 'the metadata JSON (clickvnfm image metadata / image-build)')
     .option('--name <name>', 'the Glance image name (default: the metadata name)')
     .action(async (file: string, o: { metadata: string; name?: string }) => {
@@ -56,6 +71,10 @@ export function registerImage(program: Command): void {
         },
       });
       if (tty) process.stderr.write('\n');
-      process.stdout.write(r.reused ? `image ${r.id} with sha256 ${meta.sha256} is already in Glance; reused\n` : `image ${r.id} uploaded and active (sha256 ${meta.sha256})\n`);
+      process.stdout.write(
+        r.reused
+          ? `image ${r.id} with sha256 ${meta.sha256} is already in Glance; reused\n`
+          : `image ${r.id} uploaded and active (sha256 ${meta.sha256})\n`,
+      );
     });
 }

@@ -21,7 +21,11 @@ export function applyImageMetadata(files: PackageFiles, metadataFile: string, im
       if (!m) continue;
       const indent = (m[1] as string).length;
       let end = i + 1;
-      while (end < lines.length && ((lines[end] as string).trim() === '' || /^(\s*)/.exec(lines[end] as string)![1]!.length > indent)) end++;
+      while (
+        end < lines.length &&
+        ((lines[end] as string).trim() === '' || /^(\s*)/.exec(lines[end] as string)![1]!.length > indent)
+      )
+        end++;
       while (end > i + 1 && (lines[end - 1] as string).trim() === '') end--;
       lines.splice(i + 1, end - i - 1, ...block.map((l) => `${' '.repeat(indent + 2)}${l}`));
       touched = true;
@@ -32,7 +36,8 @@ export function applyImageMetadata(files: PackageFiles, metadataFile: string, im
     changed.push(`${path}: sw_image_data from ${metadataFile} (sha256 ${meta.sha256})`);
     if (imageFile !== undefined) {
       const art = /file:\s*(?:\.\.\/)?(Files\/images\/\S+)/.exec(text)?.[1];
-      if (art === undefined) throw new Error(`${path} has no SwImage artifact under Files/images/ to put ${imageFile} at`);
+      if (art === undefined)
+        throw new Error(`${path} has no SwImage artifact under Files/images/ to put ${imageFile} at`);
       files.set(art, readFileSync(imageFile));
       changed.push(`${art}: ${imageFile}`);
     }

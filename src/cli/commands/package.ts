@@ -15,7 +15,12 @@ function report(diagnostics: SourceDiagnostic[], io: CommandIo, label: string): 
 }
 
 /** `clickvnfm package build <dir> -o <file.csar> [--image-metadata m.json [--image x.qcow2]]` */
-export async function packageBuild(dir: string, output: string, io: CommandIo = stdio, image?: { metadata: string; file?: string }): Promise<number> {
+export async function packageBuild(
+  dir: string,
+  output: string,
+  io: CommandIo = stdio,
+  image?: { metadata: string; file?: string },
+): Promise<number> {
   let r;
   if (image === undefined) r = await buildPackage(dir, loadTypeLibrary());
   else {
@@ -36,7 +41,10 @@ export async function packageValidate(target: string, io: CommandIo = stdio): Pr
   let result;
   if (statSync(target).isDirectory()) {
     const built = await buildPackage(target, lib);
-    result = { model: built.files ? (await validatePackage(built.files, lib)).model : undefined, diagnostics: built.diagnostics };
+    result = {
+      model: built.files ? (await validatePackage(built.files, lib)).model : undefined,
+      diagnostics: built.diagnostics,
+    };
     if (built.files === undefined) {
       const read = readPackageDir(target);
       result.diagnostics = [...read.diagnostics, ...built.diagnostics];
@@ -46,7 +54,9 @@ export async function packageValidate(target: string, io: CommandIo = stdio): Pr
   }
   if (report(result.diagnostics, io, target) !== 0 || result.model === undefined) return 1;
   const m = result.model;
-  io.out(`${target}: ok: ${m.productName} ${m.softwareVersion} by ${m.provider} (vnfdId ${m.descriptorId}), ${m.vdus.length} VDU(s), flavour ${m.flavourId}\n`);
+  io.out(
+    `${target}: ok: ${m.productName} ${m.softwareVersion} by ${m.provider} (vnfdId ${m.descriptorId}), ${m.vdus.length} VDU(s), flavour ${m.flavourId}\n`,
+  );
   return 0;
 }
 
@@ -56,10 +66,21 @@ export function registerPackage(program: Command): void {
     .command('build <dir>')
     .description('build a CSAR: TOSCA.meta, the type files, and a manifest with the SHA-256 of every file')
     .requiredOption('-o, --output <file>', 'the CSAR to write')
-    .option('--image-metadata <json>', "fill each VNFD's sw_image_data from an image's metadata (clickvnfm image metadata)")
-    .option('--image <qcow2>', "with --image-metadata: put the image file into the package at the VNFD's SwImage artifact path")
+    .option(
+      '--image-metadata <json>',
+      "fill each VNFD's sw_image_data from an image's metadata (clickvnfm image metadata)",
+    )
+    .option(
+      '--image <qcow2>',
+      "with --image-metadata: put the image file into the package at the VNFD's SwImage artifact path",
+    )
     .action(async (dir: string, o: { output: string; imageMetadata?: string; image?: string }) => {
-      process.exitCode = await packageBuild(dir, o.output, stdio, o.imageMetadata ? { metadata: o.imageMetadata, ...(o.image ? { file: o.image } : {}) } : undefined);
+      process.exitCode = await packageBuild(
+        dir,
+        o.output,
+        stdio,
+        o.imageMetadata ? { metadata: o.imageMetadata, ...(o.image ? { file: o.image } : {}) } : undefined,
+      );
     });
   pkg
     .command('validate <target>')

@@ -12,10 +12,14 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'listen port (CLICKVNFM_PORT)')
     .option('--config <file>', 'YAML configuration file (CLICKVNFM_CONFIG)')
     .action(async (opts: { role: string; host?: string; port?: string; config?: string }) => {
-      if (!['api', 'worker', 'all'].includes(opts.role)) throw new Error(`--role must be api, worker or all (got '${opts.role}')`);
+      if (!['api', 'worker', 'all'].includes(opts.role))
+        throw new Error(`--role must be api, worker or all (got '${opts.role}')`);
       const overrides: Record<string, unknown> = {};
       if (opts.host !== undefined || opts.port !== undefined) {
-        overrides['listen'] = { ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: Number(opts.port) } : {}) };
+        overrides['listen'] = {
+          ...(opts.host !== undefined ? { host: opts.host } : {}),
+          ...(opts.port !== undefined ? { port: Number(opts.port) } : {}),
+        };
       }
       let config;
       try {

@@ -109,7 +109,10 @@ function readQuoted(expr: string, open: number): { value: string; next: number }
 function toTerm(parts: string[], at: number): FilterTerm {
   const [opText, attr, ...values] = parts;
   if (opText === undefined || !(FILTER_OPERATORS as readonly string[]).includes(opText)) {
-    throw new FilterSyntaxError(`unknown operator '${opText ?? ''}' at offset ${at + 1}; expected one of ${FILTER_OPERATORS.join(', ')}`, at + 1);
+    throw new FilterSyntaxError(
+      `unknown operator '${opText ?? ''}' at offset ${at + 1}; expected one of ${FILTER_OPERATORS.join(', ')}`,
+      at + 1,
+    );
   }
   const op = opText as FilterOperator;
   if (attr === undefined || attr === '') throw new FilterSyntaxError(`the term at offset ${at} names no attribute`, at);
@@ -118,7 +121,8 @@ function toTerm(parts: string[], at: number): FilterTerm {
     throw new FilterSyntaxError(`'${attr.slice(0, 200)}' at offset ${at} is not a valid attribute name`, at);
   }
   const bad = path.find((p) => PROTOTYPE_NAMES.has(p));
-  if (bad !== undefined) throw new FilterSyntaxError(`'${bad}' at offset ${at} is not an attribute name that may be filtered on`, at);
+  if (bad !== undefined)
+    throw new FilterSyntaxError(`'${bad}' at offset ${at} is not an attribute name that may be filtered on`, at);
   if (values.length === 0) throw new FilterSyntaxError(`the term (${op},${attr}) at offset ${at} has no value`, at);
   if (SINGLE_VALUE.has(op) && values.length !== 1) {
     throw new FilterSyntaxError(`operator '${op}' takes exactly one value (offset ${at})`, at);

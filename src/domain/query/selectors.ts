@@ -38,7 +38,10 @@ export class SelectorError extends Error {
 export function parseSelector(q: SelectorParams): Selector {
   const has = (k: keyof SelectorParams): boolean => q[k] !== undefined;
   if (has('all_fields') && (has('fields') || has('exclude_fields') || has('exclude_default'))) {
-    throw new SelectorError('all_fields cannot be combined with fields, exclude_fields or exclude_default', 'all_fields');
+    throw new SelectorError(
+      'all_fields cannot be combined with fields, exclude_fields or exclude_default',
+      'all_fields',
+    );
   }
   if (has('fields') && has('exclude_fields')) {
     throw new SelectorError('fields and exclude_fields cannot be combined', 'exclude_fields');
@@ -74,7 +77,11 @@ function own(rec: Record<string, unknown>, key: string): boolean {
 }
 
 /** Applies a selector to one document (a deep copy is returned; the input is not touched). */
-export function applySelector<T extends object>(doc: T, selector: Selector, defaultExcludes: readonly string[]): Partial<T> {
+export function applySelector<T extends object>(
+  doc: T,
+  selector: Selector,
+  defaultExcludes: readonly string[],
+): Partial<T> {
   const copy = structuredClone(doc) as Record<string, unknown>;
   switch (selector.kind) {
     case 'all':
@@ -118,6 +125,9 @@ function copyPath(from: unknown, to: Record<string, unknown>, path: readonly str
   // a path that goes on below a scalar selects nothing more (and must not replace the scalar)
   if (child === null || typeof child !== 'object') return;
   const existing = Object.hasOwn(to, head) ? to[head] : undefined;
-  const next = (existing !== null && typeof existing === 'object' ? existing : (to[head] = {})) as Record<string, unknown>;
+  const next = (existing !== null && typeof existing === 'object' ? existing : (to[head] = {})) as Record<
+    string,
+    unknown
+  >;
   copyPath(child, next, rest);
 }

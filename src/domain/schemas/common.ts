@@ -12,7 +12,10 @@ import { SECRET_KEY } from '../credentials';
  */
 
 /** A string with one of `values`: an `enum` in the OpenAPI document, a plain string to the serializer. */
-export function StringEnum<const T extends readonly string[]>(values: T, options: SchemaOptions = {}): TUnsafe<T[number]> {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: SchemaOptions = {},
+): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] });
 }
 
@@ -62,7 +65,13 @@ export const CpProtocolDataSchema = Type.Object({
 export const VnfExtCpDataSchema = Type.Object({
   cpdId: Type.String(),
   cpConfig: Type.Optional(
-    Type.Array(Type.Object({ cpInstanceId: Type.Optional(Type.String()), linkPortId: Type.Optional(Type.String()), cpProtocolData: Type.Optional(Type.Array(CpProtocolDataSchema)) })),
+    Type.Array(
+      Type.Object({
+        cpInstanceId: Type.Optional(Type.String()),
+        linkPortId: Type.Optional(Type.String()),
+        cpProtocolData: Type.Optional(Type.Array(CpProtocolDataSchema)),
+      }),
+    ),
   ),
 });
 
@@ -74,7 +83,11 @@ export const ProblemDetailsSchema = Type.Object(
     status: Type.Integer(),
     detail: Type.String(),
     instance: Type.Optional(Type.String()),
-    field: Type.Optional(Type.String({ description: 'Extension: the request field at fault (a body attribute path, a query parameter or a header)' })),
+    field: Type.Optional(
+      Type.String({
+        description: 'Extension: the request field at fault (a body attribute path, a query parameter or a header)',
+      }),
+    ),
     errors: Type.Optional(
       Type.Array(
         Type.Object({
@@ -109,7 +122,16 @@ export const VimConnectionInfoSchema = Type.Object(
     id: Type.String(),
     vimId: Type.Optional(Type.String()),
     vimType: Type.String({ description: 'e.g. ETSINFV.OPENSTACK_KEYSTONE.v_3' }),
-    interfaceInfo: Type.Optional(Type.Object({}, { patternProperties: { [NON_SECRET_NAME]: Type.String() }, additionalProperties: false, description: 'The VIM endpoint; members whose names look secret are never returned' })),
+    interfaceInfo: Type.Optional(
+      Type.Object(
+        {},
+        {
+          patternProperties: { [NON_SECRET_NAME]: Type.String() },
+          additionalProperties: false,
+          description: 'The VIM endpoint; members whose names look secret are never returned',
+        },
+      ),
+    ),
     extra: Type.Optional(KeyValuePairs('VIM-specific parameters')),
   },
   { additionalProperties: false, description: 'A VIM connection; its accessInfo (credentials) is never returned' },

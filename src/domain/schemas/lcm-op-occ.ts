@@ -1,5 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { KeyValuePairs, LinkSchema, ProblemDetailsSchema, ResourceHandleSchema, StringEnum, VimConnectionInfoSchema } from './common';
+import {
+  KeyValuePairs,
+  LinkSchema,
+  ProblemDetailsSchema,
+  ResourceHandleSchema,
+  StringEnum,
+  VimConnectionInfoSchema,
+} from './common';
 import { ExtVirtualLinkInfoSchema } from './vnf-instance';
 
 /**
@@ -8,8 +15,26 @@ import { ExtVirtualLinkInfoSchema } from './vnf-instance';
  * resources), 5.5.3.16 (VnfInfoModifications), 5.5.4.5 (LcmOperationType), 5.5.4.6 (LcmOperationStateType)
  */
 
-export const LCM_OPERATIONS = ['INSTANTIATE', 'SCALE', 'SCALE_TO_LEVEL', 'CHANGE_FLAVOUR', 'TERMINATE', 'HEAL', 'OPERATE', 'CHANGE_EXT_CONN', 'MODIFY_INFO'] as const;
-export const LCM_OPERATION_STATES = ['STARTING', 'PROCESSING', 'COMPLETED', 'FAILED_TEMP', 'FAILED', 'ROLLING_BACK', 'ROLLED_BACK'] as const;
+export const LCM_OPERATIONS = [
+  'INSTANTIATE',
+  'SCALE',
+  'SCALE_TO_LEVEL',
+  'CHANGE_FLAVOUR',
+  'TERMINATE',
+  'HEAL',
+  'OPERATE',
+  'CHANGE_EXT_CONN',
+  'MODIFY_INFO',
+] as const;
+export const LCM_OPERATION_STATES = [
+  'STARTING',
+  'PROCESSING',
+  'COMPLETED',
+  'FAILED_TEMP',
+  'FAILED',
+  'ROLLING_BACK',
+  'ROLLED_BACK',
+] as const;
 
 /** @see SOL003 5.5.4.5 LcmOperationType */
 export const LcmOperationTypeSchema = StringEnum(LCM_OPERATIONS);
@@ -98,7 +123,8 @@ export const VnfLcmOpOccSchema = Type.Object(
       Type.Unsafe<unknown>({
         type: 'object',
         additionalProperties: true,
-        description: 'The request body that started the operation (InstantiateVnfRequest, ScaleVnfRequest, ...), its credentials left out',
+        description:
+          'The request body that started the operation (InstantiateVnfRequest, ScaleVnfRequest, ...), its credentials left out',
       }),
     ),
     isCancelPending: Type.Boolean(),

@@ -26,7 +26,13 @@ const ExtVirtualLink = Type.Object(
     vimConnectionId: Type.Optional(Type.String()),
     resourceProviderId: Type.Optional(Type.String()),
     resourceId: Type.String({ minLength: 1 }),
-    extCps: Type.Array(Type.Object({ cpdId: Type.String({ minLength: 1 }), cpConfig: Type.Optional(Type.Unknown()) }, { additionalProperties: true }), { minItems: 1 }),
+    extCps: Type.Array(
+      Type.Object(
+        { cpdId: Type.String({ minLength: 1 }), cpConfig: Type.Optional(Type.Unknown()) },
+        { additionalProperties: true },
+      ),
+      { minItems: 1 },
+    ),
     extLinkPorts: Type.Optional(Type.Array(Type.Unknown())),
   },
   { additionalProperties: false },
@@ -71,7 +77,15 @@ export const ScaleVnfRequestSchema = Type.Object(
 export const ScaleVnfToLevelRequestSchema = Type.Object(
   {
     instantiationLevelId: Type.Optional(Type.String()),
-    scaleInfo: Type.Optional(Type.Array(Type.Object({ aspectId: Type.String(), vnfdId: Type.Optional(Type.String()), scaleLevel: Type.Integer({ minimum: 0 }) }))),
+    scaleInfo: Type.Optional(
+      Type.Array(
+        Type.Object({
+          aspectId: Type.String(),
+          vnfdId: Type.Optional(Type.String()),
+          scaleLevel: Type.Integer({ minimum: 0 }),
+        }),
+      ),
+    ),
     additionalParams: Type.Optional(Obj),
   },
   { additionalProperties: false },
@@ -102,7 +116,11 @@ export const OperateVnfRequestSchema = Type.Object(
 
 /** @see SOL003 5.5.2.11 ChangeExtVnfConnectivityRequest */
 export const ChangeExtVnfConnectivityRequestSchema = Type.Object(
-  { extVirtualLinks: Type.Array(ExtVirtualLink, { minItems: 1 }), vimConnectionInfo: Type.Optional(Type.Array(Type.Unknown())), additionalParams: Type.Optional(Obj) },
+  {
+    extVirtualLinks: Type.Array(ExtVirtualLink, { minItems: 1 }),
+    vimConnectionInfo: Type.Optional(Type.Array(Type.Unknown())),
+    additionalParams: Type.Optional(Obj),
+  },
   { additionalProperties: false },
 );
 
@@ -134,7 +152,10 @@ export const VnfInfoModificationRequestSchema = Type.Object(
 );
 
 /** @see SOL003 5.5.2.14 CancelMode */
-export const CancelModeRequestSchema = Type.Object({ cancelMode: Type.Union([Type.Literal('GRACEFUL'), Type.Literal('FORCEFUL')]) }, { additionalProperties: false });
+export const CancelModeRequestSchema = Type.Object(
+  { cancelMode: Type.Union([Type.Literal('GRACEFUL'), Type.Literal('FORCEFUL')]) },
+  { additionalProperties: false },
+);
 
 export type CreateVnfRequest = Static<typeof CreateVnfRequestSchema>;
 export type InstantiateVnfRequest = Static<typeof InstantiateVnfRequestSchema>;

@@ -1,6 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LinkSchema, ProblemDetailsSchema, StringEnum } from './common';
-import { AffectedVirtualLinkSchema, AffectedVirtualStorageSchema, AffectedVnfcSchema, LcmOperationStateTypeSchema, LcmOperationTypeSchema, VnfInfoModificationsSchema } from './lcm-op-occ';
+import {
+  AffectedVirtualLinkSchema,
+  AffectedVirtualStorageSchema,
+  AffectedVnfcSchema,
+  LcmOperationStateTypeSchema,
+  LcmOperationTypeSchema,
+  VnfInfoModificationsSchema,
+} from './lcm-op-occ';
 import { ExtVirtualLinkInfoSchema } from './vnf-instance';
 
 /**
@@ -9,7 +16,11 @@ import { ExtVirtualLinkInfoSchema } from './vnf-instance';
  */
 
 /** @see SOL003 5.5.3.10 LccnLinks */
-export const LccnLinksSchema = Type.Object({ vnfInstance: LinkSchema, subscription: LinkSchema, vnfLcmOpOcc: Type.Optional(LinkSchema) });
+export const LccnLinksSchema = Type.Object({
+  vnfInstance: LinkSchema,
+  subscription: LinkSchema,
+  vnfLcmOpOcc: Type.Optional(LinkSchema),
+});
 
 const common = {
   id: Type.String({ description: 'Unique per notification: a consumer may use it to drop duplicates' }),
@@ -55,4 +66,5 @@ export type LccnLinks = Static<typeof LccnLinksSchema>;
 export type VnfLcmOperationOccurrenceNotification = Static<typeof VnfLcmOperationOccurrenceNotificationSchema>;
 export type VnfIdentifierCreationNotification = Static<typeof VnfIdentifierCreationNotificationSchema>;
 export type VnfIdentifierDeletionNotification = Static<typeof VnfIdentifierDeletionNotificationSchema>;
-export type LccnNotification = VnfLcmOperationOccurrenceNotification | VnfIdentifierCreationNotification | VnfIdentifierDeletionNotification;
+export type LccnNotification =
+  VnfLcmOperationOccurrenceNotification | VnfIdentifierCreationNotification | VnfIdentifierDeletionNotification;

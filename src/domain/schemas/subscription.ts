@@ -10,7 +10,11 @@ import { LCM_OPERATION_STATES, LCM_OPERATIONS } from './lcm-op-occ';
  * 4.5.3.4 (SubscriptionAuthentication)
  */
 
-export const NOTIFICATION_TYPES = ['VnfLcmOperationOccurrenceNotification', 'VnfIdentifierCreationNotification', 'VnfIdentifierDeletionNotification'] as const;
+export const NOTIFICATION_TYPES = [
+  'VnfLcmOperationOccurrenceNotification',
+  'VnfIdentifierCreationNotification',
+  'VnfIdentifierDeletionNotification',
+] as const;
 export const NotificationTypeSchema = StringEnum(NOTIFICATION_TYPES);
 
 const StrList = Type.Optional(Type.Array(Type.String()));
@@ -25,7 +29,12 @@ const VnfProductsFromProviderSchema = Type.Object(
           {
             vnfProductName: Type.String(),
             versions: Type.Optional(
-              Type.Array(Type.Object({ vnfSoftwareVersion: Type.String(), vnfdVersions: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false })),
+              Type.Array(
+                Type.Object(
+                  { vnfSoftwareVersion: Type.String(), vnfdVersions: Type.Optional(Type.Array(Type.String())) },
+                  { additionalProperties: false },
+                ),
+              ),
             ),
           },
           { additionalProperties: false },
@@ -38,7 +47,12 @@ const VnfProductsFromProviderSchema = Type.Object(
 
 /** @see SOL003 4.4.1.5 VnfInstanceSubscriptionFilter */
 export const VnfInstanceSubscriptionFilterSchema = Type.Object(
-  { vnfdIds: StrList, vnfProductsFromProviders: Type.Optional(Type.Array(VnfProductsFromProviderSchema)), vnfInstanceIds: StrList, vnfInstanceNames: StrList },
+  {
+    vnfdIds: StrList,
+    vnfProductsFromProviders: Type.Optional(Type.Array(VnfProductsFromProviderSchema)),
+    vnfInstanceIds: StrList,
+    vnfInstanceNames: StrList,
+  },
   { additionalProperties: false },
 );
 
@@ -57,9 +71,21 @@ export const LifecycleChangeNotificationsFilterSchema = Type.Object(
 export const SubscriptionAuthenticationSchema = Type.Object(
   {
     authType: Type.Array(StringEnum(['BASIC', 'OAUTH2_CLIENT_CREDENTIALS', 'TLS_CERT']), { minItems: 1 }),
-    paramsBasic: Type.Optional(Type.Object({ userName: Type.Optional(Type.String()), password: Type.Optional(Type.String()) }, { additionalProperties: false })),
+    paramsBasic: Type.Optional(
+      Type.Object(
+        { userName: Type.Optional(Type.String()), password: Type.Optional(Type.String()) },
+        { additionalProperties: false },
+      ),
+    ),
     paramsOauth2ClientCredentials: Type.Optional(
-      Type.Object({ clientId: Type.Optional(Type.String()), clientPassword: Type.Optional(Type.String()), tokenEndpoint: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          clientId: Type.Optional(Type.String()),
+          clientPassword: Type.Optional(Type.String()),
+          tokenEndpoint: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
     ),
   },
   { additionalProperties: false },

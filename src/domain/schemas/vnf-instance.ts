@@ -1,5 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { KeyValuePairs, LinkSchema, ResourceHandleSchema, StringEnum, VimConnectionInfoSchema, VnfExtCpDataSchema, type VimConnectionInfo } from './common';
+import {
+  KeyValuePairs,
+  LinkSchema,
+  ResourceHandleSchema,
+  StringEnum,
+  VimConnectionInfoSchema,
+  VnfExtCpDataSchema,
+  type VimConnectionInfo,
+} from './common';
 
 /**
  * VnfInstance and what it holds, attribute names exactly as the spec spells them.
@@ -45,7 +53,9 @@ export const VnfExtCpInfoSchema = Type.Object({
   cpdId: Type.String(),
   cpConfigId: Type.Optional(Type.String()),
   vnfdId: Type.Optional(Type.String()),
-  cpProtocolInfo: Type.Array(CpProtocolInfoSchema, { description: 'The addresses are those of the first VNFC port of this CPD' }),
+  cpProtocolInfo: Type.Array(CpProtocolInfoSchema, {
+    description: 'The addresses are those of the first VNFC port of this CPD',
+  }),
   extLinkPortId: Type.Optional(Type.String()),
   metadata: Type.Optional(KeyValuePairs('Metadata of the CP')),
   associatedVnfcCpId: Type.Optional(Type.String()),
@@ -70,11 +80,17 @@ export const VnfcResourceInfoSchema = Type.Object({
   storageResourceIds: Type.Optional(Type.Array(Type.String())),
   reservationId: Type.Optional(Type.String()),
   vnfcCpInfo: Type.Optional(Type.Array(VnfcCpInfoSchema)),
-  metadata: Type.Optional(KeyValuePairs('The VM: name, status, managementAddress, managementPort, and what the VIM reports')),
+  metadata: Type.Optional(
+    KeyValuePairs('The VM: name, status, managementAddress, managementPort, and what the VIM reports'),
+  ),
 });
 
 /** @see SOL003 5.5.3.9 ExtLinkPortInfo */
-export const ExtLinkPortInfoSchema = Type.Object({ id: Type.String(), resourceHandle: ResourceHandleSchema, cpInstanceId: Type.Optional(Type.String()) });
+export const ExtLinkPortInfoSchema = Type.Object({
+  id: Type.String(),
+  resourceHandle: ResourceHandleSchema,
+  cpInstanceId: Type.Optional(Type.String()),
+});
 
 /** @see SOL003 5.5.3.2a ExtVirtualLinkInfo */
 export const ExtVirtualLinkInfoSchema = Type.Object({
@@ -120,7 +136,12 @@ export const VirtualStorageResourceInfoSchema = Type.Object({
 });
 
 /** @see SOL003 5.5.3.3 (monitoringParameters: MonitoringParameter) */
-export const MonitoringParameterSchema = Type.Object({ id: Type.String(), vnfdId: Type.Optional(Type.String()), name: Type.Optional(Type.String()), performanceMetric: Type.String() });
+export const MonitoringParameterSchema = Type.Object({
+  id: Type.String(),
+  vnfdId: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String()),
+  performanceMetric: Type.String(),
+});
 
 /** @see SOL003 5.5.2.2 (instantiatedVnfInfo) */
 export const InstantiatedVnfInfoSchema = Type.Object(
@@ -128,7 +149,9 @@ export const InstantiatedVnfInfoSchema = Type.Object(
     flavourId: Type.String(),
     vnfState: VnfOperationalStateSchema,
     scaleStatus: Type.Optional(Type.Array(ScaleInfoSchema, { description: 'The scale level of every scaling aspect' })),
-    maxScaleLevels: Type.Optional(Type.Array(ScaleInfoSchema, { description: 'The maximum scale level of every scaling aspect' })),
+    maxScaleLevels: Type.Optional(
+      Type.Array(ScaleInfoSchema, { description: 'The maximum scale level of every scaling aspect' }),
+    ),
     extCpInfo: Type.Array(VnfExtCpInfoSchema),
     extVirtualLinkInfo: Type.Optional(Type.Array(ExtVirtualLinkInfoSchema)),
     extManagedVirtualLinkInfo: Type.Optional(Type.Array(ExtManagedVirtualLinkInfoSchema)),
@@ -167,7 +190,9 @@ export const VnfInstanceSchema = Type.Object(
     vnfSoftwareVersion: Type.String(),
     vnfdVersion: Type.String(),
     vnfPkgId: Type.Optional(Type.String()),
-    vnfConfigurableProperties: Type.Optional(KeyValuePairs('Configurable properties; clickConfig is the Click configuration the VNFCs run')),
+    vnfConfigurableProperties: Type.Optional(
+      KeyValuePairs('Configurable properties; clickConfig is the Click configuration the VNFCs run'),
+    ),
     vimConnectionInfo: Type.Optional(Type.Array(VimConnectionInfoSchema)),
     instantiationState: InstantiationStateSchema,
     instantiatedVnfInfo: Type.Optional(InstantiatedVnfInfoSchema),
@@ -197,4 +222,7 @@ export type VnfInstanceLinks = Static<typeof VnfInstanceSchema>['_links'];
  * The instance as stored and as the LCM works on it: the schema's type, with credentials possible in
  * vimConnectionInfo and no `_links` (the API renders them at view time; the store keeps none).
  */
-export type VnfInstance = Omit<Static<typeof VnfInstanceSchema>, 'vimConnectionInfo' | '_links'> & { vimConnectionInfo?: VimConnectionInfo[]; _links?: VnfInstanceLinks };
+export type VnfInstance = Omit<Static<typeof VnfInstanceSchema>, 'vimConnectionInfo' | '_links'> & {
+  vimConnectionInfo?: VimConnectionInfo[];
+  _links?: VnfInstanceLinks;
+};

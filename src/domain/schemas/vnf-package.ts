@@ -11,7 +11,10 @@ export const PackageOperationalStateSchema = StringEnum(['ENABLED', 'DISABLED'])
 export const PackageUsageStateSchema = StringEnum(['IN_USE', 'NOT_IN_USE']);
 
 /** @see SOL005 9.5.3.5 Checksum */
-export const ChecksumSchema = Type.Object({ algorithm: Type.String({ description: 'e.g. SHA-256' }), hash: Type.String({ description: 'hexadecimal' }) });
+export const ChecksumSchema = Type.Object({
+  algorithm: Type.String({ description: 'e.g. SHA-256' }),
+  hash: Type.String({ description: 'hexadecimal' }),
+});
 
 /** @see SOL005 9.5.3.2 VnfPackageSoftwareImageInfo */
 export const VnfPackageSoftwareImageInfoSchema = Type.Object({
@@ -38,7 +41,11 @@ export const VnfPackageArtifactInfoSchema = Type.Object({
 });
 
 /** @see SOL005 9.5.2.5 (_links) */
-export const VnfPkgInfoLinksSchema = Type.Object({ self: LinkSchema, vnfd: Type.Optional(LinkSchema), packageContent: LinkSchema });
+export const VnfPkgInfoLinksSchema = Type.Object({
+  self: LinkSchema,
+  vnfd: Type.Optional(LinkSchema),
+  packageContent: LinkSchema,
+});
 
 /** @see SOL005 9.5.2.5 VnfPkgInfo */
 export const VnfPkgInfoSchema = Type.Object(
@@ -64,11 +71,17 @@ export const VnfPkgInfoSchema = Type.Object(
 );
 
 /** @see SOL005 9.5.2.2 CreateVnfPkgInfoRequest */
-export const CreateVnfPkgInfoRequestSchema = Type.Object({ userDefinedData: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false });
+export const CreateVnfPkgInfoRequestSchema = Type.Object(
+  { userDefinedData: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+  { additionalProperties: false },
+);
 
 /** @see SOL005 9.5.2.4 VnfPkgInfoModifications: the PATCH body, and its answer. userDefinedData is a merge patch (null removes a key). */
 export const VnfPkgInfoModificationsSchema = Type.Object(
-  { operationalState: Type.Optional(PackageOperationalStateSchema), userDefinedData: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+  {
+    operationalState: Type.Optional(PackageOperationalStateSchema),
+    userDefinedData: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 

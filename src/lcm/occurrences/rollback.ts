@@ -9,7 +9,8 @@ import { loadOpOcc, refuse } from './load';
 export async function rollback(deps: LcmDeps, opOccId: string): Promise<void> {
   const op = await loadOpOcc(deps, opOccId);
   if (nextState(op.doc.operationState, 'rollback') === undefined) refuse(op.doc, 'rollback', allowedFrom('rollback'));
-  if (HANDLERS[op.doc.operation].rollback === undefined) throw new ConflictError(`${op.doc.operation} cannot be rolled back; retry or fail it`, { field: 'operation' });
+  if (HANDLERS[op.doc.operation].rollback === undefined)
+    throw new ConflictError(`${op.doc.operation} cannot be rolled back; retry or fail it`, { field: 'operation' });
   await transition(deps, op, 'ROLLING_BACK', { isCancelPending: false });
   await deps.queue.enqueue(opOccId, 'rollback');
 }

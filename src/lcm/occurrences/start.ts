@@ -27,7 +27,12 @@ export const REQUIRED_STATE: Record<LcmOperation, readonly InstantiationState[]>
  * op-occ stored as STARTING (START notification), its job enqueued (job id = op-occ id). The API
  * answers 202 with the op-occ's Location. `ifVersion` is the ETag a PATCH was made against.
  */
-export async function startOperation<K extends LcmOperation>(deps: LcmDeps, vnfInstanceId: string, operation: K, request: RequestOf[K]): Promise<VnfLcmOpOcc> {
+export async function startOperation<K extends LcmOperation>(
+  deps: LcmDeps,
+  vnfInstanceId: string,
+  operation: K,
+  request: RequestOf[K],
+): Promise<VnfLcmOpOcc> {
   const found = await deps.instances.get(vnfInstanceId);
   if (found === undefined) throw new VnfInstanceNotFoundError(vnfInstanceId);
   const check = HANDLERS[operation].check as ((...a: unknown[]) => void) | undefined;
@@ -57,7 +62,11 @@ export async function startOperation<K extends LcmOperation>(deps: LcmDeps, vnfI
     await deps.instances.endOperation(vnfInstanceId, id);
     throw err;
   }
-  const notification = { notificationType: 'VnfLcmOperationOccurrenceNotification', notificationStatus: 'START', opOcc: op } as const;
+  const notification = {
+    notificationType: 'VnfLcmOperationOccurrenceNotification',
+    notificationStatus: 'START',
+    opOcc: op,
+  } as const;
   await deps.notifier.publish({ ...notification, vnfInstanceId, instance: identityOf(found.doc) });
   await deps.queue.enqueue(id, 'run');
   return op;

@@ -9,14 +9,19 @@ export const changeExtConn: OperationHandler<ChangeExtVnfConnectivityRequest> = 
       name: 'resources',
       run: async (c) => {
         c.state.previousExtLinks ??= Object.fromEntries(
-          (c.instance.instantiatedVnfInfo?.extCpInfo ?? []).flatMap((e) => (e.associatedVnfVirtualLinkId ? [[e.cpdId, e.associatedVnfVirtualLinkId]] : [])),
+          (c.instance.instantiatedVnfInfo?.extCpInfo ?? []).flatMap((e) =>
+            e.associatedVnfVirtualLinkId ? [[e.cpdId, e.associatedVnfVirtualLinkId]] : [],
+          ),
         );
         c.state.extLinks = { ...c.state.previousExtLinks, ...extLinksOf(c.op.operationParams) };
         await c.saveState();
         await applyLevels(c, currentLevels(c));
       },
     },
-    { name: 'record', run: (c) => recordInstance(c, currentLevels(c), c.instance.instantiatedVnfInfo?.vnfState ?? 'STARTED') },
+    {
+      name: 'record',
+      run: (c) => recordInstance(c, currentLevels(c), c.instance.instantiatedVnfInfo?.vnfState ?? 'STARTED'),
+    },
   ],
   rollback: async (c) => {
     c.state.extLinks = c.state.previousExtLinks ?? {};

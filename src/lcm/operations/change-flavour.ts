@@ -7,7 +7,10 @@ import type { OperationHandler } from './types';
 export const changeFlavour: OperationHandler<ChangeVnfFlavourRequest> = {
   check: (m, _i, b) => {
     if (b.newFlavourId !== m.flavourId) {
-      throw new RequestNotApplicableError(`newFlavourId ${b.newFlavourId} is not a flavour of VNFD ${m.descriptorId} (it has only ${m.flavourId})`, 'newFlavourId');
+      throw new RequestNotApplicableError(
+        `newFlavourId ${b.newFlavourId} is not a flavour of VNFD ${m.descriptorId} (it has only ${m.flavourId})`,
+        'newFlavourId',
+      );
     }
   },
   steps: () => [
@@ -15,10 +18,14 @@ export const changeFlavour: OperationHandler<ChangeVnfFlavourRequest> = {
       name: 'apply',
       run: async (c) => {
         const wanted = c.op.operationParams.newFlavourId;
-        if (wanted !== c.model.flavourId) throw new ConflictError(`flavour ${wanted} is not in the VNFD (it has ${c.model.flavourId})`);
+        if (wanted !== c.model.flavourId)
+          throw new ConflictError(`flavour ${wanted} is not in the VNFD (it has ${c.model.flavourId})`);
         await applyLevels(c, currentLevels(c));
       },
     },
-    { name: 'record', run: (c) => recordInstance(c, currentLevels(c), c.instance.instantiatedVnfInfo?.vnfState ?? 'STARTED') },
+    {
+      name: 'record',
+      run: (c) => recordInstance(c, currentLevels(c), c.instance.instantiatedVnfInfo?.vnfState ?? 'STARTED'),
+    },
   ],
 };

@@ -9,7 +9,8 @@ export const heal: OperationHandler<HealVnfRequest> = {
   check: (_m, i, b) => {
     const known = new Set((i.instantiatedVnfInfo?.vnfcResourceInfo ?? []).map((v) => v.id));
     for (const id of b.vnfcInstanceId ?? []) {
-      if (!known.has(id)) throw new RequestNotApplicableError(`vnfcInstanceId ${id} is not a VNFC of this instance`, 'vnfcInstanceId');
+      if (!known.has(id))
+        throw new RequestNotApplicableError(`vnfcInstanceId ${id} is not a VNFC of this instance`, 'vnfcInstanceId');
     }
   },
   steps: () => [

@@ -10,7 +10,10 @@ import type { OperationHandler } from './types';
 export const instantiate: OperationHandler<InstantiateVnfRequest> = {
   check: (m, _i, b) => {
     if (b.flavourId !== m.flavourId) {
-      throw new RequestNotApplicableError(`flavourId ${b.flavourId} is not a flavour of VNFD ${m.descriptorId} (it has ${m.flavourId})`, 'flavourId');
+      throw new RequestNotApplicableError(
+        `flavourId ${b.flavourId} is not a flavour of VNFD ${m.descriptorId} (it has ${m.flavourId})`,
+        'flavourId',
+      );
     }
     const level = b.instantiationLevelId;
     if (level !== undefined && !m.instantiationLevels.some((l) => l.id === level)) {
@@ -29,7 +32,8 @@ export const instantiate: OperationHandler<InstantiateVnfRequest> = {
           if (v.swImage === undefined || img === undefined) return [];
           return [{ ...img, ...(v.imageArtifact !== undefined ? { filePath: v.imageArtifact } : {}) }];
         });
-        const content = (img: { filePath?: string }) => (img.filePath === undefined ? Promise.resolve(undefined) : ctx.deps.models.file(ctx.instance, img.filePath));
+        const content = (img: { filePath?: string }) =>
+          img.filePath === undefined ? Promise.resolve(undefined) : ctx.deps.models.file(ctx.instance, img.filePath);
         ctx.state.imageIds = await ctx.deps.vim.ensureImages(ctx.instance.id, images, { ...callOptions(ctx), content });
         ctx.state.extLinks = extLinksOf(ctx.op.operationParams);
       },
@@ -44,7 +48,15 @@ export const instantiate: OperationHandler<InstantiateVnfRequest> = {
     },
     { name: 'agents', run: (ctx) => waitAgents(ctx) },
     { name: 'config', run: (ctx) => deployConfig(ctx) },
-    { name: 'record', run: (ctx) => recordInstance(ctx, ctx.state.levels ?? levelsFor(ctx.model, ctx.op.operationParams.instantiationLevelId), 'STARTED') },
+    {
+      name: 'record',
+      run: (ctx) =>
+        recordInstance(
+          ctx,
+          ctx.state.levels ?? levelsFor(ctx.model, ctx.op.operationParams.instantiationLevelId),
+          'STARTED',
+        ),
+    },
   ],
   /** Deletes everything the VIM holds for the instance; the instance stays NOT_INSTANTIATED. */
   rollback: (ctx) => destroyAll(ctx, 'rollback'),

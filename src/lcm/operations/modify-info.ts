@@ -45,7 +45,8 @@ async function pushConfig(c: OpContext, config: string | undefined): Promise<voi
  * otherwise; then the attributes are stored.
  */
 export const modifyInfo: OperationHandler<VnfInfoModificationRequest> = {
-  check: (_m, _i, b) => checkClickText(b.vnfConfigurableProperties?.['clickConfig'], 'vnfConfigurableProperties.clickConfig'),
+  check: (_m, _i, b) =>
+    checkClickText(b.vnfConfigurableProperties?.['clickConfig'], 'vnfConfigurableProperties.clickConfig'),
   steps: () => [
     {
       name: 'push',

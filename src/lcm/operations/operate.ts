@@ -13,7 +13,10 @@ async function changeState(c: OpContext<OperateVnfRequest>, to: 'STARTED' | 'STO
   c.state.vnfcs = vnfcs;
   if (to === 'STOPPED') {
     for (const v of vnfcs) {
-      if (v.status === 'ACTIVE') await agentFor(c, v).stop().catch((err: unknown) => (power ? undefined : Promise.reject(err)));
+      if (v.status === 'ACTIVE')
+        await agentFor(c, v)
+          .stop()
+          .catch((err: unknown) => (power ? undefined : Promise.reject(err)));
       if (power) {
         await c.deps.vim.power(c.instance.id, v.resourceId, 'off', callOptions(c));
         v.status = 'SHUTOFF';
@@ -41,7 +44,8 @@ async function changeState(c: OpContext<OperateVnfRequest>, to: 'STARTED' | 'STO
  */
 export const operate: OperationHandler<OperateVnfRequest> = {
   check: (_m, i, b) => {
-    if (i.instantiatedVnfInfo?.vnfState === b.changeStateTo) throw new RequestNotApplicableError(`the VNF is ${b.changeStateTo} already`, 'changeStateTo');
+    if (i.instantiatedVnfInfo?.vnfState === b.changeStateTo)
+      throw new RequestNotApplicableError(`the VNF is ${b.changeStateTo} already`, 'changeStateTo');
   },
   steps: () => [
     { name: 'apply', run: (c) => changeState(c, c.op.operationParams.changeStateTo) },

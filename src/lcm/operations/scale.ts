@@ -31,7 +31,8 @@ const steps = (): Array<Step<ScaleRequest>> => [
         c.state.levels = targetLevels(c);
         for (const a of c.model.scalingAspects) {
           const l = c.state.levels[a.id] ?? 0;
-          if (l < 0 || l > a.maxScaleLevel) throw new ConflictError(`aspect ${a.id} would go to scale level ${l}, outside 0..${a.maxScaleLevel}`);
+          if (l < 0 || l > a.maxScaleLevel)
+            throw new ConflictError(`aspect ${a.id} would go to scale level ${l}, outside 0..${a.maxScaleLevel}`);
         }
         await c.saveState();
       }
@@ -42,7 +43,11 @@ const steps = (): Array<Step<ScaleRequest>> => [
   },
   { name: 'agents', run: (c) => waitAgents(c, c.state.added ?? []) },
   { name: 'config', run: (c) => deployConfig(c, c.state.added ?? []) },
-  { name: 'record', run: (c) => recordInstance(c, c.state.levels ?? currentLevels(c), c.instance.instantiatedVnfInfo?.vnfState ?? 'STARTED') },
+  {
+    name: 'record',
+    run: (c) =>
+      recordInstance(c, c.state.levels ?? currentLevels(c), c.instance.instantiatedVnfInfo?.vnfState ?? 'STARTED'),
+  },
 ];
 
 /** Back to the levels before (the VNFCs that were added are removed, or the removed ones come back). */
@@ -61,11 +66,15 @@ async function rollback(c: OpContext<ScaleRequest>): Promise<void> {
 export const scale: OperationHandler<ScaleVnfRequest> = {
   check: (m, i, b) => {
     const aspect = m.scalingAspects.find((a) => a.id === b.aspectId);
-    if (aspect === undefined) throw new RequestNotApplicableError(`aspectId ${b.aspectId} is not a scaling aspect of the VNFD`, 'aspectId');
+    if (aspect === undefined)
+      throw new RequestNotApplicableError(`aspectId ${b.aspectId} is not a scaling aspect of the VNFD`, 'aspectId');
     const now = i.instantiatedVnfInfo?.scaleStatus?.find((s) => s.aspectId === aspect.id)?.scaleLevel ?? 0;
     const next = now + (b.type === 'SCALE_OUT' ? 1 : -1) * Number(b.numberOfSteps ?? 1);
     if (next < 0 || next > aspect.maxScaleLevel) {
-      throw new RequestNotApplicableError(`aspect ${aspect.id} is at level ${now}; that would take it to ${next}, outside 0..${aspect.maxScaleLevel}`, 'numberOfSteps');
+      throw new RequestNotApplicableError(
+        `aspect ${aspect.id} is at level ${now}; that would take it to ${next}, outside 0..${aspect.maxScaleLevel}`,
+        'numberOfSteps',
+      );
     }
   },
   steps,
@@ -76,14 +85,24 @@ export const scale: OperationHandler<ScaleVnfRequest> = {
 export const scaleToLevel: OperationHandler<ScaleVnfToLevelRequest> = {
   check: (m, _i, b) => {
     if ((b.instantiationLevelId === undefined) === (b.scaleInfo === undefined)) {
-      throw new RequestNotApplicableError('give exactly one of instantiationLevelId and scaleInfo', 'instantiationLevelId');
+      throw new RequestNotApplicableError(
+        'give exactly one of instantiationLevelId and scaleInfo',
+        'instantiationLevelId',
+      );
     }
     if (b.instantiationLevelId !== undefined && !m.instantiationLevels.some((l) => l.id === b.instantiationLevelId)) {
-      throw new RequestNotApplicableError(`instantiationLevelId ${b.instantiationLevelId} is not in the VNFD`, 'instantiationLevelId');
+      throw new RequestNotApplicableError(
+        `instantiationLevelId ${b.instantiationLevelId} is not in the VNFD`,
+        'instantiationLevelId',
+      );
     }
     for (const s of b.scaleInfo ?? []) {
       const a = m.scalingAspects.find((x) => x.id === s.aspectId);
-      if (a === undefined || s.scaleLevel > a.maxScaleLevel) throw new RequestNotApplicableError(`scaleInfo ${s.aspectId} level ${s.scaleLevel} is not possible`, 'scaleInfo');
+      if (a === undefined || s.scaleLevel > a.maxScaleLevel)
+        throw new RequestNotApplicableError(
+          `scaleInfo ${s.aspectId} level ${s.scaleLevel} is not possible`,
+          'scaleInfo',
+        );
     }
   },
   steps,

@@ -13,9 +13,19 @@ const DETAIL_LINES = 5;
  *
  * @see ETSI GS NFV-SOL 005 v2.6.1 clause 9.4.5 (upload) and 9.5.4.3 (onboarding states)
  */
-export async function onboardPackage(repo: VnfPackageRepository, library: TypeLibrary, id: string, bytes: Buffer, now: () => Date = () => new Date()): Promise<VnfPkgInfo> {
+export async function onboardPackage(
+  repo: VnfPackageRepository,
+  library: TypeLibrary,
+  id: string,
+  bytes: Buffer,
+  now: () => Date = () => new Date(),
+): Promise<VnfPkgInfo> {
   const begun = await repo.update(id, (p) => {
-    if (p.onboardingState !== 'CREATED') throw new ConflictError(`VNF package ${id} is ${p.onboardingState}; content can only be uploaded once, to a CREATED package`, { field: 'onboardingState' });
+    if (p.onboardingState !== 'CREATED')
+      throw new ConflictError(
+        `VNF package ${id} is ${p.onboardingState}; content can only be uploaded once, to a CREATED package`,
+        { field: 'onboardingState' },
+      );
     return { ...p, onboardingState: 'UPLOADING' };
   });
   if (begun === undefined) throw new ConflictError(`VNF package ${id} does not exist`);
@@ -26,11 +36,15 @@ export async function onboardPackage(repo: VnfPackageRepository, library: TypeLi
   let duplicate: string | undefined;
   if (result.model !== undefined) {
     const other = await repo.findByVnfdId(result.model.descriptorId);
-    if (other !== undefined && other.vnfPkgId !== id && other.onboardingState === 'ONBOARDED') duplicate = other.vnfPkgId;
+    if (other !== undefined && other.vnfPkgId !== id && other.onboardingState === 'ONBOARDED')
+      duplicate = other.vnfPkgId;
   }
   if (result.model === undefined || errors.length > 0 || duplicate !== undefined) {
     await repo.deleteContent(id);
-    const lines = duplicate !== undefined ? [`vnfdId ${result.model?.descriptorId ?? ''} is already onboarded in VNF package ${duplicate}`] : errors.map(formatDiagnostic);
+    const lines =
+      duplicate !== undefined
+        ? [`vnfdId ${result.model?.descriptorId ?? ''} is already onboarded in VNF package ${duplicate}`]
+        : errors.map(formatDiagnostic);
     const saved = await repo.update(id, (p) => ({
       ...p,
       onboardingState: 'ERROR',
@@ -38,13 +52,20 @@ export async function onboardPackage(repo: VnfPackageRepository, library: TypeLi
         status: 422,
         title: 'Unprocessable Entity',
         detail: `the package was not onboarded: ${lines.length} error(s): ${lines.slice(0, DETAIL_LINES).join('; ')}${lines.length > DETAIL_LINES ? '; ...' : ''}`,
-        errors: duplicate !== undefined ? [{ reason: lines[0] }] : errors.map((d) => ({ reason: d.message, file: d.file, line: d.line, column: d.column })),
+        errors:
+          duplicate !== undefined
+            ? [{ reason: lines[0] }]
+            : errors.map((d) => ({ reason: d.message, file: d.file, line: d.line, column: d.column })),
       },
     }));
     return (saved as { doc: VnfPkgInfo }).doc;
   }
   const model = result.model;
-  const saved = await repo.update(id, (p) => ({ ...p, ...fromModel(model, bytes, now()), onboardingState: 'ONBOARDED' }));
+  const saved = await repo.update(id, (p) => ({
+    ...p,
+    ...fromModel(model, bytes, now()),
+    onboardingState: 'ONBOARDED',
+  }));
   return (saved as { doc: VnfPkgInfo }).doc;
 }
 
@@ -77,6 +98,16 @@ function fromModel(m: VnfdModel, bytes: Buffer, at: Date): Partial<VnfPkgInfo> {
     vnfdVersion: m.descriptorVersion,
     checksum: { algorithm: 'SHA-256', hash: createHash('sha256').update(bytes).digest('hex') },
     softwareImages: images,
-    additionalArtifacts: m.vdus.flatMap((v) => (v.clickConfig === undefined ? [] : [{ artifactPath: v.clickConfig.path, checksum: { algorithm: 'SHA-256', hash: createHash('sha256').update(v.clickConfig.text).digest('hex') }, metadata: { type: 'clickosv.artifacts.ClickConfig', vdu: v.id } }])),
+    additionalArtifacts: m.vdus.flatMap((v) =>
+      v.clickConfig === undefined
+        ? []
+        : [
+            {
+              artifactPath: v.clickConfig.path,
+              checksum: { algorithm: 'SHA-256', hash: createHash('sha256').update(v.clickConfig.text).digest('hex') },
+              metadata: { type: 'clickosv.artifacts.ClickConfig', vdu: v.id },
+            },
+          ],
+    ),
   };
 }

@@ -18,14 +18,17 @@ export async function onboardSamples(
   publicUrl: string,
 ): Promise<Array<{ name: string; vnfPkgId?: string; result: 'onboarded' | 'present' | 'failed'; detail?: string }>> {
   if (!existsSync(vnfdDir) || !(await lock())) return [];
-  const out: Array<{ name: string; vnfPkgId?: string; result: 'onboarded' | 'present' | 'failed'; detail?: string }> = [];
+  const out: Array<{ name: string; vnfPkgId?: string; result: 'onboarded' | 'present' | 'failed'; detail?: string }> =
+    [];
   for (const name of readdirSync(vnfdDir).sort()) {
     const built = await buildPackage(join(vnfdDir, name), library);
     if (built.csar === undefined) {
       out.push({ name, result: 'failed', detail: built.diagnostics.map((d) => d.message).join('; ') });
       continue;
     }
-    const vnfdId = /descriptor_id:\s*(\S+)/.exec(built.files?.get([...(built.files?.keys() ?? [])].find((p) => p.endsWith('_vnfd.yaml')) ?? '')?.toString() ?? '')?.[1];
+    const vnfdId = /descriptor_id:\s*(\S+)/.exec(
+      built.files?.get([...(built.files?.keys() ?? [])].find((p) => p.endsWith('_vnfd.yaml')) ?? '')?.toString() ?? '',
+    )?.[1];
     const existing = vnfdId === undefined ? undefined : await repo.findByVnfdId(vnfdId);
     if (existing?.onboardingState === 'ONBOARDED') {
       out.push({ name, vnfPkgId: existing.vnfPkgId, result: 'present' });
@@ -33,7 +36,18 @@ export async function onboardSamples(
     }
     const id = randomUUID();
     const base = `${publicUrl}/vnfpkgm/v1/vnf_packages/${id}`;
-    await repo.create({ id, onboardingState: 'CREATED', operationalState: 'DISABLED', usageState: 'NOT_IN_USE', userDefinedData: { sample: name }, _links: { self: { href: base }, vnfd: { href: `${base}/vnfd` }, packageContent: { href: `${base}/package_content` } } });
+    await repo.create({
+      id,
+      onboardingState: 'CREATED',
+      operationalState: 'DISABLED',
+      usageState: 'NOT_IN_USE',
+      userDefinedData: { sample: name },
+      _links: {
+        self: { href: base },
+        vnfd: { href: `${base}/vnfd` },
+        packageContent: { href: `${base}/package_content` },
+      },
+    });
     const pkg = await onboardPackage(repo, library, id, built.csar);
     if (pkg.onboardingState !== 'ONBOARDED') {
       out.push({ name, vnfPkgId: id, result: 'failed', detail: pkg.onboardingFailureDetails?.detail ?? '' });

@@ -23,8 +23,14 @@ export class OpenStackHttpError extends OpenStackError {
   readonly details: HttpErrorDetails;
   constructor(d: HttpErrorDetails) {
     const what = d.serviceMessage ? `: ${redactText(d.serviceMessage)}` : '';
-    super(`${d.method} ${d.url} answered ${d.actual} (expected ${d.expected.join(' or ')})${what}${d.requestId ? ` [${d.requestId}]` : ''}`);
-    this.details = { ...d, ...(d.body !== undefined ? { body: redactText(d.body).slice(0, 2000) } : {}), ...(d.serviceMessage !== undefined ? { serviceMessage: redactText(d.serviceMessage) } : {}) };
+    super(
+      `${d.method} ${d.url} answered ${d.actual} (expected ${d.expected.join(' or ')})${what}${d.requestId ? ` [${d.requestId}]` : ''}`,
+    );
+    this.details = {
+      ...d,
+      ...(d.body !== undefined ? { body: redactText(d.body).slice(0, 2000) } : {}),
+      ...(d.serviceMessage !== undefined ? { serviceMessage: redactText(d.serviceMessage) } : {}),
+    };
   }
   get httpStatus(): number {
     return this.details.actual;
@@ -61,10 +67,20 @@ export class OpenStackTimeoutError extends OpenStackError {
 }
 
 /** Builds the typed error for a response with an unexpected status. */
-export function httpError(d: Omit<HttpErrorDetails, 'serviceMessage' | 'body'> & { data: unknown }): OpenStackHttpError {
+export function httpError(
+  d: Omit<HttpErrorDetails, 'serviceMessage' | 'body'> & { data: unknown },
+): OpenStackHttpError {
   const body = typeof d.data === 'string' ? d.data : d.data === undefined ? undefined : JSON.stringify(redact(d.data));
   const serviceMessage = messageOf(d.data);
-  const details: HttpErrorDetails = { method: d.method, url: d.url, expected: d.expected, actual: d.actual, ...(d.requestId ? { requestId: d.requestId } : {}), ...(body !== undefined ? { body } : {}), ...(serviceMessage !== undefined ? { serviceMessage } : {}) };
+  const details: HttpErrorDetails = {
+    method: d.method,
+    url: d.url,
+    expected: d.expected,
+    actual: d.actual,
+    ...(d.requestId ? { requestId: d.requestId } : {}),
+    ...(body !== undefined ? { body } : {}),
+    ...(serviceMessage !== undefined ? { serviceMessage } : {}),
+  };
   if (d.actual === 404) return new OpenStackNotFoundError(details);
   if (d.actual === 409) return new OpenStackConflictError(details);
   if (d.actual === 401) return new OpenStackAuthError(details);
@@ -82,7 +98,13 @@ export function messageOf(data: unknown): string | undefined {
         return t.slice(0, 500);
       }
     }
-    return t === '' ? undefined : t.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+    return t === ''
+      ? undefined
+      : t
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+          .slice(0, 500);
   }
   if (data === null || typeof data !== 'object') return undefined;
   const o = data as Record<string, unknown>;

@@ -14,9 +14,21 @@ export interface PageOptions<T> {
  * A paginated list as an async iterator: follows the service's `next` link (Nova and Neutron
  * `<key>_links`, Glance `next`) until there is none, or pages by marker (Heat).
  */
-export async function* paginate<T>(client: ServiceClient, path: string, key: string, o: PageOptions<T> = {}): AsyncGenerator<T> {
+export async function* paginate<T>(
+  client: ServiceClient,
+  path: string,
+  key: string,
+  o: PageOptions<T> = {},
+): AsyncGenerator<T> {
   const get = async (url: string, query: Query | undefined): Promise<Record<string, unknown>> =>
-    (await client.request<Record<string, unknown>>('GET', url, { ok: [200], ...(query ? { query } : {}), ...(o.headers ? { headers: o.headers } : {}), ...(o.signal ? { signal: o.signal } : {}) })).data;
+    (
+      await client.request<Record<string, unknown>>('GET', url, {
+        ok: [200],
+        ...(query ? { query } : {}),
+        ...(o.headers ? { headers: o.headers } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      })
+    ).data;
 
   if (o.markerPaging) {
     const { limit, id } = o.markerPaging;

@@ -25,7 +25,12 @@ export interface RequestOptions {
   ok: number[];
   body?: unknown;
   /** A stream or buffer sent as application/octet-stream (Glance upload). */
-  raw?: { data: Readable | Buffer; size?: number; contentType?: string; onProgress?: (sent: number, total?: number) => void };
+  raw?: {
+    data: Readable | Buffer;
+    size?: number;
+    contentType?: string;
+    onProgress?: (sent: number, total?: number) => void;
+  };
   query?: Record<string, string | number | boolean | string[] | undefined>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -42,9 +47,20 @@ export interface Response<T> {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const RETRY_STATUS = new Set([500, 502, 503, 504]);
-const RETRY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const RETRY_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 
-const keepAlive = { http: new http.Agent({ keepAlive: true, maxSockets: 16 }), https: new https.Agent({ keepAlive: true, maxSockets: 16 }) };
+const keepAlive = {
+  http: new http.Agent({ keepAlive: true, maxSockets: 16 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 16 }),
+};
 
 /** Waits `ms`; an abort ends the wait with the signal's reason (not timers/promises' generic AbortError). */
 async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -61,13 +77,15 @@ export function backoff(attempt: number, p: RetryPolicy): number {
 }
 
 function connectionCode(err: unknown): string | undefined {
-  if (axios.isAxiosError(err) && err.response === undefined) return err.code ?? (/socket hang up/i.test(err.message) ? 'ECONNRESET' : 'ECONNERROR');
+  if (axios.isAxiosError(err) && err.response === undefined)
+    return err.code ?? (/socket hang up/i.test(err.message) ? 'ECONNRESET' : 'ECONNERROR');
   return undefined;
 }
 
 function headersOf(res: AxiosResponse): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers as Record<string, unknown>)) if (v !== undefined) out[k.toLowerCase()] = String(v);
+  for (const [k, v] of Object.entries(res.headers as Record<string, unknown>))
+    if (v !== undefined) out[k.toLowerCase()] = String(v);
   return out;
 }
 
@@ -82,7 +100,12 @@ export class ServiceClient {
   constructor(
     readonly endpoint: string,
     private readonly tokens: TokenSource | undefined,
-    readonly options: { headers?: Record<string, string>; retry?: RetryPolicy; timeoutMs?: number; insecure?: boolean } = {},
+    readonly options: {
+      headers?: Record<string, string>;
+      retry?: RetryPolicy;
+      timeoutMs?: number;
+      insecure?: boolean;
+    } = {},
   ) {
     this.endpoint = endpoint.replace(/\/+$/, '');
     this.http = axios.create({
@@ -117,7 +140,12 @@ export class ServiceClient {
         if (o.signal?.aborted) throw err;
         const code = connectionCode(err);
         if (code === undefined) throw err;
-        if (idempotent && o.raw === undefined && attempt < policy.retries && (RETRY_CODES.has(code) || code === 'ECONNERROR')) {
+        if (
+          idempotent &&
+          o.raw === undefined &&
+          attempt < policy.retries &&
+          (RETRY_CODES.has(code) || code === 'ECONNERROR')
+        ) {
           await sleep(backoff(attempt, policy), o.signal);
           continue;
         }
@@ -132,11 +160,23 @@ export class ServiceClient {
       if (o.ok.includes(res.status)) return { status: res.status, data: res.data as T, headers: headersOf(res) };
       if (idempotent && RETRY_STATUS.has(res.status) && o.raw === undefined && attempt < policy.retries) {
         const retryAfter = Number(res.headers['retry-after']);
-        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, policy.maxDelayMs) : backoff(attempt, policy), o.signal);
+        await sleep(
+          Number.isFinite(retryAfter) && retryAfter > 0
+            ? Math.min(retryAfter * 1000, policy.maxDelayMs)
+            : backoff(attempt, policy),
+          o.signal,
+        );
         continue;
       }
       const h = headersOf(res);
-      throw httpError({ method: m, url, expected: o.ok, actual: res.status, data: res.data as unknown, requestId: h['x-openstack-request-id'] ?? h['x-compute-request-id'] ?? '' });
+      throw httpError({
+        method: m,
+        url,
+        expected: o.ok,
+        actual: res.status,
+        data: res.data as unknown,
+        requestId: h['x-openstack-request-id'] ?? h['x-compute-request-id'] ?? '',
+      });
     }
   }
 
@@ -165,7 +205,11 @@ export class ServiceClient {
 }
 
 /** A stream that reports how many bytes went through it. */
-function counting(data: Readable | Buffer, total: number | undefined, onProgress: (sent: number, total?: number) => void): Readable {
+function counting(
+  data: Readable | Buffer,
+  total: number | undefined,
+  onProgress: (sent: number, total?: number) => void,
+): Readable {
   let sent = 0;
   const t = new Transform({
     transform(chunk: Buffer, _enc, cb) {

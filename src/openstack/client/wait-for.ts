@@ -18,7 +18,10 @@ export interface WaitOptions {
  * a slow one costs few calls. `check` may throw to fail the wait at once. On timeout the error names
  * the last state seen.
  */
-export async function waitFor<T>(check: () => Promise<{ done: boolean; value?: T; state?: string }>, o: WaitOptions): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<{ done: boolean; value?: T; state?: string }>,
+  o: WaitOptions,
+): Promise<T> {
   const deadline = Date.now() + o.timeoutMs;
   let delay = o.initialDelayMs ?? 100;
   const factor = o.factor ?? 1.5;
@@ -30,7 +33,10 @@ export async function waitFor<T>(check: () => Promise<{ done: boolean; value?: T
     if (r.done) return r.value as T;
     if (r.state !== undefined) last = r.state;
     const left = deadline - Date.now();
-    if (left <= 0) throw new OpenStackTimeoutError(`gave up waiting for ${o.what ?? 'the VIM'} after ${Math.round(o.timeoutMs / 1000)} s (last state: ${last})`);
+    if (left <= 0)
+      throw new OpenStackTimeoutError(
+        `gave up waiting for ${o.what ?? 'the VIM'} after ${Math.round(o.timeoutMs / 1000)} s (last state: ${last})`,
+      );
     try {
       await sleep(Math.min(delay, left), undefined, { signal: o.signal });
     } catch (err) {

@@ -90,9 +90,22 @@ export function buildStack(d: VnfDeployment, o: BuildOptions): StackTemplates {
   const files: Record<string, string> = {};
 
   // the management API (and ControlSocket) ports, open to the VNFM's range only
-  const mgmtPorts = [...new Set(d.vdus.flatMap((v) => [v.managementPort, ...(v.controlSocketPort !== undefined && v.dialect === 'osv-controlsocket' ? [v.controlSocketPort] : [])]))].sort((a, b) => a - b);
+  const mgmtPorts = [
+    ...new Set(
+      d.vdus.flatMap((v) => [
+        v.managementPort,
+        ...(v.controlSocketPort !== undefined && v.dialect === 'osv-controlsocket' ? [v.controlSocketPort] : []),
+      ]),
+    ),
+  ].sort((a, b) => a - b);
   const sg = resources['mgmt_secgroup'] as { properties: { rules: Json[] } };
-  sg.properties.rules = mgmtPorts.map((p) => ({ direction: 'ingress', protocol: 'tcp', port_range_min: p, port_range_max: p, remote_ip_prefix: { get_param: 'vnfm_cidr' } }));
+  sg.properties.rules = mgmtPorts.map((p) => ({
+    direction: 'ingress',
+    protocol: 'tcp',
+    port_range_min: p,
+    port_range_max: p,
+    remote_ip_prefix: { get_param: 'vnfm_cidr' },
+  }));
 
   // internal virtual links
   const vlNet: Record<string, Json> = {};
@@ -102,7 +115,12 @@ export function buildStack(d: VnfDeployment, o: BuildOptions): StackTemplates {
       return;
     }
     const netRes = resName('vl', vl.id);
-    const frag = fill(load(o.templatesDir, 'virtual-link.yaml'), { VNF_INSTANCE_ID: id, VL_ID: vl.id, NETWORK_REF: { get_resource: netRes }, CIDR: vl.cidr ?? `192.168.${(i % 250) + 1}.0/24` }) as { network: Json; subnet: Json };
+    const frag = fill(load(o.templatesDir, 'virtual-link.yaml'), {
+      VNF_INSTANCE_ID: id,
+      VL_ID: vl.id,
+      NETWORK_REF: { get_resource: netRes },
+      CIDR: vl.cidr ?? `192.168.${(i % 250) + 1}.0/24`,
+    }) as { network: Json; subnet: Json };
     resources[netRes] = frag.network;
     resources[`${netRes}_subnet`] = frag.subnet;
     vlNet[vl.id] = { get_resource: netRes };
@@ -114,11 +132,21 @@ export function buildStack(d: VnfDeployment, o: BuildOptions): StackTemplates {
     if (v.flavor.existingFlavor !== undefined) flavor = v.flavor.existingFlavor;
     else {
       const fr = resName('flavor', v.vduId);
-      resources[fr] = fill(load(o.templatesDir, 'flavor.yaml'), { VNF_INSTANCE_ID: id, VDU_ID: v.vduId, VCPUS: v.flavor.vcpus, RAM_MB: v.flavor.memoryMb, DISK_GB: v.flavor.diskGb, EXTRA_SPECS: extraSpecs(v) });
+      resources[fr] = fill(load(o.templatesDir, 'flavor.yaml'), {
+        VNF_INSTANCE_ID: id,
+        VDU_ID: v.vduId,
+        VCPUS: v.flavor.vcpus,
+        RAM_MB: v.flavor.memoryMb,
+        DISK_GB: v.flavor.diskGb,
+        EXTRA_SPECS: extraSpecs(v),
+      });
       flavor = { get_resource: fr };
     }
     // the nested VNFC template: ports in CP order (management first), then the server
-    const vnfc = load(o.templatesDir, 'vnfc.yaml') as { parameters: { [k: string]: Json }; resources: { [k: string]: Json } };
+    const vnfc = load(o.templatesDir, 'vnfc.yaml') as {
+      parameters: { [k: string]: Json };
+      resources: { [k: string]: Json };
+    };
     const server = vnfc.resources['server'] as { properties: { networks: Json[] } };
     const cps = [...v.cps].sort((a, b) => Number(b.management) - Number(a.management) || a.order - b.order);
     const vnfcProps: { [k: string]: Json } = {
@@ -139,19 +167,35 @@ export function buildStack(d: VnfDeployment, o: BuildOptions): StackTemplates {
       else {
         const param = resName('net', cp.cpdId);
         vnfc.parameters[param] = { type: 'string' };
-        const target = cp.networkId ?? (cp.virtualLinkId !== undefined ? vlNet[cp.virtualLinkId] : undefined) ?? o.defaultDataNetwork;
-        if (target === undefined) throw new UnboundCpError(`VDU ${v.vduId}: connection point ${cp.cpdId} is bound to no internal virtual link and the request gives it no external network (extVirtualLinks); no default data network is configured (CLICKVNFM_OS_DATA_NETWORK)`);
+        const target =
+          cp.networkId ??
+          (cp.virtualLinkId !== undefined ? vlNet[cp.virtualLinkId] : undefined) ??
+          o.defaultDataNetwork;
+        if (target === undefined)
+          throw new UnboundCpError(
+            `VDU ${v.vduId}: connection point ${cp.cpdId} is bound to no internal virtual link and the request gives it no external network (extVirtualLinks); no default data network is configured (CLICKVNFM_OS_DATA_NETWORK)`,
+          );
         vnfcProps[param] = target;
         network = { get_param: param };
       }
-      const port = fill(load(o.templatesDir, 'port.yaml'), { CPD_ID: cp.cpdId, NETWORK: network, VNIC_TYPE: cp.vnicType, PORT_SECURITY: cp.portSecurity }) as { properties: { [k: string]: Json } };
+      const port = fill(load(o.templatesDir, 'port.yaml'), {
+        CPD_ID: cp.cpdId,
+        NETWORK: network,
+        VNIC_TYPE: cp.vnicType,
+        PORT_SECURITY: cp.portSecurity,
+      }) as { properties: { [k: string]: Json } };
       if (cp.management) port.properties['security_groups'] = [{ get_param: 'mgmt_secgroup' }];
       vnfc.resources[pr] = port;
       server.properties.networks.push({ port: { get_resource: pr } });
     }
     const file = `vnfc-${v.vduId}.yaml`;
     files[file] = JSON.stringify(vnfc);
-    resources[resName('group', v.vduId)] = fill(load(o.templatesDir, 'scaling-group.yaml'), { VDU_ID: v.vduId, MAX: Math.max(1, v.count), COUNT: v.count, VNFC_PROPERTIES: vnfcProps });
+    resources[resName('group', v.vduId)] = fill(load(o.templatesDir, 'scaling-group.yaml'), {
+      VDU_ID: v.vduId,
+      MAX: Math.max(1, v.count),
+      COUNT: v.count,
+      VNFC_PROPERTIES: vnfcProps,
+    });
   }
   return { template: top, files, parameters: { mgmt_network: o.managementNetwork, vnfm_cidr: o.vnfmCidr } };
 }

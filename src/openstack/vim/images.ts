@@ -11,16 +11,26 @@ function hashOf(algorithm: string, bytes: Buffer): string {
 }
 
 /** The Glance image id of every image, by name: the one named in the request, one already there with the checksum, or an upload. */
-export async function ensureImages(os: OpenStackClient, vnfInstanceId: string, images: SwImageSpec[], s: Sig, content: ImageContent | undefined): Promise<Record<string, string>> {
+export async function ensureImages(
+  os: OpenStackClient,
+  vnfInstanceId: string,
+  images: SwImageSpec[],
+  s: Sig,
+  content: ImageContent | undefined,
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const img of images) {
     if (out[img.name] !== undefined) continue;
     if (img.vimImageId !== undefined) {
       try {
         const existing = await os.image.get(img.vimImageId, s);
-        if (existing.status !== 'active') throw new VimOperationError(`image ${img.vimImageId} named in the request is ${existing.status}, not active`);
+        if (existing.status !== 'active')
+          throw new VimOperationError(`image ${img.vimImageId} named in the request is ${existing.status}, not active`);
       } catch (err) {
-        if (err instanceof OpenStackNotFoundError) throw new VimOperationError(`image ${img.vimImageId} named in the request does not exist in Glance`, { cause: err });
+        if (err instanceof OpenStackNotFoundError)
+          throw new VimOperationError(`image ${img.vimImageId} named in the request does not exist in Glance`, {
+            cause: err,
+          });
         throw err;
       }
       out[img.name] = img.vimImageId;
@@ -36,7 +46,14 @@ export async function ensureImages(os: OpenStackClient, vnfInstanceId: string, i
   return out;
 }
 
-async function upload(os: OpenStackClient, vnfInstanceId: string, img: SwImageSpec, tag: string, content: ImageContent | undefined, s: Sig): Promise<string> {
+async function upload(
+  os: OpenStackClient,
+  vnfInstanceId: string,
+  img: SwImageSpec,
+  tag: string,
+  content: ImageContent | undefined,
+  s: Sig,
+): Promise<string> {
   const bytes = content ? await content(img) : undefined;
   if (bytes === undefined) {
     throw new VimOperationError(
@@ -45,10 +62,13 @@ async function upload(os: OpenStackClient, vnfInstanceId: string, img: SwImageSp
   }
   const actual = hashOf(img.checksum.algorithm, bytes);
   if (actual !== img.checksum.hash.toLowerCase()) {
-    throw new VimOperationError(`image '${img.name}': the package's file has ${img.checksum.algorithm} ${actual}, the VNFD says ${img.checksum.hash}; not uploaded`);
+    throw new VimOperationError(
+      `image '${img.name}': the package's file has ${img.checksum.algorithm} ${actual}, the VNFD says ${img.checksum.hash}; not uploaded`,
+    );
   }
   // a half-made image of an earlier attempt (queued, no data) is replaced
-  for (const stale of await os.image.findByTag(tag, s)) if (stale.status !== 'active') await os.image.delete(stale.id, { ...s, ignoreMissing: true });
+  for (const stale of await os.image.findByTag(tag, s))
+    if (stale.status !== 'active') await os.image.delete(stale.id, { ...s, ignoreMissing: true });
   const created = await os.image.create(
     {
       name: img.name,
@@ -65,7 +85,10 @@ async function upload(os: OpenStackClient, vnfInstanceId: string, img: SwImageSp
     await os.image.upload(created.id, bytes, { ...s, size: bytes.length });
     const after = await os.image.get(created.id, s);
     const md5 = crypto.createHash('md5').update(bytes).digest('hex');
-    if (after.status !== 'active' || (after.checksum && after.checksum !== md5)) throw new VimOperationError(`image '${img.name}' upload ended ${after.status} with checksum ${String(after.checksum)} (sent ${md5})`);
+    if (after.status !== 'active' || (after.checksum && after.checksum !== md5))
+      throw new VimOperationError(
+        `image '${img.name}' upload ended ${after.status} with checksum ${String(after.checksum)} (sent ${md5})`,
+      );
   } catch (err) {
     await os.image.delete(created.id, { ignoreMissing: true }).catch(() => undefined);
     throw err;
@@ -80,8 +103,13 @@ export async function deployedImageIds(os: OpenStackClient, d: VnfDeployment, s:
     if (v.image.vimImageId !== undefined) imageIds[v.image.name] = v.image.vimImageId;
     else if (imageIds[v.image.name] === undefined) {
       // later operations (scale, heal, modify) find the image the instantiation put in Glance by its checksum tag
-      const found = (await os.image.findByTag(hashTag(v.image.checksum.algorithm, v.image.checksum.hash), s)).find((i) => i.status === 'active');
-      if (found === undefined) throw new VimOperationError(`VDU ${v.vduId}: image '${v.image.name}' (${v.image.checksum.algorithm} ${v.image.checksum.hash}) is no longer in Glance`);
+      const found = (await os.image.findByTag(hashTag(v.image.checksum.algorithm, v.image.checksum.hash), s)).find(
+        (i) => i.status === 'active',
+      );
+      if (found === undefined)
+        throw new VimOperationError(
+          `VDU ${v.vduId}: image '${v.image.name}' (${v.image.checksum.algorithm} ${v.image.checksum.hash}) is no longer in Glance`,
+        );
       imageIds[v.image.name] = found.id;
     }
   }

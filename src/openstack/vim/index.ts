@@ -1,3 +1,10 @@
 export { OpenStackVim } from './openstack-vim';
 export { VimOperationError, type OpenStackVimOptions, type StackWait } from './vim-common';
-export { buildStack, defaultTemplatesDir, fill, UnboundCpError, type StackTemplates, type BuildOptions } from './heat-template';
+export {
+  buildStack,
+  defaultTemplatesDir,
+  fill,
+  UnboundCpError,
+  type StackTemplates,
+  type BuildOptions,
+} from './heat-template';

@@ -37,7 +37,11 @@ export class OpenStackVim implements Vim {
   }
 
   // ---------------------------------------------------------------- images (images.ts)
-  ensureImages(vnfInstanceId: string, images: SwImageSpec[], options?: VimCallOptions & { content?: ImageContent }): Promise<Record<string, string>> {
+  ensureImages(
+    vnfInstanceId: string,
+    images: SwImageSpec[],
+    options?: VimCallOptions & { content?: ImageContent },
+  ): Promise<Record<string, string>> {
     return ensureImages(this.os, vnfInstanceId, images, sig(options), options?.content);
   }
 
@@ -45,7 +49,10 @@ export class OpenStackVim implements Vim {
   private async managementNetwork(s: Sig): Promise<string> {
     if (this.mgmtNetworkId !== undefined) return this.mgmtNetworkId;
     const net = await this.os.network.findNetwork(this.o.managementNetwork, s);
-    if (net === undefined) throw new VimOperationError(`the management network '${this.o.managementNetwork}' does not exist (CLICKVNFM_OS_MGMT_NETWORK)`);
+    if (net === undefined)
+      throw new VimOperationError(
+        `the management network '${this.o.managementNetwork}' does not exist (CLICKVNFM_OS_MGMT_NETWORK)`,
+      );
     this.mgmtNetworkId = net.id;
     return net.id;
   }
@@ -62,17 +69,27 @@ export class OpenStackVim implements Vim {
       imageIds,
       ...(this.o.defaultDataNetwork !== undefined ? { defaultDataNetwork: this.o.defaultDataNetwork } : {}),
     });
-    const body = { template: t.template, files: t.files, parameters: t.parameters, timeout_mins: Math.ceil((this.o.stackTimeoutMs ?? 600_000) / 60_000), disable_rollback: true };
+    const body = {
+      template: t.template,
+      files: t.files,
+      parameters: t.parameters,
+      timeout_mins: Math.ceil((this.o.stackTimeoutMs ?? 600_000) / 60_000),
+      disable_rollback: true,
+    };
     let stack = await this.os.orchestration.find(name, s);
-    if (stack !== undefined && stack.stack_status.endsWith('_IN_PROGRESS')) stack = await this.stacks.settle(name, stack.id, 'an earlier change', s);
+    if (stack !== undefined && stack.stack_status.endsWith('_IN_PROGRESS'))
+      stack = await this.stacks.settle(name, stack.id, 'an earlier change', s);
     let action: string;
     if (stack === undefined || stack.stack_status === 'DELETE_COMPLETE') {
       action = 'CREATE';
-      const created = await this.os.orchestration.create({ stack_name: name, ...body, tags: `clickvnfm,${d.vnfInstanceId}` }, s).catch(async (err: unknown) => {
-        // a create that reached Heat before a crash: the stack exists now
-        if (err instanceof OpenStackConflictError) return { id: (await this.os.orchestration.find(name, s))?.id ?? '' };
-        throw err;
-      });
+      const created = await this.os.orchestration
+        .create({ stack_name: name, ...body, tags: `clickvnfm,${d.vnfInstanceId}` }, s)
+        .catch(async (err: unknown) => {
+          // a create that reached Heat before a crash: the stack exists now
+          if (err instanceof OpenStackConflictError)
+            return { id: (await this.os.orchestration.find(name, s))?.id ?? '' };
+          throw err;
+        });
       stack = { id: created.id, stack_name: name, stack_status: 'CREATE_IN_PROGRESS' };
     } else {
       action = 'UPDATE';
@@ -102,13 +119,22 @@ export class OpenStackVim implements Vim {
     }
     const nested = (r.links.find((l) => l.rel === 'stack')?.href ?? '').replace(/^.*\/stacks\//, '').split('/');
     const [nestedName, nestedId] = [nested[0] ?? name, nested[1] ?? stack.id];
-    await this.os.orchestration.markUnhealthy(decodeURIComponent(nestedName), nestedId, r.resource_name, 'healed by click-osv-vnfm', s);
+    await this.os.orchestration.markUnhealthy(
+      decodeURIComponent(nestedName),
+      nestedId,
+      r.resource_name,
+      'healed by click-osv-vnfm',
+      s,
+    );
     await this.os.orchestration.patch(name, stack.id, {}, s);
     const done = await this.stacks.settle(name, stack.id, 'heal', s, 'UPDATE');
     if (!done.stack_status.endsWith('_COMPLETE')) throw await this.stacks.failure(name, done, s);
     const after = await this.describe(vnfInstanceId, options);
-    const replaced = after.find((v) => v.metadata?.['heatStack'] === `${nestedName}/${nestedId}`) ?? after.find((v) => v.resourceId !== resourceId && v.managementAddress !== undefined);
-    if (replaced === undefined) throw new VimOperationError(`after healing, stack ${name} has no server in place of ${resourceId}`);
+    const replaced =
+      after.find((v) => v.metadata?.['heatStack'] === `${nestedName}/${nestedId}`) ??
+      after.find((v) => v.resourceId !== resourceId && v.managementAddress !== undefined);
+    if (replaced === undefined)
+      throw new VimOperationError(`after healing, stack ${name} has no server in place of ${resourceId}`);
     return replaced;
   }
 
@@ -116,7 +142,8 @@ export class OpenStackVim implements Vim {
     const s = sig(options);
     const want = state === 'on' ? 'ACTIVE' : 'SHUTOFF';
     const cur = await this.os.compute.getServer(resourceId, s);
-    if (cur.metadata['clickvnfm_vnf_instance_id'] !== vnfInstanceId) throw new VimOperationError(`server ${resourceId} does not belong to VNF instance ${vnfInstanceId}`);
+    if (cur.metadata['clickvnfm_vnf_instance_id'] !== vnfInstanceId)
+      throw new VimOperationError(`server ${resourceId} does not belong to VNF instance ${vnfInstanceId}`);
     if (cur.status !== want) {
       try {
         await this.os.compute.action(resourceId, state === 'on' ? { start: true } : { stop: true }, s);
@@ -128,7 +155,8 @@ export class OpenStackVim implements Vim {
     await waitFor(
       async () => {
         const srv = await this.os.compute.getServer(resourceId, s);
-        if (srv.status === 'ERROR') throw new VimOperationError(`server ${resourceId} went to ERROR: ${srv.fault?.message ?? 'no fault given'}`);
+        if (srv.status === 'ERROR')
+          throw new VimOperationError(`server ${resourceId} went to ERROR: ${srv.fault?.message ?? 'no fault given'}`);
         return { done: srv.status === want && !srv['OS-EXT-STS:task_state'], state: srv.status };
       },
       { timeoutMs: 120_000, initialDelayMs: 100, maxDelayMs: 500, what: `server ${resourceId} to be ${want}`, ...s },
@@ -142,7 +170,8 @@ export class OpenStackVim implements Vim {
     for (let attempt = 0; attempt < 3; attempt++) {
       let stack = await this.os.orchestration.find(name, s);
       if (stack === undefined || stack.stack_status === 'DELETE_COMPLETE') break;
-      if (stack.stack_status.endsWith('_IN_PROGRESS') && !stack.stack_status.startsWith('DELETE')) stack = await this.stacks.settle(name, stack.id, 'an earlier change', s);
+      if (stack.stack_status.endsWith('_IN_PROGRESS') && !stack.stack_status.startsWith('DELETE'))
+        stack = await this.stacks.settle(name, stack.id, 'an earlier change', s);
       await this.os.orchestration.delete(name, stack.id, s);
       const gone = await this.stacks.deleted(name, s);
       if (gone === undefined || gone.stack_status === 'DELETE_COMPLETE') break;

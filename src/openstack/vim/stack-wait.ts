@@ -36,9 +36,23 @@ export class StackWaiter {
         else lastBusy = asked;
         return { done, value: cur, state: cur.stack_status };
       },
-      { timeoutMs: this.o.stackTimeoutMs ?? 600_000, initialDelayMs: this.o.pollInitialMs ?? 50, maxDelayMs: this.o.pollMaxMs ?? 200, factor: 1.5, what: `stack ${name} (${what})`, ...s },
+      {
+        timeoutMs: this.o.stackTimeoutMs ?? 600_000,
+        initialDelayMs: this.o.pollInitialMs ?? 50,
+        maxDelayMs: this.o.pollMaxMs ?? 200,
+        factor: 1.5,
+        what: `stack ${name} (${what})`,
+        ...s,
+      },
     );
-    const e: StackWait = { stack: name, action: action ?? 'WAIT', status: st.stack_status, heatMs: Date.now() - t0, polls, noticeGapMs: doneAt - lastBusy };
+    const e: StackWait = {
+      stack: name,
+      action: action ?? 'WAIT',
+      status: st.stack_status,
+      heatMs: Date.now() - t0,
+      polls,
+      noticeGapMs: doneAt - lastBusy,
+    };
     this.o.onStackWait?.(e);
     for (const l of this.waitListeners) l(e);
     return st;
@@ -48,11 +62,20 @@ export class StackWaiter {
   deleted(name: string, s: Sig): Promise<Stack | undefined> {
     return waitFor<Stack | undefined>(
       async () => {
-        const cur = await this.os.orchestration.find(name, s).catch((err: unknown) => (err instanceof OpenStackNotFoundError ? undefined : Promise.reject(err)));
-        const done = cur === undefined || cur.stack_status === 'DELETE_COMPLETE' || cur.stack_status === 'DELETE_FAILED';
+        const cur = await this.os.orchestration
+          .find(name, s)
+          .catch((err: unknown) => (err instanceof OpenStackNotFoundError ? undefined : Promise.reject(err)));
+        const done =
+          cur === undefined || cur.stack_status === 'DELETE_COMPLETE' || cur.stack_status === 'DELETE_FAILED';
         return { done, value: cur, state: cur?.stack_status ?? 'GONE' };
       },
-      { timeoutMs: this.o.stackTimeoutMs ?? 600_000, initialDelayMs: this.o.pollInitialMs ?? 50, maxDelayMs: this.o.pollMaxMs ?? 200, what: `stack ${name} to be deleted`, ...s },
+      {
+        timeoutMs: this.o.stackTimeoutMs ?? 600_000,
+        initialDelayMs: this.o.pollInitialMs ?? 50,
+        maxDelayMs: this.o.pollMaxMs ?? 200,
+        what: `stack ${name} to be deleted`,
+        ...s,
+      },
     );
   }
 

@@ -37,7 +37,8 @@ export type Sig = { signal?: AbortSignal };
 
 export const MANAGED = 'clickvnfm-managed';
 export const instanceTag = (id: string): string => `clickvnfm-vnf:${id}`;
-export const hashTag = (algo: string, hash: string): string => `clickvnfm-${algo.replace(/-/g, '')}:${hash.toLowerCase()}`;
+export const hashTag = (algo: string, hash: string): string =>
+  `clickvnfm-${algo.replace(/-/g, '')}:${hash.toLowerCase()}`;
 
 /** The Heat stack of a VNF instance. */
 export function stackName(id: string): string {

@@ -9,7 +9,9 @@ export interface Problem {
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
-    super(`${problem.status} ${problem.title ?? ''}: ${problem.detail}${problem.field ? ` (field ${problem.field})` : ''}`);
+    super(
+      `${problem.status} ${problem.title ?? ''}: ${problem.detail}${problem.field ? ` (field ${problem.field})` : ''}`,
+    );
   }
 }
 
@@ -23,9 +25,14 @@ export const token = {
 export async function login(clientId: string, secret: string): Promise<void> {
   // client_secret_post: a Basic challenge on a wrong secret would make the browser ask for a password
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
-  const res = await fetch('/oauth2/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+  const res = await fetch('/oauth2/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
   const body = (await res.json()) as { access_token?: string; error?: string };
-  if (!res.ok || !body.access_token) throw new ApiError({ status: res.status, detail: `login refused (${body.error ?? res.status})` });
+  if (!res.ok || !body.access_token)
+    throw new ApiError({ status: res.status, detail: `login refused (${body.error ?? res.status})` });
   token.set(body.access_token);
 }
 
@@ -35,8 +42,18 @@ export interface Resp<T> {
   headers: Headers;
 }
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Resp<T>> {
-  const h: Record<string, string> = { accept: 'application/json', version: '1.3.0', authorization: `Bearer ${token.get() ?? ''}`, ...headers };
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Resp<T>> {
+  const h: Record<string, string> = {
+    accept: 'application/json',
+    version: '1.3.0',
+    authorization: `Bearer ${token.get() ?? ''}`,
+    ...headers,
+  };
   let data: BodyInit | undefined;
   if (body instanceof ArrayBuffer || body instanceof Blob) {
     data = body;
@@ -57,7 +74,12 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
 }
 
 /** Starts a lifecycle task (202 + Location) and returns the op-occ path. */
-export async function task(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<string> {
+export async function task(
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const r = await api(method, path, body, headers);
   return new URL(r.headers.get('location') ?? '', location.origin).pathname;
 }

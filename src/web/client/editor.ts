@@ -65,7 +65,11 @@ export function clickEditor(parent: HTMLElement, initial: string): ClickEditor {
     },
     { delay: 100 },
   );
-  const view = new EditorView({ doc: initial, extensions: [basicSetup, clickMode, syntaxHighlighting(style), lintGutter(), lint], parent });
+  const view = new EditorView({
+    doc: initial,
+    extensions: [basicSetup, clickMode, syntaxHighlighting(style), lintGutter(), lint],
+    parent,
+  });
   return {
     view,
     text: () => view.state.doc.toString(),
@@ -76,7 +80,11 @@ export function clickEditor(parent: HTMLElement, initial: string): ClickEditor {
       const text = view.state.doc.toString();
       const r = checkClick(text, { file: 'config.click' });
       const diagnostics = diagnosticsOf(text, view);
-      return { errors: diagnostics.filter((d) => d.severity === 'error').length, diagnostics, ...(r.graph ? { graph: exportGraph(r.graph) } : {}) };
+      return {
+        errors: diagnostics.filter((d) => d.severity === 'error').length,
+        diagnostics,
+        ...(r.graph ? { graph: exportGraph(r.graph) } : {}),
+      };
     },
   };
 }
@@ -89,6 +97,11 @@ function diagnosticsOf(text: string, view: EditorView): Diagnostic[] {
     const from = Math.min(line.from + Math.max(0, d.column - 1), line.to);
     // mark the word at the position (the element or class name the message is about)
     const word = /^[\w@/:$.-]+/.exec(line.text.slice(from - line.from))?.[0].length ?? 1;
-    return { from, to: Math.min(line.to, from + Math.max(1, word)), severity: d.severity === 'error' ? 'error' : 'warning', message: `${d.line}:${d.column}: ${d.message}` };
+    return {
+      from,
+      to: Math.min(line.to, from + Math.max(1, word)),
+      severity: d.severity === 'error' ? 'error' : 'warning',
+      message: `${d.line}:${d.column}: ${d.message}`,
+    };
   });
 }

@@ -20,7 +20,8 @@ export function drawGraph(g: GraphJson): SVGSVGElement {
   const W = 170;
   const H = 46;
   const pos = new Map<string, { x: number; y: number }>();
-  for (const [l, names] of rows) names.forEach((name, i) => pos.set(name, { x: 10 + l * (W + 40), y: 10 + i * (H + 24) }));
+  for (const [l, names] of rows)
+    names.forEach((name, i) => pos.set(name, { x: 10 + l * (W + 40), y: 10 + i * (H + 24) }));
   const width = 20 + (Math.max(0, ...rows.keys()) + 1) * (W + 40);
   const height = 20 + Math.max(1, ...[...rows.values()].map((r) => r.length)) * (H + 24);
   const svg = document.createElementNS(ns, 'svg');

@@ -6,7 +6,10 @@ import { ProblemDetailsSchema } from '../vnflcm/schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
 const Inst = Type.Object({ vnfInstanceId: Type.String({ minLength: 1, maxLength: 128 }) });
-const Vnfc = Type.Object({ vnfInstanceId: Type.String({ minLength: 1, maxLength: 128 }), vnfcInstanceId: Type.String({ minLength: 1, maxLength: 256 }) });
+const Vnfc = Type.Object({
+  vnfInstanceId: Type.String({ minLength: 1, maxLength: 128 }),
+  vnfcInstanceId: Type.String({ minLength: 1, maxLength: 256 }),
+});
 const Any = Type.Object({}, { additionalProperties: true });
 
 /**
@@ -18,29 +21,67 @@ export function vnfcRoutes(deps: LcmDeps): RouteModule {
   return (app) => {
     const tags = ['clickvnfm console extension'];
     app.get('/clickvnfm/v1/vnf_instances/:vnfInstanceId/vnfcs', {
-      schema: { tags, summary: 'The VNFCs of an instance with their NF and management API status', params: Inst, response: { 200: Type.Array(Any), ...errors } },
+      schema: {
+        tags,
+        summary: 'The VNFCs of an instance with their NF and management API status',
+        params: Inst,
+        response: { 200: Type.Array(Any), ...errors },
+      },
       handler: async (req) => {
         const agents = await vnfcAgents(deps, req.params.vnfInstanceId);
         return Promise.all(
           agents.map(async ({ vnfc, agent, dialect }) => {
             const st = await agent.status({ timeoutMs: 2000 }).catch(() => ({ reachable: false, running: false }));
             const md = (vnfc.metadata ?? {}) as Record<string, unknown>;
-            return { id: vnfc.id, vduId: vnfc.vduId, dialect, vmStatus: md['status'], managementAddress: md['managementAddress'], managementPort: md['managementPort'], apiReachable: st.reachable, nfRunning: st.running };
+            return {
+              id: vnfc.id,
+              vduId: vnfc.vduId,
+              dialect,
+              vmStatus: md['status'],
+              managementAddress: md['managementAddress'],
+              managementPort: md['managementPort'],
+              apiReachable: st.reachable,
+              nfRunning: st.running,
+            };
           }),
         );
       },
     });
     app.get('/clickvnfm/v1/vnf_instances/:vnfInstanceId/vnfcs/:vnfcInstanceId/metrics', {
-      schema: { tags, summary: "One sample of a VNFC's metrics (CPU, memory, per-port traffic, Click element counters)", params: Vnfc, response: { 200: Any, ...errors } },
-      handler: async (req) => (await vnfcAgent(deps, req.params.vnfInstanceId, req.params.vnfcInstanceId)).agent.metrics({ timeoutMs: 5000 }),
+      schema: {
+        tags,
+        summary: "One sample of a VNFC's metrics (CPU, memory, per-port traffic, Click element counters)",
+        params: Vnfc,
+        response: { 200: Any, ...errors },
+      },
+      handler: async (req) =>
+        (await vnfcAgent(deps, req.params.vnfInstanceId, req.params.vnfcInstanceId)).agent.metrics({ timeoutMs: 5000 }),
     });
     app.get('/clickvnfm/v1/vnf_instances/:vnfInstanceId/vnfcs/:vnfcInstanceId/log', {
-      schema: { tags, summary: "Click's error log in the VM", params: Vnfc, response: { 200: Type.Object({ text: Type.String() }), ...errors } },
-      handler: async (req) => ({ text: await (await vnfcAgent(deps, req.params.vnfInstanceId, req.params.vnfcInstanceId)).agent.log({ timeoutMs: 5000 }) }),
+      schema: {
+        tags,
+        summary: "Click's error log in the VM",
+        params: Vnfc,
+        response: { 200: Type.Object({ text: Type.String() }), ...errors },
+      },
+      handler: async (req) => ({
+        text: await (
+          await vnfcAgent(deps, req.params.vnfInstanceId, req.params.vnfcInstanceId)
+        ).agent.log({ timeoutMs: 5000 }),
+      }),
     });
     app.get('/clickvnfm/v1/vnf_instances/:vnfInstanceId/vnfcs/:vnfcInstanceId/config', {
-      schema: { tags, summary: 'The Click configuration the VM runs', params: Vnfc, response: { 200: Type.Object({ text: Type.String() }), ...errors } },
-      handler: async (req) => ({ text: await (await vnfcAgent(deps, req.params.vnfInstanceId, req.params.vnfcInstanceId)).agent.readConfig({ timeoutMs: 5000 }) }),
+      schema: {
+        tags,
+        summary: 'The Click configuration the VM runs',
+        params: Vnfc,
+        response: { 200: Type.Object({ text: Type.String() }), ...errors },
+      },
+      handler: async (req) => ({
+        text: await (
+          await vnfcAgent(deps, req.params.vnfInstanceId, req.params.vnfcInstanceId)
+        ).agent.readConfig({ timeoutMs: 5000 }),
+      }),
     });
   };
 }

@@ -37,7 +37,13 @@ const TASKS = [
 
 function taskRoute(app: ApiApp, deps: LcmDeps, publicUrl: string, t: Task): void {
   app.post(`/vnflcm/v1/vnf_instances/:vnfInstanceId/${t.path}`, {
-    schema: { tags: ['vnf_instances'], summary: `${t.op} a VNF instance`, params: InstanceIdParams, body: t.schema, response: { 202: Type.Null(), ...errors } },
+    schema: {
+      tags: ['vnf_instances'],
+      summary: `${t.op} a VNF instance`,
+      params: InstanceIdParams,
+      body: t.schema,
+      response: { 202: Type.Null(), ...errors },
+    },
     handler: async (req, reply) => {
       // the body has passed t.schema, whose type task() tied to the operation's request type
       const op = await startOperation(deps, req.params.vnfInstanceId, t.op, req.body as never);
@@ -66,7 +72,11 @@ export function lcmTaskRoutes(deps: LcmDeps): RouteModule {
         const ifMatch = req.headers['if-match'];
         if (ifMatch !== undefined) {
           const found = await getInstance(ctx, req.params.vnfInstanceId);
-          if (ifMatch !== `"${found.version}"`) throw new PreconditionFailedError(`If-Match ${ifMatch} does not match the current ETag "${found.version}"`, { field: 'If-Match' });
+          if (ifMatch !== `"${found.version}"`)
+            throw new PreconditionFailedError(
+              `If-Match ${ifMatch} does not match the current ETag "${found.version}"`,
+              { field: 'If-Match' },
+            );
         }
         const op = await startOperation(deps, req.params.vnfInstanceId, 'MODIFY_INFO', req.body);
         return sendNoBody(reply.code(202).header('Location', opOccLocation(ctx.publicUrl, op.id)));

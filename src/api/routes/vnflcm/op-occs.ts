@@ -25,15 +25,32 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
   return (app, ctx) => {
     const view = (op: VnfLcmOpOcc) => renderOpOcc(ctx.publicUrl, stripCredentials(op));
     app.get('/vnflcm/v1/vnf_lcm_op_occs', {
-      schema: { tags: ['vnf_lcm_op_occs'], summary: 'Query LCM operation occurrences', querystring: ListQuerySchema, response: { 200: ListOf(VnfLcmOpOccSchema), ...errors } },
+      schema: {
+        tags: ['vnf_lcm_op_occs'],
+        summary: 'Query LCM operation occurrences',
+        querystring: ListQuerySchema,
+        response: { 200: ListOf(VnfLcmOpOccSchema), ...errors },
+      },
       handler: async (req, reply) => {
         const q = parseListQuery(req.query, VNF_LCM_OP_OCC_ATTRIBUTES);
         const page = await deps.opOccs.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
-        return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map(view) }, q.selector, OP_OCC_DEFAULT_EXCLUDES);
+        return sendPage(
+          req,
+          reply,
+          ctx.publicUrl,
+          { ...page, items: page.items.map(view) },
+          q.selector,
+          OP_OCC_DEFAULT_EXCLUDES,
+        );
       },
     });
     app.get('/vnflcm/v1/vnf_lcm_op_occs/:vnfLcmOpOccId', {
-      schema: { tags: ['vnf_lcm_op_occs'], summary: 'Read an LCM operation occurrence', params: Params, response: { 200: VnfLcmOpOccSchema, ...errors } },
+      schema: {
+        tags: ['vnf_lcm_op_occs'],
+        summary: 'Read an LCM operation occurrence',
+        params: Params,
+        response: { 200: VnfLcmOpOccSchema, ...errors },
+      },
       handler: async (req) => {
         const found = await deps.opOccs.get(req.params.vnfLcmOpOccId);
         if (found === undefined) throw new OpOccNotFoundError(req.params.vnfLcmOpOccId);
@@ -43,7 +60,13 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
     const opOccRoute = (name: string) => `/vnflcm/v1/vnf_lcm_op_occs/:vnfLcmOpOccId/${name}`;
     const task = (name: string, run: (id: string, body: unknown) => Promise<void>): void => {
       app.post(opOccRoute(name), {
-        schema: { tags: ['vnf_lcm_op_occs'], summary: `${name} an LCM operation occurrence`, params: Params, ...(name === 'cancel' ? { body: CancelModeRequestSchema } : {}), response: { 202: Type.Null(), ...errors } },
+        schema: {
+          tags: ['vnf_lcm_op_occs'],
+          summary: `${name} an LCM operation occurrence`,
+          params: Params,
+          ...(name === 'cancel' ? { body: CancelModeRequestSchema } : {}),
+          response: { 202: Type.Null(), ...errors },
+        },
         handler: async (req, reply) => {
           await run(req.params.vnfLcmOpOccId, req.body);
           // SOL003 5.4.14, 5.4.15, 5.4.17: 202 with the op-occ's Location (clients poll it), and no body
@@ -55,7 +78,12 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
     task('rollback', (id) => rollback(deps, id));
     // SOL003 5.4.16: fail answers 200 with the op-occ (now FAILED)
     app.post(opOccRoute('fail'), {
-      schema: { tags: ['vnf_lcm_op_occs'], summary: 'fail an LCM operation occurrence', params: Params, response: { 200: VnfLcmOpOccSchema, ...errors } },
+      schema: {
+        tags: ['vnf_lcm_op_occs'],
+        summary: 'fail an LCM operation occurrence',
+        params: Params,
+        response: { 200: VnfLcmOpOccSchema, ...errors },
+      },
       handler: async (req) => {
         await fail(deps, req.params.vnfLcmOpOccId);
         const after = (await deps.opOccs.get(req.params.vnfLcmOpOccId))?.doc;

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { DisallowedDestinationError, NotFoundError, parseOutboundUrl, UnprocessableEntityError, redactText } from '../../../errors';
-import { LCCN_SUBSCRIPTION_ATTRIBUTES, type LccnSubscription, type StoredSubscription } from '../../../domain/subscription';
+import {
+  DisallowedDestinationError,
+  NotFoundError,
+  parseOutboundUrl,
+  UnprocessableEntityError,
+  redactText,
+} from '../../../errors';
+import {
+  LCCN_SUBSCRIPTION_ATTRIBUTES,
+  type LccnSubscription,
+  type StoredSubscription,
+} from '../../../domain/subscription';
 import {
   LccnSubscriptionRequestSchema,
   LccnSubscriptionSchema,
@@ -28,10 +38,23 @@ const NOTIFICATIONS = {
 const callbacks = Object.fromEntries(
   Object.entries(NOTIFICATIONS).map(([name, schema]) => [
     name,
-    { '{$request.body#/callbackUri}': { post: { requestBody: { required: true, content: { 'application/json': { schema } } }, responses: { 204: { description: 'The notification was delivered' } } } } },
+    {
+      '{$request.body#/callbackUri}': {
+        post: {
+          requestBody: { required: true, content: { 'application/json': { schema } } },
+          responses: { 204: { description: 'The notification was delivered' } },
+        },
+      },
+    },
   ]),
 );
-const createSchema = { tags: ['subscriptions'], summary: 'Subscribe to LCM notifications', body: LccnSubscriptionRequestSchema, response: { 201: LccnSubscriptionSchema, 303: Type.Null(), ...errors }, callbacks };
+const createSchema = {
+  tags: ['subscriptions'],
+  summary: 'Subscribe to LCM notifications',
+  body: LccnSubscriptionRequestSchema,
+  response: { 201: LccnSubscriptionSchema, 303: Type.Null(), ...errors },
+  callbacks,
+};
 const Params = Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLength: 128 }) });
 
 export interface SubscriptionDeps {
@@ -44,7 +67,12 @@ export interface SubscriptionDeps {
 }
 
 function publicView(s: StoredSubscription): LccnSubscription {
-  return { id: s.id, ...(s.filter !== undefined ? { filter: s.filter } : {}), callbackUri: s.callbackUri, _links: s._links };
+  return {
+    id: s.id,
+    ...(s.filter !== undefined ? { filter: s.filter } : {}),
+    callbackUri: s.callbackUri,
+    _links: s._links,
+  };
 }
 
 const TOKEN_ENDPOINT_FIELD = 'authentication.paramsOauth2ClientCredentials.tokenEndpoint';
@@ -54,7 +82,10 @@ export const CALLBACK_TEST_FAILED = 'the callback URI did not answer the test GE
 /** A refused destination, in the words of the field that named it: the rule, never the URL. */
 function refused(err: DisallowedDestinationError): UnprocessableEntityError {
   const tokenEndpoint = err.field === TOKEN_ENDPOINT_FIELD;
-  return new UnprocessableEntityError(`${tokenEndpoint ? 'the token endpoint' : 'the callback URI'} is not an allowed destination: ${err.rule}`, { field: tokenEndpoint ? TOKEN_ENDPOINT_FIELD : 'callbackUri' });
+  return new UnprocessableEntityError(
+    `${tokenEndpoint ? 'the token endpoint' : 'the callback URI'} is not an allowed destination: ${err.rule}`,
+    { field: tokenEndpoint ? TOKEN_ENDPOINT_FIELD : 'callbackUri' },
+  );
 }
 
 /** `/vnflcm/v1/subscriptions`: create (callback tested, duplicates 303), list, get, delete. @see SOL003 5.4.18 - 5.4.19 */
@@ -65,8 +96,18 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
       handler: async (req, reply) => {
         const body = req.body;
         const a = body.authentication;
-        if (a?.authType.includes('BASIC') && a.paramsBasic === undefined) throw new UnprocessableEntityError('authType BASIC needs paramsBasic', { field: 'authentication.paramsBasic' });
-        if (a?.authType.includes('OAUTH2_CLIENT_CREDENTIALS') && a.paramsOauth2ClientCredentials?.tokenEndpoint === undefined) throw new UnprocessableEntityError('authType OAUTH2_CLIENT_CREDENTIALS needs paramsOauth2ClientCredentials with a tokenEndpoint', { field: 'authentication.paramsOauth2ClientCredentials' });
+        if (a?.authType.includes('BASIC') && a.paramsBasic === undefined)
+          throw new UnprocessableEntityError('authType BASIC needs paramsBasic', {
+            field: 'authentication.paramsBasic',
+          });
+        if (
+          a?.authType.includes('OAUTH2_CLIENT_CREDENTIALS') &&
+          a.paramsOauth2ClientCredentials?.tokenEndpoint === undefined
+        )
+          throw new UnprocessableEntityError(
+            'authType OAUTH2_CLIENT_CREDENTIALS needs paramsOauth2ClientCredentials with a tokenEndpoint',
+            { field: 'authentication.paramsOauth2ClientCredentials' },
+          );
         try {
           // what needs no DNS (scheme, userinfo) is refused before anything else; the addresses are the test's
           parseOutboundUrl(body.callbackUri, 'callbackUri');
@@ -96,7 +137,10 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
           await deps.testCallback(sub);
         } catch (err) {
           // the real cause (status, error code) stays in the debug log, redacted: an answer is an SSRF oracle
-          req.log.debug({ subscriptionId: id, cause: redactText(err instanceof Error ? err.message : String(err)) }, 'the callback test failed');
+          req.log.debug(
+            { subscriptionId: id, cause: redactText(err instanceof Error ? err.message : String(err)) },
+            'the callback test failed',
+          );
           if (err instanceof DisallowedDestinationError) throw refused(err);
           throw new UnprocessableEntityError(CALLBACK_TEST_FAILED, { field: 'callbackUri' });
         }
@@ -105,7 +149,12 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
       },
     });
     app.get('/vnflcm/v1/subscriptions', {
-      schema: { tags: ['subscriptions'], summary: 'Query subscriptions', querystring: ListQuerySchema, response: { 200: ListOf(LccnSubscriptionSchema), ...errors } },
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Query subscriptions',
+        querystring: ListQuerySchema,
+        response: { 200: ListOf(LccnSubscriptionSchema), ...errors },
+      },
       handler: async (req, reply) => {
         const q = parseListQuery(req.query, LCCN_SUBSCRIPTION_ATTRIBUTES);
         const page = await deps.subscriptions.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
@@ -113,7 +162,12 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
       },
     });
     app.get('/vnflcm/v1/subscriptions/:subscriptionId', {
-      schema: { tags: ['subscriptions'], summary: 'Read a subscription', params: Params, response: { 200: LccnSubscriptionSchema, ...errors } },
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Read a subscription',
+        params: Params,
+        response: { 200: LccnSubscriptionSchema, ...errors },
+      },
       handler: async (req) => {
         const s = await deps.subscriptions.get(req.params.subscriptionId);
         if (s === undefined) throw new NotFoundError(`subscription ${req.params.subscriptionId} does not exist`);
@@ -121,9 +175,15 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
       },
     });
     app.delete('/vnflcm/v1/subscriptions/:subscriptionId', {
-      schema: { tags: ['subscriptions'], summary: 'Delete a subscription', params: Params, response: { 204: Type.Null(), ...errors } },
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Delete a subscription',
+        params: Params,
+        response: { 204: Type.Null(), ...errors },
+      },
       handler: async (req, reply) => {
-        if (!(await deps.subscriptions.delete(req.params.subscriptionId))) throw new NotFoundError(`subscription ${req.params.subscriptionId} does not exist`);
+        if (!(await deps.subscriptions.delete(req.params.subscriptionId)))
+          throw new NotFoundError(`subscription ${req.params.subscriptionId} does not exist`);
         return sendNoBody(reply.code(204));
       },
     });

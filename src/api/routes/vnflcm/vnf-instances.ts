@@ -20,11 +20,18 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
   const view = (inst: VnfInstance) => renderInstance(ctx.publicUrl, stripCredentials(inst));
 
   app.post('/vnflcm/v1/vnf_instances', {
-    schema: { tags: TAG, summary: 'Create a VNF instance resource', body: CreateVnfRequestSchema, response: { 201: VnfInstanceSchema, ...errors } },
+    schema: {
+      tags: TAG,
+      summary: 'Create a VNF instance resource',
+      body: CreateVnfRequestSchema,
+      response: { 201: VnfInstanceSchema, ...errors },
+    },
     handler: async (req, reply) => {
       const pkg = await ctx.packages.findByVnfdId(req.body.vnfdId);
       if (pkg === undefined) {
-        throw new UnprocessableEntityError(`no VNF package with vnfdId ${req.body.vnfdId} is onboarded`, { field: 'vnfdId' });
+        throw new UnprocessableEntityError(`no VNF package with vnfdId ${req.body.vnfdId} is onboarded`, {
+          field: 'vnfdId',
+        });
       }
       if (pkg.onboardingState !== 'ONBOARDED' || pkg.operationalState !== 'ENABLED') {
         throw new UnprocessableEntityError(
@@ -44,7 +51,8 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
         instantiationState: 'NOT_INSTANTIATED',
       };
       if (req.body.vnfInstanceName !== undefined) instance.vnfInstanceName = req.body.vnfInstanceName;
-      if (req.body.vnfInstanceDescription !== undefined) instance.vnfInstanceDescription = req.body.vnfInstanceDescription;
+      if (req.body.vnfInstanceDescription !== undefined)
+        instance.vnfInstanceDescription = req.body.vnfInstanceDescription;
       if (req.body.metadata !== undefined) instance.metadata = req.body.metadata;
       const saved = await ctx.instances.create(instance);
       await ctx.events.instanceCreated?.(instance);
@@ -54,16 +62,33 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
   });
 
   app.get('/vnflcm/v1/vnf_instances', {
-    schema: { tags: TAG, summary: 'Query VNF instances (filter, selectors, paging)', querystring: ListQuerySchema, response: { 200: ListOf(VnfInstanceSchema), ...errors } },
+    schema: {
+      tags: TAG,
+      summary: 'Query VNF instances (filter, selectors, paging)',
+      querystring: ListQuerySchema,
+      response: { 200: ListOf(VnfInstanceSchema), ...errors },
+    },
     handler: async (req, reply) => {
       const q = parseListQuery(req.query, VNF_INSTANCE_ATTRIBUTES);
       const page = await ctx.instances.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
-      return sendPage(req, reply, ctx.publicUrl, { ...page, items: page.items.map(view) }, q.selector, VNF_INSTANCE_DEFAULT_EXCLUDES);
+      return sendPage(
+        req,
+        reply,
+        ctx.publicUrl,
+        { ...page, items: page.items.map(view) },
+        q.selector,
+        VNF_INSTANCE_DEFAULT_EXCLUDES,
+      );
     },
   });
 
   app.get('/vnflcm/v1/vnf_instances/:vnfInstanceId', {
-    schema: { tags: TAG, summary: 'Read a VNF instance', params: InstanceIdParams, response: { 200: VnfInstanceSchema, ...errors } },
+    schema: {
+      tags: TAG,
+      summary: 'Read a VNF instance',
+      params: InstanceIdParams,
+      response: { 200: VnfInstanceSchema, ...errors },
+    },
     handler: async (req, reply) => {
       const found = await getInstance(ctx, req.params.vnfInstanceId);
       return reply.header('ETag', etag(found.version)).send(view(found.doc));
@@ -71,7 +96,12 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
   });
 
   app.delete('/vnflcm/v1/vnf_instances/:vnfInstanceId', {
-    schema: { tags: TAG, summary: 'Delete a NOT_INSTANTIATED VNF instance', params: InstanceIdParams, response: { 204: Type.Null(), ...errors } },
+    schema: {
+      tags: TAG,
+      summary: 'Delete a NOT_INSTANTIATED VNF instance',
+      params: InstanceIdParams,
+      response: { 204: Type.Null(), ...errors },
+    },
     handler: async (req, reply) => {
       const id = req.params.vnfInstanceId;
       const before = await getInstance(ctx, id);
@@ -100,8 +130,12 @@ export function refusalError(id: string, res: BeginOperationRefusal, what: strin
     case 'not-found':
       return new NotFoundError(`VNF instance ${id} does not exist`);
     case 'busy':
-      return new ConflictError(`VNF instance ${id} cannot be ${what}: operation ${res.activeOpOccId} is in progress on it`);
+      return new ConflictError(
+        `VNF instance ${id} cannot be ${what}: operation ${res.activeOpOccId} is in progress on it`,
+      );
     case 'wrong-state':
-      return new ConflictError(`VNF instance ${id} cannot be ${what} while it is ${res.state}`, { field: 'instantiationState' });
+      return new ConflictError(`VNF instance ${id} cannot be ${what} while it is ${res.state}`, {
+        field: 'instantiationState',
+      });
   }
 }

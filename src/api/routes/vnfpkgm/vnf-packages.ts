@@ -3,7 +3,11 @@ import { Type } from '@sinclair/typebox';
 import { BadRequestError, ConflictError, NotFoundError } from '../../../errors';
 import { PROTOTYPE_NAMES } from '../../../domain/query';
 import { VNF_PACKAGE_DEFAULT_EXCLUDES, VNF_PKG_INFO_ATTRIBUTES, type VnfPkgInfo } from '../../../domain/vnf-package';
-import { CreateVnfPkgInfoRequestSchema, VnfPkgInfoModificationsSchema, VnfPkgInfoSchema } from '../../../domain/schemas/vnf-package';
+import {
+  CreateVnfPkgInfoRequestSchema,
+  VnfPkgInfoModificationsSchema,
+  VnfPkgInfoSchema,
+} from '../../../domain/schemas/vnf-package';
 import type { VnfPackageRepository } from '../../../ports/package-store';
 import { onboardPackage } from '../../../lcm/packages/onboard-package';
 import { readCsar, zipFiles, parseToscaMeta, type TypeLibrary } from '../../../tosca';
@@ -21,25 +25,50 @@ const Params = Type.Object({ vnfPkgId: Type.String({ minLength: 1, maxLength: 12
  * VNF package management: `/vnfpkgm/v1/vnf_packages`.
  * @see ETSI GS NFV-SOL 005 v2.6.1 clause 9.4 (and SOL003 v2.6.1 clause 10.4)
  */
-export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library: TypeLibrary; packageLimitBytes: number }): RouteModule {
+export function vnfPackageRoutes(deps: {
+  packages: VnfPackageRepository;
+  library: TypeLibrary;
+  packageLimitBytes: number;
+}): RouteModule {
   return (app, ctx) => {
     const base = `${ctx.publicUrl}/vnfpkgm/v1/vnf_packages`;
-    const links = (id: string): VnfPkgInfo['_links'] => ({ self: { href: `${base}/${id}` }, vnfd: { href: `${base}/${id}/vnfd` }, packageContent: { href: `${base}/${id}/package_content` } });
+    const links = (id: string): VnfPkgInfo['_links'] => ({
+      self: { href: `${base}/${id}` },
+      vnfd: { href: `${base}/${id}/vnfd` },
+      packageContent: { href: `${base}/${id}/package_content` },
+    });
     const load = async (id: string) => {
       const found = await deps.packages.get(id);
       if (found === undefined) throw new NotFoundError(`VNF package ${id} does not exist`);
       return found;
     };
-    const withUsage = async (p: VnfPkgInfo): Promise<VnfPkgInfo> => ({ ...p, usageState: (await inUse(ctx, p.id)) ? 'IN_USE' : 'NOT_IN_USE' });
+    const withUsage = async (p: VnfPkgInfo): Promise<VnfPkgInfo> => ({
+      ...p,
+      usageState: (await inUse(ctx, p.id)) ? 'IN_USE' : 'NOT_IN_USE',
+    });
     for (const ct of ['application/zip', 'application/octet-stream']) {
-      if (!app.hasContentTypeParser(ct)) app.addContentTypeParser(ct, { parseAs: 'buffer', bodyLimit: deps.packageLimitBytes }, (_r, body, done) => done(null, body));
+      if (!app.hasContentTypeParser(ct))
+        app.addContentTypeParser(ct, { parseAs: 'buffer', bodyLimit: deps.packageLimitBytes }, (_r, body, done) =>
+          done(null, body),
+        );
     }
 
     app.post('/vnfpkgm/v1/vnf_packages', {
-      schema: { tags: TAG, summary: 'Create a VNF package resource', body: CreateVnfPkgInfoRequestSchema, response: { 201: VnfPkgInfoSchema, ...errors } },
+      schema: {
+        tags: TAG,
+        summary: 'Create a VNF package resource',
+        body: CreateVnfPkgInfoRequestSchema,
+        response: { 201: VnfPkgInfoSchema, ...errors },
+      },
       handler: async (req, reply) => {
         const id = randomUUID();
-        const pkg: VnfPkgInfo = { id, onboardingState: 'CREATED', operationalState: 'DISABLED', usageState: 'NOT_IN_USE', _links: links(id) };
+        const pkg: VnfPkgInfo = {
+          id,
+          onboardingState: 'CREATED',
+          operationalState: 'DISABLED',
+          usageState: 'NOT_IN_USE',
+          _links: links(id),
+        };
         if (req.body.userDefinedData !== undefined) pkg.userDefinedData = req.body.userDefinedData;
         await deps.packages.create(pkg);
         return reply.code(201).header('Location', pkg._links.self.href).send(pkg);
@@ -47,7 +76,12 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
     });
 
     app.get('/vnfpkgm/v1/vnf_packages', {
-      schema: { tags: TAG, summary: 'Query VNF packages (filter, selectors, paging)', querystring: ListQuerySchema, response: { 200: ListOf(VnfPkgInfoSchema), ...errors } },
+      schema: {
+        tags: TAG,
+        summary: 'Query VNF packages (filter, selectors, paging)',
+        querystring: ListQuerySchema,
+        response: { 200: ListOf(VnfPkgInfoSchema), ...errors },
+      },
       handler: async (req, reply) => {
         const q = parseListQuery(req.query, VNF_PKG_INFO_ATTRIBUTES);
         const page = await deps.packages.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
@@ -57,7 +91,12 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
     });
 
     app.get('/vnfpkgm/v1/vnf_packages/:vnfPkgId', {
-      schema: { tags: TAG, summary: 'Read a VNF package', params: Params, response: { 200: VnfPkgInfoSchema, ...errors } },
+      schema: {
+        tags: TAG,
+        summary: 'Read a VNF package',
+        params: Params,
+        response: { 200: VnfPkgInfoSchema, ...errors },
+      },
       handler: async (req, reply) => {
         const found = await load(req.params.vnfPkgId);
         return reply.header('ETag', etag(found.version)).send(await withUsage(found.doc));
@@ -66,11 +105,21 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
 
     app.put('/vnfpkgm/v1/vnf_packages/:vnfPkgId/package_content', {
       bodyLimit: deps.packageLimitBytes,
-      schema: { tags: TAG, summary: 'Upload the package content (a CSAR, application/zip)', params: Params, consumes: ['application/zip'], response: { 202: Type.Null(), ...errors } },
+      schema: {
+        tags: TAG,
+        summary: 'Upload the package content (a CSAR, application/zip)',
+        params: Params,
+        consumes: ['application/zip'],
+        response: { 202: Type.Null(), ...errors },
+      },
       handler: async (req, reply) => {
         const bytes = req.body as unknown;
         // a missing body is a malformed request (400), not a conflict with the package's state
-        if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new BadRequestError('the request has no CSAR: send the package as the body with Content-Type: application/zip', { field: 'body' });
+        if (!Buffer.isBuffer(bytes) || bytes.length === 0)
+          throw new BadRequestError(
+            'the request has no CSAR: send the package as the body with Content-Type: application/zip',
+            { field: 'body' },
+          );
         await load(req.params.vnfPkgId);
         await onboardPackage(deps.packages, deps.library, req.params.vnfPkgId, bytes);
         return sendNoBody(reply.code(202));
@@ -86,10 +135,17 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
     });
 
     app.get('/vnfpkgm/v1/vnf_packages/:vnfPkgId/vnfd', {
-      schema: { tags: TAG, summary: "Read the VNFD (text/plain: the entry file; application/zip: every TOSCA file)", params: Params },
+      schema: {
+        tags: TAG,
+        summary: 'Read the VNFD (text/plain: the entry file; application/zip: every TOSCA file)',
+        params: Params,
+      },
       handler: async (req, reply) => {
-        const files = (await readCsar(await onboardedContent(deps.packages, req.params.vnfPkgId))).files ?? new Map<string, Buffer>();
-        const entry = parseToscaMeta(files.get('TOSCA-Metadata/TOSCA.meta')?.toString() ?? '')['Entry-Definitions'] ?? '';
+        const files =
+          (await readCsar(await onboardedContent(deps.packages, req.params.vnfPkgId))).files ??
+          new Map<string, Buffer>();
+        const entry =
+          parseToscaMeta(files.get('TOSCA-Metadata/TOSCA.meta')?.toString() ?? '')['Entry-Definitions'] ?? '';
         if ((req.headers.accept ?? '').includes('application/zip')) {
           // keys first: iterating the files would inflate every artifact (an image) only to drop it
           const names = [...files.keys()].filter((p) => /\.ya?ml$/.test(p) && !p.startsWith('BaseHOT/'));
@@ -115,8 +171,15 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
         await deps.packages.update(id, (p) => {
           const next = { ...p };
           if (req.body.operationalState !== undefined) {
-            if (p.onboardingState !== 'ONBOARDED') throw new ConflictError(`VNF package ${id} is ${p.onboardingState}; only an ONBOARDED package can be enabled or disabled`, { field: 'operationalState' });
-            if (p.operationalState === req.body.operationalState) throw new ConflictError(`VNF package ${id} is ${p.operationalState} already`, { field: 'operationalState' });
+            if (p.onboardingState !== 'ONBOARDED')
+              throw new ConflictError(
+                `VNF package ${id} is ${p.onboardingState}; only an ONBOARDED package can be enabled or disabled`,
+                { field: 'operationalState' },
+              );
+            if (p.operationalState === req.body.operationalState)
+              throw new ConflictError(`VNF package ${id} is ${p.operationalState} already`, {
+                field: 'operationalState',
+              });
             next.operationalState = req.body.operationalState;
           }
           // SOL005 9.5.2.4: userDefinedData is merged (JSON merge patch): null removes a key
@@ -136,12 +199,21 @@ export function vnfPackageRoutes(deps: { packages: VnfPackageRepository; library
     });
 
     app.delete('/vnfpkgm/v1/vnf_packages/:vnfPkgId', {
-      schema: { tags: TAG, summary: 'Delete a disabled, unused VNF package', params: Params, response: { 204: Type.Null(), ...errors } },
+      schema: {
+        tags: TAG,
+        summary: 'Delete a disabled, unused VNF package',
+        params: Params,
+        response: { 204: Type.Null(), ...errors },
+      },
       handler: async (req, reply) => {
         const id = req.params.vnfPkgId;
         const { doc } = await load(id);
-        if (doc.operationalState === 'ENABLED') throw new ConflictError(`VNF package ${id} is ENABLED; disable it first`, { field: 'operationalState' });
-        if (await inUse(ctx, id)) throw new ConflictError(`VNF package ${id} is IN_USE by VNF instances; delete them first`, { field: 'usageState' });
+        if (doc.operationalState === 'ENABLED')
+          throw new ConflictError(`VNF package ${id} is ENABLED; disable it first`, { field: 'operationalState' });
+        if (await inUse(ctx, id))
+          throw new ConflictError(`VNF package ${id} is IN_USE by VNF instances; delete them first`, {
+            field: 'usageState',
+          });
         await deps.packages.delete(id);
         await deps.packages.deleteContent(id);
         return sendNoBody(reply.code(204));
@@ -158,7 +230,10 @@ async function inUse(ctx: ApiContext, vnfPkgId: string): Promise<boolean> {
 async function onboardedContent(repo: VnfPackageRepository, id: string): Promise<Buffer> {
   const found = await repo.get(id);
   if (found === undefined) throw new NotFoundError(`VNF package ${id} does not exist`);
-  if (found.doc.onboardingState !== 'ONBOARDED') throw new ConflictError(`VNF package ${id} is ${found.doc.onboardingState}, not ONBOARDED`, { field: 'onboardingState' });
+  if (found.doc.onboardingState !== 'ONBOARDED')
+    throw new ConflictError(`VNF package ${id} is ${found.doc.onboardingState}, not ONBOARDED`, {
+      field: 'onboardingState',
+    });
   const bytes = await repo.getContent(id);
   if (bytes === undefined) throw new NotFoundError(`the content of VNF package ${id} is missing`);
   return bytes;

@@ -34,7 +34,13 @@ export interface CreateServerOpts {
 }
 
 export interface ServerTopology {
-  nodes: Array<{ cpu_pinning?: Record<string, number>; host_node?: number; memory_mb: number; pagesize_kb?: number; vcpu_set: number[] }>;
+  nodes: Array<{
+    cpu_pinning?: Record<string, number>;
+    host_node?: number;
+    memory_mb: number;
+    pagesize_kb?: number;
+    vcpu_set: number[];
+  }>;
   pagesize_kb?: number;
 }
 
@@ -60,55 +66,124 @@ export class ComputeV2 {
 
   private async h(s: Sig): Promise<{ headers: Record<string, string>; signal?: AbortSignal }> {
     const v = await this.version(s);
-    return { headers: { 'OpenStack-API-Version': `compute ${v}`, 'X-OpenStack-Nova-API-Version': v }, ...(s.signal ? { signal: s.signal } : {}) };
+    return {
+      headers: { 'OpenStack-API-Version': `compute ${v}`, 'X-OpenStack-Nova-API-Version': v },
+      ...(s.signal ? { signal: s.signal } : {}),
+    };
   }
 
   // --- flavors ---
-  async createFlavor(o: { name: string; vcpus: number; ram: number; disk: number; isPublic?: boolean }, s: Sig = {}): Promise<Flavor> {
-    const body = { flavor: { name: o.name, vcpus: o.vcpus, ram: o.ram, disk: o.disk, 'os-flavor-access:is_public': o.isPublic ?? true } };
-    return (await this.c.request<{ flavor: Flavor }>('POST', '/flavors', { ok: [200], body, ...(await this.h(s)) })).data.flavor;
+  async createFlavor(
+    o: { name: string; vcpus: number; ram: number; disk: number; isPublic?: boolean },
+    s: Sig = {},
+  ): Promise<Flavor> {
+    const body = {
+      flavor: {
+        name: o.name,
+        vcpus: o.vcpus,
+        ram: o.ram,
+        disk: o.disk,
+        'os-flavor-access:is_public': o.isPublic ?? true,
+      },
+    };
+    return (await this.c.request<{ flavor: Flavor }>('POST', '/flavors', { ok: [200], body, ...(await this.h(s)) }))
+      .data.flavor;
   }
   async getFlavor(id: string, s: Sig = {}): Promise<Flavor> {
-    return (await this.c.request<{ flavor: Flavor }>('GET', `/flavors/${encodeURIComponent(id)}`, { ok: [200], ...(await this.h(s)) })).data.flavor;
+    return (
+      await this.c.request<{ flavor: Flavor }>('GET', `/flavors/${encodeURIComponent(id)}`, {
+        ok: [200],
+        ...(await this.h(s)),
+      })
+    ).data.flavor;
   }
   async listFlavors(s: Sig = {}): Promise<Flavor[]> {
-    return collect(paginate<Flavor>(this.c, '/flavors/detail', 'flavors', { query: { is_public: 'None' }, ...(await this.h(s)) }));
+    return collect(
+      paginate<Flavor>(this.c, '/flavors/detail', 'flavors', { query: { is_public: 'None' }, ...(await this.h(s)) }),
+    );
   }
   async setExtraSpecs(id: string, specs: Record<string, string>, s: Sig = {}): Promise<Record<string, string>> {
-    return (await this.c.request<{ extra_specs: Record<string, string> }>('POST', `/flavors/${id}/os-extra_specs`, { ok: [200], body: { extra_specs: specs }, idempotent: true, ...(await this.h(s)) })).data.extra_specs;
+    return (
+      await this.c.request<{ extra_specs: Record<string, string> }>('POST', `/flavors/${id}/os-extra_specs`, {
+        ok: [200],
+        body: { extra_specs: specs },
+        idempotent: true,
+        ...(await this.h(s)),
+      })
+    ).data.extra_specs;
   }
   async getExtraSpecs(id: string, s: Sig = {}): Promise<Record<string, string>> {
-    return (await this.c.request<{ extra_specs: Record<string, string> }>('GET', `/flavors/${id}/os-extra_specs`, { ok: [200], ...(await this.h(s)) })).data.extra_specs;
+    return (
+      await this.c.request<{ extra_specs: Record<string, string> }>('GET', `/flavors/${id}/os-extra_specs`, {
+        ok: [200],
+        ...(await this.h(s)),
+      })
+    ).data.extra_specs;
   }
   async deleteFlavor(id: string, o: Sig & { ignoreMissing?: boolean } = {}): Promise<void> {
-    await ignore404(o.ignoreMissing, async () => this.c.request('DELETE', `/flavors/${id}`, { ok: [202], ...(await this.h(o)) }));
+    await ignore404(o.ignoreMissing, async () =>
+      this.c.request('DELETE', `/flavors/${id}`, { ok: [202], ...(await this.h(o)) }),
+    );
   }
 
   // --- servers ---
   async createServer(o: CreateServerOpts, s: Sig = {}): Promise<{ id: string }> {
-    return (await this.c.request<{ server: { id: string } }>('POST', '/servers', { ok: [202], body: { server: o }, ...(await this.h(s)) })).data.server;
+    return (
+      await this.c.request<{ server: { id: string } }>('POST', '/servers', {
+        ok: [202],
+        body: { server: o },
+        ...(await this.h(s)),
+      })
+    ).data.server;
   }
   async getServer(id: string, s: Sig = {}): Promise<Server> {
-    return (await this.c.request<{ server: Server }>('GET', `/servers/${id}`, { ok: [200], ...(await this.h(s)) })).data.server;
+    return (await this.c.request<{ server: Server }>('GET', `/servers/${id}`, { ok: [200], ...(await this.h(s)) })).data
+      .server;
   }
   /** Servers with details; filters as Nova takes them (name is a regular expression, all_tenants, ...). */
   async *listServers(filters: Record<string, string> = {}, s: Sig = {}): AsyncGenerator<Server> {
     yield* paginate<Server>(this.c, '/servers/detail', 'servers', { query: filters, ...(await this.h(s)) });
   }
   async deleteServer(id: string, o: Sig & { ignoreMissing?: boolean } = {}): Promise<void> {
-    await ignore404(o.ignoreMissing, async () => this.c.request('DELETE', `/servers/${id}`, { ok: [204], ...(await this.h(o)) }));
+    await ignore404(o.ignoreMissing, async () =>
+      this.c.request('DELETE', `/servers/${id}`, { ok: [204], ...(await this.h(o)) }),
+    );
   }
   /** start, stop, reboot (SOFT or HARD) or rebuild (with an image). */
-  async action(id: string, a: { start: true } | { stop: true } | { reboot: 'SOFT' | 'HARD' } | { rebuild: { imageRef: string } }, s: Sig = {}): Promise<void> {
-    const body = 'start' in a ? { 'os-start': null } : 'stop' in a ? { 'os-stop': null } : 'reboot' in a ? { reboot: { type: a.reboot } } : { rebuild: a.rebuild };
+  async action(
+    id: string,
+    a: { start: true } | { stop: true } | { reboot: 'SOFT' | 'HARD' } | { rebuild: { imageRef: string } },
+    s: Sig = {},
+  ): Promise<void> {
+    const body =
+      'start' in a
+        ? { 'os-start': null }
+        : 'stop' in a
+          ? { 'os-stop': null }
+          : 'reboot' in a
+            ? { reboot: { type: a.reboot } }
+            : { rebuild: a.rebuild };
     await this.c.request('POST', `/servers/${id}/action`, { ok: [202], body, ...(await this.h(s)) });
   }
   /** NUMA topology, CPU pinning and page size of a server (microversion 2.78 and later). */
   async topology(id: string, s: Sig = {}): Promise<ServerTopology> {
-    return (await this.c.request<ServerTopology>('GET', `/servers/${id}/topology`, { ok: [200], ...(await this.h(s)) })).data;
+    return (await this.c.request<ServerTopology>('GET', `/servers/${id}/topology`, { ok: [200], ...(await this.h(s)) }))
+      .data;
   }
-  async interfaces(id: string, s: Sig = {}): Promise<Array<{ port_id: string; mac_addr: string; net_id: string; fixed_ips: Array<{ ip_address: string }> }>> {
-    return (await this.c.request<{ interfaceAttachments: Array<{ port_id: string; mac_addr: string; net_id: string; fixed_ips: Array<{ ip_address: string }> }> }>('GET', `/servers/${id}/os-interface`, { ok: [200], ...(await this.h(s)) })).data.interfaceAttachments;
+  async interfaces(
+    id: string,
+    s: Sig = {},
+  ): Promise<Array<{ port_id: string; mac_addr: string; net_id: string; fixed_ips: Array<{ ip_address: string }> }>> {
+    return (
+      await this.c.request<{
+        interfaceAttachments: Array<{
+          port_id: string;
+          mac_addr: string;
+          net_id: string;
+          fixed_ips: Array<{ ip_address: string }>;
+        }>;
+      }>('GET', `/servers/${id}/os-interface`, { ok: [200], ...(await this.h(s)) })
+    ).data.interfaceAttachments;
   }
 }
 

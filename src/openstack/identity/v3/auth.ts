@@ -54,23 +54,41 @@ function domain(name: string | undefined, id: string | undefined): { id: string 
 /** The body of POST /v3/auth/tokens for these options. */
 export function authBody(o: AuthOptions): Record<string, unknown> {
   if (o.applicationCredentialId || o.applicationCredentialName) {
-    if (!o.applicationCredentialSecret) throw new OpenStackConfigError('an application credential needs its secret (application_credential_secret / OS_APPLICATION_CREDENTIAL_SECRET)');
+    if (!o.applicationCredentialSecret)
+      throw new OpenStackConfigError(
+        'an application credential needs its secret (application_credential_secret / OS_APPLICATION_CREDENTIAL_SECRET)',
+      );
     const cred: Record<string, unknown> = { secret: o.applicationCredentialSecret };
     if (o.applicationCredentialId) cred['id'] = o.applicationCredentialId;
     else {
       cred['name'] = o.applicationCredentialName;
-      const user: Record<string, unknown> = o.userId ? { id: o.userId } : { name: o.username, domain: domain(o.userDomainName, o.userDomainId) ?? { id: 'default' } };
+      const user: Record<string, unknown> = o.userId
+        ? { id: o.userId }
+        : { name: o.username, domain: domain(o.userDomainName, o.userDomainId) ?? { id: 'default' } };
       cred['user'] = user;
     }
     return { auth: { identity: { methods: ['application_credential'], application_credential: cred } } };
   }
-  if (!o.password) throw new OpenStackConfigError('no credentials: set a password (OS_PASSWORD) or an application credential (OS_APPLICATION_CREDENTIAL_ID and _SECRET)');
-  if (!o.username && !o.userId) throw new OpenStackConfigError('password authentication needs a username (OS_USERNAME) or a user id (OS_USER_ID)');
-  const user: Record<string, unknown> = o.userId ? { id: o.userId, password: o.password } : { name: o.username, password: o.password, domain: domain(o.userDomainName, o.userDomainId) ?? { id: 'default' } };
+  if (!o.password)
+    throw new OpenStackConfigError(
+      'no credentials: set a password (OS_PASSWORD) or an application credential (OS_APPLICATION_CREDENTIAL_ID and _SECRET)',
+    );
+  if (!o.username && !o.userId)
+    throw new OpenStackConfigError('password authentication needs a username (OS_USERNAME) or a user id (OS_USER_ID)');
+  const user: Record<string, unknown> = o.userId
+    ? { id: o.userId, password: o.password }
+    : { name: o.username, password: o.password, domain: domain(o.userDomainName, o.userDomainId) ?? { id: 'default' } };
   const identity = { methods: ['password'], password: { user } };
   let scope: Record<string, unknown> | undefined;
   if (o.projectId) scope = { project: { id: o.projectId } };
-  else if (o.projectName) scope = { project: { name: o.projectName, domain: domain(o.projectDomainName, o.projectDomainId) ?? domain(o.userDomainName, o.userDomainId) ?? { id: 'default' } } };
+  else if (o.projectName)
+    scope = {
+      project: {
+        name: o.projectName,
+        domain: domain(o.projectDomainName, o.projectDomainId) ??
+          domain(o.userDomainName, o.userDomainId) ?? { id: 'default' },
+      },
+    };
   else if (o.domainId || o.domainName) scope = { domain: domain(o.domainName, o.domainId) };
   return { auth: { identity, ...(scope ? { scope } : {}) } };
 }
@@ -88,7 +106,9 @@ export class TokenProvider implements TokenSource {
     readonly options: AuthOptions,
     private readonly settings: { refreshBeforeMs?: number; now?: () => number; insecure?: boolean } = {},
   ) {
-    this.keystone = new ServiceClient(options.authUrl.replace(/\/+$/, '').replace(/\/v3$/, '') + '/v3', undefined, { insecure: settings.insecure ?? false });
+    this.keystone = new ServiceClient(options.authUrl.replace(/\/+$/, '').replace(/\/v3$/, '') + '/v3', undefined, {
+      insecure: settings.insecure ?? false,
+    });
   }
 
   private now(): number {
@@ -114,7 +134,9 @@ export class TokenProvider implements TokenSource {
   }
 
   private async authenticate(signal?: AbortSignal): Promise<Token> {
-    const res = await this.keystone.request<{ token?: { expires_at?: string; project?: { id?: string }; user?: { id?: string }; catalog?: CatalogEntry[] } }>('POST', '/auth/tokens', {
+    const res = await this.keystone.request<{
+      token?: { expires_at?: string; project?: { id?: string }; user?: { id?: string }; catalog?: CatalogEntry[] };
+    }>('POST', '/auth/tokens', {
       ok: [201],
       body: authBody(this.options),
       idempotent: true, // asking for a token twice is harmless
@@ -124,18 +146,38 @@ export class TokenProvider implements TokenSource {
     if (!value) throw new OpenStackConfigError(`Keystone at ${this.options.authUrl} gave no X-Subject-Token`);
     const t = res.data.token ?? {};
     const expiresAt = t.expires_at ? Date.parse(t.expires_at) : this.now() + 3600_000;
-    this.current = { value, expiresAt, ...(t.project?.id ? { projectId: t.project.id } : {}), ...(t.user?.id ? { userId: t.user.id } : {}), catalog: t.catalog ?? [] };
+    this.current = {
+      value,
+      expiresAt,
+      ...(t.project?.id ? { projectId: t.project.id } : {}),
+      ...(t.user?.id ? { userId: t.user.id } : {}),
+      catalog: t.catalog ?? [],
+    };
     return this.current;
   }
 }
 
 /** The endpoint URL of a service type in the catalog, by interface and region. */
-export function endpointFor(catalog: CatalogEntry[], type: string, o: { interface?: Interface; region?: string } = {}): string {
+export function endpointFor(
+  catalog: CatalogEntry[],
+  type: string,
+  o: { interface?: Interface; region?: string } = {},
+): string {
   const iface = o.interface ?? 'public';
   const entries = catalog.filter((e) => e.type === type);
-  if (entries.length === 0) throw new OpenStackConfigError(`the service catalog has no '${type}' service (it has: ${catalog.map((e) => e.type).join(', ') || 'nothing'})`);
-  const eps = entries.flatMap((e) => e.endpoints).filter((e) => e.interface === iface && (o.region === undefined || e.region_id === o.region || e.region === o.region));
+  if (entries.length === 0)
+    throw new OpenStackConfigError(
+      `the service catalog has no '${type}' service (it has: ${catalog.map((e) => e.type).join(', ') || 'nothing'})`,
+    );
+  const eps = entries
+    .flatMap((e) => e.endpoints)
+    .filter(
+      (e) => e.interface === iface && (o.region === undefined || e.region_id === o.region || e.region === o.region),
+    );
   const ep = eps[0];
-  if (ep === undefined) throw new OpenStackConfigError(`the catalog's '${type}' service has no ${iface} endpoint${o.region ? ` in region ${o.region}` : ''}`);
+  if (ep === undefined)
+    throw new OpenStackConfigError(
+      `the catalog's '${type}' service has no ${iface} endpoint${o.region ? ` in region ${o.region}` : ''}`,
+    );
   return ep.url;
 }

@@ -38,7 +38,12 @@ const AUTH_KEYS: Record<string, keyof AuthOptions> = {
 
 /** clouds.yaml search order of openstacksdk: OS_CLIENT_CONFIG_FILE, ./, ~/.config/openstack/, /etc/openstack/. */
 export function cloudsYamlCandidates(env: Env, home: string, cwd: string): string[] {
-  return [env['OS_CLIENT_CONFIG_FILE'], path.join(cwd, 'clouds.yaml'), path.join(home, '.config/openstack/clouds.yaml'), '/etc/openstack/clouds.yaml'].filter((x): x is string => !!x);
+  return [
+    env['OS_CLIENT_CONFIG_FILE'],
+    path.join(cwd, 'clouds.yaml'),
+    path.join(home, '.config/openstack/clouds.yaml'),
+    '/etc/openstack/clouds.yaml',
+  ].filter((x): x is string => !!x);
 }
 
 function readYaml(file: string): Record<string, unknown> {
@@ -54,7 +59,15 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<s
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const cur = out[k];
-    out[k] = cur !== null && typeof cur === 'object' && !Array.isArray(cur) && v !== null && typeof v === 'object' && !Array.isArray(v) ? merge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      cur !== null &&
+      typeof cur === 'object' &&
+      !Array.isArray(cur) &&
+      v !== null &&
+      typeof v === 'object' &&
+      !Array.isArray(v)
+        ? merge(cur as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
@@ -71,7 +84,8 @@ function authFrom(raw: Record<string, unknown>): AuthOptions {
 
 function iface(v: unknown, where: string): Interface {
   const s = typeof v === 'string' ? v.replace(/URL$/, '').toLowerCase() : 'public';
-  if (s !== 'public' && s !== 'internal' && s !== 'admin') throw new OpenStackConfigError(`${where}: interface must be public, internal or admin (got '${String(v)}')`);
+  if (s !== 'public' && s !== 'internal' && s !== 'admin')
+    throw new OpenStackConfigError(`${where}: interface must be public, internal or admin (got '${String(v)}')`);
   return s;
 }
 
@@ -86,13 +100,19 @@ export function resolveCloud(env: Env, o: { cloudName?: string; home: string; cw
   let source = 'env';
   if (name) {
     const file = cloudsYamlCandidates(env, o.home, o.cwd).find((f) => fs.existsSync(f));
-    if (file === undefined) throw new OpenStackConfigError(`cloud '${name}' was asked for, but no clouds.yaml was found (looked at ${cloudsYamlCandidates(env, o.home, o.cwd).join(', ')})`);
+    if (file === undefined)
+      throw new OpenStackConfigError(
+        `cloud '${name}' was asked for, but no clouds.yaml was found (looked at ${cloudsYamlCandidates(env, o.home, o.cwd).join(', ')})`,
+      );
     let doc = readYaml(file);
     const secure = path.join(path.dirname(file), 'secure.yaml');
     if (fs.existsSync(secure)) doc = merge(doc, readYaml(secure));
     const clouds = (doc['clouds'] ?? {}) as Record<string, unknown>;
     const entry = clouds[name];
-    if (entry === undefined || entry === null || typeof entry !== 'object') throw new OpenStackConfigError(`${file} has no cloud '${name}' (it has: ${Object.keys(clouds).join(', ') || 'none'})`);
+    if (entry === undefined || entry === null || typeof entry !== 'object')
+      throw new OpenStackConfigError(
+        `${file} has no cloud '${name}' (it has: ${Object.keys(clouds).join(', ') || 'none'})`,
+      );
     base = entry as Record<string, unknown>;
     source = `${file}#${name}`;
   }

@@ -38,11 +38,16 @@ export class ImagesV2 {
 
   async create(o: CreateImageOpts, s: Sig = {}): Promise<Image> {
     const { properties, ...rest } = o;
-    return (await this.c.request<Image>('POST', '/v2/images', { ok: [201], body: { ...rest, ...properties }, ...s })).data;
+    return (await this.c.request<Image>('POST', '/v2/images', { ok: [201], body: { ...rest, ...properties }, ...s }))
+      .data;
   }
 
   /** Streams the bytes (PUT /v2/images/{id}/file), reporting progress. Not retried: a stream cannot be replayed. */
-  async upload(id: string, data: Readable | Buffer | string, o: Sig & { size?: number; onProgress?: (sent: number, total?: number) => void } = {}): Promise<void> {
+  async upload(
+    id: string,
+    data: Readable | Buffer | string,
+    o: Sig & { size?: number; onProgress?: (sent: number, total?: number) => void } = {},
+  ): Promise<void> {
     let body: Readable | Buffer;
     let size = o.size;
     if (typeof data === 'string') {
@@ -52,7 +57,15 @@ export class ImagesV2 {
       body = data;
       if (Buffer.isBuffer(data)) size ??= data.length;
     }
-    await this.c.request('PUT', `/v2/images/${id}/file`, { ok: [204], raw: { data: body, ...(size !== undefined ? { size } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) }, ...(o.signal ? { signal: o.signal } : {}) });
+    await this.c.request('PUT', `/v2/images/${id}/file`, {
+      ok: [204],
+      raw: {
+        data: body,
+        ...(size !== undefined ? { size } : {}),
+        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      },
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
   }
 
   async get(id: string, s: Sig = {}): Promise<Image> {

@@ -59,16 +59,22 @@ export class NetworkV2 {
   constructor(private readonly c: ServiceClient) {}
 
   private async create<T>(kind: string, body: Record<string, unknown>, s: Sig): Promise<T> {
-    return (await this.c.request<Record<string, T>>('POST', `/v2.0/${kind}s`, { ok: [201], body: { [kind]: body }, ...s })).data[kind] as T;
+    return (
+      await this.c.request<Record<string, T>>('POST', `/v2.0/${kind}s`, { ok: [201], body: { [kind]: body }, ...s })
+    ).data[kind] as T;
   }
   private async get<T>(kind: string, id: string, s: Sig): Promise<T> {
-    return (await this.c.request<Record<string, T>>('GET', `/v2.0/${kind}s/${id}`, { ok: [200], ...s })).data[kind] as T;
+    return (await this.c.request<Record<string, T>>('GET', `/v2.0/${kind}s/${id}`, { ok: [200], ...s })).data[
+      kind
+    ] as T;
   }
   private list<T>(kind: string, filters: Filters, s: Sig): AsyncGenerator<T> {
     return paginate<T>(this.c, `/v2.0/${kind}s`, `${kind}s`, { query: filters, ...s });
   }
   private async remove(kind: string, id: string, o: Sig & { ignoreMissing?: boolean }): Promise<void> {
-    await ignore404(o.ignoreMissing, () => this.c.request('DELETE', `/v2.0/${kind}s/${id}`, { ok: [204], ...(o.signal ? { signal: o.signal } : {}) }));
+    await ignore404(o.ignoreMissing, () =>
+      this.c.request('DELETE', `/v2.0/${kind}s/${id}`, { ok: [204], ...(o.signal ? { signal: o.signal } : {}) }),
+    );
   }
 
   createNetwork(b: Partial<Network> & { name: string }, s: Sig = {}): Promise<Network> {
@@ -92,7 +98,10 @@ export class NetworkV2 {
     return byName[0];
   }
 
-  createSubnet(b: Partial<Subnet> & { network_id: string; cidr: string; ip_version: 4 | 6 }, s: Sig = {}): Promise<Subnet> {
+  createSubnet(
+    b: Partial<Subnet> & { network_id: string; cidr: string; ip_version: 4 | 6 },
+    s: Sig = {},
+  ): Promise<Subnet> {
     return this.create('subnet', b, s);
   }
   listSubnets(f: Filters = {}, s: Sig = {}): Promise<Subnet[]> {
@@ -112,7 +121,8 @@ export class NetworkV2 {
     return collect(this.list('port', f, s));
   }
   async updatePort(id: string, b: Partial<Port>, s: Sig = {}): Promise<Port> {
-    return (await this.c.request<{ port: Port }>('PUT', `/v2.0/ports/${id}`, { ok: [200], body: { port: b }, ...s })).data.port;
+    return (await this.c.request<{ port: Port }>('PUT', `/v2.0/ports/${id}`, { ok: [200], body: { port: b }, ...s }))
+      .data.port;
   }
   deletePort(id: string, o: Sig & { ignoreMissing?: boolean } = {}): Promise<void> {
     return this.remove('port', id, o);
@@ -127,7 +137,10 @@ export class NetworkV2 {
   deleteSecurityGroup(id: string, o: Sig & { ignoreMissing?: boolean } = {}): Promise<void> {
     return this.remove('security_group', id, o);
   }
-  createSecurityGroupRule(b: Partial<SecurityGroupRule> & { security_group_id: string; direction: 'ingress' | 'egress' }, s: Sig = {}): Promise<SecurityGroupRule> {
+  createSecurityGroupRule(
+    b: Partial<SecurityGroupRule> & { security_group_id: string; direction: 'ingress' | 'egress' },
+    s: Sig = {},
+  ): Promise<SecurityGroupRule> {
     return this.create('security_group_rule', b, s);
   }
   deleteSecurityGroupRule(id: string, o: Sig & { ignoreMissing?: boolean } = {}): Promise<void> {

@@ -52,13 +52,17 @@ export class OrchestrationV1 {
   constructor(private readonly c: ServiceClient) {}
 
   async create(b: StackBody & { stack_name: string }, s: Sig = {}): Promise<{ id: string }> {
-    return (await this.c.request<{ stack: { id: string } }>('POST', '/stacks', { ok: [201], body: b, ...s })).data.stack;
+    return (await this.c.request<{ stack: { id: string } }>('POST', '/stacks', { ok: [201], body: b, ...s })).data
+      .stack;
   }
 
   /** The stack by name or id; undefined when there is none (or it is deleted). Heat answers a name with a 302 to name/id. */
   async find(nameOrId: string, s: Sig = {}): Promise<Stack | undefined> {
     try {
-      const r = await this.c.request<{ stack?: Stack }>('GET', `/stacks/${encodeURIComponent(nameOrId)}`, { ok: [200, 302], ...s });
+      const r = await this.c.request<{ stack?: Stack }>('GET', `/stacks/${encodeURIComponent(nameOrId)}`, {
+        ok: [200, 302],
+        ...s,
+      });
       if (r.status === 302) {
         const loc = r.headers['location'];
         if (loc === undefined) return undefined;
@@ -72,7 +76,9 @@ export class OrchestrationV1 {
   }
 
   async get(name: string, id: string, s: Sig = {}): Promise<Stack> {
-    return (await this.c.request<{ stack: Stack }>('GET', `/stacks/${encodeURIComponent(name)}/${id}`, { ok: [200], ...s })).data.stack;
+    return (
+      await this.c.request<{ stack: Stack }>('GET', `/stacks/${encodeURIComponent(name)}/${id}`, { ok: [200], ...s })
+    ).data.stack;
   }
 
   /** Replaces template, files and parameters (PUT). */
@@ -82,7 +88,12 @@ export class OrchestrationV1 {
 
   /** Updates with the existing template and parameters, changing only what is given (PATCH). */
   async patch(name: string, id: string, b: Partial<StackBody>, s: Sig = {}): Promise<void> {
-    await this.c.request('PATCH', `/stacks/${encodeURIComponent(name)}/${id}`, { ok: [202], body: b, idempotent: true, ...s });
+    await this.c.request('PATCH', `/stacks/${encodeURIComponent(name)}/${id}`, {
+      ok: [202],
+      body: b,
+      idempotent: true,
+      ...s,
+    });
   }
 
   async delete(name: string, id: string, s: Sig = {}): Promise<void> {
@@ -94,20 +105,52 @@ export class OrchestrationV1 {
   }
 
   async list(filters: Record<string, string> = {}, s: Sig = {}): Promise<Stack[]> {
-    return collect(paginate<Stack>(this.c, '/stacks', 'stacks', { query: filters, markerPaging: { limit: 100, id: (x) => x.id }, ...s }));
+    return collect(
+      paginate<Stack>(this.c, '/stacks', 'stacks', {
+        query: filters,
+        markerPaging: { limit: 100, id: (x) => x.id },
+        ...s,
+      }),
+    );
   }
 
   async resources(name: string, id: string, o: Sig & { nestedDepth?: number } = {}): Promise<StackResource[]> {
-    return (await this.c.request<{ resources: StackResource[] }>('GET', `/stacks/${encodeURIComponent(name)}/${id}/resources`, { ok: [200], query: { nested_depth: o.nestedDepth ?? 0 }, ...(o.signal ? { signal: o.signal } : {}) })).data.resources;
+    return (
+      await this.c.request<{ resources: StackResource[] }>(
+        'GET',
+        `/stacks/${encodeURIComponent(name)}/${id}/resources`,
+        { ok: [200], query: { nested_depth: o.nestedDepth ?? 0 }, ...(o.signal ? { signal: o.signal } : {}) },
+      )
+    ).data.resources;
   }
 
   /** Marks a resource unhealthy so that the next update replaces it (how a server is healed). */
-  async markUnhealthy(stackName: string, stackId: string, resource: string, reason: string, s: Sig = {}): Promise<void> {
-    await this.c.request('PATCH', `/stacks/${encodeURIComponent(stackName)}/${stackId}/resources/${encodeURIComponent(resource)}`, { ok: [200], body: { mark_unhealthy: true, resource_status_reason: reason }, idempotent: true, ...s });
+  async markUnhealthy(
+    stackName: string,
+    stackId: string,
+    resource: string,
+    reason: string,
+    s: Sig = {},
+  ): Promise<void> {
+    await this.c.request(
+      'PATCH',
+      `/stacks/${encodeURIComponent(stackName)}/${stackId}/resources/${encodeURIComponent(resource)}`,
+      { ok: [200], body: { mark_unhealthy: true, resource_status_reason: reason }, idempotent: true, ...s },
+    );
   }
 
   /** Events, newest first (sort_dir=desc); nested_depth to include the nested stacks'. */
-  async events(name: string, id: string, o: Sig & { nestedDepth?: number; limit?: number } = {}): Promise<StackEvent[]> {
-    return (await this.c.request<{ events: StackEvent[] }>('GET', `/stacks/${encodeURIComponent(name)}/${id}/events`, { ok: [200], query: { nested_depth: o.nestedDepth ?? 2, sort_dir: 'desc', limit: o.limit ?? 200 }, ...(o.signal ? { signal: o.signal } : {}) })).data.events;
+  async events(
+    name: string,
+    id: string,
+    o: Sig & { nestedDepth?: number; limit?: number } = {},
+  ): Promise<StackEvent[]> {
+    return (
+      await this.c.request<{ events: StackEvent[] }>('GET', `/stacks/${encodeURIComponent(name)}/${id}/events`, {
+        ok: [200],
+        query: { nested_depth: o.nestedDepth ?? 2, sort_dir: 'desc', limit: o.limit ?? 200 },
+        ...(o.signal ? { signal: o.signal } : {}),
+      })
+    ).data.events;
   }
 }
