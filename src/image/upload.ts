@@ -21,9 +21,7 @@ export interface GlanceImages {
     data: Readable,
     o: { size?: number; onProgress?: (sent: number, total?: number) => void },
   ): Promise<void>;
-  get(
-    id: string,
-  ): Promise<{
+  get(id: string): Promise<{
     id: string;
     status: string;
     checksum?: string | null;

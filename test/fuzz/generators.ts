@@ -639,21 +639,17 @@ export const mutationArb: fc.Arbitrary<{ name: string; apply: Mutation }> = fc.o
   },
   {
     weight: 3,
-    arbitrary: fc
-      .tuple(fc.integer({ min: 30, max: 3000 }), fc.boolean())
-      .map(([d, arr]) => ({
-        name: `nesting ${d}${arr ? ' (arrays)' : ''}`,
-        apply: (r: JVal, k: number) => putAt(r, k, undefined, new JRaw(deepJson(d, 'a', '1', arr))),
-      })),
+    arbitrary: fc.tuple(fc.integer({ min: 30, max: 3000 }), fc.boolean()).map(([d, arr]) => ({
+      name: `nesting ${d}${arr ? ' (arrays)' : ''}`,
+      apply: (r: JVal, k: number) => putAt(r, k, undefined, new JRaw(deepJson(d, 'a', '1', arr))),
+    })),
   },
   {
     weight: 1,
-    arbitrary: fc
-      .integer({ min: 1000, max: 10_000 })
-      .map((n) => ({
-        name: `${n} keys`,
-        apply: (r: JVal, k: number) => putAt(r, k, undefined, new JRaw(wideJson(n, 'k'))),
-      })),
+    arbitrary: fc.integer({ min: 1000, max: 10_000 }).map((n) => ({
+      name: `${n} keys`,
+      apply: (r: JVal, k: number) => putAt(r, k, undefined, new JRaw(wideJson(n, 'k'))),
+    })),
   },
   {
     weight: 1,
@@ -669,12 +665,10 @@ export const mutationArb: fc.Arbitrary<{ name: string; apply: Mutation }> = fc.o
   },
   {
     weight: 1,
-    arbitrary: fc
-      .constantFrom('a', '__proto__', 'constructor', '', '\u0000')
-      .map((key) => ({
-        name: `unknown key ${JSON.stringify(key)}`,
-        apply: (r: JVal, k: number) => putAt(r, k, key, 1),
-      })),
+    arbitrary: fc.constantFrom('a', '__proto__', 'constructor', '', '\u0000').map((key) => ({
+      name: `unknown key ${JSON.stringify(key)}`,
+      apply: (r: JVal, k: number) => putAt(r, k, key, 1),
+    })),
   },
   { weight: 2, arbitrary: fc.constant({ name: 'none', apply: (r: JVal) => r }) },
 );
@@ -712,17 +706,15 @@ export function bodyArb(
         '__proto__[auth]=false&grant_type=x',
       )
       .map((p) => ({ payload: p, note: 'not JSON' })),
-    fc
-      .uint8Array({ minLength: 1, maxLength: 64 })
-      .map((b) => ({
-        payload: Buffer.concat([
-          Buffer.from('{"a":"'),
-          Buffer.from([0xff, 0xfe, 0xc0, 0x80]),
-          Buffer.from(b),
-          Buffer.from('"}'),
-        ]),
-        note: 'non-UTF-8 bytes',
-      })),
+    fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => ({
+      payload: Buffer.concat([
+        Buffer.from('{"a":"'),
+        Buffer.from([0xff, 0xfe, 0xc0, 0x80]),
+        Buffer.from(b),
+        Buffer.from('"}'),
+      ]),
+      note: 'non-UTF-8 bytes',
+    })),
     fc
       .integer({ min: 1_100_000, max: 1_300_000 })
       .map((n) => ({ payload: `{"a":"${'z'.repeat(n)}"}`, note: 'over the body limit' })),
@@ -746,12 +738,10 @@ export type Focus = 'any' | 'proto' | 'deep';
 
 /** Clean headers: good credentials, the default content type; what a focused request varies is elsewhere. */
 function cleanHeadersArb(creds: Credentials, ct: string | undefined): fc.Arbitrary<HeaderChoice> {
-  return fc
-    .constantFrom(creds.admin, creds.admin, creds.bearer, creds.reader)
-    .map((a) => ({
-      headers: { authorization: a, ...(ct !== undefined ? { 'content-type': ct } : {}) },
-      contentType: ct,
-    }));
+  return fc.constantFrom(creds.admin, creds.admin, creds.bearer, creds.reader).map((a) => ({
+    headers: { authorization: a, ...(ct !== undefined ? { 'content-type': ct } : {}) },
+    contentType: ct,
+  }));
 }
 
 export function requestForRoute(ctx: GenContext, route: RouteSpec, focus: Focus = 'any'): fc.Arbitrary<FuzzRequest> {

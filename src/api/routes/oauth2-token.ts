@@ -85,12 +85,10 @@ export function oauth2TokenRoutes(auth: AuthSettings, limits?: TokenRouteLimits)
             .code(400)
             .send({ error: 'unsupported_grant_type', error_description: 'OAuth 2.0 is disabled on this VNFM' });
         if (req.body.grant_type !== 'client_credentials') {
-          return reply
-            .code(400)
-            .send({
-              error: 'unsupported_grant_type',
-              error_description: 'only grant_type=client_credentials is supported',
-            });
+          return reply.code(400).send({
+            error: 'unsupported_grant_type',
+            error_description: 'only grant_type=client_credentials is supported',
+          });
         }
         const creds = clientCredentials(req.headers.authorization, req.body);
         if (creds === undefined)

@@ -37,14 +37,12 @@ export async function task(
   method = 'POST',
   headers: Record<string, string> = {},
 ): Promise<void> {
-  const res = await ctx
-    .client()
-    .call(method, path, {
-      body,
-      ok: [202],
-      headers,
-      ...(method === 'PATCH' ? { contentType: 'application/merge-patch+json' } : {}),
-    });
+  const res = await ctx.client().call(method, path, {
+    body,
+    ok: [202],
+    headers,
+    ...(method === 'PATCH' ? { contentType: 'application/merge-patch+json' } : {}),
+  });
   const location = res.headers['location'] ?? '';
   const opId = location.split('/').pop() ?? '';
   if (!wait) {

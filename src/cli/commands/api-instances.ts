@@ -21,16 +21,14 @@ export function registerApiInstances(program: Command): void {
       action(async (o: { vnfdId: string; name?: string; description?: string }, cmd: Command) => {
         const ctx = ctxOf(cmd);
         const i = (
-          await ctx
-            .client()
-            .call<Obj>('POST', '/vnflcm/v1/vnf_instances', {
-              body: {
-                vnfdId: o.vnfdId,
-                ...(o.name ? { vnfInstanceName: o.name } : {}),
-                ...(o.description ? { vnfInstanceDescription: o.description } : {}),
-              },
-              ok: [201],
-            })
+          await ctx.client().call<Obj>('POST', '/vnflcm/v1/vnf_instances', {
+            body: {
+              vnfdId: o.vnfdId,
+              ...(o.name ? { vnfInstanceName: o.name } : {}),
+              ...(o.description ? { vnfInstanceDescription: o.description } : {}),
+            },
+            ok: [201],
+          })
         ).data;
         print(ctx, i, () => `VNF instance ${String(i['id'])} created (NOT_INSTANTIATED)\n`);
       }),

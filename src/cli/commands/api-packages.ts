@@ -110,12 +110,10 @@ export function registerApiPackages(program: Command): void {
         action(async (id: string, _o: Obj, cmd: Command) => {
           const ctx = ctxOf(cmd);
           const r = (
-            await ctx
-              .client()
-              .call<Obj>('PATCH', `/vnfpkgm/v1/vnf_packages/${enc(id)}`, {
-                body: { operationalState: state },
-                contentType: 'application/merge-patch+json',
-              })
+            await ctx.client().call<Obj>('PATCH', `/vnfpkgm/v1/vnf_packages/${enc(id)}`, {
+              body: { operationalState: state },
+              contentType: 'application/merge-patch+json',
+            })
           ).data;
           print(ctx, r, () => `package ${id}: ${state}\n`);
         }),
