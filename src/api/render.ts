@@ -25,3 +25,8 @@ export function renderOpOcc<T extends Pick<VnfLcmOpOcc, 'id' | 'vnfInstanceId' |
 export function opOccLocation(publicUrl: string, opOccId: string): string {
   return `${publicUrl}/vnflcm/v1/vnf_lcm_op_occs/${opOccId}`;
 }
+
+/** The Location of a subscription. */
+export function subscriptionLocation(publicUrl: string, subscriptionId: string): string {
+  return `${publicUrl}/vnflcm/v1/subscriptions/${subscriptionId}`;
+}

@@ -317,9 +317,11 @@ describe('the response schemas are complete: the serializer drops nothing', () =
   it('a subscription and a VNF package with every attribute come back whole', async () => {
     const sub = full(LccnSubscriptionSchema);
     await stores.subscriptions.create(sub as never);
-    expect(
-      (await t.app.inject({ method: 'GET', url: `/vnflcm/v1/subscriptions/${sub.id}`, headers: auth })).json(),
-    ).toEqual(sub);
+    const shown: unknown = (
+      await t.app.inject({ method: 'GET', url: `/vnflcm/v1/subscriptions/${sub.id}`, headers: auth })
+    ).json();
+    expect(unlinked(shown)).toEqual(unlinked(sub));
+    expect(selfOf(shown)).toMatch(new RegExp(`/vnflcm/v1/subscriptions/${sub.id}$`));
     const pkg = full(VnfPkgInfoSchema);
     await stores.packages.create(pkg as never);
     expect(

@@ -119,4 +119,11 @@ export type SubscriptionAuthentication = Static<typeof SubscriptionAuthenticatio
 export type LccnSubscriptionRequest = Static<typeof LccnSubscriptionRequestSchema>;
 export type LccnSubscription = Static<typeof LccnSubscriptionSchema>;
 /** What is stored: the subscription plus its authentication (with secrets, sealed at rest), which the response schema leaves out. */
-export type StoredSubscription = LccnSubscription & { authentication?: SubscriptionAuthentication };
+/**
+ * A subscription as stored: with its credentials (sealed at rest, never answered) and without `_links`
+ * (the API renders them at view time).
+ */
+export type StoredSubscription = Omit<LccnSubscription, '_links'> & {
+  authentication?: SubscriptionAuthentication;
+  _links?: LccnSubscription['_links'];
+};

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import { ConflictError, NotFoundError, UnprocessableEntityError } from '../../../errors';
+import { VnfInstanceNotFoundError } from '../../../errors';
+import { createInstance, deleteInstance } from '../../../lcm/instances';
 import { stripCredentials } from '../../../domain/credentials';
 import { VNF_INSTANCE_ATTRIBUTES, VNF_INSTANCE_DEFAULT_EXCLUDES, type VnfInstance } from '../../../domain/vnf-instance';
 import { renderInstance } from '../../render';
-import type { BeginOperationRefusal } from '../../../ports/store';
 import type { ApiContext, RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
 import { ListOf, ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
@@ -27,36 +27,9 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
       response: { 201: VnfInstanceSchema, ...errors },
     },
     handler: async (req, reply) => {
-      const pkg = await ctx.packages.findByVnfdId(req.body.vnfdId);
-      if (pkg === undefined) {
-        throw new UnprocessableEntityError(`no VNF package with vnfdId ${req.body.vnfdId} is onboarded`, {
-          field: 'vnfdId',
-        });
-      }
-      if (pkg.onboardingState !== 'ONBOARDED' || pkg.operationalState !== 'ENABLED') {
-        throw new UnprocessableEntityError(
-          `the VNF package ${pkg.vnfPkgId} with vnfdId ${req.body.vnfdId} is ${pkg.onboardingState}/${pkg.operationalState}; it must be ONBOARDED and ENABLED`,
-          { field: 'vnfdId' },
-        );
-      }
-      const id = ctx.newId();
-      const instance: VnfInstance = {
-        id,
-        vnfdId: pkg.vnfdId,
-        vnfProvider: pkg.vnfProvider,
-        vnfProductName: pkg.vnfProductName,
-        vnfSoftwareVersion: pkg.vnfSoftwareVersion,
-        vnfdVersion: pkg.vnfdVersion,
-        vnfPkgId: pkg.vnfPkgId,
-        instantiationState: 'NOT_INSTANTIATED',
-      };
-      if (req.body.vnfInstanceName !== undefined) instance.vnfInstanceName = req.body.vnfInstanceName;
-      if (req.body.vnfInstanceDescription !== undefined)
-        instance.vnfInstanceDescription = req.body.vnfInstanceDescription;
-      if (req.body.metadata !== undefined) instance.metadata = req.body.metadata;
-      const saved = await ctx.instances.create(instance);
-      await ctx.events.instanceCreated?.(instance);
-      const shown = view(instance);
+      const saved = await createInstance(ctx, req.body, ctx.newId());
+      await ctx.events.instanceCreated?.(saved.doc);
+      const shown = view(saved.doc);
       return reply.code(201).header('Location', shown._links.self.href).header('ETag', etag(saved.version)).send(shown);
     },
   });
@@ -103,11 +76,8 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
       response: { 204: Type.Null(), ...errors },
     },
     handler: async (req, reply) => {
-      const id = req.params.vnfInstanceId;
-      const before = await getInstance(ctx, id);
-      const res = await ctx.instances.deleteIfRemovable(id);
-      if (!res.ok) throw refusalError(id, res, 'deleted');
-      await ctx.events.instanceDeleted?.(before.doc);
+      const deleted = await deleteInstance(ctx, req.params.vnfInstanceId);
+      await ctx.events.instanceDeleted?.(deleted);
       return sendNoBody(reply.code(204));
     },
   });
@@ -120,22 +90,8 @@ export function etag(version: number): string {
 
 export async function getInstance(ctx: ApiContext, id: string) {
   const found = await ctx.instances.get(id);
-  if (found === undefined) throw new NotFoundError(`VNF instance ${id} does not exist`);
+  if (found === undefined) throw new VnfInstanceNotFoundError(id);
   return found;
 }
 
-/** The 404/409 for a refused state check, in words an operator understands. */
-export function refusalError(id: string, res: BeginOperationRefusal, what: string): Error {
-  switch (res.reason) {
-    case 'not-found':
-      return new NotFoundError(`VNF instance ${id} does not exist`);
-    case 'busy':
-      return new ConflictError(
-        `VNF instance ${id} cannot be ${what}: operation ${res.activeOpOccId} is in progress on it`,
-      );
-    case 'wrong-state':
-      return new ConflictError(`VNF instance ${id} cannot be ${what} while it is ${res.state}`, {
-        field: 'instantiationState',
-      });
-  }
-}
+export { refusalError } from '../../../lcm/instances';
