@@ -11,7 +11,8 @@ import {
   type Filter,
   type Selector,
 } from '../domain/query';
-import type { ListPage } from '../ports/store';
+import type { ListPage, ListQuery } from '../ports/store';
+import type { ApiContext } from './context';
 
 /** Query parameters of every list resource (SOL013 5.2 - 5.4). */
 export const ListQuerySchema = Type.Object({
@@ -117,4 +118,25 @@ export function sendPage<T extends object>(
     reply.header('Link', `<${publicUrl}${url.pathname}${url.search}>; rel="next"`);
   }
   return page.items.map((d) => applySelector(d, selector, defaultExcludes));
+}
+
+/** What a list resource is made of: its store, its attribute names, how an item is shown, what it leaves out. */
+export interface ListResource<T, V extends object> {
+  list(query: ListQuery): Promise<ListPage<T>>;
+  attributes: ReadonlySet<string>;
+  view(item: T): V | Promise<V>;
+  defaultExcludes: readonly string[];
+}
+
+/** A list request answered: the query parsed, one page read and shown, the selector applied, a `Link` to the next. */
+export async function answerList<T, V extends object>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  ctx: Pick<ApiContext, 'publicUrl' | 'pageSize'>,
+  resource: ListResource<T, V>,
+): Promise<Partial<V>[]> {
+  const q = parseListQuery(req.query as Parameters<typeof parseListQuery>[0], resource.attributes);
+  const page = await resource.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
+  const items = await Promise.all(page.items.map((i) => resource.view(i)));
+  return sendPage(req, reply, ctx.publicUrl, { ...page, items }, q.selector, resource.defaultExcludes);
 }

@@ -8,7 +8,7 @@ import { cancel, fail, retry, rollback } from '../../../lcm/occurrences';
 import type { RouteModule } from '../../context';
 import { opOccLocation, renderOpOcc } from '../../render';
 import { sendNoBody } from '../../no-body';
-import { ListOf, ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
+import { answerList, ListOf, ListQuerySchema } from '../../list-query';
 import { ProblemDetailsSchema } from './schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
@@ -31,18 +31,13 @@ export function opOccRoutes(deps: LcmDeps): RouteModule {
         querystring: ListQuerySchema,
         response: { 200: ListOf(VnfLcmOpOccSchema), ...errors },
       },
-      handler: async (req, reply) => {
-        const q = parseListQuery(req.query, VNF_LCM_OP_OCC_ATTRIBUTES);
-        const page = await deps.opOccs.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
-        return sendPage(
-          req,
-          reply,
-          ctx.publicUrl,
-          { ...page, items: page.items.map(view) },
-          q.selector,
-          OP_OCC_DEFAULT_EXCLUDES,
-        );
-      },
+      handler: (req, reply) =>
+        answerList(req, reply, ctx, {
+          list: (q) => deps.opOccs.list(q),
+          attributes: VNF_LCM_OP_OCC_ATTRIBUTES,
+          view,
+          defaultExcludes: OP_OCC_DEFAULT_EXCLUDES,
+        }),
     });
     app.get('/vnflcm/v1/vnf_lcm_op_occs/:vnfLcmOpOccId', {
       schema: {

@@ -17,7 +17,7 @@ import {
 } from '../../../domain/schemas';
 import type { RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
-import { ListOf, ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
+import { answerList, ListOf, ListQuerySchema } from '../../list-query';
 import { ProblemDetailsSchema } from './schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
@@ -88,18 +88,13 @@ export function subscriptionRoutes(deps: SubscriptionDeps): RouteModule {
         querystring: ListQuerySchema,
         response: { 200: ListOf(LccnSubscriptionSchema), ...errors },
       },
-      handler: async (req, reply) => {
-        const q = parseListQuery(req.query, LCCN_SUBSCRIPTION_ATTRIBUTES);
-        const page = await deps.subscriptions.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
-        return sendPage(
-          req,
-          reply,
-          ctx.publicUrl,
-          { ...page, items: page.items.map((x) => publicView(ctx.publicUrl, x)) },
-          q.selector,
-          [],
-        );
-      },
+      handler: (req, reply) =>
+        answerList(req, reply, ctx, {
+          list: (q) => deps.subscriptions.list(q),
+          attributes: LCCN_SUBSCRIPTION_ATTRIBUTES,
+          view: (x) => publicView(ctx.publicUrl, x),
+          defaultExcludes: [],
+        }),
     });
     app.get('/vnflcm/v1/subscriptions/:subscriptionId', {
       schema: {

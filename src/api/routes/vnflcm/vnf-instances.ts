@@ -6,7 +6,7 @@ import { VNF_INSTANCE_ATTRIBUTES, VNF_INSTANCE_DEFAULT_EXCLUDES, type VnfInstanc
 import { renderInstance } from '../../render';
 import type { ApiContext, RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
-import { ListOf, ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
+import { answerList, ListOf, ListQuerySchema } from '../../list-query';
 import { CreateVnfRequestSchema, InstanceIdParams, ProblemDetailsSchema, VnfInstanceSchema } from './schemas';
 
 const TAG = ['vnf_instances'];
@@ -41,18 +41,13 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
       querystring: ListQuerySchema,
       response: { 200: ListOf(VnfInstanceSchema), ...errors },
     },
-    handler: async (req, reply) => {
-      const q = parseListQuery(req.query, VNF_INSTANCE_ATTRIBUTES);
-      const page = await ctx.instances.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
-      return sendPage(
-        req,
-        reply,
-        ctx.publicUrl,
-        { ...page, items: page.items.map(view) },
-        q.selector,
-        VNF_INSTANCE_DEFAULT_EXCLUDES,
-      );
-    },
+    handler: (req, reply) =>
+      answerList(req, reply, ctx, {
+        list: (q) => ctx.instances.list(q),
+        attributes: VNF_INSTANCE_ATTRIBUTES,
+        view,
+        defaultExcludes: VNF_INSTANCE_DEFAULT_EXCLUDES,
+      }),
   });
 
   app.get('/vnflcm/v1/vnf_instances/:vnfInstanceId', {

@@ -13,7 +13,7 @@ import { onboardPackage } from '../../../lcm/packages/onboard-package';
 import { readCsar, zipFiles, parseToscaMeta, type TypeLibrary } from '../../../tosca';
 import type { ApiContext, RouteModule } from '../../context';
 import { sendNoBody } from '../../no-body';
-import { ListOf, ListQuerySchema, parseListQuery, sendPage } from '../../list-query';
+import { answerList, ListOf, ListQuerySchema } from '../../list-query';
 import { etag } from '../vnflcm/vnf-instances';
 import { ProblemDetailsSchema } from '../vnflcm/schemas';
 
@@ -82,12 +82,13 @@ export function vnfPackageRoutes(deps: {
         querystring: ListQuerySchema,
         response: { 200: ListOf(VnfPkgInfoSchema), ...errors },
       },
-      handler: async (req, reply) => {
-        const q = parseListQuery(req.query, VNF_PKG_INFO_ATTRIBUTES);
-        const page = await deps.packages.list({ filter: q.filter, marker: q.marker, limit: ctx.pageSize });
-        const items = await Promise.all(page.items.map(withUsage));
-        return sendPage(req, reply, ctx.publicUrl, { ...page, items }, q.selector, VNF_PACKAGE_DEFAULT_EXCLUDES);
-      },
+      handler: (req, reply) =>
+        answerList(req, reply, ctx, {
+          list: (q) => deps.packages.list(q),
+          attributes: VNF_PKG_INFO_ATTRIBUTES,
+          view: withUsage,
+          defaultExcludes: VNF_PACKAGE_DEFAULT_EXCLUDES,
+        }),
     });
 
     app.get('/vnfpkgm/v1/vnf_packages/:vnfPkgId', {
