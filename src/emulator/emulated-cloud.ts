@@ -1,10 +1,18 @@
 import { createServer, type Server } from 'node:http';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ClickChecker } from './click-facade';
 import { routeCloud } from './cloud-routes';
 import { CloudError, type CloudFault, type CloudFaultRule, type CloudServer, type CloudVdu } from './cloud-model';
-import { EmulatedVm } from './emulated-vm';
-import { freePort } from '../net/free-port';
+import type { EmulatedVm } from './emulated-vm';
+import { CloudAddressPool, type VmAddress } from './cloud-addresses';
+import {
+  bootServerVm,
+  newServerRecord,
+  rejectingChecker,
+  serverView,
+  vduOfServer,
+  type ServerRecord,
+} from './cloud-servers';
 
 export interface EmulatedCloudOptions {
   /** Where the cloud's own API listens (127.0.0.1, any free port by default). */
@@ -26,13 +34,6 @@ export interface EmulatedCloudOptions {
   check?: ClickChecker;
 }
 
-interface ServerRecord extends CloudServer {
-  index: number;
-  vm: EmulatedVm | undefined;
-  /** The VM's disk: it survives a power cycle, not a heal (a new server boots from the image). */
-  files: Map<string, string>;
-}
-
 /**
  * A small emulated cloud. It keeps the VNF instances' servers and runs an EmulatedVm for each.
  * It lives apart from the LCM workers (its own process, `clickvnfm emulate-cloud`, or in the
@@ -50,12 +51,12 @@ export class EmulatedCloud {
   private readonly images = new Map<string, { id: string; name: string; checksum: string; users: Set<string> }>();
   private readonly faults: CloudFaultRule[];
   private readonly locks = new Map<string, Promise<unknown>>();
-  private readonly usedPorts = new Set<number>();
-  private readonly usedAddresses = new Set<string>();
+  private readonly addresses: CloudAddressPool;
   url = '';
 
   constructor(private readonly options: EmulatedCloudOptions = {}) {
     this.faults = [...(options.faults ?? [])];
+    this.addresses = new CloudAddressPool(options);
   }
 
   /** Starts the cloud's API; resolves to its base URL (`http://127.0.0.1:<port>`). */
@@ -110,17 +111,12 @@ export class EmulatedCloud {
     }
   }
 
-  private view(s: ServerRecord): CloudServer {
-    const { vm: _vm, files: _files, index: _index, ...out } = s;
-    return structuredClone(out);
-  }
-
   list(instanceId: string): CloudServer[] {
-    return this.mine(instanceId).map((s) => this.view(s));
+    return this.mine(instanceId).map(serverView);
   }
 
   all(): CloudServer[] {
-    return [...this.servers.values()].map((s) => this.view(s));
+    return [...this.servers.values()].map(serverView);
   }
 
   private mine(instanceId: string, vduId?: string): ServerRecord[] {
@@ -139,100 +135,26 @@ export class EmulatedCloud {
     return { id: img.id };
   }
 
-  private async allocate(): Promise<{ address: string; port: number; controlPort: number }> {
-    if (this.options.addressing === 'loopback') {
-      const prefix = this.options.loopbackPrefix ?? '127.20';
-      for (let n = 2; n < 65_534; n++) {
-        const address = `${prefix}.${n >> 8}.${n & 255}`;
-        if ((n & 255) === 0 || (n & 255) === 255 || this.usedAddresses.has(address)) continue;
-        this.usedAddresses.add(address);
-        return { address, port: 8000, controlPort: 8001 };
-      }
-      throw new CloudError(507, `no free address left in ${prefix}.0.0/16`);
-    }
-    const port = async (): Promise<number> => {
-      for (;;) {
-        const p = await freePort();
-        if (!this.usedPorts.has(p)) return (this.usedPorts.add(p), p);
-      }
-    };
-    return { address: '127.0.0.1', port: await port(), controlPort: await port() };
-  }
-
-  private release(s: ServerRecord): void {
-    this.usedAddresses.delete(s.address);
-    this.usedPorts.delete(s.port);
-    this.usedPorts.delete(s.controlPort);
-  }
-
   private async remove(s: ServerRecord): Promise<void> {
     await s.vm?.powerOff();
     this.servers.delete(s.id);
-    this.release(s);
+    this.addresses.release(s);
   }
 
   private startVm(s: ServerRecord): EmulatedVm | undefined {
     if (s.status !== 'ACTIVE') return undefined;
     const rejects = this.has(s.instanceId, s.vduId, 'click-rejects-config');
-    const check: ClickChecker | undefined = rejects
-      ? (_text, file) => ({
-          ok: false,
-          messages: [`${file}:1: router initialization failed (injected fault click-rejects-config)`],
-        })
-      : this.options.check;
-    const vm = new EmulatedVm({
-      dialect: s.dialect,
-      host: s.address,
-      port: s.port,
-      controlPort: s.controlPort,
+    return bootServerVm(s, {
       readyDelayMs: this.options.vmReadyDelayMs ?? 200,
       neverReady: this.has(s.instanceId, s.vduId, 'agent-never-ready'),
-      files: s.files,
-      ...(check !== undefined ? { check } : {}),
+      check: rejects ? rejectingChecker : this.options.check,
     });
-    void vm.bootInBackground();
-    return vm;
   }
 
-  private async boot(
-    instanceId: string,
-    vdu: CloudVdu,
-    index: number,
-    at?: { address: string; port: number; controlPort: number },
-  ): Promise<ServerRecord> {
-    const where = at ?? (await this.allocate());
+  private async boot(instanceId: string, vdu: CloudVdu, index: number, at?: VmAddress): Promise<ServerRecord> {
+    const where = at ?? (await this.addresses.allocate());
     const failed = this.has(instanceId, vdu.vduId, 'server-error', 'stack-create-failed');
-    const id = randomUUID();
-    const cps =
-      vdu.cps && vdu.cps.length > 0
-        ? [...vdu.cps].sort((a, b) => a.order - b.order)
-        : [{ cpdId: 'mgmt', order: 0, vnicType: 'normal', management: true }];
-    const s: ServerRecord = {
-      id,
-      index,
-      name: `vnf-${instanceId}-${vdu.vduId}-${index}`,
-      vduId: vdu.vduId,
-      instanceId,
-      status: failed ? 'ERROR' : 'ACTIVE',
-      ...where,
-      dialect: vdu.dialect,
-      ports: cps.map((c, i) => ({
-        cpdId: c.cpdId,
-        portId: `${id}-${c.cpdId}`,
-        vnicType: c.vnicType,
-        macAddress: `fa:16:3e:${randomBytes(3).toString('hex').match(/../g)?.join(':') ?? '00:00:00'}`,
-        // the management CP carries the VM's API address; data CPs get a stand-in data-plane address
-        ipAddresses: [
-          c.management || (i === 0 && !cps.some((x) => x.management))
-            ? where.address
-            : `10.${100 + i}.${index >> 8}.${(index & 255) + 10}`,
-        ],
-      })),
-      ...(vdu.imageId !== undefined ? { imageId: vdu.imageId } : {}),
-      ...(failed ? { fault: `No valid host was found for ${vdu.vduId} (injected fault)` } : {}),
-      vm: undefined,
-      files: new Map(),
-    };
+    const s = newServerRecord(instanceId, vdu, index, where, failed);
     s.vm = this.startVm(s);
     this.servers.set(s.id, s);
     return s;
@@ -273,20 +195,8 @@ export class EmulatedCloud {
       const old = this.get(instanceId, serverId);
       await old.vm?.powerOff();
       this.servers.delete(old.id);
-      const vdu: CloudVdu = {
-        vduId: old.vduId,
-        count: 1,
-        dialect: old.dialect,
-        cps: old.ports.map((p, order) => ({
-          cpdId: p.cpdId,
-          order,
-          vnicType: p.vnicType,
-          management: p.ipAddresses[0] === old.address,
-        })),
-        ...(old.imageId !== undefined ? { imageId: old.imageId } : {}),
-      };
-      return this.view(
-        await this.boot(instanceId, vdu, old.index, {
+      return serverView(
+        await this.boot(instanceId, vduOfServer(old), old.index, {
           address: old.address,
           port: old.port,
           controlPort: old.controlPort,
