@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   const server = await RedisServer.start({ dir });
   const target = await startFuzzTarget(server.url);
   console.log(
-    `fuzz: ${target.routes.length} operations from the OpenAPI document, ${requests} requests, seed ${seed} (replay: FUZZ_SEED=${seed})`,
+    `fuzz: ${target.routes.length} operations from the OpenAPI document, ${requests} requests,` +
+      ` seed ${seed} (replay: FUZZ_SEED=${seed})`,
   );
   let code = 0;
   try {
@@ -45,18 +46,28 @@ async function main(): Promise<void> {
       globalEvery,
       finalDelete: true,
       onProgress: (done, r) => {
-        if (done % 5000 === 0)
+        if (done % 5000 === 0) {
+          const rssMb = Math.round(process.memoryUsage().rss / 1048576);
           console.log(
-            `  ${done} requests, ${r.fiveXx} 5xx, ${r.nonProblemDetails} non-ProblemDetails, ${r.protoPollutions} pollutions, ${r.findings.length} distinct findings, RSS ${Math.round(process.memoryUsage().rss / 1048576)} MiB`,
+            `  ${done} requests, ${r.fiveXx} 5xx, ${r.nonProblemDetails} non-ProblemDetails,` +
+              ` ${r.protoPollutions} pollutions, ${r.findings.length} distinct findings, RSS ${rssMb} MiB`,
           );
+        }
       },
     });
-    const command = `npm run build && npm run fuzz -- --requests ${requests} --seed ${seed} --global-every ${globalEvery}`;
+    const flags = `--requests ${requests} --seed ${seed} --global-every ${globalEvery}`;
+    const command = `npm run build && npm run fuzz -- ${flags}`;
     const rssOk = report.rss.endMb - report.rss.startMb < RSS_GROWTH_BOUND_MB;
     const md = [
       '## Fuzzing: every route of the OpenAPI document with hostile requests',
       '',
-      `Generated requests (test/fuzz/generators.ts) through app.inject() on the whole API with the LCM worker on the emulated VIM and a private redis-server; after every request: no 5xx, every error ProblemDetails (RFC 6749 JSON allowed on /oauth2/token), the prototypes untouched; every ${globalEvery} requests: unauthenticated list is 401, the seeded instances readable and listed; at the end a socket smoke of URL-level cases and the seeded instances deletable. RSS growth bound: ${RSS_GROWTH_BOUND_MB} MiB (${rssOk ? 'kept' : '**exceeded**'}).`,
+      'Generated requests (test/fuzz/generators.ts) through app.inject() on the whole API' +
+        ' with the LCM worker on the emulated VIM and a private redis-server;' +
+        ' after every request: no 5xx, every error ProblemDetails (RFC 6749 JSON allowed on /oauth2/token),' +
+        ` the prototypes untouched; every ${globalEvery} requests: unauthenticated list is 401,` +
+        ' the seeded instances readable and listed;' +
+        ' at the end a socket smoke of URL-level cases and the seeded instances deletable.' +
+        ` RSS growth bound: ${RSS_GROWTH_BOUND_MB} MiB (${rssOk ? 'kept' : '**exceeded**'}).`,
       '',
       reportMarkdown(report, command),
       '',

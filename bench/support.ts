@@ -14,7 +14,9 @@ export function percentile(sorted: number[], p: number): number {
 export function writeSection(root: string, id: string, markdown: string): void {
   const file = join(root, 'docs', 'benchmarks.md');
   const head =
-    '# Benchmarks\n\nEach section is written by the benchmark named in it; run the command shown to reproduce it.\nThe machine: 2 cores, 24 GiB (the CI machine kind), Node ' +
+    '# Benchmarks\n\n' +
+    'Each section is written by the benchmark named in it; run the command shown to reproduce it.\n' +
+    'The machine: 2 cores, 24 GiB (the CI machine kind), Node ' +
     process.version +
     '.\n';
   let text = existsSync(file) ? readFileSync(file, 'utf8') : head;

@@ -108,38 +108,43 @@ describe('emulated click-plugin: answers as the real plugin gives them', () => {
     expect(again.list[4]!.value).toBe(0);
   });
 
-  it('vnf_identification: the header fields, in the documented order, while Click runs with a valid header', async () => {
-    const header = [
-      '//VNF_HEADER',
-      '//VNF_VERSION: 1.0',
-      '//VNF_ID: 0f0c3a52-5a0e-4c54-9b4e-0c2f6a0b9a11',
-      '//VNF_PROVIDER: Example',
-      '//VNF_NAME: forwarder',
-      '//VNF_RELEASE_DATE: 2017-06-01 00:00',
-      '//VNF_RELEASE_VERSION: 1.0',
-      '//VNF_RELEASE_LIFESPAN: 2027-06-01 00:00',
-      '//VNF_DESCRIPTION: Forwards packets between two ports',
-    ].join('\n');
-    await raw('POST', '/click_plugin/stop');
-    await raw(
-      'POST',
-      '/click_plugin/write_file',
-      new URLSearchParams({
-        path: '/func.click',
-        content: `${header}\nFromDPDKDevice(0) -> ToDPDKDevice(1);\n`,
-      }).toString(),
-    );
-    expect((await raw('POST', '/click_plugin/start')).text).toMatch(/^"Sucess: PID \d+"$/);
-    expect(await raw('GET', '/click_plugin/vnf_identification')).toEqual({
-      status: 200,
-      text: '{"id":"0f0c3a52-5a0e-4c54-9b4e-0c2f6a0b9a11","version":"1.0","name":"forwarder","description":"Forwards packets between two ports","provider":"Example"}',
-    });
-    expect(await raw('GET', '/click_plugin/log')).toEqual({ status: 200, text: '""' });
-    await raw('POST', '/click_plugin/stop');
-    expect((await raw('GET', '/click_plugin/vnf_identification')).text).toBe(
-      '{"id":"","version":"","name":"","description":"","provider":""}',
-    );
-  });
+  it(
+    'vnf_identification: the header fields,' + ' in the documented order, while Click runs with a valid header',
+    async () => {
+      const header = [
+        '//VNF_HEADER',
+        '//VNF_VERSION: 1.0',
+        '//VNF_ID: 0f0c3a52-5a0e-4c54-9b4e-0c2f6a0b9a11',
+        '//VNF_PROVIDER: Example',
+        '//VNF_NAME: forwarder',
+        '//VNF_RELEASE_DATE: 2017-06-01 00:00',
+        '//VNF_RELEASE_VERSION: 1.0',
+        '//VNF_RELEASE_LIFESPAN: 2027-06-01 00:00',
+        '//VNF_DESCRIPTION: Forwards packets between two ports',
+      ].join('\n');
+      await raw('POST', '/click_plugin/stop');
+      await raw(
+        'POST',
+        '/click_plugin/write_file',
+        new URLSearchParams({
+          path: '/func.click',
+          content: `${header}\nFromDPDKDevice(0) -> ToDPDKDevice(1);\n`,
+        }).toString(),
+      );
+      expect((await raw('POST', '/click_plugin/start')).text).toMatch(/^"Sucess: PID \d+"$/);
+      expect(await raw('GET', '/click_plugin/vnf_identification')).toEqual({
+        status: 200,
+        text:
+          '{"id":"0f0c3a52-5a0e-4c54-9b4e-0c2f6a0b9a11","version":"1.0","name":"forwarder",' +
+          '"description":"Forwards packets between two ports","provider":"Example"}',
+      });
+      expect(await raw('GET', '/click_plugin/log')).toEqual({ status: 200, text: '""' });
+      await raw('POST', '/click_plugin/stop');
+      expect((await raw('GET', '/click_plugin/vnf_identification')).text).toBe(
+        '{"id":"","version":"","name":"","description":"","provider":""}',
+      );
+    },
+  );
 
   it('memory Click took is not given back by stop (only a reboot frees it)', async () => {
     const memory = async (): Promise<number> => {

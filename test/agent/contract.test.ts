@@ -136,19 +136,23 @@ describe.each<ManagementDialect>(['click-plugin', 'osv-controlsocket'])('readine
     await vm.powerOff();
   });
 
-  it('reboots: the API goes away and comes back after the readiness delay, Click is not running, the config stays on disk', async () => {
-    const { vm, agent } = await bootVmLater(dialect, 150);
-    await agent.waitReady({ graceMs: 0, intervalMs: 25, deadlineMs: 3000 });
-    await agent.deploy(FORWARDER);
-    await agent.reboot();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(vm.isUp).toBe(false);
-    await agent.waitReady({ graceMs: 0, intervalMs: 25, deadlineMs: 3000 });
-    expect((await agent.status()).running).toBe(false);
-    expect(await agent.readConfig()).toBe(FORWARDER);
-    expect((await agent.start()).running).toBe(true);
-    await vm.powerOff();
-  });
+  it(
+    'reboots: the API goes away and comes back after the readiness delay,' +
+      ' Click is not running, the config stays on disk',
+    async () => {
+      const { vm, agent } = await bootVmLater(dialect, 150);
+      await agent.waitReady({ graceMs: 0, intervalMs: 25, deadlineMs: 3000 });
+      await agent.deploy(FORWARDER);
+      await agent.reboot();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(vm.isUp).toBe(false);
+      await agent.waitReady({ graceMs: 0, intervalMs: 25, deadlineMs: 3000 });
+      expect((await agent.status()).running).toBe(false);
+      expect(await agent.readConfig()).toBe(FORWARDER);
+      expect((await agent.start()).running).toBe(true);
+      await vm.powerOff();
+    },
+  );
 
   it('a VM that never becomes ready -> a timeout naming the address and the wait', async () => {
     const port = await freePort();

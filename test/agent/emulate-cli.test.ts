@@ -54,25 +54,29 @@ describe('clickvnfm emulate (what the mini-cloud starts per server)', () => {
     expect(await exited).toEqual({ code: 0, signal: null });
   });
 
-  it('`emulate --dialect osv-controlsocket --listen <ip>:8000`: nothing listens before the ready delay, SIGTERM ends it cleanly', async () => {
-    const ip = `127.22.${Math.floor(Math.random() * 250) + 1}.${Math.floor(Math.random() * 250) + 1}`;
-    const { child, exited } = run([
-      'emulate',
-      '--dialect',
-      'osv-controlsocket',
-      '--listen',
-      `${ip}:8000`,
-      '--ready-delay-ms',
-      '800',
-    ]);
-    await new Promise((r) => setTimeout(r, 300));
-    await expect(fetch(`http://${ip}:8000/os/uptime`)).rejects.toThrow();
-    const agent = new HttpVnfAgentFactory().forEndpoint({ address: ip, port: 8000, dialect: 'osv-controlsocket' });
-    await agent.waitReady({ graceMs: 0, intervalMs: 50, deadlineMs: 10_000 });
-    expect((await agent.status()).reachable).toBe(true);
-    child.kill('SIGTERM');
-    expect(await exited).toEqual({ code: 0, signal: null });
-  });
+  it(
+    '`emulate --dialect osv-controlsocket --listen <ip>:8000`:' +
+      ' nothing listens before the ready delay, SIGTERM ends it cleanly',
+    async () => {
+      const ip = `127.22.${Math.floor(Math.random() * 250) + 1}.${Math.floor(Math.random() * 250) + 1}`;
+      const { child, exited } = run([
+        'emulate',
+        '--dialect',
+        'osv-controlsocket',
+        '--listen',
+        `${ip}:8000`,
+        '--ready-delay-ms',
+        '800',
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+      await expect(fetch(`http://${ip}:8000/os/uptime`)).rejects.toThrow();
+      const agent = new HttpVnfAgentFactory().forEndpoint({ address: ip, port: 8000, dialect: 'osv-controlsocket' });
+      await agent.waitReady({ graceMs: 0, intervalMs: 50, deadlineMs: 10_000 });
+      expect((await agent.status()).reachable).toBe(true);
+      child.kill('SIGTERM');
+      expect(await exited).toEqual({ code: 0, signal: null });
+    },
+  );
 });
 
 describe('clickvnfm emulate-cloud in its own process: a killed client leaves no duplicate VM', () => {
@@ -112,7 +116,8 @@ describe('clickvnfm emulate-cloud in its own process: a killed client leaves no 
   it('a worker SIGKILLed in the middle of its apply, then the retry: exactly the requested VNFCs', async () => {
     // the "worker": sends the create-or-update and is killed before it can read the answer
     const body = JSON.stringify({ vdus: [{ vduId: 'click_vdu', count: 3, dialect: 'click-plugin' }] });
-    const script = `fetch(${JSON.stringify(`${cloud.url}/stacks/crash-1`)}, { method: 'PUT', body: ${JSON.stringify(body)} }); setInterval(() => {}, 1000);`;
+    const stackUrl = JSON.stringify(`${cloud.url}/stacks/crash-1`);
+    const script = `fetch(${stackUrl}, { method: 'PUT', body: ${JSON.stringify(body)} }); setInterval(() => {}, 1000);`;
     const worker = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
     const gone = new Promise((r) => worker.once('exit', r));
     await new Promise((r) => setTimeout(r, 150));

@@ -139,29 +139,32 @@ describe('EmulatedVim on the emulated cloud (the Vim port)', () => {
     await vim.destroy('cps');
   });
 
-  it('heal: a new server at the same address, booted from the image (fresh disk); power off/on keeps the disk', async () => {
-    const [v] = await vim.apply(deployment('disk', 1, 'osv-controlsocket'));
-    const agent = agentOf(v!, 'osv-controlsocket');
-    await agent.waitReady(fast);
-    await agent.deploy(FORWARDER);
-    await vim.power('disk', v!.resourceId, 'off');
-    await expect(agent.status({ timeoutMs: 300 })).rejects.toThrow(/ECONNREFUSED/);
-    await vim.power('disk', v!.resourceId, 'on');
-    await agent.waitReady(fast);
-    expect(await agent.readConfig()).toBe(FORWARDER);
-    expect((await agent.status()).running).toBe(false); // a boot does not start Click by itself
-    const healed = await vim.heal('disk', v!.resourceId);
-    expect(healed.resourceId).not.toBe(v!.resourceId);
-    expect([healed.managementAddress, healed.managementPort, healed.controlSocketPort]).toEqual([
-      v!.managementAddress,
-      v!.managementPort,
-      v!.controlSocketPort,
-    ]);
-    await agent.waitReady(fast);
-    expect(await agent.readConfig()).toBe('');
-    await vim.destroy('disk');
-    expect(await vim.leftovers('disk')).toEqual([]);
-  });
+  it(
+    'heal: a new server at the same address,' + ' booted from the image (fresh disk); power off/on keeps the disk',
+    async () => {
+      const [v] = await vim.apply(deployment('disk', 1, 'osv-controlsocket'));
+      const agent = agentOf(v!, 'osv-controlsocket');
+      await agent.waitReady(fast);
+      await agent.deploy(FORWARDER);
+      await vim.power('disk', v!.resourceId, 'off');
+      await expect(agent.status({ timeoutMs: 300 })).rejects.toThrow(/ECONNREFUSED/);
+      await vim.power('disk', v!.resourceId, 'on');
+      await agent.waitReady(fast);
+      expect(await agent.readConfig()).toBe(FORWARDER);
+      expect((await agent.status()).running).toBe(false); // a boot does not start Click by itself
+      const healed = await vim.heal('disk', v!.resourceId);
+      expect(healed.resourceId).not.toBe(v!.resourceId);
+      expect([healed.managementAddress, healed.managementPort, healed.controlSocketPort]).toEqual([
+        v!.managementAddress,
+        v!.managementPort,
+        v!.controlSocketPort,
+      ]);
+      await agent.waitReady(fast);
+      expect(await agent.readConfig()).toBe('');
+      await vim.destroy('disk');
+      expect(await vim.leftovers('disk')).toEqual([]);
+    },
+  );
 
   it('after a fault is cleared, apply again replaces the servers in ERROR', async () => {
     cloud.injectFault({ instanceId: 'retry', fault: 'server-error', vduId: 'click_vdu' });
@@ -227,20 +230,23 @@ describe('EmulatedCloud with loopback addressing (a VM per 127.20.x.y:8000, like
   });
   afterAll(async () => cloud.stop());
 
-  it('gives each VNFC its own address on port 8000 (ControlSocket 8001), and faults from the options apply', async () => {
-    const vnfcs = await vim.apply(deployment('lb', 2, 'osv-controlsocket'));
-    expect(vnfcs.map((v) => [v.managementPort, v.controlSocketPort])).toEqual([
-      [8000, 8001],
-      [8000, 8001],
-    ]);
-    expect(new Set(vnfcs.map((v) => v.managementAddress)).size).toBe(2);
-    for (const v of vnfcs) {
-      expect(v.managementAddress).toMatch(/^127\.21\.\d+\.\d+$/);
-      const agent = agentOf(v, 'osv-controlsocket');
-      await agent.waitReady(fast);
-      expect((await agent.deploy(FORWARDER)).running).toBe(true);
-    }
-    await expect(vim.ensureImages('lb-bad', [vdu(1).image])).rejects.toThrow(/403/);
-    await vim.destroy('lb');
-  });
+  it(
+    'gives each VNFC its own address on port 8000 (ControlSocket 8001),' + ' and faults from the options apply',
+    async () => {
+      const vnfcs = await vim.apply(deployment('lb', 2, 'osv-controlsocket'));
+      expect(vnfcs.map((v) => [v.managementPort, v.controlSocketPort])).toEqual([
+        [8000, 8001],
+        [8000, 8001],
+      ]);
+      expect(new Set(vnfcs.map((v) => v.managementAddress)).size).toBe(2);
+      for (const v of vnfcs) {
+        expect(v.managementAddress).toMatch(/^127\.21\.\d+\.\d+$/);
+        const agent = agentOf(v, 'osv-controlsocket');
+        await agent.waitReady(fast);
+        expect((await agent.deploy(FORWARDER)).running).toBe(true);
+      }
+      await expect(vim.ensureImages('lb-bad', [vdu(1).image])).rejects.toThrow(/403/);
+      await vim.destroy('lb');
+    },
+  );
 });

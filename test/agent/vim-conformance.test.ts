@@ -6,7 +6,10 @@
 import { EmulatedCloud, EmulatedVim, type EmulatedCloudOptions } from '../../src/emulator';
 import { describeVimConformance, type VimCapabilities } from '../support/vim-conformance';
 
-/** The emulated cloud lists a server's ports in CP order; a healed server gets new ports (ids, MACs) at the old addresses. */
+/**
+ * The emulated cloud lists a server's ports in CP order; a healed server gets new ports (ids, MACs) at the old
+ * addresses.
+ */
 const EMULATED: VimCapabilities = { portsInCpOrder: true, healKeepsPorts: false };
 
 const onEmulatedCloud = (options: EmulatedCloudOptions) => async () => {

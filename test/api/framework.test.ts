@@ -26,13 +26,16 @@ describe('API framework', () => {
     }
   });
 
-  it('api_versions answers whatever Version a client sends (it is how clients find ours; tackerclient sends 2.0.0)', async () => {
-    for (const version of ['2.0.0', '9.9.9', 'x']) {
-      const res = await t.app.inject({ method: 'GET', url: '/vnflcm/api_versions', headers: { version } });
-      expect(res.statusCode).toBe(200);
-      expect(res.headers['version']).toBe('1.3.0');
-    }
-  });
+  it(
+    'api_versions answers whatever Version a client sends (it is how clients find ours;' + ' tackerclient sends 2.0.0)',
+    async () => {
+      for (const version of ['2.0.0', '9.9.9', 'x']) {
+        const res = await t.app.inject({ method: 'GET', url: '/vnflcm/api_versions', headers: { version } });
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['version']).toBe('1.3.0');
+      }
+    },
+  );
 
   it('406 on an unsupported Version, with ProblemDetails naming the header', async () => {
     const res = await t.app.inject({

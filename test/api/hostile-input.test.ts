@@ -70,43 +70,47 @@ describe('prototype pollution', () => {
     expect(typeof Object.prototype.hasOwnProperty).toBe('function');
   });
 
-  it('a merge-patch with constructor/prototype is refused, and selectors and filters through prototypes are 400; auth stays on', async () => {
-    const inst = await createInstance();
-    const patch = await h.app.inject({
-      method: 'PATCH',
-      url: `/vnflcm/v1/vnf_instances/${inst.id}`,
-      headers: { ...AUTH, 'content-type': 'application/merge-patch+json' },
-      payload: '{"metadata":{"constructor":{"prototype":{"auth":false}}}}',
-    });
-    const pd = expectProblem(patch, 400);
-    expect(pd['detail']).toMatch(/'constructor'/);
-    expect(pd['field']).toBe('metadata.constructor');
-    const proto = await h.app.inject({
-      method: 'PATCH',
-      url: `/vnflcm/v1/vnf_instances/${inst.id}`,
-      headers: { ...AUTH, 'content-type': 'application/merge-patch+json' },
-      payload: '{"metadata":{"__proto__":{"auth":false}}}',
-    });
-    expectProblem(proto, 400);
-    const plainJson = await h.app.inject({
-      method: 'PATCH',
-      url: `/vnflcm/v1/vnf_instances/${inst.id}`,
-      headers: { ...AUTH, 'content-type': 'application/json' },
-      payload: '{"metadata":{"prototype":{"auth":false}}}',
-    });
-    expect(plainJson.statusCode).toBe(400);
-    for (const q of [
-      'fields=metadata/constructor/prototype/auth',
-      'filter=(eq,metadata/constructor/prototype/auth,false)',
-      'filter=(eq,__proto__/auth,false)',
-      'exclude_fields=metadata/prototype',
-    ]) {
-      const res = await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances?${q}`, headers: READER_AUTH });
-      expectProblem(res, 400);
-    }
-    const anonymous = await h.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_instances' });
-    expectProblem(anonymous, 401);
-  });
+  it(
+    'a merge-patch with constructor/prototype is refused,' +
+      ' and selectors and filters through prototypes are 400; auth stays on',
+    async () => {
+      const inst = await createInstance();
+      const patch = await h.app.inject({
+        method: 'PATCH',
+        url: `/vnflcm/v1/vnf_instances/${inst.id}`,
+        headers: { ...AUTH, 'content-type': 'application/merge-patch+json' },
+        payload: '{"metadata":{"constructor":{"prototype":{"auth":false}}}}',
+      });
+      const pd = expectProblem(patch, 400);
+      expect(pd['detail']).toMatch(/'constructor'/);
+      expect(pd['field']).toBe('metadata.constructor');
+      const proto = await h.app.inject({
+        method: 'PATCH',
+        url: `/vnflcm/v1/vnf_instances/${inst.id}`,
+        headers: { ...AUTH, 'content-type': 'application/merge-patch+json' },
+        payload: '{"metadata":{"__proto__":{"auth":false}}}',
+      });
+      expectProblem(proto, 400);
+      const plainJson = await h.app.inject({
+        method: 'PATCH',
+        url: `/vnflcm/v1/vnf_instances/${inst.id}`,
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        payload: '{"metadata":{"prototype":{"auth":false}}}',
+      });
+      expect(plainJson.statusCode).toBe(400);
+      for (const q of [
+        'fields=metadata/constructor/prototype/auth',
+        'filter=(eq,metadata/constructor/prototype/auth,false)',
+        'filter=(eq,__proto__/auth,false)',
+        'exclude_fields=metadata/prototype',
+      ]) {
+        const res = await h.app.inject({ method: 'GET', url: `/vnflcm/v1/vnf_instances?${q}`, headers: READER_AUTH });
+        expectProblem(res, 400);
+      }
+      const anonymous = await h.app.inject({ method: 'GET', url: '/vnflcm/v1/vnf_instances' });
+      expectProblem(anonymous, 401);
+    },
+  );
 
   it('a stored instance with ordinary metadata still answers selectors over its own keys only', async () => {
     const inst = await createInstance({ metadata: { toString: 'x', hasOwnProperty: 'y' } });
@@ -140,20 +144,24 @@ describe('shapes the fuzzer found', () => {
     expect(mine?.vnfdId).toBe(inst.vnfdId);
   });
 
-  it('a subscription filter with malformed vnfProductsFromProviders is a 400 (it once made every later notification, and DELETE, fail)', async () => {
-    for (const bad of [[null], ['x'], [{ vnfProducts: [] }], [{ vnfProvider: 'p', vnfProducts: [null] }]]) {
-      const res = await h.app.inject({
-        method: 'POST',
-        url: '/vnflcm/v1/subscriptions',
-        headers: AUTH,
-        payload: {
-          callbackUri: 'http://127.0.0.1:9/cb',
-          filter: { vnfInstanceSubscriptionFilter: { vnfProductsFromProviders: bad } },
-        },
-      });
-      expectProblem(res, 400);
-    }
-  });
+  it(
+    'a subscription filter with malformed vnfProductsFromProviders is' +
+      ' a 400 (it once made every later notification, and DELETE, fail)',
+    async () => {
+      for (const bad of [[null], ['x'], [{ vnfProducts: [] }], [{ vnfProvider: 'p', vnfProducts: [null] }]]) {
+        const res = await h.app.inject({
+          method: 'POST',
+          url: '/vnflcm/v1/subscriptions',
+          headers: AUTH,
+          payload: {
+            callbackUri: 'http://127.0.0.1:9/cb',
+            filter: { vnfInstanceSubscriptionFilter: { vnfProductsFromProviders: bad } },
+          },
+        });
+        expectProblem(res, 400);
+      }
+    },
+  );
 });
 
 describe('SOL003/SOL013 details clients check', () => {
@@ -190,34 +198,38 @@ describe('SOL003/SOL013 details clients check', () => {
     }
   });
 
-  it('task answers are 202 with a Location and an empty body (no JSON null); retry and rollback carry the op-occ Location', async () => {
-    const inst = await createInstance();
-    const res = await h.app.inject({
-      method: 'POST',
-      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
-      headers: AUTH,
-      payload: { flavourId: 'simple' },
-    });
-    expect(res.statusCode).toBe(202);
-    expect(res.body).toBe('');
-    expect(res.headers['content-type']).toBeUndefined();
-    const location = String(res.headers['location']);
-    expect(location).toMatch(/\/vnflcm\/v1\/vnf_lcm_op_occs\/[0-9a-f-]{36}$/);
-    // no worker runs in this harness: put the op-occ in FAILED_TEMP as the engine leaves a failed step
-    const opId = location.split('/').pop() as string;
-    await h.deps.opOccs.update(opId, (o) => ({ ...o, operationState: 'FAILED_TEMP' }));
-    for (const task of ['retry', 'rollback']) {
-      const r = await h.app.inject({
+  it(
+    'task answers are 202 with a Location and an empty body (no JSON null);' +
+      ' retry and rollback carry the op-occ Location',
+    async () => {
+      const inst = await createInstance();
+      const res = await h.app.inject({
         method: 'POST',
-        url: `/vnflcm/v1/vnf_lcm_op_occs/${opId}/${task}`,
+        url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
         headers: AUTH,
+        payload: { flavourId: 'simple' },
       });
-      expect(r.statusCode).toBe(202);
-      expect(r.headers['location']).toBe(location);
-      expect(r.body).toBe('');
+      expect(res.statusCode).toBe(202);
+      expect(res.body).toBe('');
+      expect(res.headers['content-type']).toBeUndefined();
+      const location = String(res.headers['location']);
+      expect(location).toMatch(/\/vnflcm\/v1\/vnf_lcm_op_occs\/[0-9a-f-]{36}$/);
+      // no worker runs in this harness: put the op-occ in FAILED_TEMP as the engine leaves a failed step
+      const opId = location.split('/').pop() as string;
       await h.deps.opOccs.update(opId, (o) => ({ ...o, operationState: 'FAILED_TEMP' }));
-    }
-  });
+      for (const task of ['retry', 'rollback']) {
+        const r = await h.app.inject({
+          method: 'POST',
+          url: `/vnflcm/v1/vnf_lcm_op_occs/${opId}/${task}`,
+          headers: AUTH,
+        });
+        expect(r.statusCode).toBe(202);
+        expect(r.headers['location']).toBe(location);
+        expect(r.body).toBe('');
+        await h.deps.opOccs.update(opId, (o) => ({ ...o, operationState: 'FAILED_TEMP' }));
+      }
+    },
+  );
 });
 
 describe('depth and size', () => {

@@ -176,7 +176,9 @@ describe('credentials never leave the VNFM', () => {
     // other paths under operationParams still filter
     const ok = await h.app.inject({
       method: 'GET',
-      url: '/vnflcm/v1/vnf_lcm_op_occs?filter=(eq,operationParams/vimConnectionInfo/vimType,ETSINFV.OPENSTACK_KEYSTONE.V_3)',
+      url:
+        '/vnflcm/v1/vnf_lcm_op_occs' +
+        '?filter=(eq,operationParams/vimConnectionInfo/vimType,ETSINFV.OPENSTACK_KEYSTONE.V_3)',
       headers: READER,
     });
     expect(ok.statusCode).toBe(200);

@@ -121,18 +121,21 @@ describe('SSRF: subscription callbacks', () => {
     },
   );
 
-  it('a name resolving to loopback AND link-local is refused before connecting (the loopback target is never hit)', async () => {
-    const connect = jest.spyOn(Socket.prototype, 'connect');
-    const res = await subscribe({ callbackUri: local('/notify', 'meta.nfvo.test') });
-    expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({
-      field: 'callbackUri',
-      detail: 'the callback URI is not an allowed destination: cloud metadata address',
-    });
-    expect(lookups).toEqual(['meta.nfvo.test']);
-    expect(connect).not.toHaveBeenCalled();
-    expect(target.hits).toEqual([]);
-  });
+  it(
+    'a name resolving to loopback AND link-local is refused' + ' before connecting (the loopback target is never hit)',
+    async () => {
+      const connect = jest.spyOn(Socket.prototype, 'connect');
+      const res = await subscribe({ callbackUri: local('/notify', 'meta.nfvo.test') });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({
+        field: 'callbackUri',
+        detail: 'the callback URI is not an allowed destination: cloud metadata address',
+      });
+      expect(lookups).toEqual(['meta.nfvo.test']);
+      expect(connect).not.toHaveBeenCalled();
+      expect(target.hits).toEqual([]);
+    },
+  );
 
   it('link-local and credentials in the URL are refused with their rule', async () => {
     expect((await subscribe({ callbackUri: 'http://[fe80::1]:8080/' })).json()).toMatchObject({
@@ -149,25 +152,28 @@ describe('SSRF: subscription callbacks', () => {
     expect(target.hits).toEqual([]);
   });
 
-  it('a loopback callback answering 500 with a body gives the fixed message: not the status, not the body', async () => {
-    target.handler = (_req, res) =>
-      void res.writeHead(500, { 'content-type': 'text/plain' }).end('internal-secret-body ECONNREFUSED');
-    const res = await subscribe({ callbackUri: local() });
-    expect(res.statusCode).toBe(422);
-    expect(res.json()).toEqual({
-      status: 422,
-      title: 'Unprocessable Entity',
-      detail: 'the callback URI did not answer the test GET with 204',
-      field: 'callbackUri',
-      instance: expect.any(String) as string,
-    });
-    expect(res.body).not.toMatch(/500|internal-secret-body|ECONNREFUSED/);
-    expect(target.hits).toEqual([{ method: 'GET', url: '/notify' }]);
-    // the real cause is in the debug log
-    expect(logs.join('')).toMatch(
-      /the callback test failed.*answered 500, not 204|answered 500, not 204.*the callback test failed/,
-    );
-  });
+  it(
+    'a loopback callback answering 500 with a body gives the fixed message:' + ' not the status, not the body',
+    async () => {
+      target.handler = (_req, res) =>
+        void res.writeHead(500, { 'content-type': 'text/plain' }).end('internal-secret-body ECONNREFUSED');
+      const res = await subscribe({ callbackUri: local() });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toEqual({
+        status: 422,
+        title: 'Unprocessable Entity',
+        detail: 'the callback URI did not answer the test GET with 204',
+        field: 'callbackUri',
+        instance: expect.any(String) as string,
+      });
+      expect(res.body).not.toMatch(/500|internal-secret-body|ECONNREFUSED/);
+      expect(target.hits).toEqual([{ method: 'GET', url: '/notify' }]);
+      // the real cause is in the debug log
+      expect(logs.join('')).toMatch(
+        /the callback test failed.*answered 500, not 204|answered 500, not 204.*the callback test failed/,
+      );
+    },
+  );
 
   it('a closed port and a redirect give the same fixed message; the redirect is not followed', async () => {
     const closed = createServer();
@@ -210,26 +216,30 @@ describe('SSRF: consumer token endpoints', () => {
     paramsOauth2ClientCredentials: { clientId: 'c', clientPassword: 'client-pw', tokenEndpoint },
   });
 
-  it('a token endpoint with ?client_secret=abc123 that fails: the answer does not contain abc123, the log has it redacted', async () => {
-    target.handler = (req, res) =>
-      void (req.url?.startsWith('/token') === true
-        ? res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}')
-        : res.writeHead(204).end());
-    const res = await subscribe({
-      callbackUri: local('/cb-token'),
-      authentication: oauth(local('/token?client_secret=abc123')),
-    });
-    expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({
-      field: 'callbackUri',
-      detail: 'the callback URI did not answer the test GET with 204',
-    });
-    expect(res.body).not.toMatch(/abc123|401|invalid_client|client-pw/);
-    expect(target.hits).toEqual([{ method: 'POST', url: '/token?client_secret=abc123' }]);
-    const log = logs.join('');
-    expect(log).toContain('client_secret=***');
-    expect(log).not.toContain('abc123');
-  });
+  it(
+    'a token endpoint with ?client_secret=abc123 that fails:' +
+      ' the answer does not contain abc123, the log has it redacted',
+    async () => {
+      target.handler = (req, res) =>
+        void (req.url?.startsWith('/token') === true
+          ? res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}')
+          : res.writeHead(204).end());
+      const res = await subscribe({
+        callbackUri: local('/cb-token'),
+        authentication: oauth(local('/token?client_secret=abc123')),
+      });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({
+        field: 'callbackUri',
+        detail: 'the callback URI did not answer the test GET with 204',
+      });
+      expect(res.body).not.toMatch(/abc123|401|invalid_client|client-pw/);
+      expect(target.hits).toEqual([{ method: 'POST', url: '/token?client_secret=abc123' }]);
+      const log = logs.join('');
+      expect(log).toContain('client_secret=***');
+      expect(log).not.toContain('abc123');
+    },
+  );
 
   it('a token endpoint on the metadata address is refused naming the rule, not echoed, never connected', async () => {
     const connect = jest.spyOn(Socket.prototype, 'connect');
@@ -261,39 +271,46 @@ describe('SSRF: consumer token endpoints', () => {
     expect(target.hits).toEqual([]);
   });
 
-  it('a good token endpoint on loopback: the callback test carries the bearer token and the subscription is created', async () => {
-    let auth = '';
-    target.handler = (req, res) => {
-      if (req.url === '/token')
-        return void res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end('{"access_token":"tok-1","token_type":"Bearer"}');
-      auth = req.headers.authorization ?? '';
-      res.writeHead(204).end();
-    };
-    const res = await subscribe({ callbackUri: local('/cb-good'), authentication: oauth(local('/token')) });
-    expect(res.statusCode).toBe(201);
-    expect(auth).toBe('Bearer tok-1');
-  });
+  it(
+    'a good token endpoint on loopback:' +
+      ' the callback test carries the bearer token and the subscription is created',
+    async () => {
+      let auth = '';
+      target.handler = (req, res) => {
+        if (req.url === '/token')
+          return void res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end('{"access_token":"tok-1","token_type":"Bearer"}');
+        auth = req.headers.authorization ?? '';
+        res.writeHead(204).end();
+      };
+      const res = await subscribe({ callbackUri: local('/cb-good'), authentication: oauth(local('/token')) });
+      expect(res.statusCode).toBe(201);
+      expect(auth).toBe('Bearer tok-1');
+    },
+  );
 });
 
 describe('notifications.allowLinkLocal', () => {
-  it('defaults to false; CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL sets it; the policy built from it lifts link-local only', async () => {
-    expect(loadConfig({}).notifications.allowLinkLocal).toBe(false);
-    const config = loadConfig({ CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL: 'true' });
-    expect(config.notifications.allowLinkLocal).toBe(true);
-    const fromConfig: OutboundPolicy = { allowLinkLocal: config.notifications.allowLinkLocal };
-    await expect(checkOutboundUrl('http://169.254.10.20/', fromConfig)).resolves.toBeUndefined();
-    await expect(checkOutboundUrl('http://169.254.169.254/', fromConfig)).rejects.toMatchObject({
-      rule: 'cloud metadata address',
-    });
-    await expect(
-      checkOutboundUrl('http://169.254.10.20/', { allowLinkLocal: loadConfig({}).notifications.allowLinkLocal }),
-    ).rejects.toMatchObject({ rule: 'link-local address' });
-    expect(() => loadConfig({ CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL: 'maybe' })).toThrow(
-      /CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL/,
-    );
-  });
+  it(
+    'defaults to false; CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL sets it;' + ' the policy built from it lifts link-local only',
+    async () => {
+      expect(loadConfig({}).notifications.allowLinkLocal).toBe(false);
+      const config = loadConfig({ CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL: 'true' });
+      expect(config.notifications.allowLinkLocal).toBe(true);
+      const fromConfig: OutboundPolicy = { allowLinkLocal: config.notifications.allowLinkLocal };
+      await expect(checkOutboundUrl('http://169.254.10.20/', fromConfig)).resolves.toBeUndefined();
+      await expect(checkOutboundUrl('http://169.254.169.254/', fromConfig)).rejects.toMatchObject({
+        rule: 'cloud metadata address',
+      });
+      await expect(
+        checkOutboundUrl('http://169.254.10.20/', { allowLinkLocal: loadConfig({}).notifications.allowLinkLocal }),
+      ).rejects.toMatchObject({ rule: 'link-local address' });
+      expect(() => loadConfig({ CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL: 'maybe' })).toThrow(
+        /CLICKVNFM_NOTIFY_ALLOW_LINK_LOCAL/,
+      );
+    },
+  );
 
   it('callConsumer without a policy refuses link-local and metadata', async () => {
     await expect(callConsumer('POST', 'http://169.254.169.254/', undefined, {}, [204])).rejects.toMatchObject({

@@ -107,69 +107,77 @@ describe('clickvnfm against a live VNFM', () => {
     expect(r.err).toMatch(/firewall\.click:\d+:\d+/);
   });
 
-  it('vnf create, instantiate (progress lines), list, show, modify, scale out/in, heal, operate, terminate, delete', async () => {
-    vnfId = (await json<{ id: string }>('vnf', 'create', '--vnfd-id', vnfdId, '--name', 'cli-fw')).id;
-    const inst = await cli('vnf', 'instantiate', vnfId);
-    expect(inst.code).toBe(0);
-    expect(inst.err).toMatch(/INSTANTIATE \S+: (STARTING|PROCESSING)/);
-    expect(inst.err).toMatch(/INSTANTIATE \S+: COMPLETED \(\d+ s\)/);
-    expect(inst.out).toMatch(/INSTANTIATE COMPLETED \(op-occ /);
-    const list = await json<Array<{ id: string; instantiationState: string }>>(
-      'vnf',
-      'list',
-      '--filter',
-      '(eq,instantiationState,INSTANTIATED)',
-    );
-    expect(list.map((i) => i.id)).toEqual([vnfId]);
-    const show = await cli('vnf', 'show', vnfId);
-    expect(show.out).toMatch(/vnfInstanceName\s+cli-fw/);
-    expect(show.out).toMatch(/vnfc\s+vduId\s+status\s+managementAddress/);
-    const cfg = join(dir, 'new.click');
-    writeFileSync(
-      cfg,
-      readFileSync(join(REPO, 'vnfd/forwarder/Files/click/forwarder.click'), 'utf8') + '\n// changed by the CLI test\n',
-    );
-    expect((await cli('vnf', 'modify', vnfId, '--click-config', cfg, '--description', 'via cli')).code).toBe(0);
-    expect(
-      (
-        await json<{ vnfInstanceDescription: string; vnfConfigurableProperties: { clickConfig: string } }>(
-          'vnf',
-          'show',
-          vnfId,
-        )
-      ).vnfConfigurableProperties.clickConfig,
-    ).toContain('changed by the CLI test');
-    writeFileSync(cfg, 'FromDPDKDevice(0) -> Nope -> ToDPDKDevice(1);\n');
-    const badCfg = await cli('vnf', 'modify', vnfId, '--click-config', cfg);
-    expect(badCfg.code).toBe(1);
-    expect(badCfg.err).toMatch(/422 .*unknown element class 'Nope'.*\(field: vnfConfigurableProperties\.clickConfig\)/);
-    expect((await cli('vnf', 'scale', vnfId, '--aspect', 'click_aspect', '--type', 'out')).code).toBe(0);
-    const scaled = await json<{ instantiatedVnfInfo: { vnfcResourceInfo: Array<{ id: string }> } }>(
-      'vnf',
-      'show',
-      vnfId,
-    );
-    expect(scaled.instantiatedVnfInfo.vnfcResourceInfo).toHaveLength(2);
-    expect((await cli('vnf', 'scale', vnfId, '--aspect', 'click_aspect', '--type', 'in')).code).toBe(0);
-    const one = (await json<{ instantiatedVnfInfo: { vnfcResourceInfo: Array<{ id: string }> } }>('vnf', 'show', vnfId))
-      .instantiatedVnfInfo.vnfcResourceInfo[0]!.id;
-    expect((await cli('vnf', 'heal', vnfId, '--vnfc', one, '--cause', 'cli test')).code).toBe(0);
-    expect((await cli('vnf', 'operate', vnfId, '--state', 'stopped')).code).toBe(0);
-    expect(
-      (await json<{ instantiatedVnfInfo: { vnfState: string } }>('vnf', 'show', vnfId)).instantiatedVnfInfo.vnfState,
-    ).toBe('STOPPED');
-    expect((await cli('vnf', 'operate', vnfId, '--state', 'started')).code).toBe(0);
-    const noWait = await json<{ vnfLcmOpOccId: string }>('vnf', 'terminate', vnfId, '--no-wait');
-    expect(noWait.vnfLcmOpOccId).toMatch(/^[0-9a-f-]{36}$/);
-    for (
-      let i = 0;
-      i < 100 &&
-      (await json<{ operationState: string }>('op', 'show', noWait.vnfLcmOpOccId)).operationState !== 'COMPLETED';
-      i++
-    )
-      await new Promise((r) => setTimeout(r, 100));
-    expect((await cli('vnf', 'delete', vnfId)).code).toBe(0);
-  }, 180_000); // about 25 CLI processes and 8 operations: 30 s is too short on a loaded CI machine
+  it(
+    'vnf create, instantiate (progress lines), list, show,' + ' modify, scale out/in, heal, operate, terminate, delete',
+    async () => {
+      vnfId = (await json<{ id: string }>('vnf', 'create', '--vnfd-id', vnfdId, '--name', 'cli-fw')).id;
+      const inst = await cli('vnf', 'instantiate', vnfId);
+      expect(inst.code).toBe(0);
+      expect(inst.err).toMatch(/INSTANTIATE \S+: (STARTING|PROCESSING)/);
+      expect(inst.err).toMatch(/INSTANTIATE \S+: COMPLETED \(\d+ s\)/);
+      expect(inst.out).toMatch(/INSTANTIATE COMPLETED \(op-occ /);
+      const list = await json<Array<{ id: string; instantiationState: string }>>(
+        'vnf',
+        'list',
+        '--filter',
+        '(eq,instantiationState,INSTANTIATED)',
+      );
+      expect(list.map((i) => i.id)).toEqual([vnfId]);
+      const show = await cli('vnf', 'show', vnfId);
+      expect(show.out).toMatch(/vnfInstanceName\s+cli-fw/);
+      expect(show.out).toMatch(/vnfc\s+vduId\s+status\s+managementAddress/);
+      const cfg = join(dir, 'new.click');
+      writeFileSync(
+        cfg,
+        readFileSync(join(REPO, 'vnfd/forwarder/Files/click/forwarder.click'), 'utf8') +
+          '\n// changed by the CLI test\n',
+      );
+      expect((await cli('vnf', 'modify', vnfId, '--click-config', cfg, '--description', 'via cli')).code).toBe(0);
+      expect(
+        (
+          await json<{ vnfInstanceDescription: string; vnfConfigurableProperties: { clickConfig: string } }>(
+            'vnf',
+            'show',
+            vnfId,
+          )
+        ).vnfConfigurableProperties.clickConfig,
+      ).toContain('changed by the CLI test');
+      writeFileSync(cfg, 'FromDPDKDevice(0) -> Nope -> ToDPDKDevice(1);\n');
+      const badCfg = await cli('vnf', 'modify', vnfId, '--click-config', cfg);
+      expect(badCfg.code).toBe(1);
+      expect(badCfg.err).toMatch(
+        /422 .*unknown element class 'Nope'.*\(field: vnfConfigurableProperties\.clickConfig\)/,
+      );
+      expect((await cli('vnf', 'scale', vnfId, '--aspect', 'click_aspect', '--type', 'out')).code).toBe(0);
+      const scaled = await json<{ instantiatedVnfInfo: { vnfcResourceInfo: Array<{ id: string }> } }>(
+        'vnf',
+        'show',
+        vnfId,
+      );
+      expect(scaled.instantiatedVnfInfo.vnfcResourceInfo).toHaveLength(2);
+      expect((await cli('vnf', 'scale', vnfId, '--aspect', 'click_aspect', '--type', 'in')).code).toBe(0);
+      const one = (
+        await json<{ instantiatedVnfInfo: { vnfcResourceInfo: Array<{ id: string }> } }>('vnf', 'show', vnfId)
+      ).instantiatedVnfInfo.vnfcResourceInfo[0]!.id;
+      expect((await cli('vnf', 'heal', vnfId, '--vnfc', one, '--cause', 'cli test')).code).toBe(0);
+      expect((await cli('vnf', 'operate', vnfId, '--state', 'stopped')).code).toBe(0);
+      expect(
+        (await json<{ instantiatedVnfInfo: { vnfState: string } }>('vnf', 'show', vnfId)).instantiatedVnfInfo.vnfState,
+      ).toBe('STOPPED');
+      expect((await cli('vnf', 'operate', vnfId, '--state', 'started')).code).toBe(0);
+      const noWait = await json<{ vnfLcmOpOccId: string }>('vnf', 'terminate', vnfId, '--no-wait');
+      expect(noWait.vnfLcmOpOccId).toMatch(/^[0-9a-f-]{36}$/);
+      for (
+        let i = 0;
+        i < 100 &&
+        (await json<{ operationState: string }>('op', 'show', noWait.vnfLcmOpOccId)).operationState !== 'COMPLETED';
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
+      expect((await cli('vnf', 'delete', vnfId)).code).toBe(0);
+    },
+    180_000,
+  ); // about 25 CLI processes and 8 operations: 30 s is too short on a loaded CI machine
 
   it('op list/show; a failed instantiation (agent never ready), then op fail', async () => {
     const ops = await json<Array<{ operation: string }>>('op', 'list');
@@ -218,21 +226,26 @@ describe('clickvnfm against a live VNFM', () => {
     consumer.close();
   }, 60_000);
 
-  it('errors: an unknown instance is the ProblemDetails on stderr (exit 1); --json gives it as JSON; no VNFM reachable names the URL', async () => {
-    const r = await cli('vnf', 'show', '00000000-0000-4000-8000-000000000000');
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^clickvnfm: GET \/vnflcm\/v1\/vnf_instances\/0{8}-0{4}-4000-8000-0{12}: 404 Not Found: /);
-    const j = await cli('--json', 'vnf', 'show', '00000000-0000-4000-8000-000000000000');
-    expect(JSON.parse(j.err)).toMatchObject({ status: 404 });
-    const gone = await cli('vnf', 'list', '--settings', join(dir, 'none.json'));
-    expect(gone.err).toContain("no VNFM configured: run 'clickvnfm login");
-    writeFileSync(
-      join(dir, 'dead.json'),
-      JSON.stringify({ url: 'http://127.0.0.1:1', clientId: 'x', clientSecret: 'y' }),
-    );
-    const dead = await cli('vnf', 'list', '--settings', join(dir, 'dead.json'));
-    expect(dead.err).toContain('cannot reach the VNFM at http://127.0.0.1:1/oauth2/token');
-  }, 60_000);
+  it(
+    'errors: an unknown instance is the ProblemDetails on stderr (exit 1);' +
+      ' --json gives it as JSON; no VNFM reachable names the URL',
+    async () => {
+      const r = await cli('vnf', 'show', '00000000-0000-4000-8000-000000000000');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^clickvnfm: GET \/vnflcm\/v1\/vnf_instances\/0{8}-0{4}-4000-8000-0{12}: 404 Not Found: /);
+      const j = await cli('--json', 'vnf', 'show', '00000000-0000-4000-8000-000000000000');
+      expect(JSON.parse(j.err)).toMatchObject({ status: 404 });
+      const gone = await cli('vnf', 'list', '--settings', join(dir, 'none.json'));
+      expect(gone.err).toContain("no VNFM configured: run 'clickvnfm login");
+      writeFileSync(
+        join(dir, 'dead.json'),
+        JSON.stringify({ url: 'http://127.0.0.1:1', clientId: 'x', clientSecret: 'y' }),
+      );
+      const dead = await cli('vnf', 'list', '--settings', join(dir, 'dead.json'));
+      expect(dead.err).toContain('cannot reach the VNFM at http://127.0.0.1:1/oauth2/token');
+    },
+    60_000,
+  );
 
   it('the client secret never appears in any output', () => {
     expect(outputs.join('\n')).not.toContain(SECRET);

@@ -1,4 +1,7 @@
-/** The deployment suite: the VNFM on the project's mini-cloud (test/minicloud). scripts/test.sh runs it after the rest. */
+/**
+ * The deployment suite: the VNFM on the project's mini-cloud (test/minicloud). scripts/test.sh runs it after the
+ * rest.
+ */
 const base = require('../../jest.config.js');
 module.exports = {
   ...base,

@@ -12,7 +12,8 @@ import { Api, buildVariant, cloudConfigured, connectCloud, leftovers, startOpenS
 
 if (!cloudConfigured())
   throw new Error(
-    'the deployment suite needs the mini-cloud: run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)',
+    'the deployment suite needs the mini-cloud:' +
+      ' run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)',
   );
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;

@@ -12,7 +12,8 @@ import { cloudConfigured, connectCloud } from './support';
 
 if (!cloudConfigured())
   throw new Error(
-    'the deployment suite needs the mini-cloud: run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)',
+    'the deployment suite needs the mini-cloud:' +
+      ' run test/minicloud/up.sh and source .minicloud/openrc (scripts/test.sh does both)',
   );
 
 describeVimConformance(
@@ -38,7 +39,8 @@ describeVimConformance(
     return {
       vim,
       dataNetwork: 'clickvnfm-ext',
-      // Neutron lists a server's ports in its own order; Heat replaces only the server on heal, its ports (ids, MACs) stay
+      // Neutron lists a server's ports in its own order; Heat replaces only the server on heal, its ports (ids,
+      // MACs) stay
       capabilities: { portsInCpOrder: false, healKeepsPorts: true },
       close: async () => undefined,
     };

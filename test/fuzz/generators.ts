@@ -877,10 +877,9 @@ export function requestArb(ctx: GenContext): fc.Arbitrary<FuzzRequest> {
 /** A short printable form of a request for reports (long values elided). */
 export function describe(r: FuzzRequest): string {
   const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}…(${s.length} chars)` : s);
-  const body =
-    r.payload === undefined
-      ? ''
-      : ` body=${cut(Buffer.isBuffer(r.payload) ? `<bytes ${r.payload.toString('hex').slice(0, 40)}>` : r.payload, 160)}`;
+  const printable = (p: string | Buffer): string =>
+    Buffer.isBuffer(p) ? `<bytes ${p.toString('hex').slice(0, 40)}>` : p;
+  const body = r.payload === undefined ? '' : ` body=${cut(printable(r.payload), 160)}`;
   const h = Object.entries(r.headers)
     .filter(([k]) => k !== 'authorization' || !/^Basic (YWRtaW46|dmlld2Vy)|^Bearer cvt1\./.test(r.headers[k] ?? ''))
     .map(([k, v]) => `${k}: ${cut(v, 40)}`)

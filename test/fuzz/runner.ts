@@ -143,7 +143,9 @@ export async function runFuzz(t: FuzzTarget, opts: FuzzOptions): Promise<FuzzRep
             {
               kind: 'prototype pollution',
               route: req.route,
-              detail: `${pollution.join('; ')}; unauthenticated GET /vnflcm/v1/vnf_instances then answered ${unauth.statusCode}`,
+              detail:
+                `${pollution.join('; ')};` +
+                ` unauthenticated GET /vnflcm/v1/vnf_instances then answered ${unauth.statusCode}`,
             },
             req,
             index,
@@ -301,10 +303,12 @@ export function reportMarkdown(r: FuzzReport, command: string): string {
     '',
     r.findings.length === 0 ? 'No invariant was broken.' : `Distinct findings (${r.findings.length}):`,
     '',
-    ...r.findings.map(
-      (f) =>
-        `- **${f.kind}** on \`${f.route === '*' ? `${f.routes.length} routes` : f.route}\` (${f.count}x): \`${f.shortest.request.replace(/`/g, "'")}\` → ${f.shortest.detail.replace(/`/g, "'").replace(/\n/g, ' ').slice(0, 200)}`,
-    ),
+    ...r.findings.map((f) => {
+      const where = f.route === '*' ? `${f.routes.length} routes` : f.route;
+      const request = f.shortest.request.replace(/`/g, "'");
+      const detail = f.shortest.detail.replace(/`/g, "'").replace(/\n/g, ' ').slice(0, 200);
+      return `- **${f.kind}** on \`${where}\` (${f.count}x): \`${request}\` → ${detail}`;
+    }),
   ];
   return lines.join('\n');
 }

@@ -140,27 +140,31 @@ describe('image-build/build.sh --dry-run', () => {
 });
 
 describe('clickvnfm package build --image-metadata', () => {
-  it("fills the VNFD's sw_image_data from the metadata and bundles the image; the package validates with that checksum", async () => {
-    const img = join(dir, 'pkg.qcow2');
-    writeFileSync(img, makeQcow2(2 * 1024 ** 3, 'pkg'));
-    const meta = await imageMetadata(img, { variant: 'classic', version: '3.0' });
-    writeFileSync(join(dir, 'pkg.json'), JSON.stringify(meta));
-    const out: string[] = [];
-    const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t) };
-    const csar = join(dir, 'fw.csar');
-    expect(
-      await packageBuild(join(REPO, 'vnfd/firewall'), csar, io, { metadata: join(dir, 'pkg.json'), file: img }),
-    ).toBe(0);
-    expect(out.join('')).toContain(`sw_image_data from ${join(dir, 'pkg.json')} (sha256 ${meta.sha256})`);
-    const r = await validatePackage(readFileSync(csar), loadTypeLibrary());
-    const vdu = r.model?.vdus[0];
-    expect(vdu?.swImage).toMatchObject({
-      name: 'click-on-osv-classic',
-      version: '3.0',
-      checksum: { algorithm: 'sha-256', hash: meta.sha256 },
-      sizeBytes: meta.size,
-      minDiskBytes: 2 * 1e9,
-    });
-    expect(r.files?.get(vdu?.imageArtifact as string)?.equals(makeQcow2(2 * 1024 ** 3, 'pkg'))).toBe(true);
-  });
+  it(
+    "fills the VNFD's sw_image_data from the metadata and bundles the image;" +
+      ' the package validates with that checksum',
+    async () => {
+      const img = join(dir, 'pkg.qcow2');
+      writeFileSync(img, makeQcow2(2 * 1024 ** 3, 'pkg'));
+      const meta = await imageMetadata(img, { variant: 'classic', version: '3.0' });
+      writeFileSync(join(dir, 'pkg.json'), JSON.stringify(meta));
+      const out: string[] = [];
+      const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t) };
+      const csar = join(dir, 'fw.csar');
+      expect(
+        await packageBuild(join(REPO, 'vnfd/firewall'), csar, io, { metadata: join(dir, 'pkg.json'), file: img }),
+      ).toBe(0);
+      expect(out.join('')).toContain(`sw_image_data from ${join(dir, 'pkg.json')} (sha256 ${meta.sha256})`);
+      const r = await validatePackage(readFileSync(csar), loadTypeLibrary());
+      const vdu = r.model?.vdus[0];
+      expect(vdu?.swImage).toMatchObject({
+        name: 'click-on-osv-classic',
+        version: '3.0',
+        checksum: { algorithm: 'sha-256', hash: meta.sha256 },
+        sizeBytes: meta.size,
+        minDiskBytes: 2 * 1e9,
+      });
+      expect(r.files?.get(vdu?.imageArtifact as string)?.equals(makeQcow2(2 * 1024 ** 3, 'pkg'))).toBe(true);
+    },
+  );
 });

@@ -153,28 +153,31 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
     expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
   });
 
-  it('a rollback that fails -> FAILED_TEMP again (ROLLING_BACK -> FAILED_TEMP); a second rollback -> ROLLED_BACK', async () => {
-    const inst = await created();
-    await fault(inst.id, 'stack-create-failed');
-    const loc = await instantiate(inst.id);
-    await waitForOp(h, loc, ['FAILED_TEMP']);
-    const realVim = h.deps.vim;
-    // the VIM is unreachable during the rollback
-    h.deps.vim = new EmulatedVim('http://127.0.0.1:9');
-    try {
+  it(
+    'a rollback that fails -> FAILED_TEMP again (ROLLING_BACK -> FAILED_TEMP);' + ' a second rollback -> ROLLED_BACK',
+    async () => {
+      const inst = await created();
+      await fault(inst.id, 'stack-create-failed');
+      const loc = await instantiate(inst.id);
+      await waitForOp(h, loc, ['FAILED_TEMP']);
+      const realVim = h.deps.vim;
+      // the VIM is unreachable during the rollback
+      h.deps.vim = new EmulatedVim('http://127.0.0.1:9');
+      try {
+        await opTask(loc, 'rollback');
+        const failed = await waitForOp(h, loc, ['FAILED_TEMP', 'ROLLED_BACK']);
+        expect(failed.operationState).toBe('FAILED_TEMP');
+        expect(failed.error?.detail).toMatch(
+          /the emulated cloud at http:\/\/127\.0\.0\.1:9 (is unreachable|did not answer)/,
+        );
+      } finally {
+        h.deps.vim = realVim;
+      }
       await opTask(loc, 'rollback');
-      const failed = await waitForOp(h, loc, ['FAILED_TEMP', 'ROLLED_BACK']);
-      expect(failed.operationState).toBe('FAILED_TEMP');
-      expect(failed.error?.detail).toMatch(
-        /the emulated cloud at http:\/\/127\.0\.0\.1:9 (is unreachable|did not answer)/,
-      );
-    } finally {
-      h.deps.vim = realVim;
-    }
-    await opTask(loc, 'rollback');
-    expect((await waitForOp(h, loc, ['ROLLED_BACK', 'FAILED_TEMP'])).operationState).toBe('ROLLED_BACK');
-    expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
-  });
+      expect((await waitForOp(h, loc, ['ROLLED_BACK', 'FAILED_TEMP'])).operationState).toBe('ROLLED_BACK');
+      expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
+    },
+  );
 
   it('cancel GRACEFUL: the running step ends, the next one does not start -> FAILED_TEMP; then rollback', async () => {
     const inst = await created();

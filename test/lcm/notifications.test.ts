@@ -70,81 +70,88 @@ async function waitReceived(n: number, ms = 20_000): Promise<void> {
 }
 
 describe('subscriptions and notifications', () => {
-  it('create: the callback is tested with GET (204, else 422); a duplicate is 303; credentials never echoed', async () => {
-    consumer.getStatus = 200;
-    const bad = await subscribe({ callbackUri: consumer.url });
-    expect(bad.statusCode).toBe(422);
-    expect(bad.json()).toMatchObject({
-      field: 'callbackUri',
-      detail: 'the callback URI did not answer the test GET with 204',
-    });
-    consumer.getStatus = 204;
-    const filter = {
-      operationTypes: ['INSTANTIATE', 'TERMINATE'],
-      notificationTypes: ['VnfLcmOperationOccurrenceNotification'],
-    };
-    const ok = await subscribe({
-      callbackUri: consumer.url,
-      filter,
-      authentication: { authType: ['BASIC'], paramsBasic: { userName: 'nfvo', password: 's3cret-pw' } },
-    });
-    expect(ok.statusCode).toBe(201);
-    expect(ok.body).not.toContain('s3cret-pw');
-    expect(ok.json()).not.toHaveProperty('authentication');
-    const dup = await subscribe({ callbackUri: consumer.url, filter });
-    expect(dup.statusCode).toBe(303);
-    expect(dup.headers['location']).toBe(ok.headers['location']);
-    const list = await h.app.inject({ method: 'GET', url: '/vnflcm/v1/subscriptions', headers: AUTH });
-    expect(list.body).not.toContain('s3cret-pw');
-  });
+  it(
+    'create: the callback is tested with GET (204, else 422);' + ' a duplicate is 303; credentials never echoed',
+    async () => {
+      consumer.getStatus = 200;
+      const bad = await subscribe({ callbackUri: consumer.url });
+      expect(bad.statusCode).toBe(422);
+      expect(bad.json()).toMatchObject({
+        field: 'callbackUri',
+        detail: 'the callback URI did not answer the test GET with 204',
+      });
+      consumer.getStatus = 204;
+      const filter = {
+        operationTypes: ['INSTANTIATE', 'TERMINATE'],
+        notificationTypes: ['VnfLcmOperationOccurrenceNotification'],
+      };
+      const ok = await subscribe({
+        callbackUri: consumer.url,
+        filter,
+        authentication: { authType: ['BASIC'], paramsBasic: { userName: 'nfvo', password: 's3cret-pw' } },
+      });
+      expect(ok.statusCode).toBe(201);
+      expect(ok.body).not.toContain('s3cret-pw');
+      expect(ok.json()).not.toHaveProperty('authentication');
+      const dup = await subscribe({ callbackUri: consumer.url, filter });
+      expect(dup.statusCode).toBe(303);
+      expect(dup.headers['location']).toBe(ok.headers['location']);
+      const list = await h.app.inject({ method: 'GET', url: '/vnflcm/v1/subscriptions', headers: AUTH });
+      expect(list.body).not.toContain('s3cret-pw');
+    },
+  );
 
-  it('START before RESULT, in order, with absolute links, authenticated; none lost while the consumer is down', async () => {
-    const inst = (
-      await h.app.inject({
+  it(
+    'START before RESULT, in order, with absolute links,' + ' authenticated; none lost while the consumer is down',
+    async () => {
+      const inst = (
+        await h.app.inject({
+          method: 'POST',
+          url: '/vnflcm/v1/vnf_instances',
+          headers: AUTH,
+          payload: { vnfdId: h.vnfdIds['forwarder'] },
+        })
+      ).json() as VnfInstance;
+      const res = await h.app.inject({
         method: 'POST',
-        url: '/vnflcm/v1/vnf_instances',
+        url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
         headers: AUTH,
-        payload: { vnfdId: h.vnfdIds['forwarder'] },
-      })
-    ).json() as VnfInstance;
-    const res = await h.app.inject({
-      method: 'POST',
-      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
-      headers: AUTH,
-      payload: { flavourId: 'simple' },
-    });
-    await waitForOp(h, res.headers['location'] as string, ['COMPLETED']);
-    await waitReceived(3);
-    const mine = consumer.received.filter((r) => r.body['vnfInstanceId'] === inst.id);
-    expect(mine.map((r) => `${String(r.body['notificationStatus'])}:${String(r.body['operationState'])}`)).toEqual([
-      'START:STARTING',
-      'RESULT:PROCESSING',
-      'RESULT:COMPLETED',
-    ]);
-    expect(mine[0]!.auth).toBe('Basic ' + Buffer.from('nfvo:s3cret-pw').toString('base64'));
-    expect(mine[2]!.body['_links']).toMatchObject({
-      vnfInstance: { href: `http://vnfm.test/vnflcm/v1/vnf_instances/${inst.id}` },
-      vnfLcmOpOcc: { href: res.headers['location'] },
-    });
+        payload: { flavourId: 'simple' },
+      });
+      await waitForOp(h, res.headers['location'] as string, ['COMPLETED']);
+      await waitReceived(3);
+      const mine = consumer.received.filter((r) => r.body['vnfInstanceId'] === inst.id);
+      expect(mine.map((r) => `${String(r.body['notificationStatus'])}:${String(r.body['operationState'])}`)).toEqual([
+        'START:STARTING',
+        'RESULT:PROCESSING',
+        'RESULT:COMPLETED',
+      ]);
+      expect(mine[0]!.auth).toBe('Basic ' + Buffer.from('nfvo:s3cret-pw').toString('base64'));
+      expect(mine[2]!.body['_links']).toMatchObject({
+        vnfInstance: { href: `http://vnfm.test/vnflcm/v1/vnf_instances/${inst.id}` },
+        vnfLcmOpOcc: { href: res.headers['location'] },
+      });
 
-    // the consumer goes down for a while: the terminate's notifications wait and come in order
-    consumer.down = true;
-    const term = await h.app.inject({
-      method: 'POST',
-      url: `/vnflcm/v1/vnf_instances/${inst.id}/terminate`,
-      headers: AUTH,
-      payload: { terminationType: 'FORCEFUL' },
-    });
-    await waitForOp(h, term.headers['location'] as string, ['COMPLETED']);
-    await new Promise((r) => setTimeout(r, 1000));
-    const before = consumer.received.length;
-    consumer.down = false;
-    await waitReceived(before + 3);
-    const t = consumer.received
-      .filter((r) => r.body['operation'] === 'TERMINATE')
-      .map((r) => `${String(r.body['notificationStatus'])}:${String(r.body['operationState'])}`);
-    expect(t).toEqual(['START:STARTING', 'RESULT:PROCESSING', 'RESULT:COMPLETED']);
-  }, 60_000);
+      // the consumer goes down for a while: the terminate's notifications wait and come in order
+      consumer.down = true;
+      const term = await h.app.inject({
+        method: 'POST',
+        url: `/vnflcm/v1/vnf_instances/${inst.id}/terminate`,
+        headers: AUTH,
+        payload: { terminationType: 'FORCEFUL' },
+      });
+      await waitForOp(h, term.headers['location'] as string, ['COMPLETED']);
+      await new Promise((r) => setTimeout(r, 1000));
+      const before = consumer.received.length;
+      consumer.down = false;
+      await waitReceived(before + 3);
+      const t = consumer.received
+        .filter((r) => r.body['operation'] === 'TERMINATE')
+        .map((r) => `${String(r.body['notificationStatus'])}:${String(r.body['operationState'])}`);
+      expect(t).toEqual(['START:STARTING', 'RESULT:PROCESSING', 'RESULT:COMPLETED']);
+    },
+    60_000,
+  );
 
   it('VnfIdentifierCreationNotification and DeletionNotification, filtered by vnfdId', async () => {
     const second = new Consumer();

@@ -124,7 +124,8 @@ describe('a worker killed with SIGKILL', () => {
       payload: { flavourId: 'simple' },
     });
     const loc = res.headers['location'] as string;
-    // agents never answer: the worker fails the op after the deadline (the VNFD's: 45 s is too long for a test, so cancel)
+    // agents never answer: the worker fails the op after the deadline (the VNFD's: 45 s is too long for a test, so
+    // cancel)
     await waitForOp(h, loc, ['PROCESSING'], 20_000);
     await h.app.inject({
       method: 'POST',

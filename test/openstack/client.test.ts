@@ -189,34 +189,37 @@ describe('ServiceClient', () => {
     await expect(dead.request('GET', '/x', { ok: [200] })).rejects.toThrow(OpenStackConnectionError);
   });
 
-  it('errors carry method, URL, expected and actual status, the service message and request id, and no secret', async () => {
-    f.on('POST', /^\/fail$/, (_req, _b, res) =>
-      json(
-        res,
-        400,
-        {
-          badRequest: { message: 'Invalid flavorRef provided.', code: 400 },
-          password: 'hunter2',
-          token: 'gAAAAsecret',
-        },
-        { 'x-openstack-request-id': 'req-42' },
-      ),
-    );
-    f.on('GET', /^\/gone$/, (_req, _b, res) =>
-      json(res, 404, { itemNotFound: { message: 'Flavor 9 could not be found.' } }),
-    );
-    const svc = new ServiceClient(f.url, { token: async () => 'tok-abc', invalidate: () => undefined });
-    const err = (await svc
-      .request('POST', '/fail', { ok: [202], body: { password: 'x' } })
-      .catch((e: unknown) => e)) as OpenStackHttpError;
-    expect(err).toBeInstanceOf(OpenStackHttpError);
-    expect(err.message).toBe(`POST ${f.url}/fail answered 400 (expected 202): Invalid flavorRef provided. [req-42]`);
-    expect(err.details).toMatchObject({ method: 'POST', expected: [202], actual: 400, requestId: 'req-42' });
-    const all = JSON.stringify({ m: err.message, d: err.details, p: err.toProblemDetails() });
-    expect(all).not.toMatch(/hunter2|gAAAAsecret|tok-abc/);
-    await expect(svc.request('GET', '/gone', { ok: [200] })).rejects.toBeInstanceOf(OpenStackNotFoundError);
-    expect(f.calls.every((c) => c.headers['x-auth-token'] === 'tok-abc')).toBe(true);
-  });
+  it(
+    'errors carry method, URL, expected and actual status,' + ' the service message and request id, and no secret',
+    async () => {
+      f.on('POST', /^\/fail$/, (_req, _b, res) =>
+        json(
+          res,
+          400,
+          {
+            badRequest: { message: 'Invalid flavorRef provided.', code: 400 },
+            password: 'hunter2',
+            token: 'gAAAAsecret',
+          },
+          { 'x-openstack-request-id': 'req-42' },
+        ),
+      );
+      f.on('GET', /^\/gone$/, (_req, _b, res) =>
+        json(res, 404, { itemNotFound: { message: 'Flavor 9 could not be found.' } }),
+      );
+      const svc = new ServiceClient(f.url, { token: async () => 'tok-abc', invalidate: () => undefined });
+      const err = (await svc
+        .request('POST', '/fail', { ok: [202], body: { password: 'x' } })
+        .catch((e: unknown) => e)) as OpenStackHttpError;
+      expect(err).toBeInstanceOf(OpenStackHttpError);
+      expect(err.message).toBe(`POST ${f.url}/fail answered 400 (expected 202): Invalid flavorRef provided. [req-42]`);
+      expect(err.details).toMatchObject({ method: 'POST', expected: [202], actual: 400, requestId: 'req-42' });
+      const all = JSON.stringify({ m: err.message, d: err.details, p: err.toProblemDetails() });
+      expect(all).not.toMatch(/hunter2|gAAAAsecret|tok-abc/);
+      await expect(svc.request('GET', '/gone', { ok: [200] })).rejects.toBeInstanceOf(OpenStackNotFoundError);
+      expect(f.calls.every((c) => c.headers['x-auth-token'] === 'tok-abc')).toBe(true);
+    },
+  );
 
   it('an aborted call stops at once', async () => {
     f.on('GET', /^\/slow$/, (_req, _b, res) => setTimeout(() => json(res, 200, {}), 2000));
@@ -270,104 +273,114 @@ describe('services', () => {
     ).toEqual(['a', 'b', 'c']);
   });
 
-  it('connect: compute microversion negotiated and sent; Heat 302 followed; streamed upload with progress', async () => {
-    keystone(f);
-    f.on('GET', /^\/compute\/v2\.1\/?$/, (_req, _b, res) =>
-      json(res, 200, { version: { version: '2.60', min_version: '2.1' } }),
-    );
-    f.on('GET', /^\/compute\/v2\.1\/servers\/s1\/topology$/, (req, _b, res) =>
-      json(res, 200, {
-        nodes: [{ cpu_pinning: { 0: 4 }, memory_mb: 512, vcpu_set: [0] }],
-        v: req.headers['openstack-api-version'],
-      }),
-    );
-    f.on(
-      'GET',
-      /^\/heat\/v1\/p1\/stacks\/vnf-x$/,
-      (_req, _b, res) => void res.writeHead(302, { location: `${f.url}/heat/v1/p1/stacks/vnf-x/id1` }).end(),
-    );
-    f.on('GET', /^\/heat\/v1\/p1\/stacks\/vnf-x\/id1$/, (_req, _b, res) =>
-      json(res, 200, { stack: { id: 'id1', stack_name: 'vnf-x', stack_status: 'CREATE_COMPLETE' } }),
-    );
-    f.on(
-      'PUT',
-      /^\/image\/v2\/images\/img1\/file$/,
-      (_req, body, res) => void res.writeHead(body.length === 300_000 ? 204 : 400).end(),
-    );
-    const os = await OpenStackClient.connect(cloud(f));
-    expect(os.projectId).toBe('p1');
-    expect(await os.compute.version()).toBe('2.60'); // the server's maximum is below the wanted 2.79
-    const topo = (await os.compute.topology('s1')) as unknown as { v: string };
-    expect(topo.v).toBe('compute 2.60');
-    expect((await os.orchestration.find('vnf-x'))?.id).toBe('id1');
-    expect(await os.orchestration.find('vnf-none')).toBeUndefined();
-    const seen: number[] = [];
-    const data = Readable.from([Buffer.alloc(100_000), Buffer.alloc(100_000), Buffer.alloc(100_000)]);
-    await os.image.upload('img1', data, { size: 300_000, onProgress: (sent) => seen.push(sent) });
-    expect(seen[seen.length - 1]).toBe(300_000);
-    expect(seen.length).toBeGreaterThan(1);
-  });
+  it(
+    'connect: compute microversion negotiated and sent;' + ' Heat 302 followed; streamed upload with progress',
+    async () => {
+      keystone(f);
+      f.on('GET', /^\/compute\/v2\.1\/?$/, (_req, _b, res) =>
+        json(res, 200, { version: { version: '2.60', min_version: '2.1' } }),
+      );
+      f.on('GET', /^\/compute\/v2\.1\/servers\/s1\/topology$/, (req, _b, res) =>
+        json(res, 200, {
+          nodes: [{ cpu_pinning: { 0: 4 }, memory_mb: 512, vcpu_set: [0] }],
+          v: req.headers['openstack-api-version'],
+        }),
+      );
+      f.on(
+        'GET',
+        /^\/heat\/v1\/p1\/stacks\/vnf-x$/,
+        (_req, _b, res) => void res.writeHead(302, { location: `${f.url}/heat/v1/p1/stacks/vnf-x/id1` }).end(),
+      );
+      f.on('GET', /^\/heat\/v1\/p1\/stacks\/vnf-x\/id1$/, (_req, _b, res) =>
+        json(res, 200, { stack: { id: 'id1', stack_name: 'vnf-x', stack_status: 'CREATE_COMPLETE' } }),
+      );
+      f.on(
+        'PUT',
+        /^\/image\/v2\/images\/img1\/file$/,
+        (_req, body, res) => void res.writeHead(body.length === 300_000 ? 204 : 400).end(),
+      );
+      const os = await OpenStackClient.connect(cloud(f));
+      expect(os.projectId).toBe('p1');
+      expect(await os.compute.version()).toBe('2.60'); // the server's maximum is below the wanted 2.79
+      const topo = (await os.compute.topology('s1')) as unknown as { v: string };
+      expect(topo.v).toBe('compute 2.60');
+      expect((await os.orchestration.find('vnf-x'))?.id).toBe('id1');
+      expect(await os.orchestration.find('vnf-none')).toBeUndefined();
+      const seen: number[] = [];
+      const data = Readable.from([Buffer.alloc(100_000), Buffer.alloc(100_000), Buffer.alloc(100_000)]);
+      await os.image.upload('img1', data, { size: 300_000, onProgress: (sent) => seen.push(sent) });
+      expect(seen[seen.length - 1]).toBe(300_000);
+      expect(seen.length).toBeGreaterThan(1);
+    },
+  );
 });
 
 describe('waitFor', () => {
-  it('polls with a growing interval, returns the value, times out naming the last state, and stops on abort', async () => {
-    const times: number[] = [];
-    const v = await waitFor(
-      async () => {
-        times.push(Date.now());
-        return times.length < 5 ? { done: false, state: `n=${times.length}` } : { done: true, value: 'ok' };
-      },
-      { timeoutMs: 5000, initialDelayMs: 20, factor: 2, maxDelayMs: 1000 },
-    );
-    expect(v).toBe('ok');
-    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
-    expect(gaps[3]!).toBeGreaterThan(gaps[0]!);
-    await expect(
-      waitFor(async () => ({ done: false, state: 'CREATE_IN_PROGRESS' }), {
-        timeoutMs: 100,
-        initialDelayMs: 10,
-        what: 'stack s',
-      }),
-    ).rejects.toThrow(
-      new OpenStackTimeoutError('gave up waiting for stack s after 0 s (last state: CREATE_IN_PROGRESS)'),
-    );
-    const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error('aborted!')), 30);
-    await expect(
-      waitFor(async () => ({ done: false }), { timeoutMs: 5000, initialDelayMs: 1000, signal: ac.signal }),
-    ).rejects.toThrow('aborted!');
-  });
+  it(
+    'polls with a growing interval, returns the value,' + ' times out naming the last state, and stops on abort',
+    async () => {
+      const times: number[] = [];
+      const v = await waitFor(
+        async () => {
+          times.push(Date.now());
+          return times.length < 5 ? { done: false, state: `n=${times.length}` } : { done: true, value: 'ok' };
+        },
+        { timeoutMs: 5000, initialDelayMs: 20, factor: 2, maxDelayMs: 1000 },
+      );
+      expect(v).toBe('ok');
+      const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+      expect(gaps[3]!).toBeGreaterThan(gaps[0]!);
+      await expect(
+        waitFor(async () => ({ done: false, state: 'CREATE_IN_PROGRESS' }), {
+          timeoutMs: 100,
+          initialDelayMs: 10,
+          what: 'stack s',
+        }),
+      ).rejects.toThrow(
+        new OpenStackTimeoutError('gave up waiting for stack s after 0 s (last state: CREATE_IN_PROGRESS)'),
+      );
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new Error('aborted!')), 30);
+      await expect(
+        waitFor(async () => ({ done: false }), { timeoutMs: 5000, initialDelayMs: 1000, signal: ac.signal }),
+      ).rejects.toThrow('aborted!');
+    },
+  );
 });
 
 describe('cloud configuration', () => {
-  it('clouds.yaml with OS_CLOUD (secure.yaml merged, OS_* overriding single values), else OS_* alone; clear errors', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'clouds-'));
-    writeFileSync(
-      join(dir, 'clouds.yaml'),
-      'clouds:\n  lab:\n    auth:\n      auth_url: http://k:5000/v3\n      username: admin\n      project_name: admin\n    region_name: R1\n    interface: internal\n',
-    );
-    writeFileSync(join(dir, 'secure.yaml'), 'clouds:\n  lab:\n    auth:\n      password: from-secure\n');
-    const env = { OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml'), OS_CLOUD: 'lab' };
-    const c = resolveCloud(env, { home: dir, cwd: dir });
-    expect(c).toMatchObject({
-      interface: 'internal',
-      regionName: 'R1',
-      auth: { authUrl: 'http://k:5000/v3', username: 'admin', password: 'from-secure', projectName: 'admin' },
-    });
-    expect(resolveCloud({ ...env, OS_PASSWORD: 'from-env' }, { home: dir, cwd: dir }).auth.password).toBe('from-env');
-    const e = resolveCloud(
-      {
-        OS_AUTH_URL: 'http://x/v3',
-        OS_APPLICATION_CREDENTIAL_ID: 'id',
-        OS_APPLICATION_CREDENTIAL_SECRET: 's',
-        OS_REGION_NAME: 'R2',
-      },
-      { home: dir, cwd: '/nonexistent' },
-    );
-    expect(e).toMatchObject({ source: 'env', regionName: 'R2', auth: { applicationCredentialId: 'id' } });
-    expect(() => resolveCloud({ ...env, OS_CLOUD: 'other' }, { home: dir, cwd: dir })).toThrow(
-      /has no cloud 'other' \(it has: lab\)/,
-    );
-    expect(() => resolveCloud({}, { home: dir, cwd: '/nonexistent' })).toThrow(/no auth_url/);
-  });
+  it(
+    'clouds.yaml with OS_CLOUD (secure.yaml merged,' + ' OS_* overriding single values), else OS_* alone; clear errors',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'clouds-'));
+      writeFileSync(
+        join(dir, 'clouds.yaml'),
+        'clouds:\n  lab:\n    auth:\n      auth_url: http://k:5000/v3\n' +
+          '      username: admin\n      project_name: admin\n    region_name: R1\n    interface: internal\n',
+      );
+      writeFileSync(join(dir, 'secure.yaml'), 'clouds:\n  lab:\n    auth:\n      password: from-secure\n');
+      const env = { OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml'), OS_CLOUD: 'lab' };
+      const c = resolveCloud(env, { home: dir, cwd: dir });
+      expect(c).toMatchObject({
+        interface: 'internal',
+        regionName: 'R1',
+        auth: { authUrl: 'http://k:5000/v3', username: 'admin', password: 'from-secure', projectName: 'admin' },
+      });
+      expect(resolveCloud({ ...env, OS_PASSWORD: 'from-env' }, { home: dir, cwd: dir }).auth.password).toBe('from-env');
+      const e = resolveCloud(
+        {
+          OS_AUTH_URL: 'http://x/v3',
+          OS_APPLICATION_CREDENTIAL_ID: 'id',
+          OS_APPLICATION_CREDENTIAL_SECRET: 's',
+          OS_REGION_NAME: 'R2',
+        },
+        { home: dir, cwd: '/nonexistent' },
+      );
+      expect(e).toMatchObject({ source: 'env', regionName: 'R2', auth: { applicationCredentialId: 'id' } });
+      expect(() => resolveCloud({ ...env, OS_CLOUD: 'other' }, { home: dir, cwd: dir })).toThrow(
+        /has no cloud 'other' \(it has: lab\)/,
+      );
+      expect(() => resolveCloud({}, { home: dir, cwd: '/nonexistent' })).toThrow(/no auth_url/);
+    },
+  );
 });

@@ -48,72 +48,76 @@ const d: VnfDeployment = {
 };
 
 describe('the Heat stack of a VNF instance (heat-templates/)', () => {
-  it('a flavor with the NFV extra specs, a network per internal VL, a scaling group, ports in CP order with the management port first', () => {
-    const t = buildStack(d, {
-      templatesDir: defaultTemplatesDir(),
-      managementNetwork: 'mgmt-id',
-      vnfmCidr: '10.0.0.0/24',
-      imageIds: { 'click-on-osv': 'img-1' },
-    });
-    expect(t.template['heat_template_version']).toBe('2018-08-31');
-    const r = t.template['resources'] as Record<string, { type: string; properties: Record<string, unknown> }>;
-    expect(r['flavor_click_vdu']).toMatchObject({
-      type: 'OS::Nova::Flavor',
-      properties: {
-        vcpus: 2,
-        ram: 512,
-        disk: 1,
-        extra_specs: { 'hw:cpu_policy': 'dedicated', 'hw:mem_page_size': 'large' },
-      },
-    });
-    expect(r['vl_internal_vl']).toMatchObject({
-      type: 'OS::Neutron::Net',
-      properties: { name: 'vnf-i-1-internal_vl', port_security_enabled: false },
-    });
-    expect(r['mgmt_secgroup']!.properties['rules']).toEqual(
-      [8000, 8001].map((p) => ({
-        direction: 'ingress',
-        protocol: 'tcp',
-        port_range_min: p,
-        port_range_max: p,
-        remote_ip_prefix: { get_param: 'vnfm_cidr' },
-      })),
-    );
-    expect(r['group_click_vdu']).toMatchObject({
-      type: 'OS::Heat::AutoScalingGroup',
-      properties: {
-        desired_capacity: 2,
-        resource: {
-          type: 'vnfc-click_vdu.yaml',
-          properties: {
-            image: 'img-1',
-            dialect: 'osv-controlsocket',
-            net_data1_cp: 'ext-net',
-            net_data0_cp: { get_resource: 'vl_internal_vl' },
+  it(
+    'a flavor with the NFV extra specs, a network per internal VL,' +
+      ' a scaling group, ports in CP order with the management port first',
+    () => {
+      const t = buildStack(d, {
+        templatesDir: defaultTemplatesDir(),
+        managementNetwork: 'mgmt-id',
+        vnfmCidr: '10.0.0.0/24',
+        imageIds: { 'click-on-osv': 'img-1' },
+      });
+      expect(t.template['heat_template_version']).toBe('2018-08-31');
+      const r = t.template['resources'] as Record<string, { type: string; properties: Record<string, unknown> }>;
+      expect(r['flavor_click_vdu']).toMatchObject({
+        type: 'OS::Nova::Flavor',
+        properties: {
+          vcpus: 2,
+          ram: 512,
+          disk: 1,
+          extra_specs: { 'hw:cpu_policy': 'dedicated', 'hw:mem_page_size': 'large' },
+        },
+      });
+      expect(r['vl_internal_vl']).toMatchObject({
+        type: 'OS::Neutron::Net',
+        properties: { name: 'vnf-i-1-internal_vl', port_security_enabled: false },
+      });
+      expect(r['mgmt_secgroup']!.properties['rules']).toEqual(
+        [8000, 8001].map((p) => ({
+          direction: 'ingress',
+          protocol: 'tcp',
+          port_range_min: p,
+          port_range_max: p,
+          remote_ip_prefix: { get_param: 'vnfm_cidr' },
+        })),
+      );
+      expect(r['group_click_vdu']).toMatchObject({
+        type: 'OS::Heat::AutoScalingGroup',
+        properties: {
+          desired_capacity: 2,
+          resource: {
+            type: 'vnfc-click_vdu.yaml',
+            properties: {
+              image: 'img-1',
+              dialect: 'osv-controlsocket',
+              net_data1_cp: 'ext-net',
+              net_data0_cp: { get_resource: 'vl_internal_vl' },
+            },
           },
         },
-      },
-    });
-    expect(t.parameters).toEqual({ mgmt_network: 'mgmt-id', vnfm_cidr: '10.0.0.0/24' });
-    const nested = JSON.parse(t.files['vnfc-click_vdu.yaml'] as string) as {
-      resources: Record<string, { properties: Record<string, unknown> }>;
-    };
-    expect(nested.resources['server']!.properties['networks']).toEqual([
-      { port: { get_resource: 'port_mgmt_cp' } },
-      { port: { get_resource: 'port_data0_cp' } },
-      { port: { get_resource: 'port_data1_cp' } },
-    ]);
-    expect(nested.resources['port_mgmt_cp']!.properties).toMatchObject({
-      'binding:vnic_type': 'normal',
-      port_security_enabled: true,
-      security_groups: [{ get_param: 'mgmt_secgroup' }],
-    });
-    expect(nested.resources['port_data1_cp']!.properties).toMatchObject({
-      'binding:vnic_type': 'direct',
-      port_security_enabled: false,
-    });
-    expect(nested.resources['port_data1_cp']!.properties['security_groups']).toBeUndefined();
-  });
+      });
+      expect(t.parameters).toEqual({ mgmt_network: 'mgmt-id', vnfm_cidr: '10.0.0.0/24' });
+      const nested = JSON.parse(t.files['vnfc-click_vdu.yaml'] as string) as {
+        resources: Record<string, { properties: Record<string, unknown> }>;
+      };
+      expect(nested.resources['server']!.properties['networks']).toEqual([
+        { port: { get_resource: 'port_mgmt_cp' } },
+        { port: { get_resource: 'port_data0_cp' } },
+        { port: { get_resource: 'port_data1_cp' } },
+      ]);
+      expect(nested.resources['port_mgmt_cp']!.properties).toMatchObject({
+        'binding:vnic_type': 'normal',
+        port_security_enabled: true,
+        security_groups: [{ get_param: 'mgmt_secgroup' }],
+      });
+      expect(nested.resources['port_data1_cp']!.properties).toMatchObject({
+        'binding:vnic_type': 'direct',
+        port_security_enabled: false,
+      });
+      expect(nested.resources['port_data1_cp']!.properties['security_groups']).toBeUndefined();
+    },
+  );
 
   it('a connection point with nowhere to go is a 422 naming it', () => {
     const bad: VnfDeployment = {

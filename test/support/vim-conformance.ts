@@ -20,7 +20,10 @@ import type { CpSpec, FlavorSpec, SwImageSpec, Vim, VnfcResource, VnfDeployment,
 import { tinyQcow2 } from './packages';
 
 export interface VimCapabilities {
-  /** describe lists a VNFC's ports in connection-point order (otherwise in any order: Neutron lists a server's ports in its own). */
+  /**
+   * describe lists a VNFC's ports in connection-point order (otherwise in any order: Neutron lists a server's ports in
+   * its own).
+   */
   portsInCpOrder: boolean;
   /** heal keeps the VNFC's ports themselves (port ids, MAC addresses); every VIM must keep their IP addresses. */
   healKeepsPorts: boolean;
@@ -30,7 +33,10 @@ export interface VimCapabilities {
 export interface VimUnderTest {
   vim: Vim;
   capabilities: VimCapabilities;
-  /** The external network the data connection point attaches to (as extVirtualLinks name it); none: the VIM's own choice. */
+  /**
+   * The external network the data connection point attaches to (as extVirtualLinks name it); none: the VIM's own
+   * choice.
+   */
   dataNetwork?: string;
   /** The flavor of every VDU (default: 1 vCPU, 256 MB, 1 GB disk, shared CPUs). */
   flavor?: FlavorSpec;
@@ -133,7 +139,10 @@ export function describeVimConformance(
   const identities = (d: VnfDeployment, vs: VnfcResource[]): unknown[] =>
     [...vs].sort((a, b) => a.resourceId.localeCompare(b.resourceId)).map((v) => identity(d, v));
 
-  /** The VNFCs are the deployment's: `count` per VDU, ACTIVE, on the image, each reachable at its own endpoint, a port per connection point. */
+  /**
+   * The VNFCs are the deployment's: `count` per VDU, ACTIVE, on the image, each reachable at its own endpoint, a port
+   * per connection point.
+   */
   const expectDeployed = (d: VnfDeployment, vnfcs: VnfcResource[], imageId: string): void => {
     expect(Object.fromEntries(d.vdus.map((v) => [v.vduId, ofVdu(vnfcs, v.vduId).length]))).toEqual(
       Object.fromEntries(d.vdus.map((v) => [v.vduId, v.count])),
@@ -248,7 +257,8 @@ export function describeVimConformance(
     );
 
     step(
-      'ensureImages gives a VIM image id per image name, the same ids when called again; a named VIM image is used as is',
+      'ensureImages gives a VIM image id per image name, the same ids when called again;' +
+        ' a named VIM image is used as is',
       async () => {
         const vim = vimOf();
         main.id = newInstanceId();
@@ -263,7 +273,8 @@ export function describeVimConformance(
     );
 
     step(
-      'an image is kept once per checksum: another instance gets the same id, and destroying that instance keeps the image this one uses',
+      'an image is kept once per checksum: another instance gets the same id,' +
+        ' and destroying that instance keeps the image this one uses',
       async () => {
         const vim = vimOf();
         const other = newInstanceId();
@@ -277,7 +288,8 @@ export function describeVimConformance(
     );
 
     step(
-      'apply creates count VNFCs per VDU, ACTIVE on the image, each with its management address and a port per connection point',
+      'apply creates count VNFCs per VDU, ACTIVE on the image,' +
+        ' each with its management address and a port per connection point',
       async () => {
         const vim = vimOf();
         const d = deployment(main.id, { vdu_a: 2, vdu_b: 1 }, imageId());
@@ -342,7 +354,8 @@ export function describeVimConformance(
     );
 
     step(
-      'power off and on: the VNFC is SHUTOFF then ACTIVE, the same resource; asking twice is fine; the others stay ACTIVE',
+      'power off and on: the VNFC is SHUTOFF then ACTIVE, the same resource;' +
+        ' asking twice is fine; the others stay ACTIVE',
       async () => {
         const vim = vimOf();
         const { d, vnfcs } = current();

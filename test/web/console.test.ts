@@ -84,145 +84,151 @@ afterAll(async () => {
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const flash = () => page.locator('#flash');
 
-it('log in, upload a package, instantiate, see the NF running and a chart moving, edit the Click config (error inline, then fixed and applied), stop and start the NF, terminate', async () => {
-  const first = await page.goto(vnfm.url as string);
-  expect(first?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
-  expect(first?.headers()['x-frame-options']).toBe('DENY');
-  await page.fill('#client-id', 'operator');
-  await page.fill('#client-secret', 'wrong');
-  await page.click('#login-submit');
-  await expect(flash().textContent()).resolves.toBeDefined();
-  await page
-    .waitForFunction(() => document.querySelector('#flash')?.textContent?.includes('login refused'), undefined, {
-      timeout: 5000,
-    })
-    .catch(async (err: unknown) => {
-      throw new Error(`${String(err)}\npage: ${await page.content()}\nerrors: ${pageErrors.join('\n')}`);
-    });
-  await page.fill('#client-secret', SECRET);
-  await page.click('#login-submit');
-  await page.waitForSelector('#instances');
-  await shot('01-logged-in');
+it(
+  'log in, upload a package, instantiate, see the NF running and a chart moving,' +
+    ' edit the Click config (error inline, then fixed and applied), stop and start the NF, terminate',
+  async () => {
+    const first = await page.goto(vnfm.url as string);
+    expect(first?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(first?.headers()['x-frame-options']).toBe('DENY');
+    await page.fill('#client-id', 'operator');
+    await page.fill('#client-secret', 'wrong');
+    await page.click('#login-submit');
+    await expect(flash().textContent()).resolves.toBeDefined();
+    await page
+      .waitForFunction(() => document.querySelector('#flash')?.textContent?.includes('login refused'), undefined, {
+        timeout: 5000,
+      })
+      .catch(async (err: unknown) => {
+        throw new Error(`${String(err)}\npage: ${await page.content()}\nerrors: ${pageErrors.join('\n')}`);
+      });
+    await page.fill('#client-secret', SECRET);
+    await page.click('#login-submit');
+    await page.waitForSelector('#instances');
+    await shot('01-logged-in');
 
-  // upload a CSAR through the file input
-  const built = await buildPackage(join(REPO, 'vnfd/forwarder'), loadTypeLibrary());
-  const csar = join(dir, 'forwarder.zip');
-  writeFileSync(csar, built.csar as Buffer);
-  await page.click('#nav-packages');
-  await page.setInputFiles('#csar', csar);
-  await page.click('#upload');
-  await page.waitForSelector('#packages td:text("ONBOARDED")', { timeout: 20_000 });
-  await page.click('#packages button:text("Enable")');
-  await page.waitForSelector('#packages td:text("ENABLED")');
-  await shot('02-package-onboarded');
+    // upload a CSAR through the file input
+    const built = await buildPackage(join(REPO, 'vnfd/forwarder'), loadTypeLibrary());
+    const csar = join(dir, 'forwarder.zip');
+    writeFileSync(csar, built.csar as Buffer);
+    await page.click('#nav-packages');
+    await page.setInputFiles('#csar', csar);
+    await page.click('#upload');
+    await page.waitForSelector('#packages td:text("ONBOARDED")', { timeout: 20_000 });
+    await page.click('#packages button:text("Enable")');
+    await page.waitForSelector('#packages td:text("ENABLED")');
+    await shot('02-package-onboarded');
 
-  // instantiate from the package
-  await page.click('#instantiate-b1bb0ce7-ebca-4fa7-95ed-4840d70a1177');
-  await page.waitForFunction(
-    () => document.querySelector('#instance-state')?.textContent?.includes('INSTANTIATED · NF STARTED'),
-    undefined,
-    { timeout: 30_000 },
-  );
-  await page.waitForSelector('#vnfcs .nf.running');
-  const url = page.url();
-  const instanceId = /#\/instance\/(.+)$/.exec(url)?.[1] as string;
-  expect(instanceId).toMatch(/^[0-9a-f-]{36}$/);
+    // instantiate from the package
+    await page.click('#instantiate-b1bb0ce7-ebca-4fa7-95ed-4840d70a1177');
+    await page.waitForFunction(
+      () => document.querySelector('#instance-state')?.textContent?.includes('INSTANTIATED · NF STARTED'),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.waitForSelector('#vnfcs .nf.running');
+    const url = page.url();
+    const instanceId = /#\/instance\/(.+)$/.exec(url)?.[1] as string;
+    expect(instanceId).toMatch(/^[0-9a-f-]{36}$/);
 
-  // a chart moving: samples arrive and the element counters change between them
-  await page.waitForFunction(
-    () => Number((document.querySelector('#charts') as HTMLElement | null)?.dataset['samples'] ?? 0) >= 2,
-    undefined,
-    { timeout: 15_000 },
-  );
-  // the pixels of the traffic chart change as samples arrive (the line grows and the time axis scrolls)
-  const pixels = () =>
-    page.evaluate(() => (document.querySelector('#charts .chart-net canvas') as HTMLCanvasElement).toDataURL());
-  const before = await pixels();
-  const samples = Number(await page.locator('#charts').getAttribute('data-samples'));
-  await page.waitForFunction(
-    (n) => Number((document.querySelector('#charts') as HTMLElement).dataset['samples']) >= n + 2,
-    samples,
-    { timeout: 15_000 },
-  );
-  expect(await pixels()).not.toBe(before);
-  expect(JSON.parse((await page.locator('#charts').getAttribute('data-last-values')) as string)[2]).toBeGreaterThan(0); // traffic flows
-  expect(await page.locator('#charts canvas').count()).toBeGreaterThanOrEqual(2);
-  await shot('03-running-with-charts');
+    // a chart moving: samples arrive and the element counters change between them
+    await page.waitForFunction(
+      () => Number((document.querySelector('#charts') as HTMLElement | null)?.dataset['samples'] ?? 0) >= 2,
+      undefined,
+      { timeout: 15_000 },
+    );
+    // the pixels of the traffic chart change as samples arrive (the line grows and the time axis scrolls)
+    const pixels = () =>
+      page.evaluate(() => (document.querySelector('#charts .chart-net canvas') as HTMLCanvasElement).toDataURL());
+    const before = await pixels();
+    const samples = Number(await page.locator('#charts').getAttribute('data-samples'));
+    await page.waitForFunction(
+      (n) => Number((document.querySelector('#charts') as HTMLElement).dataset['samples']) >= n + 2,
+      samples,
+      { timeout: 15_000 },
+    );
+    expect(await pixels()).not.toBe(before);
+    const lastValues = JSON.parse((await page.locator('#charts').getAttribute('data-last-values')) as string);
+    expect(lastValues[2]).toBeGreaterThan(0); // traffic flows
+    expect(await page.locator('#charts canvas').count()).toBeGreaterThanOrEqual(2);
+    await shot('03-running-with-charts');
 
-  // a Click config with an error: shown inline (the lint marker) and listed with line:column
-  await page.click('#editor .cm-content');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(
-    'FromDPDKDevice(0) -> c :: Counter -> ToDPDKDevice(1);\nFromDPDKDevice(1) -> Nope -> ToDPDKDevice(0);\n',
-  );
-  await page.click('#validate');
-  await page.waitForSelector('#editor .cm-lintRange-error');
-  await expect(page.locator('#problems li.error').first().textContent()).resolves.toMatch(
-    /^2:22: unknown element class 'Nope'/,
-  );
-  await shot('04-config-error-inline');
+    // a Click config with an error: shown inline (the lint marker) and listed with line:column
+    await page.click('#editor .cm-content');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(
+      'FromDPDKDevice(0) -> c :: Counter -> ToDPDKDevice(1);\nFromDPDKDevice(1) -> Nope -> ToDPDKDevice(0);\n',
+    );
+    await page.click('#validate');
+    await page.waitForSelector('#editor .cm-lintRange-error');
+    await expect(page.locator('#problems li.error').first().textContent()).resolves.toMatch(
+      /^2:22: unknown element class 'Nope'/,
+    );
+    await shot('04-config-error-inline');
 
-  // fixed: validated (graph drawn) and applied through PATCH; the VM runs it
-  const fixed =
-    readFileSync(join(REPO, 'vnfd/forwarder/Files/click/forwarder.click'), 'utf8') + '\n// edited in the console\n';
-  await page.click('#editor .cm-content');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(fixed);
-  await page.click('#validate');
-  await page.waitForFunction(() => document.querySelector('#flash')?.textContent === 'the configuration is valid');
-  expect(await page.locator('#graph svg rect.node').count()).toBeGreaterThanOrEqual(4);
-  await page.click('#update-config');
-  await page.waitForFunction(
-    () => document.querySelector('#flash')?.textContent === 'MODIFY_INFO: COMPLETED',
-    undefined,
-    { timeout: 30_000 },
-  );
-  await page.waitForSelector('#vnfcs');
-  const vnfcId = await page.locator('#vnfcs tr[data-id]').first().getAttribute('data-id');
-  const cfg = await page.evaluate(
-    async ([i, v]) =>
-      (await (
-        await fetch(`/clickvnfm/v1/vnf_instances/${i}/vnfcs/${encodeURIComponent(v as string)}/config`, {
-          headers: { authorization: `Bearer ${sessionStorage.getItem('clickvnfm.token') ?? ''}` },
-        })
-      ).json()) as { text: string },
-    [instanceId, vnfcId],
-  );
-  expect(cfg.text).toBe(fixed);
-  await shot('05-config-updated');
+    // fixed: validated (graph drawn) and applied through PATCH; the VM runs it
+    const fixed =
+      readFileSync(join(REPO, 'vnfd/forwarder/Files/click/forwarder.click'), 'utf8') + '\n// edited in the console\n';
+    await page.click('#editor .cm-content');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(fixed);
+    await page.click('#validate');
+    await page.waitForFunction(() => document.querySelector('#flash')?.textContent === 'the configuration is valid');
+    expect(await page.locator('#graph svg rect.node').count()).toBeGreaterThanOrEqual(4);
+    await page.click('#update-config');
+    await page.waitForFunction(
+      () => document.querySelector('#flash')?.textContent === 'MODIFY_INFO: COMPLETED',
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.waitForSelector('#vnfcs');
+    const vnfcId = await page.locator('#vnfcs tr[data-id]').first().getAttribute('data-id');
+    const cfg = await page.evaluate(
+      async ([i, v]) =>
+        (await (
+          await fetch(`/clickvnfm/v1/vnf_instances/${i}/vnfcs/${encodeURIComponent(v as string)}/config`, {
+            headers: { authorization: `Bearer ${sessionStorage.getItem('clickvnfm.token') ?? ''}` },
+          })
+        ).json()) as { text: string },
+      [instanceId, vnfcId],
+    );
+    expect(cfg.text).toBe(fixed);
+    await shot('05-config-updated');
 
-  // stop and start the NF
-  await page.click('#stop-nf');
-  await page.waitForFunction(
-    () => document.querySelector('#instance-state')?.textContent?.includes('NF STOPPED'),
-    undefined,
-    { timeout: 30_000 },
-  );
-  await page.waitForSelector('#vnfcs .nf.stopped');
-  await shot('06-nf-stopped');
-  await page.click('#start-nf');
-  await page.waitForFunction(
-    () => document.querySelector('#instance-state')?.textContent?.includes('NF STARTED'),
-    undefined,
-    { timeout: 30_000 },
-  );
-  await page.waitForSelector('#vnfcs .nf.running');
+    // stop and start the NF
+    await page.click('#stop-nf');
+    await page.waitForFunction(
+      () => document.querySelector('#instance-state')?.textContent?.includes('NF STOPPED'),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.waitForSelector('#vnfcs .nf.stopped');
+    await shot('06-nf-stopped');
+    await page.click('#start-nf');
+    await page.waitForFunction(
+      () => document.querySelector('#instance-state')?.textContent?.includes('NF STARTED'),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.waitForSelector('#vnfcs .nf.running');
 
-  // op-occ history
-  const ops = await page.locator('#ops tr[data-id] td:first-child').allTextContents();
-  expect(ops).toEqual(expect.arrayContaining(['INSTANTIATE', 'MODIFY_INFO', 'OPERATE']));
+    // op-occ history
+    const ops = await page.locator('#ops tr[data-id] td:first-child').allTextContents();
+    expect(ops).toEqual(expect.arrayContaining(['INSTANTIATE', 'MODIFY_INFO', 'OPERATE']));
 
-  // terminate
-  await page.click('#terminate');
-  await page.waitForFunction(
-    () => document.querySelector('#instance-state')?.textContent?.startsWith('NOT_INSTANTIATED'),
-    undefined,
-    { timeout: 30_000 },
-  );
-  await shot('07-terminated');
-  // the whole story ran under the CSP with nothing blocked
-  expect(cspViolations).toEqual([]);
-}, 240_000);
+    // terminate
+    await page.click('#terminate');
+    await page.waitForFunction(
+      () => document.querySelector('#instance-state')?.textContent?.startsWith('NOT_INSTANTIATED'),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await shot('07-terminated');
+    // the whole story ran under the CSP with nothing blocked
+    expect(cspViolations).toEqual([]);
+  },
+  240_000,
+);
 
 it('the OpenAPI page (Swagger UI) renders under its CSP', async () => {
   const res = await page.goto(`${vnfm.url as string}/docs`);
