@@ -93,35 +93,44 @@ describe('the agent client: timeouts, cancellation, retries, errors', () => {
     await api.close();
   });
 
-  it('waitReady sends no HTTP request while the port is closed, and names address:port and the wait when it gives up', async () => {
-    const api = await fakeApi((_req, res) => res.writeHead(200).end('"2.0"'));
-    const port = api.port;
-    await api.close(); // nothing listens now
-    const agent = factory.forEndpoint({ address: '127.0.0.1', port, dialect: 'click-plugin' });
-    const err = (await agent
-      .waitReady({ graceMs: 100, intervalMs: 100, deadlineMs: 600 })
-      .catch((e: unknown) => e)) as AgentNotReadyError;
-    expect(err).toBeInstanceOf(AgentNotReadyError);
-    expect(err.status).toBe(504);
-    expect(err.address).toBe(`127.0.0.1:${port}`);
-    expect(err.waitedMs).toBeGreaterThanOrEqual(500);
-    expect(err.message).toMatch(
-      new RegExp(
-        `127\\.0\\.0\\.1:${port} did not become ready within 1 s \\(waited \\d+ ms; last error: TCP 127\\.0\\.0\\.1:${port}: ECONNREFUSED\\)`,
-      ),
-    );
-  });
+  it(
+    'waitReady sends no HTTP request while the port is closed, ' +
+      'and names address:port and the wait when it gives up',
+    async () => {
+      const api = await fakeApi((_req, res) => res.writeHead(200).end('"2.0"'));
+      const port = api.port;
+      await api.close(); // nothing listens now
+      const agent = factory.forEndpoint({ address: '127.0.0.1', port, dialect: 'click-plugin' });
+      const err = (await agent
+        .waitReady({ graceMs: 100, intervalMs: 100, deadlineMs: 600 })
+        .catch((e: unknown) => e)) as AgentNotReadyError;
+      expect(err).toBeInstanceOf(AgentNotReadyError);
+      expect(err.status).toBe(504);
+      expect(err.address).toBe(`127.0.0.1:${port}`);
+      expect(err.waitedMs).toBeGreaterThanOrEqual(500);
+      expect(err.message).toMatch(
+        new RegExp(
+          `127\\.0\\.0\\.1:${port} did not become ready within 1 s ` +
+            `\\(waited \\d+ ms; last error: TCP 127\\.0\\.0\\.1:${port}: ECONNREFUSED\\)`,
+        ),
+      );
+    },
+  );
 
-  it('HTTP 200 with a failure in the body is a failure: start "Invalid cmd line", write_file not OK!!, running not a boolean', async () => {
-    const api = await fakeApi((req, res) => {
-      if (req.url === '/click_plugin/running') return void res.writeHead(200).end('"maybe"');
-      if (req.url === '/click_plugin/start') return void res.writeHead(200).end('"Invalid cmd line"');
-      if (req.url === '/click_plugin/write_file') return void res.writeHead(200).end('ERR');
-      res.writeHead(200).end('"2.0"');
-    });
-    const agent = factory.forEndpoint({ address: '127.0.0.1', port: api.port, dialect: 'click-plugin' });
-    await expect(agent.start()).rejects.toThrow(/start answered "Invalid cmd line"/);
-    await expect(agent.status()).rejects.toThrow(/running answered "maybe", not true or false/);
-    await api.close();
-  });
+  it(
+    'HTTP 200 with a failure in the body is a failure: ' +
+      'start "Invalid cmd line", write_file not OK!!, running not a boolean',
+    async () => {
+      const api = await fakeApi((req, res) => {
+        if (req.url === '/click_plugin/running') return void res.writeHead(200).end('"maybe"');
+        if (req.url === '/click_plugin/start') return void res.writeHead(200).end('"Invalid cmd line"');
+        if (req.url === '/click_plugin/write_file') return void res.writeHead(200).end('ERR');
+        res.writeHead(200).end('"2.0"');
+      });
+      const agent = factory.forEndpoint({ address: '127.0.0.1', port: api.port, dialect: 'click-plugin' });
+      await expect(agent.start()).rejects.toThrow(/start answered "Invalid cmd line"/);
+      await expect(agent.status()).rejects.toThrow(/running answered "maybe", not true or false/);
+      await api.close();
+    },
+  );
 });

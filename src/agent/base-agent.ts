@@ -12,7 +12,8 @@ export abstract class BaseAgent {
     readonly endpoint: AgentEndpoint,
     protected readonly defaults: { timeoutMs?: number; readRetries?: number } = {},
   ) {
-    this.base = `http://${endpoint.address.includes(':') ? `[${endpoint.address}]` : endpoint.address}:${endpoint.port}`;
+    const host = endpoint.address.includes(':') ? `[${endpoint.address}]` : endpoint.address;
+    this.base = `http://${host}:${endpoint.port}`;
   }
 
   protected get where(): string {

@@ -27,7 +27,8 @@ export class AgentNotReadyError extends AgentError {
     lastError: string,
   ) {
     super(
-      `the management API at ${address} did not become ready within ${Math.round(waitedMs / 1000)} s (waited ${waitedMs} ms; last error: ${lastError})`,
+      `the management API at ${address} did not become ready within ${Math.round(waitedMs / 1000)} s ` +
+        `(waited ${waitedMs} ms; last error: ${lastError})`,
     );
   }
 }

@@ -94,7 +94,10 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
     return a.text;
   }
 
-  /** Launches Click (`PUT /app/`), then proves it runs: its ControlSocket must answer, else Click's log is the error. */
+  /**
+   * Launches Click (`PUT /app/`), then proves it runs: its ControlSocket must answer, else Click's log is
+   * the error.
+   */
   async start(o?: CallOptions): Promise<StartResult> {
     const command = `/click -R -p ${this.controlPort} ${CONFIG}`;
     const a = await this.http({ method: 'PUT', path: '/app/', query: { command } }, o);

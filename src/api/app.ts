@@ -114,7 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
       info: {
         title: 'click-osv-vnfm',
         description:
-          'ETSI GS NFV-SOL 003 v2.6.1 VNF Lifecycle Management (API version 1.3.0) and VNF package management for Click-on-OSv VNFs',
+          'ETSI GS NFV-SOL 003 v2.6.1 VNF Lifecycle Management (API version 1.3.0) ' +
+          'and VNF package management for Click-on-OSv VNFs',
         version: '1.3.0',
       },
       components: {

@@ -48,7 +48,8 @@ export function loadSettings(file: string): CliSettings {
   const url = pick('url', 'CLICKVNFM_URL');
   if (!url)
     throw new CliError(
-      `no VNFM configured: run 'clickvnfm login --url <url> --client-id <id> --client-secret <secret>' (or set CLICKVNFM_URL)`,
+      `no VNFM configured: run 'clickvnfm login --url <url> --client-id <id> --client-secret <secret>' ` +
+        '(or set CLICKVNFM_URL)',
     );
   const s: CliSettings = { url: url.replace(/\/+$/, '') };
   const id = pick('clientId', 'CLICKVNFM_CLIENT_ID');
@@ -104,7 +105,8 @@ export class VnfmClient {
         const body = res.data as { access_token?: string; error?: string };
         if (res.status !== 200 || !body.access_token)
           throw new CliError(
-            `the VNFM at ${s.url} refused the client '${s.clientId}' (${body.error ?? res.status}): check clickvnfm login`,
+            `the VNFM at ${s.url} refused the client '${s.clientId}' ` +
+              `(${body.error ?? res.status}): check clickvnfm login`,
           );
         this.token = body.access_token;
       }

@@ -95,8 +95,10 @@ export async function waitOp(ctx: Ctx, location: string): Promise<Record<string,
       if (tty) process.stderr.write('\n');
       if (state !== 'COMPLETED') {
         const e = (op['error'] ?? {}) as Record<string, unknown>;
+        const id = String(op['id']);
         throw new CliError(
-          `${String(op['operation'])} ended ${state}: ${String(e['detail'] ?? 'no error given')} (op-occ ${String(op['id'])}; clickvnfm op retry|rollback|fail ${String(op['id'])})`,
+          `${String(op['operation'])} ended ${state}: ${String(e['detail'] ?? 'no error given')} ` +
+            `(op-occ ${id}; clickvnfm op retry|rollback|fail ${id})`,
           e,
         );
       }

@@ -158,7 +158,8 @@ function checkProcessing(
       const ti = infos.get(c.to) as ElementInfo;
       err(
         c,
-        `${word(before[0])} output ${c.fromPort} of '${c.from}' (${fi.className}) is connected to ${word(before[1])} input ${c.toPort} of '${c.to}' (${ti.className})` +
+        `${word(before[0])} output ${c.fromPort} of '${c.from}' (${fi.className}) ` +
+          `is connected to ${word(before[1])} input ${c.toPort} of '${c.to}' (${ti.className})` +
           (before[0] === 'h' ? '; put a Queue between them' : '; put an Unqueue between them'),
       );
     }
@@ -174,7 +175,8 @@ function checkProcessing(
     if (seenIn.has(ki) && value.get(find(ki)) === 'l')
       err(
         c,
-        `pull input ${c.toPort} of '${c.to}' is connected to more than one output; use a scheduler such as RoundRobinSched`,
+        `pull input ${c.toPort} of '${c.to}' is connected to more than one output; ` +
+          'use a scheduler such as RoundRobinSched',
       );
     seenOut.set(ko, c);
     seenIn.set(ki, c);

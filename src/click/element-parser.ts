@@ -1,8 +1,14 @@
-/** The declaration and connection grammar of the Click parser: `a, b :: C(cfg)`, `a[0] -> [1]b` chains, anonymous elements. */
+/**
+ * The declaration and connection grammar of the Click parser: `a, b :: C(cfg)`, `a[0] -> [1]b` chains,
+ * anonymous elements.
+ */
 import type { Connection, Declaration, ElementRef, Pos, Statement } from './ast';
 import { ClickSyntaxError, Lexer, type Token } from './lexer';
 
-/** The token helpers and the element/connection productions; parser.ts adds statements, element classes and recovery. */
+/**
+ * The token helpers and the element/connection productions; parser.ts adds statements, element classes
+ * and recovery.
+ */
 export class ElementParser {
   protected readonly lx: Lexer;
   private anon = 0;

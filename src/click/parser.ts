@@ -1,4 +1,7 @@
-/** The Click parser's entry point: statements, `require`/`define`, element classes and compounds, error recovery; and splitConfig. */
+/**
+ * The Click parser's entry point: statements, `require`/`define`, element classes and compounds, error
+ * recovery; and splitConfig.
+ */
 import type { SourceDiagnostic } from '../errors';
 import type { ClickAst, CompoundBody, ElementClassDef, Statement } from './ast';
 import { ElementParser } from './element-parser';

@@ -14,7 +14,9 @@ import { keptRandomSecret } from '../store';
 const ADMIN_CLIENT = 'clickvnfm-admin';
 
 function firstStartMessage(id: string, secret: string, base: string): string {
-  const token = `TOKEN=$(curl -s -u ${id}:${secret} -d grant_type=client_credentials ${base}/oauth2/token | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')`;
+  const token =
+    `TOKEN=$(curl -s -u ${id}:${secret} -d grant_type=client_credentials ${base}/oauth2/token` +
+    ` | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')`;
   return [
     '',
     '  First start: an admin API client was generated. Its secret is shown only now; keep it.',

@@ -82,7 +82,10 @@ export interface Graph {
   close(): Promise<void>;
 }
 
-/** The subscriptions repository (credentials sealed; its generation bumped on every change, for the notifier's cache). */
+/**
+ * The subscriptions repository (credentials sealed; its generation bumped on every change, for the
+ * notifier's cache).
+ */
 export function subscriptionRepository(
   redis: Redis,
   prefix: string,

@@ -88,7 +88,10 @@ export const ConfigSchema = Type.Object(
     ),
     notifications: Type.Object(
       {
-        /** Allow callbacks and token endpoints on link-local addresses (169.254/16, fe80::/10); the cloud metadata addresses stay refused. */
+        /**
+         * Allow callbacks and token endpoints on link-local addresses (169.254/16, fe80::/10); the cloud
+         * metadata addresses stay refused.
+         */
         allowLinkLocal: Type.Boolean({ default: false }),
       },
       { additionalProperties: false, default: {} },

@@ -84,21 +84,24 @@ describe("the emulated Click ControlSocket speaks Click's protocol", () => {
     cs.close();
   });
 
-  it('hotconfig: a bad router is refused with 520 and Click-style lines, a good one installed in the same process', async () => {
-    const cs = await launch('-R');
-    const pid = vm.click!.pid;
-    const bad = 'InfiniteSource -> Fooo -> Discard;\n';
-    expect(await cs.send(`WRITEDATA hotconfig ${Buffer.byteLength(bad)}\r\n${bad}`)).toBe(
-      "520-Write handler 'hotconfig' error:\r\n520 func.click:1: unknown element class 'Fooo'\r\n",
-    );
-    const good = 'a :: InfiniteSource -> d :: Counter -> Discard;\n';
-    expect(await cs.send(`WRITEDATA hotconfig ${Buffer.byteLength(good)}\r\n${good}`)).toBe(
-      "200 Write handler 'hotconfig' OK\r\n",
-    );
-    expect(vm.click!.pid).toBe(pid);
-    expect(await cs.send('READ list\r\n')).toContain('DATA 16\r\n3\na\nd\nDiscard@1\n');
-    cs.close();
-  });
+  it(
+    'hotconfig: a bad router is refused with 520 and Click-style lines, ' + 'a good one installed in the same process',
+    async () => {
+      const cs = await launch('-R');
+      const pid = vm.click!.pid;
+      const bad = 'InfiniteSource -> Fooo -> Discard;\n';
+      expect(await cs.send(`WRITEDATA hotconfig ${Buffer.byteLength(bad)}\r\n${bad}`)).toBe(
+        "520-Write handler 'hotconfig' error:\r\n520 func.click:1: unknown element class 'Fooo'\r\n",
+      );
+      const good = 'a :: InfiniteSource -> d :: Counter -> Discard;\n';
+      expect(await cs.send(`WRITEDATA hotconfig ${Buffer.byteLength(good)}\r\n${good}`)).toBe(
+        "200 Write handler 'hotconfig' OK\r\n",
+      );
+      expect(vm.click!.pid).toBe(pid);
+      expect(await cs.send('READ list\r\n')).toContain('DATA 16\r\n3\na\nd\nDiscard@1\n');
+      cs.close();
+    },
+  );
 
   it('without -R there is no hotconfig handler; WRITE stop ends Click and closes the socket', async () => {
     const cs = await launch('');

@@ -72,8 +72,9 @@ export class EmulatedVim implements Vim {
     } catch (e) {
       // an aborted axios call rejects with a bare CanceledError: the signal's reason says why (timeout or the caller)
       const err = signal.aborted ? (signal.reason as unknown) : e;
+      const why = err instanceof Error ? err.message : String(err);
       throw new EmulatedVimError(
-        `${method} ${path}: the emulated cloud at ${this.cloudUrl} did not answer (${err instanceof Error ? err.message : String(err)})`,
+        `${method} ${path}: the emulated cloud at ${this.cloudUrl} did not answer (${why})`,
         { method, url },
         err,
       );

@@ -27,7 +27,8 @@ export class VnfcNotFoundError extends NotFoundError {
 export class InstanceBusyError extends ConflictError {
   constructor(vnfInstanceId: string, activeOpOccId: string) {
     super(
-      `VNF instance ${vnfInstanceId} has operation ${activeOpOccId} in progress (or in FAILED_TEMP: retry, roll back or fail it first)`,
+      `VNF instance ${vnfInstanceId} has operation ${activeOpOccId} in progress ` +
+        '(or in FAILED_TEMP: retry, roll back or fail it first)',
     );
   }
 }

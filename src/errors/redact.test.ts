@@ -11,7 +11,8 @@ describe('redact', () => {
 
   it('scrubs secrets from free text', () => {
     const text =
-      '{"password": "hunter2", "name": "x"} X-Auth-Token: gAAAAB123 Authorization: Bearer abc.def http://admin:pw@host/';
+      '{"password": "hunter2", "name": "x"} X-Auth-Token: gAAAAB123 ' +
+      'Authorization: Bearer abc.def http://admin:pw@host/';
     const out = redactText(text);
     expect(out).not.toMatch(/hunter2|gAAAAB123|abc\.def|admin:pw/);
     expect(out).toContain('"name": "x"');
@@ -29,7 +30,9 @@ describe('redact', () => {
 
   it('scrubs secrets from URL query strings (subscription callbacks and token endpoints)', () => {
     const out = redactText(
-      'POST https://nfvo.test/token?client_secret=abc123&grant=x failed; GET http://h/cb?access_token=t0k3n#frag; http://h/s?sv=1&sig=s1gn&X-Amz-Signature=deadbeef&key=AIzaK3y&code=c0de&name=ok',
+      'POST https://nfvo.test/token?client_secret=abc123&grant=x failed; ' +
+        'GET http://h/cb?access_token=t0k3n#frag; ' +
+        'http://h/s?sv=1&sig=s1gn&X-Amz-Signature=deadbeef&key=AIzaK3y&code=c0de&name=ok',
     );
     expect(out).not.toMatch(/abc123|t0k3n|s1gn|deadbeef|AIzaK3y|c0de/);
     expect(out).toContain('client_secret=***&grant=x');

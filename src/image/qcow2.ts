@@ -34,7 +34,8 @@ export function parseQcow2Header(buf: Buffer, name = 'the image'): Qcow2Info {
   const magic = buf.readUInt32BE(0);
   if (magic !== MAGIC)
     throw new NotQcow2Error(
-      `${name} is not a qcow2 image: it starts with ${buf.subarray(0, 4).toString('hex')} (${JSON.stringify(buf.subarray(0, 4).toString('latin1'))}), not QFI\\xfb (514649fb)`,
+      `${name} is not a qcow2 image: it starts with ${buf.subarray(0, 4).toString('hex')} ` +
+        `(${JSON.stringify(buf.subarray(0, 4).toString('latin1'))}), not QFI\\xfb (514649fb)`,
     );
   const version = buf.readUInt32BE(4);
   if (version !== 2 && version !== 3)

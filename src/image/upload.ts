@@ -58,7 +58,8 @@ export async function uploadImage(
   const d = await digests(file);
   if (d.sha256 !== meta.sha256)
     throw new ImageChecksumError(
-      `${file} has sha256 ${d.sha256}, but the metadata says ${meta.sha256}: refusing to upload (wrong file, or a damaged copy)`,
+      `${file} has sha256 ${d.sha256}, but the metadata says ${meta.sha256}: ` +
+        'refusing to upload (wrong file, or a damaged copy)',
     );
   if (size !== meta.size)
     throw new ImageChecksumError(`${file} has ${size} bytes, but the metadata says ${meta.size}: refusing to upload`);

@@ -64,7 +64,10 @@ export function readinessFor(ctx: OpContext, vduId: string): ReadinessOptions {
   };
 }
 
-/** The Click configuration a VDU runs: the request's, else the instance's configurable properties, else the package's. */
+/**
+ * The Click configuration a VDU runs: the request's, else the instance's configurable properties, else
+ * the package's.
+ */
 export function clickConfigFor(ctx: OpContext, vduId: string): string {
   const fromProps = ctx.instance.vnfConfigurableProperties?.['clickConfig'];
   const params = ctx.op.operationParams as { additionalParams?: { clickConfig?: unknown } } | undefined;

@@ -32,7 +32,8 @@ interface Answer {
 /**
  * One request to a consumer-named URL: scheme, userinfo and an IP literal host are checked against
  * the policy first; a host name is resolved by pinnedLookup when the socket connects (every address
- * checked, the one checked is the one used). Redirects are not followed. Resolves with the status and at most `maxBody` bytes.
+ * checked, the one checked is the one used). Redirects are not followed. Resolves with the status and
+ * at most `maxBody` bytes.
  */
 async function send(
   method: 'GET' | 'POST',

@@ -29,7 +29,10 @@ export interface Repository<T extends { id: string }> {
   /** Stores a new document; fails with a ConflictError if the id exists. */
   create(doc: T): Promise<Versioned<T>>;
   get(id: string): Promise<Versioned<T> | undefined>;
-  /** Replaces the document; with `ifVersion`, only when the stored version is that one (else PreconditionFailedError). */
+  /**
+   * Replaces the document; with `ifVersion`, only when the stored version is that one (else
+   * PreconditionFailedError).
+   */
   put(doc: T, options?: { ifVersion?: number }): Promise<Versioned<T>>;
   /**
    * Read-modify-write, retried on concurrent change. `mutate` returns the new document (or undefined to

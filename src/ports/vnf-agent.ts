@@ -91,10 +91,16 @@ export interface CallOptions {
 /** One VM's agent. Every method fails with an AgentError (src/agent) carrying address and cause. */
 export interface VnfAgent {
   readonly endpoint: AgentEndpoint;
-  /** Waits the grace delay, then polls until the API answers; never calls before. Times out with the address and wait. */
+  /**
+   * Waits the grace delay, then polls until the API answers; never calls before. Times out with the
+   * address and wait.
+   */
   waitReady(options: ReadinessOptions): Promise<void>;
   status(options?: CallOptions): Promise<AgentStatus>;
-  /** Writes the config (stopping Click first when it runs), starts Click and proves it runs; a bad config fails with Click's own message. */
+  /**
+   * Writes the config (stopping Click first when it runs), starts Click and proves it runs; a bad config
+   * fails with Click's own message.
+   */
   deploy(config: string, options?: CallOptions): Promise<StartResult>;
   /** Applies a new config: hot (no restart) where the dialect can, else stop/write/start. */
   reconfigure(config: string, options?: CallOptions): Promise<{ hot: boolean }>;

@@ -84,7 +84,8 @@ export function startLcmWorker(
   const log = options.log ?? silentLogger;
   // connection blips: BullMQ reconnects by itself; unheard, an 'error' event would crash the process
   worker.on('error', (err) => log.error({ err }, 'LCM worker: error (Redis connection or job lock)'));
-  // the engine records an operation's own failures in its op-occ: a job that throws is a fault of the engine or the store
+  // the engine records an operation's own failures in its op-occ: a job that throws is a fault of the
+  // engine or the store
   worker.on('failed', (job, err) =>
     log.error(
       { err, jobId: job?.id, opOccId: (job?.data as { opOccId?: unknown } | undefined)?.opOccId, kind: job?.name },

@@ -65,7 +65,8 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
   await stopOrphan(dir, log);
   if (!(await portIsFree(port))) {
     throw new Error(
-      `the embedded redis-server's port ${port} (kept in ${portFile}) is in use by another process, not by a redis-server of ${dir}; ` +
+      `the embedded redis-server's port ${port} (kept in ${portFile}) is in use by another process, ` +
+        `not by a redis-server of ${dir}; ` +
         `stop that process, or delete ${portFile} to have a new port picked`,
     );
   }
@@ -100,7 +101,8 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
       while (deaths.length > 0 && (deaths[0] as number) <= now - restartWindowMs) deaths.shift();
       if (deaths.length > maxRestarts) {
         fatal = true;
-        const reason = `embedded redis-server died ${deaths.length} times in ${Math.round(restartWindowMs / 1000)} s; see ${logFile}`;
+        const windowS = Math.round(restartWindowMs / 1000);
+        const reason = `embedded redis-server died ${deaths.length} times in ${windowS} s; see ${logFile}`;
         log.error(reason);
         try {
           opts.onFatal(reason);
@@ -200,12 +202,14 @@ async function stopOrphan(dir: string, log: EmbeddedRedisOptions['log']): Promis
   }
   if (!Number.isInteger(pid) || pid <= 1 || !servesDir(pid, dir)) return; // Stale: dead, or the pid was reused.
   log.warn(
-    `an orphaned redis-server (pid ${pid}) of an earlier VNFM that did not stop cleanly still serves ${dir}; stopping it before starting our own`,
+    `an orphaned redis-server (pid ${pid}) of an earlier VNFM that did not stop cleanly still serves ${dir}; ` +
+      'stopping it before starting our own',
   );
   process.kill(pid, 'SIGTERM');
   if (await exitedWithin(pid, ORPHAN_TERM_TIMEOUT_MS)) return;
   log.warn(
-    `the orphaned redis-server (pid ${pid}) did not exit within ${ORPHAN_TERM_TIMEOUT_MS / 1000} s of SIGTERM; killing it`,
+    `the orphaned redis-server (pid ${pid}) did not exit within ${ORPHAN_TERM_TIMEOUT_MS / 1000} s ` +
+      'of SIGTERM; killing it',
   );
   process.kill(pid, 'SIGKILL');
   if (!(await exitedWithin(pid, ORPHAN_TERM_TIMEOUT_MS)))

@@ -129,7 +129,8 @@ export function readCsar(
           const limit = isTextPath(path) ? ZIP_LIMITS.maxTextEntryBytes : ZIP_LIMITS.maxEntryBytes;
           if (entry.uncompressedSize > limit)
             return fail(
-              `entry '${path}' is ${entry.uncompressedSize} bytes, over the limit of ${limit}${isTextPath(path) ? ' for a file read for parsing' : ''}`,
+              `entry '${path}' is ${entry.uncompressedSize} bytes, over the limit of ${limit}` +
+                (isTextPath(path) ? ' for a file read for parsing' : ''),
             );
           declaredTotal += entry.uncompressedSize;
           if (declaredTotal > ZIP_LIMITS.maxTotalBytes)
@@ -140,7 +141,8 @@ export function readCsar(
             entry.uncompressedSize > MiB
           ) {
             return fail(
-              `entry '${path}' compresses ${Math.round(entry.uncompressedSize / entry.compressedSize)}:1, over the limit of ${ZIP_LIMITS.maxRatio}:1 (zip bomb?)`,
+              `entry '${path}' compresses ${Math.round(entry.uncompressedSize / entry.compressedSize)}:1, ` +
+                `over the limit of ${ZIP_LIMITS.maxRatio}:1 (zip bomb?)`,
             );
           }
           entries.push(entry);
@@ -191,7 +193,8 @@ export function readCsar(
                 if (size > limit) {
                   return stop(
                     size > entry.uncompressedSize
-                      ? `entry '${path}' inflates past the ${entry.uncompressedSize} bytes its header declares; refused (zip bomb?)`
+                      ? `entry '${path}' inflates past the ${entry.uncompressedSize} bytes ` +
+                          'its header declares; refused (zip bomb?)'
                       : `entry '${path}' is over the limit of ${limit} bytes`,
                   );
                 }
@@ -204,7 +207,8 @@ export function readCsar(
                   held += c.length;
                   if (held > ZIP_LIMITS.maxInMemoryBytes)
                     return stop(
-                      `the files read for parsing are more than ${ZIP_LIMITS.maxInMemoryBytes} bytes together; refused at entry '${path}'`,
+                      `the files read for parsing are more than ${ZIP_LIMITS.maxInMemoryBytes} bytes together; ` +
+                        `refused at entry '${path}'`,
                     );
                   chunks.push(c);
                 } else {

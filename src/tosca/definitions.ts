@@ -32,8 +32,9 @@ const TYPE_SECTIONS = [
   'interface_types',
 ] as const;
 /** TOSCA's normative roots, known without a definition. */
-const NORMATIVE =
-  /^tosca\.(nodes|datatypes|capabilities|artifacts|policies|relationships|interfaces)\.(Root|Node|DependsOn|AttachesTo|Deployment(\.Image)?|Implementation)$/;
+const NORMATIVE_KINDS = /(nodes|datatypes|capabilities|artifacts|policies|relationships|interfaces)/.source;
+const NORMATIVE_NAMES = /(Root|Node|DependsOn|AttachesTo|Deployment(\.Image)?|Implementation)/.source;
+const NORMATIVE = new RegExp(`^tosca\\.${NORMATIVE_KINDS}\\.${NORMATIVE_NAMES}$`);
 
 /**
  * Loads the entry definitions and every import (relative ones from the package, ETSI's URLs and
@@ -111,7 +112,8 @@ export class Definitions {
     if (etsi !== undefined) return void this.load(etsi, this.library.get(etsi) as string, true, depth + 1);
     if (/^[a-z]+:\/\//i.test(target))
       return fail(
-        `import ${target} cannot be resolved: only ETSI's SOL001 v2.6.1 URLs are known offline; put the file in the package`,
+        `import ${target} cannot be resolved: only ETSI's SOL001 v2.6.1 URLs are known offline; ` +
+          'put the file in the package',
       );
     const base = posix.basename(target);
     if (!from.fromLibrary) {

@@ -61,7 +61,9 @@ export function verifyManifest(manifestPath: string, files: PackageFiles): Sourc
             line: i + 1,
             column: raw.indexOf(value) + 1,
             severity: 'error',
-            message: `the ${current.algorithm ?? ''} hash of ${current.source} does not match: the manifest says ${value}, the file has ${actual}`,
+            message:
+              `the ${current.algorithm ?? ''} hash of ${current.source} does not match: ` +
+              `the manifest says ${value}, the file has ${actual}`,
           });
         }
       }

@@ -1,4 +1,7 @@
-/** The VNFD parser's shared pieces: loose readers of YAML values and the builder context the VDU and policy readers use. */
+/**
+ * The VNFD parser's shared pieces: loose readers of YAML values and the builder context the VDU and
+ * policy readers use.
+ */
 import type { SourceDiagnostic } from '../errors';
 import type { PackageFiles } from './csar';
 import type { Definitions, LoadedFile } from './definitions';
@@ -8,7 +11,10 @@ export const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && 
 export const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
-/** What the node readers need of the model builder: the definitions, the entry file, the package's files and the diagnostics. */
+/**
+ * What the node readers need of the model builder: the definitions, the entry file, the package's files
+ * and the diagnostics.
+ */
 export interface VnfdContext {
   readonly defs: Definitions;
   readonly file: LoadedFile;

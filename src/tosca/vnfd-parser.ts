@@ -1,4 +1,7 @@
-/** The VNFD parser's top level: entry points, the package's checks, and the model builder (VNF, links, CPs; VDUs and policies in vnfd-vdu.ts and vnfd-policies.ts). */
+/**
+ * The VNFD parser's top level: entry points, the package's checks, and the model builder (VNF, links,
+ * CPs; VDUs and policies in vnfd-vdu.ts and vnfd-policies.ts).
+ */
 import type { SourceDiagnostic } from '../errors';
 import { CsarFiles, type PackageFiles } from './csar';
 import { Definitions, type LoadedFile } from './definitions';
@@ -37,7 +40,9 @@ function entryPoints(files: PackageFiles, out: SourceDiagnostic[]): { entry?: st
         line: 1,
         column: 1,
         severity: 'error',
-        message: `no TOSCA-Metadata/TOSCA.meta, and ${roots.length} YAML files at the root instead of exactly one (SOL004 4.3)`,
+        message:
+          `no TOSCA-Metadata/TOSCA.meta, and ${roots.length} YAML files at the root ` +
+          'instead of exactly one (SOL004 4.3)',
       });
   }
   if (entry !== undefined && !files.has(entry)) {

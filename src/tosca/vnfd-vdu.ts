@@ -1,4 +1,7 @@
-/** The VDU reader of the VNFD parser: a Vdu.Compute node template into a VduModel (compute, image, management, Click artifact). */
+/**
+ * The VDU reader of the VNFD parser: a Vdu.Compute node template into a VduModel (compute, image,
+ * management, Click artifact).
+ */
 import { posix } from 'node:path';
 import { checkClick } from '../click';
 import type { VduModel } from './model';

@@ -9,7 +9,10 @@ export const YAML_LIMITS = {
   maxNodes: 200_000,
   /** alias uses (`*name`) in one file; VNFDs rarely use any */
   maxAliases: 10_000,
-  /** a string brought in by an alias weighs one node per this many characters (js-yaml joins aliased strings in sequence keys) */
+  /**
+   * a string brought in by an alias weighs one node per this many characters (js-yaml joins aliased
+   * strings in sequence keys)
+   */
   charsPerNode: 64,
 };
 
@@ -87,7 +90,8 @@ function aliasGuard(): (event: string, state: LoaderState) => void {
     if (expanded > YAML_LIMITS.maxNodes)
       throw new YamlLimit(
         at,
-        `the document expands to more than ${YAML_LIMITS.maxNodes} nodes (YAML alias bomb?): this alias passes the limit`,
+        `the document expands to more than ${YAML_LIMITS.maxNodes} nodes (YAML alias bomb?): ` +
+          'this alias passes the limit',
       );
   };
 }

@@ -86,7 +86,10 @@ const isOpen = (s: Schema): boolean =>
 const isDescribed = (s: Schema): boolean =>
   ['type', '$ref', 'allOf', 'anyOf', 'oneOf', 'enum', 'not'].some((k) => k in s);
 
-/** Where `schema` has a member or an item that says nothing of its value (`{}`), or a KeyValuePairs that is not open: `path` for each. */
+/**
+ * Where `schema` has a member or an item that says nothing of its value (`{}`), or a KeyValuePairs that
+ * is not open: `path` for each.
+ */
 function undescribed(schema: Schema, path: string): string[] {
   if (!isDescribed(schema)) return [path];
   const out: string[] = [];
@@ -335,7 +338,9 @@ describe('the response schemas are complete: the serializer drops nothing', () =
   it('selectors may leave out required attributes at any depth of a list', async () => {
     const res = await t.app.inject({
       method: 'GET',
-      url: '/vnflcm/v1/vnf_instances?exclude_fields=_links/self,instantiatedVnfInfo/flavourId,instantiatedVnfInfo/vnfcResourceInfo/computeResource/resourceId',
+      url:
+        '/vnflcm/v1/vnf_instances?exclude_fields=_links/self,instantiatedVnfInfo/flavourId,' +
+        'instantiatedVnfInfo/vnfcResourceInfo/computeResource/resourceId',
       headers: auth,
     });
     expect(res.statusCode).toBe(200);

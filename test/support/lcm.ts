@@ -163,6 +163,7 @@ export async function waitForOp(
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(
-    `op-occ ${url} did not reach ${states.join('|')} in ${timeoutMs} ms; it is ${last?.operationState ?? '?'} ${JSON.stringify(last?.error ?? '')}`,
+    `op-occ ${url} did not reach ${states.join('|')} in ${timeoutMs} ms; ` +
+      `it is ${last?.operationState ?? '?'} ${JSON.stringify(last?.error ?? '')}`,
   );
 }

@@ -1,4 +1,7 @@
-/** Shared helpers of the API subcommands: key=value options, JSON request files, and lifecycle tasks that wait for their op-occ. */
+/**
+ * Shared helpers of the API subcommands: key=value options, JSON request files, and lifecycle tasks that
+ * wait for their op-occ.
+ */
 import { readFileSync } from 'node:fs';
 import { CliError } from '../api-client';
 import { print, waitOp, type Ctx } from '../output';

@@ -1,4 +1,7 @@
-/** The VNF package subcommands (`package upload|list|show|enable|disable|delete`), added to the existing `package` command. */
+/**
+ * The VNF package subcommands (`package upload|list|show|enable|disable|delete`), added to the existing
+ * `package` command.
+ */
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError } from '../api-client';
@@ -22,10 +25,12 @@ export function registerApiPackages(program: Command): void {
         let csar: Buffer;
         if (statSync(target).isDirectory()) {
           const built = await buildPackage(target, loadTypeLibrary());
-          if (!built.csar)
-            throw new CliError(
-              `${target} does not build: ${built.diagnostics.map((d) => `${d.file ?? ''}:${d.line ?? ''}:${d.column ?? ''}: ${d.message}`).join('; ')}`,
+          if (!built.csar) {
+            const lines = built.diagnostics.map(
+              (d) => `${d.file ?? ''}:${d.line ?? ''}:${d.column ?? ''}: ${d.message}`,
             );
+            throw new CliError(`${target} does not build: ${lines.join('; ')}`);
+          }
           csar = built.csar;
         } else csar = readFileSync(target);
         const c = ctx.client();
@@ -46,10 +51,10 @@ export function registerApiPackages(program: Command): void {
         if (p['onboardingState'] !== 'ONBOARDED') {
           const f = (p['onboardingFailureDetails'] ?? {}) as Obj;
           const errs = ((f['errors'] ?? []) as Obj[])
-            .map(
-              (e) =>
-                `  ${e['file'] ? `${String(e['file'])}:${String(e['line'])}:${String(e['column'])}: ` : ''}${String(e['reason'])}`,
-            )
+            .map((e) => {
+              const at = e['file'] ? `${String(e['file'])}:${String(e['line'])}:${String(e['column'])}: ` : '';
+              return `  ${at}${String(e['reason'])}`;
+            })
             .join('\n');
           throw new CliError(
             `package ${id} was not onboarded: ${String(f['detail'] ?? p['onboardingState'])}${errs ? `\n${errs}` : ''}`,
@@ -70,7 +75,8 @@ export function registerApiPackages(program: Command): void {
           ctx,
           p,
           () =>
-            `package ${id}: ONBOARDED, ${String(p['operationalState'])} (vnfdId ${String(p['vnfdId'])}, ${String(p['vnfProductName'])})\n`,
+            `package ${id}: ONBOARDED, ${String(p['operationalState'])} ` +
+            `(vnfdId ${String(p['vnfdId'])}, ${String(p['vnfProductName'])})\n`,
         );
       }),
     );

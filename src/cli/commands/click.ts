@@ -19,9 +19,10 @@ export function clickCheck(file: string, io: CommandIo = stdio): number {
     io.err(`${file}: ${errors} error(s)\n`);
     return 1;
   }
-  io.out(
-    `${file}: ok (${r.graph?.elements.size ?? 0} elements, ${r.graph?.connections.length ?? 0} connections${r.header ? `, VNF ${r.header.name} ${r.header.id}` : ''})\n`,
-  );
+  const elements = r.graph?.elements.size ?? 0;
+  const connections = r.graph?.connections.length ?? 0;
+  const vnf = r.header ? `, VNF ${r.header.name} ${r.header.id}` : '';
+  io.out(`${file}: ok (${elements} elements, ${connections} connections${vnf})\n`);
   return 0;
 }
 

@@ -21,7 +21,8 @@ export function registerImage(program: Command): void {
   image
     .command('metadata <qcow2>')
     .description(
-      'print (or write) the metadata JSON of a built image: sha256, sizes, formats, Glance properties, management dialect',
+      'print (or write) the metadata JSON of a built image: ' +
+        'sha256, sizes, formats, Glance properties, management dialect',
     )
     .requiredOption('--variant <variant>', 'classic (click-plugin) or modern (osv-controlsocket)')
     .option('--version <version>', 'the image version', '1.0')

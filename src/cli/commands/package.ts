@@ -55,7 +55,8 @@ export async function packageValidate(target: string, io: CommandIo = stdio): Pr
   if (report(result.diagnostics, io, target) !== 0 || result.model === undefined) return 1;
   const m = result.model;
   io.out(
-    `${target}: ok: ${m.productName} ${m.softwareVersion} by ${m.provider} (vnfdId ${m.descriptorId}), ${m.vdus.length} VDU(s), flavour ${m.flavourId}\n`,
+    `${target}: ok: ${m.productName} ${m.softwareVersion} by ${m.provider} (vnfdId ${m.descriptorId}), ` +
+      `${m.vdus.length} VDU(s), flavour ${m.flavourId}\n`,
   );
   return 0;
 }

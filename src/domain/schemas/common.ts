@@ -105,12 +105,13 @@ export const ProblemDetailsSchema = Type.Object(
 );
 export type ProblemDetails = Static<typeof ProblemDetailsSchema>;
 
+const SECRET_KEY_ANY_CASE = SECRET_KEY.source.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
 /**
  * Member names that do not look secret, as a JSON-schema pattern: the serializer compiles
  * patternProperties without flags, so SECRET_KEY's case-insensitivity is spelled out letter by
  * letter ([pP][aA]...) inside a negative lookahead.
  */
-export const NON_SECRET_NAME = `^(?!.*(?:${SECRET_KEY.source.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`)})).*$`;
+export const NON_SECRET_NAME = `^(?!.*(?:${SECRET_KEY_ANY_CASE})).*$`;
 
 /**
  * VimConnectionInfo as returned: `accessInfo` (credentials) is not in the schema, and interfaceInfo

@@ -124,7 +124,8 @@ export const VnfLcmOpOccSchema = Type.Object(
         type: 'object',
         additionalProperties: true,
         description:
-          'The request body that started the operation (InstantiateVnfRequest, ScaleVnfRequest, ...), its credentials left out',
+          'The request body that started the operation (InstantiateVnfRequest, ScaleVnfRequest, ...), ' +
+          'its credentials left out',
       }),
     ),
     isCancelPending: Type.Boolean(),

@@ -67,7 +67,10 @@ export const LifecycleChangeNotificationsFilterSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** @see SOL003 4.5.3.4 SubscriptionAuthentication: how the VNFM authenticates to the consumer. Secrets are kept to use them, never returned. */
+/**
+ * @see SOL003 4.5.3.4 SubscriptionAuthentication: how the VNFM authenticates to the consumer. Secrets
+ * are kept to use them, never returned.
+ */
 export const SubscriptionAuthenticationSchema = Type.Object(
   {
     authType: Type.Array(StringEnum(['BASIC', 'OAUTH2_CLIENT_CREDENTIALS', 'TLS_CERT']), { minItems: 1 }),
@@ -101,7 +104,10 @@ export const LccnSubscriptionRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** @see SOL003 5.5.2.16 LccnSubscription: the answer never carries `authentication` (it holds the consumer's secrets). */
+/**
+ * @see SOL003 5.5.2.16 LccnSubscription: the answer never carries `authentication` (it holds the
+ * consumer's secrets).
+ */
 export const LccnSubscriptionSchema = Type.Object(
   {
     id: Type.String(),
@@ -118,10 +124,9 @@ export type LifecycleChangeNotificationsFilter = Static<typeof LifecycleChangeNo
 export type SubscriptionAuthentication = Static<typeof SubscriptionAuthenticationSchema>;
 export type LccnSubscriptionRequest = Static<typeof LccnSubscriptionRequestSchema>;
 export type LccnSubscription = Static<typeof LccnSubscriptionSchema>;
-/** What is stored: the subscription plus its authentication (with secrets, sealed at rest), which the response schema leaves out. */
 /**
- * A subscription as stored: with its credentials (sealed at rest, never answered) and without `_links`
- * (the API renders them at view time).
+ * A subscription as stored: with its credentials (sealed at rest, never answered, which the response
+ * schema leaves out) and without `_links` (the API renders them at view time).
  */
 export type StoredSubscription = Omit<LccnSubscription, '_links'> & {
   authentication?: SubscriptionAuthentication;

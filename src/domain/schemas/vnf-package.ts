@@ -76,7 +76,10 @@ export const CreateVnfPkgInfoRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** @see SOL005 9.5.2.4 VnfPkgInfoModifications: the PATCH body, and its answer. userDefinedData is a merge patch (null removes a key). */
+/**
+ * @see SOL005 9.5.2.4 VnfPkgInfoModifications: the PATCH body, and its answer. userDefinedData is a
+ * merge patch (null removes a key).
+ */
 export const VnfPkgInfoModificationsSchema = Type.Object(
   {
     operationalState: Type.Optional(PackageOperationalStateSchema),

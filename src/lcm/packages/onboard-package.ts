@@ -45,13 +45,15 @@ export async function onboardPackage(
       duplicate !== undefined
         ? [`vnfdId ${result.model?.descriptorId ?? ''} is already onboarded in VNF package ${duplicate}`]
         : errors.map(formatDiagnostic);
+    const shown = lines.slice(0, DETAIL_LINES).join('; ');
+    const more = lines.length > DETAIL_LINES ? '; ...' : '';
     const saved = await repo.update(id, (p) => ({
       ...p,
       onboardingState: 'ERROR',
       onboardingFailureDetails: {
         status: 422,
         title: 'Unprocessable Entity',
-        detail: `the package was not onboarded: ${lines.length} error(s): ${lines.slice(0, DETAIL_LINES).join('; ')}${lines.length > DETAIL_LINES ? '; ...' : ''}`,
+        detail: `the package was not onboarded: ${lines.length} error(s): ${shown}${more}`,
         errors:
           duplicate !== undefined
             ? [{ reason: lines[0] }]

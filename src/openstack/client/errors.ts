@@ -23,9 +23,8 @@ export class OpenStackHttpError extends OpenStackError {
   readonly details: HttpErrorDetails;
   constructor(d: HttpErrorDetails) {
     const what = d.serviceMessage ? `: ${redactText(d.serviceMessage)}` : '';
-    super(
-      `${d.method} ${d.url} answered ${d.actual} (expected ${d.expected.join(' or ')})${what}${d.requestId ? ` [${d.requestId}]` : ''}`,
-    );
+    const requestId = d.requestId ? ` [${d.requestId}]` : '';
+    super(`${d.method} ${d.url} answered ${d.actual} (expected ${d.expected.join(' or ')})${what}${requestId}`);
     this.details = {
       ...d,
       ...(d.body !== undefined ? { body: redactText(d.body).slice(0, 2000) } : {}),
@@ -108,8 +107,8 @@ export function messageOf(data: unknown): string | undefined {
   }
   if (data === null || typeof data !== 'object') return undefined;
   const o = data as Record<string, unknown>;
-  // Neutron: {NeutronError: {message}}; Nova: {badRequest: {message}} / {itemNotFound: ...}; Keystone: {error: {message}};
-  // Heat: {error: {message, type}, explanation}; Glance: text/html
+  // Neutron: {NeutronError: {message}}; Nova: {badRequest: {message}} / {itemNotFound: ...};
+  // Keystone: {error: {message}}; Heat: {error: {message, type}, explanation}; Glance: text/html
   for (const v of Object.values(o)) {
     if (v !== null && typeof v === 'object' && typeof (v as Record<string, unknown>)['message'] === 'string') {
       const m = (v as Record<string, unknown>)['message'] as string;

@@ -18,7 +18,10 @@ export class UnboundCpError extends UnprocessableEntityError {}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** Replaces placeholders: a string that is exactly `__NAME__` becomes vars[NAME] (any JSON); inside a longer string it is spliced in. */
+/**
+ * Replaces placeholders: a string that is exactly `__NAME__` becomes vars[NAME] (any JSON); inside a
+ * longer string it is spliced in.
+ */
 export function fill(node: Json, vars: Record<string, Json>): Json {
   if (typeof node === 'string') {
     const whole = /^__([A-Z0-9_]+)__$/.exec(node);
@@ -173,7 +176,9 @@ export function buildStack(d: VnfDeployment, o: BuildOptions): StackTemplates {
           o.defaultDataNetwork;
         if (target === undefined)
           throw new UnboundCpError(
-            `VDU ${v.vduId}: connection point ${cp.cpdId} is bound to no internal virtual link and the request gives it no external network (extVirtualLinks); no default data network is configured (CLICKVNFM_OS_DATA_NETWORK)`,
+            `VDU ${v.vduId}: connection point ${cp.cpdId} is bound to no internal virtual link ` +
+              'and the request gives it no external network (extVirtualLinks); ' +
+              'no default data network is configured (CLICKVNFM_OS_DATA_NETWORK)',
           );
         vnfcProps[param] = target;
         network = { get_param: param };

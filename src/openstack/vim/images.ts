@@ -1,4 +1,7 @@
-/** Glance for the OpenStack VIM: images uploaded once per checksum, tagged per VNF instance that uses them, released on destroy. */
+/**
+ * Glance for the OpenStack VIM: images uploaded once per checksum, tagged per VNF instance that uses
+ * them, released on destroy.
+ */
 import crypto from 'node:crypto';
 import type { ImageContent, SwImageSpec, VnfDeployment } from '../../ports/vim';
 import { OpenStackNotFoundError } from '../client/errors';
@@ -10,7 +13,10 @@ function hashOf(algorithm: string, bytes: Buffer): string {
   return crypto.createHash(algo).update(bytes).digest('hex');
 }
 
-/** The Glance image id of every image, by name: the one named in the request, one already there with the checksum, or an upload. */
+/**
+ * The Glance image id of every image, by name: the one named in the request, one already there with
+ * the checksum, or an upload.
+ */
 export async function ensureImages(
   os: OpenStackClient,
   vnfInstanceId: string,
@@ -57,13 +63,16 @@ async function upload(
   const bytes = content ? await content(img) : undefined;
   if (bytes === undefined) {
     throw new VimOperationError(
-      `image '${img.name}' (${img.checksum.algorithm} ${img.checksum.hash}) is not in Glance and the package does not carry it: upload it (clickvnfm image upload) or name an existing image in additionalParams.vimImages`,
+      `image '${img.name}' (${img.checksum.algorithm} ${img.checksum.hash}) is not in Glance ` +
+        'and the package does not carry it: upload it (clickvnfm image upload) ' +
+        'or name an existing image in additionalParams.vimImages',
     );
   }
   const actual = hashOf(img.checksum.algorithm, bytes);
   if (actual !== img.checksum.hash.toLowerCase()) {
     throw new VimOperationError(
-      `image '${img.name}': the package's file has ${img.checksum.algorithm} ${actual}, the VNFD says ${img.checksum.hash}; not uploaded`,
+      `image '${img.name}': the package's file has ${img.checksum.algorithm} ${actual}, ` +
+        `the VNFD says ${img.checksum.hash}; not uploaded`,
     );
   }
   // a half-made image of an earlier attempt (queued, no data) is replaced
@@ -96,7 +105,10 @@ async function upload(
   return created.id;
 }
 
-/** The Glance image id of every VDU's image, by name, for a stack (the request's, or the one the instantiation put there). */
+/**
+ * The Glance image id of every VDU's image, by name, for a stack (the request's, or the one the
+ * instantiation put there).
+ */
 export async function deployedImageIds(os: OpenStackClient, d: VnfDeployment, s: Sig): Promise<Record<string, string>> {
   const imageIds: Record<string, string> = {};
   for (const v of d.vdus) {
@@ -108,7 +120,8 @@ export async function deployedImageIds(os: OpenStackClient, d: VnfDeployment, s:
       );
       if (found === undefined)
         throw new VimOperationError(
-          `VDU ${v.vduId}: image '${v.image.name}' (${v.image.checksum.algorithm} ${v.image.checksum.hash}) is no longer in Glance`,
+          `VDU ${v.vduId}: image '${v.image.name}' ` +
+            `(${v.image.checksum.algorithm} ${v.image.checksum.hash}) is no longer in Glance`,
         );
       imageIds[v.image.name] = found.id;
     }

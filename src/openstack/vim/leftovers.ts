@@ -1,4 +1,7 @@
-/** The leak check of the OpenStack VIM: what of a VNF instance is still in the cloud (stack, servers, ports, networks, groups, flavors, images). */
+/**
+ * The leak check of the OpenStack VIM: what of a VNF instance is still in the cloud (stack, servers,
+ * ports, networks, groups, flavors, images).
+ */
 import type { OpenStackClient } from '../index';
 import { instanceTag, stackName, type Sig } from './vim-common';
 

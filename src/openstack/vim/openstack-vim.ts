@@ -1,4 +1,7 @@
-/** The OpenStack VIM: a thin class over Heat stacks, delegating images, stack waits, describe and the leak check to its sibling modules. */
+/**
+ * The OpenStack VIM: a thin class over Heat stacks, delegating images, stack waits, describe and the
+ * leak check to its sibling modules.
+ */
 import type { ImageContent, SwImageSpec, Vim, VimCallOptions, VnfDeployment, VnfcResource } from '../../ports/vim';
 import { OpenStackConflictError } from '../client/errors';
 import { waitFor } from '../client/wait-for';

@@ -1,4 +1,7 @@
-/** Waiting for Heat: polling a stack until it settles or is deleted, timing each wait, and the error of a failed stack. */
+/**
+ * Waiting for Heat: polling a stack until it settles or is deleted, timing each wait, and the error of
+ * a failed stack.
+ */
 import { OpenStackNotFoundError } from '../client/errors';
 import { waitFor } from '../client/wait-for';
 import type { OpenStackClient } from '../index';

@@ -1,4 +1,7 @@
-/** The OpenStack VIM's shared names: its options, the stack-wait record, its error, the Glance tags and the stack name. */
+/**
+ * The OpenStack VIM's shared names: its options, the stack-wait record, its error, the Glance tags and
+ * the stack name.
+ */
 import type { VimCallOptions } from '../../ports/vim';
 import { OpenStackError } from '../client/errors';
 
@@ -19,7 +22,10 @@ export interface OpenStackVimOptions {
   onStackWait?: (e: StackWait) => void;
 }
 
-/** One wait for Heat: how long it took, how many looks, and the gap between the last look that saw it busy and the one that saw it done. */
+/**
+ * One wait for Heat: how long it took, how many looks, and the gap between the last look that saw it
+ * busy and the one that saw it done.
+ */
 export interface StackWait {
   stack: string;
   action: string;

@@ -71,7 +71,8 @@ export function authBody(o: AuthOptions): Record<string, unknown> {
   }
   if (!o.password)
     throw new OpenStackConfigError(
-      'no credentials: set a password (OS_PASSWORD) or an application credential (OS_APPLICATION_CREDENTIAL_ID and _SECRET)',
+      'no credentials: set a password (OS_PASSWORD) or an application credential ' +
+        '(OS_APPLICATION_CREDENTIAL_ID and _SECRET)',
     );
   if (!o.username && !o.userId)
     throw new OpenStackConfigError('password authentication needs a username (OS_USERNAME) or a user id (OS_USER_ID)');

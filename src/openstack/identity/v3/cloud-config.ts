@@ -102,7 +102,8 @@ export function resolveCloud(env: Env, o: { cloudName?: string; home: string; cw
     const file = cloudsYamlCandidates(env, o.home, o.cwd).find((f) => fs.existsSync(f));
     if (file === undefined)
       throw new OpenStackConfigError(
-        `cloud '${name}' was asked for, but no clouds.yaml was found (looked at ${cloudsYamlCandidates(env, o.home, o.cwd).join(', ')})`,
+        `cloud '${name}' was asked for, but no clouds.yaml was found ` +
+          `(looked at ${cloudsYamlCandidates(env, o.home, o.cwd).join(', ')})`,
       );
     let doc = readYaml(file);
     const secure = path.join(path.dirname(file), 'secure.yaml');

@@ -56,7 +56,10 @@ export class OrchestrationV1 {
       .stack;
   }
 
-  /** The stack by name or id; undefined when there is none (or it is deleted). Heat answers a name with a 302 to name/id. */
+  /**
+   * The stack by name or id; undefined when there is none (or it is deleted). Heat answers a name with a
+   * 302 to name/id.
+   */
   async find(nameOrId: string, s: Sig = {}): Promise<Stack | undefined> {
     try {
       const r = await this.c.request<{ stack?: Stack }>('GET', `/stacks/${encodeURIComponent(nameOrId)}`, {
