@@ -1,5 +1,5 @@
 /**
- * The layering of docs/architecture.md (from ../shared ARCHITECTURE.md): api -> lcm -> ports <- adapters, and no cycles.
+ * The layering of docs/architecture.md: api -> lcm -> ports <- adapters, and no cycles.
  * Only the composition roots (src/main.ts, src/composition/, src/cli/) may import adapters and wire them together.
  */
 const ADAPTERS = '^src/(store|queue|openstack|agent|emulator|notify)/';
@@ -24,7 +24,8 @@ module.exports = {
     {
       name: 'pure-libraries-stay-pure',
       comment:
-        'errors, click and tosca are pure: they may use domain, errors and each other (tosca uses click), nothing else.',
+        'errors, click and tosca are pure: they may use domain, errors and each other (tosca uses click), ' +
+        'nothing else.',
       severity: 'error',
       from: { path: '^src/(errors|click|tosca)/' },
       to: { path: '^src/', pathNot: PURE },
@@ -39,7 +40,8 @@ module.exports = {
     {
       name: 'net-is-a-leaf',
       comment:
-        'src/net holds small local-network helpers (free TCP ports) shared by adapters and tests; it imports nothing of the project.',
+        'src/net holds small local-network helpers (free TCP ports) shared by adapters and tests; ' +
+        'it imports nothing of the project.',
       severity: 'error',
       from: { path: '^src/net/' },
       to: { path: '^src/', pathNot: '^src/net/' },

@@ -22,6 +22,8 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
+      // Prettier wraps code at 120; what it cannot wrap (strings, comments, regexes) is held to the same
+      'max-len': ['error', { code: 120, tabWidth: 2 }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-properties': [
         'error',

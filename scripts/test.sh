@@ -46,6 +46,9 @@ check typecheck npx tsc -p tsconfig.json --noEmit
 check typecheck-web npx tsc -p tsconfig.web.json
 check lint npx eslint . --max-warnings 0
 check layers npx depcruise src --config .dependency-cruiser.cjs
+check format npx prettier --check "src/**/*.ts" "test/**/*.{ts,js}" "bench/**/*.ts" "scripts/*.js" "bin/*.js" "*.{js,mjs,cjs}"
+# every tracked source line within 120 columns (the console's browser code too, which eslint does not read)
+check line-length bash -c '! git ls-files -z "*.ts" "*.js" "*.mjs" "*.cjs" | xargs -0 grep -n ".\{121,\}"'
 mapfile -t shells < <(git ls-files '*.sh' .ci/run 2>/dev/null)
 if [ "${#shells[@]}" -gt 0 ] && command -v shellcheck >/dev/null 2>&1; then
   check shellcheck shellcheck -S warning "${shells[@]}"
