@@ -8,9 +8,8 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { hashSecret } from '../../src/api';
-import { loadConfig } from '../../src/config';
-import { startVnfm, type Vnfm } from '../../src/main';
+import type { Vnfm } from '../../src/main';
+import { startLocalVnfm } from '../support/vnfm';
 import { startTestRedis } from '../support/redis';
 
 const CLI = resolve(__dirname, '../../dist/src/cli/index.js');
@@ -46,20 +45,7 @@ const json = async <T = Record<string, unknown>>(...args: string[]): Promise<T> 
 beforeAll(async () => {
   statSync(CLI); // npm test builds dist/ first (scripts/setup.sh)
   redis = await startTestRedis();
-  const config = loadConfig(
-    {},
-    {
-      overrides: {
-        listen: { host: '127.0.0.1', port: 0 },
-        varDir: join(dir, 'var'),
-        redis: { url: redis.url },
-        onboardSamples: false,
-        auth: { clients: [{ id: 'ops', secretHash: hashSecret(SECRET), roles: ['admin'] }] },
-        log: { level: 'warn' },
-      },
-    },
-  );
-  vnfm = await startVnfm(config, 'all', { info: () => undefined, warn: () => undefined, error: () => undefined });
+  vnfm = await startLocalVnfm({ redisUrl: redis.url, varDir: join(dir, 'var'), client: { id: 'ops', secret: SECRET } });
 }, 60_000);
 afterAll(async () => {
   await vnfm?.stop();

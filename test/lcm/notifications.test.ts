@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { useRedis } from '../support/redis';
-import { AUTH, buildLcmHarness, waitForOp, type LcmHarness } from '../support/lcm';
-import type { VnfInstance } from '../../src/domain/vnf-instance';
+import { AUTH, buildLcmHarness, waitForOp, type LcmHarness, createSampleInstance } from '../support/lcm';
 
 const redis = useRedis();
 let h: LcmHarness;
@@ -104,14 +103,7 @@ describe('subscriptions and notifications', () => {
   it(
     'START before RESULT, in order, with absolute links,' + ' authenticated; none lost while the consumer is down',
     async () => {
-      const inst = (
-        await h.app.inject({
-          method: 'POST',
-          url: '/vnflcm/v1/vnf_instances',
-          headers: AUTH,
-          payload: { vnfdId: h.vnfdIds['forwarder'] },
-        })
-      ).json() as VnfInstance;
+      const inst = await createSampleInstance(h, 'forwarder');
       const res = await h.app.inject({
         method: 'POST',
         url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
@@ -165,22 +157,8 @@ describe('subscriptions and notifications', () => {
         },
       });
       expect(sub.statusCode).toBe(201);
-      const other = (
-        await h.app.inject({
-          method: 'POST',
-          url: '/vnflcm/v1/vnf_instances',
-          headers: AUTH,
-          payload: { vnfdId: h.vnfdIds['forwarder'] },
-        })
-      ).json() as VnfInstance;
-      const inst = (
-        await h.app.inject({
-          method: 'POST',
-          url: '/vnflcm/v1/vnf_instances',
-          headers: AUTH,
-          payload: { vnfdId: h.vnfdIds['nat'] },
-        })
-      ).json() as VnfInstance;
+      const other = await createSampleInstance(h, 'forwarder');
+      const inst = await createSampleInstance(h, 'nat');
       await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH });
       const deadline = Date.now() + 10_000;
       while (second.received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -224,14 +202,7 @@ describe('subscriptions and notifications', () => {
 
   it('filters: an operation type not subscribed is not sent', async () => {
     const n = consumer.received.length;
-    const inst = (
-      await h.app.inject({
-        method: 'POST',
-        url: '/vnflcm/v1/vnf_instances',
-        headers: AUTH,
-        payload: { vnfdId: h.vnfdIds['firewall'] },
-      })
-    ).json() as VnfInstance;
+    const inst = await createSampleInstance(h, 'firewall');
     const mod = await h.app.inject({
       method: 'PATCH',
       url: `/vnflcm/v1/vnf_instances/${inst.id}`,

@@ -3,9 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { useRedis } from '../support/redis';
-import { AUTH, buildLcmHarness, waitForOp, type LcmHarness } from '../support/lcm';
+import { AUTH, buildLcmHarness, waitForOp, type LcmHarness, createSampleInstance } from '../support/lcm';
 import { EmulatedCloud } from '../../src/emulator';
-import type { VnfInstance } from '../../src/domain/vnf-instance';
 
 const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'dist/src/cli/index.js');
@@ -64,14 +63,7 @@ async function servers(instanceId: string): Promise<number> {
 
 describe('a worker killed with SIGKILL', () => {
   it('in the middle of an instantiate: a new worker completes it, with no duplicate VM', async () => {
-    const inst = (
-      await h.app.inject({
-        method: 'POST',
-        url: '/vnflcm/v1/vnf_instances',
-        headers: AUTH,
-        payload: { vnfdId: h.vnfdIds['forwarder'] },
-      })
-    ).json() as VnfInstance;
+    const inst = await createSampleInstance(h, 'forwarder');
     const first = startWorker();
     const res = await h.app.inject({
       method: 'POST',
@@ -105,14 +97,7 @@ describe('a worker killed with SIGKILL', () => {
   }, 90_000);
 
   it('during a rollback: a new worker finishes it, with nothing left', async () => {
-    const inst = (
-      await h.app.inject({
-        method: 'POST',
-        url: '/vnflcm/v1/vnf_instances',
-        headers: AUTH,
-        payload: { vnfdId: h.vnfdIds['nat'] },
-      })
-    ).json() as VnfInstance;
+    const inst = await createSampleInstance(h, 'nat');
     await fetch(`${cloud.url}/faults`, {
       method: 'PUT',
       body: JSON.stringify({ instanceId: inst.id, fault: 'agent-never-ready' }),

@@ -13,6 +13,7 @@ import type { NotificationEvent, Notifier } from '../../src/ports/lcm';
 import type { RedisVnfInstanceRepository } from '../../src/store';
 import { loadTypeLibrary } from '../../src/tosca';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
+import type { VnfInstance } from '../../src/domain/vnf-instance';
 
 export const AUTH = { authorization: 'Basic ' + Buffer.from('admin:pw').toString('base64') };
 /** A user with role reader (may GET, nothing else). */
@@ -166,4 +167,16 @@ export async function waitForOp(
     `op-occ ${url} did not reach ${states.join('|')} in ${timeoutMs} ms; ` +
       `it is ${last?.operationState ?? '?'} ${JSON.stringify(last?.error ?? '')}`,
   );
+}
+
+/** POST /vnf_instances for a sample package (by its name, e.g. `forwarder`), as an NFVO would; the created instance. */
+export async function createSampleInstance(
+  h: LcmHarness,
+  sample: string,
+  extra: Record<string, unknown> = {},
+): Promise<VnfInstance> {
+  const payload = { vnfdId: h.vnfdIds[sample], ...extra };
+  const res = await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload });
+  if (res.statusCode !== 201) throw new Error(`creating a ${sample} instance: ${res.statusCode} ${res.body}`);
+  return res.json() as VnfInstance;
 }

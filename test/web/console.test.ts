@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { hashSecret } from '../../src/api';
-import { loadConfig } from '../../src/config';
-import { startVnfm, type Vnfm } from '../../src/main';
+import type { Vnfm } from '../../src/main';
+import { startLocalVnfm } from '../support/vnfm';
 import { buildPackage, loadTypeLibrary } from '../../src/tosca';
 import { startTestRedis } from '../support/redis';
 
@@ -30,20 +29,11 @@ beforeAll(async () => {
   execFileSync(process.execPath, [join(REPO, 'scripts/build-web.js')]); // the bundle under test is today's
   mkdirSync(SHOTS, { recursive: true });
   redis = await startTestRedis();
-  const config = loadConfig(
-    {},
-    {
-      overrides: {
-        listen: { host: '127.0.0.1', port: 0 },
-        varDir: join(dir, 'var'),
-        redis: { url: redis.url },
-        onboardSamples: false,
-        auth: { clients: [{ id: 'operator', secretHash: hashSecret(SECRET), roles: ['admin'] }] },
-        log: { level: 'warn' },
-      },
-    },
-  );
-  vnfm = await startVnfm(config, 'all', { info: () => undefined, warn: () => undefined, error: () => undefined });
+  vnfm = await startLocalVnfm({
+    redisUrl: redis.url,
+    varDir: join(dir, 'var'),
+    client: { id: 'operator', secret: SECRET },
+  });
   if (!existsSync('/usr/bin/chromium'))
     throw new Error('Debian chromium is missing: scripts/setup.sh test installs it');
   browser = await chromium.launch({
