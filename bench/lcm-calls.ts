@@ -18,7 +18,7 @@ import { loadConfig, processEnv } from '../src/config';
 import { startVnfm } from '../src/main';
 import type { Vim } from '../src/ports/vim';
 import { RedisServer } from '../src/store';
-import { percentile, writeSection } from './support';
+import { apiCaller, percentile, runMain, writeSection } from './support';
 
 const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(processEnv()['BENCH_RUNS'] ?? 10);
@@ -80,29 +80,7 @@ async function main(): Promise<void> {
     if (processEnv()['BENCH_TRACE'] === '1')
       process.stdout.write(`  ${source} ${args.slice(0, 3).join(' ').slice(0, 120)}\n`);
   });
-  const auth = 'Basic ' + Buffer.from(`admin:${password}`).toString('base64');
-  const call = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T; location: string | null }> => {
-    const res = await fetch(`${vnfm.url}${path}`, {
-      method,
-      headers: {
-        authorization: auth,
-        version: '1.3.0',
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      body: (text ? JSON.parse(text) : undefined) as T,
-      location: res.headers.get('location'),
-    };
-  };
+  const call = apiCaller(vnfm.url ?? '', 'admin', password);
   // waits on the store directly (its own connection, not counted): the API's GETs would add their reads
   const waitOp = async (
     opOccId: string,
@@ -204,10 +182,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

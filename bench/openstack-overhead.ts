@@ -20,7 +20,7 @@ import type { Vim } from '../src/ports/vim';
 import type { VnfAgent, VnfAgentFactory } from '../src/ports/vnf-agent';
 import { RedisServer } from '../src/store';
 import { buildVariant, tinyQcow2 } from '../test/support/packages';
-import { percentile, writeSection } from './support';
+import { apiCaller, percentile, runMain, writeSection } from './support';
 
 const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(processEnv()['BENCH_RUNS'] ?? 5);
@@ -74,30 +74,7 @@ async function main(): Promise<void> {
     },
     agents: (f: VnfAgentFactory) => ({ forEndpoint: (e) => timed<VnfAgent>(f.forEndpoint(e), agentAcc) }),
   });
-  const auth = 'Basic ' + Buffer.from(`admin:${password}`).toString('base64');
-  const call = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    type = 'application/json',
-  ): Promise<{ status: number; body: T; location: string | null }> => {
-    const res = await fetch(`${vnfm.url}${path}`, {
-      method,
-      headers: {
-        authorization: auth,
-        version: '1.3.0',
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': type } : {}),
-      },
-      ...(body !== undefined ? { body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      body: (text ? JSON.parse(text) : undefined) as T,
-      location: res.headers.get('location'),
-    };
-  };
+  const call = apiCaller(vnfm.url ?? '', 'admin', password);
   const waitOp = async (loc: string): Promise<VnfLcmOpOcc> => {
     for (;;) {
       const op = (await call<VnfLcmOpOcc>('GET', new URL(loc).pathname)).body;
@@ -223,10 +200,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

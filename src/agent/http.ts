@@ -1,4 +1,4 @@
-import axios from 'axios';
+import { textHttpClient } from '../net/text-http';
 import { connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AgentError } from './errors';
@@ -20,16 +20,7 @@ export interface HttpAnswer {
   text: string;
 }
 
-const client = axios.create({
-  // the caller decides what every status means (the API answers 200 on failure too)
-  validateStatus: () => true,
-  // the body as text, never parsed here (parseJson does it where JSON is expected)
-  responseType: 'text',
-  // a management address is reached directly, never through the environment's http_proxy
-  proxy: false,
-  maxBodyLength: Infinity,
-  maxContentLength: Infinity,
-});
+const client = textHttpClient();
 
 /**
  * One HTTP call to a VM's management API with a timeout and the caller's AbortSignal. Network

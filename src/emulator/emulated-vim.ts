@@ -1,4 +1,5 @@
-import axios, { type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
+import { textHttpClient } from '../net/text-http';
 import { AppError } from '../errors';
 import type { SwImageSpec, Vim, VimCallOptions, VnfcResource, VnfcStatus, VnfDeployment, VnicType } from '../ports/vim';
 import type { CloudServer, CloudVdu } from './cloud-model';
@@ -16,16 +17,7 @@ export class EmulatedVimError extends AppError {
   }
 }
 
-const client = axios.create({
-  // call() reads the status itself (and the cloud's message from an error body)
-  validateStatus: () => true,
-  // the body as text: call() parses it and says when it is not JSON
-  responseType: 'text',
-  // the emulated cloud is reached directly, never through the environment's http_proxy
-  proxy: false,
-  maxBodyLength: Infinity,
-  maxContentLength: Infinity,
-});
+const client = textHttpClient();
 
 export interface EmulatedVimOptions {
   /** Per-call timeout (30 s by default; apply waits for every server of the instance). */
