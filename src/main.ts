@@ -115,7 +115,7 @@ export async function startVnfm(
     });
     stops.push(() => graph.close());
     await sealStoredCredentials(redis, prefix, graph, config.redis.url === undefined, log);
-    if (config.onboardSamples) await onboardSamplePackages(redis, prefix, graph, library, publicUrl, log);
+    if (config.onboardSamples) await onboardSamplePackages(redis, prefix, graph, library, log);
 
     const vnfm: Vnfm = { redisUrl, stop: stopAll };
     if (role === 'worker' || role === 'all') {

@@ -4,6 +4,7 @@
  */
 import { opOccLinks, type VnfLcmOpOcc } from '../domain/lcm-op-occ';
 import { vnfInstanceLinks, type VnfInstance } from '../domain/vnf-instance';
+import type { VnfPkgInfo } from '../domain/vnf-package';
 
 /** The instance as the API shows it: with its `_links` for its state. */
 export function renderInstance<T extends Pick<VnfInstance, 'id' | 'instantiationState'>>(
@@ -29,4 +30,20 @@ export function opOccLocation(publicUrl: string, opOccId: string): string {
 /** The Location of a subscription. */
 export function subscriptionLocation(publicUrl: string, subscriptionId: string): string {
   return `${publicUrl}/vnflcm/v1/subscriptions/${subscriptionId}`;
+}
+
+/** The package as the API shows it: with its `_links` (SOL005 9.5.2.5). */
+export function renderPackage<T extends Pick<VnfPkgInfo, 'id'>>(
+  publicUrl: string,
+  pkg: T,
+): T & Required<Pick<VnfPkgInfo, '_links'>> {
+  const self = `${publicUrl}/vnfpkgm/v1/vnf_packages/${pkg.id}`;
+  return {
+    ...pkg,
+    _links: {
+      self: { href: self },
+      vnfd: { href: `${self}/vnfd` },
+      packageContent: { href: `${self}/package_content` },
+    },
+  };
 }

@@ -13,12 +13,11 @@ export async function onboardSamplePackages(
   prefix: string,
   graph: Graph,
   library: TypeLibrary,
-  publicUrl: string,
   log: Logger,
 ): Promise<void> {
   const vnfdDir = join(dirname(defaultToscaDir()), 'vnfd');
   const lock = async (): Promise<boolean> => (await redis.set(`${prefix}:samples-lock`, '1', 'EX', 60, 'NX')) === 'OK';
-  for (const r of await onboardSamples(graph.packages, library, vnfdDir, lock, publicUrl)) {
+  for (const r of await onboardSamples(graph.packages, library, vnfdDir, lock)) {
     if (r.result === 'failed') log.warn(`sample package ${r.name} was not onboarded: ${r.detail ?? ''}`);
     else if (r.result === 'onboarded')
       log.info(`sample package ${r.name} onboarded and enabled (vnfPkgId ${r.vnfPkgId ?? ''})`);

@@ -126,7 +126,6 @@ export async function startFuzzTarget(redisUrl: string): Promise<FuzzTarget> {
       loadTypeLibrary(),
       join(repoRoot(), 'vnfd'),
       async () => true,
-      'http://vnfm.test',
     )) {
       const pkg = s.vnfPkgId === undefined ? undefined : await deps.packages.get(s.vnfPkgId);
       if (pkg?.doc.vnfdId !== undefined) lcm.vnfdIds[s.name] = pkg.doc.vnfdId;

@@ -83,13 +83,7 @@ export async function buildLcmHarness(
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
   });
   const { deps, instances, subscriptions } = graph;
-  const samples = await onboardSamples(
-    graph.packages,
-    library,
-    join(__dirname, '../../vnfd'),
-    async () => true,
-    publicUrl,
-  );
+  const samples = await onboardSamples(graph.packages, library, join(__dirname, '../../vnfd'), async () => true);
   const vnfdIds: Record<string, string> = {};
   for (const s of samples) {
     const pkg = await graph.packages.get(s.vnfPkgId ?? '');

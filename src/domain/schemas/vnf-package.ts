@@ -92,6 +92,9 @@ export type PackageOnboardingState = Static<typeof PackageOnboardingStateSchema>
 export type PackageOperationalState = Static<typeof PackageOperationalStateSchema>;
 export type PackageUsageState = Static<typeof PackageUsageStateSchema>;
 export type VnfPackageSoftwareImageInfo = Static<typeof VnfPackageSoftwareImageInfoSchema>;
-export type VnfPkgInfo = Static<typeof VnfPkgInfoSchema>;
+/** The package's links, as the API renders them at view time (src/api/render.ts). */
+export type VnfPkgInfoLinks = Static<typeof VnfPkgInfoSchema>['_links'];
+/** A package as stored: the schema's type without `_links` (rendered by the API). */
+export type VnfPkgInfo = Omit<Static<typeof VnfPkgInfoSchema>, '_links'> & { _links?: VnfPkgInfoLinks };
 export type CreateVnfPkgInfoRequest = Static<typeof CreateVnfPkgInfoRequestSchema>;
 export type VnfPkgInfoModifications = Static<typeof VnfPkgInfoModificationsSchema>;

@@ -15,7 +15,6 @@ export async function onboardSamples(
   library: TypeLibrary,
   vnfdDir: string,
   lock: () => Promise<boolean>,
-  publicUrl: string,
 ): Promise<Array<{ name: string; vnfPkgId?: string; result: 'onboarded' | 'present' | 'failed'; detail?: string }>> {
   if (!existsSync(vnfdDir) || !(await lock())) return [];
   const out: Array<{ name: string; vnfPkgId?: string; result: 'onboarded' | 'present' | 'failed'; detail?: string }> =
@@ -35,18 +34,12 @@ export async function onboardSamples(
       continue;
     }
     const id = randomUUID();
-    const base = `${publicUrl}/vnfpkgm/v1/vnf_packages/${id}`;
     await repo.create({
       id,
       onboardingState: 'CREATED',
       operationalState: 'DISABLED',
       usageState: 'NOT_IN_USE',
       userDefinedData: { sample: name },
-      _links: {
-        self: { href: base },
-        vnfd: { href: `${base}/vnfd` },
-        packageContent: { href: `${base}/package_content` },
-      },
     });
     const pkg = await onboardPackage(repo, library, id, built.csar);
     if (pkg.onboardingState !== 'ONBOARDED') {

@@ -12,6 +12,7 @@ import type { VnfPackageRepository } from '../../../ports/package-store';
 import { onboardPackage } from '../../../lcm/packages/onboard-package';
 import { readCsar, zipFiles, parseToscaMeta, type TypeLibrary } from '../../../tosca';
 import type { ApiContext, RouteModule } from '../../context';
+import { renderPackage } from '../../render';
 import { sendNoBody } from '../../no-body';
 import { answerList, ListOf, ListQuerySchema } from '../../list-query';
 import { etag } from '../vnflcm/vnf-instances';
@@ -31,21 +32,13 @@ export function vnfPackageRoutes(deps: {
   packageLimitBytes: number;
 }): RouteModule {
   return (app, ctx) => {
-    const base = `${ctx.publicUrl}/vnfpkgm/v1/vnf_packages`;
-    const links = (id: string): VnfPkgInfo['_links'] => ({
-      self: { href: `${base}/${id}` },
-      vnfd: { href: `${base}/${id}/vnfd` },
-      packageContent: { href: `${base}/${id}/package_content` },
-    });
     const load = async (id: string) => {
       const found = await deps.packages.get(id);
       if (found === undefined) throw new NotFoundError(`VNF package ${id} does not exist`);
       return found;
     };
-    const withUsage = async (p: VnfPkgInfo): Promise<VnfPkgInfo> => ({
-      ...p,
-      usageState: (await inUse(ctx, p.id)) ? 'IN_USE' : 'NOT_IN_USE',
-    });
+    const withUsage = async (p: VnfPkgInfo) =>
+      renderPackage(ctx.publicUrl, { ...p, usageState: (await inUse(ctx, p.id)) ? 'IN_USE' : 'NOT_IN_USE' } as const);
     for (const ct of ['application/zip', 'application/octet-stream']) {
       if (!app.hasContentTypeParser(ct))
         app.addContentTypeParser(ct, { parseAs: 'buffer', bodyLimit: deps.packageLimitBytes }, (_r, body, done) =>
@@ -67,11 +60,11 @@ export function vnfPackageRoutes(deps: {
           onboardingState: 'CREATED',
           operationalState: 'DISABLED',
           usageState: 'NOT_IN_USE',
-          _links: links(id),
         };
         if (req.body.userDefinedData !== undefined) pkg.userDefinedData = req.body.userDefinedData;
         await deps.packages.create(pkg);
-        return reply.code(201).header('Location', pkg._links.self.href).send(pkg);
+        const shown = renderPackage(ctx.publicUrl, pkg);
+        return reply.code(201).header('Location', shown._links.self.href).send(shown);
       },
     });
 
