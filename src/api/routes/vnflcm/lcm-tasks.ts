@@ -12,19 +12,38 @@ import { InstanceIdParams, ProblemDetailsSchema } from './schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
 
-/** One task resource: its path, its operation, and the schema of its request, typed as the operation reads it. */
-interface Task {
-  path: string;
-  op: keyof RequestOf;
-  schema: TSchema;
+/** A task resource: registers `POST .../<path>` for its operation. */
+type TaskRoute = (app: ApiApp, deps: LcmDeps, publicUrl: string) => void;
+
+/**
+ * A task resource whose body schema has the type of the request its operation reads (a compile error
+ * otherwise): the body Fastify hands over, validated by the schema, goes to the operation as it is typed.
+ */
+function task<K extends keyof RequestOf, S extends TSchema & { static: RequestOf[K] }>(
+  path: string,
+  op: K,
+  schema: S,
+): TaskRoute {
+  return (app, deps, publicUrl) => {
+    app.post(`/vnflcm/v1/vnf_instances/:vnfInstanceId/${path}`, {
+      schema: {
+        tags: ['vnf_instances'],
+        summary: `${op} a VNF instance`,
+        params: InstanceIdParams,
+        body: schema,
+        response: { 202: Type.Null(), ...errors },
+      },
+      handler: async (req, reply) => {
+        // S's static type is RequestOf[K] (the constraint above): TypeScript cannot see it through a generic S
+        const request = req.body as RequestOf[K];
+        const started = await startOperation(deps, req.params.vnfInstanceId, op, request);
+        return sendNoBody(reply.code(202).header('Location', opOccLocation(publicUrl, started.id)));
+      },
+    });
+  };
 }
 
-/** A task whose schema's type is the request type its operation reads (a compile error otherwise). */
-function task<K extends keyof RequestOf>(path: string, op: K, schema: TSchema & { static: RequestOf[K] }): Task {
-  return { path, op, schema };
-}
-
-const TASKS = [
+const TASKS: TaskRoute[] = [
   task('instantiate', 'INSTANTIATE', S.InstantiateVnfRequestSchema),
   task('terminate', 'TERMINATE', S.TerminateVnfRequestSchema),
   task('scale', 'SCALE', S.ScaleVnfRequestSchema),
@@ -35,23 +54,6 @@ const TASKS = [
   task('change_flavour', 'CHANGE_FLAVOUR', S.ChangeVnfFlavourRequestSchema),
 ];
 
-function taskRoute(app: ApiApp, deps: LcmDeps, publicUrl: string, t: Task): void {
-  app.post(`/vnflcm/v1/vnf_instances/:vnfInstanceId/${t.path}`, {
-    schema: {
-      tags: ['vnf_instances'],
-      summary: `${t.op} a VNF instance`,
-      params: InstanceIdParams,
-      body: t.schema,
-      response: { 202: Type.Null(), ...errors },
-    },
-    handler: async (req, reply) => {
-      // the body has passed t.schema, whose type task() tied to the operation's request type
-      const op = await startOperation(deps, req.params.vnfInstanceId, t.op, req.body as never);
-      return sendNoBody(reply.code(202).header('Location', opOccLocation(publicUrl, op.id)));
-    },
-  });
-}
-
 /**
  * The task resources `POST /vnf_instances/{id}/<task>` and `PATCH /vnf_instances/{id}`: the body is
  * validated by its schema, the operation checks it against the VNFD and starts (202 + Location of the
@@ -59,7 +61,7 @@ function taskRoute(app: ApiApp, deps: LcmDeps, publicUrl: string, t: Task): void
  */
 export function lcmTaskRoutes(deps: LcmDeps): RouteModule {
   return (app, ctx) => {
-    for (const t of TASKS) taskRoute(app, deps, ctx.publicUrl, t);
+    for (const register of TASKS) register(app, deps, ctx.publicUrl);
     app.patch('/vnflcm/v1/vnf_instances/:vnfInstanceId', {
       schema: {
         tags: ['vnf_instances'],
