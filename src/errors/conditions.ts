@@ -3,6 +3,7 @@
  * the code that raises one says what happened, the message is built here once, and the HTTP status comes from
  * the kind each extends (one mapping: AppError.status, rendered by the API's problem-details plugin).
  */
+import { AppError } from './app-error';
 import { ConflictError, NotFoundError, UnprocessableEntityError } from './http-errors';
 
 export class VnfInstanceNotFoundError extends NotFoundError {
@@ -56,5 +57,16 @@ export class OperationStateConflictError extends ConflictError {
 export class RequestNotApplicableError extends UnprocessableEntityError {
   constructor(message: string, field: string) {
     super(message, { field });
+  }
+}
+
+/** The NFVO refused a grant (or could not decide): its ProblemDetails, as it sent them, end the operation. */
+export class GrantRefusedError extends AppError {
+  readonly status: number;
+  readonly title: string;
+  constructor(problem: { status?: number; title?: string; detail?: string }) {
+    super(`the NFVO refused the grant: ${problem.detail ?? problem.title ?? 'no detail given'}`);
+    this.status = typeof problem.status === 'number' && problem.status >= 400 ? problem.status : 403;
+    this.title = problem.title ?? 'Forbidden';
   }
 }

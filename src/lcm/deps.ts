@@ -1,4 +1,5 @@
 import type { Clock } from '../ports/clock';
+import type { Granter } from '../ports/granter';
 import type { LcmQueue, Notifier, OpOccRepository } from '../ports/lcm';
 import type { VnfPackageRepository } from '../ports/package-store';
 import type { VnfInstanceRepository } from '../ports/store';
@@ -17,6 +18,8 @@ export interface LcmDeps {
   agents: VnfAgentFactory;
   queue: LcmQueue;
   notifier: Notifier;
+  /** The NFVO's Grant interface; absent: the VNFM grants itself (no NFVO configured). */
+  granter?: Granter;
   /** Overrides the VNFD's readiness timing (the emulated VIM's VMs need no 10 s grace). */
   readiness?: Partial<Omit<ReadinessOptions, 'signal'>>;
   clock?: Clock;

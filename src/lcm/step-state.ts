@@ -1,5 +1,6 @@
 import type { VnfInstance } from '../domain/vnf-instance';
 import type { VnfcResource } from '../ports/vim';
+import type { GrantedAssets } from './grant';
 import type { ScaleLevels } from './plan';
 
 /**
@@ -8,6 +9,8 @@ import type { ScaleLevels } from './plan';
  * with it. Credentials in it (MODIFY_INFO keeps the previous metadata) are sealed at rest by the store.
  */
 export interface StepState {
+  /** The NFVO's grant: VIM flavour ids by VDU, VIM image ids by software image name (absent: self-granted). */
+  grant?: GrantedAssets;
   /** VIM image ids by SwImage name (INSTANTIATE's images step). */
   imageIds?: Record<string, string>;
   /** cpdId -> VIM network of the external links in force for this operation. */

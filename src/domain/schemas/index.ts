@@ -10,3 +10,4 @@ export * from './lcm-requests';
 export * from './subscription';
 export * from './notifications';
 export * from './vnf-package';
+export * from './grant';

@@ -1,0 +1,91 @@
+/**
+ * The SOL003 Grant interface as the VNFM uses it (client side): what it asks the NFVO before it touches
+ * the VIM, and the parts of the answer it acts on. @see ETSI GS NFV-SOL 003 v2.6.1 clause 9.5.2
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { KeyValuePairs, LinkSchema, StringEnum } from './common';
+
+/** @see SOL003 9.5.3.2 ResourceDefinition */
+export const ResourceDefinitionSchema = Type.Object(
+  {
+    id: Type.String(),
+    type: StringEnum(['COMPUTE', 'VL', 'STORAGE', 'LINKPORT']),
+    vduId: Type.Optional(Type.String()),
+    resourceTemplateId: Type.String(),
+    resource: Type.Optional(Type.Object({ vimConnectionId: Type.Optional(Type.String()), resourceId: Type.String() })),
+  },
+  { additionalProperties: true },
+);
+
+/** @see SOL003 9.5.2.2 GrantRequest */
+export const GrantRequestSchema = Type.Object(
+  {
+    vnfInstanceId: Type.String(),
+    vnfLcmOpOccId: Type.String(),
+    vnfdId: Type.String(),
+    flavourId: Type.Optional(Type.String()),
+    operation: StringEnum(['INSTANTIATE', 'SCALE', 'SCALE_TO_LEVEL', 'CHANGE_FLAVOUR', 'TERMINATE', 'HEAL', 'OPERATE']),
+    isAutomaticInvocation: Type.Boolean(),
+    instantiationLevelId: Type.Optional(Type.String()),
+    addResources: Type.Optional(Type.Array(ResourceDefinitionSchema)),
+    removeResources: Type.Optional(Type.Array(ResourceDefinitionSchema)),
+    updateResources: Type.Optional(Type.Array(ResourceDefinitionSchema)),
+    additionalParams: Type.Optional(KeyValuePairs('Additional parameters of the grant request')),
+    _links: Type.Object({ vnfLcmOpOcc: LinkSchema, vnfInstance: LinkSchema }),
+  },
+  { additionalProperties: false },
+);
+
+/** @see SOL003 9.5.3.7 VimComputeResourceFlavour and 9.5.3.8 VimSoftwareImage */
+const VimAssetsSchema = Type.Object(
+  {
+    computeResourceFlavours: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            vimConnectionId: Type.Optional(Type.String()),
+            vnfdVirtualComputeDescId: Type.String(),
+            vimFlavourId: Type.String(),
+          },
+          { additionalProperties: true },
+        ),
+      ),
+    ),
+    softwareImages: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            vimConnectionId: Type.Optional(Type.String()),
+            vnfdSoftwareImageId: Type.String(),
+            vimSoftwareImageId: Type.String(),
+          },
+          { additionalProperties: true },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: true },
+);
+
+/** @see SOL003 9.5.2.3 Grant (the members the VNFM acts on; the rest is kept as given) */
+export const GrantSchema = Type.Object(
+  {
+    id: Type.String(),
+    vnfInstanceId: Type.String(),
+    vnfLcmOpOccId: Type.String(),
+    vimConnections: Type.Optional(Type.Array(Type.Object({ id: Type.String() }, { additionalProperties: true }))),
+    zones: Type.Optional(
+      Type.Array(Type.Object({ id: Type.String(), zoneId: Type.String() }, { additionalProperties: true })),
+    ),
+    addResources: Type.Optional(
+      Type.Array(Type.Object({ resourceDefinitionId: Type.String() }, { additionalProperties: true })),
+    ),
+    vimAssets: Type.Optional(VimAssetsSchema),
+    additionalParams: Type.Optional(KeyValuePairs('Additional parameters the NFVO passes with the grant')),
+  },
+  { additionalProperties: true },
+);
+
+export type ResourceDefinition = Static<typeof ResourceDefinitionSchema>;
+export type GrantRequest = Static<typeof GrantRequestSchema>;
+export type Grant = Static<typeof GrantSchema>;

@@ -1,0 +1,1 @@
+export { HttpGranter, NfvoError, type NfvoAuth, type NfvoClientOptions } from './grant-client';
