@@ -11,6 +11,7 @@ import { API_VERSION, buildApp, type ApiApp } from './api';
 import { loadAuth } from './composition/credentials';
 import { buildGraph } from './composition/graph';
 import { onboardSamplePackages, sealStoredCredentials } from './composition/startup';
+import { buildGranter } from './composition/nfvo';
 import { buildVim } from './composition/vim';
 import type { Config } from './config';
 import { HttpVnfAgentFactory } from './agent';
@@ -98,6 +99,8 @@ export async function startVnfm(
     const built = await buildVim(config, log);
     if (built.stop) stops.push(built.stop);
     const agents = new HttpVnfAgentFactory();
+    const granter = buildGranter(config, publicUrl);
+    if (granter !== undefined) log.info(`NFVO: every resource change is granted by ${config.nfvo.url ?? ''}`);
     const graph = buildGraph({
       redis,
       redisUrl,
@@ -110,6 +113,7 @@ export async function startVnfm(
       ...(built.readiness !== undefined ? { readiness: built.readiness } : {}),
       outbound: { allowLinkLocal: config.notifications.allowLinkLocal },
       log,
+      ...(granter !== undefined ? { granter } : {}),
       packageLimitBytes: config.api.packageLimitBytes,
       webDir: webDir(),
     });

@@ -24,6 +24,7 @@ import {
   subscriptionGenerationKey,
   type OutboundPolicy,
 } from '../notify';
+import type { Granter } from '../ports/granter';
 import type { Notifier } from '../ports/lcm';
 import type { Logger } from '../ports/logger';
 import type { Vim } from '../ports/vim';
@@ -50,6 +51,8 @@ export interface GraphOptions {
   vim: Vim;
   agents: VnfAgentFactory;
   readiness?: Partial<Omit<ReadinessOptions, 'signal'>>;
+  /** The NFVO's Grant interface (absent: the VNFM grants itself). */
+  granter?: Granter;
   /** Replaces the subscription notifier (tests record the events instead). */
   notifier?: Notifier;
   notifierRetry?: { attempts: number; backoffMs: number };
@@ -131,6 +134,7 @@ export function buildGraph(o: GraphOptions): Graph {
     queue,
     notifier: o.notifier ?? (subscriptionNotifier as Notifier),
     ...(o.readiness !== undefined ? { readiness: o.readiness } : {}),
+    ...(o.granter !== undefined ? { granter: o.granter } : {}),
   };
   const identity = (i: VnfInstance) => ({ vnfInstanceId: i.id, instance: identityOf(i) });
   const events: ApiEvents = {

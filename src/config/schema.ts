@@ -96,6 +96,24 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * The NFVO this VNFM works under (SOL003 Grant interface, VNFM side). Without `url` the VNFM grants
+     * itself. Credentials: Basic (user, password) or OAuth 2.0 client credentials (tokenUrl, clientId,
+     * clientSecret); never logged.
+     */
+    nfvo: Type.Object(
+      {
+        url: Type.Optional(Type.String({ pattern: '^https?://' })),
+        user: Type.Optional(Type.String()),
+        password: Type.Optional(Type.String()),
+        tokenUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+        clientId: Type.Optional(Type.String()),
+        clientSecret: Type.Optional(Type.String()),
+        grantTimeoutSeconds: Type.Integer({ minimum: 1, default: 600 }),
+        grantPollMs: Type.Integer({ minimum: 10, default: 1000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     onboardSamples: Type.Boolean({ default: true }),
     worker: Type.Object(
       {

@@ -10,7 +10,10 @@ import { countsFor, type ScaleLevels } from './plan';
 import type { Step } from './operations/types';
 
 /** What an operation asks for; the rest of the request (ids, operation, links) is the same for all. */
-export type GrantAsk = Pick<GrantRequest, 'addResources' | 'removeResources' | 'updateResources' | 'instantiationLevelId'>;
+export type GrantAsk = Pick<
+  GrantRequest,
+  'addResources' | 'removeResources' | 'updateResources' | 'instantiationLevelId'
+>;
 
 /** The grant as the next steps use it: VIM flavour ids by VDU, VIM image ids by software image name. */
 export interface GrantedAssets {
@@ -19,8 +22,12 @@ export interface GrantedAssets {
   images: Record<string, string>;
 }
 
-/** A grant step (only where a granter is configured: otherwise the VNFM grants itself, as it always did). */
-export function grantSteps<P>(ask: (ctx: OpContext<P>) => GrantAsk | Promise<GrantAsk>): Array<Step<P>> {
+/** A grant step, where a granter is configured; none otherwise (the VNFM grants itself, as it always did). */
+export function grantSteps<P>(
+  ctx: OpContext<P>,
+  ask: (ctx: OpContext<P>) => GrantAsk | Promise<GrantAsk>,
+): Array<Step<P>> {
+  if (ctx.deps.granter === undefined) return [];
   return [
     {
       name: 'grant',
@@ -38,11 +45,14 @@ export function grantSteps<P>(ask: (ctx: OpContext<P>) => GrantAsk | Promise<Gra
         };
         const grant = await granter.grant(request, callOptions(ctx));
         const flavours: Record<string, string> = {};
-        for (const f of grant.vimAssets?.computeResourceFlavours ?? []) flavours[f.vnfdVirtualComputeDescId] = f.vimFlavourId;
+        for (const f of grant.vimAssets?.computeResourceFlavours ?? [])
+          flavours[f.vnfdVirtualComputeDescId] = f.vimFlavourId;
         const images: Record<string, string> = {};
         for (const vdu of ctx.model.vdus) {
           const name = vdu.swImage?.name;
-          const granted = grant.vimAssets?.softwareImages?.find((i) => i.vnfdSoftwareImageId === vdu.id || i.vnfdSoftwareImageId === name);
+          const granted = grant.vimAssets?.softwareImages?.find(
+            (i) => i.vnfdSoftwareImageId === vdu.id || i.vnfdSoftwareImageId === name,
+          );
           if (name !== undefined && granted !== undefined) images[name] = granted.vimSoftwareImageId;
         }
         ctx.state.grant = { id: grant.id, flavours, images };
@@ -52,7 +62,11 @@ export function grantSteps<P>(ask: (ctx: OpContext<P>) => GrantAsk | Promise<Gra
 }
 
 /** One COMPUTE resource definition per VNFC a VDU gains between two sets of levels (and VLs on instantiate). */
-export function computeDelta(ctx: OpContext, from: ScaleLevels | undefined, to: ScaleLevels): Pick<GrantAsk, 'addResources' | 'removeResources'> {
+export function computeDelta(
+  ctx: OpContext,
+  from: ScaleLevels | undefined,
+  to: ScaleLevels,
+): Pick<GrantAsk, 'addResources' | 'removeResources'> {
   const before = from === undefined ? {} : countsFor(ctx.model, from);
   const after = countsFor(ctx.model, to);
   const add: ResourceDefinition[] = [];
@@ -60,12 +74,21 @@ export function computeDelta(ctx: OpContext, from: ScaleLevels | undefined, to: 
   for (const vdu of ctx.model.vdus) {
     const delta = (after[vdu.id] ?? 0) - (before[vdu.id] ?? 0);
     for (let i = 0; i < Math.abs(delta); i++) {
-      const def = { id: `${vdu.id}-${delta > 0 ? 'add' : 'remove'}-${i}`, type: 'COMPUTE' as const, vduId: vdu.id, resourceTemplateId: vdu.id };
+      const def = {
+        id: `${vdu.id}-${delta > 0 ? 'add' : 'remove'}-${i}`,
+        type: 'COMPUTE' as const,
+        vduId: vdu.id,
+        resourceTemplateId: vdu.id,
+      };
       (delta > 0 ? add : remove).push(def);
     }
   }
-  if (from === undefined) for (const vl of ctx.model.virtualLinks) add.push({ id: `vl-${vl.id}`, type: 'VL', resourceTemplateId: vl.id });
-  return { ...(add.length > 0 ? { addResources: add } : {}), ...(remove.length > 0 ? { removeResources: remove } : {}) };
+  if (from === undefined)
+    for (const vl of ctx.model.virtualLinks) add.push({ id: `vl-${vl.id}`, type: 'VL', resourceTemplateId: vl.id });
+  return {
+    ...(add.length > 0 ? { addResources: add } : {}),
+    ...(remove.length > 0 ? { removeResources: remove } : {}),
+  };
 }
 
 /** The instance's VNFCs as resource definitions with their VIM handles (terminate, heal, change_flavour). */

@@ -57,6 +57,11 @@ export async function applyLevels(ctx: OpContext, levels: ScaleLevels): Promise<
     currentExtLinks(ctx),
     ctx.state.imageIds ?? {},
   );
+  // the NFVO's flavours, where it granted them: no flavour of our own for those VDUs
+  for (const vdu of deployment.vdus) {
+    const granted = ctx.state.grant?.flavours[vdu.vduId];
+    if (granted !== undefined) vdu.flavor.existingFlavor = granted;
+  }
   ctx.state.vnfcs = await ctx.deps.vim.apply(deployment, callOptions(ctx));
   return ctx.state.vnfcs;
 }

@@ -20,6 +20,8 @@ export interface NfvoAuth {
 export interface NfvoClientOptions {
   /** The NFVO's API root, e.g. `https://nfvo.example:8443` (the Grant interface is at /grant/v1). */
   url: string;
+  /** The VNFM's own public URL: the grant request links the op-occ and the instance with it. */
+  vnfmUrl: string;
   auth?: NfvoAuth;
   /** How often an asynchronous grant is asked for (SOL003 9.4.3.3.2: 202 while the NFVO decides). */
   pollIntervalMs?: number;
@@ -39,7 +41,15 @@ export class HttpGranter implements Granter {
 
   constructor(private readonly options: NfvoClientOptions) {}
 
-  async grant(request: GrantRequest, options: { signal?: AbortSignal } = {}): Promise<Grant> {
+  async grant(ask: Omit<GrantRequest, '_links'>, options: { signal?: AbortSignal } = {}): Promise<Grant> {
+    const lcm = `${this.options.vnfmUrl.replace(/\/+$/, '')}/vnflcm/v1`;
+    const request: GrantRequest = {
+      ...ask,
+      _links: {
+        vnfLcmOpOcc: { href: `${lcm}/vnf_lcm_op_occs/${ask.vnfLcmOpOccId}` },
+        vnfInstance: { href: `${lcm}/vnf_instances/${ask.vnfInstanceId}` },
+      },
+    };
     const deadline = AbortSignal.timeout(this.options.timeoutMs ?? 600_000);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
     const base = this.options.url.replace(/\/+$/, '');

@@ -9,6 +9,7 @@ import { HttpVnfAgentFactory } from '../../src/agent';
 import { EmulatedCloud, EmulatedVim } from '../../src/emulator';
 import type { LcmDeps } from '../../src/lcm/deps';
 import { onboardSamples } from '../../src/lcm/packages/onboard-samples';
+import type { Granter } from '../../src/ports/granter';
 import type { NotificationEvent, Notifier } from '../../src/ports/lcm';
 import type { RedisVnfInstanceRepository } from '../../src/store';
 import { loadTypeLibrary } from '../../src/tosca';
@@ -56,6 +57,7 @@ export async function buildLcmHarness(
     subscriptions?: boolean;
     auth?: AuthSettings;
     webDir?: string;
+    granter?: Granter;
   } = {},
 ): Promise<LcmHarness> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -81,6 +83,7 @@ export async function buildLcmHarness(
     ...(options.subscriptions === true ? { notifierRetry: { attempts: 40, backoffMs: 100 } } : { notifier }),
     packageLimitBytes: 1 << 24,
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
+    ...(options.granter !== undefined ? { granter: options.granter } : {}),
   });
   const { deps, instances, subscriptions } = graph;
   const samples = await onboardSamples(graph.packages, library, join(__dirname, '../../vnfd'), async () => true);

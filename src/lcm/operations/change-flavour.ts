@@ -1,5 +1,6 @@
 import { ConflictError, RequestNotApplicableError } from '../../errors';
 import type { ChangeVnfFlavourRequest } from '../requests';
+import { grantSteps, vnfcDefinitions } from '../grant';
 import { applyLevels, currentLevels, recordInstance } from '../steps';
 import type { OperationHandler } from './types';
 
@@ -13,7 +14,8 @@ export const changeFlavour: OperationHandler<ChangeVnfFlavourRequest> = {
       );
     }
   },
-  steps: () => [
+  steps: (ctx) => [
+    ...grantSteps<ChangeVnfFlavourRequest>(ctx, (c) => ({ updateResources: vnfcDefinitions(c) })),
     {
       name: 'apply',
       run: async (c) => {

@@ -1,6 +1,7 @@
 import { RequestNotApplicableError } from '../../errors';
 import type { HealVnfRequest } from '../requests';
 import { callOptions, vnfcsOf } from '../op-context';
+import { grantSteps, vnfcDefinitions } from '../grant';
 import { currentLevels, deployConfig, recordInstance, waitAgents } from '../steps';
 import type { OperationHandler } from './types';
 
@@ -13,7 +14,18 @@ export const heal: OperationHandler<HealVnfRequest> = {
         throw new RequestNotApplicableError(`vnfcInstanceId ${id} is not a VNFC of this instance`, 'vnfcInstanceId');
     }
   },
-  steps: () => [
+  steps: (ctx) => [
+    // SOL003 9.3.3: a healed VNFC is a resource removed and one added in its place
+    ...grantSteps<HealVnfRequest>(ctx, (c) => {
+      const old = vnfcDefinitions(c, c.op.operationParams.vnfcInstanceId);
+      const added = old.map((d) => ({
+        id: `${d.id}-new`,
+        type: d.type,
+        resourceTemplateId: d.resourceTemplateId,
+        ...(d.vduId ? { vduId: d.vduId } : {}),
+      }));
+      return { removeResources: old, addResources: added };
+    }),
     {
       name: 'replace',
       run: async (c) => {

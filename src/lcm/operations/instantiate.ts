@@ -2,6 +2,7 @@ import { checkClickText } from '../click-check';
 import { RequestNotApplicableError } from '../../errors';
 import type { InstantiateVnfRequest } from '../requests';
 import { callOptions } from '../op-context';
+import { computeDelta, grantSteps } from '../grant';
 import { deploymentFor, levelsFor } from '../plan';
 import { applyLevels, deployConfig, destroyAll, extLinksOf, recordInstance, vimImagesOf, waitAgents } from '../steps';
 import type { OperationHandler } from './types';
@@ -21,12 +22,20 @@ export const instantiate: OperationHandler<InstantiateVnfRequest> = {
     }
     checkClickText(b.additionalParams?.['clickConfig'], 'additionalParams.clickConfig');
   },
-  steps: () => [
+  steps: (ctx) => [
+    ...grantSteps<InstantiateVnfRequest>(ctx, (ctx) => ({
+      ...computeDelta(ctx, undefined, levelsFor(ctx.model, ctx.op.operationParams.instantiationLevelId)),
+      ...(ctx.op.operationParams.instantiationLevelId !== undefined
+        ? { instantiationLevelId: ctx.op.operationParams.instantiationLevelId }
+        : {}),
+    })),
     {
       name: 'images',
       run: async (ctx) => {
         // an existing VIM image named in the request (additionalParams.vimImages: {imageName: id}) is used as is
-        const planned = deploymentFor(ctx.model, ctx.instance, {}, {}, vimImagesOf(ctx.op.operationParams)).vdus;
+        // the grant's images first, then those the request names
+        const vimImages = { ...ctx.state.grant?.images, ...vimImagesOf(ctx.op.operationParams) };
+        const planned = deploymentFor(ctx.model, ctx.instance, {}, {}, vimImages).vdus;
         const images = ctx.model.vdus.flatMap((v) => {
           const img = planned.find((d) => d.vduId === v.id)?.image;
           if (v.swImage === undefined || img === undefined) return [];

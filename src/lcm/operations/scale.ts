@@ -2,6 +2,7 @@ import { ConflictError, RequestNotApplicableError } from '../../errors';
 import type { ScaleVnfRequest, ScaleVnfToLevelRequest } from '../requests';
 import type { OpContext } from '../op-context';
 import { vnfcsOf } from '../op-context';
+import { computeDelta, grantSteps } from '../grant';
 import { levelsFor, type ScaleLevels } from '../plan';
 import { applyLevels, currentLevels, deployConfig, recordInstance, waitAgents } from '../steps';
 import type { OperationHandler, Step } from './types';
@@ -21,7 +22,8 @@ export function targetLevels(c: OpContext<ScaleRequest>): ScaleLevels {
 }
 
 /** Bring every aspect to its level; new VNFCs get ready and configured. */
-const steps = (): Array<Step<ScaleRequest>> => [
+const steps = (ctx: OpContext<ScaleRequest>): Array<Step<ScaleRequest>> => [
+  ...grantSteps<ScaleRequest>(ctx, (c) => computeDelta(c, currentLevels(c), targetLevels(c))),
   {
     name: 'resources',
     run: async (c) => {

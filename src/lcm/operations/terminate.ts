@@ -1,5 +1,6 @@
 import type { TerminateVnfRequest } from '../requests';
 import { agentFor, vnfcsOf, type OpContext } from '../op-context';
+import { grantSteps, vnfcDefinitions } from '../grant';
 import { destroyAll, updateInstance } from '../steps';
 import type { OperationHandler, Step } from './types';
 
@@ -32,6 +33,7 @@ const gracefulStop: Step<TerminateVnfRequest> = {
  */
 export const terminate: OperationHandler<TerminateVnfRequest> = {
   steps: (ctx) => [
+    ...grantSteps<TerminateVnfRequest>(ctx, (c) => ({ removeResources: vnfcDefinitions(c) })),
     ...(ctx.op.operationParams.terminationType === 'GRACEFUL' ? [gracefulStop] : []),
     { name: 'destroy', run: (c) => destroyAll(c, 'terminate') },
     {
