@@ -31,89 +31,68 @@ export interface NfvoClientOptions {
 
 const client = textHttpClient();
 
+/** One answer of the NFVO: its status, its body (text, or bytes when asked for) and its Location. */
+export interface NfvoAnswer {
+  status: number;
+  text: string;
+  bytes?: Buffer;
+  location?: string;
+}
+
 /**
- * The Grant interface, client side (SOL003 9.4.2.3.1, 9.4.3.3.2): `POST /grant/v1/grants` answered 201 with
- * the grant, or 202 with its Location, polled until 200; any other answer is the NFVO's refusal, kept as it
- * sent it. Credentials go in the Authorization header only, never in a message.
+ * The NFVO's HTTP side as every VNFM-side client uses it: `Version: 1.3.0`, Basic or OAuth 2.0 client
+ * credentials (the token kept until it expires, fetched again once on a 401). Credentials go in the
+ * Authorization header only, never in a message.
  */
-export class HttpGranter implements Granter {
+export class NfvoHttp {
   private token: { value: string; expiresAt: number } | undefined;
 
-  constructor(private readonly options: NfvoClientOptions) {}
+  constructor(private readonly auth: NfvoAuth | undefined) {}
 
-  async grant(ask: Omit<GrantRequest, '_links'>, options: { signal?: AbortSignal } = {}): Promise<Grant> {
-    const lcm = `${this.options.vnfmUrl.replace(/\/+$/, '')}/vnflcm/v1`;
-    const request: GrantRequest = {
-      ...ask,
-      _links: {
-        vnfLcmOpOcc: { href: `${lcm}/vnf_lcm_op_occs/${ask.vnfLcmOpOccId}` },
-        vnfInstance: { href: `${lcm}/vnf_instances/${ask.vnfInstanceId}` },
-      },
-    };
-    const deadline = AbortSignal.timeout(this.options.timeoutMs ?? 600_000);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-    const base = this.options.url.replace(/\/+$/, '');
-    let res = await this.call('POST', `${base}/grant/v1/grants`, signal, request);
-    if (res.status === 201) return this.parse(res.text);
-    if (res.status !== 202) throw refusal(res);
-    const location = res.location;
-    if (location === undefined) throw new NfvoError('the NFVO accepted the grant request (202) but sent no Location');
-    const url = new URL(location, `${base}/`).toString();
-    for (;;) {
-      await delay(this.options.pollIntervalMs ?? 1000, undefined, { signal });
-      res = await this.call('GET', url, signal);
-      if (res.status === 200) return this.parse(res.text);
-      if (res.status !== 202) throw refusal(res);
-    }
-  }
-
-  private parse(text: string): Grant {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new NfvoError('the NFVO answered the grant with a body that is not JSON');
-    }
-    if (!Value.Check(GrantSchema, body)) {
-      const first = [...Value.Errors(GrantSchema, body)][0];
-      throw new NfvoError(`the NFVO's grant is not a SOL003 Grant: ${first?.path ?? ''} ${first?.message ?? ''}`);
-    }
-    return body;
-  }
-
-  private async call(method: 'GET' | 'POST', url: string, signal: AbortSignal, body?: unknown) {
+  async call(
+    method: 'GET' | 'POST',
+    url: string,
+    signal: AbortSignal,
+    body?: unknown,
+    binary = false,
+  ): Promise<NfvoAnswer> {
     for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = { accept: 'application/json', version: '1.3.0' };
+      const accept = binary ? 'application/zip, application/octet-stream, application/json' : 'application/json';
+      const headers: Record<string, string> = { accept, version: '1.3.0' };
       const authorization = await this.authorization(signal);
       if (authorization !== undefined) headers['authorization'] = authorization;
       if (body !== undefined) headers['content-type'] = 'application/json';
       let res;
       try {
-        res = await client.request<string>({
+        res = await client.request<string | ArrayBuffer>({
           method,
           url,
           headers,
           data: body === undefined ? undefined : JSON.stringify(body),
           signal,
+          ...(binary ? { responseType: 'arraybuffer' as const } : {}),
         });
       } catch (err) {
-        if (signal.aborted) throw new NfvoError(`no grant from the NFVO in time (${method} ${url})`);
+        if (signal.aborted) throw new NfvoError(`no answer from the NFVO in time (${method} ${url})`);
         throw new NfvoError(
           `the NFVO did not answer ${method} ${url}: ${redactText(err instanceof Error ? err.message : String(err))}`,
         );
       }
       // an expired or revoked token: a new one, once
-      if (res.status === 401 && this.options.auth?.oauth2 !== undefined && attempt === 0) {
+      if (res.status === 401 && this.auth?.oauth2 !== undefined && attempt === 0) {
         this.token = undefined;
         continue;
       }
       const location = res.headers['location'] as string | undefined;
-      return { status: res.status, text: String(res.data ?? ''), ...(location !== undefined ? { location } : {}) };
+      if (binary && res.status === 200)
+        return { status: res.status, text: '', bytes: Buffer.from(res.data as ArrayBuffer) };
+      const text = binary ? Buffer.from(res.data as ArrayBuffer).toString('utf8') : String(res.data ?? '');
+      return { status: res.status, text, ...(location !== undefined ? { location } : {}) };
     }
   }
 
   private async authorization(signal: AbortSignal): Promise<string | undefined> {
-    const auth = this.options.auth;
+    const auth = this.auth;
     if (auth?.basic !== undefined)
       return 'Basic ' + Buffer.from(`${auth.basic.user}:${auth.basic.password}`).toString('base64');
     if (auth?.oauth2 === undefined) return undefined;
@@ -144,6 +123,59 @@ export class HttpGranter implements Granter {
     // renewed a little before it expires
     this.token = { value: token.access_token, expiresAt: Date.now() + Math.max(1, ttl - 10) * 1000 };
     return `Bearer ${this.token.value}`;
+  }
+}
+
+/**
+ * The Grant interface, client side (SOL003 9.4.2.3.1, 9.4.3.3.2): `POST /grant/v1/grants` answered 201 with
+ * the grant, or 202 with its Location, polled until 200; any other answer is the NFVO's refusal, kept as it
+ * sent it. Credentials go in the Authorization header only, never in a message.
+ */
+export class HttpGranter implements Granter {
+  private readonly http: NfvoHttp;
+
+  constructor(private readonly options: NfvoClientOptions) {
+    this.http = new NfvoHttp(options.auth);
+  }
+
+  async grant(ask: Omit<GrantRequest, '_links'>, options: { signal?: AbortSignal } = {}): Promise<Grant> {
+    const lcm = `${this.options.vnfmUrl.replace(/\/+$/, '')}/vnflcm/v1`;
+    const request: GrantRequest = {
+      ...ask,
+      _links: {
+        vnfLcmOpOcc: { href: `${lcm}/vnf_lcm_op_occs/${ask.vnfLcmOpOccId}` },
+        vnfInstance: { href: `${lcm}/vnf_instances/${ask.vnfInstanceId}` },
+      },
+    };
+    const deadline = AbortSignal.timeout(this.options.timeoutMs ?? 600_000);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const base = this.options.url.replace(/\/+$/, '');
+    let res = await this.http.call('POST', `${base}/grant/v1/grants`, signal, request);
+    if (res.status === 201) return this.parse(res.text);
+    if (res.status !== 202) throw refusal(res);
+    const location = res.location;
+    if (location === undefined) throw new NfvoError('the NFVO accepted the grant request (202) but sent no Location');
+    const url = new URL(location, `${base}/`).toString();
+    for (;;) {
+      await delay(this.options.pollIntervalMs ?? 1000, undefined, { signal });
+      res = await this.http.call('GET', url, signal);
+      if (res.status === 200) return this.parse(res.text);
+      if (res.status !== 202) throw refusal(res);
+    }
+  }
+
+  private parse(text: string): Grant {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new NfvoError('the NFVO answered the grant with a body that is not JSON');
+    }
+    if (!Value.Check(GrantSchema, body)) {
+      const first = [...Value.Errors(GrantSchema, body)][0];
+      throw new NfvoError(`the NFVO's grant is not a SOL003 Grant: ${first?.path ?? ''} ${first?.message ?? ''}`);
+    }
+    return body;
   }
 }
 
