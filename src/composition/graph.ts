@@ -11,6 +11,8 @@ import { vnfcRoutes } from '../api/routes/console/vnfc-routes';
 import { lcmTaskRoutes } from '../api/routes/vnflcm/lcm-tasks';
 import { opOccRoutes } from '../api/routes/vnflcm/op-occs';
 import { subscriptionRoutes } from '../api/routes/vnflcm/subscriptions';
+import { packageArtifactRoutes } from '../api/routes/vnfpkgm/package-artifacts';
+import { packageUploadFromUriRoutes } from '../api/routes/vnfpkgm/package-upload-uri';
 import { vnfPackageRoutes } from '../api/routes/vnfpkgm/vnf-packages';
 import type { StoredSubscription } from '../domain/subscription';
 import type { VnfInstance } from '../domain/vnf-instance';
@@ -19,6 +21,7 @@ import { identityOf, runJob } from '../lcm/engine';
 import { PackageModels } from '../lcm/package-models';
 import {
   callConsumer,
+  packageSource,
   startDeliveryWorker,
   SubscriptionNotifier,
   subscriptionGenerationKey,
@@ -56,8 +59,11 @@ export interface GraphOptions {
   /** Replaces the subscription notifier (tests record the events instead). */
   notifier?: Notifier;
   notifierRetry?: { attempts: number; backoffMs: number };
+  /** Where the VNFM may send requests: notification callbacks, token endpoints, package downloads. */
   outbound?: OutboundPolicy;
   packageLimitBytes: number;
+  /** The whole download of a package from a URI (upload_from_uri); default 10 minutes. */
+  packageDownloadTimeoutMs?: number;
   /** Where the console's bundle is; no console routes without it. */
   webDir?: string;
   /** Where the queue's, the workers' and the notifier's events are logged. */
@@ -147,6 +153,17 @@ export function buildGraph(o: GraphOptions): Graph {
     callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
   const routes: RouteModule[] = [
     vnfPackageRoutes({ packages, library: o.library, packageLimitBytes: o.packageLimitBytes }),
+    packageArtifactRoutes({ packages }),
+    packageUploadFromUriRoutes({
+      packages,
+      library: o.library,
+      // the SSRF-guarded download (src/notify/package-download.ts), held to the package size limit
+      ...packageSource({
+        ...(o.outbound !== undefined ? { policy: o.outbound } : {}),
+        limitBytes: o.packageLimitBytes,
+        ...(o.packageDownloadTimeoutMs !== undefined ? { timeoutMs: o.packageDownloadTimeoutMs } : {}),
+      }),
+    }),
     lcmTaskRoutes(deps),
     opOccRoutes(deps),
     vnfcRoutes(deps),

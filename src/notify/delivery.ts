@@ -79,7 +79,7 @@ async function send(
 }
 
 /** What went wrong with a request, for errors and logs: an error code or name, never a body. */
-function causeOf(err: unknown): string {
+export function causeOf(err: unknown): string {
   const e = err as { code?: unknown; cause?: { code?: unknown } };
   const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined;
   return code ?? (err instanceof Error ? err.name : 'error');

@@ -16,3 +16,10 @@ export {
   type OutboundPolicy,
   type ResolvedAddress,
 } from './url-guard';
+export {
+  checkPackageUri,
+  downloadPackage,
+  packageSource,
+  PackageDownloadError,
+  type PackageDownloadOptions,
+} from './package-download';

@@ -3,7 +3,7 @@
  * file:line:column) out. No network: ETSI's import URLs resolve to the project's tosca/ files.
  */
 export type * from './model';
-export { readCsar, readPackageDir, zipFiles, unsafePath, ZIP_LIMITS, type PackageFiles } from './csar';
+export { readCsar, readCsarEntry, readPackageDir, zipFiles, unsafePath, ZIP_LIMITS, type PackageFiles } from './csar';
 export { parseToscaMeta, verifyManifest, writeManifest } from './manifest';
 export { loadYaml, locate, YAML_LIMITS } from './yaml';
 export { loadTypeLibrary, defaultToscaDir, ETSI_IMPORTS, type TypeLibrary } from './type-library';

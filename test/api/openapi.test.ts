@@ -6,6 +6,8 @@ import { lcmTaskRoutes } from '../../src/api/routes/vnflcm/lcm-tasks';
 import { opOccRoutes } from '../../src/api/routes/vnflcm/op-occs';
 import { subscriptionRoutes } from '../../src/api/routes/vnflcm/subscriptions';
 import { vnfPackageRoutes } from '../../src/api/routes/vnfpkgm/vnf-packages';
+import { packageArtifactRoutes } from '../../src/api/routes/vnfpkgm/package-artifacts';
+import { packageUploadFromUriRoutes } from '../../src/api/routes/vnfpkgm/package-upload-uri';
 import { vnfcRoutes } from '../../src/api/routes/console/vnfc-routes';
 import {
   LccnSubscriptionSchema,
@@ -50,6 +52,19 @@ beforeAll(async () => {
         },
         library: {} as TypeLibrary,
         packageLimitBytes: 1 << 20,
+      }),
+      packageArtifactRoutes({
+        get packages() {
+          return stores.packages;
+        },
+      }),
+      packageUploadFromUriRoutes({
+        get packages() {
+          return stores.packages;
+        },
+        library: {} as TypeLibrary,
+        fetchPackage: async () => Buffer.alloc(0),
+        checkPackageUri: async () => undefined,
       }),
       subscriptionRoutes({
         get subscriptions() {
@@ -154,10 +169,10 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(gaps).toEqual([]);
-    // every JSON answer has its schema (the binary ones, the CSAR and the VNFD, are not JSON)
+    // every JSON answer has its schema (the binary ones, the CSAR, the VNFD and the artifacts, are not JSON)
     const noSchema = ops.filter(
       ([name, op]) =>
-        !/package_content|vnfd$/.test(name) &&
+        !/package_content|vnfd$|\/artifacts\//.test(name) &&
         Object.entries(op.responses).some(
           ([s, r]) =>
             /^2/.test(s) && !['202', '204', '303'].includes(s) && r.content?.['application/json']?.schema === undefined,

@@ -62,7 +62,8 @@ export const VnfPkgInfoSchema = Type.Object(
     onboardingState: PackageOnboardingStateSchema,
     operationalState: PackageOperationalStateSchema,
     usageState: PackageUsageStateSchema,
-    // why onboarding failed (every diagnostic in `errors`), when onboardingState is ERROR
+    // why onboarding failed (every diagnostic in `errors`) when onboardingState is ERROR, or why a download
+    // from a URI failed (the package is CREATED again)
     onboardingFailureDetails: Type.Optional(ProblemDetailsSchema),
     userDefinedData: Type.Optional(KeyValuePairs('User defined data')),
     _links: VnfPkgInfoLinksSchema,
@@ -88,6 +89,23 @@ export const VnfPkgInfoModificationsSchema = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+/**
+ * @see SOL005 9.5.2.3 UploadVnfPkgFromUriRequest: the body of POST package_content/upload_from_uri. The
+ * credentials are used for the download only (HTTP Basic), never stored or logged.
+ */
+export const UploadVnfPkgFromUriRequestSchema = Type.Object(
+  {
+    addressInformation: Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      description: 'The http or https URI of the CSAR',
+    }),
+    userName: Type.Optional(Type.String({ maxLength: 256 })),
+    password: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+
 export type PackageOnboardingState = Static<typeof PackageOnboardingStateSchema>;
 export type PackageOperationalState = Static<typeof PackageOperationalStateSchema>;
 export type PackageUsageState = Static<typeof PackageUsageStateSchema>;
@@ -98,3 +116,4 @@ export type VnfPkgInfoLinks = Static<typeof VnfPkgInfoSchema>['_links'];
 export type VnfPkgInfo = Omit<Static<typeof VnfPkgInfoSchema>, '_links'> & { _links?: VnfPkgInfoLinks };
 export type CreateVnfPkgInfoRequest = Static<typeof CreateVnfPkgInfoRequestSchema>;
 export type VnfPkgInfoModifications = Static<typeof VnfPkgInfoModificationsSchema>;
+export type UploadVnfPkgFromUriRequest = Static<typeof UploadVnfPkgFromUriRequestSchema>;

@@ -20,17 +20,46 @@ export async function onboardPackage(
   bytes: Buffer,
   now: () => Date = () => new Date(),
 ): Promise<VnfPkgInfo> {
+  await beginUpload(repo, id);
+  return onboardUploaded(repo, library, id, bytes, now);
+}
+
+/**
+ * CREATED -> UPLOADING, atomically (409 in any other state, so one upload wins); the failure details of
+ * an earlier download that failed are cleared.
+ */
+export async function beginUpload(repo: VnfPackageRepository, id: string): Promise<void> {
   const begun = await repo.update(id, (p) => {
     if (p.onboardingState !== 'CREATED')
       throw new ConflictError(
         `VNF package ${id} is ${p.onboardingState}; content can only be uploaded once, to a CREATED package`,
         { field: 'onboardingState' },
       );
-    return { ...p, onboardingState: 'UPLOADING' };
+    const next: VnfPkgInfo = { ...p, onboardingState: 'UPLOADING' };
+    delete next.onboardingFailureDetails;
+    return next;
   });
   if (begun === undefined) throw new ConflictError(`VNF package ${id} does not exist`);
+}
+
+/**
+ * Onboards the bytes of a package in UPLOADING (see beginUpload): UPLOADING -> PROCESSING -> ONBOARDED,
+ * or ERROR with every reason in onboardingFailureDetails.
+ */
+export async function onboardUploaded(
+  repo: VnfPackageRepository,
+  library: TypeLibrary,
+  id: string,
+  bytes: Buffer,
+  now: () => Date = () => new Date(),
+): Promise<VnfPkgInfo> {
   await repo.putContent(id, bytes);
-  await repo.update(id, (p) => ({ ...p, onboardingState: 'PROCESSING' }));
+  const processing = await repo.update(id, (p) => ({ ...p, onboardingState: 'PROCESSING' }));
+  if (processing === undefined) {
+    // deleted while it was uploading: keep no bytes of it
+    await repo.deleteContent(id);
+    throw new ConflictError(`VNF package ${id} was deleted while its content was uploaded`);
+  }
   const result = await validatePackage(bytes, library, `${id}.csar`);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   let duplicate: string | undefined;

@@ -18,12 +18,13 @@ import { answerList, ListOf, ListQuerySchema } from '../../list-query';
 import { etag } from '../vnflcm/vnf-instances';
 import { ProblemDetailsSchema } from '../vnflcm/schemas';
 
-const TAG = ['vnf_packages'];
-const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
-const Params = Type.Object({ vnfPkgId: Type.String({ minLength: 1, maxLength: 128 }) });
+export const TAG = ['vnf_packages'];
+export const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
+export const Params = Type.Object({ vnfPkgId: Type.String({ minLength: 1, maxLength: 128 }) });
 
 /**
- * VNF package management: `/vnfpkgm/v1/vnf_packages`.
+ * VNF package management: `/vnfpkgm/v1/vnf_packages`. The artifacts (package-artifacts.ts) and the upload from
+ * a URI (package-upload-uri.ts) are route modules of their own, registered beside this one.
  * @see ETSI GS NFV-SOL 005 v2.6.1 clause 9.4 (and SOL003 v2.6.1 clause 10.4)
  */
 export function vnfPackageRoutes(deps: {
@@ -221,7 +222,8 @@ async function inUse(ctx: ApiContext, vnfPkgId: string): Promise<boolean> {
   return page.items.length > 0;
 }
 
-async function onboardedContent(repo: VnfPackageRepository, id: string): Promise<Buffer> {
+/** The CSAR of an ONBOARDED package: 404 for an unknown package, 409 when it is not ONBOARDED. */
+export async function onboardedContent(repo: VnfPackageRepository, id: string): Promise<Buffer> {
   const found = await repo.get(id);
   if (found === undefined) throw new NotFoundError(`VNF package ${id} does not exist`);
   if (found.doc.onboardingState !== 'ONBOARDED')
