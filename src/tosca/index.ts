@@ -3,10 +3,11 @@
  * file:line:column) out. No network: ETSI's import URLs resolve to the project's tosca/ files.
  */
 export type * from './model';
-export { readCsar, readCsarEntry, readPackageDir, zipFiles, unsafePath, ZIP_LIMITS, type PackageFiles } from './csar';
+export { readCsar, readPackageDir, zipFiles, unsafePath, ZIP_LIMITS, type PackageFiles } from './csar';
 export { parseToscaMeta, verifyManifest, writeManifest } from './manifest';
 export { loadYaml, locate, YAML_LIMITS } from './yaml';
 export { loadTypeLibrary, defaultToscaDir, ETSI_IMPORTS, type TypeLibrary } from './type-library';
 export { parsePackage } from './vnfd-parser';
 export { validatePackage, buildPackage, assemblePackage } from './package';
 export { sizeBytes, timeMs } from './scalars';
+export { readCsarEntry } from './csar-entry';
