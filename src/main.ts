@@ -11,7 +11,7 @@ import { API_VERSION, buildApp, type ApiApp } from './api';
 import { loadAuth } from './composition/credentials';
 import { buildGraph } from './composition/graph';
 import { onboardSamplePackages, sealStoredCredentials } from './composition/startup';
-import { buildGranter } from './composition/nfvo';
+import { buildNfvo } from './composition/nfvo';
 import { buildVim } from './composition/vim';
 import type { Config } from './config';
 import { HttpVnfAgentFactory } from './agent';
@@ -99,8 +99,9 @@ export async function startVnfm(
     const built = await buildVim(config, log);
     if (built.stop) stops.push(built.stop);
     const agents = new HttpVnfAgentFactory();
-    const granter = buildGranter(config, publicUrl);
-    if (granter !== undefined) log.info(`NFVO: every resource change is granted by ${config.nfvo.url ?? ''}`);
+    const nfvo = buildNfvo(config, publicUrl);
+    if (nfvo !== undefined)
+      log.info(`NFVO ${config.nfvo.url ?? ''}: grants every resource change, serves its packages`);
     const graph = buildGraph({
       redis,
       redisUrl,
@@ -113,7 +114,7 @@ export async function startVnfm(
       ...(built.readiness !== undefined ? { readiness: built.readiness } : {}),
       outbound: { allowLinkLocal: config.notifications.allowLinkLocal },
       log,
-      ...(granter !== undefined ? { granter } : {}),
+      ...(nfvo !== undefined ? { granter: nfvo.granter, nfvoPackages: nfvo.packages } : {}),
       packageLimitBytes: config.api.packageLimitBytes,
       webDir: webDir(),
     });
@@ -137,7 +138,7 @@ export async function startVnfm(
       const limiter = (perMinute: number) => new RedisRateLimiter(redis, prefix, perMinute, 60_000);
       const app = await buildApp({
         instances: graph.instances,
-        packages: graph.packages,
+        packages: graph.catalog,
         auth: loadAuth(config, varDir, publicUrl, log),
         publicUrl,
         pageSize: config.api.pageSize,

@@ -4,6 +4,7 @@
  * it with the production adapters; the tests and the benchmarks build it with theirs (an emulated
  * cloud, a recording notifier, short readiness) through the same function, so they cannot drift apart.
  */
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { ApiEvents, RouteModule } from '../api';
 import { consoleRoutes } from '../api/routes/console/static';
@@ -29,6 +30,9 @@ import {
 } from '../notify';
 import type { Granter } from '../ports/granter';
 import type { Notifier } from '../ports/lcm';
+import type { NfvoPackageSource } from '../ports/nfvo-packages';
+import type { PackageCatalog } from '../ports/package-catalog';
+import { NfvoBackedCatalog } from '../lcm/packages/nfvo-catalog';
 import type { Logger } from '../ports/logger';
 import type { Vim } from '../ports/vim';
 import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
@@ -56,6 +60,8 @@ export interface GraphOptions {
   readiness?: Partial<Omit<ReadinessOptions, 'signal'>>;
   /** The NFVO's Grant interface (absent: the VNFM grants itself). */
   granter?: Granter;
+  /** The NFVO's onboarded packages: an instance of a VNFD not known here is created from the NFVO's package. */
+  nfvoPackages?: NfvoPackageSource;
   /** Replaces the subscription notifier (tests record the events instead). */
   notifier?: Notifier;
   notifierRetry?: { attempts: number; backoffMs: number };
@@ -78,6 +84,8 @@ export interface WorkerOptions {
 
 export interface Graph {
   deps: LcmDeps;
+  /** The packages instances are created from (the local ones; under an NFVO, its packages too). */
+  catalog: PackageCatalog;
   instances: RedisVnfInstanceRepository;
   packages: RedisVnfPackageRepository;
   opOccs: RedisOpOccRepository;
@@ -142,6 +150,10 @@ export function buildGraph(o: GraphOptions): Graph {
     ...(o.readiness !== undefined ? { readiness: o.readiness } : {}),
     ...(o.granter !== undefined ? { granter: o.granter } : {}),
   };
+  const catalog: PackageCatalog =
+    o.nfvoPackages === undefined
+      ? packages
+      : new NfvoBackedCatalog(packages, o.library, o.nfvoPackages, lockOf(o.redis, o.prefix));
   const identity = (i: VnfInstance) => ({ vnfInstanceId: i.id, instance: identityOf(i) });
   const events: ApiEvents = {
     instanceCreated: (i) =>
@@ -181,6 +193,7 @@ export function buildGraph(o: GraphOptions): Graph {
   };
   return {
     deps,
+    catalog,
     instances,
     packages,
     opOccs,
@@ -193,5 +206,19 @@ export function buildGraph(o: GraphOptions): Graph {
       await queue.close();
       for (const c of connections) c.disconnect();
     },
+  };
+}
+
+/** A per-VNFD lock in Redis (one process fetches a package from the NFVO at a time), released by its holder only. */
+function lockOf(redis: Redis, prefix: string) {
+  return async (vnfdId: string) => {
+    const key = `${prefix}:nfvo-package-lock:${vnfdId}`;
+    const token = randomUUID();
+    if ((await redis.set(key, token, 'EX', 300, 'NX')) !== 'OK') return undefined;
+    return {
+      release: async () => {
+        if ((await redis.get(key)) === token) await redis.del(key);
+      },
+    };
   };
 }

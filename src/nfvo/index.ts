@@ -1,1 +1,2 @@
 export { HttpGranter, NfvoError, type NfvoAuth, type NfvoClientOptions } from './grant-client';
+export { NfvoPackages } from './package-client';

@@ -10,6 +10,7 @@ import { EmulatedCloud, EmulatedVim } from '../../src/emulator';
 import type { LcmDeps } from '../../src/lcm/deps';
 import { onboardSamples } from '../../src/lcm/packages/onboard-samples';
 import type { Granter } from '../../src/ports/granter';
+import type { NfvoPackageSource } from '../../src/ports/nfvo-packages';
 import type { NotificationEvent, Notifier } from '../../src/ports/lcm';
 import type { RedisVnfInstanceRepository } from '../../src/store';
 import { loadTypeLibrary } from '../../src/tosca';
@@ -58,6 +59,7 @@ export async function buildLcmHarness(
     auth?: AuthSettings;
     webDir?: string;
     granter?: Granter;
+    nfvoPackages?: NfvoPackageSource;
   } = {},
 ): Promise<LcmHarness> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -84,6 +86,7 @@ export async function buildLcmHarness(
     packageLimitBytes: 1 << 24,
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
     ...(options.granter !== undefined ? { granter: options.granter } : {}),
+    ...(options.nfvoPackages !== undefined ? { nfvoPackages: options.nfvoPackages } : {}),
   });
   const { deps, instances, subscriptions } = graph;
   const samples = await onboardSamples(graph.packages, library, join(__dirname, '../../vnfd'), async () => true);
@@ -108,7 +111,7 @@ export async function buildLcmHarness(
   };
   const app = await buildApp({
     instances,
-    packages: graph.packages,
+    packages: graph.catalog,
     publicUrl,
     auth,
     events: graph.events,

@@ -21,6 +21,8 @@ export interface PackageVariant {
   image?: Buffer;
   /** text edits of the VNFD YAML: [from, to] */
   edits?: Array<[string | RegExp, string]>;
+  /** a new VNFD id, written into the VNFD and the Click configurations' VNF headers alike */
+  vnfdId?: string;
 }
 
 /** Builds a CSAR of a sample package with a real image inside and optional VNFD edits. */
@@ -42,6 +44,15 @@ export async function buildVariant(v: PackageVariant): Promise<Buffer> {
       const before = text;
       text = text.replace(from, to);
       if (text === before) throw new Error(`variant of ${v.sample}: edit ${String(from)} changed nothing`);
+    }
+    const oldId = /descriptor_id:\s*(\S+)/.exec(text)?.[1];
+    if (v.vnfdId !== undefined && oldId !== undefined) {
+      text = text.split(oldId).join(v.vnfdId);
+      const clickDir = join(dir, 'Files/click');
+      for (const f of readdirSync(clickDir)) {
+        const path = join(clickDir, f);
+        writeFileSync(path, readFileSync(path, 'utf8').split(oldId).join(v.vnfdId));
+      }
     }
     writeFileSync(file, text);
     const r = await buildPackage(dir, loadTypeLibrary());
