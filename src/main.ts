@@ -13,6 +13,7 @@ import { buildGraph } from './composition/graph';
 import { onboardSamplePackages, sealStoredCredentials } from './composition/startup';
 import { buildNfvo } from './composition/nfvo';
 import { buildVim } from './composition/vim';
+import { openStackVimOptions, VimFactory } from './composition/vims';
 import type { Config } from './config';
 import { HttpVnfAgentFactory } from './agent';
 import type { Logger } from './ports/logger';
@@ -99,6 +100,7 @@ export async function startVnfm(
     const built = await buildVim(config, log);
     if (built.stop) stops.push(built.stop);
     const agents = new HttpVnfAgentFactory();
+    const vim = instrument.vim ? instrument.vim(built.vim) : built.vim;
     const nfvo = buildNfvo(config, publicUrl);
     if (nfvo !== undefined)
       log.info(`NFVO ${config.nfvo.url ?? ''}: grants every resource change, serves its packages`);
@@ -109,7 +111,8 @@ export async function startVnfm(
       box,
       library,
       publicUrl,
-      vim: instrument.vim ? instrument.vim(built.vim) : built.vim,
+      vim,
+      vims: new VimFactory(vim, openStackVimOptions(config)),
       agents: instrument.agents ? instrument.agents(agents) : agents,
       ...(built.readiness !== undefined ? { readiness: built.readiness } : {}),
       outbound: { allowLinkLocal: config.notifications.allowLinkLocal },

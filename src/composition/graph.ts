@@ -34,7 +34,7 @@ import type { NfvoPackageSource } from '../ports/nfvo-packages';
 import type { PackageCatalog } from '../ports/package-catalog';
 import { NfvoBackedCatalog } from '../lcm/packages/nfvo-catalog';
 import type { Logger } from '../ports/logger';
-import type { Vim } from '../ports/vim';
+import type { Vim, VimProvider } from '../ports/vim';
 import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
 import { BullLcmQueue, startLcmWorker } from '../queue';
 import {
@@ -58,6 +58,8 @@ export interface GraphOptions {
   vim: Vim;
   agents: VnfAgentFactory;
   readiness?: Partial<Omit<ReadinessOptions, 'signal'>>;
+  /** The VIMs VimConnectionInfo may name (absent: the configured VIM only). */
+  vims?: VimProvider;
   /** The NFVO's Grant interface (absent: the VNFM grants itself). */
   granter?: Granter;
   /** The NFVO's onboarded packages: an instance of a VNFD not known here is created from the NFVO's package. */
@@ -149,6 +151,7 @@ export function buildGraph(o: GraphOptions): Graph {
     notifier: o.notifier ?? (subscriptionNotifier as Notifier),
     ...(o.readiness !== undefined ? { readiness: o.readiness } : {}),
     ...(o.granter !== undefined ? { granter: o.granter } : {}),
+    ...(o.vims !== undefined ? { vims: o.vims } : {}),
   };
   const catalog: PackageCatalog =
     o.nfvoPackages === undefined

@@ -5,6 +5,7 @@ import { EmulatedCloud, EmulatedVim } from '../emulator';
 import { OpenStackClient, OpenStackVim, resolveCloud } from '../openstack';
 import type { Logger } from '../ports/logger';
 import type { Vim } from '../ports/vim';
+import { openStackVimOptions } from './vims';
 import type { ReadinessOptions } from '../ports/vnf-agent';
 
 export interface BuiltVim {
@@ -25,13 +26,7 @@ export async function buildVim(config: Readonly<Config>, log: Logger): Promise<B
     });
     const client = await OpenStackClient.connect(cloud);
     log.info(`OpenStack VIM: ${cloud.auth.authUrl} (${cloud.source}), management network ${v.managementNetwork}`);
-    const vim = new OpenStackVim(client, {
-      managementNetwork: v.managementNetwork,
-      vnfmCidr: v.vnfmCidr,
-      stackTimeoutMs: v.stackTimeoutSeconds * 1000,
-      pollMaxMs: v.pollMaxMs,
-      ...(v.defaultDataNetwork !== undefined ? { defaultDataNetwork: v.defaultDataNetwork } : {}),
-    });
+    const vim = new OpenStackVim(client, openStackVimOptions(config));
     return { vim };
   }
   const readiness = { graceMs: 0, intervalMs: 200, deadlineMs: 30_000 };

@@ -3,7 +3,7 @@ import type { Granter } from '../ports/granter';
 import type { LcmQueue, Notifier, OpOccRepository } from '../ports/lcm';
 import type { VnfPackageRepository } from '../ports/package-store';
 import type { VnfInstanceRepository } from '../ports/store';
-import type { Vim } from '../ports/vim';
+import type { Vim, VimProvider } from '../ports/vim';
 import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
 import type { PackageModels } from './package-models';
 
@@ -14,7 +14,10 @@ export interface LcmDeps {
   packages: VnfPackageRepository;
   /** Parsed packages, shared by the checks, the steps and the console (one per process). */
   models: PackageModels;
+  /** The configured VIM. */
   vim: Vim;
+  /** The VIMs VimConnectionInfo names (absent: only the configured VIM is served). */
+  vims?: VimProvider;
   agents: VnfAgentFactory;
   queue: LcmQueue;
   notifier: Notifier;

@@ -3,6 +3,7 @@ import { nextState, type LcmOperationState, type OpOccProblem, type VnfLcmOpOcc 
 import type { VnfInstance } from '../domain/vnf-instance';
 import type { LcmJobKind } from '../ports/lcm';
 import type { Versioned } from '../ports/store';
+import type { Vim, VimConnection } from '../ports/vim';
 import type { LcmDeps } from './deps';
 import { now } from './deps';
 import { handlerOf } from './operations';
@@ -96,6 +97,7 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
       instance: inst.doc,
       instanceVersion: inst.version,
       model: await deps.models.forInstance(inst.doc),
+      ...(await vimOf(deps, inst.doc, op.doc)),
       state,
       saveState: () => deps.opOccs.setMemo(opOccId, state),
     };
@@ -124,6 +126,30 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
     if (latest === undefined || nextState(latest.operationState, 'fail-temp') === undefined) return;
     await transition(deps, opOccId, 'FAILED_TEMP', { error: problem(err), isCancelPending: false }, instance);
   }
+}
+
+/**
+ * The VIM an operation works on: the one the instance records (a VimConnectionInfo with an endpoint), else
+ * for INSTANTIATE the one its request names, else the configured VIM.
+ */
+async function vimOf(
+  deps: LcmDeps,
+  inst: VnfInstance,
+  op: VnfLcmOpOcc,
+): Promise<{ vim: Vim; connection?: VimConnection }> {
+  const requested = op.operation === 'INSTANTIATE' ? requestedConnection(op.operationParams) : undefined;
+  const connection = inst.vimConnectionInfo?.find((c) => c.interfaceInfo?.['endpoint'] !== undefined) ?? requested;
+  if (connection === undefined) return { vim: deps.vim };
+  if (deps.vims === undefined)
+    throw new ConflictError('this VNFM serves its configured VIM only', { field: 'vimConnectionInfo' });
+  return { vim: await deps.vims.forConnection(connection), connection };
+}
+
+/** The first VimConnectionInfo of a request that names an endpoint (SOL003 5.5.2.4: the VIMs to use). */
+export function requestedConnection(params: unknown): VimConnection | undefined {
+  const list = (params as { vimConnectionInfo?: unknown } | undefined)?.vimConnectionInfo;
+  if (!Array.isArray(list)) return undefined;
+  return (list as VimConnection[]).find((c) => typeof c?.interfaceInfo?.['endpoint'] === 'string');
 }
 
 /** A final state: stored, the instance's lock released, notified. */

@@ -1,7 +1,7 @@
 import { ConflictError } from '../errors';
 import type { VnfLcmOpOcc } from '../domain/lcm-op-occ';
 import type { VnfInstance, VnfcResourceInfo } from '../domain/vnf-instance';
-import type { Vim, VnfcResource } from '../ports/vim';
+import type { Vim, VimConnection, VnfcResource } from '../ports/vim';
 import type { ReadinessOptions, VnfAgent } from '../ports/vnf-agent';
 import type { VduModel, VnfdModel } from '../tosca';
 import type { LcmDeps } from './deps';
@@ -18,6 +18,10 @@ export interface OpContext<P = unknown> {
   /** The stored version of `instance` (its first write then needs no read). */
   instanceVersion?: number;
   model: VnfdModel;
+  /** The VIM the instance lives on (its VimConnectionInfo's, else the configured one). */
+  vim: Vim;
+  /** The connection to record in vimConnectionInfo (undefined: the configured VIM's). */
+  connection?: VimConnection;
   state: StepState;
   /** Stores `state` now (a checkpoint inside a step; the engine stores it after every step anyway). */
   saveState(): Promise<void>;
@@ -31,7 +35,7 @@ export function callOptions(ctx: OpContext): { signal?: AbortSignal } {
 
 /** The instance's VNFCs: as the VIM last answered in this operation, else asked now (and kept). */
 export async function vnfcsOf(ctx: OpContext): Promise<VnfcResource[]> {
-  ctx.state.vnfcs ??= await ctx.deps.vim.describe(ctx.instance.id, callOptions(ctx));
+  ctx.state.vnfcs ??= await ctx.vim.describe(ctx.instance.id, callOptions(ctx));
   return ctx.state.vnfcs;
 }
 

@@ -62,7 +62,7 @@ export async function applyLevels(ctx: OpContext, levels: ScaleLevels): Promise<
     const granted = ctx.state.grant?.flavours[vdu.vduId];
     if (granted !== undefined) vdu.flavor.existingFlavor = granted;
   }
-  ctx.state.vnfcs = await ctx.deps.vim.apply(deployment, callOptions(ctx));
+  ctx.state.vnfcs = await ctx.vim.apply(deployment, callOptions(ctx));
   return ctx.state.vnfcs;
 }
 
@@ -85,9 +85,9 @@ export async function deployConfig(ctx: OpContext, ids?: readonly string[]): Pro
 
 /** Deletes everything the VIM holds for the instance, and proves nothing is left. */
 export async function destroyAll(ctx: OpContext, what: string): Promise<void> {
-  await ctx.deps.vim.destroy(ctx.instance.id, callOptions(ctx));
+  await ctx.vim.destroy(ctx.instance.id, callOptions(ctx));
   ctx.state.vnfcs = [];
-  const left = await ctx.deps.vim.leftovers(ctx.instance.id, callOptions(ctx));
+  const left = await ctx.vim.leftovers(ctx.instance.id, callOptions(ctx));
   if (left.length > 0)
     throw new LeakedResourcesError(`${what} left VIM resources of VNF instance ${ctx.instance.id}: ${left.join(', ')}`);
 }
@@ -98,8 +98,9 @@ export async function recordInstance(
   levels: ScaleLevels,
   vnfState: 'STARTED' | 'STOPPED',
 ): Promise<void> {
-  const { vim } = ctx.deps;
-  const vimId = `vim-${vim.kind}`;
+  const { vim } = ctx;
+  const connection = ctx.connection ?? { id: `vim-${vim.kind}`, vimType: vim.vimType };
+  const vimId = connection.id;
   const links = currentExtLinks(ctx);
   const vnfcInfos = (await vnfcsOf(ctx)).map((v) => vnfcInfo(v, vimId, vim));
   const cpProtocolInfo = (cpdId: string) =>
@@ -111,7 +112,7 @@ export async function recordInstance(
   await updateInstance(ctx, (inst) => ({
     ...inst,
     instantiationState: 'INSTANTIATED',
-    vimConnectionInfo: [{ id: vimId, vimType: vim.vimType }],
+    vimConnectionInfo: [connection],
     instantiatedVnfInfo: {
       flavourId: model.flavourId,
       vnfState,

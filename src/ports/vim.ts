@@ -149,3 +149,27 @@ export interface Vim {
   /** Names of every VIM resource still tagged with the instance id (the leak check): empty after destroy. */
   leftovers(vnfInstanceId: string, options?: VimCallOptions): Promise<string[]>;
 }
+
+/**
+ * A VIM named by the NFVO (SOL003 4.4.1.6 VimConnectionInfo, from the InstantiateVnfRequest or a grant):
+ * `interfaceInfo.endpoint` says where, `accessInfo` holds the credentials (sealed at rest, never returned).
+ */
+export interface VimConnection {
+  id: string;
+  vimId?: string;
+  vimType: string;
+  interfaceInfo?: Record<string, string>;
+  accessInfo?: Record<string, string>;
+  extra?: Record<string, unknown>;
+}
+
+/** The VIMs the LCM may work on: the configured one, and those VimConnectionInfo names. */
+export interface VimProvider {
+  /** The configured VIM (instances whose request named none). */
+  readonly default: Vim;
+  /**
+   * The VIM of a connection, connected (and its credentials checked) on first use, then kept. Rejects
+   * with a 422 naming vimConnectionInfo when the type is not supported or the VIM refuses the credentials.
+   */
+  forConnection(connection: VimConnection, options?: VimCallOptions): Promise<Vim>;
+}

@@ -24,11 +24,12 @@ const SUB_SECRET = 'sub-basic-pw-9f3';
 const SUB_CLIENT_SECRET = 'sub-oauth-pw-7a1';
 const ADMIN = AUTH;
 const READER = READER_AUTH;
+/** A VIM the request names (the harness's emulated cloud: its endpoint is set once it runs), with credentials. */
 const VIM_CONNECTION = {
   id: 'v1',
-  vimType: 'ETSINFV.OPENSTACK_KEYSTONE.V_3',
+  vimType: 'CLICKVNFM.EMULATED.V_1',
   accessInfo: { username: 'u', password: SECRET, project: 'p' },
-  interfaceInfo: { endpoint: 'http://127.0.0.1:5000/v3' },
+  interfaceInfo: { endpoint: '' },
 };
 
 const redisServer = useRedis();
@@ -62,7 +63,8 @@ let opLocation: string;
 let opId: string;
 
 beforeAll(async () => {
-  h = await buildLcmHarness(redisServer.url);
+  h = await buildLcmHarness(redisServer.url, { vims: true });
+  VIM_CONNECTION.interfaceInfo.endpoint = h.cloud.url;
   const created = await h.app.inject({
     method: 'POST',
     url: '/vnflcm/v1/vnf_instances',
@@ -92,7 +94,7 @@ beforeAll(async () => {
       throw new Error(`instantiate ended ${op.operationState}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  // a VIM connection with credentials on the instance itself (no operation writes one today)
+  // a second VIM connection with a secret-looking interfaceInfo member on the instance itself
   await h.instances.update(instanceId, (i) => ({
     ...i,
     vimConnectionInfo: [
@@ -177,8 +179,7 @@ describe('credentials never leave the VNFM', () => {
     const ok = await h.app.inject({
       method: 'GET',
       url:
-        '/vnflcm/v1/vnf_lcm_op_occs' +
-        '?filter=(eq,operationParams/vimConnectionInfo/vimType,ETSINFV.OPENSTACK_KEYSTONE.V_3)',
+        '/vnflcm/v1/vnf_lcm_op_occs' + '?filter=(eq,operationParams/vimConnectionInfo/vimType,CLICKVNFM.EMULATED.V_1)',
       headers: READER,
     });
     expect(ok.statusCode).toBe(200);

@@ -4,6 +4,8 @@ import Redis from 'ioredis';
 import { buildApp, hashSecret, type ApiApp, type AuthSettings } from '../../src/api';
 import { RedisRepository, SecretBox } from '../../src/store';
 import { buildGraph } from '../../src/composition/graph';
+import { openStackVimOptions, VimFactory } from '../../src/composition/vims';
+import { loadConfig } from '../../src/config';
 import type { StoredSubscription } from '../../src/domain/subscription';
 import { HttpVnfAgentFactory } from '../../src/agent';
 import { EmulatedCloud, EmulatedVim } from '../../src/emulator';
@@ -60,6 +62,8 @@ export async function buildLcmHarness(
     webDir?: string;
     granter?: Granter;
     nfvoPackages?: NfvoPackageSource;
+    /** Serve the VIMs a request's vimConnectionInfo names too (emulated clouds, or OpenStack). */
+    vims?: boolean;
   } = {},
 ): Promise<LcmHarness> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -72,6 +76,7 @@ export async function buildLcmHarness(
   const publicUrl = 'http://vnfm.test';
   const notifier = new RecordingNotifier();
   // the production graph (src/composition/graph.ts), with the test's VIM, agents, readiness and notifier
+  const vim = new EmulatedVim(cloud.url);
   const graph = buildGraph({
     redis,
     redisUrl,
@@ -79,7 +84,8 @@ export async function buildLcmHarness(
     box,
     library,
     publicUrl,
-    vim: new EmulatedVim(cloud.url),
+    vim,
+    ...(options.vims === true ? { vims: new VimFactory(vim, openStackVimOptions(loadConfig({}))) } : {}),
     agents: new HttpVnfAgentFactory({ timeoutMs: 3000 }),
     readiness: { graceMs: 0, intervalMs: 50, deadlineMs: 5000 },
     ...(options.subscriptions === true ? { notifierRetry: { attempts: 40, backoffMs: 100 } } : { notifier }),

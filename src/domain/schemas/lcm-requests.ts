@@ -38,6 +38,22 @@ const ExtVirtualLink = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * VimConnectionInfo as a request gives it (SOL003 4.4.1.6): with accessInfo (credentials), which the VNFM
+ * keeps sealed and never returns. interfaceInfo.endpoint names the VIM (Keystone, or an emulated cloud).
+ */
+const VimConnectionInfoRequest = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 256 }),
+    vimId: Type.Optional(Type.String()),
+    vimType: Type.String({ minLength: 1 }),
+    interfaceInfo: Type.Optional(Type.Record(Type.String(), Type.String())),
+    accessInfo: Type.Optional(Type.Record(Type.String(), Type.String())),
+    extra: Type.Optional(Obj),
+  },
+  { additionalProperties: false },
+);
+
 /** @see SOL003 5.5.2.4 InstantiateVnfRequest */
 export const InstantiateVnfRequestSchema = Type.Object(
   {
@@ -45,7 +61,7 @@ export const InstantiateVnfRequestSchema = Type.Object(
     instantiationLevelId: Type.Optional(Type.String()),
     extVirtualLinks: Type.Optional(Type.Array(ExtVirtualLink)),
     extManagedVirtualLinks: Type.Optional(Type.Array(Type.Unknown())),
-    vimConnectionInfo: Type.Optional(Type.Array(Type.Unknown())),
+    vimConnectionInfo: Type.Optional(Type.Array(VimConnectionInfoRequest, { maxItems: 16 })),
     localizationLanguage: Type.Optional(Type.String()),
     additionalParams: Type.Optional(Obj),
   },
@@ -118,7 +134,7 @@ export const OperateVnfRequestSchema = Type.Object(
 export const ChangeExtVnfConnectivityRequestSchema = Type.Object(
   {
     extVirtualLinks: Type.Array(ExtVirtualLink, { minItems: 1 }),
-    vimConnectionInfo: Type.Optional(Type.Array(Type.Unknown())),
+    vimConnectionInfo: Type.Optional(Type.Array(VimConnectionInfoRequest, { maxItems: 16 })),
     additionalParams: Type.Optional(Obj),
   },
   { additionalProperties: false },
@@ -131,7 +147,7 @@ export const ChangeVnfFlavourRequestSchema = Type.Object(
     instantiationLevelId: Type.Optional(Type.String()),
     extVirtualLinks: Type.Optional(Type.Array(ExtVirtualLink)),
     extManagedVirtualLinks: Type.Optional(Type.Array(Type.Unknown())),
-    vimConnectionInfo: Type.Optional(Type.Array(Type.Unknown())),
+    vimConnectionInfo: Type.Optional(Type.Array(VimConnectionInfoRequest, { maxItems: 16 })),
     additionalParams: Type.Optional(Obj),
   },
   { additionalProperties: false },
@@ -146,7 +162,7 @@ export const VnfInfoModificationRequestSchema = Type.Object(
     vnfConfigurableProperties: Type.Optional(Obj),
     metadata: Type.Optional(Obj),
     extensions: Type.Optional(Obj),
-    vimConnectionInfo: Type.Optional(Type.Array(Type.Unknown())),
+    vimConnectionInfo: Type.Optional(Type.Array(VimConnectionInfoRequest, { maxItems: 16 })),
   },
   { additionalProperties: false, minProperties: 1 },
 );

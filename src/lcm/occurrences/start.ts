@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { InstanceBusyError, InstantiationStateConflictError, VnfInstanceNotFoundError } from '../../errors';
+import {
+  InstanceBusyError,
+  InstantiationStateConflictError,
+  UnprocessableEntityError,
+  VnfInstanceNotFoundError,
+} from '../../errors';
 import type { LcmOperation, VnfLcmOpOcc } from '../../domain/lcm-op-occ';
 import type { InstantiationState } from '../../domain/vnf-instance';
 import type { LcmDeps } from '../deps';
 import { now } from '../deps';
-import { identityOf } from '../engine';
+import { identityOf, requestedConnection } from '../engine';
 import { HANDLERS, type RequestOf } from '../operations';
 
 /** The instantiation state each operation needs. @see SOL003 5.4.x.3.1 (409 when not) */
@@ -37,6 +42,14 @@ export async function startOperation<K extends LcmOperation>(
   if (found === undefined) throw new VnfInstanceNotFoundError(vnfInstanceId);
   const check = HANDLERS[operation].check as ((...a: unknown[]) => void) | undefined;
   if (check !== undefined) check(await deps.models.forInstance(found.doc), found.doc, request);
+  // a VIM the request names is reached (and its credentials checked) before anything starts
+  const connection = operation === 'INSTANTIATE' ? requestedConnection(request) : undefined;
+  if (connection !== undefined) {
+    if (deps.vims === undefined) {
+      throw new UnprocessableEntityError('this VNFM serves its configured VIM only', { field: 'vimConnectionInfo' });
+    }
+    await deps.vims.forConnection(connection);
+  }
   const id = randomUUID();
   const lock = await deps.instances.tryBeginOperation(vnfInstanceId, id, REQUIRED_STATE[operation]);
   if (!lock.ok) {

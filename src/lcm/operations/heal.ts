@@ -33,7 +33,7 @@ export const heal: OperationHandler<HealVnfRequest> = {
         const all = await vnfcsOf(c);
         const targets = all.filter((v) => named === undefined || named.length === 0 || named.includes(v.resourceId));
         const replaced = [];
-        for (const v of targets) replaced.push(await c.deps.vim.heal(c.instance.id, v.resourceId, callOptions(c)));
+        for (const v of targets) replaced.push(await c.vim.heal(c.instance.id, v.resourceId, callOptions(c)));
         c.state.replaced = replaced.map((r) => r.resourceId);
         c.state.removed = targets.map((t) => t.resourceId);
         // the VIM changed: the next step asks it once for the VNFCs as they now are

@@ -43,7 +43,7 @@ export const instantiate: OperationHandler<InstantiateVnfRequest> = {
         });
         const content = (img: { filePath?: string }) =>
           img.filePath === undefined ? Promise.resolve(undefined) : ctx.deps.models.file(ctx.instance, img.filePath);
-        ctx.state.imageIds = await ctx.deps.vim.ensureImages(ctx.instance.id, images, { ...callOptions(ctx), content });
+        ctx.state.imageIds = await ctx.vim.ensureImages(ctx.instance.id, images, { ...callOptions(ctx), content });
         ctx.state.extLinks = extLinksOf(ctx.op.operationParams);
       },
     },

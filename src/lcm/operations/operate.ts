@@ -9,7 +9,7 @@ async function changeState(c: OpContext<OperateVnfRequest>, to: 'STARTED' | 'STO
   const p = c.op.operationParams;
   const power = p.additionalParams?.['vmPower'] === true || p.stopType === 'FORCEFUL';
   // the VMs as they are now: someone may have powered one off since the last operation
-  const vnfcs = await c.deps.vim.describe(c.instance.id, callOptions(c));
+  const vnfcs = await c.vim.describe(c.instance.id, callOptions(c));
   c.state.vnfcs = vnfcs;
   if (to === 'STOPPED') {
     for (const v of vnfcs) {
@@ -18,7 +18,7 @@ async function changeState(c: OpContext<OperateVnfRequest>, to: 'STARTED' | 'STO
           .stop()
           .catch((err: unknown) => (power ? undefined : Promise.reject(err)));
       if (power) {
-        await c.deps.vim.power(c.instance.id, v.resourceId, 'off', callOptions(c));
+        await c.vim.power(c.instance.id, v.resourceId, 'off', callOptions(c));
         v.status = 'SHUTOFF';
       }
     }
@@ -26,7 +26,7 @@ async function changeState(c: OpContext<OperateVnfRequest>, to: 'STARTED' | 'STO
   }
   const off = vnfcs.filter((v) => v.status === 'SHUTOFF');
   for (const v of off) {
-    await c.deps.vim.power(c.instance.id, v.resourceId, 'on', callOptions(c));
+    await c.vim.power(c.instance.id, v.resourceId, 'on', callOptions(c));
     v.status = 'ACTIVE';
   }
   await waitAgents(c);
