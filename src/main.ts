@@ -112,7 +112,7 @@ export async function startVnfm(
       library,
       publicUrl,
       vim,
-      vims: new VimFactory(vim, openStackVimOptions(config)),
+      vims: new VimFactory(openStackVimOptions(config)),
       agents: instrument.agents ? instrument.agents(agents) : agents,
       ...(built.readiness !== undefined ? { readiness: built.readiness } : {}),
       outbound: { allowLinkLocal: config.notifications.allowLinkLocal },

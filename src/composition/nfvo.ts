@@ -1,6 +1,6 @@
 /** The NFVO the configuration names: its Grant interface, or none (the VNFM grants itself). */
 import type { Config } from '../config';
-import { HttpGranter, NfvoPackages, type NfvoAuth } from '../nfvo';
+import { HttpGranter, NfvoHttp, NfvoPackages, type NfvoAuth } from '../nfvo';
 import type { NfvoPackageSource } from '../ports/nfvo-packages';
 import type { Granter } from '../ports/granter';
 
@@ -21,13 +21,14 @@ export function buildNfvo(
 ): { granter: Granter; packages: NfvoPackageSource } | undefined {
   const n = config.nfvo;
   if (n.url === undefined) return undefined;
-  const auth = nfvoAuth(config);
+  // one HTTP side for both clients: one OAuth token, fetched once
+  const http = new NfvoHttp(nfvoAuth(config));
   const granter = new HttpGranter({
     url: n.url,
     vnfmUrl: publicUrl,
-    auth,
+    http,
     timeoutMs: n.grantTimeoutSeconds * 1000,
     pollIntervalMs: n.grantPollMs,
   });
-  return { granter, packages: new NfvoPackages({ url: n.url, auth }) };
+  return { granter, packages: new NfvoPackages({ url: n.url, http }) };
 }

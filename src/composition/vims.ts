@@ -41,16 +41,10 @@ function keystoneAuth(c: VimConnection) {
 }
 
 export class VimFactory implements VimProvider {
-  readonly default: Vim;
   private readonly vims = new Map<string, Promise<Vim>>();
 
   /** `openstack`: how this VNFM uses any OpenStack (its management network, its address range, timings). */
-  constructor(
-    configured: Vim,
-    private readonly openstack: OpenStackVimOptions,
-  ) {
-    this.default = configured;
-  }
+  constructor(private readonly openstack: OpenStackVimOptions) {}
 
   forConnection(connection: VimConnection, options: VimCallOptions = {}): Promise<Vim> {
     // the key covers the credentials (hashed): a changed password is a new connection

@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import type { VnfPackageRepository } from '../ports/package-store';
-import { readCsar, validatePackage, type TypeLibrary, type VnfdModel } from '../tosca';
+import { readCsarEntry, validatePackage, type TypeLibrary, type VnfdModel } from '../tosca';
 
 /** A package that can no longer be read: the operation cannot go on. */
 export class PackageUnavailableError extends AppError {
@@ -39,7 +39,8 @@ export class PackageModels {
     const pkgId = instance.vnfPkgId ?? (await this.packages.findByVnfdId(instance.vnfdId))?.vnfPkgId;
     const bytes = pkgId === undefined ? undefined : await this.packages.getContent(pkgId);
     if (bytes === undefined) return undefined;
-    return (await readCsar(bytes)).files?.get(filePath);
+    // the package was validated when it was onboarded: only the one entry is inflated
+    return readCsarEntry(bytes, filePath);
   }
 
   private model(pkgId: string, instanceId: string, vnfdId: string): Promise<VnfdModel> {

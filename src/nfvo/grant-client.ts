@@ -23,6 +23,8 @@ export interface NfvoClientOptions {
   /** The VNFM's own public URL: the grant request links the op-occ and the instance with it. */
   vnfmUrl: string;
   auth?: NfvoAuth;
+  /** The NFVO's HTTP side shared with the other NFVO clients (one OAuth token for all); else one of its own. */
+  http?: NfvoHttp;
   /** How often an asynchronous grant is asked for (SOL003 9.4.3.3.2: 202 while the NFVO decides). */
   pollIntervalMs?: number;
   /** How long a grant may take, asynchronous ones included. */
@@ -135,7 +137,7 @@ export class HttpGranter implements Granter {
   private readonly http: NfvoHttp;
 
   constructor(private readonly options: NfvoClientOptions) {
-    this.http = new NfvoHttp(options.auth);
+    this.http = options.http ?? new NfvoHttp(options.auth);
   }
 
   async grant(ask: Omit<GrantRequest, '_links'>, options: { signal?: AbortSignal } = {}): Promise<Grant> {

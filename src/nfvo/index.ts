@@ -1,2 +1,2 @@
-export { HttpGranter, NfvoError, type NfvoAuth, type NfvoClientOptions } from './grant-client';
+export { HttpGranter, NfvoError, NfvoHttp, type NfvoAuth, type NfvoClientOptions } from './grant-client';
 export { NfvoPackages } from './package-client';

@@ -14,8 +14,8 @@ const HASHES: Record<string, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384
 export class NfvoPackages implements NfvoPackageSource {
   private readonly http: NfvoHttp;
 
-  constructor(private readonly options: { url: string; auth?: NfvoAuth; timeoutMs?: number }) {
-    this.http = new NfvoHttp(options.auth);
+  constructor(private readonly options: { url: string; auth?: NfvoAuth; http?: NfvoHttp; timeoutMs?: number }) {
+    this.http = options.http ?? new NfvoHttp(options.auth);
   }
 
   async byVnfdId(vnfdId: string, options: { signal?: AbortSignal } = {}): Promise<NfvoPackage | undefined> {

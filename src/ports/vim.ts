@@ -163,10 +163,8 @@ export interface VimConnection {
   extra?: Record<string, unknown>;
 }
 
-/** The VIMs the LCM may work on: the configured one, and those VimConnectionInfo names. */
+/** The VIMs VimConnectionInfo names (the configured one is LcmDeps.vim). */
 export interface VimProvider {
-  /** The configured VIM (instances whose request named none). */
-  readonly default: Vim;
   /**
    * The VIM of a connection, connected (and its credentials checked) on first use, then kept. Rejects
    * with a 422 naming vimConnectionInfo when the type is not supported or the VIM refuses the credentials.

@@ -85,7 +85,7 @@ export async function buildLcmHarness(
     library,
     publicUrl,
     vim,
-    ...(options.vims === true ? { vims: new VimFactory(vim, openStackVimOptions(loadConfig({}))) } : {}),
+    ...(options.vims === true ? { vims: new VimFactory(openStackVimOptions(loadConfig({}))) } : {}),
     agents: new HttpVnfAgentFactory({ timeoutMs: 3000 }),
     readiness: { graceMs: 0, intervalMs: 50, deadlineMs: 5000 },
     ...(options.subscriptions === true ? { notifierRetry: { attempts: 40, backoffMs: 100 } } : { notifier }),
