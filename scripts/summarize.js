@@ -7,6 +7,16 @@ const [dir, cp, cf] = process.argv.slice(2);
 let passed = Number(cp),
   failed = Number(cf),
   skipped = 0;
+const details = [];
+// eslint-disable-next-line no-control-regex
+const plain = (t) => String(t ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+const excerpt = (t) =>
+  plain(t)
+    .split('\n')
+    .filter((l) => l.trim() && !/node_modules|node:internal/.test(l))
+    .slice(0, 14)
+    .map((l) => `    ${l.slice(0, 200)}`)
+    .join('\n');
 for (const f of readdirSync(dir).filter((n) => /^jest-.*\.json$/.test(n))) {
   let r;
   try {
@@ -21,10 +31,17 @@ for (const f of readdirSync(dir).filter((n) => /^jest-.*\.json$/.test(n))) {
   for (const s of r.testResults) {
     if (s.status === 'failed' && s.assertionResults.length === 0)
       appendFileSync(path.join(dir, 'failures.txt'), `suite ${s.name}\n`);
+    if (s.status === 'failed' && s.assertionResults.length === 0)
+      details.push(`suite ${s.name}\n${excerpt(s.message)}`);
     for (const a of s.assertionResults)
-      if (a.status === 'failed') appendFileSync(path.join(dir, 'failures.txt'), `test ${a.fullName}\n`);
+      if (a.status === 'failed') {
+        appendFileSync(path.join(dir, 'failures.txt'), `test ${a.fullName}\n`);
+        details.push(`test ${a.fullName} (${a.duration ?? '?'} ms)\n${excerpt(a.failureMessages.join('\n'))}`);
+      }
   }
 }
+// CI may show only the end of the output: each failure's reason comes just before the closing line.
+if (details.length) console.log(`\nWhy they failed (first lines of each):\n${details.join('\n')}`);
 const failures = readFileSync(path.join(dir, 'failures.txt'), 'utf8').trim();
 if (failures) console.log(`\nFailures:\n${failures}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
