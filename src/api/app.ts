@@ -8,6 +8,7 @@ import type { PackageCatalog } from '../ports/package-catalog';
 import type { VnfInstanceRepository } from '../ports/store';
 import type { ApiApp, ApiContext, ApiEvents, AuthSettings, RouteModule } from './context';
 import { authPlugin } from './plugins/auth';
+import { withErrorAnswers } from './openapi-errors';
 import { DEFAULT_JSON_LIMITS, parseJsonBody, type JsonLimits } from './json-body';
 import { frameworkErrors, problemDetailsPlugin } from './plugins/problem-details';
 import { versionPlugin } from './plugins/version';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   authPlugin(app, deps.auth);
 
   await app.register(swagger, {
+    transform: withErrorAnswers,
     openapi: {
       openapi: '3.0.3',
       info: {

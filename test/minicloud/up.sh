@@ -38,7 +38,7 @@ die() { echo "ERROR: $*" >&2; exit 1; }
 
 PKGS="keystone glance-api placement-api nova-api nova-conductor nova-scheduler
  neutron-server heat-api heat-engine mariadb-server rabbitmq-server
- python3-openstackclient python3-pymysql curl jq iproute2"
+ python3-openstackclient python3-tackerclient python3-pymysql curl jq iproute2"
 
 ###########################################################################
 # 1. install (no nova-compute package: it pulls libvirt/qemu/ovmf/open-iscsi;
