@@ -8,6 +8,7 @@ let passed = Number(cp),
   failed = Number(cf),
   skipped = 0;
 const details = [];
+const retried = [];
 // eslint-disable-next-line no-control-regex
 const plain = (t) => String(t ?? '').replace(/\u001b\[[0-9;]*m/g, '');
 const excerpt = (t) =>
@@ -33,13 +34,20 @@ for (const f of readdirSync(dir).filter((n) => /^jest-.*\.json$/.test(n))) {
       appendFileSync(path.join(dir, 'failures.txt'), `suite ${s.name}\n`);
     if (s.status === 'failed' && s.assertionResults.length === 0)
       details.push(`suite ${s.name}\n${excerpt(s.message)}`);
-    for (const a of s.assertionResults)
+    for (const a of s.assertionResults) {
+      if (a.status === 'passed' && (a.invocations ?? 1) > 1)
+        retried.push(
+          `test ${a.fullName} (passed on attempt ${a.invocations})\n${excerpt((a.retryReasons ?? []).join('\n'))}`,
+        );
       if (a.status === 'failed') {
         appendFileSync(path.join(dir, 'failures.txt'), `test ${a.fullName}\n`);
         details.push(`test ${a.fullName} (${a.duration ?? '?'} ms)\n${excerpt(a.failureMessages.join('\n'))}`);
       }
+    }
   }
 }
+// a test allowed to retry (the deployment suite's long runs on the mini-cloud) that needed it is named, with why
+if (retried.length) console.log(`\nPassed only when retried (first failure of each):\n${retried.join('\n')}`);
 // CI may show only the end of the output: each failure's reason comes just before the closing line.
 if (details.length) console.log(`\nWhy they failed (first lines of each):\n${details.join('\n')}`);
 const failures = readFileSync(path.join(dir, 'failures.txt'), 'utf8').trim();
