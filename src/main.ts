@@ -45,8 +45,13 @@ export interface Instrument {
 export type OnFatal = (reason: string) => void;
 const exitOnFatal: OnFatal = () => process.exit(1);
 
-/** Authorization and cookies never reach a log line. */
-const REDACT = ['req.headers.authorization', 'req.headers.cookie'];
+/** Authorization, Keystone tokens and cookies never reach a log line. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers["x-auth-token"]',
+  'req.headers["x-subject-token"]',
+  'req.headers.cookie',
+];
 
 /** The console's bundle: dist/web beside dist/src (from the build), or the repository's dist/web (from sources). */
 function webDir(): string {

@@ -124,9 +124,12 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
         securitySchemes: {
           oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: {} } } },
           basic: { type: 'http', scheme: 'basic' },
+          ...(deps.auth.keystone !== undefined
+            ? { keystone: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' } as const }
+            : {}),
         },
       },
-      security: [{ oauth2: [] }, { basic: [] }],
+      security: [{ oauth2: [] }, { basic: [] }, ...(deps.auth.keystone !== undefined ? [{ keystone: [] }] : [])],
     },
   });
   app.addHook('onRoute', (opts) => {

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { VnfInstanceRepository } from '../ports/store';
 import type { PackageCatalog } from '../ports/package-catalog';
 import type { VnfInstance } from '../domain/vnf-instance';
+import type { KeystoneValidator } from '../ports/keystone';
 
 /** A Fastify instance whose route schemas are TypeBox (schema = runtime check + static type). */
 export type ApiApp = FastifyInstance<
@@ -15,10 +16,19 @@ export type ApiApp = FastifyInstance<
 
 /** Who made the request (set by the auth plugin). */
 export interface Principal {
-  /** user name or OAuth2 client id */
+  /** user name, OAuth2 client id, or `<Keystone user>@<project>` */
   id: string;
   roles: string[];
-  via: 'basic' | 'bearer';
+  via: 'basic' | 'bearer' | 'keystone';
+}
+
+/** OpenStack-native access: Keystone tokens in X-Auth-Token, and which Keystone roles give which of ours. */
+export interface KeystoneAuthSettings {
+  validator: KeystoneValidator;
+  /** Keystone role names (compared case-insensitively, as oslo.policy does) that give role admin or reader. */
+  roles: { admin: readonly string[]; reader: readonly string[] };
+  /** Only tokens scoped to one of these projects (names or ids); absent: any project. */
+  projects?: readonly string[];
 }
 
 export interface AuthSettings {
@@ -29,6 +39,8 @@ export interface AuthSettings {
   tokenKey: Buffer;
   users: ReadonlyArray<{ name: string; passwordHash: string; roles: readonly string[] }>;
   clients: ReadonlyArray<{ id: string; secretHash: string; roles: readonly string[] }>;
+  /** Accept Keystone tokens (X-Auth-Token) when there is no Authorization header; absent: not accepted. */
+  keystone?: KeystoneAuthSettings;
 }
 
 /**

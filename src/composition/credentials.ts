@@ -1,7 +1,7 @@
 /**
  * The API's credentials: the configured users and clients, plus on the first start a generated admin
  * client whose secret is printed once (only its scrypt hash is kept, in varDir/auth.json), and the
- * token-signing key (varDir/token.key).
+ * token-signing key (varDir/token.key); Keystone tokens too when `keystone` is configured (./keystone.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,7 @@ import { hashSecret, type AuthSettings } from '../api';
 import type { Config } from '../config';
 import type { Logger } from '../ports/logger';
 import { keptRandomSecret } from '../store';
+import { buildKeystoneAuth } from './keystone';
 
 const ADMIN_CLIENT = 'clickvnfm-admin';
 
@@ -42,6 +43,7 @@ export function loadAuth(config: Readonly<Config>, varDir: string, publicUrl: st
   }
   type Stored = { clients?: AuthSettings['clients']; users?: AuthSettings['users'] };
   const stored = existsSync(authFile) ? (JSON.parse(readFileSync(authFile, 'utf8')) as Stored) : {};
+  const keystone = buildKeystoneAuth(config, log);
   return {
     basic: config.auth.basic,
     oauth2: config.auth.oauth2,
@@ -49,5 +51,6 @@ export function loadAuth(config: Readonly<Config>, varDir: string, publicUrl: st
     tokenKey,
     users: [...config.auth.users, ...(stored.users ?? [])],
     clients: [...config.auth.clients, ...(stored.clients ?? [])],
+    ...(keystone !== undefined ? { keystone } : {}),
   };
 }

@@ -11,11 +11,14 @@ export class ConfigError extends Error {
   }
 }
 
+type EnvType = 'string' | 'integer' | 'boolean' | 'list';
+
 /**
- * Environment variables and the config key each one sets. The variable wins over the file.
+ * Environment variables and the config key each one sets. The variable wins over the file. A `list` is
+ * comma-separated (`admin,operator`).
  * NOTE: this table is the documentation of record; README's configuration section mirrors it.
  */
-export const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'integer' | 'boolean' }> = {
+export const ENV_KEYS: Record<string, { path: string[]; type: EnvType }> = {
   CLICKVNFM_HOST: { path: ['listen', 'host'], type: 'string' },
   CLICKVNFM_PORT: { path: ['listen', 'port'], type: 'integer' },
   CLICKVNFM_PUBLIC_URL: { path: ['publicUrl'], type: 'string' },
@@ -47,6 +50,19 @@ export const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'intege
   CLICKVNFM_NFVO_CLIENT_SECRET: { path: ['nfvo', 'clientSecret'], type: 'string' },
   CLICKVNFM_NFVO_GRANT_TIMEOUT_S: { path: ['nfvo', 'grantTimeoutSeconds'], type: 'integer' },
   CLICKVNFM_NFVO_GRANT_POLL_MS: { path: ['nfvo', 'grantPollMs'], type: 'integer' },
+  CLICKVNFM_KEYSTONE_AUTH_URL: { path: ['keystone', 'authUrl'], type: 'string' },
+  CLICKVNFM_KEYSTONE_CLOUD: { path: ['keystone', 'cloud'], type: 'string' },
+  CLICKVNFM_KEYSTONE_USERNAME: { path: ['keystone', 'username'], type: 'string' },
+  CLICKVNFM_KEYSTONE_PASSWORD: { path: ['keystone', 'password'], type: 'string' },
+  CLICKVNFM_KEYSTONE_PROJECT_NAME: { path: ['keystone', 'projectName'], type: 'string' },
+  CLICKVNFM_KEYSTONE_USER_DOMAIN_NAME: { path: ['keystone', 'userDomainName'], type: 'string' },
+  CLICKVNFM_KEYSTONE_PROJECT_DOMAIN_NAME: { path: ['keystone', 'projectDomainName'], type: 'string' },
+  CLICKVNFM_KEYSTONE_APP_CREDENTIAL_ID: { path: ['keystone', 'applicationCredentialId'], type: 'string' },
+  CLICKVNFM_KEYSTONE_APP_CREDENTIAL_SECRET: { path: ['keystone', 'applicationCredentialSecret'], type: 'string' },
+  CLICKVNFM_KEYSTONE_ADMIN_ROLES: { path: ['keystone', 'roles', 'admin'], type: 'list' },
+  CLICKVNFM_KEYSTONE_READER_ROLES: { path: ['keystone', 'roles', 'reader'], type: 'list' },
+  CLICKVNFM_KEYSTONE_PROJECTS: { path: ['keystone', 'projects'], type: 'list' },
+  CLICKVNFM_KEYSTONE_CACHE_SECONDS: { path: ['keystone', 'cacheSeconds'], type: 'integer' },
   CLICKVNFM_ONBOARD_SAMPLES: { path: ['onboardSamples'], type: 'boolean' },
   CLICKVNFM_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   CLICKVNFM_WORKER_CONCURRENCY: { path: ['worker', 'concurrency'], type: 'integer' },
@@ -96,8 +112,13 @@ export function loadConfig(
   return validate(raw, source);
 }
 
-function fromEnv(name: string, value: string, type: 'string' | 'integer' | 'boolean'): unknown {
+function fromEnv(name: string, value: string, type: EnvType): unknown {
   if (type === 'string') return value;
+  if (type === 'list')
+    return value
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
   if (type === 'integer') {
     if (!/^-?\d+$/.test(value)) throw new ConfigError(`${name}: must be an integer (got '${value}')`);
     return Number(value);

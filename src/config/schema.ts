@@ -114,6 +114,38 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * OpenStack-native access (docs/keystone.md): with `authUrl` or `cloud`, the API accepts Keystone tokens
+     * (X-Auth-Token), validated with the VNFM's own service credentials: the clouds.yaml entry `cloud`, and/or
+     * these keys (a password, or an application credential). Secrets are never logged.
+     */
+    keystone: Type.Object(
+      {
+        authUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+        /** A clouds.yaml entry with the service credentials (the keys below override its values). */
+        cloud: Type.Optional(Type.String({ minLength: 1 })),
+        username: Type.Optional(Type.String()),
+        password: Type.Optional(Type.String()),
+        projectName: Type.Optional(Type.String()),
+        userDomainName: Type.Optional(Type.String()),
+        projectDomainName: Type.Optional(Type.String()),
+        applicationCredentialId: Type.Optional(Type.String()),
+        applicationCredentialSecret: Type.Optional(Type.String()),
+        /** Keystone role names that give the VNFM's roles (admin wins when a token has both). */
+        roles: Type.Object(
+          {
+            admin: Type.Array(Type.String({ minLength: 1 }), { default: ['admin'] }),
+            reader: Type.Array(Type.String({ minLength: 1 }), { default: ['member', 'reader'] }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        /** Only tokens scoped to one of these projects (names or ids); absent: any project. */
+        projects: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+        /** The longest a validated token is believed without asking Keystone again (a revocation waits as long). */
+        cacheSeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 300 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     onboardSamples: Type.Boolean({ default: true }),
     worker: Type.Object(
       {

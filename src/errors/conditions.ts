@@ -4,7 +4,7 @@
  * the kind each extends (one mapping: AppError.status, rendered by the API's problem-details plugin).
  */
 import { AppError } from './app-error';
-import { ConflictError, NotFoundError, UnprocessableEntityError } from './http-errors';
+import { ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableEntityError } from './http-errors';
 
 export class VnfInstanceNotFoundError extends NotFoundError {
   constructor(readonly vnfInstanceId: string) {
@@ -68,5 +68,18 @@ export class GrantRefusedError extends AppError {
     super(`the NFVO refused the grant: ${problem.detail ?? problem.title ?? 'no detail given'}`);
     this.status = typeof problem.status === 'number' && problem.status >= 400 ? problem.status : 403;
     this.title = problem.title ?? 'Forbidden';
+  }
+}
+
+/**
+ * A Keystone token (X-Auth-Token) could not be checked: Keystone did not answer, or refused the VNFM's own
+ * service credentials. 503: the token may well be valid. The message names Keystone and why, never the token.
+ */
+export class KeystoneUnavailableError extends ServiceUnavailableError {
+  constructor(
+    readonly keystoneUrl: string,
+    why = 'did not answer',
+  ) {
+    super(`could not validate the token: Keystone at ${keystoneUrl} ${why}`);
   }
 }

@@ -5,7 +5,8 @@
  */
 import { ServiceClient } from './client/service-client';
 import { ComputeV2 } from './compute/v2/compute';
-import { TokenProvider, endpointFor, type Interface } from './identity/v3/auth';
+import { TokenProvider, endpointFor, identityV3Url, type Interface } from './identity/v3/auth';
+import { IdentityV3 } from './identity/v3/identity';
 import type { CloudConfig } from './identity/v3/cloud-config';
 import { ImagesV2 } from './image/v2/images';
 import { NetworkV2 } from './network/v2/network';
@@ -19,11 +20,26 @@ export {
   TokenProvider,
   endpointFor,
   authBody,
+  identityV3Url,
   type AuthOptions,
   type CatalogEntry,
   type Interface,
 } from './identity/v3/auth';
 export { resolveCloud, cloudsYamlCandidates, type CloudConfig } from './identity/v3/cloud-config';
+export {
+  IdentityV3,
+  type KeystoneService,
+  type KeystoneEndpoint,
+  type CreateEndpointOpts,
+  type ValidatedToken,
+} from './identity/v3/identity';
+export { KeystoneTokenValidator, identityOf, type TokenValidatorOptions } from './identity/token-validator';
+export {
+  registerService,
+  NFV_ORCHESTRATION,
+  type RegisterServiceOptions,
+  type RegisterServiceResult,
+} from './identity/register-service';
 export { ImagesV2, type Image, type CreateImageOpts } from './image/v2/images';
 export {
   ComputeV2,
@@ -54,6 +70,15 @@ export interface ConnectOptions {
   endpointOverrides?: Record<string, string>;
   computeMicroversion?: string;
   refreshBeforeMs?: number;
+}
+
+/**
+ * Keystone itself, at the cloud's auth URL (no catalog needed: the identity calls only), with the
+ * cloud's credentials.
+ */
+export function connectIdentity(cloud: CloudConfig): IdentityV3 {
+  const tokens = new TokenProvider(cloud.auth, { insecure: cloud.insecure });
+  return new IdentityV3(new ServiceClient(identityV3Url(cloud.auth.authUrl), tokens, { insecure: cloud.insecure }));
 }
 
 export class OpenStackClient {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../../errors';
+import { keystonePrincipal } from '../auth/keystone';
 import { verifySecretOrDummy, verifyToken } from '../auth/secrets';
 import { routeFlag, type ApiApp, type AuthSettings, type Principal } from '../context';
 
@@ -8,11 +9,18 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Authentication on every route whose config does not say `auth: false`: a bearer token from
- * `POST /oauth2/token` (SOL013 8.3.2, OAuth 2.0 client credentials) or HTTP Basic, as configured.
- * Authorization: role `admin` may do everything, role `reader` only GET/HEAD (403 otherwise).
+ * `POST /oauth2/token` (SOL013 8.3.2, OAuth 2.0 client credentials) or HTTP Basic, as configured; without
+ * an Authorization header, a Keystone token in X-Auth-Token when Keystone is configured (OpenStack's own
+ * clients: `openstack vnflcm ...`). Authorization: role `admin` may do everything, role `reader` only
+ * GET/HEAD (403 otherwise).
  */
 export function authPlugin(app: ApiApp, settings: AuthSettings): void {
-  const challenge = [settings.oauth2 ? 'Bearer realm="clickvnfm"' : '', settings.basic ? 'Basic realm="clickvnfm"' : '']
+  const challenge = [
+    settings.oauth2 ? 'Bearer realm="clickvnfm"' : '',
+    settings.basic ? 'Basic realm="clickvnfm"' : '',
+    // what keystonemiddleware answers: where to get a token
+    settings.keystone !== undefined ? `Keystone uri="${settings.keystone.validator.authUrl}"` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   // NOTE: scrypt is deliberately slow; a verified Basic credential is remembered by its digest for a
@@ -37,8 +45,18 @@ async function authenticate(
   challenge: string,
 ): Promise<Principal> {
   const header = req.headers.authorization;
-  if (header === undefined)
-    throw new UnauthorizedError('this resource needs credentials (a bearer token or HTTP Basic)', challenge);
+  if (header === undefined) {
+    const token = req.headers['x-auth-token'];
+    if (s.keystone !== undefined && typeof token === 'string' && token !== '') {
+      // NOTE: KeystoneUnavailableError (503) passes through: the token may be valid, Keystone could not say
+      const identity = await s.keystone.validator.validate(token);
+      if (identity === undefined)
+        throw new UnauthorizedError('the Keystone token (X-Auth-Token) is invalid or has expired', challenge);
+      return keystonePrincipal(identity, s.keystone);
+    }
+    const keystone = s.keystone !== undefined ? ', or a Keystone token in X-Auth-Token' : '';
+    throw new UnauthorizedError(`this resource needs credentials (a bearer token or HTTP Basic${keystone})`, challenge);
+  }
   const [scheme, value = ''] = header.split(/\s+/, 2);
   if (scheme?.toLowerCase() === 'bearer' && s.oauth2) {
     const claims = verifyToken(value, s.tokenKey, Math.floor(Date.now() / 1000));

@@ -3,6 +3,7 @@ import { registerApi } from './api';
 import { registerClick } from './click';
 import { registerEmulate } from './emulate';
 import { registerImage } from './image';
+import { registerKeystone } from './keystone';
 import { registerPackage } from './package';
 import { registerServe } from './serve';
 
@@ -13,6 +14,7 @@ const registrations: Array<(program: Command) => void> = [
   registerClick,
   registerEmulate,
   registerImage,
+  registerKeystone,
   registerPackage,
   registerServe,
   // after `package`: adds upload/list/show/... to it

@@ -1,7 +1,12 @@
-import { ServiceClient, type TokenSource } from '../../client/service-client';
+import { ServiceClient, type RetryPolicy, type TokenSource } from '../../client/service-client';
 import { OpenStackConfigError } from '../../client/errors';
 
 export type Interface = 'public' | 'internal' | 'admin';
+
+/** The identity v3 URL of an auth URL, with or without its `/v3`. */
+export function identityV3Url(authUrl: string): string {
+  return authUrl.replace(/\/+$/, '').replace(/\/v3$/, '') + '/v3';
+}
 
 /** How to authenticate (one of the two) and what to scope the token to. */
 export interface AuthOptions {
@@ -105,10 +110,19 @@ export class TokenProvider implements TokenSource {
 
   constructor(
     readonly options: AuthOptions,
-    private readonly settings: { refreshBeforeMs?: number; now?: () => number; insecure?: boolean } = {},
+    private readonly settings: {
+      refreshBeforeMs?: number;
+      now?: () => number;
+      insecure?: boolean;
+      /** How often and how long getting a token is tried (default: the client's, DEFAULT_RETRY and 60 s). */
+      retry?: RetryPolicy;
+      timeoutMs?: number;
+    } = {},
   ) {
-    this.keystone = new ServiceClient(options.authUrl.replace(/\/+$/, '').replace(/\/v3$/, '') + '/v3', undefined, {
+    this.keystone = new ServiceClient(identityV3Url(options.authUrl), undefined, {
       insecure: settings.insecure ?? false,
+      ...(settings.retry !== undefined ? { retry: settings.retry } : {}),
+      ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
     });
   }
 
