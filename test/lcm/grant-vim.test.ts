@@ -77,7 +77,7 @@ async function stored(): Promise<string> {
 }
 
 describe('the VIM and the zone from the grant', () => {
-  it('the grant names VIM B and a zone: the VNFCs are made there, and scale and terminate follow', async () => {
+  it('the grant names VIM B and a zone: the VNFCs are made there; scale, heal and terminate follow', async () => {
     sim.vimConnections = [vimB()];
     sim.zones = [{ id: 'zone-1', zoneId: 'az-2', vimConnectionId: 'vim-b' }];
     const inst = await createSampleInstance(h, 'forwarder');
@@ -104,8 +104,21 @@ describe('the VIM and the zone from the grant', () => {
     const scaled = JSON.parse(await get(`/vnflcm/v1/vnf_instances/${inst.id}`)) as VnfInstance;
     expect(scaled.instantiatedVnfInfo?.vnfcResourceInfo?.map((v) => v.metadata?.['zoneId'])).toEqual(['az-2', 'az-2']);
 
+    // a heal replaces a VNFC on B, in the same zone
+    const [first] = await servers(b, inst.id);
+    const healed = await run(inst.id, 'heal', { vnfcInstanceId: [first?.id] });
+    expect(healed.error).toBeUndefined();
+    const after = await servers(b, inst.id);
+    expect(after.map((s) => s.id)).not.toContain(first?.id);
+    expect(after.map((s) => s.availabilityZone)).toEqual(['az-2', 'az-2']);
+    const shownHealed = JSON.parse(await get(`/vnflcm/v1/vnf_instances/${inst.id}`)) as VnfInstance;
+    expect(shownHealed.instantiatedVnfInfo?.vnfcResourceInfo?.map((v) => v.metadata?.['zoneId'])).toEqual([
+      'az-2',
+      'az-2',
+    ]);
+
     // the NFVO's credentials for B: sealed at rest, in no answer and no notification
-    for (const o of [op, out]) expect(await get(`/vnflcm/v1/vnf_lcm_op_occs/${o.id}`)).not.toContain(SECRET);
+    for (const o of [op, out, healed]) expect(await get(`/vnflcm/v1/vnf_lcm_op_occs/${o.id}`)).not.toContain(SECRET);
     expect(body).not.toContain(SECRET);
     expect(JSON.stringify(h.notifier.events)).not.toContain(SECRET);
     expect(await stored()).toContain('vim-b');
@@ -203,11 +216,15 @@ describe('the VIM and the zone from the grant', () => {
     const inst = await createSampleInstance(h, 'forwarder');
     expect((await run(inst.id, 'instantiate', { flavourId: 'simple' })).error).toBeUndefined();
     expect((await servers(h.cloud, inst.id)).map((s) => s.availabilityZone)).toEqual(['az-1']);
+    // a grant that names no zone: the new VNFC joins the VDU's zone
+    sim.zones = undefined;
+    expect((await run(inst.id, 'scale', { type: 'SCALE_OUT', aspectId: 'click_aspect' })).error).toBeUndefined();
+    expect((await servers(h.cloud, inst.id)).map((s) => s.availabilityZone)).toEqual(['az-1', 'az-1']);
     sim.zones = [{ id: 'zone-3', zoneId: 'az-3' }];
     const out = await run(inst.id, 'scale', { type: 'SCALE_OUT', aspectId: 'click_aspect' });
     expect(out.operationState).toBe('FAILED_TEMP');
     expect(out.error?.detail).toMatch(/addResources\[\d+\]\.zoneId/);
     expect(out.error?.detail).toContain('one zone');
-    expect(await servers(h.cloud, inst.id)).toHaveLength(1);
+    expect(await servers(h.cloud, inst.id)).toHaveLength(2);
   }, 60_000);
 });
