@@ -42,6 +42,8 @@ export interface CloudVdu {
   dialect: EmulatedDialect;
   imageId?: string;
   cps?: CloudCp[];
+  /** The availability zone its new servers are placed in (recorded on each server, as Nova reports it). */
+  availabilityZone?: string;
 }
 
 export interface CloudPort {
@@ -67,6 +69,8 @@ export interface CloudServer {
   ports: CloudPort[];
   imageId?: string;
   fault?: string;
+  /** The availability zone it was placed in, when one was asked for. */
+  availabilityZone?: string;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -105,6 +109,7 @@ export function parseVdus(body: unknown): CloudVdu[] {
       throw new CloudBadRequest(`${where}.dialect must be click-plugin or osv-controlsocket`);
     const out: CloudVdu = { vduId: str(v, 'vduId', where), count, dialect };
     if (typeof v['imageId'] === 'string') out.imageId = v['imageId'];
+    if (typeof v['availabilityZone'] === 'string') out.availabilityZone = v['availabilityZone'];
     if (Array.isArray(v['cps'])) {
       out.cps = v['cps'].filter(isRecord).map((c) => ({
         cpdId: String(c['cpdId']),

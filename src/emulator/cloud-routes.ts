@@ -17,6 +17,9 @@ import type { EmulatedCloud } from './emulated-cloud';
  * | `GET /servers` | every server |
  * | `PUT /faults` `{instanceId, fault, vduId?}` / `DELETE /faults[?instanceId=]` | failure injection |
  * | `GET /healthz` | `{"ok":true}` |
+ *
+ * A VDU may name an `availabilityZone`: its new servers are placed there and carry it (as Nova reports a
+ * server's zone); servers already running keep theirs.
  */
 export async function routeCloud(cloud: EmulatedCloud, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const send = (status: number, body?: unknown): void => {

@@ -53,13 +53,14 @@ export function newServerRecord(
       ],
     })),
     ...(vdu.imageId !== undefined ? { imageId: vdu.imageId } : {}),
+    ...(vdu.availabilityZone !== undefined ? { availabilityZone: vdu.availabilityZone } : {}),
     ...(failed ? { fault: `No valid host was found for ${vdu.vduId} (injected fault)` } : {}),
     vm: undefined,
     files: new Map(),
   };
 }
 
-/** The one-replica VDU a heal boots in place of `old`: same VDU, dialect, connection points and image. */
+/** The one-replica VDU a heal boots in place of `old`: same VDU, dialect, connection points, image and zone. */
 export function vduOfServer(old: ServerRecord): CloudVdu {
   return {
     vduId: old.vduId,
@@ -72,6 +73,7 @@ export function vduOfServer(old: ServerRecord): CloudVdu {
       management: p.ipAddresses[0] === old.address,
     })),
     ...(old.imageId !== undefined ? { imageId: old.imageId } : {}),
+    ...(old.availabilityZone !== undefined ? { availabilityZone: old.availabilityZone } : {}),
   };
 }
 

@@ -141,6 +141,7 @@ export class EmulatedVim implements Vim {
       dialect: v.dialect,
       cps: v.cps.map((c) => ({ cpdId: c.cpdId, order: c.order, vnicType: c.vnicType, management: c.management })),
       ...(v.image.vimImageId !== undefined ? { imageId: v.image.vimImageId } : {}),
+      ...(v.availabilityZone !== undefined ? { availabilityZone: v.availabilityZone } : {}),
     }));
     const servers = await this.servers('PUT', `/stacks/${encodeURIComponent(d.vnfInstanceId)}`, { vdus }, options);
     const failed = servers.filter((s) => s.status === 'ERROR');

@@ -60,6 +60,16 @@ export class RequestNotApplicableError extends UnprocessableEntityError {
   }
 }
 
+/**
+ * The NFVO's grant names what this VNFM cannot use: a VIM connection or a zone the grant does not define, a
+ * VIM it cannot reach, VNFCs of one VDU in two zones. The message starts with the grant's field.
+ */
+export class GrantNotApplicableError extends UnprocessableEntityError {
+  constructor(field: string, message: string) {
+    super(`the grant's ${field} cannot be used: ${message}`, { field });
+  }
+}
+
 /** The NFVO refused a grant (or could not decide): its ProblemDetails, as it sent them, end the operation. */
 export class GrantRefusedError extends AppError {
   readonly status: number;

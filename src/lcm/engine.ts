@@ -97,7 +97,7 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
       instance: inst.doc,
       instanceVersion: inst.version,
       model: await deps.models.forInstance(inst.doc),
-      ...(await vimOf(deps, inst.doc, op.doc)),
+      ...(await vimOf(deps, inst.doc, op.doc, state)),
       state,
       saveState: () => deps.opOccs.setMemo(opOccId, state),
     };
@@ -129,16 +129,21 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
 }
 
 /**
- * The VIM an operation works on: the one the instance records (a VimConnectionInfo with an endpoint), else
- * for INSTANTIATE the one its request names, else the configured VIM.
+ * The VIM an operation works on: for INSTANTIATE the one its grant named (once the grant step is done: a
+ * resumed or rolled back job goes back there), else the one the instance records (a VimConnectionInfo with
+ * an endpoint), else for INSTANTIATE the one its request names, else the configured VIM.
  */
 async function vimOf(
   deps: LcmDeps,
   inst: VnfInstance,
   op: VnfLcmOpOcc,
+  state: StepState,
 ): Promise<{ vim: Vim; connection?: VimConnection }> {
-  const requested = op.operation === 'INSTANTIATE' ? requestedConnection(op.operationParams) : undefined;
-  const connection = inst.vimConnectionInfo?.find((c) => c.interfaceInfo?.['endpoint'] !== undefined) ?? requested;
+  const instantiate = op.operation === 'INSTANTIATE';
+  const granted = instantiate ? state.grant?.vimConnectionInfo?.[0] : undefined;
+  const requested = instantiate ? requestedConnection(op.operationParams) : undefined;
+  const recorded = inst.vimConnectionInfo?.find((c) => c.interfaceInfo?.['endpoint'] !== undefined);
+  const connection = granted ?? recorded ?? requested;
   if (connection === undefined) return { vim: deps.vim };
   if (deps.vims === undefined)
     throw new ConflictError('this VNFM serves its configured VIM only', { field: 'vimConnectionInfo' });

@@ -1,9 +1,12 @@
 /**
  * The grant step (SOL003 9.3, VNFM side): the first step of every operation that changes resources, when
  * an NFVO is configured. The NFVO's answer is kept in the step state; its flavours and images are used
- * instead of creating our own. A refusal ends the operation FAILED_TEMP before anything was touched.
+ * instead of creating our own, its VIM and zones (grant-vim.ts) are where the resources go. A refusal, or a
+ * grant this VNFM cannot use, ends the operation FAILED_TEMP before anything was touched.
  */
 import type { GrantRequest, ResourceDefinition } from '../domain/schemas/grant';
+import type { VimConnection } from '../ports/vim';
+import { currentConnectionId, grantedConnection, grantedZones, useGrantedVim } from './grant-vim';
 import type { OpContext } from './op-context';
 import { callOptions } from './op-context';
 import { countsFor, type ScaleLevels } from './plan';
@@ -15,11 +18,16 @@ export type GrantAsk = Pick<
   'addResources' | 'removeResources' | 'updateResources' | 'instantiationLevelId'
 >;
 
-/** The grant as the next steps use it: VIM flavour ids by VDU, VIM image ids by software image name. */
+/**
+ * The grant as the next steps use it: VIM flavour ids by VDU, VIM image ids by software image name, the
+ * availability zone by VDU, and on INSTANTIATE the VIM connection it named (its accessInfo sealed at rest).
+ */
 export interface GrantedAssets {
   id: string;
   flavours: Record<string, string>;
   images: Record<string, string>;
+  zones?: Record<string, string>;
+  vimConnectionInfo?: VimConnection[];
 }
 
 /** A grant step, where a granter is configured; none otherwise (the VNFM grants itself, as it always did). */
@@ -44,6 +52,10 @@ export function grantSteps<P>(
           ...(await ask(ctx)),
         };
         const grant = await granter.grant(request, callOptions(ctx));
+        // where the resources go: checked whole before the VIM is asked anything
+        const named = grantedConnection(ctx, grant);
+        const zones = grantedZones(ctx, grant, request.addResources, named?.connection.id ?? currentConnectionId(ctx));
+        const vimConnectionInfo = await useGrantedVim(ctx, named);
         const flavours: Record<string, string> = {};
         for (const f of grant.vimAssets?.computeResourceFlavours ?? [])
           flavours[f.vnfdVirtualComputeDescId] = f.vimFlavourId;
@@ -55,7 +67,13 @@ export function grantSteps<P>(
           );
           if (name !== undefined && granted !== undefined) images[name] = granted.vimSoftwareImageId;
         }
-        ctx.state.grant = { id: grant.id, flavours, images };
+        ctx.state.grant = {
+          id: grant.id,
+          flavours,
+          images,
+          ...(Object.keys(zones).length > 0 ? { zones } : {}),
+          ...(vimConnectionInfo.length > 0 ? { vimConnectionInfo } : {}),
+        };
       },
     },
   ];

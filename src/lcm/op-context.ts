@@ -18,7 +18,7 @@ export interface OpContext<P = unknown> {
   /** The stored version of `instance` (its first write then needs no read). */
   instanceVersion?: number;
   model: VnfdModel;
-  /** The VIM the instance lives on (its VimConnectionInfo's, else the configured one). */
+  /** The VIM the instance lives on (its VimConnectionInfo's, else the configured one; INSTANTIATE: the grant's). */
   vim: Vim;
   /** The connection to record in vimConnectionInfo (undefined: the configured VIM's). */
   connection?: VimConnection;
@@ -86,11 +86,16 @@ export function clickConfigFor(ctx: OpContext, vduId: string): string {
   return text;
 }
 
-/** A VNFC as vnfcResourceInfo (SOL003 5.5.3.5), its compute resource named in the VIM's own terms. */
+/**
+ * A VNFC as vnfcResourceInfo (SOL003 5.5.3.5), its compute resource named in the VIM's own terms. Its zone
+ * (the VIM's availability zone the grant placed it in) is `metadata.zoneId`: in SOL003 2.6.1 neither
+ * VnfcResourceInfo nor ResourceHandle has a member for it.
+ */
 export function vnfcInfo(
   v: VnfcResource,
   vimConnectionId: string,
   vim: Pick<Vim, 'computeResourceType'>,
+  zoneId?: string,
 ): VnfcResourceInfo {
   return {
     id: v.resourceId,
@@ -115,6 +120,7 @@ export function vnfcInfo(
       managementAddress: v.managementAddress,
       managementPort: v.managementPort,
       ...(v.metadata ?? {}),
+      ...(zoneId !== undefined ? { zoneId } : {}),
     },
   };
 }

@@ -65,6 +65,11 @@ export interface VduSpec {
   dialect: ManagementDialect;
   managementPort: number;
   controlSocketPort?: number;
+  /**
+   * The VIM's availability zone of every VNFC of this VDU (the zone the NFVO granted, SOL003 9.5.3.3
+   * ZoneInfo.zoneId); absent: the VIM chooses. Every apply of an instance carries it again, unchanged.
+   */
+  availabilityZone?: string;
 }
 
 export interface VirtualLinkSpec {

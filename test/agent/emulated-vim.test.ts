@@ -80,6 +80,23 @@ describe('EmulatedVim on the emulated cloud (the Vim port)', () => {
     expect((await vim.describe('i2'))[0]!.status).toBe('ACTIVE');
   });
 
+  it("a VDU's availability zone is recorded on its servers and kept by a heal", async () => {
+    const zoned = { ...deployment('iz', 2), vdus: [{ ...vdu(2), availabilityZone: 'az-2' }] };
+    const vnfcs = await vim.apply(zoned);
+    const zones = async () =>
+      ((await (await fetch(`${cloud.url}/stacks/iz`)).json()) as Array<{ id: string; availabilityZone?: string }>).map(
+        (s) => s.availabilityZone,
+      );
+    expect(await zones()).toEqual(['az-2', 'az-2']);
+    await vim.heal('iz', vnfcs[0]!.resourceId);
+    expect(await zones()).toEqual(['az-2', 'az-2']);
+    await vim.apply(deployment('iz-plain', 1));
+    const plain = (await (await fetch(`${cloud.url}/stacks/iz-plain`)).json()) as Array<Record<string, unknown>>;
+    expect(plain[0]).not.toHaveProperty('availabilityZone');
+    await vim.destroy('iz');
+    await vim.destroy('iz-plain');
+  });
+
   it('destroy leaves no leftovers (servers and the image it alone used)', async () => {
     await vim.ensureImages('i3', [
       { ...vdu(1).image, checksum: { algorithm: 'sha-256', hash: 'cd'.repeat(32) }, name: 'only-i3' },

@@ -154,4 +154,34 @@ describe('the Heat stack of a VNF instance (heat-templates/)', () => {
     });
     expect(JSON.stringify(ok.template)).toContain('"net_lost_cp":"data"');
   });
+
+  it("a zoned VDU: its servers get availability_zone; an unzoned VDU's template is unchanged", () => {
+    const base = d.vdus[0]!;
+    const zoned: VnfDeployment = {
+      ...d,
+      vdus: [
+        { ...base, availabilityZone: 'az-2' },
+        { ...base, vduId: 'other_vdu', cps: base.cps.filter((c) => c.management) },
+      ],
+    };
+    const t = buildStack(zoned, {
+      templatesDir: defaultTemplatesDir(),
+      managementNetwork: 'm',
+      vnfmCidr: '0.0.0.0/0',
+      imageIds: { 'click-on-osv': 'i' },
+    });
+    const r = t.template['resources'] as Record<string, { properties: { resource: { properties: object } } }>;
+    expect(r['group_click_vdu']!.properties.resource.properties).toMatchObject({ availability_zone: 'az-2' });
+    expect(r['group_other_vdu']!.properties.resource.properties).not.toHaveProperty('availability_zone');
+    type Nested = {
+      parameters: Record<string, unknown>;
+      resources: Record<string, { properties: Record<string, unknown> }>;
+    };
+    const nested = JSON.parse(t.files['vnfc-click_vdu.yaml'] as string) as Nested;
+    expect(nested.parameters['availability_zone']).toEqual({ type: 'string' });
+    expect(nested.resources['server']!.properties['availability_zone']).toEqual({ get_param: 'availability_zone' });
+    const plain = JSON.parse(t.files['vnfc-other_vdu.yaml'] as string) as Nested;
+    expect(plain.parameters).not.toHaveProperty('availability_zone');
+    expect(plain.resources['server']!.properties).not.toHaveProperty('availability_zone');
+  });
 });

@@ -70,6 +70,9 @@ export interface GrantInfo {
   zoneId?: string;
 }
 
+/** The lists of resources a grant request and its grant have. */
+export type GrantList = 'addResources' | 'removeResources' | 'updateResources';
+
 export interface Link {
   href: string;
 }
@@ -212,6 +215,11 @@ export class NfvoSimulator {
   vimConnections: VimConnectionInfo[] | undefined;
   zones: ZoneInfo[] | undefined;
   vimAssets: VimAssets | undefined;
+  /**
+   * Overrides what a grant says of each resource (by default: the first of `vimConnections` and the first of
+   * `zones`), e.g. `() => ({ vimConnectionId: 'nowhere' })`; undefined members are left out.
+   */
+  resourceGrant: ((definition: ResourceDefinition, list: GrantList) => Partial<GrantInfo>) | undefined;
   tokenLifetimeSeconds: number;
   /** every POST to the grants resource, in arrival order, whatever was answered */
   readonly grantRequests: RecordedGrantRequest[] = [];
@@ -419,17 +427,21 @@ export class NfvoSimulator {
     const id = randomUUID();
     const vimConnectionId = this.vimConnections?.[0]?.id;
     const zoneId = this.zones?.[0]?.id;
-    const approve = (defs: ResourceDefinition[] | undefined): GrantInfo[] | undefined =>
-      defs?.map((d) => ({
-        resourceDefinitionId: d.id,
-        ...(vimConnectionId !== undefined && { vimConnectionId }),
-        ...(zoneId !== undefined && { zoneId }),
-      }));
+    const approve = (defs: ResourceDefinition[] | undefined, list: GrantList): GrantInfo[] | undefined =>
+      defs?.map((d) => {
+        const info: GrantInfo = {
+          resourceDefinitionId: d.id,
+          ...(vimConnectionId !== undefined && { vimConnectionId }),
+          ...(zoneId !== undefined && { zoneId }),
+          ...this.resourceGrant?.(d, list),
+        };
+        return Object.fromEntries(Object.entries(info).filter((e) => e[1] !== undefined)) as unknown as GrantInfo;
+      });
     const grant: Grant = {
       id,
       vnfInstanceId: r.vnfInstanceId,
       vnfLcmOpOccId: r.vnfLcmOpOccId,
-      addResources: approve(r.addResources) ?? [],
+      addResources: approve(r.addResources, 'addResources') ?? [],
       _links: {
         self: { href: `${this.url}${GRANTS}/${id}` },
         vnfLcmOpOcc: { href: r._links.vnfLcmOpOcc.href },
@@ -438,8 +450,8 @@ export class NfvoSimulator {
     };
     if (this.vimConnections?.length) grant.vimConnections = structuredClone(this.vimConnections);
     if (this.zones?.length) grant.zones = structuredClone(this.zones);
-    if (r.removeResources) grant.removeResources = approve(r.removeResources);
-    if (r.updateResources) grant.updateResources = approve(r.updateResources);
+    if (r.removeResources) grant.removeResources = approve(r.removeResources, 'removeResources');
+    if (r.updateResources) grant.updateResources = approve(r.updateResources, 'updateResources');
     if (this.vimAssets) grant.vimAssets = structuredClone(this.vimAssets);
     return grant;
   }

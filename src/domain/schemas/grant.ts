@@ -67,18 +67,50 @@ const VimAssetsSchema = Type.Object(
   { additionalProperties: true },
 );
 
+/**
+ * @see SOL003 4.4.1.6 VimConnectionInfo, as a grant names a VIM (with its credentials in accessInfo, which
+ * the VNFM keeps sealed and never returns)
+ */
+const GrantedVimConnectionSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1 }),
+    vimId: Type.Optional(Type.String()),
+    vimType: Type.String({ minLength: 1 }),
+    interfaceInfo: Type.Optional(Type.Record(Type.String(), Type.String())),
+    accessInfo: Type.Optional(Type.Record(Type.String(), Type.String())),
+    extra: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: true },
+);
+
 /** @see SOL003 9.5.2.3 Grant (the members the VNFM acts on; the rest is kept as given) */
 export const GrantSchema = Type.Object(
   {
     id: Type.String(),
     vnfInstanceId: Type.String(),
     vnfLcmOpOccId: Type.String(),
-    vimConnections: Type.Optional(Type.Array(Type.Object({ id: Type.String() }, { additionalProperties: true }))),
+    vimConnections: Type.Optional(Type.Array(GrantedVimConnectionSchema)),
+    /** @see SOL003 9.5.3.3 ZoneInfo: `zoneId` is the VIM's own name of the zone (an availability zone) */
     zones: Type.Optional(
-      Type.Array(Type.Object({ id: Type.String(), zoneId: Type.String() }, { additionalProperties: true })),
+      Type.Array(
+        Type.Object(
+          { id: Type.String(), zoneId: Type.String(), vimConnectionId: Type.Optional(Type.String()) },
+          { additionalProperties: true },
+        ),
+      ),
     ),
+    /** @see SOL003 9.5.3.4 GrantInfo: the VIM connection and the zone (a ZoneInfo's id) of each added resource */
     addResources: Type.Optional(
-      Type.Array(Type.Object({ resourceDefinitionId: Type.String() }, { additionalProperties: true })),
+      Type.Array(
+        Type.Object(
+          {
+            resourceDefinitionId: Type.String(),
+            vimConnectionId: Type.Optional(Type.String()),
+            zoneId: Type.Optional(Type.String()),
+          },
+          { additionalProperties: true },
+        ),
+      ),
     ),
     vimAssets: Type.Optional(VimAssetsSchema),
     additionalParams: Type.Optional(KeyValuePairs('Additional parameters the NFVO passes with the grant')),
@@ -89,3 +121,4 @@ export const GrantSchema = Type.Object(
 export type ResourceDefinition = Static<typeof ResourceDefinitionSchema>;
 export type GrantRequest = Static<typeof GrantRequestSchema>;
 export type Grant = Static<typeof GrantSchema>;
+export type GrantedVimConnection = Static<typeof GrantedVimConnectionSchema>;

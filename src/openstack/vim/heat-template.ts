@@ -193,6 +193,12 @@ export function buildStack(d: VnfDeployment, o: BuildOptions): StackTemplates {
       vnfc.resources[pr] = port;
       server.properties.networks.push({ port: { get_resource: pr } });
     }
+    // the granted zone: a parameter of the nested template only when there is one (an unzoned stack is unchanged)
+    if (v.availabilityZone !== undefined) {
+      vnfc.parameters['availability_zone'] = { type: 'string' };
+      (server.properties as { [k: string]: Json })['availability_zone'] = { get_param: 'availability_zone' };
+      vnfcProps['availability_zone'] = v.availabilityZone;
+    }
     const file = `vnfc-${v.vduId}.yaml`;
     files[file] = JSON.stringify(vnfc);
     resources[resName('group', v.vduId)] = fill(load(o.templatesDir, 'scaling-group.yaml'), {
