@@ -94,9 +94,8 @@ function conform(method: string, target: string, status: number, contentType: st
     findings.push(`${where}: ${ajv.errorsText(validate.errors, { separator: '; ', dataVar: 'body' })}`);
   // a list schema leaves required attributes out (selectors may drop them): without a selector each item
   // is the whole resource, so it is checked against the schema of GET on that resource
-  const item = Object.keys(doc.paths).find(
-    (t) => t.startsWith(`${template}/{`) && !t.slice(template.length + 1).includes('/'),
-  );
+  const list = template ?? '';
+  const item = Object.keys(doc.paths).find((t) => t.startsWith(`${list}/{`) && !t.slice(list.length + 1).includes('/'));
   if (
     method === 'GET' &&
     status === 200 &&
