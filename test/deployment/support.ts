@@ -26,6 +26,7 @@ const basic = (): string => 'Basic ' + Buffer.from(`admin:${ADMIN_PASSWORD}`).to
 export async function startOpenStackVnfm(
   redisUrl: string,
   extra: Record<string, unknown> = {},
+  more: Record<string, unknown> = {},
 ): Promise<Vnfm & { varDir: string }> {
   const varDir = mkdtempSync(join(tmpdir(), 'clickvnfm-deploy-'));
   const config = loadConfig(processEnv(), {
@@ -43,6 +44,7 @@ export async function startOpenStackVnfm(
         ...extra,
       },
       log: { level: 'warn' },
+      ...more,
     },
   });
   const quiet = { info: () => undefined, warn: () => undefined, error: (m: string) => process.stderr.write(`${m}\n`) };
