@@ -40,8 +40,8 @@ export async function startOperation<K extends LcmOperation>(
 ): Promise<VnfLcmOpOcc> {
   const found = await deps.instances.get(vnfInstanceId);
   if (found === undefined) throw new VnfInstanceNotFoundError(vnfInstanceId);
-  const check = HANDLERS[operation].check as ((...a: unknown[]) => void) | undefined;
-  if (check !== undefined) check(await deps.models.forInstance(found.doc), found.doc, request);
+  const check = HANDLERS[operation].check as ((...a: unknown[]) => void | Promise<void>) | undefined;
+  if (check !== undefined) await check(await deps.models.forInstance(found.doc), found.doc, request, deps);
   // a VIM the request names is reached (and its credentials checked) before anything starts
   const connection = operation === 'INSTANTIATE' ? requestedConnection(request) : undefined;
   if (connection !== undefined) {
