@@ -168,7 +168,7 @@ export function buildGraph(o: GraphOptions): Graph {
   const testCallback = (sub: StoredSubscription) =>
     callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
   const routes: RouteModule[] = [
-    vnfPackageRoutes({ packages, library: o.library, packageLimitBytes: o.packageLimitBytes }),
+    vnfPackageRoutes({ packages, library: o.library, packageLimitBytes: o.packageLimitBytes, opOccs }),
     packageArtifactRoutes({ packages }),
     packageUploadFromUriRoutes({
       packages,
