@@ -22,6 +22,7 @@ export const REQUIRED_STATE: Record<LcmOperation, readonly InstantiationState[]>
   OPERATE: ['INSTANTIATED'],
   CHANGE_FLAVOUR: ['INSTANTIATED'],
   CHANGE_EXT_CONN: ['INSTANTIATED'],
+  CHANGE_VNFPKG: ['INSTANTIATED'],
   // PATCH changes the information of an instance in either state
   MODIFY_INFO: ['NOT_INSTANTIATED', 'INSTANTIATED'],
 };

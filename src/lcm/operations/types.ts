@@ -33,6 +33,7 @@ export interface RequestOf {
   MODIFY_INFO: R.VnfInfoModificationRequest;
   CHANGE_FLAVOUR: R.ChangeVnfFlavourRequest;
   CHANGE_EXT_CONN: R.ChangeExtVnfConnectivityRequest;
+  CHANGE_VNFPKG: R.ChangeCurrentVnfPkgRequest;
 }
 
 export type Handlers = { [K in LcmOperation]: OperationHandler<RequestOf[K]> };
