@@ -7,6 +7,7 @@ import { AppError, ConflictError, RequestNotApplicableError } from '../errors';
 import type { VnfInstance } from '../domain/vnf-instance';
 import type { VnfcResource } from '../ports/vim';
 import type { VnfdModel } from '../tosca';
+import { zonesInForce } from './grant-vim';
 import { agentFor, callOptions, readinessFor, vnfcInfo, type OpContext } from './op-context';
 import { deploymentFor } from './plan';
 import type { ChangeCurrentVnfPkgRequest } from './requests';
@@ -141,7 +142,10 @@ async function moveVnfc(
   await agent.waitReady(readinessFor(on, now.vduId));
   await agent.deploy(to.config, callOptions(c));
   const vimId = c.connection?.id ?? `vim-${c.vim.kind}`;
-  const info = { ...vnfcInfo(now, vimId, c.vim), ...(to.vnfdId !== c.instance.vnfdId ? { vnfdId: to.vnfdId } : {}) };
+  const info = {
+    ...vnfcInfo(now, vimId, c.vim, zonesInForce(c)[now.vduId]),
+    ...(to.vnfdId !== c.instance.vnfdId ? { vnfdId: to.vnfdId } : {}),
+  };
   await updateInstance(c, (inst) => {
     if (inst.instantiatedVnfInfo === undefined) return inst;
     const list = inst.instantiatedVnfInfo.vnfcResourceInfo ?? [];
