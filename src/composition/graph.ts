@@ -140,10 +140,15 @@ export function buildGraph(o: GraphOptions): Graph {
     o.notifier === undefined
       ? new SubscriptionNotifier(o.redis, o.prefix, subscriptions, instances, o.publicUrl, bull(), o.notifierRetry)
       : undefined;
+  const catalog: PackageCatalog =
+    o.nfvoPackages === undefined
+      ? packages
+      : new NfvoBackedCatalog(packages, o.library, o.nfvoPackages, lockOf(o.redis, o.prefix));
   const deps: LcmDeps = {
     instances,
     opOccs,
     packages,
+    catalog,
     models: new PackageModels(packages, o.library),
     vim: o.vim,
     agents: o.agents,
@@ -153,10 +158,6 @@ export function buildGraph(o: GraphOptions): Graph {
     ...(o.granter !== undefined ? { granter: o.granter } : {}),
     ...(o.vims !== undefined ? { vims: o.vims } : {}),
   };
-  const catalog: PackageCatalog =
-    o.nfvoPackages === undefined
-      ? packages
-      : new NfvoBackedCatalog(packages, o.library, o.nfvoPackages, lockOf(o.redis, o.prefix));
   const identity = (i: VnfInstance) => ({ vnfInstanceId: i.id, instance: identityOf(i) });
   const events: ApiEvents = {
     instanceCreated: (i) =>
@@ -167,7 +168,7 @@ export function buildGraph(o: GraphOptions): Graph {
   const testCallback = (sub: StoredSubscription) =>
     callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
   const routes: RouteModule[] = [
-    vnfPackageRoutes({ packages, library: o.library, packageLimitBytes: o.packageLimitBytes }),
+    vnfPackageRoutes({ packages, library: o.library, packageLimitBytes: o.packageLimitBytes, opOccs }),
     packageArtifactRoutes({ packages }),
     packageUploadFromUriRoutes({
       packages,

@@ -146,3 +146,13 @@ export function parsePower(body: unknown): 'on' | 'off' {
   if (state !== 'on' && state !== 'off') throw new CloudBadRequest('the body must be {"state": "on" | "off"}');
   return state;
 }
+
+/** A heal's body: `{}` (the same image), or `{imageId}` (boot the new server from that image). */
+export function parseReplace(body: unknown): { imageId?: string } {
+  if (body === undefined) return {};
+  if (!isRecord(body)) throw new CloudBadRequest('the body must be {} or {"imageId": "..."}');
+  const imageId = body['imageId'];
+  if (imageId === undefined) return {};
+  if (typeof imageId !== 'string' || imageId === '') throw new CloudBadRequest('imageId must be a non-empty string');
+  return { imageId };
+}

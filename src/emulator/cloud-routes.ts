@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CloudBadRequest, CloudError, parseFault, parseImage, parsePower, parseVdus } from './cloud-model';
+import {
+  CloudBadRequest,
+  CloudError,
+  parseFault,
+  parseImage,
+  parsePower,
+  parseReplace,
+  parseVdus,
+} from './cloud-model';
 import type { EmulatedCloud } from './emulated-cloud';
 
 /**
@@ -11,7 +19,7 @@ import type { EmulatedCloud } from './emulated-cloud';
  * | `PUT /stacks/{instanceId}` `{vdus: [{vduId, count, dialect, imageId?, cps?}]}` | create-or-update -> servers |
  * | `GET /stacks/{instanceId}` | the instance's servers |
  * | `DELETE /stacks/{instanceId}` | delete them (idempotent) -> 204 |
- * | `POST /stacks/{instanceId}/servers/{id}/replace` | heal: a new server in its place -> server |
+ * | `POST /stacks/{instanceId}/servers/{id}/replace` `{imageId?}` | heal: a new server in its place -> server |
  * | `POST /stacks/{instanceId}/servers/{id}/power` `{state: on|off}` | -> 204 |
  * | `GET /stacks/{instanceId}/leftovers` | names still tagged with the instance |
  * | `GET /servers` | every server |
@@ -46,7 +54,7 @@ export async function routeCloud(cloud: EmulatedCloud, req: IncomingMessage, res
       if (sub === undefined && method === 'DELETE') return (await cloud.destroy(id), send(204));
       if (sub === 'leftovers' && method === 'GET') return send(200, cloud.leftovers(id));
       if (sub === 'servers' && sid !== undefined && method === 'POST' && action === 'replace')
-        return send(200, await cloud.replace(id, sid));
+        return send(200, await cloud.replace(id, sid, parseReplace(body)));
       if (sub === 'servers' && sid !== undefined && method === 'POST' && action === 'power')
         return (await cloud.power(id, sid, parsePower(body)), send(204));
     }

@@ -189,14 +189,20 @@ export class EmulatedCloud {
     return s;
   }
 
-  /** Heal: a new server (new id, fresh disk) in place of the old one, at the same address. */
-  async replace(instanceId: string, serverId: string): Promise<CloudServer> {
+  /**
+   * Heal: a new server (new id, fresh disk) in place of the old one, at the same address; from `imageId` when
+   * given (as apply, any id: an NFVO may grant an image this cloud did not upload; one it did, the instance then
+   * uses too), else from the old server's image.
+   */
+  async replace(instanceId: string, serverId: string, to: { imageId?: string } = {}): Promise<CloudServer> {
     return this.withLock(instanceId, async () => {
       const old = this.get(instanceId, serverId);
+      for (const img of this.images.values()) if (img.id === to.imageId) img.users.add(instanceId);
       await old.vm?.powerOff();
       this.servers.delete(old.id);
+      const vdu = { ...vduOfServer(old), ...(to.imageId !== undefined ? { imageId: to.imageId } : {}) };
       return serverView(
-        await this.boot(instanceId, vduOfServer(old), old.index, {
+        await this.boot(instanceId, vdu, old.index, {
           address: old.address,
           port: old.port,
           controlPort: old.controlPort,

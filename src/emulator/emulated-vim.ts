@@ -159,11 +159,15 @@ export class EmulatedVim implements Vim {
     return this.servers('GET', `/stacks/${encodeURIComponent(vnfInstanceId)}`, undefined, options);
   }
 
-  async heal(vnfInstanceId: string, resourceId: string, options?: VimCallOptions): Promise<VnfcResource> {
+  async heal(
+    vnfInstanceId: string,
+    resourceId: string,
+    options?: VimCallOptions & { imageId?: string },
+  ): Promise<VnfcResource> {
     const s = await this.call(
       'POST',
       `/stacks/${encodeURIComponent(vnfInstanceId)}/servers/${encodeURIComponent(resourceId)}/replace`,
-      {},
+      options?.imageId !== undefined ? { imageId: options.imageId } : {},
       options,
     );
     return toVnfc(s as CloudServer);

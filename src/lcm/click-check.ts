@@ -2,11 +2,19 @@ import { checkClick } from '../click';
 import { UnprocessableEntityError } from '../errors';
 
 /** A Click configuration in a request is checked before anything starts: 422 with every error and its line:column. */
-export function checkClickText(text: unknown, field: string): void {
+export function checkClickText(
+  text: unknown,
+  field: string,
+  options: { file?: string; requireHeader?: boolean } = {},
+): void {
   if (text === undefined) return;
   if (typeof text !== 'string')
     throw new UnprocessableEntityError(`${field} must be the text of a Click configuration`, { field });
-  const r = checkClick(text, { file: 'func.click', requireHeader: false, warnings: false });
+  const r = checkClick(text, {
+    file: options.file ?? 'func.click',
+    requireHeader: options.requireHeader ?? false,
+    warnings: false,
+  });
   if (r.ok) return;
   const errs = r.diagnostics.filter((d) => d.severity === 'error');
   throw new UnprocessableEntityError(

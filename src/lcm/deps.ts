@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock';
 import type { Granter } from '../ports/granter';
 import type { LcmQueue, Notifier, OpOccRepository } from '../ports/lcm';
+import type { PackageCatalog } from '../ports/package-catalog';
 import type { VnfPackageRepository } from '../ports/package-store';
 import type { VnfInstanceRepository } from '../ports/store';
 import type { Vim, VimProvider } from '../ports/vim';
@@ -12,6 +13,11 @@ export interface LcmDeps {
   instances: VnfInstanceRepository;
   opOccs: OpOccRepository;
   packages: VnfPackageRepository;
+  /**
+   * The packages an instance may be created from or moved to (CHANGE_VNFPKG): the local ones and, under an
+   * NFVO, its packages too (fetched and onboarded on first use). Absent: the local ones (`packages`).
+   */
+  catalog?: PackageCatalog;
   /** Parsed packages, shared by the checks, the steps and the console (one per process). */
   models: PackageModels;
   /** The configured VIM. */

@@ -177,6 +177,20 @@ export async function finish(
       })),
     };
   }
+  if (to === 'COMPLETED' && op.doc.operation === 'CHANGE_VNFPKG' && instance !== undefined) {
+    // SOL003 v3.3.1 5.5.2.13: the package the instance names now, and its configurable properties
+    const { vnfdId, vnfPkgId, vnfProvider, vnfProductName, vnfSoftwareVersion, vnfdVersion } = instance;
+    const props = instance.vnfConfigurableProperties;
+    patch.changedInfo = {
+      vnfdId,
+      vnfProvider,
+      vnfProductName,
+      vnfSoftwareVersion,
+      vnfdVersion,
+      ...(vnfPkgId !== undefined ? { vnfPkgId } : {}),
+      ...(props !== undefined ? { vnfConfigurableProperties: props } : {}),
+    };
+  }
   await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
   await transition(deps, op, to, patch, instance);
 }

@@ -7,6 +7,7 @@
 import type { GrantRequest, ResourceDefinition } from '../domain/schemas/grant';
 import type { VimConnection } from '../ports/vim';
 import { currentConnectionId, grantedConnection, grantedZones, useGrantedVim } from './grant-vim';
+import type { VnfdModel } from '../tosca';
 import type { OpContext } from './op-context';
 import { callOptions } from './op-context';
 import { countsFor, type ScaleLevels } from './plan';
@@ -15,7 +16,7 @@ import type { Step } from './operations/types';
 /** What an operation asks for; the rest of the request (ids, operation, links) is the same for all. */
 export type GrantAsk = Pick<
   GrantRequest,
-  'addResources' | 'removeResources' | 'updateResources' | 'instantiationLevelId'
+  'addResources' | 'removeResources' | 'updateResources' | 'instantiationLevelId' | 'dstVnfdId'
 >;
 
 /**
@@ -30,10 +31,15 @@ export interface GrantedAssets {
   vimConnectionInfo?: VimConnection[];
 }
 
-/** A grant step, where a granter is configured; none otherwise (the VNFM grants itself, as it always did). */
+/**
+ * A grant step, where a granter is configured; none otherwise (the VNFM grants itself, as it always did).
+ * `imagesOf` is the VNFD whose software images the granted images stand for (default: the instance's; a package
+ * change: the new package's).
+ */
 export function grantSteps<P>(
   ctx: OpContext<P>,
   ask: (ctx: OpContext<P>) => GrantAsk | Promise<GrantAsk>,
+  imagesOf: (ctx: OpContext<P>) => VnfdModel | Promise<VnfdModel> = (c) => c.model,
 ): Array<Step<P>> {
   if (ctx.deps.granter === undefined) return [];
   return [
@@ -60,7 +66,7 @@ export function grantSteps<P>(
         for (const f of grant.vimAssets?.computeResourceFlavours ?? [])
           flavours[f.vnfdVirtualComputeDescId] = f.vimFlavourId;
         const images: Record<string, string> = {};
-        for (const vdu of ctx.model.vdus) {
+        for (const vdu of (await imagesOf(ctx)).vdus) {
           const name = vdu.swImage?.name;
           const granted = grant.vimAssets?.softwareImages?.find(
             (i) => i.vnfdSoftwareImageId === vdu.id || i.vnfdSoftwareImageId === name,

@@ -27,11 +27,14 @@ export class PackageModels {
   /** The VNFD model of an instance's package (by vnfPkgId, else its vnfdId's package). */
   async forInstance(instance: { id: string; vnfPkgId?: string; vnfdId: string }): Promise<VnfdModel> {
     const pkgId = instance.vnfPkgId ?? (await this.packages.findByVnfdId(instance.vnfdId))?.vnfPkgId;
-    if (pkgId === undefined)
-      throw new PackageUnavailableError(
-        `the VNF package of VNF instance ${instance.id} (vnfdId ${instance.vnfdId}) is not available`,
-      );
-    return this.model(pkgId, instance.id, instance.vnfdId);
+    const what = `the VNF package of VNF instance ${instance.id} (vnfdId ${instance.vnfdId})`;
+    if (pkgId === undefined) throw new PackageUnavailableError(`${what} is not available`);
+    return this.model(pkgId, what);
+  }
+
+  /** The VNFD model of a package by its id (`vnfdId` only names it in the error when it cannot be read). */
+  forPackage(vnfPkgId: string, vnfdId: string): Promise<VnfdModel> {
+    return this.model(vnfPkgId, `the VNF package ${vnfPkgId} (vnfdId ${vnfdId})`);
   }
 
   /** A file the package carries (an image), or undefined when it does not carry it. */
@@ -43,7 +46,8 @@ export class PackageModels {
     return readCsarEntry(bytes, filePath);
   }
 
-  private model(pkgId: string, instanceId: string, vnfdId: string): Promise<VnfdModel> {
+  /** `what` names the package in the error when it cannot be read. */
+  private model(pkgId: string, what: string): Promise<VnfdModel> {
     const hit = this.models.get(pkgId);
     if (hit !== undefined) {
       // most recently used last
@@ -51,7 +55,7 @@ export class PackageModels {
       this.models.set(pkgId, hit);
       return hit;
     }
-    const loading = this.parse(pkgId, instanceId, vnfdId);
+    const loading = this.parse(pkgId, what);
     this.models.set(pkgId, loading);
     // a failure is not cached: the next call reads the store again
     loading.catch(() => this.models.get(pkgId) === loading && this.models.delete(pkgId));
@@ -59,12 +63,9 @@ export class PackageModels {
     return loading;
   }
 
-  private async parse(pkgId: string, instanceId: string, vnfdId: string): Promise<VnfdModel> {
+  private async parse(pkgId: string, what: string): Promise<VnfdModel> {
     const bytes = await this.packages.getContent(pkgId);
-    if (bytes === undefined)
-      throw new PackageUnavailableError(
-        `the VNF package of VNF instance ${instanceId} (vnfdId ${vnfdId}) is not available`,
-      );
+    if (bytes === undefined) throw new PackageUnavailableError(`${what} is not available`);
     const r = await validatePackage(bytes, this.library);
     if (r.model === undefined)
       throw new PackageUnavailableError(

@@ -32,6 +32,19 @@ export interface StepState {
   hot?: boolean[];
   /** MODIFY_INFO: the modifiable attributes before (null: absent), for rollback. */
   previous?: Partial<Record<ModifiableAttribute, unknown>>;
+  /** CHANGE_VNFPKG: the package the instance moves to, pinned when the operation begins. */
+  newPackage?: PackageIdentity;
+  /** CHANGE_VNFPKG: what the instance named before (package and attributes the operation rewrites), for rollback. */
+  previousPackage?: PackageIdentity & Pick<VnfInstance, 'vnfConfigurableProperties' | 'extensions'>;
+  /** CHANGE_VNFPKG: the new package's VIM image ids by VDU whose image changes (the others keep their VMs). */
+  newImages?: Record<string, string>;
+  /**
+   * CHANGE_VNFPKG: the VNFCs the operation touched, in order, by name (a replaced VM keeps its name), each with
+   * the VIM image it ran before: rollback returns each of them.
+   */
+  touched?: Array<{ name: string; vduId: string; imageId?: string }>;
+  /** CHANGE_VNFPKG: the VNFCs proven running the new package, by name: a retried job goes on after them. */
+  moved?: string[];
   /** TERMINATE GRACEFUL: the VMs that did not stop cleanly (deleted all the same). */
   gracefulFailures?: string[];
   /**
@@ -40,6 +53,12 @@ export interface StepState {
    */
   vnfcs?: VnfcResource[];
 }
+
+/** The attributes of an instance that name its VNF package (SOL003 5.5.2.2). */
+export type PackageIdentity = Pick<
+  VnfInstance,
+  'vnfdId' | 'vnfPkgId' | 'vnfProvider' | 'vnfProductName' | 'vnfSoftwareVersion' | 'vnfdVersion'
+>;
 
 export const MODIFIABLE = [
   'vnfInstanceName',

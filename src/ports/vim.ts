@@ -145,8 +145,17 @@ export interface Vim {
   apply(deployment: VnfDeployment, options?: VimCallOptions): Promise<VnfcResource[]>;
   /** The instance's VNFCs as they are now; empty when nothing exists. */
   describe(vnfInstanceId: string, options?: VimCallOptions): Promise<VnfcResource[]>;
-  /** Replaces one VNFC's VM (same ports and addresses where the VIM allows); returns the new resource. */
-  heal(vnfInstanceId: string, resourceId: string, options?: VimCallOptions): Promise<VnfcResource>;
+  /**
+   * Replaces one VNFC's VM (same ports and addresses where the VIM allows); returns the new resource. With
+   * `imageId` (a VIM image id from ensureImages) the new VM boots from that image instead of the one the old
+   * VM had: a change of VNF package, one VNFC at a time. A VIM that cannot give one VNFC another image than
+   * its VDU's others rejects the call with its reason.
+   */
+  heal(
+    vnfInstanceId: string,
+    resourceId: string,
+    options?: VimCallOptions & { imageId?: string },
+  ): Promise<VnfcResource>;
   /** Powers a VNFC's VM on or off. */
   power(vnfInstanceId: string, resourceId: string, state: 'on' | 'off', options?: VimCallOptions): Promise<void>;
   /** Deletes everything of the instance (idempotent; images shared with other instances stay). */

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { useRedis } from '../support/redis';
 import { AUTH, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
 import { NfvoSimulator } from '../support/nfvo-simulator';
+import { buildVariant, tinyQcow2 } from '../support/packages';
 import { HttpGranter } from '../../src/nfvo';
 import type { SwImageSpec, Vim, VnfDeployment } from '../../src/ports/vim';
 
@@ -154,5 +156,48 @@ describe('grants from the NFVO', () => {
     const body = sim.grantRequests[0]?.body as { operation: string; addResources: unknown[] };
     expect(body.operation).toBe('SCALE');
     expect(body.addResources).toEqual([expect.objectContaining({ type: 'COMPUTE', vduId: 'click_vdu' })]);
+  }, 60_000);
+
+  it("a package change asks for the new VNFD (dstVnfdId) and moves the VNFC to the grant's image", async () => {
+    sim.vimAssets = { softwareImages: [{ vnfdSoftwareImageId: 'click_vdu', vimSoftwareImageId: 'nfvo-image-1' }] };
+    const inst = await createSampleInstance(h, 'forwarder');
+    await waitForOp(h, await instantiate(inst.id), ['COMPLETED']);
+    // the same product in another version, with another image
+    const vnfdId = randomUUID();
+    const created = await h.app.inject({ method: 'POST', url: '/vnfpkgm/v1/vnf_packages', headers: AUTH, payload: {} });
+    const pkgId = (created.json() as { id: string }).id;
+    const csar = await buildVariant({ sample: 'forwarder', vnfdId, image: tinyQcow2(1 << 30, `grants-${vnfdId}`) });
+    const put = await h.app.inject({
+      method: 'PUT',
+      url: `/vnfpkgm/v1/vnf_packages/${pkgId}/package_content`,
+      headers: { ...AUTH, 'content-type': 'application/zip' },
+      payload: csar,
+    });
+    expect(put.statusCode).toBe(202);
+    await h.app.inject({
+      method: 'PATCH',
+      url: `/vnfpkgm/v1/vnf_packages/${pkgId}`,
+      headers: AUTH,
+      payload: { operationalState: 'ENABLED' },
+    });
+    sim.grantRequests.length = 0;
+    sim.vimAssets = { softwareImages: [{ vnfdSoftwareImageId: 'click_vdu', vimSoftwareImageId: 'nfvo-image-2' }] };
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/change_vnfpkg`,
+      headers: AUTH,
+      payload: { vnfdId },
+    });
+    expect(res.statusCode).toBe(202);
+    const op = await waitForOp(h, res.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP']);
+    expect(op.error).toBeUndefined();
+    expect(sim.grantRequests).toHaveLength(1);
+    expect(sim.grantRequests[0]?.body).toMatchObject({
+      operation: 'CHANGE_VNFPKG',
+      vnfdId: h.vnfdIds['forwarder'],
+      dstVnfdId: vnfdId,
+      updateResources: [expect.objectContaining({ type: 'COMPUTE', vduId: 'click_vdu' })],
+    });
+    expect((await h.deps.vim.describe(inst.id)).map((v) => v.imageId)).toEqual(['nfvo-image-2']);
   }, 60_000);
 });

@@ -185,6 +185,8 @@ const OPERATIONS = new Set([
   'HEAL',
   'OPERATE',
   'CHANGE_EXT_CONN',
+  // SOL003 v3.3.1 9.5.4.2 GrantedLcmOperationType (with dstVnfdId)
+  'CHANGE_VNFPKG',
 ]);
 const RESOURCE_TYPES = new Set(['COMPUTE', 'VL', 'STORAGE', 'LINKPORT']);
 const MAX_BODY = 1 << 20;

@@ -23,6 +23,8 @@ export interface PackageVariant {
   edits?: Array<[string | RegExp, string]>;
   /** a new VNFD id, written into the VNFD and the Click configurations' VNF headers alike */
   vnfdId?: string;
+  /** text edits of every Click configuration under Files/click (after the vnfdId is written): [from, to] */
+  clickEdits?: Array<[string | RegExp, string]>;
 }
 
 /** Builds a CSAR of a sample package with a real image inside and optional VNFD edits. */
@@ -53,6 +55,18 @@ export async function buildVariant(v: PackageVariant): Promise<Buffer> {
         const path = join(clickDir, f);
         writeFileSync(path, readFileSync(path, 'utf8').split(oldId).join(v.vnfdId));
       }
+    }
+    const clickDir = join(dir, 'Files/click');
+    for (const f of v.clickEdits === undefined ? [] : readdirSync(clickDir)) {
+      const path = join(clickDir, f);
+      let click = readFileSync(path, 'utf8');
+      for (const [from, to] of v.clickEdits ?? []) {
+        const before = click;
+        click = click.replace(from, to);
+        if (click === before)
+          throw new Error(`variant of ${v.sample}: Click edit ${String(from)} changed nothing in ${f}`);
+      }
+      writeFileSync(path, click);
     }
     writeFileSync(file, text);
     const r = await buildPackage(dir, loadTypeLibrary());

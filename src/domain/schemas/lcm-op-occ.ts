@@ -25,6 +25,8 @@ export const LCM_OPERATIONS = [
   'OPERATE',
   'CHANGE_EXT_CONN',
   'MODIFY_INFO',
+  // SOL003 v3.3.1 5.5.4.5 (not in v2.6.1): POST .../change_vnfpkg
+  'CHANGE_VNFPKG',
 ] as const;
 export const LCM_OPERATION_STATES = [
   'STARTING',

@@ -167,6 +167,30 @@ export const VnfInfoModificationRequestSchema = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+/**
+ * SOL003 v3.3.1 5.5.2.11a ChangeCurrentVnfPkgRequest (not in v2.6.1, which the rest implements; Tacker offers
+ * it): move the instance to another package of the same product. vimConnectionInfo is a map by id in v3; the
+ * array the v2 requests use is taken too. Only vnfdId and additionalParams drive the operation; the rest is
+ * recorded in the op-occ's operationParams.
+ */
+export const ChangeCurrentVnfPkgRequestSchema = Type.Object(
+  {
+    vnfdId: Type.String({ minLength: 1, maxLength: 256 }),
+    extVirtualLinks: Type.Optional(Type.Array(ExtVirtualLink)),
+    extManagedVirtualLinks: Type.Optional(Type.Array(Type.Unknown())),
+    vimConnectionInfo: Type.Optional(
+      Type.Union([
+        Type.Array(VimConnectionInfoRequest, { maxItems: 16 }),
+        Type.Record(Type.String(), VimConnectionInfoRequest, { maxProperties: 16 }),
+      ]),
+    ),
+    additionalParams: Type.Optional(Obj),
+    extensions: Type.Optional(Obj),
+    vnfConfigurableProperties: Type.Optional(Obj),
+  },
+  { additionalProperties: false },
+);
+
 /** @see SOL003 5.5.2.14 CancelMode */
 export const CancelModeRequestSchema = Type.Object(
   { cancelMode: Type.Union([Type.Literal('GRACEFUL'), Type.Literal('FORCEFUL')]) },
@@ -183,4 +207,5 @@ export type OperateVnfRequest = Static<typeof OperateVnfRequestSchema>;
 export type ChangeExtVnfConnectivityRequest = Static<typeof ChangeExtVnfConnectivityRequestSchema>;
 export type ChangeVnfFlavourRequest = Static<typeof ChangeVnfFlavourRequestSchema>;
 export type VnfInfoModificationRequest = Static<typeof VnfInfoModificationRequestSchema>;
+export type ChangeCurrentVnfPkgRequest = Static<typeof ChangeCurrentVnfPkgRequestSchema>;
 export type CancelModeRequest = Static<typeof CancelModeRequestSchema>;

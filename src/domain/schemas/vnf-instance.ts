@@ -76,6 +76,13 @@ export const VnfcCpInfoSchema = Type.Object({
 export const VnfcResourceInfoSchema = Type.Object({
   id: Type.String(),
   vduId: Type.String(),
+  vnfdId: Type.Optional(
+    Type.String({
+      description:
+        "SOL003 v3.3.1 5.5.3.5: the VNFD of this VNFC, present while it differs from the instance's " +
+        '(a package change in progress, or one given up half-way)',
+    }),
+  ),
   computeResource: ResourceHandleSchema,
   storageResourceIds: Type.Optional(Type.Array(Type.String())),
   reservationId: Type.Optional(Type.String()),

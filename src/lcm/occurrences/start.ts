@@ -22,6 +22,7 @@ export const REQUIRED_STATE: Record<LcmOperation, readonly InstantiationState[]>
   OPERATE: ['INSTANTIATED'],
   CHANGE_FLAVOUR: ['INSTANTIATED'],
   CHANGE_EXT_CONN: ['INSTANTIATED'],
+  CHANGE_VNFPKG: ['INSTANTIATED'],
   // PATCH changes the information of an instance in either state
   MODIFY_INFO: ['NOT_INSTANTIATED', 'INSTANTIATED'],
 };
@@ -40,8 +41,8 @@ export async function startOperation<K extends LcmOperation>(
 ): Promise<VnfLcmOpOcc> {
   const found = await deps.instances.get(vnfInstanceId);
   if (found === undefined) throw new VnfInstanceNotFoundError(vnfInstanceId);
-  const check = HANDLERS[operation].check as ((...a: unknown[]) => void) | undefined;
-  if (check !== undefined) check(await deps.models.forInstance(found.doc), found.doc, request);
+  const check = HANDLERS[operation].check as ((...a: unknown[]) => void | Promise<void>) | undefined;
+  if (check !== undefined) await check(await deps.models.forInstance(found.doc), found.doc, request, deps);
   // a VIM the request names is reached (and its credentials checked) before anything starts
   const connection = operation === 'INSTANTIATE' ? requestedConnection(request) : undefined;
   if (connection !== undefined) {

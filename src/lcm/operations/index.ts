@@ -1,5 +1,6 @@
 import { changeExtConn } from './change-ext-conn';
 import { changeFlavour } from './change-flavour';
+import { changeVnfpkg } from './change-vnfpkg';
 import { heal } from './heal';
 import { instantiate } from './instantiate';
 import { modifyInfo } from './modify-info';
@@ -20,6 +21,7 @@ export const HANDLERS: Handlers = {
   MODIFY_INFO: modifyInfo,
   CHANGE_FLAVOUR: changeFlavour,
   CHANGE_EXT_CONN: changeExtConn,
+  CHANGE_VNFPKG: changeVnfpkg,
 };
 
 /** The handler of an operation, its request type left to the caller (the engine reads the stored request). */

@@ -1,6 +1,7 @@
 import type { LcmOperation } from '../../domain/lcm-op-occ';
 import type { VnfInstance } from '../../domain/vnf-instance';
 import type { VnfdModel } from '../../tosca';
+import type { LcmDeps } from '../deps';
 import type { OpContext } from '../op-context';
 import type * as R from '../requests';
 
@@ -11,8 +12,11 @@ export interface Step<P = unknown> {
 }
 
 export interface OperationHandler<P = unknown> {
-  /** Checks a request against the VNFD and the instance before the operation starts (422 naming the field). */
-  check?(model: VnfdModel, instance: VnfInstance, request: P): void;
+  /**
+   * Checks a request against the VNFD and the instance before the operation starts (422 naming the field);
+   * `deps` for a check that must look further (CHANGE_VNFPKG: the package it moves to).
+   */
+  check?(model: VnfdModel, instance: VnfInstance, request: P, deps: LcmDeps): void | Promise<void>;
   steps(ctx: OpContext<P>): Array<Step<P>>;
   /** Undoes exactly what the operation did; undefined when the operation cannot be rolled back. */
   rollback?(ctx: OpContext<P>): Promise<void>;
@@ -29,6 +33,7 @@ export interface RequestOf {
   MODIFY_INFO: R.VnfInfoModificationRequest;
   CHANGE_FLAVOUR: R.ChangeVnfFlavourRequest;
   CHANGE_EXT_CONN: R.ChangeExtVnfConnectivityRequest;
+  CHANGE_VNFPKG: R.ChangeCurrentVnfPkgRequest;
 }
 
 export type Handlers = { [K in LcmOperation]: OperationHandler<RequestOf[K]> };

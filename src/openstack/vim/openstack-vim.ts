@@ -109,11 +109,27 @@ export class OpenStackVim implements Vim {
   }
 
   // ---------------------------------------------------------------- heal, power
-  async heal(vnfInstanceId: string, resourceId: string, options?: VimCallOptions): Promise<VnfcResource> {
+  async heal(
+    vnfInstanceId: string,
+    resourceId: string,
+    options?: VimCallOptions & { imageId?: string },
+  ): Promise<VnfcResource> {
     const s = sig(options);
     const name = stackName(vnfInstanceId);
     const stack = await this.os.orchestration.find(name, s);
     if (stack === undefined) throw new VimOperationError(`VNF instance ${vnfInstanceId} has no stack ${name}`);
+    if (options?.imageId !== undefined) {
+      // NOTE: Heat owns the image of every VNFC of a VDU (one scaling group, one image): a Nova rebuild of one
+      // server would be undone by the next stack update, which rebuilds every server whose template image changed
+      const srv = await this.os.compute.getServer(resourceId, s);
+      const current = typeof srv.image === 'object' ? srv.image?.id : srv.image;
+      if (current !== options.imageId)
+        throw new VimOperationError(
+          `server ${resourceId} runs image ${current ?? '?'}: on OpenStack a VNFC cannot be moved alone to image ` +
+            `${options.imageId} (Heat gives every VNFC of a VDU the same image); a package change with a new ` +
+            'image is not supported on OpenStack yet',
+        );
+    }
     const { servers } = await serverResources(this.os, name, stack, s);
     const r = servers.find((x) => x.physical_resource_id === resourceId);
     if (r === undefined) {

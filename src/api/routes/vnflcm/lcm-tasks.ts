@@ -52,6 +52,8 @@ const TASKS: TaskRoute[] = [
   task('operate', 'OPERATE', S.OperateVnfRequestSchema),
   task('change_ext_conn', 'CHANGE_EXT_CONN', S.ChangeExtVnfConnectivityRequestSchema),
   task('change_flavour', 'CHANGE_FLAVOUR', S.ChangeVnfFlavourRequestSchema),
+  // SOL003 v3.3.1 5.4.11a (not in v2.6.1): move the instance to another package of its product
+  task('change_vnfpkg', 'CHANGE_VNFPKG', S.ChangeCurrentVnfPkgRequestSchema),
 ];
 
 /**

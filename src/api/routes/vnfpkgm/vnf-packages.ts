@@ -10,8 +10,9 @@ import {
 } from '../../../domain/schemas/vnf-package';
 import type { VnfPackageRepository } from '../../../ports/package-store';
 import { onboardPackage } from '../../../lcm/packages/onboard-package';
+import { packageInUse, type PackageUsers } from '../../../lcm/packages/usage';
 import { readCsar, zipFiles, parseToscaMeta, type TypeLibrary } from '../../../tosca';
-import type { ApiContext, RouteModule } from '../../context';
+import type { RouteModule } from '../../context';
 import { renderPackage } from '../../render';
 import { sendNoBody } from '../../no-body';
 import { answerList, ListOf, ListQuerySchema } from '../../list-query';
@@ -31,6 +32,8 @@ export function vnfPackageRoutes(deps: {
   packages: VnfPackageRepository;
   library: TypeLibrary;
   packageLimitBytes: number;
+  /** The op-occs: a package an instance is moving to (CHANGE_VNFPKG) is in use (absent: no LCM here). */
+  opOccs?: PackageUsers['opOccs'];
 }): RouteModule {
   return (app, ctx) => {
     const load = async (id: string) => {
@@ -38,8 +41,10 @@ export function vnfPackageRoutes(deps: {
       if (found === undefined) throw new NotFoundError(`VNF package ${id} does not exist`);
       return found;
     };
+    const inUse = (p: VnfPkgInfo) =>
+      packageInUse({ instances: ctx.instances, ...(deps.opOccs !== undefined ? { opOccs: deps.opOccs } : {}) }, p);
     const withUsage = async (p: VnfPkgInfo) =>
-      renderPackage(ctx.publicUrl, { ...p, usageState: (await inUse(ctx, p.id)) ? 'IN_USE' : 'NOT_IN_USE' } as const);
+      renderPackage(ctx.publicUrl, { ...p, usageState: (await inUse(p)) ? 'IN_USE' : 'NOT_IN_USE' } as const);
     for (const ct of ['application/zip', 'application/octet-stream']) {
       if (!app.hasContentTypeParser(ct))
         app.addContentTypeParser(ct, { parseAs: 'buffer', bodyLimit: deps.packageLimitBytes }, (_r, body, done) =>
@@ -205,7 +210,7 @@ export function vnfPackageRoutes(deps: {
         const { doc } = await load(id);
         if (doc.operationalState === 'ENABLED')
           throw new ConflictError(`VNF package ${id} is ENABLED; disable it first`, { field: 'operationalState' });
-        if (await inUse(ctx, id))
+        if (await inUse(doc))
           throw new ConflictError(`VNF package ${id} is IN_USE by VNF instances; delete them first`, {
             field: 'usageState',
           });
@@ -215,11 +220,6 @@ export function vnfPackageRoutes(deps: {
       },
     });
   };
-}
-
-async function inUse(ctx: ApiContext, vnfPkgId: string): Promise<boolean> {
-  const page = await ctx.instances.list({ filter: [{ op: 'eq', path: ['vnfPkgId'], values: [vnfPkgId] }], limit: 1 });
-  return page.items.length > 0;
 }
 
 /** The CSAR of an ONBOARDED package: 404 for an unknown package, 409 when it is not ONBOARDED. */
