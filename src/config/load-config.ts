@@ -47,6 +47,7 @@ export const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'intege
   CLICKVNFM_NFVO_CLIENT_SECRET: { path: ['nfvo', 'clientSecret'], type: 'string' },
   CLICKVNFM_NFVO_GRANT_TIMEOUT_S: { path: ['nfvo', 'grantTimeoutSeconds'], type: 'integer' },
   CLICKVNFM_NFVO_GRANT_POLL_MS: { path: ['nfvo', 'grantPollMs'], type: 'integer' },
+  CLICKVNFM_NFVO_PACKAGE_NOTIFICATIONS: { path: ['nfvo', 'packageNotifications'], type: 'boolean' },
   CLICKVNFM_ONBOARD_SAMPLES: { path: ['onboardSamples'], type: 'boolean' },
   CLICKVNFM_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   CLICKVNFM_WORKER_CONCURRENCY: { path: ['worker', 'concurrency'], type: 'integer' },
