@@ -12,6 +12,7 @@ import { loadAuth } from './composition/credentials';
 import { buildGraph } from './composition/graph';
 import { onboardSamplePackages, sealStoredCredentials } from './composition/startup';
 import { buildNfvo } from './composition/nfvo';
+import { NFVO_NOTIFICATIONS_PATH } from './api/routes/vnfpkgm/nfvo-notifications';
 import { buildVim } from './composition/vim';
 import { openStackVimOptions, VimFactory } from './composition/vims';
 import type { Config } from './config';
@@ -123,6 +124,7 @@ export async function startVnfm(
       outbound: { allowLinkLocal: config.notifications.allowLinkLocal },
       log,
       ...(nfvo !== undefined ? { granter: nfvo.granter, nfvoPackages: nfvo.packages } : {}),
+      ...(nfvo?.subscriptions !== undefined ? { nfvoSubscriptions: nfvo.subscriptions } : {}),
       packageLimitBytes: config.api.packageLimitBytes,
       webDir: webDir(),
     });
@@ -165,6 +167,10 @@ export async function startVnfm(
       vnfm.app = app;
       log.info(`VNFM API (SOL003 ${API_VERSION}) on ${address}; OpenAPI at ${address}/docs`);
     }
+    // once the API listens (the NFVO tests the callback), in the background: an NFVO that is down is asked again
+    // with backoff. The subscription outlives a stop: it is not deleted.
+    const keeper = graph.keepNfvoSubscription?.(`${publicUrl.replace(/\/+$/, '')}${NFVO_NOTIFICATIONS_PATH}`);
+    if (keeper !== undefined) stops.push(() => keeper.stop());
     return vnfm;
   } catch (err) {
     await stopAll();

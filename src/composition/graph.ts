@@ -13,6 +13,7 @@ import { lcmTaskRoutes } from '../api/routes/vnflcm/lcm-tasks';
 import { opOccRoutes } from '../api/routes/vnflcm/op-occs';
 import { subscriptionRoutes } from '../api/routes/vnflcm/subscriptions';
 import { packageArtifactRoutes } from '../api/routes/vnfpkgm/package-artifacts';
+import { nfvoNotificationRoutes } from '../api/routes/vnfpkgm/nfvo-notifications';
 import { packageUploadFromUriRoutes } from '../api/routes/vnfpkgm/package-upload-uri';
 import { vnfPackageRoutes } from '../api/routes/vnfpkgm/vnf-packages';
 import type { StoredSubscription } from '../domain/subscription';
@@ -30,10 +31,12 @@ import {
 } from '../notify';
 import type { Granter } from '../ports/granter';
 import type { Notifier } from '../ports/lcm';
-import type { NfvoPackageSource } from '../ports/nfvo-packages';
+import type { NfvoPackageSource, NfvoPackageSubscriptions } from '../ports/nfvo-packages';
 import type { PackageCatalog } from '../ports/package-catalog';
 import { NfvoBackedCatalog } from '../lcm/packages/nfvo-catalog';
-import type { Logger } from '../ports/logger';
+import { sweepKeptContents, type PkgmNotificationDeps } from '../lcm/packages/nfvo-notifications';
+import { keepPkgmSubscription, type PkgmSubscriptionKeeper } from '../lcm/packages/nfvo-subscription';
+import { silentLogger, type Logger } from '../ports/logger';
 import type { Vim, VimProvider } from '../ports/vim';
 import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
 import { BullLcmQueue, startLcmWorker } from '../queue';
@@ -42,6 +45,7 @@ import {
   RedisOpOccRepository,
   RedisRepository,
   RedisVnfInstanceRepository,
+  RedisPkgmSubscriptionStore,
   RedisVnfPackageRepository,
   type SecretBox,
 } from '../store';
@@ -64,6 +68,8 @@ export interface GraphOptions {
   granter?: Granter;
   /** The NFVO's onboarded packages: an instance of a VNFD not known here is created from the NFVO's package. */
   nfvoPackages?: NfvoPackageSource;
+  /** The NFVO's package notification subscriptions: the VNFM subscribes and takes the notifications. */
+  nfvoSubscriptions?: NfvoPackageSubscriptions;
   /** Replaces the subscription notifier (tests record the events instead). */
   notifier?: Notifier;
   notifierRetry?: { attempts: number; backoffMs: number };
@@ -95,6 +101,14 @@ export interface Graph {
   /** Every feature's API routes, in the production order. */
   routes: RouteModule[];
   events: ApiEvents;
+  /**
+   * Under an NFVO with package notifications: keeps the VNFM's subscription (created once per Redis, checked
+   * at start, retried with backoff), with `callbackUri` the notification endpoint's public address.
+   */
+  keepNfvoSubscription?(
+    callbackUri: string,
+    options?: { initialBackoffMs?: number; maxBackoffMs?: number },
+  ): PkgmSubscriptionKeeper;
   /** Starts the LCM worker and the notification delivery worker; returns their stop. */
   startWorkers(options?: WorkerOptions): () => Promise<void>;
   /** Closes the queue, the notifier and the connections the graph opened (not `redis`). */
@@ -158,6 +172,18 @@ export function buildGraph(o: GraphOptions): Graph {
     ...(o.granter !== undefined ? { granter: o.granter } : {}),
     ...(o.vims !== undefined ? { vims: o.vims } : {}),
   };
+  const pkgm: (PkgmNotificationDeps & { nfvo: NfvoPackageSubscriptions }) | undefined =
+    o.nfvoSubscriptions === undefined
+      ? undefined
+      : {
+          nfvo: o.nfvoSubscriptions,
+          packages,
+          instances,
+          store: new RedisPkgmSubscriptionStore(o.redis, o.prefix, o.box),
+          lock: lockOf(o.redis, o.prefix),
+          ...(o.log !== undefined ? { log: o.log } : {}),
+        };
+  const log = o.log ?? silentLogger;
   const identity = (i: VnfInstance) => ({ vnfInstanceId: i.id, instance: identityOf(i) });
   const events: ApiEvents = {
     instanceCreated: (i) =>
@@ -185,6 +211,7 @@ export function buildGraph(o: GraphOptions): Graph {
     vnfcRoutes(deps),
     ...(o.webDir !== undefined ? [consoleRoutes(o.webDir)] : []),
     subscriptionRoutes({ subscriptions, testCallback }),
+    ...(pkgm !== undefined ? [nfvoNotificationRoutes(pkgm)] : []),
   ];
   const startWorkers = (w: WorkerOptions = {}): (() => Promise<void>) => {
     const worker = startLcmWorker((id, kind) => runJob(deps, id, kind), { ...bull(), ...w });
@@ -204,6 +231,15 @@ export function buildGraph(o: GraphOptions): Graph {
     subscriptions,
     routes,
     events,
+    ...(pkgm !== undefined
+      ? {
+          keepNfvoSubscription: (callbackUri: string, options = {}) =>
+            keepPkgmSubscription(
+              { nfvo: pkgm.nfvo, store: pkgm.store, callbackUri, log },
+              { ...options, after: () => sweepKeptContents(pkgm) },
+            ),
+        }
+      : {}),
     startWorkers,
     close: async () => {
       await subscriptionNotifier?.close();

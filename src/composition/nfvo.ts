@@ -1,7 +1,7 @@
 /** The NFVO the configuration names: its Grant interface, or none (the VNFM grants itself). */
 import type { Config } from '../config';
-import { HttpGranter, NfvoHttp, NfvoPackages, type NfvoAuth } from '../nfvo';
-import type { NfvoPackageSource } from '../ports/nfvo-packages';
+import { HttpGranter, NfvoHttp, NfvoPackages, NfvoPkgmSubscriptions, type NfvoAuth } from '../nfvo';
+import type { NfvoPackageSource, NfvoPackageSubscriptions } from '../ports/nfvo-packages';
 import type { Granter } from '../ports/granter';
 
 function nfvoAuth(config: Readonly<Config>): NfvoAuth {
@@ -14,11 +14,15 @@ function nfvoAuth(config: Readonly<Config>): NfvoAuth {
   return auth;
 }
 
-/** The NFVO's Grant interface and its onboarded packages, when the configuration names an NFVO. */
-export function buildNfvo(
-  config: Readonly<Config>,
-  publicUrl: string,
-): { granter: Granter; packages: NfvoPackageSource } | undefined {
+export interface Nfvo {
+  granter: Granter;
+  packages: NfvoPackageSource;
+  /** Its package notification subscriptions (absent when `nfvo.packageNotifications` is false). */
+  subscriptions?: NfvoPackageSubscriptions;
+}
+
+/** The NFVO's Grant interface, its onboarded packages and their notifications, when the configuration names one. */
+export function buildNfvo(config: Readonly<Config>, publicUrl: string): Nfvo | undefined {
   const n = config.nfvo;
   if (n.url === undefined) return undefined;
   // one HTTP side for both clients: one OAuth token, fetched once
@@ -30,5 +34,9 @@ export function buildNfvo(
     timeoutMs: n.grantTimeoutSeconds * 1000,
     pollIntervalMs: n.grantPollMs,
   });
-  return { granter, packages: new NfvoPackages({ url: n.url, http }) };
+  return {
+    granter,
+    packages: new NfvoPackages({ url: n.url, http }),
+    ...(n.packageNotifications ? { subscriptions: new NfvoPkgmSubscriptions({ url: n.url, http }) } : {}),
+  };
 }

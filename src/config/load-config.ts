@@ -63,6 +63,7 @@ export const ENV_KEYS: Record<string, { path: string[]; type: EnvType }> = {
   CLICKVNFM_KEYSTONE_READER_ROLES: { path: ['keystone', 'roles', 'reader'], type: 'list' },
   CLICKVNFM_KEYSTONE_PROJECTS: { path: ['keystone', 'projects'], type: 'list' },
   CLICKVNFM_KEYSTONE_CACHE_SECONDS: { path: ['keystone', 'cacheSeconds'], type: 'integer' },
+  CLICKVNFM_NFVO_PACKAGE_NOTIFICATIONS: { path: ['nfvo', 'packageNotifications'], type: 'boolean' },
   CLICKVNFM_ONBOARD_SAMPLES: { path: ['onboardSamples'], type: 'boolean' },
   CLICKVNFM_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   CLICKVNFM_WORKER_CONCURRENCY: { path: ['worker', 'concurrency'], type: 'integer' },

@@ -111,6 +111,11 @@ export const ConfigSchema = Type.Object(
         clientSecret: Type.Optional(Type.String()),
         grantTimeoutSeconds: Type.Integer({ minimum: 1, default: 600 }),
         grantPollMs: Type.Integer({ minimum: 10, default: 1000 }),
+        /**
+         * Subscribe to the NFVO's package notifications (SOL003 10.4.7): a package it disables or deletes is
+         * disabled or dropped here too. The callback is `<publicUrl>/vnfpkgm/v1/nfvo_notifications`.
+         */
+        packageNotifications: Type.Boolean({ default: true }),
       },
       { additionalProperties: false, default: {} },
     ),

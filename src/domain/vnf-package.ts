@@ -43,3 +43,27 @@ export const VNF_PKG_INFO_ATTRIBUTES = attributeNames<VnfPkgInfo>()([
   'userDefinedData',
   '_links',
 ]);
+
+/**
+ * A package taken from the NFVO (docs/nfvo.md) says so in its userDefinedData: `source: nfvo`, the NFVO's
+ * package id, and the operational state the NFVO last stated for it (with the time of that statement).
+ */
+export interface NfvoOrigin {
+  nfvoVnfPkgId: string;
+  nfvoOperationalState?: 'ENABLED' | 'DISABLED';
+  /** The timeStamp of the notification that stated it (an older notification does not undo it). */
+  nfvoStateChangedAt?: string;
+}
+
+/** The NFVO origin a package's userDefinedData records, or undefined for a package of this VNFM's own. */
+export function nfvoOriginOf(pkg: { userDefinedData?: Record<string, unknown> | undefined }): NfvoOrigin | undefined {
+  const u = pkg.userDefinedData;
+  if (u?.['source'] !== 'nfvo' || typeof u['nfvoVnfPkgId'] !== 'string') return undefined;
+  const state = u['nfvoOperationalState'];
+  const at = u['nfvoStateChangedAt'];
+  return {
+    nfvoVnfPkgId: u['nfvoVnfPkgId'],
+    ...(state === 'ENABLED' || state === 'DISABLED' ? { nfvoOperationalState: state } : {}),
+    ...(typeof at === 'string' ? { nfvoStateChangedAt: at } : {}),
+  };
+}

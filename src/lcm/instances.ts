@@ -22,6 +22,12 @@ export async function createInstance(
       field: 'vnfdId',
     });
   }
+  if (pkg.nfvoOperationalState === 'DISABLED') {
+    throw new UnprocessableEntityError(
+      `the VNF package ${pkg.vnfPkgId} with vnfdId ${request.vnfdId} is disabled at the NFVO; no new instance uses it`,
+      { field: 'vnfdId' },
+    );
+  }
   if (pkg.onboardingState !== 'ONBOARDED' || pkg.operationalState !== 'ENABLED') {
     const state = `${pkg.onboardingState}/${pkg.operationalState}`;
     throw new UnprocessableEntityError(

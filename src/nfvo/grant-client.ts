@@ -52,7 +52,7 @@ export class NfvoHttp {
   constructor(private readonly auth: NfvoAuth | undefined) {}
 
   async call(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     url: string,
     signal: AbortSignal,
     body?: unknown,
@@ -72,6 +72,8 @@ export class NfvoHttp {
           headers,
           data: body === undefined ? undefined : JSON.stringify(body),
           signal,
+          // a 303 to a POST (an existing subscription) is the caller's to read, not to follow
+          ...(method === 'GET' ? {} : { maxRedirects: 0 }),
           ...(binary ? { responseType: 'arraybuffer' as const } : {}),
         });
       } catch (err) {

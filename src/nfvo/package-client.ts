@@ -26,7 +26,12 @@ export class NfvoPackages implements NfvoPackageSource {
     const info = await this.http.call('GET', base, signal);
     if (info.status === 404) return undefined;
     if (info.status !== 200) throw new NfvoError(`the NFVO answered ${info.status} for the package of VNFD ${vnfdId}`);
-    let pkg: { id?: unknown; vnfdId?: unknown; checksum?: { algorithm?: unknown; hash?: unknown } };
+    let pkg: {
+      id?: unknown;
+      vnfdId?: unknown;
+      operationalState?: unknown;
+      checksum?: { algorithm?: unknown; hash?: unknown };
+    };
     try {
       pkg = JSON.parse(info.text) as typeof pkg;
     } catch {
@@ -49,6 +54,7 @@ export class NfvoPackages implements NfvoPackageSource {
         { field: 'vnfdId' },
       );
     }
-    return { vnfPkgId: pkg.id, vnfdId, checksum: { algorithm, hash }, content: content.bytes };
+    const operationalState = pkg.operationalState === 'DISABLED' ? 'DISABLED' : 'ENABLED';
+    return { vnfPkgId: pkg.id, vnfdId, checksum: { algorithm, hash }, operationalState, content: content.bytes };
   }
 }

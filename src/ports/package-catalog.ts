@@ -17,6 +17,8 @@ export interface VnfdSummary {
   vnfdVersion: string;
   onboardingState: PackageOnboardingState;
   operationalState: PackageOperationalState;
+  /** For a package taken from the NFVO: the operational state the NFVO last stated for it. */
+  nfvoOperationalState?: PackageOperationalState;
 }
 
 export interface PackageCatalog {

@@ -15,3 +15,4 @@ export {
   resealAll,
 } from './secret-box';
 export { keptRandomSecret, restrictToOwner } from './private-files';
+export { RedisPkgmSubscriptionStore } from './nfvo-subscription-store';

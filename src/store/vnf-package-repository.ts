@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { VnfPkgInfo } from '../domain/vnf-package';
+import { nfvoOriginOf, type VnfPkgInfo } from '../domain/vnf-package';
 import type { VnfdSummary } from '../ports/package-catalog';
 import type { VnfPackageRepository } from '../ports/package-store';
 import { RedisRepository } from './redis-repository';
@@ -42,6 +42,7 @@ export class RedisVnfPackageRepository extends RedisRepository<VnfPkgInfo> imple
     const page = await this.list({ filter: [{ op: 'eq', path: ['vnfdId'], values: [vnfdId] }], limit: 50 });
     const pkg = page.items.find((p) => p.onboardingState === 'ONBOARDED') ?? page.items[0];
     if (pkg === undefined || pkg.vnfdId === undefined) return undefined;
+    const nfvoState = nfvoOriginOf(pkg)?.nfvoOperationalState;
     return {
       vnfdId: pkg.vnfdId,
       vnfPkgId: pkg.id,
@@ -51,6 +52,7 @@ export class RedisVnfPackageRepository extends RedisRepository<VnfPkgInfo> imple
       vnfdVersion: pkg.vnfdVersion ?? '',
       onboardingState: pkg.onboardingState,
       operationalState: pkg.operationalState,
+      ...(nfvoState !== undefined ? { nfvoOperationalState: nfvoState } : {}),
     };
   }
 }

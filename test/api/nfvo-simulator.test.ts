@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { zipFiles } from '../../src/tosca';
 import { NfvoSimulator, type Grant, type ProblemDetails, type VnfPkgInfo } from '../support/nfvo-simulator';
 
@@ -314,5 +316,111 @@ describe('VNF packages (SOL003 clause 10)', () => {
       404,
     );
     await expectProblem(await fetch(`${base}/vnfpkgm/v1/vnf_packages/unknown`, { headers: BASIC }), 404);
+  });
+});
+
+describe('package subscriptions and notifications (SOL003 10.4.7, 10.4.8)', () => {
+  const received: Array<{ method: string; authorization?: string; body: string }> = [];
+  let answer = 204;
+  let consumer: Server;
+  let callbackUri: string;
+  const creds = { userName: 'nfvo-to-vnfm', password: 'cb-s3cret' };
+  const json = { ...BASIC, 'content-type': 'application/json' };
+  const subscribe = (body: unknown) =>
+    fetch(`${base}/vnfpkgm/v1/subscriptions`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(body),
+      redirect: 'manual',
+    });
+  const request = () => ({
+    filter: { notificationTypes: ['VnfPackageChangeNotification'] },
+    callbackUri,
+    authentication: { authType: ['BASIC'], paramsBasic: creds },
+  });
+
+  beforeAll(async () => {
+    consumer = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({
+          method: req.method ?? '',
+          body,
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        });
+        res.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((r) => consumer.listen(0, '127.0.0.1', () => r()));
+    callbackUri = `http://127.0.0.1:${(consumer.address() as AddressInfo).port}/callback`;
+  });
+  afterAll(() => new Promise<void>((r) => consumer.close(() => r())));
+  beforeEach(() => {
+    sim.forgetSubscriptions();
+    received.length = 0;
+    answer = 204;
+  });
+
+  it('POST tests the callback with the Basic credentials, then 201; GET; the same again: 303; DELETE', async () => {
+    const created = await subscribe(request());
+    expect(created.status).toBe(201);
+    const sub = (await created.json()) as { id: string; callbackUri: string; authentication?: unknown };
+    expect(sub).toMatchObject({ callbackUri });
+    expect(sub).not.toHaveProperty('authentication');
+    const basic = 'Basic ' + Buffer.from(`${creds.userName}:${creds.password}`).toString('base64');
+    expect(received).toEqual([{ method: 'GET', authorization: basic, body: '' }]);
+    expect(created.headers.get('location')).toBe(`${base}/vnfpkgm/v1/subscriptions/${sub.id}`);
+
+    expect((await fetch(`${base}/vnfpkgm/v1/subscriptions/${sub.id}`, { headers: BASIC })).status).toBe(200);
+    const again = await subscribe(request());
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe(`${base}/vnfpkgm/v1/subscriptions/${sub.id}`);
+    const del = await fetch(`${base}/vnfpkgm/v1/subscriptions/${sub.id}`, { method: 'DELETE', headers: BASIC });
+    expect(del.status).toBe(204);
+    await expectProblem(await fetch(`${base}/vnfpkgm/v1/subscriptions/${sub.id}`, { headers: BASIC }), 404);
+  });
+
+  it('no callbackUri: 400; a callback that fails the test GET: 422; no credentials: 401', async () => {
+    await expectProblem(await subscribe({ filter: {} }), 400);
+    answer = 500;
+    await expectProblem(await subscribe(request()), 422);
+    expect(sim.subscriptions).toEqual([]);
+    const anonymous = await fetch(`${base}/vnfpkgm/v1/subscriptions`, { method: 'POST', body: '{}' });
+    await expectProblem(anonymous, 401);
+  });
+
+  it('a change of state is delivered to the subscriptions whose filter takes it, with their credentials', async () => {
+    const created = (await (await subscribe(request())).json()) as { id: string };
+    const pkg = sim.addPackage({
+      vnfdId: 'vnfd-notified',
+      csar: Buffer.from('PK'),
+      provider: 'Acme',
+      productName: 'p',
+      softwareVersion: '1',
+      vnfdVersion: '1',
+    });
+    received.length = 0;
+    const [d] = await sim.setOperationalState(pkg.id, 'DISABLED');
+    expect(d?.status).toBe(204);
+    const n = JSON.parse(received[0]?.body ?? '{}') as Record<string, unknown>;
+    expect(n).toMatchObject({
+      notificationType: 'VnfPackageChangeNotification',
+      subscriptionId: created.id,
+      vnfPkgId: pkg.id,
+      vnfdId: 'vnfd-notified',
+      changeType: 'OP_STATE_CHANGE',
+      operationalState: 'DISABLED',
+      _links: { vnfPackage: { href: `${base}/vnfpkgm/v1/vnf_packages/${pkg.id}` } },
+    });
+    expect(received[0]?.authorization).toBe('Basic ' + Buffer.from('nfvo-to-vnfm:cb-s3cret').toString('base64'));
+    const info = (await (await fetch(`${base}/vnfpkgm/v1/vnf_packages/${pkg.id}`, { headers: BASIC })).json()) as {
+      operationalState: string;
+    };
+    expect(info.operationalState).toBe('DISABLED');
+    // the filter takes change notifications only
+    expect(
+      await sim.notify({ notificationType: 'VnfPackageOnboardingNotification', vnfPkgId: pkg.id, vnfdId: 'x' }),
+    ).toEqual([]);
   });
 });

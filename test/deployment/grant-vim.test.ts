@@ -94,11 +94,15 @@ const get = async (id: string): Promise<VnfInstance> =>
   (await api.call<VnfInstance>('GET', `/vnflcm/v1/vnf_instances/${id}`)).body;
 const running = (v: Vnfc) =>
   new HttpVnfAgentFactory()
-    .forEndpoint({ address: v.metadata.managementAddress, port: v.metadata.managementPort ?? 8000 })
+    .forEndpoint({
+      address: v.metadata.managementAddress,
+      port: v.metadata.managementPort ?? 8000,
+      dialect: 'click-plugin',
+    })
     .status();
 
 describe('the VIM from the grant, on the mini-cloud', () => {
-  it('two instances at once on two projects: the granted one in demo with the granted flavour, one in admin', async () => {
+  it('two instances at once on two projects: one where the grant says (demo, its flavour), one in admin', async () => {
     const pkg = await api.onboard(
       await buildVariant({ sample: 'forwarder', image: tinyQcow2(1 << 30, `grant-${Date.now()}`) }),
     );

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { buildApp, hashSecret, type ApiApp, type AuthSettings } from '../../src/api';
 import { RedisRepository, SecretBox } from '../../src/store';
-import { buildGraph } from '../../src/composition/graph';
+import type { FastifyBaseLogger } from 'fastify';
+import { buildGraph, type Graph } from '../../src/composition/graph';
 import { openStackVimOptions, VimFactory } from '../../src/composition/vims';
 import { loadConfig } from '../../src/config';
 import type { StoredSubscription } from '../../src/domain/subscription';
@@ -12,7 +13,7 @@ import { EmulatedCloud, EmulatedVim } from '../../src/emulator';
 import type { LcmDeps } from '../../src/lcm/deps';
 import { onboardSamples } from '../../src/lcm/packages/onboard-samples';
 import type { Granter } from '../../src/ports/granter';
-import type { NfvoPackageSource } from '../../src/ports/nfvo-packages';
+import type { NfvoPackageSource, NfvoPackageSubscriptions } from '../../src/ports/nfvo-packages';
 import type { NotificationEvent, Notifier } from '../../src/ports/lcm';
 import type { RedisVnfInstanceRepository } from '../../src/store';
 import { loadTypeLibrary } from '../../src/tosca';
@@ -45,6 +46,8 @@ export interface LcmHarness {
   instances: RedisVnfInstanceRepository;
   subscriptions: RedisRepository<StoredSubscription>;
   vnfdIds: Record<string, string>;
+  /** The production graph the harness built (e.g. its keepNfvoSubscription). */
+  graph: Graph;
   stopWorker(): Promise<void>;
   startWorker(): void;
   close(): Promise<void>;
@@ -62,6 +65,12 @@ export async function buildLcmHarness(
     webDir?: string;
     granter?: Granter;
     nfvoPackages?: NfvoPackageSource;
+    /** The NFVO's package notification subscriptions (the callback route and keepNfvoSubscription). */
+    nfvoSubscriptions?: NfvoPackageSubscriptions;
+    /** The key that seals credentials (processes of one deployment share it); a new one by default. */
+    box?: SecretBox;
+    /** A pino logger for the graph and the API's request log (e.g. one that captures the lines). */
+    log?: FastifyBaseLogger;
     /** Serve the VIMs a request's vimConnectionInfo names too (emulated clouds, or OpenStack). */
     vims?: boolean;
   } = {},
@@ -72,7 +81,7 @@ export async function buildLcmHarness(
   if (options.cloud === undefined) await cloud.start();
   const library = loadTypeLibrary();
   // credentials sealed at rest, as in production
-  const box = new SecretBox(randomBytes(32));
+  const box = options.box ?? new SecretBox(randomBytes(32));
   const publicUrl = 'http://vnfm.test';
   const notifier = new RecordingNotifier();
   // the production graph (src/composition/graph.ts), with the test's VIM, agents, readiness and notifier
@@ -93,6 +102,8 @@ export async function buildLcmHarness(
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
     ...(options.granter !== undefined ? { granter: options.granter } : {}),
     ...(options.nfvoPackages !== undefined ? { nfvoPackages: options.nfvoPackages } : {}),
+    ...(options.nfvoSubscriptions !== undefined ? { nfvoSubscriptions: options.nfvoSubscriptions } : {}),
+    ...(options.log !== undefined ? { log: options.log } : {}),
   });
   const { deps, instances, subscriptions } = graph;
   const samples = await onboardSamples(graph.packages, library, join(__dirname, '../../vnfd'), async () => true);
@@ -122,6 +133,7 @@ export async function buildLcmHarness(
     auth,
     events: graph.events,
     routes: graph.routes,
+    ...(options.log !== undefined ? { loggerInstance: options.log } : {}),
   });
   let stopWorkers: (() => Promise<void>) | undefined;
   const startWorker = (): void => {
@@ -139,6 +151,7 @@ export async function buildLcmHarness(
     instances,
     subscriptions,
     vnfdIds,
+    graph,
     startWorker,
     stopWorker: async () => {
       await stopWorkers?.();

@@ -1,6 +1,8 @@
 /**
  * A small NFVO for the tests, written from ETSI GS NFV-SOL 003 v2.6.1: the Grant interface (clause 9) and
- * the VNF Package Management interface as the VNFM consumes it (clause 10). The VNFM under test is its client.
+ * the VNF Package Management interface as the VNFM consumes it (clause 10): onboarded packages, and
+ * subscriptions to package notifications (10.4.7, 10.4.8), delivered to the subscriber's callbackUri with
+ * the subscription's Basic credentials. The VNFM under test is its client.
  *
  * Behaviour is set per simulator and may change at any time (`sim.mode = 'refuse'`): grants are answered
  * synchronously (201), asynchronously (202, then GET polls 202 ... 200), refused (403) or failed (500).
@@ -134,7 +136,7 @@ export interface VnfPkgInfo {
   vnfdVersion: string;
   checksum: { algorithm: 'SHA-256'; hash: string };
   onboardingState: 'ONBOARDED';
-  operationalState: 'ENABLED';
+  operationalState: 'ENABLED' | 'DISABLED';
   usageState: 'IN_USE' | 'NOT_IN_USE';
   _links: { self: Link; vnfd: Link; packageContent: Link };
 }
@@ -168,6 +170,38 @@ export interface NfvoSimulatorOptions {
   vimAssets?: VimAssets;
   /** expires_in of issued access tokens (default 3600 s) */
   tokenLifetimeSeconds?: number;
+  /** test a new subscription's callbackUri with GET (SOL003 10.4.7.3.1; 204 expected) first (default true) */
+  testCallbacks?: boolean;
+}
+
+/** SOL003 PkgmSubscription (10.5.2.4), with the credentials the subscriber gave (kept to deliver) */
+export interface PkgmSubscription {
+  id: string;
+  filter?: { notificationTypes?: string[]; vnfdId?: string[]; vnfPkgId?: string[]; [other: string]: unknown };
+  callbackUri: string;
+  /** the request's authentication.paramsBasic (never answered by the API) */
+  basic?: { userName: string; password: string };
+}
+
+/** One notification POSTed to a subscriber, and its answer */
+export interface Delivery {
+  subscriptionId: string;
+  notification: unknown;
+  /** the HTTP status; 0 when the callback did not answer */
+  status: number;
+  body: string;
+}
+
+/** What `notify` fills in itself: the rest of SOL003 10.5.2.5 / 10.5.2.6 */
+export interface PkgmNotificationInput {
+  notificationType: 'VnfPackageOnboardingNotification' | 'VnfPackageChangeNotification';
+  vnfPkgId: string;
+  vnfdId: string;
+  changeType?: 'OP_STATE_CHANGE' | 'PKG_DELETE';
+  operationalState?: 'ENABLED' | 'DISABLED';
+  /** default: a new UUID (the same for every subscription, as SOL003 wants) */
+  id?: string;
+  timeStamp?: string;
 }
 
 export interface RecordedGrantRequest {
@@ -194,6 +228,8 @@ const MAX_BODY = 1 << 20;
 const GRANTS = '/grant/v1/grants';
 const ONBOARDED = '/vnfpkgm/v1/onboarded_vnf_packages';
 const PACKAGES = '/vnfpkgm/v1/vnf_packages';
+const SUBSCRIPTIONS = '/vnfpkgm/v1/subscriptions';
+const PKGM_TYPES = new Set(['VnfPackageOnboardingNotification', 'VnfPackageChangeNotification']);
 
 interface StoredPackage {
   info: Omit<VnfPkgInfo, '_links'>;
@@ -225,11 +261,19 @@ export class NfvoSimulator {
   tokenLifetimeSeconds: number;
   /** every POST to the grants resource, in arrival order, whatever was answered */
   readonly grantRequests: RecordedGrantRequest[] = [];
+  /** package subscriptions answer 500 (an NFVO that fails) while true */
+  failSubscriptions = false;
+  testCallbacks: boolean;
+  /** every POST to the package subscriptions resource, in arrival order (credentials included) */
+  readonly subscriptionRequests: RecordedGrantRequest[] = [];
+  /** every notification delivered, in order */
+  readonly deliveries: Delivery[] = [];
 
   private readonly auth: NfvoAuthOptions | undefined;
   private readonly issued = new Map<string, { grant: Grant; pollsLeft: number }>();
   private readonly tokens = new Map<string, number>();
   private readonly packages = new Map<string, StoredPackage>();
+  private readonly pkgmSubscriptions = new Map<string, PkgmSubscription>();
   private server: Server | undefined;
   private base: string | undefined;
 
@@ -242,6 +286,112 @@ export class NfvoSimulator {
     this.zones = options.zones;
     this.vimAssets = options.vimAssets;
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+    this.testCallbacks = options.testCallbacks ?? true;
+  }
+
+  /** The package subscriptions held (with the credentials to deliver with). */
+  get subscriptions(): PkgmSubscription[] {
+    return [...this.pkgmSubscriptions.values()].map((s) => structuredClone(s));
+  }
+
+  /** Loses every package subscription (as an NFVO whose database was reset). */
+  forgetSubscriptions(): void {
+    this.pkgmSubscriptions.clear();
+  }
+
+  /** Changes a package's operational state and notifies the subscribers (VnfPackageChangeNotification). */
+  async setOperationalState(vnfPkgId: string, state: 'ENABLED' | 'DISABLED'): Promise<Delivery[]> {
+    const pkg = this.packages.get(vnfPkgId);
+    if (!pkg) throw new Error(`NfvoSimulator: no package ${vnfPkgId}`);
+    pkg.info.operationalState = state;
+    const { vnfdId } = pkg.info;
+    const type = 'VnfPackageChangeNotification';
+    return this.notify({
+      notificationType: type,
+      vnfPkgId,
+      vnfdId,
+      changeType: 'OP_STATE_CHANGE',
+      operationalState: state,
+    });
+  }
+
+  /** Deletes a package and notifies the subscribers (VnfPackageChangeNotification, PKG_DELETE). */
+  async deletePackage(vnfPkgId: string): Promise<Delivery[]> {
+    const pkg = this.packages.get(vnfPkgId);
+    if (!pkg) throw new Error(`NfvoSimulator: no package ${vnfPkgId}`);
+    this.packages.delete(vnfPkgId);
+    const { vnfdId } = pkg.info;
+    return this.notify({
+      notificationType: 'VnfPackageChangeNotification',
+      vnfPkgId,
+      vnfdId,
+      changeType: 'PKG_DELETE',
+    });
+  }
+
+  /** Sends a notification to every subscription whose filter takes it, with its own subscriptionId and links. */
+  async notify(input: PkgmNotificationInput): Promise<Delivery[]> {
+    const id = input.id ?? randomUUID();
+    const timeStamp = input.timeStamp ?? new Date().toISOString();
+    const out: Delivery[] = [];
+    for (const sub of this.pkgmSubscriptions.values()) {
+      const f = sub.filter;
+      if (f?.notificationTypes && !f.notificationTypes.includes(input.notificationType)) continue;
+      if (f?.vnfdId && !f.vnfdId.includes(input.vnfdId)) continue;
+      if (f?.vnfPkgId && !f.vnfPkgId.includes(input.vnfPkgId)) continue;
+      const notification = {
+        ...input,
+        id,
+        timeStamp,
+        subscriptionId: sub.id,
+        _links: {
+          vnfPackage: { href: `${this.url}${PACKAGES}/${encodeURIComponent(input.vnfPkgId)}` },
+          subscription: { href: `${this.url}${SUBSCRIPTIONS}/${sub.id}` },
+        },
+      };
+      out.push(await this.deliver(sub.id, notification));
+    }
+    return out;
+  }
+
+  /**
+   * POSTs `notification` as it is to a subscription's callbackUri, with the subscription's Basic
+   * credentials, or `auth` instead (null: none).
+   */
+  async deliver(
+    subscriptionId: string,
+    notification: unknown,
+    options: { auth?: { userName: string; password: string } | null } = {},
+  ): Promise<Delivery> {
+    const sub = this.pkgmSubscriptions.get(subscriptionId);
+    if (!sub) throw new Error(`NfvoSimulator: no package subscription ${subscriptionId}`);
+    const res = await this.callback(sub, 'POST', options.auth === undefined ? sub.basic : options.auth, notification);
+    const delivery = { subscriptionId, notification: structuredClone(notification), ...res };
+    this.deliveries.push(delivery);
+    return delivery;
+  }
+
+  private async callback(
+    sub: PkgmSubscription,
+    method: 'GET' | 'POST',
+    auth: { userName: string; password: string } | null | undefined,
+    body?: unknown,
+  ): Promise<{ status: number; body: string }> {
+    const headers: Record<string, string> = { version: '1.3.0', accept: 'application/json' };
+    if (auth) headers['authorization'] = 'Basic ' + Buffer.from(`${auth.userName}:${auth.password}`).toString('base64');
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      const res = await fetch(sub.callbackUri, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+      });
+      return { status: res.status, body: await res.text() };
+    } catch (e) {
+      return { status: 0, body: String(e) };
+    }
   }
 
   /** The base URL (`http://127.0.0.1:<port>`); throws before start(). */
@@ -319,6 +469,7 @@ export class NfvoSimulator {
         return this.postGrant(text, res);
       }
       this.authenticate(req);
+      if (path === SUBSCRIPTIONS || path.startsWith(`${SUBSCRIPTIONS}/`)) return await this.subscriptionRoute(req, res);
       if (method !== 'GET') throw new HttpError(405, 'Method Not Allowed', `${method} ${path} is not supported`);
       const parts = path.split('/').slice(1).map(decodeSegment);
       if (path.startsWith(`${GRANTS}/`) && parts.length === 4) return this.getGrant(parts[3] as string, res);
@@ -344,6 +495,51 @@ export class NfvoSimulator {
       }
       sendProblem(res, 500, 'Internal Server Error', String(e));
     }
+  }
+
+  /** SOL003 10.4.7 (POST, GET the list) and 10.4.8 (GET, DELETE one) */
+  private async subscriptionRoute(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://nfvo').pathname.replace(/\/+$/, '');
+    const method = req.method ?? 'GET';
+    if (this.failSubscriptions)
+      throw new HttpError(500, 'Internal Server Error', 'the NFVO simulator fails (failSubscriptions)');
+    const view = (s: PkgmSubscription) => ({
+      id: s.id,
+      ...(s.filter ? { filter: s.filter } : {}),
+      callbackUri: s.callbackUri,
+      _links: { self: { href: `${this.url}${SUBSCRIPTIONS}/${s.id}` } },
+    });
+    if (path === SUBSCRIPTIONS) {
+      if (method === 'GET') return sendJson(res, 200, [...this.pkgmSubscriptions.values()].map(view));
+      if (method !== 'POST') throw new HttpError(405, 'Method Not Allowed', `${method} ${path} is not supported`);
+      const text = await readBody(req);
+      this.subscriptionRequests.push({ body: parseOr(text), headers: req.headers });
+      const wanted = validatePkgmSubscriptionRequest(text);
+      // SOL003 10.4.7.3.1: the same callbackUri and filter is not duplicated: 303 to the existing one
+      const same = [...this.pkgmSubscriptions.values()].find(
+        (s) => s.callbackUri === wanted.callbackUri && JSON.stringify(s.filter) === JSON.stringify(wanted.filter),
+      );
+      if (same) {
+        res.writeHead(303, { location: `${this.url}${SUBSCRIPTIONS}/${same.id}`, 'content-length': 0 });
+        return void res.end();
+      }
+      const sub: PkgmSubscription = { ...wanted, id: randomUUID() };
+      if (this.testCallbacks) {
+        const test = await this.callback(sub, 'GET', sub.basic);
+        if (test.status !== 204)
+          throw new HttpError(422, 'Unprocessable Entity', `the callbackUri answered ${test.status} to the test GET`);
+      }
+      this.pkgmSubscriptions.set(sub.id, sub);
+      return sendJson(res, 201, view(sub), { location: `${this.url}${SUBSCRIPTIONS}/${sub.id}` });
+    }
+    const parts = path.split('/').slice(1).map(decodeSegment);
+    const sub = parts.length === 4 ? this.pkgmSubscriptions.get(parts[3] as string) : undefined;
+    if (!sub) throw new HttpError(404, 'Not Found', `no package subscription at ${path}`);
+    if (method === 'GET') return sendJson(res, 200, view(sub));
+    if (method !== 'DELETE') throw new HttpError(405, 'Method Not Allowed', `${method} ${path} is not supported`);
+    this.pkgmSubscriptions.delete(sub.id);
+    res.writeHead(204);
+    res.end();
   }
 
   private challenges(): string[] {
@@ -503,6 +699,38 @@ function validateGrantRequest(text: string): GrantRequest {
     });
   }
   return body as GrantRequest;
+}
+
+/** SOL003 10.5.2.3 PkgmSubscriptionRequest; the simulator delivers with Basic only */
+function validatePkgmSubscriptionRequest(text: string): Omit<PkgmSubscription, 'id'> {
+  const body = parseOr(text);
+  const bad = (why: string): never => {
+    throw new HttpError(400, 'Bad Request', `invalid PkgmSubscriptionRequest: ${why}`);
+  };
+  if (!isObject(body)) return bad('not a JSON object');
+  const uri = body.callbackUri;
+  if (typeof uri !== 'string' || !/^https?:\/\//.test(uri)) bad('callbackUri is required (an http(s) URI)');
+  const filter = body.filter;
+  if (filter !== undefined) {
+    if (!isObject(filter)) bad('filter must be an object');
+    const types = (filter as Record<string, unknown>).notificationTypes;
+    if (types !== undefined && (!Array.isArray(types) || types.some((t) => !PKGM_TYPES.has(t as string))))
+      bad('filter.notificationTypes: VnfPackageOnboardingNotification or VnfPackageChangeNotification only');
+  }
+  const out: Omit<PkgmSubscription, 'id'> = { callbackUri: uri as string };
+  if (filter !== undefined) out.filter = filter as PkgmSubscription['filter'];
+  const auth = body.authentication;
+  if (auth !== undefined) {
+    if (!isObject(auth) || !Array.isArray(auth.authType) || auth.authType.length === 0)
+      return bad('authentication.authType is required');
+    if (!auth.authType.includes('BASIC'))
+      throw new HttpError(422, 'Unprocessable Entity', 'the NFVO simulator delivers with BASIC only');
+    const p = auth.paramsBasic;
+    if (!isObject(p) || typeof p.userName !== 'string' || typeof p.password !== 'string')
+      return bad('authentication.paramsBasic.userName and .password are required for BASIC');
+    out.basic = { userName: p.userName, password: p.password };
+  }
+  return out;
 }
 
 function decodeSegment(segment: string): string {

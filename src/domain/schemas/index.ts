@@ -11,3 +11,4 @@ export * from './subscription';
 export * from './notifications';
 export * from './vnf-package';
 export * from './grant';
+export * from './pkgm-notifications';

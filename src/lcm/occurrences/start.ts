@@ -11,6 +11,7 @@ import type { LcmDeps } from '../deps';
 import { now } from '../deps';
 import { identityOf, requestedConnection } from '../engine';
 import { HANDLERS, type RequestOf } from '../operations';
+import { checkPackageInstantiable } from '../packages/package-usable';
 
 /** The instantiation state each operation needs. @see SOL003 5.4.x.3.1 (409 when not) */
 export const REQUIRED_STATE: Record<LcmOperation, readonly InstantiationState[]> = {
@@ -41,6 +42,7 @@ export async function startOperation<K extends LcmOperation>(
 ): Promise<VnfLcmOpOcc> {
   const found = await deps.instances.get(vnfInstanceId);
   if (found === undefined) throw new VnfInstanceNotFoundError(vnfInstanceId);
+  if (operation === 'INSTANTIATE') await checkPackageInstantiable(deps.packages, found.doc);
   const check = HANDLERS[operation].check as ((...a: unknown[]) => void | Promise<void>) | undefined;
   if (check !== undefined) await check(await deps.models.forInstance(found.doc), found.doc, request, deps);
   // a VIM the request names is reached (and its credentials checked) before anything starts

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { nfvoOriginOf } from '../../domain/vnf-package';
 import { UnprocessableEntityError } from '../../errors';
 import type { VnfdSummary, PackageCatalog } from '../../ports/package-catalog';
 import type { VnfPackageRepository } from '../../ports/package-store';
@@ -10,7 +11,8 @@ import { onboardPackage } from './onboard-package';
 /**
  * The packages an instance may be created from, under an NFVO: the local ones, and on a miss the NFVO's
  * onboarded package of that VNFD (SOL003 10.4), fetched, its checksum verified, onboarded and enabled
- * locally once (its origin in userDefinedData). One process fetches at a time per VNFD (`lock`); the
+ * locally once (its origin in userDefinedData; disabled instead when the NFVO states it DISABLED). One
+ * process fetches at a time per VNFD (`lock`, which the NFVO's package notifications take too); the
  * others wait for its result.
  */
 export class NfvoBackedCatalog implements PackageCatalog {
@@ -39,7 +41,8 @@ export class NfvoBackedCatalog implements PackageCatalog {
     const pkg = await this.nfvo.byVnfdId(vnfdId);
     if (pkg === undefined) return undefined;
     const id = randomUUID();
-    const userDefinedData = { source: 'nfvo', nfvoVnfPkgId: pkg.vnfPkgId };
+    // the NFVO's state is kept beside ours: a notification may change it while the package is onboarded here
+    const userDefinedData = { source: 'nfvo', nfvoVnfPkgId: pkg.vnfPkgId, nfvoOperationalState: pkg.operationalState };
     await this.local.create({
       id,
       onboardingState: 'CREATED',
@@ -57,7 +60,11 @@ export class NfvoBackedCatalog implements PackageCatalog {
         },
       );
     }
-    await this.local.update(id, (p) => ({ ...p, operationalState: 'ENABLED' }));
+    // enabled unless the NFVO disabled it (when fetched, or by a notification since)
+    await this.local.update(id, (p) => ({
+      ...p,
+      operationalState: nfvoOriginOf(p)?.nfvoOperationalState === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+    }));
     return this.local.findByVnfdId(vnfdId);
   }
 
