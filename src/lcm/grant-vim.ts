@@ -175,3 +175,17 @@ export function zonesInForce(ctx: OpContext): Record<string, string> {
   const recorded = Object.entries(recordedZones(ctx.instance)).filter((e): e is [string, string] => e[1] !== null);
   return { ...Object.fromEntries(recorded), ...ctx.state.grant?.zones };
 }
+
+/**
+ * The NFVO's flavour of each VDU for this operation (vimAssets.computeResourceFlavours): the grant's, else the
+ * one its VNFCs run on. An NFVO need not repeat its flavours in each later grant (a scale, a heal): the VNFCs
+ * keep them, and a VNFM that made its own flavour instead might not be allowed to (a project without admin).
+ */
+export function flavoursInForce(ctx: OpContext): Record<string, string> {
+  const recorded: Record<string, string> = {};
+  for (const v of ctx.instance.instantiatedVnfInfo?.vnfcResourceInfo ?? []) {
+    const f = v.metadata?.['vimFlavourId'];
+    if (typeof f === 'string') recorded[v.vduId] ??= f;
+  }
+  return { ...recorded, ...ctx.state.grant?.flavours };
+}

@@ -88,15 +88,17 @@ export function clickConfigFor(ctx: OpContext, vduId: string): string {
 
 /**
  * A VNFC as vnfcResourceInfo (SOL003 5.5.3.5), its compute resource named in the VIM's own terms. Its zone
- * (the VIM's availability zone the grant placed it in) is `metadata.zoneId`: in SOL003 2.6.1 neither
- * VnfcResourceInfo nor ResourceHandle has a member for it.
+ * (the VIM's availability zone the grant placed it in) is `metadata.zoneId`, and the NFVO's flavour it runs
+ * on (granted in vimAssets) `metadata.vimFlavourId`: in SOL003 2.6.1 neither VnfcResourceInfo nor
+ * ResourceHandle has a member for them.
  */
 export function vnfcInfo(
   v: VnfcResource,
   vimConnectionId: string,
   vim: Pick<Vim, 'computeResourceType'>,
-  zoneId?: string,
+  granted: { zoneId?: string | undefined; vimFlavourId?: string | undefined } = {},
 ): VnfcResourceInfo {
+  const { zoneId, vimFlavourId } = granted;
   return {
     id: v.resourceId,
     vduId: v.vduId,
@@ -121,6 +123,7 @@ export function vnfcInfo(
       managementPort: v.managementPort,
       ...(v.metadata ?? {}),
       ...(zoneId !== undefined ? { zoneId } : {}),
+      ...(vimFlavourId !== undefined ? { vimFlavourId } : {}),
     },
   };
 }

@@ -7,7 +7,7 @@ import { AppError, ConflictError, RequestNotApplicableError } from '../errors';
 import type { VnfInstance } from '../domain/vnf-instance';
 import type { VnfcResource } from '../ports/vim';
 import type { VnfdModel } from '../tosca';
-import { zonesInForce } from './grant-vim';
+import { flavoursInForce, zonesInForce } from './grant-vim';
 import { agentFor, callOptions, readinessFor, vnfcInfo, type OpContext } from './op-context';
 import { deploymentFor } from './plan';
 import type { ChangeCurrentVnfPkgRequest } from './requests';
@@ -143,7 +143,7 @@ async function moveVnfc(
   await agent.deploy(to.config, callOptions(c));
   const vimId = c.connection?.id ?? `vim-${c.vim.kind}`;
   const info = {
-    ...vnfcInfo(now, vimId, c.vim, zonesInForce(c)[now.vduId]),
+    ...vnfcInfo(now, vimId, c.vim, { zoneId: zonesInForce(c)[now.vduId], vimFlavourId: flavoursInForce(c)[now.vduId] }),
     ...(to.vnfdId !== c.instance.vnfdId ? { vnfdId: to.vnfdId } : {}),
   };
   await updateInstance(c, (inst) => {

@@ -4,7 +4,7 @@ import type { InstantiateVnfRequest } from './requests';
 import type { VnfcResource } from '../ports/vim';
 import { agentFor, callOptions, clickConfigFor, readinessFor, vnfcInfo, vnfcsOf, type OpContext } from './op-context';
 import { countsFor, deploymentFor, type ScaleLevels } from './plan';
-import { zonesInForce } from './grant-vim';
+import { flavoursInForce, zonesInForce } from './grant-vim';
 
 /** The VIM left resources behind after a delete. */
 export class LeakedResourcesError extends AppError {
@@ -58,10 +58,11 @@ export async function applyLevels(ctx: OpContext, levels: ScaleLevels): Promise<
     currentExtLinks(ctx),
     ctx.state.imageIds ?? {},
   );
-  // the NFVO's flavours, where it granted them: no flavour of our own for those VDUs
+  // the NFVO's flavours, where it granted them (now or before): no flavour of our own for those VDUs
   const zones = zonesInForce(ctx);
+  const flavours = flavoursInForce(ctx);
   for (const vdu of deployment.vdus) {
-    const granted = ctx.state.grant?.flavours[vdu.vduId];
+    const granted = flavours[vdu.vduId];
     if (granted !== undefined) vdu.flavor.existingFlavor = granted;
     // the zone granted for the VDU's VNFCs (or the one they are in): every apply carries it again
     const zone = zones[vdu.vduId];
@@ -108,7 +109,10 @@ export async function recordInstance(
   const vimId = connection.id;
   const links = currentExtLinks(ctx);
   const zones = zonesInForce(ctx);
-  const vnfcInfos = (await vnfcsOf(ctx)).map((v) => vnfcInfo(v, vimId, vim, zones[v.vduId]));
+  const flavours = flavoursInForce(ctx);
+  const vnfcInfos = (await vnfcsOf(ctx)).map((v) =>
+    vnfcInfo(v, vimId, vim, { zoneId: zones[v.vduId], vimFlavourId: flavours[v.vduId] }),
+  );
   const cpProtocolInfo = (cpdId: string) =>
     // SOL003 5.5.3.25: cpProtocolInfo is required; the addresses are those of the first VNFC's port
     vnfcInfos.flatMap((v) => v.vnfcCpInfo ?? []).find((p) => p.cpdId === cpdId)?.cpProtocolInfo ?? [

@@ -28,6 +28,9 @@ const nfvo = new NfvoSimulator({ auth: { basic: { user: 'vnfm', password: 'nfvo-
 let flavorId = '';
 const flavorName = `grant-flavour-${Date.now()}`;
 const createdIds: string[] = [];
+const dataNet = `grant-data-${Date.now()}`;
+let dataNetId = '';
+const cli = (...args: string[]): string => execFileSync('openstack', args, { env: process.env }).toString().trim();
 
 /** The demo project's credentials, as an NFVO holding them would put them in a grant. */
 function demoConnection() {
@@ -57,16 +60,18 @@ beforeAll(async () => {
     resolveCloud({ OS_CLIENT_CONFIG_FILE: cloudsFile, OS_CLOUD: DEMO }, { home: '/nonexistent', cwd: '/' }),
   );
   // the NFVO's flavour: made by the cloud's admin (a project member may not create flavours), public
-  const made = execFileSync(
-    'openstack',
-    [
-      ...['flavor', 'create', '--vcpus', '2', '--ram', '512', '--disk', '1'],
-      ...['--property', 'hw:cpu_policy=dedicated', '--property', 'hw:mem_page_size=large'],
-      ...[flavorName, '-f', 'value', '-c', 'id'],
-    ],
-    { env: process.env },
+  flavorId = cli(
+    ...['flavor', 'create', '--vcpus', '2', '--ram', '512', '--disk', '1'],
+    ...['--property', 'hw:cpu_policy=dedicated', '--property', 'hw:mem_page_size=large'],
+    ...[flavorName, '-f', 'value', '-c', 'id'],
   );
-  flavorId = made.toString().trim();
+  // the project's own data network (a provider VLAN the cloud's admin gave it): a project member may bind
+  // SR-IOV ports without port security only on a network of its own (Neutron's default policy)
+  dataNetId = cli(
+    ...['network', 'create', '--project', 'demo', '--provider-network-type', 'vlan'],
+    ...['--provider-physical-network', 'physnet1', dataNet, '-f', 'value', '-c', 'id'],
+  );
+  cli('subnet', 'create', '--project', 'demo', '--network', dataNetId, '--subnet-range', '10.98.0.0/24', dataNet);
   await nfvo.start();
   redis = await startTestRedis();
   vnfm = await startOpenStackVnfm(
@@ -83,7 +88,8 @@ afterAll(async () => {
       const st = await os.orchestration.find(`vnf-${id}`).catch(() => undefined);
       if (st) await os.orchestration.delete(`vnf-${id}`, st.id).catch(() => undefined);
     }
-  if (flavorId) execFileSync('openstack', ['flavor', 'delete', flavorId], { env: process.env });
+  if (flavorId) cli('flavor', 'delete', flavorId);
+  if (dataNetId) cli('network', 'delete', dataNetId);
   await nfvo.stop();
   await redis?.stop();
 }, 120_000);
@@ -116,8 +122,8 @@ describe('the VIM from the grant, on the mini-cloud', () => {
     };
     const granted = await create('granted-vim');
     const local = await create('configured-vim');
-    const instantiate = async (id: string) => {
-      const r = await api.call('POST', `/vnflcm/v1/vnf_instances/${id}/instantiate`, { flavourId: 'simple' });
+    const instantiate = async (id: string, more: Record<string, unknown> = {}) => {
+      const r = await api.call('POST', `/vnflcm/v1/vnf_instances/${id}/instantiate`, { flavourId: 'simple', ...more });
       if (r.status !== 202) throw new Error(`instantiate: ${r.status} ${JSON.stringify(r.body)}`);
       return r.headers.get('location') as string;
     };
@@ -130,7 +136,9 @@ describe('the VIM from the grant, on the mini-cloud', () => {
         { vimConnectionId: connection.id, vnfdVirtualComputeDescId: 'click_vdu', vimFlavourId: flavorId },
       ],
     };
-    const first = await instantiate(granted);
+    const first = await instantiate(granted, {
+      extVirtualLinks: [{ id: 'data', resourceId: dataNetId, extCps: [{ cpdId: 'data0_cp' }, { cpdId: 'data1_cp' }] }],
+    });
     for (let i = 0; nfvo.grants.length === 0; i++) {
       if (i > 300) throw new Error('no grant asked for in 30 s');
       await new Promise((r) => setTimeout(r, 100));
@@ -161,7 +169,10 @@ describe('the VIM from the grant, on the mini-cloud', () => {
     // the instance names its VIM, never its credentials
     const shown = await api.call('GET', `/vnflcm/v1/vnf_instances/${granted}`);
     expect(JSON.stringify(shown.body)).toContain('demo-project');
-    expect(JSON.stringify(shown.body)).not.toContain(connection.accessInfo.password as string);
+    const named = (shown.body as VnfInstance).vimConnectionInfo ?? [];
+    expect(named.map((c) => c.id)).toEqual(['demo-project']);
+    expect(named[0]).not.toHaveProperty('accessInfo');
+    expect(JSON.stringify(shown.body)).not.toContain(`"${connection.accessInfo.password as string}"`);
 
     // later operations go to each instance's own VIM (the NFVO's next grants name none)
     const out = await api.task('POST', `/vnflcm/v1/vnf_instances/${granted}/scale`, {

@@ -99,8 +99,23 @@ describe('grants from the NFVO', () => {
     expect(asked.images[0]?.every((i) => i.vimImageId === 'nfvo-image-1')).toBe(true);
     expect(asked.deployments[0]?.vdus.map((v) => v.flavor.existingFlavor)).toEqual(['nfvo-flavour-1']);
     expect(asked.deployments[0]?.vdus.map((v) => v.image.vimImageId)).toEqual(['nfvo-image-1']);
+    const shown = (await h.app.inject({ url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH })).json();
+    expect(shown.instantiatedVnfInfo.vnfcResourceInfo[0].metadata.vimFlavourId).toBe('nfvo-flavour-1');
 
-    // terminate is granted too: the VNFC it removes, with its VIM handle
+    // a later grant that repeats no flavour (a scale): the VNFCs keep the NFVO's, none of our own is made
+    sim.vimAssets = undefined;
+    const scale = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/scale`,
+      headers: AUTH,
+      payload: { type: 'SCALE_OUT', aspectId: 'click_aspect' },
+    });
+    const scaled = await waitForOp(h, scale.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP']);
+    expect(scaled.error).toBeUndefined();
+    expect(asked.deployments.at(-1)?.vdus.map((v) => v.flavor.existingFlavor)).toEqual(['nfvo-flavour-1']);
+    sim.grantRequests.splice(1);
+
+    // terminate is granted too: the VNFCs it removes (two since the scale), with their VIM handles
     const term = await h.app.inject({
       method: 'POST',
       url: `/vnflcm/v1/vnf_instances/${inst.id}/terminate`,
@@ -112,7 +127,7 @@ describe('grants from the NFVO', () => {
     );
     const removal = sim.grantRequests[1]?.body as { operation: string; removeResources: Array<{ resource: unknown }> };
     expect(removal.operation).toBe('TERMINATE');
-    expect(removal.removeResources).toHaveLength(1);
+    expect(removal.removeResources).toHaveLength(2);
     expect(removal.removeResources[0]?.resource).toMatchObject({ resourceId: expect.any(String) });
   }, 60_000);
 

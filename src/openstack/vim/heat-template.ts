@@ -189,6 +189,9 @@ export function buildStack(d: VnfDeployment, o: BuildOptions): StackTemplates {
         VNIC_TYPE: cp.vnicType,
         PORT_SECURITY: cp.portSecurity,
       }) as { properties: { [k: string]: Json } };
+      // port security on is the network's default: said only when off, since Neutron's policy lets only the
+      // network's owner (or an admin) name it, and a project's ports on a shared network are not the owner's
+      if (cp.portSecurity !== false) delete port.properties['port_security_enabled'];
       if (cp.management) port.properties['security_groups'] = [{ get_param: 'mgmt_secgroup' }];
       vnfc.resources[pr] = port;
       server.properties.networks.push({ port: { get_resource: pr } });
