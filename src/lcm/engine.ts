@@ -8,7 +8,7 @@ import type { LcmDeps } from './deps';
 import { now } from './deps';
 import { handlerOf } from './operations';
 import type { OpContext } from './op-context';
-import type { StepState } from './step-state';
+import { identityOfPackage, type StepState } from './step-state';
 
 /** The operation was cancelled between two steps. */
 export class OperationCancelledError extends AppError {
@@ -179,15 +179,9 @@ export async function finish(
   }
   if (to === 'COMPLETED' && op.doc.operation === 'CHANGE_VNFPKG' && instance !== undefined) {
     // SOL003 v3.3.1 5.5.2.13: the package the instance names now, and its configurable properties
-    const { vnfdId, vnfPkgId, vnfProvider, vnfProductName, vnfSoftwareVersion, vnfdVersion } = instance;
     const props = instance.vnfConfigurableProperties;
     patch.changedInfo = {
-      vnfdId,
-      vnfProvider,
-      vnfProductName,
-      vnfSoftwareVersion,
-      vnfdVersion,
-      ...(vnfPkgId !== undefined ? { vnfPkgId } : {}),
+      ...identityOfPackage(instance),
       ...(props !== undefined ? { vnfConfigurableProperties: props } : {}),
     };
   }

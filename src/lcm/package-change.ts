@@ -11,7 +11,7 @@ import { flavoursInForce, zonesInForce } from './grant-vim';
 import { agentFor, callOptions, readinessFor, vnfcInfo, type OpContext } from './op-context';
 import { deploymentFor } from './plan';
 import type { ChangeCurrentVnfPkgRequest } from './requests';
-import type { PackageIdentity } from './step-state';
+import { identityOfPackage, type PackageIdentity } from './step-state';
 import { currentLevels, recordInstance, updateInstance, vimImagesOf } from './steps';
 
 type Ctx = OpContext<ChangeCurrentVnfPkgRequest>;
@@ -20,19 +20,6 @@ type Ctx = OpContext<ChangeCurrentVnfPkgRequest>;
 export class VnfcReplaceError extends AppError {
   readonly status = 502;
   readonly title = 'Bad Gateway';
-}
-
-/** The package identity attributes of an instance or a package summary. */
-export function identityOfPackage(p: PackageIdentity): PackageIdentity {
-  const { vnfdId, vnfPkgId, vnfProvider, vnfProductName, vnfSoftwareVersion, vnfdVersion } = p;
-  return {
-    vnfdId,
-    vnfProvider,
-    vnfProductName,
-    vnfSoftwareVersion,
-    vnfdVersion,
-    ...(vnfPkgId !== undefined ? { vnfPkgId } : {}),
-  };
 }
 
 /**

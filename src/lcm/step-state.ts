@@ -68,3 +68,16 @@ export const MODIFIABLE = [
   'extensions',
 ] as const satisfies ReadonlyArray<keyof VnfInstance>;
 export type ModifiableAttribute = (typeof MODIFIABLE)[number];
+
+/** The package identity attributes of an instance or a package summary. */
+export function identityOfPackage(p: PackageIdentity): PackageIdentity {
+  const { vnfdId, vnfPkgId, vnfProvider, vnfProductName, vnfSoftwareVersion, vnfdVersion } = p;
+  return {
+    vnfdId,
+    vnfProvider,
+    vnfProductName,
+    vnfSoftwareVersion,
+    vnfdVersion,
+    ...(vnfPkgId !== undefined ? { vnfPkgId } : {}),
+  };
+}

@@ -13,7 +13,16 @@ import { HttpVnfAgentFactory } from '../../src/agent';
 import { OpenStackClient, resolveCloud } from '../../src/openstack';
 import { NfvoSimulator } from '../support/nfvo-simulator';
 import { startTestRedis } from '../support/redis';
-import { Api, buildVariant, cloudConfigured, connectCloud, leftovers, startOpenStackVnfm, tinyQcow2 } from './support';
+import {
+  Api,
+  buildVariant,
+  cloudConfigured,
+  connectCloud,
+  leftovers,
+  removeStacks,
+  startOpenStackVnfm,
+  tinyQcow2,
+} from './support';
 
 if (!cloudConfigured()) throw new Error('the deployment suite needs the mini-cloud (scripts/test.sh starts it)');
 
@@ -83,11 +92,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await vnfm?.stop();
-  for (const id of createdIds)
-    for (const os of [admin, demo]) {
-      const st = await os.orchestration.find(`vnf-${id}`).catch(() => undefined);
-      if (st) await os.orchestration.delete(`vnf-${id}`, st.id).catch(() => undefined);
-    }
+  await removeStacks([admin, demo], createdIds);
   if (flavorId) cli('flavor', 'delete', flavorId);
   if (dataNetId) cli('network', 'delete', dataNetId);
   await nfvo.stop();

@@ -8,7 +8,16 @@ import type { VnfInstance } from '../../src/domain/vnf-instance';
 import { HttpVnfAgentFactory } from '../../src/agent';
 import type { OpenStackClient } from '../../src/openstack';
 import { startTestRedis } from '../support/redis';
-import { Api, buildVariant, cloudConfigured, connectCloud, leftovers, startOpenStackVnfm, tinyQcow2 } from './support';
+import {
+  Api,
+  buildVariant,
+  cloudConfigured,
+  connectCloud,
+  leftovers,
+  removeStacks,
+  startOpenStackVnfm,
+  tinyQcow2,
+} from './support';
 
 if (!cloudConfigured())
   throw new Error(
@@ -36,11 +45,7 @@ beforeAll(async () => {
 const createdIds: string[] = [];
 afterAll(async () => {
   await vnfm?.stop();
-  // a failed test leaves its stack: delete it so that the next tests start from a clean cloud
-  for (const id of createdIds) {
-    const st = await os.orchestration.find(`vnf-${id}`).catch(() => undefined);
-    if (st) await os.orchestration.delete(`vnf-${id}`, st.id).catch(() => undefined);
-  }
+  await removeStacks([os], createdIds);
   await redis?.stop();
 }, 120_000);
 

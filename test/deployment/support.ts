@@ -147,3 +147,12 @@ export async function leftovers(os: OpenStackClient, id: string): Promise<string
   for (const i of await os.image.findByTag(`clickvnfm-vnf:${id}`)) out.push(`image ${i.id}`);
   return out;
 }
+
+/** Deletes the stacks a failed test left (in each cloud given), so that the next tests start from a clean cloud. */
+export async function removeStacks(clouds: OpenStackClient[], instanceIds: string[]): Promise<void> {
+  for (const id of instanceIds)
+    for (const os of clouds) {
+      const st = await os.orchestration.find(`vnf-${id}`).catch(() => undefined);
+      if (st) await os.orchestration.delete(`vnf-${id}`, st.id).catch(() => undefined);
+    }
+}

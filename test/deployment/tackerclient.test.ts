@@ -10,7 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../../src/cli';
 import { startTestRedis } from '../support/redis';
-import { buildVariant, cloudConfigured, connectCloud, leftovers, startOpenStackVnfm, tinyQcow2 } from './support';
+import {
+  buildVariant,
+  cloudConfigured,
+  connectCloud,
+  leftovers,
+  removeStacks,
+  startOpenStackVnfm,
+  tinyQcow2,
+} from './support';
 import type { OpenStackClient } from '../../src/openstack';
 
 if (!cloudConfigured()) throw new Error('the deployment suite needs the mini-cloud (scripts/test.sh starts it)');
@@ -82,11 +90,7 @@ beforeAll(async () => {
 const createdIds: string[] = [];
 afterAll(async () => {
   await vnfm?.stop();
-  // a failed run leaves its stack: delete it so that the next tests start from a clean cloud
-  for (const id of createdIds) {
-    const st = await os.orchestration.find(`vnf-${id}`).catch(() => undefined);
-    if (st) await os.orchestration.delete(`vnf-${id}`, st.id).catch(() => undefined);
-  }
+  await removeStacks([os], createdIds);
   await redis?.stop();
 }, 120_000);
 
