@@ -1,8 +1,23 @@
 import type { AgentEndpoint, CallOptions, ReadinessOptions } from '../ports/vnf-agent';
-import { AgentError, AgentNotReadyError } from './errors';
+import { AgentError, AgentNotReadyError, ClickConfigError } from './errors';
 import { call, sleep, tcpOpen, type HttpAnswer, type HttpCall } from './http';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** After a start, "is Click running?" is asked again after 20 ms, then 40, 80 ... up to 200 ms. */
+const CLICK_POLL_FIRST_MS = 20;
+const CLICK_POLL_MAX_MS = 200;
+/** The first pause between two readiness looks. */
+export const FIRST_READINESS_PAUSE_MS = 100;
+
+/**
+ * The pause after a readiness look made `elapsedMs` after the start: 100 ms at first, growing
+ * geometrically to `intervalMs`, which it reaches at `graceMs` and keeps (grace 0: `intervalMs` at once).
+ */
+export function readinessPause(elapsedMs: number, o: Pick<ReadinessOptions, 'graceMs' | 'intervalMs'>): number {
+  const first = Math.min(FIRST_READINESS_PAUSE_MS, o.intervalMs);
+  if (elapsedMs >= o.graceMs || first >= o.intervalMs) return o.intervalMs;
+  return Math.round(first * (o.intervalMs / first) ** (elapsedMs / o.graceMs));
+}
 
 /** What both dialects share: the base URL, calls with timeout/abort, and readiness polling. */
 export abstract class BaseAgent {
@@ -36,15 +51,17 @@ export abstract class BaseAgent {
   protected abstract probe(o: CallOptions): Promise<void>;
 
   /**
-   * The grace delay, then every interval: is the TCP port open? Only then one cheap HTTP probe
-   * (integrations poll TCP 8000 because an HTTP call made too early can break the real server).
-   * The deadline counts from the start, grace included.
+   * Polls from the first moment: is the TCP port open? Only then one cheap HTTP probe (integrations
+   * poll TCP 8000 because an HTTP call made too early can break the real server). The pause between
+   * looks starts at 100 ms and grows geometrically to `intervalMs`, which it reaches at `graceMs` (the
+   * VNFD's grace is now an upper bound on how long polling stays fast, no longer a wait); from then on
+   * it is `intervalMs`. A refused connection or a timeout before the deadline is just "not yet". The
+   * deadline counts from the start.
    *
-   * @throws AgentNotReadyError naming address:port and how long it waited.
+   * @throws AgentNotReadyError naming address:port, how long it waited and the last error.
    */
   async waitReady(options: ReadinessOptions): Promise<void> {
     const started = Date.now();
-    await sleep(options.graceMs, options.signal);
     let lastError = 'no answer';
     for (;;) {
       const left = options.deadlineMs - (Date.now() - started);
@@ -58,9 +75,35 @@ export abstract class BaseAgent {
           throw new AgentError(`${this.where}: waiting for the management API was cancelled`, {}, err);
         lastError = err instanceof Error ? err.message : String(err);
       }
-      if (Date.now() - started + options.intervalMs > options.deadlineMs)
+      const pause = readinessPause(Date.now() - started, options);
+      if (Date.now() - started + pause > options.deadlineMs)
         throw new AgentNotReadyError(this.where, Date.now() - started, lastError);
-      await sleep(options.intervalMs, options.signal);
+      await sleep(pause, options.signal);
+    }
+  }
+
+  /**
+   * After a start: asks `running` until Click runs, with a short pause (20 ms doubling to 200 ms), within
+   * the call's timeout (default 10 s). While it does not run, Click's log is read: an error in it (a line
+   * that is not a warning) fails at once with Click's text, since the API answers 200 on failure too.
+   *
+   * @returns Click's log once it runs.
+   * @throws ClickConfigError with Click's text, or saying that it did not report running in time.
+   */
+  protected async proveClickRuns(
+    running: () => Promise<boolean>,
+    log: () => Promise<string>,
+    o?: CallOptions,
+  ): Promise<string> {
+    const deadlineMs = o?.timeoutMs ?? this.defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const started = Date.now();
+    for (let pause = CLICK_POLL_FIRST_MS; ; pause = Math.min(CLICK_POLL_MAX_MS, pause * 2)) {
+      if (await running()) return log();
+      const text = (await log()).trim();
+      if (clickFailed(text)) throw new ClickConfigError(this.where, text);
+      if (Date.now() - started + pause > deadlineMs)
+        throw new ClickConfigError(this.where, text || `Click did not report running within ${deadlineMs} ms`);
+      await sleep(pause, o?.signal);
     }
   }
 
@@ -83,4 +126,9 @@ export abstract class BaseAgent {
       throw err;
     }
   }
+}
+
+/** Click's log says it failed: some line is not a warning (`func.click:3: warning: ...`). */
+export function clickFailed(log: string): boolean {
+  return log.split('\n').some((l) => l.trim() !== '' && !/\bwarning:/i.test(l));
 }

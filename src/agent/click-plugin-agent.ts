@@ -8,10 +8,7 @@ import type {
 } from '../ports/vnf-agent';
 import { BaseAgent } from './base-agent';
 import { ClickConfigError } from './errors';
-import { parseJson, sleep, type HttpAnswer } from './http';
-
-/** How long Click gets to fail on a bad config before `running` is trusted. */
-const SETTLE_MS = 300;
+import { parseJson, type HttpAnswer } from './http';
 
 /**
  * The 2017 platform's Click plugin (`/click_plugin/...`). Every answer is HTTP 200, so success is
@@ -81,11 +78,12 @@ export class ClickPluginAgent extends BaseAgent implements VnfAgent {
     const pid = /^Suc+ess: PID (\d+)/.exec(text);
     if (pid === null && text !== 'Click is already running')
       this.fail(`start answered "${text}"`, a, 'POST', '/click_plugin/start');
-    // HTTP 200 and "Sucess" do not prove that Click runs: give it a moment to exit on a bad config
-    await sleep(SETTLE_MS, o?.signal);
-    const log = await this.log(o);
-    if (!(await this.running(o)))
-      throw new ClickConfigError(this.where, log.trim() || 'Click exited at once and logged nothing');
+    // HTTP 200 and "Sucess" do not prove that Click runs: `running` must say true (a bad config logs an error)
+    const log = await this.proveClickRuns(
+      () => this.running(o),
+      () => this.log(o),
+      o,
+    );
     return { running: true, ...(pid !== null ? { pid: Number(pid[1]) } : {}), log };
   }
 

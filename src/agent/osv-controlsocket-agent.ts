@@ -16,8 +16,6 @@ import { parseJson, sleep } from './http';
 
 const CONFIG = '/func.click';
 const ERRORS = '/click_errors.txt';
-/** How long Click gets to fail on a bad config before the ControlSocket is trusted. */
-const SETTLE_MS = 300;
 /** The two samples metrics() takes, this far apart, give CPU % and per-port rates. */
 const SAMPLE_GAP_MS = 200;
 const COUNTER_HANDLERS = ['count', 'byte_count', 'rate'];
@@ -95,20 +93,23 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
   }
 
   /**
-   * Launches Click (`PUT /app/`), then proves it runs: its ControlSocket must answer, else Click's log is
-   * the error.
+   * Launches Click (`PUT /app/`), then proves it runs: its ControlSocket must answer (asked until it does);
+   * an error in Click's log fails at once. The log of an earlier run is emptied first, so that it cannot
+   * be taken for this run's.
    */
   async start(o?: CallOptions): Promise<StartResult> {
+    await this.writeFile(ERRORS, '', o);
     const command = `/click -R -p ${this.controlPort} ${CONFIG}`;
     const a = await this.http({ method: 'PUT', path: '/app/', query: { command } }, o);
     if (a.status !== 200) this.fail(`PUT /app/ (${command}) answered HTTP ${a.status}`, a, 'PUT', '/app/');
     // OSv answers the new program's thread id(s) as a JSON string: "231" (or "231 232")
     const tids = parseJson(a, 'PUT /app/');
     const tid = /^\s*(\d+)/.exec(typeof tids === 'string' ? tids : String(tids));
-    await sleep(SETTLE_MS, o?.signal);
-    const log = (await this.readFile(ERRORS, o)) ?? '';
-    if (!(await this.clickRunning(o)))
-      throw new ClickConfigError(this.where, log.trim() || 'Click exited at once and logged nothing');
+    const log = await this.proveClickRuns(
+      () => this.clickRunning(o),
+      () => this.log(o),
+      o,
+    );
     return { running: true, ...(tid !== null ? { pid: Number(tid[1]) } : {}), log };
   }
 

@@ -51,9 +51,12 @@ class Router {
  */
 export class ClickProcess {
   readonly startedAt: number;
-  running = true;
-  /** What Click wrote to its error log (`/click_errors.txt`). */
-  readonly errors: string;
+  /** False while Click is still starting (see `starting`), and after it exited or was stopped. */
+  running = false;
+  /** What Click wrote to its error log (`/click_errors.txt`); empty while it starts. */
+  errors = '';
+  /** Started, not yet initialized: the router is still being read (EmulatedVmOptions.clickStartDelayMs). */
+  starting = true;
   private router: Router | undefined;
 
   private constructor(
@@ -61,22 +64,34 @@ export class ClickProcess {
     readonly file: string,
     private readonly now: () => number,
     private readonly check: ClickChecker,
-    config: string,
   ) {
     this.startedAt = now();
-    const r = check(config, file);
+  }
+
+  /** Initializes the router: Click runs when the check passes, else exits with Click-style errors. */
+  initialize(config: string): void {
+    this.starting = false;
+    const r = this.check(config, this.file);
     if (!r.ok) {
       this.running = false;
       this.errors = [...r.messages, 'Router could not be initialized!'].join('\n') + '\n';
       return;
     }
+    this.running = true;
     this.errors = '';
     this.router = new Router(config, this.startedAt, r.header, r.elements ?? []);
   }
 
   /** Starts Click on a configuration (the check decides whether it keeps running). */
   static start(config: string, file: string, now: () => number, pid: number, check: ClickChecker): ClickProcess {
-    return new ClickProcess(pid, file, now, check, config);
+    const p = new ClickProcess(pid, file, now, check);
+    p.initialize(config);
+    return p;
+  }
+
+  /** Starts Click that has not read its configuration yet: `initialize(config)` decides later. */
+  static launch(file: string, now: () => number, pid: number, check: ClickChecker): ClickProcess {
+    return new ClickProcess(pid, file, now, check);
   }
 
   /** The running router's VNF header (what `vnf_identification` answers). */

@@ -24,6 +24,11 @@ export interface EmulatedVmOptions {
   controlPort?: number;
   /** The API does not listen until this long after boot (and after a reboot), like a real VM after ACTIVE. */
   readyDelayMs?: number;
+  /**
+   * Click takes this long after a start to read its configuration: until then it does not run (`running`
+   * false, no ControlSocket, an empty log), then it runs or exits with its errors. Default 0: at once.
+   */
+  clickStartDelayMs?: number;
   /** Never become ready (failure injection): nothing ever listens. */
   neverReady?: boolean;
   /** RAM of the VM (512 MB by default). */
@@ -62,6 +67,8 @@ export class EmulatedVm {
   private control: ControlSocketServer | undefined;
   private readonly sockets = new Set<Socket>();
   private nextPid = 200;
+  /** Cuts short a Click start still waiting for clickStartDelayMs (stop, power off). */
+  private clickStartWait: AbortController | undefined;
   /** Cuts short a boot's readiness delay. */
   private readyWait: AbortController | undefined;
   private state: 'booting' | 'up' | 'off' = 'booting';
@@ -164,30 +171,59 @@ export class EmulatedVm {
 
   // ---- what both dialects share: the Click process ----
 
-  startClick(configPath = '/func.click'): ClickProcess {
+  /**
+   * Starts Click on a file; `ready` runs once it has read the configuration (at once, or after
+   * clickStartDelayMs unless it was stopped meanwhile).
+   */
+  startClick(configPath = '/func.click', ready?: (click: ClickProcess) => Promise<void>): ClickProcess {
     const config = this.files.get(configPath) ?? '';
-    this.click = ClickProcess.start(config, configPath.replace(/^\//, ''), this.now, this.nextPid++, this.check);
+    const click = ClickProcess.launch(configPath.replace(/^\//, ''), this.now, this.nextPid++, this.check);
+    this.click = click;
     this.clickBytes += CLICK_START_BYTES;
-    this.files.set('/click_errors.txt', this.click.errors);
-    return this.click;
+    const initialize = async (): Promise<void> => {
+      click.initialize(config);
+      this.files.set('/click_errors.txt', click.errors);
+      await ready?.(click);
+    };
+    const delay = this.options.clickStartDelayMs ?? 0;
+    this.files.set('/click_errors.txt', '');
+    if (delay <= 0) {
+      void initialize();
+      return click;
+    }
+    const wait = (this.clickStartWait = new AbortController());
+    void sleep(delay, undefined, { signal: wait.signal }).then(
+      () => (this.click === click ? initialize() : undefined),
+      () => undefined,
+    );
+    return click;
   }
 
   stopClick(): boolean {
-    if (this.click?.running !== true) return false;
+    this.clickStartWait?.abort();
+    this.clickStartWait = undefined;
+    if (this.click?.starting === true) this.click.starting = false;
+    else if (this.click?.running !== true) return false;
     this.click.running = false;
     void this.control?.close();
     this.control = undefined;
     return true;
   }
 
-  /** osv-controlsocket: `PUT /app/` with a Click command line; opens the ControlSocket when Click runs. */
+  /** osv-controlsocket: `PUT /app/` with a Click command line; opens the ControlSocket once Click runs. */
   async launchClick(port: number, configPath: string, allowReconfigure: boolean): Promise<ClickProcess> {
     this.allowReconfigure = allowReconfigure;
-    const click = this.startClick(configPath);
-    if (!click.running) return click;
+    let opened: Promise<void> = Promise.resolve();
+    const click = this.startClick(configPath, (c) => (opened = c.running ? this.openControl(port) : opened));
+    // without a start delay Click is initialized now: the answer comes once its ControlSocket listens
+    await opened;
+    return click;
+  }
+
+  private async openControl(port: number): Promise<void> {
     const control = new ControlSocketServer({
       click: () => this.click,
-      allowReconfigure,
+      allowReconfigure: this.allowReconfigure,
       stop: () => void this.stopClick(),
       hotconfig: (config) => {
         const current = this.click;
@@ -200,7 +236,6 @@ export class EmulatedVm {
     });
     this.control = control;
     this.controlPort = await control.listen(this.options.host, port);
-    return click;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
