@@ -77,7 +77,7 @@ export abstract class BaseAgent {
       }
       const pause = readinessPause(Date.now() - started, options);
       if (Date.now() - started + pause > options.deadlineMs)
-        throw new AgentNotReadyError(this.where, Date.now() - started, lastError);
+        throw new AgentNotReadyError(this.where, Date.now() - started, lastError, options.subject);
       await sleep(pause, options.signal);
     }
   }

@@ -25,9 +25,11 @@ export class AgentNotReadyError extends AgentError {
     readonly address: string,
     readonly waitedMs: number,
     lastError: string,
+    subject?: string,
   ) {
     super(
-      `the management API at ${address} did not become ready within ${Math.round(waitedMs / 1000)} s ` +
+      `${subject !== undefined ? `${subject}: ` : ''}` +
+        `the management API at ${address} did not become ready within ${Math.round(waitedMs / 1000)} s ` +
         `(waited ${waitedMs} ms; last error: ${lastError})`,
     );
   }

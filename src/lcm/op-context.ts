@@ -57,12 +57,14 @@ export function agentFor(ctx: OpContext, vnfc: VnfcResource): VnfAgent {
   });
 }
 
-export function readinessFor(ctx: OpContext, vduId: string): ReadinessOptions {
+/** The VDU's readiness timing (the VNFD's, unless the deps override it); `vnfc` names whose API it is. */
+export function readinessFor(ctx: OpContext, vduId: string, vnfc?: Pick<VnfcResource, 'name'>): ReadinessOptions {
   const r = vduOf(ctx, vduId).management.readiness;
   return {
     graceMs: r.graceMs,
     intervalMs: r.intervalMs,
     deadlineMs: r.deadlineMs,
+    ...(vnfc !== undefined ? { subject: `VNFC ${vnfc.name}` } : {}),
     ...ctx.deps.readiness,
     ...callOptions(ctx),
   };

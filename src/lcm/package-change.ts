@@ -126,7 +126,7 @@ async function moveVnfc(
   }
   const on = { ...c, model: to.model };
   const agent = agentFor(on, now);
-  await agent.waitReady(readinessFor(on, now.vduId));
+  await agent.waitReady(readinessFor(on, now.vduId, now));
   await agent.deploy(to.config, callOptions(c));
   const vimId = c.connection?.id ?? `vim-${c.vim.kind}`;
   const info = {

@@ -79,7 +79,7 @@ async function selected(ctx: OpContext, ids?: readonly string[]): Promise<VnfcRe
 
 /** Waits for each VNFC's agent (only those in `ids` when given). */
 export async function waitAgents(ctx: OpContext, ids?: readonly string[]): Promise<void> {
-  await Promise.all((await selected(ctx, ids)).map((v) => agentFor(ctx, v).waitReady(readinessFor(ctx, v.vduId))));
+  await Promise.all((await selected(ctx, ids)).map((v) => agentFor(ctx, v).waitReady(readinessFor(ctx, v.vduId, v))));
 }
 
 /** Pushes the Click configuration and starts it on each VNFC (only `ids` when given); proves it runs. */

@@ -18,11 +18,17 @@ export interface AgentEndpoint {
   controlSocketPort?: number;
 }
 
-/** Readiness timing: a grace delay after ACTIVE, then polling until a deadline. */
+/**
+ * Readiness timing: polling from the first moment, the pause growing from 100 ms to `intervalMs`, which it
+ * reaches at `graceMs` (an upper bound on how long polling stays fast, not a wait); the deadline counts
+ * from the start.
+ */
 export interface ReadinessOptions {
   graceMs: number;
   intervalMs: number;
   deadlineMs: number;
+  /** Whose API it is, for the error at the deadline (e.g. `VNFC fwd-vdu-0`). */
+  subject?: string;
   signal?: AbortSignal;
 }
 
