@@ -10,7 +10,7 @@ import type { ReadinessOptions } from '../ports/vnf-agent';
 
 export interface BuiltVim {
   vim: Vim;
-  /** Readiness timing that overrides the VNFDs' (the emulated VMs answer as soon as they listen: no 10 s grace). */
+  /** Readiness timing that overrides the VNFDs' (the emulated VMs are looked at every 200 ms at most). */
   readiness?: Partial<Omit<ReadinessOptions, 'signal'>>;
   stop?(): Promise<void>;
 }
@@ -29,7 +29,8 @@ export async function buildVim(config: Readonly<Config>, log: Logger): Promise<B
     const vim = new OpenStackVim(client, openStackVimOptions(config));
     return { vim };
   }
-  const readiness = { graceMs: 0, intervalMs: 200, deadlineMs: 30_000 };
+  // the VNFD's grace stays: it is no wait, only how long the looks stay close together (from 100 ms)
+  const readiness = { intervalMs: 200, deadlineMs: 30_000 };
   if (v.emulatedCloudUrl !== undefined) return { vim: new EmulatedVim(v.emulatedCloudUrl), readiness };
   const cloud = new EmulatedCloud({ vmReadyDelayMs: 500 });
   const url = await cloud.start();
