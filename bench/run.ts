@@ -49,8 +49,10 @@ function runOne(file: string, env: NodeJS.ProcessEnv): Promise<{ code: number; l
       tail = (tail + d.toString()).slice(-4000);
     });
     child.on('close', (code, signal) => {
+      // the result worth a summary line: the last row of the bench's table, else its last line
       const lines = tail.split('\n').filter((l) => l.trim() !== '');
-      resolve({ code: code ?? (signal !== null ? 128 : 1), lastLine: lines[lines.length - 1] ?? '' });
+      const rows = lines.filter((l) => l.startsWith('|') && !/^\|[-| ]+\|$/.test(l));
+      resolve({ code: code ?? (signal !== null ? 128 : 1), lastLine: rows.pop() ?? lines.pop() ?? '' });
     });
   });
 }
@@ -77,7 +79,7 @@ async function main(): Promise<number> {
       name,
       status: r.code === 0 ? 'ok' : 'FAILED',
       seconds,
-      note: r.code === 0 ? r.lastLine.slice(0, 100) : `exit code ${r.code}`,
+      note: r.code === 0 ? r.lastLine.slice(0, 110) : `exit code ${r.code}`,
     });
   }
   process.stdout.write('\n=== summary\n');
