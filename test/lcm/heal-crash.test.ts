@@ -131,6 +131,33 @@ describe('HEAL with a worker that dies', () => {
     expect(heals).toBe(0);
     expect((await vim.describe(inst.id)).map((v) => v.resourceId)).toEqual([other?.id]);
   }, 60_000);
+
+  it('a replacement left in ERROR: FAILED_TEMP naming the VNFC; retry replaces and configures it', async () => {
+    const inst = await twoVnfcs();
+    const [target] = vnfcsOf(inst);
+    await fetch(`${cloud.url}/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ instanceId: inst.id, fault: 'server-error' }),
+    });
+    const res = await task(inst.id, 'heal', { vnfcInstanceId: [target?.id] });
+    const loc = res.headers['location'] as string;
+    const failed = await waitForOp(h, loc, ['COMPLETED', 'FAILED_TEMP']);
+    expect(failed.operationState).toBe('FAILED_TEMP');
+    expect(failed.error?.detail).toContain(`VNFC ${target?.id}`);
+    expect(failed.error?.detail).toContain('ERROR');
+    cloud.clearFaults(inst.id);
+    const retry = await h.app.inject({ method: 'POST', url: `${new URL(loc).pathname}/retry`, headers: AUTH });
+    expect(retry.statusCode).toBe(202);
+    const done = await waitForOp(h, loc, ['COMPLETED', 'FAILED_TEMP']);
+    expect(done.error).toBeUndefined();
+    expect(heals).toBe(2);
+    const servers = await vim.describe(inst.id);
+    expect(servers.map((v) => v.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    const healed = vnfcsOf(await instance(inst.id)).filter((v) => v.id !== vnfcsOf(inst)[1]?.id);
+    expect(healed).toHaveLength(1);
+    expect(healed[0]?.id).not.toBe(target?.id);
+    expect((await agentOf(healed[0]!).status()).running).toBe(true);
+  }, 60_000);
 });
 
 describe('standIn: the server a VIM put in place of a healed one', () => {
