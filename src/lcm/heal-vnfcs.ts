@@ -62,17 +62,33 @@ async function plan(c: Ctx): Promise<HealTarget[]> {
   });
 }
 
+/**
+ * The VIM's heal of `t`'s server; when it fails but the old server is gone and another stands in its place, that
+ * one: the replacement happened, its answer was lost (a Heat update that went on while no worker watched, a reply
+ * cut off), and healing again would fail or replace it once more.
+ */
+async function healOrFind(c: Ctx, t: HealTarget, resourceId: string): Promise<VnfcResource> {
+  try {
+    return await c.vim.heal(c.instance.id, resourceId, callOptions(c));
+  } catch (err) {
+    const now = await c.vim.describe(c.instance.id, callOptions(c)).catch(() => undefined);
+    const found = now === undefined || now.some((v) => v.resourceId === resourceId) ? undefined : standIn(now, t);
+    if (found === undefined || found.resourceId === t.replacement) throw err;
+    return found;
+  }
+}
+
 /** One target replaced (or its replacement found, or a replacement in ERROR replaced again); stored at once. */
 async function replaceOne(c: Ctx, t: HealTarget): Promise<void> {
   const now = await c.vim.describe(c.instance.id, callOptions(c));
   const old = t.replacement === undefined ? now.find((v) => v.resourceId === t.resourceId) : undefined;
   let r: VnfcResource;
-  if (old !== undefined) r = await c.vim.heal(c.instance.id, old.resourceId, callOptions(c));
+  if (old !== undefined) r = await healOrFind(c, t, old.resourceId);
   else {
     // the VIM answered before (recorded), or answered and the worker died before the record: find its server
     const found = now.find((v) => v.resourceId === t.replacement) ?? standIn(now, t);
     if (found === undefined) throw gone(t, c.instance.id);
-    r = found.status === 'ERROR' ? await c.vim.heal(c.instance.id, found.resourceId, callOptions(c)) : found;
+    r = found.status === 'ERROR' ? await healOrFind(c, t, found.resourceId) : found;
   }
   t.replacement = r.resourceId;
   await c.saveState();

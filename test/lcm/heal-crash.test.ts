@@ -17,6 +17,8 @@ let vim: Vim;
 /** Set per test: the next heal's answer, after which the worker "dies" (its job never goes on). */
 let crashAfterHeal: ((replacement: VnfcResource) => void) | undefined;
 let heals = 0;
+/** Set per test: the next heal replaces the server, then its answer is lost (the call fails). */
+let loseAnswer = false;
 
 beforeAll(async () => {
   cloud = new EmulatedCloud({ vmReadyDelayMs: 50 });
@@ -27,6 +29,10 @@ beforeAll(async () => {
   crashing.heal = async (id, resourceId, options) => {
     heals++;
     const r = await vim.heal(id, resourceId, options);
+    if (loseAnswer) {
+      loseAnswer = false;
+      throw new Error('socket hang up (the VIM replaced the server, its answer was lost)');
+    }
     const crash = crashAfterHeal;
     if (crash === undefined) return r;
     crashAfterHeal = undefined;
@@ -42,6 +48,7 @@ afterAll(async () => {
 }, 60_000);
 afterEach(() => {
   crashAfterHeal = undefined;
+  loseAnswer = false;
   heals = 0;
 });
 
@@ -130,6 +137,21 @@ describe('HEAL with a worker that dies', () => {
     expect(done.error?.detail).toContain('not in the VIM');
     expect(heals).toBe(0);
     expect((await vim.describe(inst.id)).map((v) => v.resourceId)).toEqual([other?.id]);
+  }, 60_000);
+
+  it("the VIM's answer to the heal was lost: the heal goes on with the server in the old one's place", async () => {
+    const inst = await twoVnfcs();
+    const [target] = vnfcsOf(inst);
+    loseAnswer = true;
+    const res = await task(inst.id, 'heal', { vnfcInstanceId: [target?.id] });
+    const done = await waitForOp(h, res.headers['location'] as string, ['COMPLETED', 'FAILED_TEMP']);
+    expect(done.error).toBeUndefined();
+    expect(heals).toBe(1);
+    const after = vnfcsOf(await instance(inst.id));
+    const healed = after.find((v) => v.metadata?.['name'] === target?.metadata?.['name']);
+    expect(healed?.id).toBeDefined();
+    expect(healed?.id).not.toBe(target?.id);
+    expect((await agentOf(healed!).status()).running).toBe(true);
   }, 60_000);
 
   it('a replacement left in ERROR: FAILED_TEMP naming the VNFC; retry replaces and configures it', async () => {
