@@ -70,6 +70,7 @@ function resolveTopology(defs: Definitions, file: LoadedFile, top: Obj | undefin
   const vnfs = Object.keys(raw).filter((n) => defs.derives(str(obj(raw[n])['type']), VNF));
   const vnfName = vnfs[0];
   const mapped = str(obj(obj(tt['substitution_mappings'])['properties'])['flavour_id']);
+  checkInputDefaults(file, inputs, out);
   const inputValues: Obj = {};
   for (const name of Object.keys(inputs)) {
     if (name === 'flavour_id' && mapped !== undefined) inputValues[name] = mapped;
@@ -160,6 +161,31 @@ function checkNodes(defs: Definitions, t: Topology, out: SourceDiagnostic[]): vo
         message: `unknown node type '${type}' (not defined in any imported file)`,
       });
     else checkProperties(defs, t.file, path, type, obj(n)['properties'] as Obj | undefined, out);
+  }
+}
+
+const FITS: Record<string, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  integer: (v) => Number.isInteger(v),
+  float: (v) => typeof v === 'number',
+  boolean: (v) => typeof v === 'boolean',
+  list: (v) => Array.isArray(v),
+  map: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+};
+
+/** An input's default must be of the input's own (primitive, list or map) type. */
+function checkInputDefaults(file: LoadedFile, inputs: Obj, out: SourceDiagnostic[]): void {
+  for (const [name, def] of Object.entries(inputs)) {
+    const type = str(obj(def)['type']);
+    const value = obj(def)['default'];
+    const fits = type !== undefined ? FITS[type] : undefined;
+    if (value === undefined || fits === undefined || fits(value)) continue;
+    out.push({
+      file: file.path,
+      ...locate(file.text, ['topology_template', 'inputs', name, 'default']),
+      severity: 'error',
+      message: `input '${name}' is of type ${type ?? ''}, its default is ${JSON.stringify(value)}`,
+    });
   }
 }
 
