@@ -21,6 +21,7 @@ import type { EmulatedCloud } from './emulated-cloud';
  * | `DELETE /stacks/{instanceId}` | delete them (idempotent) -> 204 |
  * | `POST /stacks/{instanceId}/servers/{id}/replace` `{imageId?}` | heal: a new server in its place -> server |
  * | `POST /stacks/{instanceId}/servers/{id}/power` `{state: on|off}` | -> 204 |
+ * | `DELETE /stacks/{instanceId}/servers/{id}` | one server deleted out of band (nothing replaces it) -> 204 |
  * | `GET /stacks/{instanceId}/leftovers` | names still tagged with the instance |
  * | `GET /servers` | every server |
  * | `PUT /faults` `{instanceId, fault, vduId?}` / `DELETE /faults[?instanceId=]` | failure injection |
@@ -57,6 +58,8 @@ export async function routeCloud(cloud: EmulatedCloud, req: IncomingMessage, res
         return send(200, await cloud.replace(id, sid, parseReplace(body)));
       if (sub === 'servers' && sid !== undefined && method === 'POST' && action === 'power')
         return (await cloud.power(id, sid, parsePower(body)), send(204));
+      if (sub === 'servers' && sid !== undefined && method === 'DELETE' && action === undefined)
+        return (await cloud.deleteServer(id, sid), send(204));
     }
     send(404, { message: `no route ${method} ${url.pathname}` });
   } catch (err) {

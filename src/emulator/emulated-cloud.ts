@@ -211,6 +211,11 @@ export class EmulatedCloud {
     });
   }
 
+  /** Deletes one server behind the VNFM's back, as an operator may (`openstack server delete`): nothing replaces it. */
+  async deleteServer(instanceId: string, serverId: string): Promise<void> {
+    await this.withLock(instanceId, () => this.remove(this.get(instanceId, serverId)));
+  }
+
   /** Powers a server off (its VM ends) or on (boots again from its disk). */
   async power(instanceId: string, serverId: string, state: 'on' | 'off'): Promise<void> {
     await this.withLock(instanceId, async () => {

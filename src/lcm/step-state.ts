@@ -28,6 +28,11 @@ export interface StepState {
   /** HEAL: the new VNFCs, and the ones they replaced. */
   replaced?: string[];
   removed?: string[];
+  /**
+   * HEAL: the VNFCs to replace, stored before the VIM is asked, each with what identifies it across a replacement
+   * and, once known, the server in its place: a job resumed after a crash tells "replaced" from "gone".
+   */
+  healing?: HealTarget[];
   /** MODIFY_INFO: whether each VNFC took the new configuration without a restart. */
   hot?: boolean[];
   /** MODIFY_INFO: the modifiable attributes before (null: absent), for rollback. */
@@ -52,6 +57,18 @@ export interface StepState {
    * the next steps use them instead of asking the VIM again. Undefined until the VIM was asked.
    */
   vnfcs?: VnfcResource[];
+}
+
+/** HEAL: one VNFC to replace. A replacement keeps the VDU, the name (Heat's and the emulated cloud's) and the ports. */
+export interface HealTarget {
+  /** The server healed (the VIM's id before the replacement). */
+  resourceId: string;
+  vduId: string;
+  name: string;
+  managementAddress?: string;
+  managementPort?: number;
+  /** The server the VIM put in its place, once it answered (or a resumed job found it). */
+  replacement?: string;
 }
 
 /** The attributes of an instance that name its VNF package (SOL003 5.5.2.2). */

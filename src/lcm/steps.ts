@@ -72,9 +72,20 @@ export async function applyLevels(ctx: OpContext, levels: ScaleLevels): Promise<
   return ctx.state.vnfcs;
 }
 
-/** The VNFCs to work on: all, or those in `ids`. */
+/** A VNFC a step must work on is not in the VIM. */
+export class VnfcMissingError extends AppError {
+  readonly status = 404;
+  readonly title = 'Not Found';
+}
+
+/** The VNFCs to work on: all, or those in `ids` (each must be in the VIM: none is skipped unsaid). */
 async function selected(ctx: OpContext, ids?: readonly string[]): Promise<VnfcResource[]> {
-  return (await vnfcsOf(ctx)).filter((v) => ids === undefined || ids.includes(v.resourceId));
+  const all = await vnfcsOf(ctx);
+  if (ids === undefined) return all;
+  const missing = ids.filter((id) => !all.some((v) => v.resourceId === id));
+  if (missing.length > 0)
+    throw new VnfcMissingError(`VNFC ${missing.join(', ')} of VNF instance ${ctx.instance.id} is not in the VIM`);
+  return all.filter((v) => ids.includes(v.resourceId));
 }
 
 /** Waits for each VNFC's agent (only those in `ids` when given). */

@@ -39,6 +39,8 @@ export interface VduModel {
   /** hw:mem_page_size from vdu_mem_requirements (hugepages), e.g. `large`, `1GB`. */
   memPageSize?: string;
   swImage?: SwImageData;
+  /** The VirtualBlockStorage node the VDU boots from, when its image is that node's sw_image_data. */
+  bootStorage?: string;
   /** The image artifact's path in the package (may not be bundled). */
   imageArtifact?: string;
   /** The Click configuration artifact: its path in the package and its text. */
@@ -93,18 +95,18 @@ export interface InstantiationLevelModel {
   vduInstances: Record<string, number>;
 }
 
-export interface VnfdModel {
-  descriptorId: string;
-  descriptorVersion: string;
-  provider: string;
-  productName: string;
-  softwareVersion: string;
-  productInfoName?: string;
-  productInfoDescription?: string;
-  vnfmInfo: string[];
+/** A script or driver an LCM operation runs (Vnflcm `implementation`), from the VNF node's artifacts. */
+export interface LcmOperationModel {
+  operation: string;
+  artifact: string;
+  /** The artifact's file in the package. */
+  path: string;
+}
+
+/** One deployment flavour: its topology template's VDUs, CPs, links and policies. */
+export interface FlavourModel {
   flavourId: string;
   flavourDescription: string;
-  vnfNodeType: string;
   vdus: VduModel[];
   vduCps: VduCpModel[];
   virtualLinks: VirtualLinkModel[];
@@ -115,6 +117,24 @@ export interface VnfdModel {
   instantiationLevels: InstantiationLevelModel[];
   defaultInstantiationLevel?: string;
   interfaces: string[];
+  lcmOperations: LcmOperationModel[];
+  /** The definitions file with the flavour's topology_template. */
+  definitions: string;
+}
+
+/** The VNFD: the VNF's identity, and its first flavour's content at the top level (as single-flavour code reads it). */
+export interface VnfdModel extends FlavourModel {
+  descriptorId: string;
+  descriptorVersion: string;
+  provider: string;
+  productName: string;
+  softwareVersion: string;
+  productInfoName?: string;
+  productInfoDescription?: string;
+  vnfmInfo: string[];
+  vnfNodeType: string;
+  /** Every deployment flavour, in the order of the files (the entry first). */
+  flavours: FlavourModel[];
   /** The entry definitions file inside the package. */
   entryDefinitions: string;
 }

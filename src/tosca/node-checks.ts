@@ -1,10 +1,12 @@
 import type { SourceDiagnostic } from '../errors';
 import type { Definitions, LoadedFile } from './definitions';
+import { Unknown } from './functions';
 import { locate } from './yaml';
 
 /**
  * Checks a template's properties against its type: required ones present, primitive types
- * (string, integer, boolean, float) right, `valid_values` respected, no property the type lacks.
+ * (string, integer, boolean, float) right, `valid_values` respected, no property the type lacks. Values are
+ * checked after their functions are resolved (topology.ts); an `Unknown` one is accepted.
  */
 export function checkProperties(
   defs: Definitions,
@@ -24,6 +26,8 @@ export function checkProperties(
       if (def.required !== false && def.default === undefined) err(path, `property '${name}' of ${type} is required`);
       continue;
     }
+    // a function whose value is only known at deployment (its own problems are reported where it is resolved)
+    if (v instanceof Unknown) continue;
     const where = [...path, 'properties', name];
     const t = def.type;
     if (t === 'string' && typeof v !== 'string')

@@ -12,15 +12,23 @@ export const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
 /**
- * What the node readers need of the model builder: the definitions, the entry file, the package's files
- * and the diagnostics.
+ * What the node readers need of the model builder: the definitions, the flavour's file and its resolved
+ * node templates and policies, the package's files and the diagnostics.
  */
 export interface VnfdContext {
   readonly defs: Definitions;
+  /** The file with the flavour's topology_template. */
   readonly file: LoadedFile;
+  /** Its node templates, functions resolved (known values only). */
+  readonly nodes: Obj;
+  /** Its policies, each one's properties resolved (known values only). */
+  readonly policies: unknown[];
+  /** The files held in memory (YAML, Click, scripts). */
   readonly files: PackageFiles;
   readonly out: SourceDiagnostic[];
-  /** A diagnostic at a YAML path of the entry file. */
+  /** True when the package has this file (held or not). */
+  exists(path: string): boolean;
+  /** A diagnostic at a YAML path of the flavour's file. */
   err(path: (string | number)[], message: string, severity?: 'error' | 'warning'): void;
   nodePath(name: string, ...rest: (string | number)[]): (string | number)[];
 }

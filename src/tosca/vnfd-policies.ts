@@ -7,7 +7,7 @@ export function readPolicies(
   c: VnfdContext,
   vduIds: Set<string>,
 ): Pick<VnfdModel, 'initialDeltas' | 'scalingAspects' | 'instantiationLevels' | 'defaultInstantiationLevel'> {
-  const list = obj(c.file.doc['topology_template'])['policies'];
+  const list = c.policies;
   const entries: Array<[string, Obj, number]> = Array.isArray(list)
     ? list.flatMap((item, i) => Object.entries(obj(item)).map(([n, v]) => [n, obj(v), i] as [string, Obj, number]))
     : [];

@@ -17,7 +17,8 @@ export function readVdu(c: VnfdContext, id: string, v: Obj, descriptorId: string
   const cpu = obj(vc['virtual_cpu']);
   const memReq = obj(mem['vdu_mem_requirements']);
   const pin = obj(cpu['virtual_cpu_pinning']);
-  const img = obj(p['sw_image_data']);
+  const boot = bootStorage(c, id, v);
+  const img = Object.keys(obj(p['sw_image_data'])).length > 0 ? obj(p['sw_image_data']) : (boot?.image ?? {});
   const mgmt = obj(p['management']);
   const ready = obj(mgmt['readiness']);
   const artifacts = Object.entries(obj(v['artifacts'])).map(([n, a]) => [n, obj(a)] as [string, Obj]);
@@ -60,6 +61,7 @@ export function readVdu(c: VnfdContext, id: string, v: Obj, descriptorId: string
       },
     },
     pos: { file: c.file.path, ...locate(c.file.text, c.nodePath(id)) },
+    ...(boot !== undefined && Object.keys(obj(p['sw_image_data'])).length === 0 ? { bootStorage: boot.node } : {}),
   };
   if (Object.keys(img).length > 0) {
     const ck = obj(img['checksum']);
@@ -103,6 +105,29 @@ export function readVdu(c: VnfdContext, id: string, v: Obj, descriptorId: string
     }
   }
   return model;
+}
+
+/**
+ * The VirtualBlockStorage with sw_image_data a VDU's `virtual_storage` requirements name (it boots from it),
+ * if any. A requirement naming no node of the topology is an error.
+ */
+function bootStorage(c: VnfdContext, id: string, v: Obj): { node: string; image: Obj } | undefined {
+  const list = Array.isArray(v['requirements']) ? (v['requirements'] as unknown[]) : [];
+  let boot: { node: string; image: Obj } | undefined;
+  list.forEach((r, i) => {
+    const t = obj(r)['virtual_storage'];
+    const node = typeof t === 'string' ? t : str(obj(t)['node']);
+    if (node === undefined) return;
+    const target = c.nodes[node];
+    if (target === undefined) {
+      c.err(c.nodePath(id, 'requirements', i), `VDU '${id}': virtual_storage '${node}' is not a node template`);
+      return;
+    }
+    const image = obj(obj(obj(target)['properties'])['sw_image_data']);
+    const isBlock = c.defs.derives(str(obj(target)['type']), 'tosca.nodes.nfv.Vdu.VirtualBlockStorage');
+    if (isBlock && Object.keys(image).length > 0 && boot === undefined) boot = { node, image };
+  });
+  return boot;
 }
 
 /** An artifact's `file` is relative to the definitions file (as in Tacker's packages). */

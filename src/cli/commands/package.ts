@@ -1,7 +1,14 @@
 import { writeFileSync, statSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatDiagnostic, type SourceDiagnostic } from '../../errors';
-import { assemblePackage, buildPackage, loadTypeLibrary, readPackageDir, validatePackage } from '../../tosca';
+import {
+  assemblePackage,
+  buildPackage,
+  loadTypeLibrary,
+  readPackageDir,
+  validatePackage,
+  type FlavourModel,
+} from '../../tosca';
 import { applyImageMetadata } from './package-image';
 import type { CommandIo } from './click';
 
@@ -58,7 +65,24 @@ export async function packageValidate(target: string, io: CommandIo = stdio): Pr
     `${target}: ok: ${m.productName} ${m.softwareVersion} by ${m.provider} (vnfdId ${m.descriptorId}), ` +
       `${m.vdus.length} VDU(s), flavour ${m.flavourId}\n`,
   );
+  if (m.flavours.length > 1 || m.flavours[0]?.definitions !== m.entryDefinitions)
+    for (const f of m.flavours) io.out(`  ${describeFlavour(f)}\n`);
   return 0;
+}
+
+/** `flavour large (Definitions/x.yaml): 2 VDU(s) broker [image broker-image], ...; 1 VL(s); aspects a` */
+export function describeFlavour(f: FlavourModel): string {
+  const vdus = f.vdus.map((v) => {
+    const image = v.swImage?.name ?? v.imageArtifact;
+    const from = v.bootStorage !== undefined ? ` from ${v.bootStorage}` : '';
+    return `${v.id} [image ${image ?? '?'}${from}]`;
+  });
+  const aspects = f.scalingAspects.map((a) => `${a.id} (max ${a.maxScaleLevel})`);
+  return (
+    `flavour ${f.flavourId} (${f.definitions}): ${f.vdus.length} VDU(s) ${vdus.join(', ')}; ` +
+    `${f.virtualLinks.length} VL(s); aspects ${aspects.length > 0 ? aspects.join(', ') : 'none'}` +
+    (f.lcmOperations.length > 0 ? `; LCM ${f.lcmOperations.map((o) => `${o.operation}: ${o.path}`).join(', ')}` : '')
+  );
 }
 
 export function registerPackage(program: Command): void {

@@ -1,7 +1,7 @@
 import { RequestNotApplicableError } from '../../errors';
 import type { HealVnfRequest } from '../requests';
-import { callOptions, vnfcsOf } from '../op-context';
 import { grantSteps, vnfcDefinitions } from '../grant';
+import { replaceVnfcs } from '../heal-vnfcs';
 import { currentLevels, deployConfig, recordInstance, waitAgents } from '../steps';
 import type { OperationHandler } from './types';
 
@@ -26,20 +26,8 @@ export const heal: OperationHandler<HealVnfRequest> = {
       }));
       return { removeResources: old, addResources: added };
     }),
-    {
-      name: 'replace',
-      run: async (c) => {
-        const named = c.op.operationParams.vnfcInstanceId;
-        const all = await vnfcsOf(c);
-        const targets = all.filter((v) => named === undefined || named.length === 0 || named.includes(v.resourceId));
-        const replaced = [];
-        for (const v of targets) replaced.push(await c.vim.heal(c.instance.id, v.resourceId, callOptions(c)));
-        c.state.replaced = replaced.map((r) => r.resourceId);
-        c.state.removed = targets.map((t) => t.resourceId);
-        // the VIM changed: the next step asks it once for the VNFCs as they now are
-        delete c.state.vnfcs;
-      },
-    },
+    // the VNFCs to heal are stored before the VIM is asked, each replacement as it answers (heal-vnfcs.ts)
+    { name: 'replace', run: replaceVnfcs },
     { name: 'agents', run: (c) => waitAgents(c, c.state.replaced ?? []) },
     { name: 'config', run: (c) => deployConfig(c, c.state.replaced ?? []) },
     { name: 'record', run: (c) => recordInstance(c, currentLevels(c), 'STARTED') },

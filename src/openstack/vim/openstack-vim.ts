@@ -116,8 +116,11 @@ export class OpenStackVim implements Vim {
   ): Promise<VnfcResource> {
     const s = sig(options);
     const name = stackName(vnfInstanceId);
-    const stack = await this.os.orchestration.find(name, s);
+    let stack = await this.os.orchestration.find(name, s);
     if (stack === undefined) throw new VimOperationError(`VNF instance ${vnfInstanceId} has no stack ${name}`);
+    // a heal whose worker died while Heat replaced the server: that update ends first (then the old id is gone)
+    if (stack.stack_status.endsWith('_IN_PROGRESS'))
+      stack = await this.stacks.settle(name, stack.id, 'an earlier change', s);
     if (options?.imageId !== undefined) {
       // NOTE: Heat owns the image of every VNFC of a VDU (one scaling group, one image): a Nova rebuild of one
       // server would be undone by the next stack update, which rebuilds every server whose template image changed
