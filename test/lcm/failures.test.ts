@@ -95,14 +95,16 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
     ).toBe(204);
   });
 
-  it('an agent that never gets ready -> FAILED_TEMP naming the address; fail -> FAILED', async () => {
+  it('an agent that never gets ready -> FAILED_TEMP naming the VNFC and the address; fail -> FAILED', async () => {
     const inst = await created('nat');
     await fault(inst.id, 'agent-never-ready');
     const loc = await instantiate(inst.id);
     const failed = await waitForOp(h, loc, ['FAILED_TEMP', 'COMPLETED']);
     expect(failed.error).toMatchObject({
       status: 504,
-      detail: expect.stringMatching(/the management API at 127\.0\.0\.1:\d+ did not become ready within 5 s/),
+      detail: expect.stringMatching(
+        /VNFC \S+: the management API at 127\.0\.0\.1:\d+ did not become ready within 5 s \(waited \d+ ms; last error/,
+      ),
     });
     const res = await opTask(loc, 'fail');
     expect(res.statusCode).toBe(200);
