@@ -108,7 +108,7 @@ export async function startVnfm(
     } else {
       log.info(`Redis: ${describeRedisTarget(redisTarget)}`);
     }
-    const redis = createRedisClient(redisTarget);
+    const redis = createRedisClient(redisTarget, { log });
     stops.push(async () => void redis.disconnect());
     const prefix = config.redis.prefix;
     const publicUrl = config.publicUrl ?? `http://${config.listen.host}:${config.listen.port}`;

@@ -138,7 +138,7 @@ export function buildGraph(o: GraphOptions): Graph {
   // NOTE: BullMQ's workers block their connection while they wait for jobs: every user gets its own
   const connections: Redis[] = [];
   const connect = (): Redis => {
-    const c = createRedisClient(o.redisTarget);
+    const c = createRedisClient(o.redisTarget, o.log ? { log: o.log } : {});
     connections.push(c);
     return c;
   };

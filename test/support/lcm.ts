@@ -78,7 +78,7 @@ export async function buildLcmHarness(
 ): Promise<LcmHarness> {
   const redisTarget: RedisTarget = typeof redisAt === 'string' ? { kind: 'url', url: redisAt } : redisAt;
   // the production factory (src/store/redis-connection.ts), as every connection of the graph
-  const redis = createRedisClient(redisTarget);
+  const redis = createRedisClient(redisTarget, options.log !== undefined ? { log: options.log } : {});
   const prefix = options.prefix ?? `{l${randomBytes(4).toString('hex')}}`;
   const cloud = options.cloud ?? new EmulatedCloud({ vmReadyDelayMs: 50 });
   if (options.cloud === undefined) await cloud.start();
