@@ -44,7 +44,7 @@ export const ConfigSchema = Type.Object(
         sentinelPassword: Type.Optional(Type.String({ minLength: 1 })),
         /** With `sentinels`: the primary's and replicas' password (with `url` it goes in the URL). Never logged. */
         password: Type.Optional(Type.String({ minLength: 1 })),
-        /** Key prefix; keep the braces (a Redis Cluster hash tag). */
+        /** Key prefix; keep the braces (one hash tag for every key; Redis Cluster is not supported, see README). */
         prefix: Type.String({ default: '{vnfm}', pattern: '^\\{[^}]+\\}' }),
       },
       { additionalProperties: false, default: {} },

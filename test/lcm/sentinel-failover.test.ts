@@ -1,12 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
+import { hashSecret } from '../../src/api';
+import { loadConfig } from '../../src/config';
 import { EmulatedCloud } from '../../src/emulator';
+import { startVnfm } from '../../src/main';
+import { createRedisClient } from '../../src/store';
 import type { VnfInstance } from '../../src/domain/vnf-instance';
 import { AUTH, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
-import { startSentinelDeployment, type SentinelDeployment } from '../support/sentinel';
+import { MASTER_NAME, startSentinelDeployment, type SentinelDeployment } from '../support/sentinel';
 
 // VMs take 2 s to answer, so the worker is caught in the middle of its instantiates when the primary dies
 const cloud = new EmulatedCloud({ vmReadyDelayMs: 2000 });
 let s: SentinelDeployment;
+// the primary and the replica require it: the VNFM's connections authenticate through the factory
+const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
 let h: LcmHarness;
 // what the VNFM logs (connection errors go there, not to the console)
 const lines: string[] = [];
@@ -14,7 +24,7 @@ const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(l
 const consoleErrors = jest.spyOn(console, 'error');
 
 beforeAll(async () => {
-  s = await startSentinelDeployment();
+  s = await startSentinelDeployment({ password: PASSWORD });
   await cloud.start();
   // the API, the queue, the worker and every BullMQ connection reach Redis through the sentinels
   h = await buildLcmHarness(s.target, { cloud, log });
@@ -50,6 +60,61 @@ async function vmsOf(instanceId: string): Promise<number> {
   return ((await (await fetch(`${cloud.url}/stacks/${instanceId}`)).json()) as unknown[]).length;
 }
 
+describe('Redis Sentinel: configured from the environment', () => {
+  it('clickvnfm serve reaches the primary through the sentinels and logs no password', async () => {
+    const varDir = mkdtempSync(join(tmpdir(), 'clickvnfm-sentinel-var-'));
+    const said: string[] = [];
+    const put = (m: unknown, msg?: string): void => void said.push(msg ?? String(m));
+    const config = loadConfig(
+      {
+        CLICKVNFM_REDIS_SENTINELS: s.sentinelPorts.map((p) => `127.0.0.1:${p}`).join(','),
+        CLICKVNFM_REDIS_SENTINEL_NAME: MASTER_NAME,
+        CLICKVNFM_REDIS_PASSWORD: PASSWORD,
+        CLICKVNFM_REDIS_PREFIX: '{serve}',
+        CLICKVNFM_EMULATED_CLOUD_URL: cloud.url,
+      },
+      {
+        overrides: {
+          listen: { host: '127.0.0.1', port: 0 },
+          varDir,
+          onboardSamples: false,
+          auth: { clients: [{ id: 'ops', secretHash: hashSecret('ops-secret'), roles: ['admin'] }] },
+          log: { level: 'warn' },
+        },
+      },
+    );
+    const vnfm = await startVnfm(config, 'all', { info: put, warn: put, error: put });
+    const direct = createRedisClient(s.target);
+    try {
+      expect(vnfm.redisUrl).toBeUndefined();
+      const token = await fetch(`${vnfm.url ?? ''}/oauth2/token`, {
+        method: 'POST',
+        headers: {
+          authorization: 'Basic ' + Buffer.from('ops:ops-secret').toString('base64'),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials',
+      });
+      expect(token.status).toBe(200);
+      const { access_token: bearer } = (await token.json()) as { access_token: string };
+      const list = await fetch(`${vnfm.url ?? ''}/vnflcm/v1/vnf_instances`, {
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+      expect(list.status).toBe(200);
+      expect(await list.json()).toEqual([]);
+      // what it wrote (the token endpoint's rate counters) is in the group's primary
+      expect((await direct.keys('{serve}:*')).length).toBeGreaterThan(0);
+      const ports = s.sentinelPorts.map((p) => `127.0.0.1:${p}`).join(',');
+      expect(said).toContain(`Redis: Redis Sentinel master group '${MASTER_NAME}' via ${ports}`);
+      expect(said.join('\n')).not.toContain(PASSWORD);
+    } finally {
+      direct.disconnect();
+      await vnfm.stop();
+      rmSync(varDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('Redis Sentinel: the primary killed (SIGKILL) in the middle of LCM operations', () => {
   it('the API waits for the promoted replica, and every operation, started before or after, completes', async () => {
     const before = [await createSampleInstance(h, 'forwarder'), await createSampleInstance(h, 'firewall')];
@@ -70,6 +135,13 @@ describe('Redis Sentinel: the primary killed (SIGKILL) in the middle of LCM oper
     // what the replica acknowledged survives a failover; later writes of the running jobs may be lost (async
     // replication): the engine redoes their steps from what the promoted replica holds
     expect(await s.syncReplica()).toBe(1);
+    const states = await Promise.all(
+      beforeOps.map(async (l) => {
+        const res = await h.app.inject({ method: 'GET', url: new URL(l).pathname, headers: AUTH });
+        return (res.json() as { operationState: string }).operationState;
+      }),
+    );
+    expect(states).toEqual(['PROCESSING', 'PROCESSING']);
     expect(await s.masterPort()).toBe(s.primary.port);
 
     await s.primary.stop('SIGKILL');

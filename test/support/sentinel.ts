@@ -34,7 +34,7 @@ export interface SentinelDeployment {
   stop(): Promise<void>;
 }
 
-function sentinelConf(dir: string, port: number, masterPort: number): string {
+function sentinelConf(dir: string, port: number, masterPort: number, password: string | undefined): string {
   return [
     `bind 127.0.0.1`,
     `port ${port}`,
@@ -45,6 +45,7 @@ function sentinelConf(dir: string, port: number, masterPort: number): string {
     `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
     `sentinel failover-timeout ${MASTER_NAME} 5000`,
     `sentinel parallel-syncs ${MASTER_NAME} 1`,
+    ...(password === undefined ? [] : [`sentinel auth-pass ${MASTER_NAME} ${password}`]),
   ].join('\n');
 }
 
@@ -65,7 +66,9 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
   }
 }
 
-export async function startSentinelDeployment(): Promise<SentinelDeployment> {
+/** `password`: requirepass of the primary and the replica (masterauth, the sentinels' auth-pass follow). */
+export async function startSentinelDeployment(options: { password?: string } = {}): Promise<SentinelDeployment> {
+  const password = options.password;
   const dir = mkdtempSync(join(tmpdir(), 'clickvnfm-sentinel-'));
   const children: ChildProcess[] = [];
   const clients: Redis[] = [];
@@ -86,12 +89,14 @@ export async function startSentinelDeployment(): Promise<SentinelDeployment> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const primary = await RedisServer.start({ dir: join(dir, 'primary') });
+    const auth = password === undefined ? {} : { password };
+    const primary = await RedisServer.start({ dir: join(dir, 'primary'), ...auth });
     servers.push(primary);
-    const replica = await RedisServer.start({ dir: join(dir, 'replica') });
+    const replica = await RedisServer.start({ dir: join(dir, 'replica'), ...auth });
     servers.push(replica);
-    const toReplica = new Redis(replica.port, '127.0.0.1', { lazyConnect: true });
+    const toReplica = new Redis(replica.port, '127.0.0.1', { lazyConnect: true, ...auth });
     clients.push(toReplica);
+    if (password !== undefined) await toReplica.config('SET', 'masterauth', password);
     await toReplica.call('REPLICAOF', '127.0.0.1', String(primary.port));
     await until('the replica in sync', 10_000, async () =>
       /master_link_status:up/.test(await toReplica.info('replication')),
@@ -104,7 +109,7 @@ export async function startSentinelDeployment(): Promise<SentinelDeployment> {
       mkdirSync(sdir);
       // sentinel rewrites its configuration file (the state it learns): it must be writable
       const conf = join(sdir, 'sentinel.conf');
-      writeFileSync(conf, sentinelConf(sdir, port, primary.port) + '\n');
+      writeFileSync(conf, sentinelConf(sdir, port, primary.port, password) + '\n', { mode: 0o600 });
       const child = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore', cwd: sdir });
       children.push(child);
       await until(`sentinel ${port} answering PING`, 10_000, () => ping(port));
@@ -125,13 +130,14 @@ export async function startSentinelDeployment(): Promise<SentinelDeployment> {
     const first = sentinels[0] as Redis;
     const masterPort = async (): Promise<number> =>
       Number(((await first.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as string[])[1]);
-    const toPrimary = new Redis(primary.port, '127.0.0.1', { lazyConnect: true });
+    const toPrimary = new Redis(primary.port, '127.0.0.1', { lazyConnect: true, ...auth });
     clients.push(toPrimary);
     return {
       target: {
         kind: 'sentinel',
         sentinels: sentinelPorts.map((port) => ({ host: '127.0.0.1', port })),
         name: MASTER_NAME,
+        ...auth,
       },
       primary,
       replica,
