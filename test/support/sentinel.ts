@@ -31,6 +31,12 @@ export interface SentinelDeployment {
   waitForFailover(timeoutMs?: number): Promise<number>;
   /** WAIT on the primary: the replicas that acknowledged every write so far. */
   syncReplica(): Promise<number>;
+  /**
+   * Makes the writes from now on miss the replica, as async replication may: the replica is stopped (SIGSTOP)
+   * and its link closed by the primary, so nothing more reaches it; resumeReplica() lets it run again.
+   */
+  cutReplication(): Promise<void>;
+  resumeReplica(): void;
   stop(): Promise<void>;
 }
 
@@ -85,7 +91,7 @@ export async function startSentinelDeployment(options: { password?: string } = {
           }),
       ),
     );
-    for (const s of servers) await s.stop('SIGKILL');
+    for (const s of servers) await s.stop('SIGKILL'); // SIGKILL ends a stopped (SIGSTOP) one too
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -149,6 +155,11 @@ export async function startSentinelDeployment(options: { password?: string } = {
         return Date.now() - started;
       },
       syncReplica: async () => Number(await toPrimary.call('WAIT', '1', '2000')),
+      async cutReplication() {
+        process.kill(replica.pid ?? 0, 'SIGSTOP');
+        await toPrimary.call('CLIENT', 'KILL', 'TYPE', 'replica');
+      },
+      resumeReplica: () => void process.kill(replica.pid ?? 0, 'SIGCONT'),
       stop,
     };
   } catch (err) {
