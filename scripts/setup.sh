@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing so that `npm start` and `npm test` work on a fresh Debian 12 + Node 20:
-# Debian packages (redis-server always; the test tools for `test`), npm dependencies, the build.
+# Debian packages (redis-server always; the test tools and redis-sentinel for `test`), npm dependencies, the build.
 # Idempotent and quick when everything is there already.
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 2
@@ -11,6 +11,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+  # the Sentinel failover test (test/support/sentinel.ts) runs three sentinels
+  [ -e /usr/bin/redis-sentinel ] || need+=(redis-sentinel)
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Redis from 'ioredis';
 import { pino } from 'pino';
 import { API_VERSION, buildApp, type ApiApp } from './api';
 import { loadAuth } from './composition/credentials';
@@ -20,7 +19,16 @@ import { HttpVnfAgentFactory } from './agent';
 import type { Logger } from './ports/logger';
 import type { Vim } from './ports/vim';
 import type { VnfAgentFactory } from './ports/vnf-agent';
-import { loadOrCreateSecretKey, RedisRateLimiter, restrictToOwner, SecretBox, startEmbeddedRedis } from './store';
+import {
+  createRedisClient,
+  describeRedisTarget,
+  loadOrCreateSecretKey,
+  RedisRateLimiter,
+  restrictToOwner,
+  SecretBox,
+  startEmbeddedRedis,
+} from './store';
+import { redisTargetOf } from './composition/redis-target';
 import { loadTypeLibrary } from './tosca';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -32,7 +40,8 @@ export interface Vnfm {
   /** The HTTP address the API listens on (api and all roles). */
   url?: string;
   app?: ApiApp;
-  redisUrl: string;
+  /** The Redis URL (the embedded server's carries its password: never log it); absent under Sentinel. */
+  redisUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -85,8 +94,8 @@ export async function startVnfm(
     const varDir = resolve(config.varDir);
     // keys, hashes and the Redis data: readable by the owner only
     restrictToOwner(varDir);
-    let redisUrl = config.redis.url;
-    if (redisUrl === undefined) {
+    let redisTarget = redisTargetOf(config.redis);
+    if (redisTarget === undefined) {
       // supervised: restarted when it dies (its AOF keeps the state); past the restart budget the VNFM stops
       const fatal = (reason: string): void => {
         log.error(`stopping the VNFM: ${reason}`);
@@ -94,9 +103,12 @@ export async function startVnfm(
       };
       const embedded = await startEmbeddedRedis({ varDir, log, onFatal: fatal });
       stops.push(() => embedded.stop());
-      redisUrl = embedded.url; // NOTE: carries the generated password; never log it (embedded.address is loggable)
+      // NOTE: the URL carries the generated password; never log it (embedded.address is loggable)
+      redisTarget = { kind: 'url', url: embedded.url };
+    } else {
+      log.info(`Redis: ${describeRedisTarget(redisTarget)}`);
     }
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    const redis = createRedisClient(redisTarget, { log });
     stops.push(async () => void redis.disconnect());
     const prefix = config.redis.prefix;
     const publicUrl = config.publicUrl ?? `http://${config.listen.host}:${config.listen.port}`;
@@ -112,7 +124,7 @@ export async function startVnfm(
       log.info(`NFVO ${config.nfvo.url ?? ''}: grants every resource change, serves its packages`);
     const graph = buildGraph({
       redis,
-      redisUrl,
+      redisTarget,
       prefix,
       box,
       library,
@@ -129,10 +141,11 @@ export async function startVnfm(
       webDir: webDir(),
     });
     stops.push(() => graph.close());
-    await sealStoredCredentials(redis, prefix, graph, config.redis.url === undefined, log);
+    const embedded = config.redis.url === undefined && config.redis.sentinels === undefined;
+    await sealStoredCredentials(redis, prefix, graph, embedded, log);
     if (config.onboardSamples) await onboardSamplePackages(redis, prefix, graph, library, log);
 
-    const vnfm: Vnfm = { redisUrl, stop: stopAll };
+    const vnfm: Vnfm = { ...(redisTarget.kind === 'url' ? { redisUrl: redisTarget.url } : {}), stop: stopAll };
     if (role === 'worker' || role === 'all') {
       const w = config.worker;
       stops.push(

@@ -5,7 +5,7 @@
  * cloud, a recording notifier, short readiness) through the same function, so they cannot drift apart.
  */
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { ApiEvents, RouteModule } from '../api';
 import { consoleRoutes } from '../api/routes/console/static';
 import { vnfcRoutes } from '../api/routes/console/vnfc-routes';
@@ -41,20 +41,22 @@ import type { Vim, VimProvider } from '../ports/vim';
 import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
 import { BullLcmQueue, startLcmWorker } from '../queue';
 import {
+  createRedisClient,
   credentialCodec,
   RedisOpOccRepository,
   RedisRepository,
   RedisVnfInstanceRepository,
   RedisPkgmSubscriptionStore,
   RedisVnfPackageRepository,
+  type RedisTarget,
   type SecretBox,
 } from '../store';
 import type { TypeLibrary } from '../tosca';
 
 export interface GraphOptions {
-  /** The shared connection of the repositories; `redisUrl` opens the blocking ones BullMQ needs. */
+  /** The shared connection of the repositories; `redisTarget` opens the blocking ones BullMQ needs. */
   redis: Redis;
-  redisUrl: string;
+  redisTarget: RedisTarget;
   prefix: string;
   box: SecretBox;
   library: TypeLibrary;
@@ -136,7 +138,7 @@ export function buildGraph(o: GraphOptions): Graph {
   // NOTE: BullMQ's workers block their connection while they wait for jobs: every user gets its own
   const connections: Redis[] = [];
   const connect = (): Redis => {
-    const c = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+    const c = createRedisClient(o.redisTarget, o.log ? { log: o.log } : {});
     connections.push(c);
     return c;
   };

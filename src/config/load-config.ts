@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import yaml from 'js-yaml';
+import { parseHostPort } from '../net/host-port';
 import { ConfigSchema, type Config } from './schema';
 
 /** A configuration that cannot be used; the message names the bad key and why. */
@@ -24,6 +25,10 @@ export const ENV_KEYS: Record<string, { path: string[]; type: EnvType }> = {
   CLICKVNFM_PUBLIC_URL: { path: ['publicUrl'], type: 'string' },
   REDIS_URL: { path: ['redis', 'url'], type: 'string' },
   CLICKVNFM_REDIS_PREFIX: { path: ['redis', 'prefix'], type: 'string' },
+  CLICKVNFM_REDIS_SENTINELS: { path: ['redis', 'sentinels'], type: 'list' },
+  CLICKVNFM_REDIS_SENTINEL_NAME: { path: ['redis', 'sentinelName'], type: 'string' },
+  CLICKVNFM_REDIS_SENTINEL_PASSWORD: { path: ['redis', 'sentinelPassword'], type: 'string' },
+  CLICKVNFM_REDIS_PASSWORD: { path: ['redis', 'password'], type: 'string' },
   CLICKVNFM_VAR_DIR: { path: ['varDir'], type: 'string' },
   CLICKVNFM_AUTH_BASIC: { path: ['auth', 'basic'], type: 'boolean' },
   CLICKVNFM_AUTH_OAUTH2: { path: ['auth', 'oauth2'], type: 'boolean' },
@@ -146,7 +151,37 @@ function validate(raw: Record<string, unknown>, source: string): Readonly<Config
     });
     throw new ConfigError(`${source}: ${[...new Set(msgs)].join('; ')}`);
   }
+  const redisProblems = redisConsistency((doc as Config).redis);
+  if (redisProblems.length > 0) throw new ConfigError(`${source}: ${redisProblems.join('; ')}`);
   return deepFreeze(doc as Config);
+}
+
+/** `redis.<key> (ENV_NAME)`, as the messages name a setting. */
+function redisKey(key: string): string {
+  const envName = Object.entries(ENV_KEYS).find(([, s]) => s.path.join('.') === `redis.${key}`)?.[0];
+  return `redis.${key}${envName ? ` (${envName})` : ''}`;
+}
+
+/** The redis settings that only make sense together (one URL, or Sentinel with its name). */
+function redisConsistency(redis: Config['redis']): string[] {
+  const problems: string[] = [];
+  const sentinel = redis.sentinels !== undefined;
+  if (sentinel && redis.sentinelName === undefined)
+    problems.push(`${redisKey('sentinelName')}: required with ${redisKey('sentinels')} (the master group name)`);
+  if (sentinel && redis.url !== undefined)
+    problems.push(`${redisKey('url')}: not together with ${redisKey('sentinels')}; set one of them`);
+  for (const key of ['sentinelName', 'sentinelPassword', 'password'] as const) {
+    if (!sentinel && redis[key] !== undefined)
+      problems.push(`${redisKey(key)}: only with ${redisKey('sentinels')} (with redis.url, put a password in the URL)`);
+  }
+  for (const address of redis.sentinels ?? []) {
+    try {
+      parseHostPort(address);
+    } catch (err) {
+      problems.push(`${redisKey('sentinels')}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
 }
 
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {

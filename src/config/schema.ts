@@ -34,9 +34,17 @@ export const ConfigSchema = Type.Object(
     publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
     redis: Type.Object(
       {
-        /** Absent: an embedded redis-server is started under varDir. */
+        /** Absent (and no sentinels): an embedded redis-server is started under varDir. */
         url: Type.Optional(Type.String({ pattern: '^rediss?://' })),
-        /** Key prefix; keep the braces (a Redis Cluster hash tag). */
+        /** Redis Sentinel instead of `url`: the sentinels (`host:port`), which name the current primary. */
+        sentinels: Type.Optional(Type.Array(Type.String({ minLength: 3 }), { minItems: 1 })),
+        /** The Sentinel master group name (`sentinel monitor <name> ...`); required with `sentinels`. */
+        sentinelName: Type.Optional(Type.String({ minLength: 1 })),
+        /** With `sentinels`: the sentinels' own password, when they have one. Never logged. */
+        sentinelPassword: Type.Optional(Type.String({ minLength: 1 })),
+        /** With `sentinels`: the primary's and replicas' password (with `url` it goes in the URL). Never logged. */
+        password: Type.Optional(Type.String({ minLength: 1 })),
+        /** Key prefix; keep the braces (one hash tag for every key; Redis Cluster is not supported, see README). */
         prefix: Type.String({ default: '{vnfm}', pattern: '^\\{[^}]+\\}' }),
       },
       { additionalProperties: false, default: {} },

@@ -16,3 +16,4 @@ export {
 } from './secret-box';
 export { keptRandomSecret, restrictToOwner } from './private-files';
 export { RedisPkgmSubscriptionStore } from './nfvo-subscription-store';
+export { createRedisClient, describeRedisTarget, type RedisTarget, type SentinelAddress } from './redis-connection';

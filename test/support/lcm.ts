@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { buildApp, hashSecret, type ApiApp, type AuthSettings } from '../../src/api';
-import { RedisRepository, SecretBox } from '../../src/store';
+import { createRedisClient, RedisRepository, SecretBox, type RedisTarget } from '../../src/store';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildGraph, type Graph } from '../../src/composition/graph';
 import { openStackVimOptions, VimFactory } from '../../src/composition/vims';
@@ -55,7 +55,8 @@ export interface LcmHarness {
 
 /** A VNFM on a real Redis, the emulated cloud, BullMQ and a worker in this process, with the samples onboarded. */
 export async function buildLcmHarness(
-  redisUrl: string,
+  /** A redis URL, or a target (e.g. a Sentinel master group, test/support/sentinel.ts). */
+  redisAt: string | RedisTarget,
   options: {
     worker?: boolean;
     prefix?: string;
@@ -75,7 +76,9 @@ export async function buildLcmHarness(
     vims?: boolean;
   } = {},
 ): Promise<LcmHarness> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const redisTarget: RedisTarget = typeof redisAt === 'string' ? { kind: 'url', url: redisAt } : redisAt;
+  // the production factory (src/store/redis-connection.ts), as every connection of the graph
+  const redis = createRedisClient(redisTarget, options.log !== undefined ? { log: options.log } : {});
   const prefix = options.prefix ?? `{l${randomBytes(4).toString('hex')}}`;
   const cloud = options.cloud ?? new EmulatedCloud({ vmReadyDelayMs: 50 });
   if (options.cloud === undefined) await cloud.start();
@@ -88,7 +91,7 @@ export async function buildLcmHarness(
   const vim = new EmulatedVim(cloud.url);
   const graph = buildGraph({
     redis,
-    redisUrl,
+    redisTarget,
     prefix,
     box,
     library,
