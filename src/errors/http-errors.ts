@@ -78,10 +78,19 @@ export class UnprocessableEntityError extends AppError {
   readonly title = 'Unprocessable Entity';
 }
 
-/** 503: a dependency (Redis, the VIM) is unavailable. */
+/** 503: a dependency (Redis, the VIM) is unavailable; with `retryAfterSeconds`, `Retry-After` says when to retry. */
 export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly title = 'Service Unavailable';
+  constructor(
+    message: string,
+    private readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+  override headers(): Record<string, string> {
+    return this.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(Math.ceil(this.retryAfterSeconds)) };
+  }
 }
 
 /** 414: a path segment (an id) over the router's length limit. */

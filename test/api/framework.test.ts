@@ -244,6 +244,30 @@ describe('API framework', () => {
     }
   });
 
+  it('a store that dropped the connection under a request is a 503 with Retry-After (look, then retry)', async () => {
+    const broken = await buildTestApi(redis.url, {
+      packages: {
+        findByVnfdId: async () => {
+          throw new Error('Command aborted due to connection close');
+        },
+      },
+    });
+    try {
+      const res = await broken.app.inject({
+        method: 'POST',
+        url: '/vnflcm/v1/vnf_instances',
+        headers: { authorization: basicAdmin },
+        payload: { vnfdId: 'x' },
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(problem(res).detail).toMatch(/may or may not have taken effect/);
+      expect(res.body).not.toMatch(/aborted|Error:/);
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('serves the OpenAPI document at /docs without credentials', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);

@@ -63,12 +63,14 @@ async function vmsOf(instanceId: string): Promise<number> {
 /**
  * The op-occ of the instantiate sent as the primary died. It waits for the new primary (202), unless its MULTI
  * was already on the dead connection: ioredis then aborts it (`Command aborted due to connection close`) instead
- * of replaying a transaction that may have run, and the API answers 500. The NFVO then looks for the
- * operation, and asks again when there is none.
+ * of replaying a transaction that may have run, and the API answers 503 with Retry-After (the request may or may
+ * not have taken effect). The NFVO then looks for the operation, and asks again when there is none.
  */
 async function settle(inst: VnfInstance, res: Awaited<ReturnType<typeof instantiate>>): Promise<string> {
   if (res.statusCode === 202) return res.headers['location'] as string;
-  expect(res.statusCode).toBe(500);
+  expect(res.statusCode).toBe(503);
+  expect(res.headers['retry-after']).toBe('1');
+  expect(res.json()).toMatchObject({ status: 503, detail: expect.stringMatching(/store \(Redis\)/) });
   const url = `/vnflcm/v1/vnf_lcm_op_occs?filter=(eq,vnfInstanceId,${inst.id})`;
   const found = (await h.app.inject({ method: 'GET', url, headers: AUTH })).json() as Array<{ id: string }>;
   if (found[0] !== undefined) return `http://vnfm.test/vnflcm/v1/vnf_lcm_op_occs/${found[0].id}`;

@@ -6,6 +6,7 @@ import {
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
+  ServiceUnavailableError,
   UnsupportedMediaTypeError,
   UriTooLongError,
   type ProblemDetails,
@@ -105,8 +106,25 @@ function safePath(url: string): string {
   return path.length > 512 ? `${path.slice(0, 512)}...` : path;
 }
 
-function send(req: FastifyRequest, reply: FastifyReply, err: AppError | Error): FastifyReply {
+/**
+ * ioredis's own words when a command could not be known to have run: its connection closed under it (e.g. the
+ * primary died and Sentinel is failing over), or it gave up retrying. The request may or may not have taken
+ * effect, so the client is told to look and retry (503, Retry-After), not that the VNFM broke (500).
+ */
+const STORE_UNAVAILABLE =
+  /Connection is closed|Command aborted due to connection close|Reached the max retries per request|READONLY/;
+
+function send(req: FastifyRequest, reply: FastifyReply, raw: AppError | Error): FastifyReply {
   let pd: ProblemDetails;
+  const err =
+    !(raw instanceof AppError) && STORE_UNAVAILABLE.test(raw.message)
+      ? new ServiceUnavailableError(
+          'the VNFM could not reach its store (Redis) to finish the request; it may or may not have taken ' +
+            'effect: look for it, then retry',
+          1,
+        )
+      : raw;
+  if (err !== raw) req.log.warn({ err: raw, reqId: req.id }, 'store unavailable');
   if (err instanceof AppError) {
     pd = err.toProblemDetails(safePath(req.raw.url ?? req.url));
     reply.headers(err.headers());
