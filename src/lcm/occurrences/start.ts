@@ -42,7 +42,10 @@ export async function startOperation<K extends LcmOperation>(
 ): Promise<VnfLcmOpOcc> {
   const found = await deps.instances.get(vnfInstanceId);
   if (found === undefined) throw new VnfInstanceNotFoundError(vnfInstanceId);
-  if (operation === 'INSTANTIATE') await checkPackageInstantiable(deps.packages, found.doc);
+  // only an NFVO deletes or disables a package an instance uses (locally DELETE refuses one IN_USE): without
+  // one (no catalog beside the local packages) there is nothing to check, and no read to pay for
+  const underNfvo = deps.catalog !== undefined && deps.catalog !== deps.packages;
+  if (operation === 'INSTANTIATE' && underNfvo) await checkPackageInstantiable(deps.packages, found.doc);
   const check = HANDLERS[operation].check as ((...a: unknown[]) => void | Promise<void>) | undefined;
   if (check !== undefined) await check(await deps.models.forInstance(found.doc), found.doc, request, deps);
   // a VIM the request names is reached (and its credentials checked) before anything starts
