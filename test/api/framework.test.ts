@@ -220,52 +220,40 @@ describe('API framework', () => {
     expect(problem(disabled).detail).toContain('DISABLED');
   });
 
-  it('a bare 500 for an unexpected error, revealing nothing', async () => {
+  /** POST /vnf_instances on an API whose package store throws `error`. */
+  async function createFailingWith(error: Error) {
     const broken = await buildTestApi(redis.url, {
       packages: {
         findByVnfdId: async () => {
-          throw new Error('secret internal detail: password=hunter2');
+          throw error;
         },
       },
     });
     try {
-      const res = await broken.app.inject({
+      return await broken.app.inject({
         method: 'POST',
         url: '/vnflcm/v1/vnf_instances',
         headers: { authorization: basicAdmin },
         payload: { vnfdId: 'x' },
       });
-      expect(res.statusCode).toBe(500);
-      const pd = problem(res);
-      expect(pd.title).toBe('Internal Server Error');
-      expect(res.body).not.toMatch(/secret|hunter2|Error:/);
     } finally {
       await broken.close();
     }
+  }
+
+  it('a bare 500 for an unexpected error, revealing nothing', async () => {
+    const res = await createFailingWith(new Error('secret internal detail: password=hunter2'));
+    expect(res.statusCode).toBe(500);
+    expect(problem(res).title).toBe('Internal Server Error');
+    expect(res.body).not.toMatch(/secret|hunter2|Error:/);
   });
 
   it('a store that dropped the connection under a request is a 503 with Retry-After (look, then retry)', async () => {
-    const broken = await buildTestApi(redis.url, {
-      packages: {
-        findByVnfdId: async () => {
-          throw new Error('Command aborted due to connection close');
-        },
-      },
-    });
-    try {
-      const res = await broken.app.inject({
-        method: 'POST',
-        url: '/vnflcm/v1/vnf_instances',
-        headers: { authorization: basicAdmin },
-        payload: { vnfdId: 'x' },
-      });
-      expect(res.statusCode).toBe(503);
-      expect(res.headers['retry-after']).toBe('1');
-      expect(problem(res).detail).toMatch(/may or may not have taken effect/);
-      expect(res.body).not.toMatch(/aborted|Error:/);
-    } finally {
-      await broken.close();
-    }
+    const res = await createFailingWith(new Error('Command aborted due to connection close'));
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(problem(res).detail).toMatch(/may or may not have taken effect/);
+    expect(res.body).not.toMatch(/aborted|Error:/);
   });
 
   it('serves the OpenAPI document at /docs without credentials', async () => {
