@@ -1,18 +1,14 @@
-import { ConflictError, RequestNotApplicableError } from '../../errors';
+import { ConflictError } from '../../errors';
 import type { ChangeVnfFlavourRequest } from '../requests';
 import { grantSteps, vnfcDefinitions } from '../grant';
 import { applyLevels, currentLevels, recordInstance } from '../steps';
+import { checkFlavour } from './flavour';
 import type { OperationHandler } from './types';
 
 /** CHANGE_FLAVOUR: the VNFD's flavours only (others are refused before the start); the instance is re-applied. */
 export const changeFlavour: OperationHandler<ChangeVnfFlavourRequest> = {
   check: (m, _i, b) => {
-    if (b.newFlavourId !== m.flavourId) {
-      throw new RequestNotApplicableError(
-        `newFlavourId ${b.newFlavourId} is not a flavour of VNFD ${m.descriptorId} (it has only ${m.flavourId})`,
-        'newFlavourId',
-      );
-    }
+    checkFlavour(m, b.newFlavourId, 'newFlavourId');
   },
   steps: (ctx) => [
     ...grantSteps<ChangeVnfFlavourRequest>(ctx, (c) => ({ updateResources: vnfcDefinitions(c) })),

@@ -5,17 +5,13 @@ import { callOptions } from '../op-context';
 import { computeDelta, grantSteps } from '../grant';
 import { deploymentFor, levelsFor } from '../plan';
 import { applyLevels, deployConfig, destroyAll, extLinksOf, recordInstance, vimImagesOf, waitAgents } from '../steps';
+import { checkFlavour } from './flavour';
 import type { OperationHandler } from './types';
 
 /** INSTANTIATE: images, the VIM's resources at the instantiation level, agents ready, Click deployed, recorded. */
 export const instantiate: OperationHandler<InstantiateVnfRequest> = {
   check: (m, _i, b) => {
-    if (b.flavourId !== m.flavourId) {
-      throw new RequestNotApplicableError(
-        `flavourId ${b.flavourId} is not a flavour of VNFD ${m.descriptorId} (it has ${m.flavourId})`,
-        'flavourId',
-      );
-    }
+    checkFlavour(m, b.flavourId, 'flavourId');
     const level = b.instantiationLevelId;
     if (level !== undefined && !m.instantiationLevels.some((l) => l.id === level)) {
       throw new RequestNotApplicableError(`instantiationLevelId ${level} is not in the VNFD`, 'instantiationLevelId');
