@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { useRedis } from '../support/redis';
-import { AUTH, buildLcmHarness, waitForOp, type LcmHarness } from '../support/lcm';
+import { AUTH, agentOf, buildLcmHarness, waitForOp, type LcmHarness } from '../support/lcm';
 import { buildVariant, tinyQcow2 } from '../support/packages';
-import { HttpVnfAgentFactory } from '../../src/agent';
 import { EmulatedCloud, toolkitChecker, type ClickChecker } from '../../src/emulator';
-import type { VnfInstance, VnfcResourceInfo } from '../../src/domain/vnf-instance';
+import type { VnfInstance } from '../../src/domain/vnf-instance';
 import type { VnfPkgInfo } from '../../src/domain/vnf-package';
 import type { Vim } from '../../src/ports/vim';
 
@@ -152,15 +151,6 @@ async function configOf(name: string): Promise<string> {
   });
   expect(res.statusCode).toBe(200);
   return res.body;
-}
-/** A VNFC's agent, from what the instance records (the emulated VMs answer as the real ones). */
-function agentOf(v: VnfcResourceInfo) {
-  const md = v.metadata as { managementAddress: string; managementPort: number };
-  return new HttpVnfAgentFactory().forEndpoint({
-    address: md.managementAddress,
-    port: md.managementPort,
-    dialect: 'click-plugin',
-  });
 }
 const agents = (inst: VnfInstance) => (inst.instantiatedVnfInfo?.vnfcResourceInfo ?? []).map(agentOf);
 async function runningConfigs(inst: VnfInstance): Promise<string[]> {

@@ -1,6 +1,5 @@
 import { useRedis } from '../support/redis';
-import { AUTH, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
-import { HttpVnfAgentFactory } from '../../src/agent';
+import { AUTH, agentOf, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
 import { EmulatedCloud } from '../../src/emulator';
 import type { VnfInstance, VnfcResourceInfo } from '../../src/domain/vnf-instance';
 import { standIn } from '../../src/lcm/heal-vnfcs';
@@ -60,14 +59,6 @@ async function instance(id: string): Promise<VnfInstance> {
   return (await h.app.inject({ method: 'GET', url, headers: AUTH })).json() as VnfInstance;
 }
 const vnfcsOf = (i: VnfInstance): VnfcResourceInfo[] => i.instantiatedVnfInfo?.vnfcResourceInfo ?? [];
-function agentOf(v: VnfcResourceInfo) {
-  const md = v.metadata as { managementAddress: string; managementPort: number };
-  return new HttpVnfAgentFactory().forEndpoint({
-    address: md.managementAddress,
-    port: md.managementPort,
-    dialect: 'click-plugin',
-  });
-}
 
 /** A forwarder at instantiation level 2: two VNFCs, Click running on both. */
 async function twoVnfcs(): Promise<VnfInstance> {

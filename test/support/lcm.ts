@@ -18,7 +18,7 @@ import type { NotificationEvent, Notifier } from '../../src/ports/lcm';
 import type { RedisVnfInstanceRepository } from '../../src/store';
 import { loadTypeLibrary } from '../../src/tosca';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
-import type { VnfInstance } from '../../src/domain/vnf-instance';
+import type { VnfInstance, VnfcResourceInfo } from '../../src/domain/vnf-instance';
 
 export const AUTH = { authorization: 'Basic ' + Buffer.from('admin:pw').toString('base64') };
 /** A user with role reader (may GET, nothing else). */
@@ -201,4 +201,14 @@ export async function createSampleInstance(
   const res = await h.app.inject({ method: 'POST', url: '/vnflcm/v1/vnf_instances', headers: AUTH, payload });
   if (res.statusCode !== 201) throw new Error(`creating a ${sample} instance: ${res.statusCode} ${res.body}`);
   return res.json() as VnfInstance;
+}
+
+/** A VNFC's agent, from what the instance records (the emulated VMs answer as the real ones). */
+export function agentOf(v: VnfcResourceInfo) {
+  const md = v.metadata as { managementAddress: string; managementPort: number };
+  return new HttpVnfAgentFactory().forEndpoint({
+    address: md.managementAddress,
+    port: md.managementPort,
+    dialect: 'click-plugin',
+  });
 }
