@@ -49,8 +49,7 @@ function gone(t: Pick<HealTarget, 'resourceId' | 'name'>, vnfInstanceId: string)
 }
 
 /** The VNFCs to heal, as the VIM has them now: the named ones (each must exist), else all. */
-async function plan(c: Ctx): Promise<HealTarget[]> {
-  const now = await c.vim.describe(c.instance.id, callOptions(c));
+function plan(c: Ctx, now: readonly VnfcResource[]): HealTarget[] {
   const named = c.op.operationParams.vnfcInstanceId ?? [];
   if (named.length === 0) return now.map(targetOf);
   const recorded = c.instance.instantiatedVnfInfo?.vnfcResourceInfo ?? [];
@@ -79,8 +78,7 @@ async function healOrFind(c: Ctx, t: HealTarget, resourceId: string): Promise<Vn
 }
 
 /** One target replaced (or its replacement found, or a replacement in ERROR replaced again); stored at once. */
-async function replaceOne(c: Ctx, t: HealTarget): Promise<void> {
-  const now = await c.vim.describe(c.instance.id, callOptions(c));
+async function replaceOne(c: Ctx, t: HealTarget, now: readonly VnfcResource[]): Promise<void> {
   const old = t.replacement === undefined ? now.find((v) => v.resourceId === t.resourceId) : undefined;
   let r: VnfcResource;
   if (old !== undefined) r = await healOrFind(c, t, old.resourceId);
@@ -100,11 +98,13 @@ async function replaceOne(c: Ctx, t: HealTarget): Promise<void> {
 
 /** Replace: each VNFC to heal gets a new server; `replaced` and `removed` name them for the next steps. */
 export async function replaceVnfcs(c: Ctx): Promise<void> {
+  // one look at the VIM for all of them: replacing one VNFC's server leaves the others' servers as they are
+  const now = await c.vim.describe(c.instance.id, callOptions(c));
   if (c.state.healing === undefined) {
-    c.state.healing = await plan(c);
+    c.state.healing = plan(c, now);
     await c.saveState();
   }
-  for (const t of c.state.healing) await replaceOne(c, t);
+  for (const t of c.state.healing) await replaceOne(c, t, now);
   c.state.replaced = c.state.healing.map((t) => t.replacement ?? t.resourceId);
   c.state.removed = c.state.healing.map((t) => t.resourceId);
   // the VIM changed: the next step asks it once for the VNFCs as they now are
