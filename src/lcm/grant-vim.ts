@@ -122,14 +122,21 @@ export async function useGrantedVim(ctx: OpContext, named: NamedConnection | und
   return [connection];
 }
 
-/** The zone each VDU's VNFCs are in, as the instance records it; null: VNFCs without a zone. */
-export function recordedZones(instance: VnfInstance): Record<string, string | null> {
+/** What the grant gave each VDU's VNFCs, as the instance records it in their metadata; null: nothing recorded. */
+function recordedByVdu(instance: VnfInstance, key: 'zoneId' | 'vimFlavourId'): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   for (const v of instance.instantiatedVnfInfo?.vnfcResourceInfo ?? []) {
-    const z = v.metadata?.['zoneId'];
-    out[v.vduId] ??= typeof z === 'string' ? z : null;
+    const value = v.metadata?.[key];
+    out[v.vduId] ??= typeof value === 'string' ? value : null;
   }
   return out;
+}
+const known = (r: Record<string, string | null>): Record<string, string> =>
+  Object.fromEntries(Object.entries(r).filter((e): e is [string, string] => e[1] !== null));
+
+/** The zone each VDU's VNFCs are in, as the instance records it; null: VNFCs without a zone. */
+export function recordedZones(instance: VnfInstance): Record<string, string | null> {
+  return recordedByVdu(instance, 'zoneId');
 }
 
 /**
@@ -172,8 +179,7 @@ export function grantedZones(
 
 /** The availability zone of each VDU for this operation: the grant's, else the one its VNFCs are in. */
 export function zonesInForce(ctx: OpContext): Record<string, string> {
-  const recorded = Object.entries(recordedZones(ctx.instance)).filter((e): e is [string, string] => e[1] !== null);
-  return { ...Object.fromEntries(recorded), ...ctx.state.grant?.zones };
+  return { ...known(recordedZones(ctx.instance)), ...ctx.state.grant?.zones };
 }
 
 /**
@@ -182,10 +188,5 @@ export function zonesInForce(ctx: OpContext): Record<string, string> {
  * keep them, and a VNFM that made its own flavour instead might not be allowed to (a project without admin).
  */
 export function flavoursInForce(ctx: OpContext): Record<string, string> {
-  const recorded: Record<string, string> = {};
-  for (const v of ctx.instance.instantiatedVnfInfo?.vnfcResourceInfo ?? []) {
-    const f = v.metadata?.['vimFlavourId'];
-    if (typeof f === 'string') recorded[v.vduId] ??= f;
-  }
-  return { ...recorded, ...ctx.state.grant?.flavours };
+  return { ...known(recordedByVdu(ctx.instance, 'vimFlavourId')), ...ctx.state.grant?.flavours };
 }
