@@ -11,6 +11,7 @@ import type { Topology } from './topology';
 import { locate } from './yaml';
 import { obj, str, type Obj, type VnfdContext } from './vnfd-context';
 import { readPolicies } from './vnfd-policies';
+import { managementPolicies } from './vnfd-management';
 import { readVdu } from './vnfd-vdu';
 
 export class FlavourBuilder implements VnfdContext {
@@ -49,9 +50,9 @@ export class FlavourBuilder implements VnfdContext {
 
   build(): FlavourModel {
     const p = this.topology.vnfProps;
-    const vdus = this.of('tosca.nodes.nfv.Vdu.Compute').map(([n, v]) =>
-      readVdu(this, n, v, str(p['descriptor_id']) ?? ''),
-    );
+    const computes = this.of('tosca.nodes.nfv.Vdu.Compute');
+    const managed = managementPolicies(this, new Set(computes.map(([n]) => n)));
+    const vdus = computes.map(([n, v]) => readVdu(this, n, v, str(p['descriptor_id']) ?? '', managed.get(n)));
     const vduIds = new Set(vdus.map((v) => v.id));
     const vls: VirtualLinkModel[] = this.of('tosca.nodes.nfv.VnfVirtualLink').map(([n, v]) => ({
       id: n,
@@ -75,7 +76,7 @@ export class FlavourBuilder implements VnfdContext {
         id: n,
         vduId: vduId ?? '',
         order: typeof pp['order'] === 'number' ? pp['order'] : 0,
-        vnicType: str(pp['vnic_type']) ?? 'normal',
+        vnicType: neutronVnicType(pp) ?? str(pp['vnic_type']) ?? 'normal',
         layerProtocols: (pp['layer_protocols'] as string[] | undefined) ?? [],
         ...(vl !== undefined ? { virtualLinkId: vl } : {}),
       };
@@ -151,4 +152,20 @@ export function requirements(v: Obj): Record<string, string> {
     }
   }
   return out;
+}
+
+/**
+ * The Neutron vnic_type (binding:vnic_type: direct, macvtap, ...) a VduCp asks for in a mandatory
+ * `virtual_network_interface_requirements` entry's `network_interface_requirements.vnic_type`: SOL001
+ * v2.6.1's own `vnic_type` allows only normal, virtio and direct-physical (docs/packages.md).
+ */
+function neutronVnicType(cp: Obj): string | undefined {
+  const reqs = Array.isArray(cp['virtual_network_interface_requirements'])
+    ? (cp['virtual_network_interface_requirements'] as unknown[])
+    : [];
+  for (const r of reqs) {
+    const v = str(obj(obj(r)['network_interface_requirements'])['vnic_type']);
+    if (v !== undefined) return v;
+  }
+  return undefined;
 }

@@ -6,11 +6,15 @@ import { posix } from 'node:path';
 import { checkClick } from '../click';
 import type { VduModel } from './model';
 import { sizeBytes, timeMs } from './scalars';
+import { vduManagement } from './vnfd-management';
 import { locate } from './yaml';
 import { obj, str, type Obj, type VnfdContext } from './vnfd-context';
 
-/** A Vdu.Compute node template as a VduModel; its Click artifact is checked with the Click toolkit. */
-export function readVdu(c: VnfdContext, id: string, v: Obj, descriptorId: string): VduModel {
+/**
+ * A Vdu.Compute node template as a VduModel; its Click artifact is checked with the Click toolkit.
+ * `managementPolicy`: the properties of the clickosv.policies.Management policy that targets it, if any.
+ */
+export function readVdu(c: VnfdContext, id: string, v: Obj, descriptorId: string, managementPolicy?: Obj): VduModel {
   const p = obj(v['properties']);
   const vc = obj(obj(obj(v['capabilities'])['virtual_compute'])['properties']);
   const mem = obj(vc['virtual_memory']);
@@ -19,20 +23,13 @@ export function readVdu(c: VnfdContext, id: string, v: Obj, descriptorId: string
   const pin = obj(cpu['virtual_cpu_pinning']);
   const boot = bootStorage(c, id, v);
   const img = Object.keys(obj(p['sw_image_data'])).length > 0 ? obj(p['sw_image_data']) : (boot?.image ?? {});
-  const mgmt = obj(p['management']);
+  const mgmt = vduManagement(c, id, p, managementPolicy);
   const ready = obj(mgmt['readiness']);
   const artifacts = Object.entries(obj(v['artifacts'])).map(([n, a]) => [n, obj(a)] as [string, Obj]);
   const imageArtifact = artifacts.find(([, a]) => c.defs.derives(str(a['type']), 'tosca.artifacts.nfv.SwImage'));
   const clickArtifact = artifacts.find(([, a]) => c.defs.derives(str(a['type']), 'clickosv.artifacts.ClickConfig'));
   if (Object.keys(img).length === 0 && imageArtifact === undefined) {
     c.err(c.nodePath(id), `VDU '${id}' has no image: give it sw_image_data or a tosca.artifacts.nfv.SwImage artifact`);
-  }
-  if (!c.defs.derives(str(v['type']), 'clickosv.nodes.ClickOsvVdu')) {
-    c.err(
-      c.nodePath(id, 'type'),
-      `VDU '${id}' is not a clickosv.nodes.ClickOsvVdu; it is managed with the click-plugin dialect on port 8000`,
-      'warning',
-    );
   }
   const model: VduModel = {
     id,

@@ -152,7 +152,9 @@ describe('clickvnfm package build --image-metadata', () => {
       const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t) };
       const csar = join(dir, 'fw.csar');
       expect(
-        await packageBuild(join(REPO, 'vnfd/firewall'), csar, io, { metadata: join(dir, 'pkg.json'), file: img }),
+        await packageBuild(join(REPO, 'vnfd/firewall'), csar, io, {
+          image: { metadata: join(dir, 'pkg.json'), file: img },
+        }),
       ).toBe(0);
       expect(out.join('')).toContain(`sw_image_data from ${join(dir, 'pkg.json')} (sha256 ${meta.sha256})`);
       const r = await validatePackage(readFileSync(csar), loadTypeLibrary());

@@ -2,6 +2,7 @@
  * Sample packages with a real image inside, for the deployment suite and the OpenStack benchmark
  * (compiled into dist/ too: tsconfig.build.json includes this file).
  */
+import { withImageArtifact } from '../../src/cli/commands/package-image';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ export async function buildVariant(v: PackageVariant): Promise<Buffer> {
     if (v.image) {
       mkdirSync(join(dir, 'Files/images'), { recursive: true });
       writeFileSync(join(dir, 'Files/images/click-on-osv.qcow2'), v.image);
-      text = text
+      text = withImageArtifact(text, 'click-on-osv.qcow2')
         .replace(/hash: [0-9a-f]{64}/, `hash: ${createHash('sha256').update(v.image).digest('hex')}`)
         .replace(/size: \d+ [KMG]?B/, `size: ${v.image.length} B`);
     }

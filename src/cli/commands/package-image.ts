@@ -35,13 +35,45 @@ export function applyImageMetadata(files: PackageFiles, metadataFile: string, im
     files.set(path, Buffer.from(text));
     changed.push(`${path}: sw_image_data from ${metadataFile} (sha256 ${meta.sha256})`);
     if (imageFile !== undefined) {
-      const art = /file:\s*(?:\.\.\/)?(Files\/images\/\S+)/.exec(text)?.[1];
-      if (art === undefined)
-        throw new Error(`${path} has no SwImage artifact under Files/images/ to put ${imageFile} at`);
+      const withArtifact = withImageArtifact(text, `click-on-osv.${meta.disk_format}`);
+      files.set(path, Buffer.from(withArtifact));
+      const art = /file:\s*(?:\.\.\/)?(Files\/images\/\S+)/.exec(withArtifact)?.[1] as string;
       files.set(art, readFileSync(imageFile));
       changed.push(`${art}: ${imageFile}`);
     }
   }
   if (changed.length === 0) throw new Error('no VNFD in Definitions/ has a sw_image_data block to fill');
   return changed;
+}
+
+const indentOf = (line: string): number => /^(\s*)/.exec(line)![1]!.length;
+
+/**
+ * The VNFD text with a tosca.artifacts.nfv.SwImage artifact (`../Files/images/<name>`) on each node that has
+ * `sw_image_data` and no such artifact yet: the bundled-image variant of a package. Without it a package
+ * names its image only by sw_image_data (the image is then found in the VIM by name, as Tacker does too), and
+ * never a file it does not carry, which tosca-parser (so Tacker) refuses.
+ */
+export function withImageArtifact(text: string, name: string): string {
+  const lines = text.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (!/^\s*sw_image_data:\s*$/.test(lines[i] as string)) continue;
+    const indent = indentOf(lines[i] as string);
+    let start = i;
+    while (start > 0 && !(lines[start]!.trim() !== '' && indentOf(lines[start] as string) <= indent - 4)) start--;
+    let end = i + 1;
+    while (end < lines.length && (lines[end]!.trim() === '' || indentOf(lines[end] as string) > indent - 4)) end++;
+    while (end > i + 1 && lines[end - 1]!.trim() === '') end--;
+    if (lines.slice(start, end).some((l) => l.includes('tosca.artifacts.nfv.SwImage'))) continue;
+    const pad = ' '.repeat(indent);
+    const entry = [
+      `${pad}sw_image:`,
+      `${pad}  type: tosca.artifacts.nfv.SwImage`,
+      `${pad}  file: ../Files/images/${name}`,
+    ];
+    const at = lines.slice(i, end).findIndex((l) => l === `${' '.repeat(indent - 2)}artifacts:`);
+    if (at >= 0) lines.splice(i + at + 1, 0, ...entry);
+    else lines.splice(end, 0, `${' '.repeat(indent - 2)}artifacts:`, ...entry);
+  }
+  return lines.join('\n');
 }

@@ -9,6 +9,7 @@ import {
   validatePackage,
   type FlavourModel,
 } from '../../tosca';
+import { bundleEtsiTypes } from './package-etsi';
 import { applyImageMetadata } from './package-image';
 import type { CommandIo } from './click';
 
@@ -21,21 +22,27 @@ function report(diagnostics: SourceDiagnostic[], io: CommandIo, label: string): 
   return errors > 0 ? 1 : 0;
 }
 
-/** `clickvnfm package build <dir> -o <file.csar> [--image-metadata m.json [--image x.qcow2]]` */
+/** What `package build` may add: an image's metadata (and the image), ETSI's own SOL001 files (Tacker's layout). */
+export interface BuildOptions {
+  image?: { metadata: string; file?: string };
+  etsiTypes?: string;
+}
+
+/** `clickvnfm package build <dir> -o <file.csar> [--image-metadata m.json [--image x.qcow2]] [--etsi-types d]` */
 export async function packageBuild(
   dir: string,
   output: string,
   io: CommandIo = stdio,
-  image?: { metadata: string; file?: string },
+  options: BuildOptions = {},
 ): Promise<number> {
-  let r;
-  if (image === undefined) r = await buildPackage(dir, loadTypeLibrary());
-  else {
-    const read = readPackageDir(dir);
-    if (read.files === undefined) return report(read.diagnostics, io, dir);
+  const read = readPackageDir(dir);
+  if (read.files === undefined) return report(read.diagnostics, io, dir);
+  const lib = loadTypeLibrary();
+  const { image, etsiTypes } = options;
+  if (image !== undefined)
     for (const line of applyImageMetadata(read.files, image.metadata, image.file)) io.out(`${line}\n`);
-    r = await assemblePackage(read.files, loadTypeLibrary(), dir);
-  }
+  if (etsiTypes !== undefined) for (const line of bundleEtsiTypes(read.files, etsiTypes, lib)) io.out(`${line}\n`);
+  const r = await assemblePackage(read.files, lib, dir);
   if (report(r.diagnostics, io, dir) !== 0 || r.csar === undefined) return 1;
   writeFileSync(output, r.csar);
   io.out(`${output}: ${r.csar.length} bytes, ${r.files?.size ?? 0} files, manifest with SHA-256 of each\n`);
@@ -99,13 +106,16 @@ export function registerPackage(program: Command): void {
       '--image <qcow2>',
       "with --image-metadata: put the image file into the package at the VNFD's SwImage artifact path",
     )
-    .action(async (dir: string, o: { output: string; imageMetadata?: string; image?: string }) => {
-      process.exitCode = await packageBuild(
-        dir,
-        o.output,
-        stdio,
-        o.imageMetadata ? { metadata: o.imageMetadata, ...(o.image ? { file: o.image } : {}) } : undefined,
-      );
+    .option(
+      '--etsi-types <dir>',
+      "Tacker's layout: carry ETSI's SOL001 v2.6.1 files from <dir> (downloaded from forge.etsi.org) and " +
+        'import them by name',
+    )
+    .action(async (dir: string, o: { output: string; imageMetadata?: string; image?: string; etsiTypes?: string }) => {
+      process.exitCode = await packageBuild(dir, o.output, stdio, {
+        ...(o.imageMetadata ? { image: { metadata: o.imageMetadata, ...(o.image ? { file: o.image } : {}) } } : {}),
+        ...(o.etsiTypes !== undefined ? { etsiTypes: o.etsiTypes } : {}),
+      });
     });
   pkg
     .command('validate <target>')

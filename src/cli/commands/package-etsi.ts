@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { ETSI_IMPORTS, type PackageFiles, type TypeLibrary } from '../../tosca';
+
+/**
+ * `package build --etsi-types <dir>`: the Tacker layout. Our packages import ETSI's SOL001 v2.6.1 files by
+ * their URLs (SOL001's way; our parser knows them offline). Tacker 8's tosca-parser cannot load them so:
+ * ETSI's vnfd types file imports `./etsi_nfv_sol001_common_types.yaml`, a path it cannot resolve from a
+ * file it fetched by URL. Tacker's documentation and samples therefore carry ETSI's two files in
+ * Definitions/ (downloaded from forge.etsi.org) and import them by name. This puts the operator's copies of
+ * ETSI's files (never ours: our subset must not shadow ETSI's definitions) in Definitions/ and makes every
+ * VNFD and type file import them by name. Returns what it did, for the command's output.
+ */
+export function bundleEtsiTypes(files: PackageFiles, dir: string, library: TypeLibrary): string[] {
+  const done: string[] = [];
+  const names = new Map(Object.entries(ETSI_IMPORTS));
+  for (const name of new Set(names.values())) {
+    const path = join(dir, name);
+    const text = readFileSync(path, 'utf8');
+    const meta = (yaml.load(text, { json: true }) as { metadata?: Record<string, unknown> } | null)?.metadata ?? {};
+    if (meta['template_author'] !== 'ETSI_NFV' || meta['template_name'] !== name.replace(/\.yaml$/, ''))
+      throw new Error(
+        `${path} is not ETSI's ${name} (metadata.template_author ETSI_NFV): download it from ` +
+          `${[...names].find(([, n]) => n === name)?.[0] ?? 'forge.etsi.org'}`,
+      );
+    files.set(`Definitions/${name}`, Buffer.from(text));
+    done.push(`Definitions/${name}: ETSI's, from ${path}`);
+  }
+  // our own type files travel too (assemblePackage would add them as they are, importing ETSI by URL)
+  for (const [name, text] of library)
+    if (![...names.values()].includes(name) && !files.has(`Definitions/${name}`))
+      files.set(`Definitions/${name}`, Buffer.from(text));
+  for (const [path, bytes] of files) {
+    if (!/^Definitions\/[^/]+\.ya?ml$/.test(path) || [...names.values()].some((n) => path.endsWith(`/${n}`))) continue;
+    let text = bytes.toString('utf8');
+    for (const [url, name] of names) text = text.split(url).join(name);
+    if (text !== bytes.toString('utf8')) {
+      files.set(path, Buffer.from(text));
+      done.push(`${path}: imports ETSI's files by name`);
+    }
+  }
+  return done;
+}
