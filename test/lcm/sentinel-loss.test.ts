@@ -24,8 +24,18 @@ afterAll(async () => {
   await s?.stop();
 }, 30_000);
 
+/**
+ * A GET as a client does it: while the VNFM's connection follows the failover it answers 503 with Retry-After
+ * (README, "Production: Redis with Sentinel"); the client waits and asks again, for at most 20 s.
+ */
 async function get(url: string) {
-  return h.app.inject({ method: 'GET', url, headers: AUTH });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const res = await h.app.inject({ method: 'GET', url, headers: AUTH });
+    if (res.statusCode !== 503 || Date.now() > deadline) return res;
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 describe('Redis Sentinel: writes that never reached the replica', () => {
