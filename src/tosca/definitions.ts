@@ -30,10 +30,11 @@ const TYPE_SECTIONS = [
   'policy_types',
   'relationship_types',
   'interface_types',
+  'group_types',
 ] as const;
 /** TOSCA's normative roots, known without a definition. */
-const NORMATIVE_KINDS = /(nodes|datatypes|capabilities|artifacts|policies|relationships|interfaces)/.source;
-const NORMATIVE_NAMES = /(Root|Node|DependsOn|AttachesTo|Deployment(\.Image)?|Implementation)/.source;
+const NORMATIVE_KINDS = /(nodes|datatypes|capabilities|artifacts|policies|relationships|interfaces|groups)/.source;
+const NORMATIVE_NAMES = /(Root|Node|DependsOn|AttachesTo|Deployment(\.Image)?|Implementation|Placement)/.source;
 const NORMATIVE = new RegExp(`^tosca\\.${NORMATIVE_KINDS}\\.${NORMATIVE_NAMES}$`);
 
 /**

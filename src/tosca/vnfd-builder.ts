@@ -109,6 +109,18 @@ export class FlavourBuilder implements VnfdContext {
     };
   }
 
+  /**
+   * An artifact's file in the package: relative to the definitions file (TOSCA's rule), or else, when only
+   * that exists, to the package's root: Tacker's samples name `Scripts/x.py` from Definitions/ and Tacker
+   * finds it at the root.
+   */
+  private artifactFile(file: string): string {
+    if (file.startsWith('/')) return file.slice(1);
+    const path = posix.normalize(posix.join(posix.dirname(this.file.path), file));
+    const fromRoot = posix.normalize(file);
+    return !this.exists(path) && !fromRoot.startsWith('../') && this.exists(fromRoot) ? fromRoot : path;
+  }
+
   /** Each Vnflcm operation's `implementation`: an artifact of the VNF node whose file is in the package. */
   private lcmOperations(vnf: Obj): LcmOperationModel[] {
     const name = this.topology.vnfName ?? '';
@@ -129,9 +141,7 @@ export class FlavourBuilder implements VnfdContext {
         this.err(this.nodePath(name, 'artifacts', artifact), `artifact '${artifact}' has no file`);
         continue;
       }
-      const path = file.startsWith('/')
-        ? file.slice(1)
-        : posix.normalize(posix.join(posix.dirname(this.file.path), file));
+      const path = this.artifactFile(file);
       if (!this.exists(path))
         this.err(this.nodePath(name, 'artifacts', artifact), `artifact '${artifact}': ${path} is not in the package`);
       else ops.push({ operation, artifact, path });

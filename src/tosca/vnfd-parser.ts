@@ -98,7 +98,15 @@ export function parsePackage(files: PackageFiles, library: TypeLibrary): ParseRe
   const file = defs.load(entry, entryBytes.toString('utf8'), false);
   if (file === undefined) return { diagnostics: out };
   const model = buildModel(defs, file, text, files, out);
-  return out.some((d) => d.severity === 'error') ? { diagnostics: out } : { model, diagnostics: out };
+  // a place read once per flavour, or per operation using it, is said once
+  const said = new Set<string>();
+  const once = out.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.severity}:${d.message}`;
+    if (said.has(key)) return false;
+    said.add(key);
+    return true;
+  });
+  return once.some((d) => d.severity === 'error') ? { diagnostics: once } : { model, diagnostics: once };
 }
 
 /** The VNF's identity (the top VNF with its type's defaults) and every flavour's model. */

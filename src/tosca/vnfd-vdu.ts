@@ -29,7 +29,14 @@ export function readVdu(c: VnfdContext, id: string, v: Obj, descriptorId: string
   const imageArtifact = artifacts.find(([, a]) => c.defs.derives(str(a['type']), 'tosca.artifacts.nfv.SwImage'));
   const clickArtifact = artifacts.find(([, a]) => c.defs.derives(str(a['type']), 'clickosv.artifacts.ClickConfig'));
   if (Object.keys(img).length === 0 && imageArtifact === undefined) {
-    c.err(c.nodePath(id), `VDU '${id}' has no image: give it sw_image_data or a tosca.artifacts.nfv.SwImage artifact`);
+    // a container VNF's VDU (Tacker's CNF samples) finds its image in its Kubernetes resources: the package is
+    // valid, but this VNFM, which deploys VMs, refuses to instantiate it (src/lcm/operations/flavour.ts)
+    c.err(
+      c.nodePath(id),
+      `VDU '${id}' has no image: give it sw_image_data or a tosca.artifacts.nfv.SwImage artifact ` +
+        '(without one this VNFM cannot instantiate it)',
+      'warning',
+    );
   }
   const model: VduModel = {
     id,

@@ -40,3 +40,32 @@ describe('flavourId and newFlavourId against a VNFD with several flavours', () =
     expect(none).toMatchObject({ field: 'newFlavourId' });
   });
 });
+
+describe('a VDU without an image (a container VNF: valid at onboarding, not deployable as VMs)', () => {
+  it('instantiate is refused naming the VDU; the package itself parsed with a warning', async () => {
+    const lib = loadTypeLibrary();
+    const files = readPackageDir(join(__dirname, '../../../vnfd/forwarder')).files!;
+    const path = 'Definitions/forwarder_vnfd.yaml';
+    files.set(
+      path,
+      Buffer.from(
+        files
+          .get(path)!
+          .toString()
+          .replace(/ {8}sw_image_data:\n( {10}.*\n| {12}.*\n)+/, ''),
+      ),
+    );
+    await assemblePackage(files, lib, 'forwarder');
+    const r = parsePackage(files, lib);
+    expect(r.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message)).toContain(
+      "VDU 'click_vdu' has no image: give it sw_image_data or a tosca.artifacts.nfv.SwImage artifact " +
+        '(without one this VNFM cannot instantiate it)',
+    );
+    const no = refusal(() => instantiate.check?.(r.model!, instance, { flavourId: 'simple' }, undefined as never));
+    expect(no.message).toBe(
+      `flavourId simple: VDU 'click_vdu' of VNFD ${r.model!.descriptorId} has no image (sw_image_data or a SwImage ` +
+        'artifact), and this VNFM deploys VDUs as VMs',
+    );
+    expect(no).toMatchObject({ field: 'flavourId' });
+  });
+});

@@ -7,7 +7,16 @@ import type { VnfdModel } from '../../tosca';
  * now: another declared one is refused saying so, an undeclared one naming every flavour the VNFD has.
  */
 export function checkFlavour(m: VnfdModel, wanted: string, field: string): void {
-  if (wanted === m.flavourId) return;
+  if (wanted === m.flavourId) {
+    const imageless = m.vdus.find((v) => v.swImage === undefined && v.imageArtifact === undefined);
+    if (imageless !== undefined)
+      throw new RequestNotApplicableError(
+        `${field} ${wanted}: VDU '${imageless.id}' of VNFD ${m.descriptorId} has no image (sw_image_data or a ` +
+          'SwImage artifact), and this VNFM deploys VDUs as VMs',
+        field,
+      );
+    return;
+  }
   const declared = m.flavours.map((f) => f.flavourId);
   if (declared.includes(wanted))
     throw new RequestNotApplicableError(
