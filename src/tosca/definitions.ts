@@ -41,6 +41,35 @@ const NORMATIVE = new RegExp(`^tosca\\.${NORMATIVE_KINDS}\\.${NORMATIVE_NAMES}$`
  * Loads the entry definitions and every import (relative ones from the package, ETSI's URLs and
  * our type file names from the project's tosca/), and collects the type definitions.
  */
+/**
+ * Files of types only (ETSI's SOL001 files, ours, a vendor's) parsed once per process: every package in Tacker's
+ * layout carries the same ETSI files (1,800 lines). Kept frozen, so that no reader can change another's copy;
+ * a file with a topology_template is parsed every time.
+ */
+const typeFiles = new Map<string, { doc?: unknown; diagnostics: SourceDiagnostic[] }>();
+const TYPE_FILES_KEPT = 64;
+
+function loadTypesOnce(text: string, name: string): { doc?: unknown; diagnostics: SourceDiagnostic[] } {
+  const key = `${name}\0${text}`;
+  const kept = typeFiles.get(key);
+  if (kept !== undefined) return kept;
+  const parsed = loadYaml(text, name);
+  const doc = parsed.doc as Record<string, unknown> | undefined;
+  if (parsed.diagnostics.length === 0 && doc !== null && typeof doc === 'object' && !('topology_template' in doc)) {
+    if (typeFiles.size >= TYPE_FILES_KEPT) typeFiles.delete(typeFiles.keys().next().value as string);
+    typeFiles.set(key, { doc: deepFreeze(doc), diagnostics: [] });
+  }
+  return parsed;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as object)) deepFreeze(x);
+  }
+  return v;
+}
+
 export class Definitions {
   readonly files: LoadedFile[] = [];
   readonly types = new Map<string, TypeDef>();
@@ -55,7 +84,7 @@ export class Definitions {
     const key = fromLibrary ? `tosca/${path}` : path;
     const seen = this.files.find((f) => (f.fromLibrary ? `tosca/${f.path}` : f.path) === key);
     if (seen !== undefined) return seen;
-    const { doc, diagnostics } = loadYaml(text, fromLibrary ? `tosca/${path}` : path);
+    const { doc, diagnostics } = loadTypesOnce(text, key);
     this.diagnostics.push(...diagnostics);
     if (doc === undefined || doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
       if (diagnostics.length === 0)
