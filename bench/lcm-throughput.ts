@@ -370,7 +370,8 @@ function table(results: PhaseResult[]): string[] {
   const rows = results.map(
     (r) =>
       `| ${r.op} | ${r.workers} | ${r.ops} | **${r.wallS.toFixed(1)}** | ${r.opsPerS.toFixed(0)} |` +
-      ` ${s(r.cpu.workers)} | ${s(r.cpu.api)} | ${s(r.cpu.redis)} | ${s(r.cpu.cloud)} | ${r.latency.p50} / ${r.latency.p99} | ${r.job.p50} / ${r.job.p99} |` +
+      ` ${s(r.cpu.workers)} | ${s(r.cpu.api)} | ${s(r.cpu.redis)} | ${s(r.cpu.cloud)} |` +
+      ` ${r.latency.p50} / ${r.latency.p99} | ${r.job.p50} / ${r.job.p99} |` +
       ` ${r.vimAgent.p50} | ${r.overhead.p50} / **${r.overhead.p99}** | ${r.load} |`,
   );
   return [
