@@ -55,24 +55,40 @@ export async function textRequest(r: TextRequest): Promise<TextAnswer> {
   }
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   const url = new URL(r.url);
+  try {
+    return await send(url, r.method, headers, body, r.signal);
+  } catch (err) {
+    // NOTE: a kept-alive connection the server closed just as it was reused: the request never reached it, so it
+    // is sent once more on a new connection (Node's documented pattern, req.reusedSocket)
+    if (!(err instanceof ReusedSocketReset)) throw err;
+    return send(url, r.method, headers, body, r.signal);
+  }
+}
+
+/** A kept-alive connection was reset as it was reused (the error is its cause). */
+class ReusedSocketReset extends Error {}
+
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | Buffer | undefined,
+  signal: AbortSignal | undefined,
+): Promise<TextAnswer> {
   const https = url.protocol === 'https:';
   return new Promise<TextAnswer>((resolve, reject) => {
-    const signal = r.signal;
     if (signal?.aborted === true) return reject(abortReason(signal));
-    const req = (https ? httpsRequest : httpRequest)(url, {
-      method: r.method,
-      headers,
-      agent: agents[https ? 'https' : 'http'],
-    });
+    const req = (https ? httpsRequest : httpRequest)(url, { method, headers, agent: agents[https ? 'https' : 'http'] });
     const onAbort = (): void => {
       req.destroy();
       reject(abortReason(signal as AbortSignal));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const done = (): void => signal?.removeEventListener('abort', onAbort);
-    req.once('error', (err: Error) => {
+    req.once('error', (err: NodeJS.ErrnoException) => {
       done();
-      reject(new Error(err.message, { cause: err }));
+      const reset = req.reusedSocket && err.code === 'ECONNRESET';
+      reject(reset ? new ReusedSocketReset(err.message, { cause: err }) : new Error(err.message, { cause: err }));
     });
     req.once('response', (res) => {
       res.setEncoding('utf8');
