@@ -1,4 +1,4 @@
-import { textHttpClient } from '../net/text-http';
+import { textRequest } from '../net/text-http';
 import { connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AgentError } from './errors';
@@ -20,8 +20,6 @@ export interface HttpAnswer {
   text: string;
 }
 
-const client = textHttpClient();
-
 /**
  * One HTTP call to a VM's management API with a timeout and the caller's AbortSignal. Network
  * errors and 5xx become AgentError; the caller decides what a 200 means (the API answers 200 on
@@ -34,19 +32,19 @@ export async function call(base: string, c: HttpCall): Promise<HttpAnswer> {
   let last: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (attempt > 0) await sleep(100 * 2 ** (attempt - 1), c.signal);
-    // one deadline for the whole call, body included (axios' timeout option is a socket idle timeout)
+    // one deadline for the whole call, body included
     const signal = AbortSignal.any([AbortSignal.timeout(c.timeoutMs), ...(c.signal ? [c.signal] : [])]);
     try {
       const headers: Record<string, string> = {};
       if (c.contentType !== undefined) headers['content-type'] = c.contentType;
-      const res = await client.request<string>({
+      const res = await textRequest({
         url: url.toString(),
         method: c.method,
-        data: c.body,
+        ...(c.body !== undefined ? { body: c.body } : {}),
         headers,
         signal,
       });
-      const text = res.data;
+      const text = res.text;
       if (res.status >= 500 && attempt < attempts - 1) {
         last = new AgentError(`${c.method} ${url.pathname} answered ${res.status}`, {
           method: c.method,
@@ -60,13 +58,13 @@ export async function call(base: string, c: HttpCall): Promise<HttpAnswer> {
     } catch (err) {
       if (c.signal?.aborted === true)
         throw new AgentError(`${c.method} ${url} was cancelled`, { method: c.method, url: url.toString() }, err);
-      // an aborted axios call rejects with a bare CanceledError: the signal's reason says why (TimeoutError)
+      // an aborted call rejects with the signal's reason, which says why (TimeoutError)
       last = signal.aborted ? (signal.reason as unknown) : err;
     }
   }
   if (last instanceof AgentError) throw last;
-  // NOTE: read by shape, not by instanceof: a timeout is the signal's DOMException, the rest are AxiosErrors
-  // whose cause is the socket's error (code ECONNREFUSED, ECONNRESET...)
+  // NOTE: read by shape, not by instanceof: a timeout is the signal's DOMException, the rest are Errors whose
+  // cause is the socket's error (code ECONNREFUSED, ECONNRESET...)
   const name = typeof last === 'object' && last !== null ? (last as { name?: unknown }).name : undefined;
   const reason = name === 'TimeoutError' ? `no answer within ${c.timeoutMs} ms` : causeText(last);
   throw new AgentError(`${c.method} ${url} failed: ${reason}`, { method: c.method, url: url.toString() }, last);

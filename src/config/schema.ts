@@ -162,7 +162,11 @@ export const ConfigSchema = Type.Object(
     onboardSamples: Type.Boolean({ default: true }),
     worker: Type.Object(
       {
-        concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
+        /**
+         * LCM jobs a worker runs at once. A job mostly waits (the VIM, the VMs' API): 128 keeps one worker's CPU busy
+         * under 1,000 concurrent instantiations (docs/lcm.md, "Worker concurrency"; bench/lcm-throughput.ts).
+         */
+        concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 128 }),
         /** A job's lock without renewal; a dead worker's jobs run again after it (and the stalled check). */
         lockDurationMs: Type.Integer({ minimum: 500, default: 30000 }),
         stalledIntervalMs: Type.Integer({ minimum: 200, default: 30000 }),

@@ -1,5 +1,4 @@
-import type { AxiosResponse } from 'axios';
-import { textHttpClient } from '../net/text-http';
+import { textRequest, type TextAnswer } from '../net/text-http';
 import { AppError } from '../errors';
 import type { SwImageSpec, Vim, VimCallOptions, VnfcResource, VnfcStatus, VnfDeployment, VnicType } from '../ports/vim';
 import type { CloudServer, CloudVdu } from './cloud-model';
@@ -16,8 +15,6 @@ export class EmulatedVimError extends AppError {
     super(message, cause === undefined ? {} : { cause });
   }
 }
-
-const client = textHttpClient();
 
 export interface EmulatedVimOptions {
   /** Per-call timeout (30 s by default; apply waits for every server of the instance). */
@@ -48,21 +45,21 @@ export class EmulatedVim implements Vim {
 
   private async call(method: string, path: string, body?: unknown, options?: VimCallOptions): Promise<unknown> {
     const url = `${this.cloudUrl.replace(/\/$/, '')}${path}`;
-    // one deadline for the whole call, body included (axios' timeout option is a socket idle timeout)
+    // one deadline for the whole call, body included
     const signal = AbortSignal.any([
       AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       ...(options?.signal ? [options.signal] : []),
     ]);
-    let res: AxiosResponse<string>;
+    let res: TextAnswer;
     try {
-      res = await client.request<string>({
+      res = await textRequest({
         url,
         method,
-        ...(body !== undefined ? { data: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
         signal,
       });
     } catch (e) {
-      // an aborted axios call rejects with a bare CanceledError: the signal's reason says why (timeout or the caller)
+      // an aborted call rejects with the signal's reason, which says why (timeout or the caller)
       const err = signal.aborted ? (signal.reason as unknown) : e;
       const why = err instanceof Error ? err.message : String(err);
       throw new EmulatedVimError(
@@ -71,7 +68,7 @@ export class EmulatedVim implements Vim {
         err,
       );
     }
-    const text = res.data;
+    const text = res.text;
     if (res.status >= 400) {
       let message = text;
       try {

@@ -75,7 +75,7 @@ export function startLcmWorker(
     {
       connection: options.connection,
       prefix: options.prefix,
-      concurrency: options.concurrency ?? 8,
+      concurrency: options.concurrency ?? 128, // the configured default (worker.concurrency)
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 30_000,
       maxStalledCount: 10,
