@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { hashSecret } from '../../src/api';
@@ -24,6 +24,8 @@ interface Member {
   exited?: Promise<void>;
   /** Set while we kill or stop it: any other exit is a crash. */
   expected?: boolean;
+  /** The current process's log file. */
+  log?: string;
 }
 
 export interface ClusterOptions {
@@ -84,7 +86,7 @@ export class Cluster {
     this.spawn(first as Member, true);
     await this.waitUp(first as Member);
     for (const m of rest) this.spawn(m, false);
-    for (const m of rest) if (m.role === 'api') await this.waitUp(m);
+    for (const m of rest) await this.waitUp(m);
   }
 
   private spawn(m: Member, onboard: boolean): void {
@@ -105,12 +107,14 @@ export class Cluster {
         // a killed worker's jobs are taken over after about this long
         CLICKVNFM_WORKER_LOCK_MS: '5000',
         CLICKVNFM_WORKER_STALLED_MS: '1000',
-        CLICKVNFM_LOG_LEVEL: 'warn',
+        // info: the worker says when it runs ('LCM worker running'), which a restart waits for
+        CLICKVNFM_LOG_LEVEL: m.role === 'worker' ? 'info' : 'warn',
       },
       stdio: ['ignore', log, log],
     });
     closeSync(log);
     m.child = child;
+    m.log = logName;
     m.expected = false;
     m.exited = new Promise((r) =>
       child.once('exit', (code, signal) => {
@@ -123,9 +127,15 @@ export class Cluster {
     );
   }
 
-  private async waitUp(m: Member, timeoutMs = 60_000): Promise<void> {
+  /** Until the process serves: an API answers, a worker logged that it runs. */
+  private async waitUp(m: Member, timeoutMs = 120_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
+      if (m.role === 'worker') {
+        if (m.log !== undefined && readFileSync(m.log, 'utf8').includes('LCM worker running')) return;
+        await delay(100);
+        continue;
+      }
       try {
         const res = await fetch(`http://127.0.0.1:${m.port ?? 0}/vnflcm/v1/api_versions`);
         await res.arrayBuffer();
@@ -138,7 +148,11 @@ export class Cluster {
     throw new Error(`${m.name} did not answer within ${timeoutMs} ms`);
   }
 
-  /** SIGKILLs one VNFM process of the role (a random one), then starts it again after `downMs`. */
+  /**
+   * SIGKILLs one VNFM process of the role (a random one), starts it again after `downMs`, and waits until it
+   * serves: the next fault comes to a VNFM that recovered from this one (kills faster than a start would leave
+   * no process up at all on a loaded machine, which tests nothing).
+   */
   async killOne(role: Role, downMs: number): Promise<string> {
     const m = this.o.random.pick(this.members.filter((x) => x.role === role));
     m.expected = true;
@@ -148,6 +162,7 @@ export class Cluster {
     else this.counts.workerKills++;
     await delay(downMs);
     this.spawn(m, false);
+    await this.waitUp(m);
     return m.name;
   }
 
@@ -163,7 +178,7 @@ export class Cluster {
   /** Waits until every API process answers (after kills and crashes). */
   async allUp(): Promise<void> {
     await delay(600);
-    for (const m of this.members) if (m.role === 'api') await this.waitUp(m);
+    for (const m of this.members) await this.waitUp(m);
   }
 
   async stop(): Promise<void> {

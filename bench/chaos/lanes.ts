@@ -20,8 +20,9 @@ interface Instance {
 
 export interface LaneOptions {
   vnfdIds: string[];
-  /** Lanes stop starting cycles after this time (ms since the epoch)... */
+  /** Lanes stop starting cycles after this time (ms since the epoch) once every fault was injected... */
   until: number;
+  faults: { done: boolean };
   /** ...or once this many operations were started by all lanes together. */
   maxOps: number;
   /** An op-occ that stays in one non-final state this long is reported stuck. */
@@ -82,13 +83,18 @@ export class Lane {
   ) {}
 
   private more(): boolean {
-    return Date.now() < this.o.until && this.s.started < this.o.maxOps;
+    return (Date.now() < this.o.until || !this.o.faults.done) && this.s.started < this.o.maxOps;
   }
 
   async run(): Promise<void> {
     for (let k = 0; this.more(); k++) {
       this.s.cycles++;
-      await this.cycle(`chaos-${this.n}-${k}`, this.o.vnfdIds[(this.n + k) % this.o.vnfdIds.length] as string);
+      try {
+        await this.cycle(`chaos-${this.n}-${k}`, this.o.vnfdIds[(this.n + k) % this.o.vnfdIds.length] as string);
+      } catch (err) {
+        // the API did not answer a read for minutes: reported, and the lane starts a new cycle
+        this.s.violations.push(`lane ${this.n}: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
   }
 

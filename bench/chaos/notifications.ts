@@ -98,8 +98,11 @@ function instanceOrder(
   const gone = created.has(inst) && !existing.has(inst);
   if (gone && deletions.length !== 1) out.push(`instance ${inst}: deleted, ${deletions.length} deletion notifications`);
   if (!gone && deletions.length > 0) out.push(`instance ${inst}: still exists, yet a deletion was notified`);
-  if (deletions.length === 1 && list[list.length - 1] !== deletions[0])
-    out.push(`instance ${inst}: deletion notified before others`);
+  if (deletions.length === 1 && list[list.length - 1] !== deletions[0]) {
+    const after = list.slice(list.indexOf(deletions[0] as Received) + 1);
+    const what = after.map((r) => `${r.operation ?? r.notificationType} ${r.notificationStatus}:${r.operationState}`);
+    out.push(`instance ${inst}: deletion notified before ${what.join(', ')}`);
+  }
   // one operation at a time: once an op-occ's notifications give way to the next op-occ's, it is not heard again
   const order: string[] = [];
   for (const r of list) {

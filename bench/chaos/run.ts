@@ -15,7 +15,7 @@ export interface ChaosOptions {
   /** The built CLI: dist/src/cli/index.js. */
   cli: string;
   lanes: number;
-  /** Lanes start no new cycle after this long; the faults are spread over it. */
+  /** Lanes start no new cycle after this long and once every fault was injected; the faults are planned over it. */
   durationMs: number;
   /** Lanes start no new cycle once this many operations were started (default: no limit). */
   maxOps?: number;
@@ -123,9 +123,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       maxOps: o.maxOps ?? Number.POSITIVE_INFINITY,
       stuckMs: o.stuckMs ?? 60_000,
       maxRetries: 5,
+      faults: { done: false },
     };
     let lanesDone = false;
-    const faults = inject(cluster, plan(o, random), random, start, () => lanesDone);
+    const faults = inject(cluster, plan(o, random), random, start, () => lanesDone).finally(
+      () => (laneOptions.faults.done = true),
+    );
     const progress = setInterval(() => {
       const k = cluster.counts;
       log(
