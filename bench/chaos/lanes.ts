@@ -104,11 +104,14 @@ export class Lane {
     const inst = await this.op(id, 'instantiate', 'INSTANTIATE', { flavourId: 'simple' });
     if (inst === 'ROLLED_BACK') return void (await this.remove(id));
     if (inst !== 'COMPLETED') return; // given up: the instance is left as it is (the audit looks at it)
-    await this.op(id, 'scale', 'SCALE', { type: 'SCALE_OUT', aspectId: 'click_aspect' });
+    const out = await this.op(id, 'scale', 'SCALE', { type: 'SCALE_OUT', aspectId: 'click_aspect' });
     const vnfc = (await this.instance(id))?.instantiatedVnfInfo?.vnfcResourceInfo?.[0]?.id;
     if (vnfc !== undefined) await this.op(id, 'heal', 'HEAL', { vnfcInstanceId: [vnfc], cause: 'chaos' });
-    const level = await this.op(id, 'scale', 'SCALE', { type: 'SCALE_IN', aspectId: 'click_aspect' });
-    if (level === 'stuck') return;
+    // a scale-out given up (FAILED) left the level at 0: no scale-in then (it would be refused, 422)
+    if (out === 'COMPLETED') {
+      const level = await this.op(id, 'scale', 'SCALE', { type: 'SCALE_IN', aspectId: 'click_aspect' });
+      if (level === 'stuck') return;
+    }
     if ((await this.op(id, 'terminate', 'TERMINATE', { terminationType: 'FORCEFUL' })) !== 'COMPLETED') return;
     await this.remove(id);
   }
