@@ -5,7 +5,8 @@
  *
  * Run: `npm run build && npm run bench [-- --only lcm-calls,click-parse] [-- --quick]`
  * `--quick` passes BENCH_RUNS=3 to the benches that read it (lcm-calls, openstack-overhead): fewer timed
- * instantiations. Skipped, saying why: `fuzz` (the long fuzz run has its own script, `npm run fuzz`) and
+ * instantiations. Skipped, saying why: `fuzz` (the long fuzz run has its own script, `npm run fuzz`), `chaos`
+ * (`npm run chaos`) and
  * `openstack-overhead` unless OS_CLOUD is set (it needs the mini-cloud: `. .minicloud/openrc` first).
  * Exit code 1 when a bench failed.
  */
@@ -16,6 +17,7 @@ import { basename, join } from 'node:path';
 /** Benches that are not run here, and why (undefined: run it). */
 const SKIP: Record<string, (env: NodeJS.ProcessEnv) => string | undefined> = {
   fuzz: () => 'the long fuzz run; run it alone: npm run fuzz -- --requests N',
+  chaos: () => 'the long chaos run (process kills, Redis restarts, VIM faults); run it alone: npm run chaos',
   'openstack-overhead': (env) =>
     env['OS_CLOUD'] === undefined
       ? 'needs the mini-cloud (OS_CLOUD is not set; `. .minicloud/openrc` first to run it)'

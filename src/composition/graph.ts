@@ -20,6 +20,7 @@ import type { StoredSubscription } from '../domain/subscription';
 import type { VnfInstance } from '../domain/vnf-instance';
 import type { LcmDeps } from '../lcm/deps';
 import { identityOf, runJob } from '../lcm/engine';
+import { resumeStranded } from '../lcm/occurrences';
 import { PackageModels } from '../lcm/package-models';
 import {
   callConsumer,
@@ -90,6 +91,8 @@ export interface WorkerOptions {
   concurrency?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** An op-occ STARTING this long with no job is queued again (resumeStranded); default 15 s, swept every third. */
+  strandedAfterMs?: number;
 }
 
 export interface Graph {
@@ -218,7 +221,16 @@ export function buildGraph(o: GraphOptions): Graph {
   const startWorkers = (w: WorkerOptions = {}): (() => Promise<void>) => {
     const worker = startLcmWorker((id, kind) => runJob(deps, id, kind), { ...bull(), ...w });
     const delivery = startDeliveryWorker(o.redis, o.prefix, subscriptions, bull(), o.outbound);
+    const strandedAfterMs = w.strandedAfterMs ?? 15_000;
+    const sweep = setInterval(() => {
+      resumeStranded(deps, strandedAfterMs).then(
+        (ids) => ids.length > 0 && log.warn({ opOccIds: ids }, 'op-occs left STARTING without a job: queued again'),
+        (err: unknown) => log.warn({ err }, 'sweep of op-occs left STARTING failed (next sweep retries)'),
+      );
+    }, strandedAfterMs / 3);
+    sweep.unref();
     return async () => {
+      clearInterval(sweep);
       // force: a job may wait for an agent that never answers
       await worker.close(true);
       await delivery.close(true);

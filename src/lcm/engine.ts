@@ -40,6 +40,7 @@ export async function transition(
   to: LcmOperationState,
   patch: Partial<VnfLcmOpOcc> = {},
   instance?: VnfInstance,
+  options: { notify?: boolean } = {},
 ): Promise<Versioned<VnfLcmOpOcc>> {
   const id = typeof current === 'string' ? current : current.doc.id;
   const at = now(deps).toISOString();
@@ -50,14 +51,23 @@ export async function transition(
     known,
   );
   if (saved === undefined) throw new Error(`op-occ ${id} vanished`);
+  if (options.notify !== false) await notifyState(deps, saved.doc, instance);
+  return saved;
+}
+
+/**
+ * Publishes the op-occ's current state: START for STARTING, RESULT for the others. Sent again for a state already
+ * notified, it keeps its notification id (derived from the op-occ, its state and stateEnteredTime), so a consumer
+ * sees the same notification twice, never two.
+ */
+export async function notifyState(deps: LcmDeps, op: VnfLcmOpOcc, instance?: VnfInstance): Promise<void> {
   await deps.notifier.publish({
     notificationType: 'VnfLcmOperationOccurrenceNotification',
-    vnfInstanceId: saved.doc.vnfInstanceId,
-    opOcc: saved.doc,
-    notificationStatus: to === 'STARTING' ? 'START' : 'RESULT',
+    vnfInstanceId: op.vnfInstanceId,
+    opOcc: op,
+    notificationStatus: op.operationState === 'STARTING' ? 'START' : 'RESULT',
     ...(instance !== undefined ? { instance: identityOf(instance) } : {}),
   });
-  return saved;
 }
 
 function problem(err: unknown): OpOccProblem {
@@ -81,6 +91,10 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
   const inst = await deps.instances.get(op.doc.vnfInstanceId);
   if (kind === 'run' && op.doc.operationState === 'STARTING')
     op = await transition(deps, op, 'PROCESSING', {}, inst?.doc);
+  // A state stored by the API for this job (retry's PROCESSING, rollback's ROLLING_BACK) is notified here, once the
+  // job runs; and a job run again because its worker died may find a state stored whose notification that worker
+  // never sent (killed between the two): sent again, under the same notification id.
+  else await notifyState(deps, op.doc, inst?.doc);
   const expected: LcmOperationState = kind === 'run' ? 'PROCESSING' : 'ROLLING_BACK';
   if (op.doc.operationState !== expected) return; // already handled (a duplicate delivery), or cancelled
   if (inst === undefined) {

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { subscriptionMatches, type NotificationFacts, type StoredSubscription } from '../domain/subscription';
@@ -131,7 +131,7 @@ export class SubscriptionNotifier implements Notifier {
   private payload(e: NotificationEvent, subscriptionId: string): Record<string, unknown> {
     const base = `${this.publicUrl}/vnflcm/v1`;
     const common = {
-      id: randomUUID(),
+      id: notificationId(e, subscriptionId),
       notificationType: e.notificationType,
       subscriptionId,
       timeStamp: new Date().toISOString(),
@@ -220,6 +220,27 @@ export function startDeliveryWorker(
       );
   });
   return { close: (force = false) => worker.close(force) };
+}
+
+/**
+ * The notification's id, derived from what it tells (the subscription; the op-occ, its state and when it was
+ * entered; or the instance's creation or deletion): a notification published again (a job run again after its
+ * worker died sends the op-occ's state again, src/lcm/engine.ts) has the id of the first, so the consumer can
+ * tell it is the same one, as with a delivery repeated after a kill.
+ */
+export function notificationId(e: NotificationEvent, subscriptionId: string): string {
+  const what =
+    e.opOcc !== undefined
+      ? [e.opOcc.id, e.opOcc.operationState, e.opOcc.stateEnteredTime]
+      : [e.notificationType, e.vnfInstanceId];
+  const h = createHash('sha256')
+    .update([subscriptionId, ...what].join('\n'))
+    .digest('hex');
+  // shaped as a UUID (version 8: custom), as the ids of the other resources
+  const variant = ((parseInt(h[16] as string, 16) & 3) | 8).toString(16);
+  return [h.slice(0, 8), h.slice(8, 12), `8${h.slice(13, 16)}`, `${variant}${h.slice(17, 20)}`, h.slice(20, 32)].join(
+    '-',
+  );
 }
 
 /**

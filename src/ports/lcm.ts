@@ -32,6 +32,12 @@ export type LcmJobKind = 'run' | 'rollback';
 /** The job queue between the API and the workers (BullMQ; job id = op-occ id). */
 export interface LcmQueue {
   enqueue(opOccId: string, kind: LcmJobKind): Promise<void>;
+  /**
+   * Queues an op-occ's first run, with the op-occ's id as the job's: idempotent while that job exists, so the
+   * API's start and the workers' sweep of stranded STARTING op-occs (src/lcm/occurrences/stranded.ts) may both
+   * call it.
+   */
+  start(opOccId: string): Promise<void>;
 }
 
 /** A notification to deliver to the subscribers whose filters match. */

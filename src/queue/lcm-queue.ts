@@ -39,6 +39,15 @@ export class BullLcmQueue implements LcmQueue {
     await this.queue.add(kind, { opOccId }, { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 });
   }
 
+  /** The first run: BullMQ ignores an id it still holds, so a second call while the job exists adds nothing. */
+  async start(opOccId: string): Promise<void> {
+    await this.queue.add(
+      'run',
+      { opOccId },
+      { jobId: opOccId, removeOnComplete: true, removeOnFail: true, attempts: 1 },
+    );
+  }
+
   async close(): Promise<void> {
     // NOTE: close() drops the listeners of the shared connection while BullMQ's own initialisation on it may
     // still be in flight (a stop right after start); when the connection then goes, that initialisation fails

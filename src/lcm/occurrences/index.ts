@@ -4,3 +4,4 @@ export { retry } from './retry';
 export { rollback } from './rollback';
 export { fail } from './fail';
 export { cancel } from './cancel';
+export { resumeStranded } from './stranded';

@@ -12,6 +12,10 @@ export async function retry(deps: LcmDeps, opOccId: string): Promise<void> {
   const op = await loadOpOcc(deps, opOccId);
   if (nextState(op.doc.operationState, 'retry') === undefined) refuse(op.doc, 'retry', allowedFrom('retry'));
   await deps.opOccs.clearSteps(opOccId);
-  await transition(deps, op, 'PROCESSING', { error: undefined as never, isCancelPending: false });
+  // notified by the job when it starts (runJob): a notification sent here would be lost by a worker that dies
+  // between storing a state and sending it, while the job's own is sent again when the job runs again
+  await transition(deps, op, 'PROCESSING', { error: undefined as never, isCancelPending: false }, undefined, {
+    notify: false,
+  });
   await deps.queue.enqueue(opOccId, 'run');
 }

@@ -87,6 +87,8 @@ export async function startOperation<K extends LcmOperation>(
     opOcc: op,
   } as const;
   await deps.notifier.publish({ ...notification, vnfInstanceId, instance: identityOf(found.doc) });
-  await deps.queue.enqueue(id, 'run');
+  // NOTE: a process that dies before this line leaves the op-occ STARTING with no job: the workers' sweep
+  // (./stranded.ts) queues it; `start` is idempotent, so this call and the sweep never make two jobs
+  await deps.queue.start(id);
   return op;
 }

@@ -1,0 +1,38 @@
+import type { LcmDeps } from '../deps';
+import { now } from '../deps';
+import { notifyState } from '../engine';
+
+/**
+ * Queues the op-occs that have stayed STARTING for longer than `olderThanMs`: an API process that died between
+ * storing an op-occ and queueing its job (startOperation), or a job that failed before its first transition,
+ * leaves one with no job, its instance locked, and nothing would ever move it. The first run's job has the
+ * op-occ's id (`LcmQueue.start`), so an op-occ whose job merely waits in a long queue is not queued twice. Its START
+ * notification is sent again (same notification id: a consumer that had it sees the same one twice).
+ * Returns the ids it queued again.
+ *
+ * @see the chaos run (bench/chaos.ts), which found it: an API process SIGKILLed inside a POST .../instantiate
+ */
+export async function resumeStranded(deps: LcmDeps, olderThanMs: number): Promise<string[]> {
+  const cutoff = now(deps).getTime() - olderThanMs;
+  const resumed: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await deps.opOccs.list({
+      filter: [{ op: 'eq', path: ['operationState'], values: ['STARTING'] }],
+      limit: 100,
+      ...(marker !== undefined ? { marker } : {}),
+    });
+    for (const op of page.items) {
+      if (Date.parse(op.stateEnteredTime) > cutoff) continue;
+      // read again just before queueing: one that a worker took meanwhile is left alone
+      const current = await deps.opOccs.get(op.id);
+      if (current?.doc.operationState !== 'STARTING') continue;
+      // the process may have died before its START notification too: sent (again, under the same id)
+      await notifyState(deps, current.doc, (await deps.instances.get(current.doc.vnfInstanceId))?.doc);
+      await deps.queue.start(op.id);
+      resumed.push(op.id);
+    }
+    marker = page.nextMarker;
+  } while (marker !== undefined);
+  return resumed;
+}

@@ -1,0 +1,76 @@
+import { createServer, type Server } from 'node:http';
+import { useRedis } from '../support/redis';
+import { AUTH, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
+import { transition } from '../../src/lcm/engine';
+
+// Found by the chaos run (bench/chaos.ts): a worker SIGKILLed between storing an op-occ's state and publishing its
+// notification lost that notification for good (the job, run again, found the state and returned), e.g. an
+// INSTANTIATE whose subscriber never heard COMPLETED.
+const redis = useRedis();
+let h: LcmHarness;
+let server: Server;
+let callback = '';
+const received: Array<{ id: string; what: string }> = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      if (req.method === 'POST') {
+        const b = JSON.parse(text) as Record<string, string>;
+        if (b['vnfLcmOpOccId'] !== undefined)
+          received.push({ id: b['id'] ?? '', what: `${b['notificationStatus']}:${b['operationState']}` });
+      }
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const a = server.address();
+  callback = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/notify`;
+  h = await buildLcmHarness(redis.url, { worker: false, subscriptions: true });
+}, 60_000);
+afterAll(async () => {
+  await h.close();
+  await new Promise<void>((r) => server.close(() => r()));
+}, 60_000);
+
+async function until(n: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (received.length < n) {
+    if (Date.now() > deadline) throw new Error(`only ${received.length} of ${n} notifications arrived`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('a state stored but not notified (its worker died in between)', () => {
+  it('is notified by the job run again; a state notified twice keeps its notification id', async () => {
+    const sub = await h.app.inject({
+      method: 'POST',
+      url: '/vnflcm/v1/subscriptions',
+      headers: AUTH,
+      payload: { callbackUri: callback, filter: { notificationTypes: ['VnfLcmOperationOccurrenceNotification'] } },
+    });
+    expect(sub.statusCode).toBe(201);
+    const inst = await createSampleInstance(h, 'forwarder');
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
+      headers: AUTH,
+      payload: { flavourId: 'simple' },
+    });
+    const location = res.headers['location'] as string;
+    const opId = location.split('/').pop()!;
+    // the worker that took the job stored PROCESSING and died before publishing it (the job stays queued, as a
+    // stalled job is queued again)
+    await transition(h.deps, opId, 'PROCESSING', {}, undefined, { notify: false });
+    h.startWorker();
+    await waitForOp(h, location, ['COMPLETED']);
+    await until(3);
+    expect(received.map((r) => r.what)).toEqual(['START:STARTING', 'RESULT:PROCESSING', 'RESULT:COMPLETED']);
+    // the job run once more (its worker died after storing COMPLETED): COMPLETED again, under the same id
+    await h.deps.queue.enqueue(opId, 'run');
+    await until(4);
+    expect(received[3]).toEqual(received[2]);
+  }, 60_000);
+});

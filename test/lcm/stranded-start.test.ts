@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { useRedis } from '../support/redis';
+import { AUTH, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
+import { resumeStranded } from '../../src/lcm/occurrences';
+import { LCM_QUEUE } from '../../src/queue';
+import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
+
+// Found by the chaos run (bench/chaos.ts): an API process SIGKILLed inside POST .../instantiate, after the op-occ
+// was stored STARTING and before its job was queued, left it STARTING for ever and its instance locked.
+const redis = useRedis();
+let h: LcmHarness;
+let queue: Queue;
+let stopWorkers: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  h = await buildLcmHarness(redis.url, { worker: false });
+  queue = new Queue(LCM_QUEUE, { connection: { url: redis.url }, prefix: `${h.prefix}:bull` });
+}, 60_000);
+afterAll(async () => {
+  await stopWorkers?.();
+  await queue.close();
+  await h.close();
+}, 60_000);
+
+const jobs = async (): Promise<number> => {
+  const c = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
+  return Object.values(c).reduce((a, b) => a + b, 0);
+};
+
+describe('op-occs left STARTING without a job', () => {
+  it('the sweep does not queue an op-occ whose job merely waits a second time', async () => {
+    const inst = await createSampleInstance(h, 'forwarder');
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
+      headers: AUTH,
+      payload: { flavourId: 'simple' },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(await jobs()).toBe(1);
+    const opId = (res.headers['location'] as string).split('/').pop()!;
+    expect(await resumeStranded(h.deps, 0)).toEqual([opId]);
+    expect(await jobs()).toBe(1);
+  });
+
+  it('one stored and locked as startOperation does, never queued: the workers queue it, it completes', async () => {
+    const inst = await createSampleInstance(h, 'nat');
+    // the state a process leaves when it dies between opOccs.create and the queueing (src/lcm/occurrences/start.ts)
+    const id = randomUUID();
+    expect(await h.deps.instances.tryBeginOperation(inst.id, id, ['NOT_INSTANTIATED'])).toEqual({ ok: true });
+    const at = new Date().toISOString();
+    const op: VnfLcmOpOcc = {
+      id,
+      operationState: 'STARTING',
+      stateEnteredTime: at,
+      startTime: at,
+      vnfInstanceId: inst.id,
+      operation: 'INSTANTIATE',
+      isAutomaticInvocation: false,
+      operationParams: { flavourId: 'simple' },
+      isCancelPending: false,
+    };
+    await h.deps.opOccs.create(op);
+    expect(await resumeStranded(h.deps, 60_000)).toEqual([]); // too young to be stranded
+    stopWorkers = h.graph.startWorkers({ lockDurationMs: 5000, stalledIntervalMs: 1000, strandedAfterMs: 1500 });
+    const done = await waitForOp(h, `http://vnfm.test/vnflcm/v1/vnf_lcm_op_occs/${id}`, ['COMPLETED', 'FAILED_TEMP']);
+    expect(done.error).toBeUndefined();
+    expect(done.operationState).toBe('COMPLETED');
+    expect(await h.deps.instances.activeOperation(inst.id)).toBeUndefined();
+    const first = await h.instances.get(inst.id);
+    expect(first?.doc.instantiationState).toBe('INSTANTIATED');
+  }, 60_000);
+});
