@@ -58,6 +58,8 @@ export function routeFlag(req: FastifyRequest, name: 'auth' | 'anyVersion'): boo
 export interface ApiEvents {
   instanceCreated?(instance: VnfInstance): Promise<void>;
   instanceDeleted?(instance: VnfInstance): Promise<void>;
+  /** Releases an instance's lock held by a finished operation (src/lcm/occurrences/settle.ts); true if it did. */
+  settleFinished?(instanceId: string, opOccId: string): Promise<boolean>;
 }
 
 /** What every route module gets. */

@@ -20,7 +20,7 @@ import type { StoredSubscription } from '../domain/subscription';
 import type { VnfInstance } from '../domain/vnf-instance';
 import type { LcmDeps } from '../lcm/deps';
 import { identityOf, runJob } from '../lcm/engine';
-import { resumeStranded } from '../lcm/occurrences';
+import { resumeStranded, settleFinished } from '../lcm/occurrences';
 import { PackageModels } from '../lcm/package-models';
 import {
   callConsumer,
@@ -195,6 +195,7 @@ export function buildGraph(o: GraphOptions): Graph {
       deps.notifier.publish({ notificationType: 'VnfIdentifierCreationNotification', ...identity(i) }),
     instanceDeleted: (i) =>
       deps.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', ...identity(i) }),
+    settleFinished: (instanceId, opOccId) => settleFinished(deps, instanceId, opOccId),
   };
   const testCallback = (sub: StoredSubscription) =>
     callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);

@@ -84,6 +84,8 @@ function problem(err: unknown): OpOccProblem {
  * One read opens the run (op-occ, steps done, step state); one write per step records it and reads
  * back whether the operation was cancelled meanwhile.
  */
+const FINAL_STATES: readonly LcmOperationState[] = ['COMPLETED', 'FAILED', 'ROLLED_BACK'];
+
 export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): Promise<void> {
   const run = await deps.opOccs.openRun(opOccId);
   if (run === undefined) return;
@@ -96,6 +98,11 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
   // never sent (killed between the two): sent again, under the same notification id.
   else await notifyState(deps, op.doc, inst?.doc);
   const expected: LcmOperationState = kind === 'run' ? 'PROCESSING' : 'ROLLING_BACK';
+  if (FINAL_STATES.includes(op.doc.operationState)) {
+    // finished, but its worker died before releasing the instance's lock (notified again just above)
+    await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
+    return;
+  }
   if (op.doc.operationState !== expected) return; // already handled (a duplicate delivery), or cancelled
   if (inst === undefined) {
     const detail = `VNF instance ${op.doc.vnfInstanceId} no longer exists`;
@@ -171,7 +178,7 @@ export function requestedConnection(params: unknown): VimConnection | undefined 
   return (list as VimConnection[]).find((c) => typeof c?.interfaceInfo?.['endpoint'] === 'string');
 }
 
-/** A final state: stored, the instance's lock released, notified. */
+/** A final state: stored, notified, the instance's lock released. */
 export async function finish(
   deps: LcmDeps,
   op: Versioned<VnfLcmOpOcc>,
@@ -199,6 +206,8 @@ export async function finish(
       ...(props !== undefined ? { vnfConfigurableProperties: props } : {}),
     };
   }
-  await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
+  // stored and notified before the lock goes: the next operation's START can never overtake this RESULT
+  // (a worker killed in between leaves the lock to whoever meets it: occurrences/settle.ts, or the job run again)
   await transition(deps, op, to, patch, instance);
+  await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
 }

@@ -52,11 +52,21 @@ export async function createInstance(
   return store.instances.create(instance);
 }
 
-/** Deletes a NOT_INSTANTIATED instance with no operation on it; returns it as it was. */
-export async function deleteInstance(store: Pick<InstanceStore, 'instances'>, id: string): Promise<VnfInstance> {
+/**
+ * Deletes a NOT_INSTANTIATED instance with no operation on it; returns it as it was. `settle`: releases a lock
+ * held by an operation that has finished but whose worker has not released it yet (occurrences/settle.ts), so
+ * that the delete is asked again rather than refused.
+ */
+export async function deleteInstance(
+  store: Pick<InstanceStore, 'instances'>,
+  id: string,
+  settle?: (opOccId: string) => Promise<boolean>,
+): Promise<VnfInstance> {
   const before = await store.instances.get(id);
   if (before === undefined) throw new VnfInstanceNotFoundError(id);
-  const res = await store.instances.deleteIfRemovable(id);
+  let res = await store.instances.deleteIfRemovable(id);
+  if (!res.ok && res.reason === 'busy' && settle !== undefined && (await settle(res.activeOpOccId)))
+    res = await store.instances.deleteIfRemovable(id);
   if (!res.ok) throw refusalError(id, res, 'deleted');
   return before.doc;
 }

@@ -10,7 +10,7 @@ const redis = useRedis();
 let h: LcmHarness;
 let server: Server;
 let callback = '';
-const received: Array<{ id: string; what: string }> = [];
+const received: Array<{ id: string; what: string; op: string; sub: string }> = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -20,7 +20,14 @@ beforeAll(async () => {
       if (req.method === 'POST') {
         const b = JSON.parse(text) as Record<string, string>;
         if (b['vnfLcmOpOccId'] !== undefined)
-          received.push({ id: b['id'] ?? '', what: `${b['notificationStatus']}:${b['operationState']}` });
+          received.push({
+            id: b['id'] ?? '',
+            what: `${b['notificationStatus']}:${b['operationState']}`,
+            op: b['vnfLcmOpOccId'],
+            sub: b['subscriptionId'] ?? '',
+          });
+        else if (b['notificationType'] === 'VnfIdentifierDeletionNotification')
+          received.push({ id: b['id'] ?? '', what: 'DELETED', op: '', sub: b['subscriptionId'] ?? '' });
       }
       res.writeHead(204).end();
     });
@@ -73,4 +80,87 @@ describe('a state stored but not notified (its worker died in between)', () => {
     await until(4);
     expect(received[3]).toEqual(received[2]);
   }, 60_000);
+});
+
+describe('a finished operation whose worker died before releasing the instance (src/lcm/occurrences/settle.ts)', () => {
+  /** An op-occ stored COMPLETED that still holds the instance's lock, as a worker killed inside finish() leaves. */
+  async function finishedHolder(instanceId: string, operation: 'INSTANTIATE' | 'TERMINATE'): Promise<string> {
+    const id = `held-${operation}-${Date.now()}`;
+    const at = new Date().toISOString();
+    await h.deps.opOccs.create({
+      id,
+      operationState: 'COMPLETED',
+      stateEnteredTime: at,
+      startTime: at,
+      vnfInstanceId: instanceId,
+      operation,
+      isAutomaticInvocation: false,
+      isCancelPending: false,
+    });
+    const lock = await h.deps.instances.tryBeginOperation(instanceId, id);
+    expect(lock.ok).toBe(true);
+    return id;
+  }
+
+  it('the next operation and the delete settle it (its RESULT first, then theirs); a job run again too', async () => {
+    const inst = await createSampleInstance(h, 'forwarder');
+    const from = received.length;
+    const held = await finishedHolder(inst.id, 'INSTANTIATE');
+    // the NFVO's next request is not refused as busy: the holder's RESULT is sent, then the new START
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
+      headers: AUTH,
+      payload: { flavourId: 'simple' },
+    });
+    expect(res.statusCode).toBe(202);
+    const location = res.headers['location'] as string;
+    await waitForOp(h, location, ['COMPLETED']);
+    await until(from + 4);
+    expect(received.slice(from, from + 2).map((r) => [r.op === held, r.what])).toEqual([
+      [true, 'RESULT:COMPLETED'],
+      [false, 'START:STARTING'],
+    ]);
+    // terminated, then its lock held again by a finished op-occ: DELETE settles it too, RESULT before DELETED
+    const term = await h.app.inject({
+      method: 'POST',
+      url: `/vnflcm/v1/vnf_instances/${inst.id}/terminate`,
+      headers: AUTH,
+      payload: { terminationType: 'FORCEFUL' },
+    });
+    await waitForOp(h, term.headers['location'] as string, ['COMPLETED']);
+    // one subscription for both kinds, so that their order is one stream's order
+    const both = await h.app.inject({
+      method: 'POST',
+      url: '/vnflcm/v1/subscriptions',
+      headers: AUTH,
+      payload: {
+        callbackUri: callback,
+        filter: { notificationTypes: ['VnfLcmOperationOccurrenceNotification', 'VnfIdentifierDeletionNotification'] },
+      },
+    });
+    const bothId = (both.json() as { id: string }).id;
+    const before = received.length;
+    const held2 = await finishedHolder(inst.id, 'TERMINATE');
+    const del = await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH });
+    expect(del.statusCode).toBe(204);
+    await until(before + 3);
+    expect(
+      received
+        .slice(before)
+        .filter((r) => r.sub === bothId)
+        .map((r) => [r.op === held2, r.what]),
+    ).toEqual([
+      [true, 'RESULT:COMPLETED'],
+      [false, 'DELETED'],
+    ]);
+    // a job run again for such an op-occ releases the lock itself
+    const other = await createSampleInstance(h, 'forwarder');
+    const held3 = await finishedHolder(other.id, 'INSTANTIATE');
+    await h.deps.queue.enqueue(held3, 'run');
+    const deadline = Date.now() + 20_000;
+    while ((await h.deps.instances.activeOperation(other.id)) !== undefined && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await h.deps.instances.activeOperation(other.id)).toBeUndefined();
+  }, 90_000);
 });

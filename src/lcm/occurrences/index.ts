@@ -5,3 +5,4 @@ export { rollback } from './rollback';
 export { fail } from './fail';
 export { cancel } from './cancel';
 export { resumeStranded } from './stranded';
+export { settleFinished } from './settle';

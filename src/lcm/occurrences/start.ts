@@ -7,6 +7,7 @@ import {
 } from '../../errors';
 import type { LcmOperation, VnfLcmOpOcc } from '../../domain/lcm-op-occ';
 import type { InstantiationState } from '../../domain/vnf-instance';
+import { settleFinished } from './settle';
 import type { LcmDeps } from '../deps';
 import { now } from '../deps';
 import { identityOf, requestedConnection } from '../engine';
@@ -57,7 +58,10 @@ export async function startOperation<K extends LcmOperation>(
     await deps.vims.forConnection(connection);
   }
   const id = randomUUID();
-  const lock = await deps.instances.tryBeginOperation(vnfInstanceId, id, REQUIRED_STATE[operation]);
+  let lock = await deps.instances.tryBeginOperation(vnfInstanceId, id, REQUIRED_STATE[operation]);
+  // held by an operation that has finished, whose worker has not released it yet: settled, then asked again
+  if (!lock.ok && lock.reason === 'busy' && (await settleFinished(deps, vnfInstanceId, lock.activeOpOccId)))
+    lock = await deps.instances.tryBeginOperation(vnfInstanceId, id, REQUIRED_STATE[operation]);
   if (!lock.ok) {
     if (lock.reason === 'not-found') throw new VnfInstanceNotFoundError(vnfInstanceId);
     if (lock.reason === 'busy') throw new InstanceBusyError(vnfInstanceId, lock.activeOpOccId);

@@ -71,7 +71,9 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
       response: { 204: Type.Null(), ...errors },
     },
     handler: async (req, reply) => {
-      const deleted = await deleteInstance(ctx, req.params.vnfInstanceId);
+      const id = req.params.vnfInstanceId;
+      const settle = ctx.events.settleFinished;
+      const deleted = await deleteInstance(ctx, id, settle && ((opOccId) => settle(id, opOccId)));
       await ctx.events.instanceDeleted?.(deleted);
       return sendNoBody(reply.code(204));
     },
