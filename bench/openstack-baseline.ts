@@ -12,7 +12,7 @@
  * The order of (a) and (b) swaps every run; the first pair warms up and is not counted.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hashSecret } from '../src/api';
@@ -194,6 +194,7 @@ async function main(): Promise<void> {
       return { inst: instMs, term: performance.now() - t0 };
     };
 
+    const load0 = loadavg()[0] ?? 0;
     const rows: Array<{ ours: { inst: number; term: number }; base: { inst: number; term: number } }> = [];
     for (let run = 0; run < RUNS + 1; run++) {
       let o, b;
@@ -224,8 +225,8 @@ async function main(): Promise<void> {
     const md = [
       '## Instantiate and terminate next to a Tacker-shaped baseline, on the mini-cloud (issue 19)',
       '',
-      'Command: `. .minicloud/openrc && npm run build && node dist/bench/openstack-baseline.js`' +
-        ` (${RUNS} timed pairs after one warm-up pair, the order swapped every run).`,
+      'Command: `. .minicloud/openrc && npm run build && node dist/bench/openstack-baseline.js`',
+      `(${RUNS} timed pairs after one warm-up pair, the order swapped every run; BENCH_RUNS sets the number).`,
       'Ours: the forwarder sample through the API, from the POST to the op-occ seen COMPLETED (instantiate includes',
       "the image, the stack, the VM's API ready, the Click config pushed and proven running; terminate is FORCEFUL).",
       'Baseline: the same VNF as one plain Heat stack (flavor with the same NFV extra specs, the management port, two',
@@ -236,6 +237,10 @@ async function main(): Promise<void> {
       '|---|---|---|---|---|',
       line('inst', 'instantiate'),
       line('term', 'terminate'),
+      '',
+      `Load average (1 min) at the start and the end: ${load0.toFixed(1)} and ${(loadavg()[0] ?? 0).toFixed(1)}` +
+        ' (2 cores):',
+      'both sides share whatever else the machine runs, hence the alternation and the medians.',
     ].join('\n');
     writeSection(ROOT, 'openstack-baseline', md);
     process.stdout.write(`${md}\n`);
