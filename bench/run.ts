@@ -4,24 +4,28 @@
  * section of docs/benchmarks.md, as when run alone.
  *
  * Run: `npm run build && npm run bench [-- --only lcm-calls,click-parse] [-- --quick]`
- * `--quick` passes BENCH_RUNS=3 to the benches that read it (lcm-calls, openstack-overhead): fewer timed
- * instantiations. Skipped, saying why: `fuzz` (the long fuzz run has its own script, `npm run fuzz`), `chaos`
- * (`npm run chaos`) and
- * `openstack-overhead` unless OS_CLOUD is set (it needs the mini-cloud: `. .minicloud/openrc` first).
+ * `--quick` passes BENCH_RUNS=3 to the benches that read it (lcm-calls, openstack-overhead,
+ * openstack-baseline): fewer timed instantiations. Skipped, saying why: `fuzz` (the long fuzz run has its own
+ * script, `npm run fuzz`), `chaos` (`npm run chaos`), and `openstack-overhead` and `openstack-baseline` unless
+ * OS_CLOUD is set (they need the mini-cloud: `. .minicloud/openrc` first).
  * Exit code 1 when a bench failed.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
+function needsCloud(env: NodeJS.ProcessEnv): string | undefined {
+  return env['OS_CLOUD'] === undefined
+    ? 'needs the mini-cloud (OS_CLOUD is not set; `. .minicloud/openrc` first to run it)'
+    : undefined;
+}
+
 /** Benches that are not run here, and why (undefined: run it). */
 const SKIP: Record<string, (env: NodeJS.ProcessEnv) => string | undefined> = {
   fuzz: () => 'the long fuzz run; run it alone: npm run fuzz -- --requests N',
   chaos: () => 'the long chaos run (process kills, Redis restarts, VIM faults); run it alone: npm run chaos',
-  'openstack-overhead': (env) =>
-    env['OS_CLOUD'] === undefined
-      ? 'needs the mini-cloud (OS_CLOUD is not set; `. .minicloud/openrc` first to run it)'
-      : undefined,
+  'openstack-overhead': (env) => needsCloud(env),
+  'openstack-baseline': (env) => needsCloud(env),
 };
 /** Not benches: this runner and the shared helpers. */
 const NOT_BENCHES = new Set(['run', 'support']);

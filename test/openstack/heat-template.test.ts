@@ -1,4 +1,5 @@
 import { buildStack, defaultTemplatesDir, UnboundCpError } from '../../src/openstack';
+import { flavorName, managementPorts, securityGroupName } from '../../src/openstack/vim/shared';
 import type { VnfDeployment } from '../../src/ports/vim';
 
 const d: VnfDeployment = {
@@ -119,6 +120,35 @@ describe('the Heat stack of a VNF instance (heat-templates/)', () => {
       expect(nested.resources['port_data1_cp']!.properties['security_groups']).toBeUndefined();
     },
   );
+
+  it('shared flavor and security group (shared.ts): neither is in the stack, both are passed by id', () => {
+    const t = buildStack(d, {
+      templatesDir: defaultTemplatesDir(),
+      managementNetwork: 'mgmt-id',
+      vnfmCidr: '10.0.0.0/24',
+      imageIds: { 'click-on-osv': 'img-1' },
+      shared: { flavorIds: { click_vdu: 'flavor-1' }, securityGroup: 'sg-1' },
+    });
+    const r = t.template['resources'] as Record<string, { type: string; properties: Record<string, unknown> }>;
+    expect(Object.values(r).map((x) => x.type)).not.toContain('OS::Nova::Flavor');
+    expect(Object.values(r).map((x) => x.type)).not.toContain('OS::Neutron::SecurityGroup');
+    expect(r['group_click_vdu']!.properties['resource']).toMatchObject({
+      properties: { flavor: 'flavor-1', mgmt_secgroup: 'sg-1' },
+    });
+    expect(t.parameters).toEqual({ mgmt_network: 'mgmt-id' });
+    expect(t.template['parameters']).not.toHaveProperty('vnfm_cidr');
+  });
+
+  it('shared names: a flavor per size and extra specs, a group per ports and VNFM range', () => {
+    const v = d.vdus[0]!;
+    const same = { ...v, vduId: 'other', flavor: { ...v.flavor } };
+    const pinned = { ...v, flavor: { ...v.flavor, cpuPolicy: 'shared' as const } };
+    expect(flavorName(v)).toMatch(/^clickvnfm-flavor-2c512m1g-[0-9a-f]{16}$/);
+    expect(flavorName(same)).toBe(flavorName(v));
+    expect(flavorName(pinned)).not.toBe(flavorName(v));
+    expect(managementPorts(d.vdus)).toEqual([8000, 8001]);
+    expect(securityGroupName([8000], '10.0.0.0/24')).not.toBe(securityGroupName([8000], '10.0.1.0/24'));
+  });
 
   it('a connection point with nowhere to go is a 422 naming it', () => {
     const bad: VnfDeployment = {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { UnprocessableEntityError } from '../../errors';
 import type { VduSpec, VnfDeployment } from '../../ports/vim';
+import { extraSpecs, managementPorts } from './shared';
 
 /** Where heat-templates/ is: next to package.json (src/ and dist/src/ both find it). */
 export function defaultTemplatesDir(): string {
@@ -61,6 +62,11 @@ export interface BuildOptions {
   defaultDataNetwork?: string;
   /** VIM image id per image name (from ensureImages). */
   imageIds: Record<string, string>;
+  /**
+   * The shared flavor id per VDU and the shared management security group (shared.ts). Without them (a stack
+   * made before they were shared), the stack holds its own flavors and group, as it did.
+   */
+  shared?: { flavorIds: Record<string, string>; securityGroup: string };
 }
 
 /** A Heat resource name from a TOSCA id (letters, digits, _ and -). */
@@ -71,14 +77,6 @@ export function resName(prefix: string, id: string): string {
 function load(dir: string, file: string): Json {
   // CORE_SCHEMA: heat_template_version 2018-08-31 must stay a string, not become a Date
   return yaml.load(fs.readFileSync(path.join(dir, file), 'utf8'), { schema: yaml.CORE_SCHEMA }) as Json;
-}
-
-function extraSpecs(v: VduSpec): Record<string, string> {
-  const s: Record<string, string> = {};
-  if (v.flavor.cpuPolicy !== undefined) s['hw:cpu_policy'] = v.flavor.cpuPolicy;
-  if (v.flavor.memPageSize !== undefined) s['hw:mem_page_size'] = v.flavor.memPageSize;
-  if (v.flavor.numaNodes !== undefined) s['hw:numa_nodes'] = String(v.flavor.numaNodes);
-  return s;
 }
 
 /**
@@ -93,22 +91,23 @@ export function buildStack(d: VnfDeployment, o: BuildOptions): StackTemplates {
   const files: Record<string, string> = {};
 
   // the management API (and ControlSocket) ports, open to the VNFM's range only
-  const mgmtPorts = [
-    ...new Set(
-      d.vdus.flatMap((v) => [
-        v.managementPort,
-        ...(v.controlSocketPort !== undefined && v.dialect === 'osv-controlsocket' ? [v.controlSocketPort] : []),
-      ]),
-    ),
-  ].sort((a, b) => a - b);
-  const sg = resources['mgmt_secgroup'] as { properties: { rules: Json[] } };
-  sg.properties.rules = mgmtPorts.map((p) => ({
-    direction: 'ingress',
-    protocol: 'tcp',
-    port_range_min: p,
-    port_range_max: p,
-    remote_ip_prefix: { get_param: 'vnfm_cidr' },
-  }));
+  const parameters: Record<string, string> = { mgmt_network: o.managementNetwork, vnfm_cidr: o.vnfmCidr };
+  let secgroup: Json = { get_resource: 'mgmt_secgroup' };
+  if (o.shared !== undefined) {
+    delete resources['mgmt_secgroup'];
+    delete (top['parameters'] as { [k: string]: Json })['vnfm_cidr'];
+    delete parameters['vnfm_cidr'];
+    secgroup = o.shared.securityGroup;
+  } else {
+    const sg = resources['mgmt_secgroup'] as { properties: { rules: Json[] } };
+    sg.properties.rules = managementPorts(d.vdus).map((p) => ({
+      direction: 'ingress',
+      protocol: 'tcp',
+      port_range_min: p,
+      port_range_max: p,
+      remote_ip_prefix: { get_param: 'vnfm_cidr' },
+    }));
+  }
 
   // internal virtual links
   const vlNet: Record<string, Json> = {};
@@ -131,9 +130,8 @@ export function buildStack(d: VnfDeployment, o: BuildOptions): StackTemplates {
 
   for (const v of d.vdus) {
     // flavor
-    let flavor: Json;
-    if (v.flavor.existingFlavor !== undefined) flavor = v.flavor.existingFlavor;
-    else {
+    let flavor: Json | undefined = v.flavor.existingFlavor ?? o.shared?.flavorIds[v.vduId];
+    if (flavor === undefined) {
       const fr = resName('flavor', v.vduId);
       resources[fr] = fill(load(o.templatesDir, 'flavor.yaml'), {
         VNF_INSTANCE_ID: id,
@@ -156,7 +154,7 @@ export function buildStack(d: VnfDeployment, o: BuildOptions): StackTemplates {
       flavor,
       image: imageFor(v, o.imageIds),
       mgmt_network: { get_param: 'mgmt_network' },
-      mgmt_secgroup: { get_resource: 'mgmt_secgroup' },
+      mgmt_secgroup: secgroup,
       vnf_instance_id: id,
       vdu_id: v.vduId,
       dialect: v.dialect,
@@ -211,7 +209,7 @@ export function buildStack(d: VnfDeployment, o: BuildOptions): StackTemplates {
       VNFC_PROPERTIES: vnfcProps,
     });
   }
-  return { template: top, files, parameters: { mgmt_network: o.managementNetwork, vnfm_cidr: o.vnfmCidr } };
+  return { template: top, files, parameters };
 }
 
 function imageFor(v: VduSpec, imageIds: Record<string, string>): string {

@@ -10,6 +10,7 @@ import { describeVnfcs, serverResources } from './describe';
 import { buildStack, defaultTemplatesDir } from './heat-template';
 import { deployedImageIds, ensureImages, releaseImages } from './images';
 import { findLeftovers } from './leftovers';
+import { SharedResources } from './shared';
 import { StackWaiter } from './stack-wait';
 import { sig, stackName, VimOperationError, type OpenStackVimOptions, type Sig, type StackWait } from './vim-common';
 
@@ -26,6 +27,7 @@ export class OpenStackVim implements Vim {
   readonly computeResourceType = 'OS::Nova::Server';
   private mgmtNetworkId: string | undefined;
   private readonly stacks: StackWaiter;
+  private readonly shared: SharedResources;
 
   /** Calls `listener` after every wait for Heat (the benchmark puts Heat's time next to ours). */
   observeStackWaits(listener: (e: StackWait) => void): void {
@@ -37,6 +39,7 @@ export class OpenStackVim implements Vim {
     private readonly o: OpenStackVimOptions,
   ) {
     this.stacks = new StackWaiter(os, o);
+    this.shared = new SharedResources(os);
   }
 
   // ---------------------------------------------------------------- images (images.ts)
@@ -63,13 +66,28 @@ export class OpenStackVim implements Vim {
   async apply(d: VnfDeployment, options?: VimCallOptions): Promise<VnfcResource[]> {
     const s = sig(options);
     const name = stackName(d.vnfInstanceId);
-    const imageIds = await deployedImageIds(this.os, d, s);
-    const mgmt = d.managementNetwork ?? (await this.managementNetwork(s));
+    let stack = await this.os.orchestration.find(name, s);
+    if (stack !== undefined && stack.stack_status.endsWith('_IN_PROGRESS'))
+      stack = await this.stacks.settle(name, stack.id, 'an earlier change', s);
+    const exists = stack !== undefined && stack.stack_status !== 'DELETE_COMPLETE';
+    // a stack made before flavors and the security group were shared holds its own (its `vnfm_cidr` parameter
+    // says so): it keeps them, since moving its servers to another flavor would resize them
+    const own = exists && stack?.parameters?.['vnfm_cidr'] !== undefined;
+    const [imageIds, mgmt, shared] = await Promise.all([
+      deployedImageIds(this.os, d, s),
+      d.managementNetwork ?? this.managementNetwork(s),
+      own
+        ? undefined
+        : Promise.all([this.shared.flavors(d.vdus, s), this.shared.securityGroup(d.vdus, this.o.vnfmCidr, s)]).then(
+            ([flavorIds, securityGroup]) => ({ flavorIds, securityGroup }),
+          ),
+    ]);
     const t = buildStack(d, {
       templatesDir: this.o.templatesDir ?? defaultTemplatesDir(),
       managementNetwork: mgmt,
       vnfmCidr: this.o.vnfmCidr,
       imageIds,
+      ...(shared !== undefined ? { shared } : {}),
       ...(this.o.defaultDataNetwork !== undefined ? { defaultDataNetwork: this.o.defaultDataNetwork } : {}),
     });
     const body = {
@@ -79,11 +97,8 @@ export class OpenStackVim implements Vim {
       timeout_mins: Math.ceil((this.o.stackTimeoutMs ?? 600_000) / 60_000),
       disable_rollback: true,
     };
-    let stack = await this.os.orchestration.find(name, s);
-    if (stack !== undefined && stack.stack_status.endsWith('_IN_PROGRESS'))
-      stack = await this.stacks.settle(name, stack.id, 'an earlier change', s);
     let action: string;
-    if (stack === undefined || stack.stack_status === 'DELETE_COMPLETE') {
+    if (!exists || stack === undefined) {
       action = 'CREATE';
       const created = await this.os.orchestration
         .create({ stack_name: name, ...body, tags: `clickvnfm,${d.vnfInstanceId}` }, s)

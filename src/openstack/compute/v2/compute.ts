@@ -120,6 +120,14 @@ export class ComputeV2 {
       })
     ).data.extra_specs;
   }
+  /** Gives a project access to a private flavor; a 409 (it has it already) is left to the caller. */
+  async addFlavorAccess(id: string, projectId: string, s: Sig = {}): Promise<void> {
+    await this.c.request('POST', `/flavors/${id}/action`, {
+      ok: [200],
+      body: { addTenantAccess: { tenant: projectId } },
+      ...(await this.h(s)),
+    });
+  }
   async deleteFlavor(id: string, o: Sig & { ignoreMissing?: boolean } = {}): Promise<void> {
     await ignore404(o.ignoreMissing, async () =>
       this.c.request('DELETE', `/flavors/${id}`, { ok: [202], ...(await this.h(o)) }),
