@@ -48,6 +48,11 @@ function satisfies(type: string, raw: string, op: FilterOperator, values: string
   }
 }
 
+/** Whether the value between `from` and `end` is one of `escaped` (eq, in), without cutting it out. */
+function equalAt(text: string, from: number, end: number, escaped: string[]): boolean {
+  return escaped.some((v) => v.length === end - from && text.startsWith(v, from));
+}
+
 /** The filter as a test on leaf texts. */
 export function leafMatcher(filter: Filter): LeafMatcher {
   const terms = filter.map((t) => {
@@ -58,6 +63,7 @@ export function leafMatcher(filter: Filter): LeafMatcher {
       negative: positive !== undefined,
       values: t.values,
       escaped: t.values.map(escapeLeaf),
+      equality: (positive ?? t.op) === 'eq' || (positive ?? t.op) === 'in',
     };
   });
   return (text) =>
@@ -66,7 +72,11 @@ export function leafMatcher(filter: Filter): LeafMatcher {
       for (let at = text.indexOf(t.head); at >= 0;) {
         const from = at + t.head.length;
         const end = text.indexOf('\n', from);
-        if (satisfies(text[from] as string, text.slice(from + 1, end), t.op, t.values, t.escaped)) {
+        if (
+          t.equality
+            ? equalAt(text, from + 1, end, t.escaped)
+            : satisfies(text[from] as string, text.slice(from + 1, end), t.op, t.values, t.escaped)
+        ) {
           found = true;
           break;
         }
