@@ -143,6 +143,28 @@ describe('filters on any attribute (leaf texts searched in Redis)', () => {
     ]);
   });
 
+  it('searches at the same time as the first load (and as a reload after many deletes) answer in full', async () => {
+    const writer = new RedisVnfInstanceRepository(redis, '{s4}');
+    for (const d of docs) await writer.create(d);
+    const expected = (expr: string) => docs.filter((d) => matchesFilter(d, parseFilter(expr))).map((d) => d.id);
+    const run = async (repo: RedisVnfInstanceRepository) => {
+      const answers = await Promise.all(
+        FILTERS.map(async (expr) =>
+          (await repo.list({ filter: parseFilter(expr), limit: 1000 })).items.map((d) => d.id),
+        ),
+      );
+      FILTERS.forEach((expr, i) => expect({ expr, got: answers[i] }).toEqual({ expr, got: expected(expr) }));
+    };
+    const reader = new RedisVnfInstanceRepository(redis, '{s4}');
+    await run(reader);
+    // over 100 more cached than stored: the next search loads again
+    for (let i = 0; i < 200; i++) await writer.create({ ...(docs[0] as VnfInstance), id: `tmp-${i}` });
+    await reader.list({ filter: parseFilter('(eq,metadata/rank,1)'), limit: 1 });
+    for (let i = 0; i < 200; i++) await writer.delete(`tmp-${i}`);
+    await run(reader);
+    await run(reader);
+  });
+
   it('reads a store an earlier version wrote: dropped indexes deleted, once', async () => {
     const p = '{s3}';
     // what the earlier version kept: documents, versions, creation order and an index per attribute

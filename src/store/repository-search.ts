@@ -35,9 +35,10 @@ export interface SearchKeys {
 /** One collection's leaf texts in this process, brought up to date from Redis before each search. */
 export class LeafCache {
   private entries: Entry[] = [];
-  private readonly byId = new Map<string, Entry>();
+  private byId = new Map<string, Entry>();
   /** The last change number read; undefined: nothing loaded yet. */
   private seen: number | undefined;
+  private loading: Promise<void> | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -45,28 +46,34 @@ export class LeafCache {
     private readonly batch: number,
   ) {}
 
-  /** Brings the cache up to date: everything on first use (or when too many deleted ones linger), else the changes. */
+  /** Brings the cache up to date: everything on first use (or when too many deleted ones linger), then the changes. */
   async sync(): Promise<void> {
-    if (this.seen === undefined) return this.load();
+    // one load at a time; whoever joins it still reads the changes after it (a write it may have missed)
+    if (this.seen === undefined) {
+      this.loading ??= this.load().finally(() => (this.loading = undefined));
+      await this.loading;
+    }
+    const seen = this.seen ?? 0;
     const [[, changed], [, count]] = (await this.redis
       .multi()
-      .zrangebyscore(this.keys.chg, `(${this.seen}`, '+inf', 'WITHSCORES')
+      .zrangebyscore(this.keys.chg, `(${seen}`, '+inf', 'WITHSCORES')
       .zcard(this.keys.idx)
       .exec()) as [[null, string[]], [null, number]];
-    if (this.entries.length > count * 1.1 + 100) return this.load();
     const ids: string[] = [];
     for (let i = 0; i < changed.length; i += 2) {
       ids.push(changed[i] as string);
-      this.seen = Math.max(this.seen, Number(changed[i + 1]));
+      this.seen = Math.max(this.seen ?? 0, Number(changed[i + 1]));
     }
     for (let i = 0; i < ids.length; i += this.batch) await this.refresh(ids.slice(i, i + this.batch));
+    // deleted documents are dropped as searches meet them; when too many linger, load again
+    if (this.entries.length > count * 1.1 + 100) this.seen = undefined;
   }
 
   private async load(): Promise<void> {
     // the change number first: a change made while loading is read again at the next sync
     const seen = Number((await this.redis.get(this.keys.chgseq)) ?? 0);
-    this.entries = [];
-    this.byId.clear();
+    // filled aside and swapped in at the end: a search meanwhile goes on with the texts it had
+    const fresh = { entries: [] as Entry[], byId: new Map<string, Entry>() };
     let after = '-inf';
     for (;;) {
       const batch = await this.redis.zrangebyscore(this.keys.idx, after, '+inf', 'WITHSCORES', 'LIMIT', 0, this.batch);
@@ -76,9 +83,15 @@ export class LeafCache {
       const docs = await this.redis.hmget(this.keys.doc, ...ids);
       ids.forEach((id, i) => {
         const json = docs[i];
-        if (json !== null && json !== undefined) this.put(id, Number(batch[2 * i + 1]), json);
+        // appended in creation order
+        if (json !== null && json !== undefined) {
+          const entry = { id, seq: Number(batch[2 * i + 1]), leaf: leafOf(json) };
+          fresh.entries.push(entry);
+          fresh.byId.set(id, entry);
+        }
       });
     }
+    [this.entries, this.byId] = [fresh.entries, fresh.byId];
     this.seen = seen;
   }
 
@@ -96,12 +109,7 @@ export class LeafCache {
   }
 
   private put(id: string, seq: number, json: string): void {
-    let leaf: string;
-    try {
-      leaf = leafText(JSON.parse(json));
-    } catch {
-      leaf = UNSURE;
-    }
+    const leaf = leafOf(json);
     const cur = this.byId.get(id);
     if (cur !== undefined && cur.seq === seq) {
       cur.leaf = leaf;
@@ -150,6 +158,14 @@ export class LeafCache {
   /** Whether there is an entry at or after index `i`. */
   has(i: number): boolean {
     return i < this.entries.length;
+  }
+}
+
+function leafOf(json: string): string {
+  try {
+    return leafText(JSON.parse(json));
+  } catch {
+    return UNSURE;
   }
 }
 
