@@ -264,12 +264,12 @@ async function main(): Promise<void> {
       `| **ratio ours/bare (median of the rounds' ratios)** | **${ratio.toFixed(2)}x** |` +
         ` ${med((x) => x.ours.cpuUsPerReq / x.bare.cpuUsPerReq).toFixed(2)}x | |`,
       '',
-      `Before (${BEFORE.commit}, the same bench): ours ${BEFORE.oursCpuUs} us of CPU per request against` +
+      `Before (${BEFORE.commit}, the same bench, at a load average of 13-17): ours ${BEFORE.oursCpuUs} us of CPU per request against` +
         ` ${BEFORE.bareCpuUs} us bare (${BEFORE.cpuRatio}), req/s ratio ${BEFORE.ratio}. What went: @fastify/helmet` +
         ' built helmet and parsed the CSP on every request (now computed once),',
       'the stored credentials were unsealed (AES-GCM) and then stripped (now stripped without unsealing, one walk),',
       'the Version hooks were async; and when the Basic cache entry expired (each minute) every connection ran its',
-      'own scrypt at once (now one per credential). With 2 cores at a load of 15, absolute figures are several times',
+      'own scrypt at once (now one per credential). On 2 cores under load, absolute figures are several times',
       "a quiet machine's; the ratio is taken per round, bare and ours back to back.",
       '',
       `Target >= 0.5x: **${ratio >= 0.5 ? 'met' : 'NOT met'}**. Load average (1 min) ${load0.toFixed(2)} before,` +
