@@ -264,9 +264,9 @@ async function main(): Promise<void> {
       `| **ratio ours/bare (median of the rounds' ratios)** | **${ratio.toFixed(2)}x** |` +
         ` ${med((x) => x.ours.cpuUsPerReq / x.bare.cpuUsPerReq).toFixed(2)}x | |`,
       '',
-      `Before (${BEFORE.commit}, the same bench, at a load average of 13-17): ours ${BEFORE.oursCpuUs} us of CPU per request against` +
-        ` ${BEFORE.bareCpuUs} us bare (${BEFORE.cpuRatio}), req/s ratio ${BEFORE.ratio}. What went: @fastify/helmet` +
-        ' built helmet and parsed the CSP on every request (now computed once),',
+      `Before (${BEFORE.commit}, the same bench, at a load average of 13-17): ours ${BEFORE.oursCpuUs} us of CPU` +
+        ` per request against ${BEFORE.bareCpuUs} us bare (${BEFORE.cpuRatio}), req/s ratio ${BEFORE.ratio}.` +
+        ' What went: @fastify/helmet built helmet and parsed the CSP on every request (now computed once),',
       'the stored credentials were unsealed (AES-GCM) and then stripped (now stripped without unsealing, one walk),',
       'the Version hooks were async; and when the Basic cache entry expired (each minute) every connection ran its',
       'own scrypt at once (now one per credential). On 2 cores under load, absolute figures are several times',
