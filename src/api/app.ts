@@ -3,11 +3,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from 'fast
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import helmet from '@fastify/helmet';
 import type { PackageCatalog } from '../ports/package-catalog';
 import type { VnfInstanceRepository } from '../ports/store';
 import type { ApiApp, ApiContext, ApiEvents, AuthSettings, RouteModule } from './context';
 import { authPlugin } from './plugins/auth';
+import { securityHeadersPlugin } from './plugins/security-headers';
 import { withErrorAnswers } from './openapi-errors';
 import { DEFAULT_JSON_LIMITS, parseJsonBody, type JsonLimits } from './json-body';
 import { frameworkErrors, problemDetailsPlugin } from './plugins/problem-details';
@@ -81,7 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     done(null, form);
   });
 
-  await app.register(helmet, {
+  // helmet's headers, computed once (not per request)
+  await securityHeadersPlugin(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

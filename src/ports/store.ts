@@ -17,6 +17,11 @@ export interface ListQuery {
   /** Opaque marker from a previous page's `nextMarker`. */
   marker?: string;
   limit: number;
+  /**
+   * The documents as an answer shows them (credentials left out, none opened), as `getShown` reads one;
+   * default: as `get` reads them.
+   */
+  shown?: boolean;
 }
 
 export interface ListPage<T> {
@@ -71,6 +76,11 @@ export interface VnfInstanceRepository extends Repository<VnfInstance> {
   endOperation(instanceId: string, opOccId: string): Promise<void>;
   /** The active operation, if any. */
   activeOperation(instanceId: string): Promise<string | undefined>;
+  /**
+   * The instance as the API shows it: its credentials left out (none opened: nothing to decrypt), with its
+   * version. What `stripCredentials` of `get`'s document gives, cheaper.
+   */
+  getShown(id: string): Promise<Versioned<VnfInstance> | undefined>;
   /** Deletes the instance only when it is NOT_INSTANTIATED and no operation is active. */
   deleteIfRemovable(instanceId: string): Promise<{ ok: true } | ({ ok: false } & BeginOperationRefusal)>;
 }

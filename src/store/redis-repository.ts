@@ -6,6 +6,8 @@ import type { ListPage, ListQuery, Repository, Versioned } from '../ports/store'
 import { luaCommand, type LuaCommand } from './lua-command';
 import { CREATE_SCRIPT, DELETE_SCRIPT, PUT_SCRIPT } from './repository-scripts';
 import { indexCandidates, listByBatches, listCandidates, type ListSource } from './repository-listing';
+import { LeafCache, listBySearch, type SearchKeys } from './repository-search';
+import { prepareSearch } from './repository-migration';
 
 /**
  * How documents are turned into what is stored and back, e.g. credentials sealed at rest
@@ -16,6 +18,8 @@ import { indexCandidates, listByBatches, listCandidates, type ListSource } from 
 export interface DocumentCodec<T> {
   encode(doc: T): T;
   decode(doc: T): T;
+  /** The stored document as an answer shows it, without opening anything (credentials left out); default: decode. */
+  strip?(doc: T): T;
   checkFilter?(filter: Filter): void;
 }
 
@@ -32,6 +36,13 @@ export interface RedisRepositoryOptions<T = unknown> {
    * matching documents.
    */
   indexed?: readonly string[];
+  /**
+   * Filters on any attribute are matched in this process on the documents' leaf texts, kept up to date from the
+   * change set `<prefix>:<name>:chg` the writes keep (src/store/repository-search.ts); only matches are read.
+   */
+  searchable?: boolean;
+  /** Index attributes an earlier version kept and this one does not: their keys are deleted by `prepare`. */
+  droppedIndexes?: readonly string[];
   /** Stored form of the documents; the identity when absent. */
   codec?: DocumentCodec<T>;
   /** A key incremented after every create, put and delete (readers cache the collection until it changes). */
@@ -52,19 +63,26 @@ export interface RedisRepositoryOptions<T = unknown> {
  * bench/store-list.ts measures it on 10,000 instances.
  */
 export class RedisRepository<T extends { id: string }> implements Repository<T> {
-  protected readonly keys: { idx: string; doc: string; ver: string; seq: string };
+  protected readonly keys: { idx: string; doc: string; ver: string; seq: string } & SearchKeys;
   private readonly batchSize: number;
   protected readonly indexed: readonly string[];
   protected readonly indexedJson: string;
   private readonly scripts: { create: LuaCommand<number>; put: LuaCommand<number>; delete: LuaCommand<number> };
   private readonly listing: ListSource<T>;
+  /** `listing` decoding as an answer shows a document (the codec's strip). */
+  private readonly shownListing: ListSource<T>;
+  private readonly leaves: LeafCache;
+  private readonly changes: '1' | '';
+  private prepared: Promise<void> | undefined;
 
   constructor(
     protected readonly redis: Redis,
     protected readonly options: RedisRepositoryOptions<T>,
   ) {
     const base = `${options.prefix}:${options.name}`;
-    this.keys = { idx: `${base}:idx`, doc: `${base}:doc`, ver: `${base}:ver`, seq: `${options.prefix}:seq` };
+    const seq = `${options.prefix}:seq`;
+    const [chg, chgseq] = [`${base}:chg`, `${base}:chgseq`];
+    this.keys = { idx: `${base}:idx`, doc: `${base}:doc`, ver: `${base}:ver`, seq, chg, chgseq };
     this.batchSize = options.batchSize ?? 1000;
     this.indexed = options.indexed ?? [];
     this.indexedJson = JSON.stringify(this.indexed);
@@ -81,6 +99,11 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
       batchSize: this.batchSize,
       decode: (stored) => (options.codec ? options.codec.decode(stored) : stored),
     };
+    const codec = options.codec;
+    const shown = codec?.strip ?? codec?.decode;
+    this.shownListing = { ...this.listing, decode: (stored) => (shown ? shown(stored) : stored) };
+    this.leaves = new LeafCache(redis, this.keys, this.batchSize);
+    this.changes = options.searchable === true ? '1' : '';
   }
 
   /** The JSON text stored for `doc`. */
@@ -96,32 +119,37 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
 
   async create(doc: T): Promise<Versioned<T>> {
     const k = this.keys;
-    const res = await this.scripts.create(k.idx, k.doc, k.ver, k.seq, doc.id, this.encode(doc), this.indexedJson);
+    const json = this.encode(doc);
+    const res = await this.scripts.create(k.idx, k.doc, k.ver, k.seq, doc.id, json, this.indexedJson, this.changes);
     if (res === -1) throw new ConflictError(`${this.options.name} ${doc.id} exists already`);
     await this.bumpGeneration();
     return { doc, version: 1 };
   }
 
   async get(id: string): Promise<Versioned<T> | undefined> {
+    const found = await this.read(id);
+    return found && { doc: this.decode(found.json), version: found.version };
+  }
+
+  /** The document as an answer shows it (the codec's `strip`: credentials left out, none opened). */
+  async getShown(id: string): Promise<Versioned<T> | undefined> {
+    const found = await this.read(id);
+    if (found === undefined) return undefined;
+    return { doc: this.shownListing.decode(JSON.parse(found.json) as T), version: found.version };
+  }
+
+  private async read(id: string): Promise<{ json: string; version: number } | undefined> {
     const [[, json], [, ver]] = (await this.redis.multi().hget(this.keys.doc, id).hget(this.keys.ver, id).exec()) as [
       [null, string | null],
       [null, string | null],
     ];
-    if (json === null || ver === null) return undefined;
-    return { doc: this.decode(json), version: Number(ver) };
+    return json === null || ver === null ? undefined : { json, version: Number(ver) };
   }
 
   async put(doc: T, options: { ifVersion?: number } = {}): Promise<Versioned<T>> {
     const k = this.keys;
-    const res = await this.scripts.put(
-      k.idx,
-      k.doc,
-      k.ver,
-      doc.id,
-      this.encode(doc),
-      options.ifVersion?.toString() ?? '',
-      this.indexedJson,
-    );
+    const [json, ifVersion] = [this.encode(doc), options.ifVersion?.toString() ?? ''];
+    const res = await this.scripts.put(k.idx, k.doc, k.ver, doc.id, json, ifVersion, this.indexedJson, this.changes);
     if (res === -1) throw new ConflictError(`${this.options.name} ${doc.id} does not exist`);
     if (res === -2)
       throw new PreconditionFailedError(
@@ -170,10 +198,29 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
   }
 
   async list(query: ListQuery): Promise<ListPage<T>> {
+    const listing = query.shown === true ? this.shownListing : this.listing;
     if (query.filter !== undefined) this.options.codec?.checkFilter?.(query.filter);
     const after = query.marker === undefined ? 0 : (decodeMarker(query.marker) ?? 0);
-    const candidates = await indexCandidates(this.listing, query, after);
-    if (candidates !== undefined) return listCandidates(this.listing, query, candidates);
-    return listByBatches(this.listing, query, after);
+    const searchable = this.options.searchable === true && query.filter !== undefined && query.filter.length > 0;
+    // a searchable collection reads an index only for a rare value (a page's worth): else the search reads less
+    const candidates = await indexCandidates(listing, query, after, searchable ? query.limit : undefined);
+    if (candidates !== undefined) return listCandidates(listing, query, candidates);
+    if (searchable && query.filter !== undefined) {
+      await this.prepare();
+      return listBySearch(this.leaves, { ...listing, keys: this.keys }, { ...query, filter: query.filter }, after);
+    }
+    return listByBatches(listing, query, after);
+  }
+
+  /**
+   * Brings data an earlier version wrote to this version's layout (the keys of dropped indexes deleted), once
+   * per Redis (a flag key) and then once per process. Safe to run from several processes at once.
+   */
+  prepare(): Promise<void> {
+    this.prepared ??= prepareSearch(this.redis, this.keys, this.options.droppedIndexes ?? []).catch((err: unknown) => {
+      this.prepared = undefined;
+      throw err;
+    });
+    return this.prepared;
   }
 }

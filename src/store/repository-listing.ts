@@ -25,11 +25,27 @@ export async function indexCandidates<T>(
   src: ListSource<T>,
   query: ListQuery,
   after: number,
+  most = 5 * src.batchSize,
 ): Promise<Array<[string, number]> | undefined> {
   const terms = (query.filter ?? []).filter(
-    (t) => (t.op === 'eq' || t.op === 'in') && t.path.length === 1 && src.indexed.includes(t.path[0] as string),
+    (t) =>
+      (t.op === 'eq' || t.op === 'in') &&
+      t.path.length === 1 &&
+      (t.path[0] === 'id' || src.indexed.includes(t.path[0] as string)),
   );
   if (terms.length === 0) return undefined;
+  // an id is its own index: the documents are kept by id, their sequence is in idx
+  const byId = terms.find((t) => t.path[0] === 'id');
+  if (byId !== undefined) {
+    const ids = [...new Set(byId.values)];
+    const pipe = src.redis.pipeline();
+    for (const id of ids) pipe.zscore(src.keys.idx, id);
+    const seqs = ((await pipe.exec()) ?? []).map(([, seq]) => seq as string | null);
+    return ids
+      .map((id, i): [string, number] => [id, seqs[i] === null || seqs[i] === undefined ? -1 : Number(seqs[i])])
+      .filter(([, seq]) => seq > after)
+      .sort((a, b) => a[1] - b[1]);
+  }
   let best: { keys: string[]; count: number } | undefined;
   for (const t of terms) {
     const keys = t.values.map((v) => `${src.byBase}${t.path[0] as string}:${v}`);
@@ -37,7 +53,7 @@ export async function indexCandidates<T>(
     const count = counts.reduce((a, b) => a + b, 0);
     if (best === undefined || count < best.count) best = { keys, count };
   }
-  if (best === undefined || best.count > 5 * src.batchSize) return undefined;
+  if (best === undefined || best.count > most) return undefined;
   const lists = await Promise.all(best.keys.map((k) => src.redis.zrangebyscore(k, `(${after}`, '+inf', 'WITHSCORES')));
   const merged = new Map<string, number>();
   for (const l of lists) for (let i = 0; i < l.length; i += 2) merged.set(l[i] as string, Number(l[i + 1]));
@@ -74,16 +90,10 @@ export async function listByBatches<T>(src: ListSource<T>, query: ListQuery, sta
   const items: T[] = [];
   let after = start;
   const pre = query.filter === undefined ? undefined : textPrefilter(query.filter);
+  // without a filter every document is a match: one page (and one more id, to know whether more follow)
+  const batchSize = query.filter === undefined || query.filter.length === 0 ? query.limit + 1 : src.batchSize;
   for (;;) {
-    const batch = await src.redis.zrangebyscore(
-      src.keys.idx,
-      `(${after}`,
-      '+inf',
-      'WITHSCORES',
-      'LIMIT',
-      0,
-      src.batchSize,
-    );
+    const batch = await src.redis.zrangebyscore(src.keys.idx, `(${after}`, '+inf', 'WITHSCORES', 'LIMIT', 0, batchSize);
     if (batch.length === 0) return { items };
     const ids: string[] = [];
     const seqs: number[] = [];
@@ -105,6 +115,6 @@ export async function listByBatches<T>(src: ListSource<T>, query: ListQuery, sta
         return more ? { items, nextMarker: encodeMarker(after) } : { items };
       }
     }
-    if (batch.length < src.batchSize * 2) return { items };
+    if (batch.length < batchSize * 2) return { items };
   }
 }

@@ -5,6 +5,12 @@
 // so they live in the same Cluster slot as the declared keys.
 const INDEX_FNS = `
 local function index_base() return string.sub(KEYS[1], 1, -5) .. ':by:' end
+-- '<base>:chg' (sorted set id -> number of its last change, from the counter '<base>:chgseq'): what changed
+-- since a number, for the search caches of src/store/repository-search.ts. Kept when ARGV asks for it.
+local function changed(id)
+  local base = string.sub(KEYS[1], 1, -5)
+  redis.call('ZADD', base .. ':chg', redis.call('INCR', base .. ':chgseq'), id)
+end
 local function reindex(id, oldjson, newjson, seq, attrs)
   local base = index_base()
   local old = oldjson and cjson.decode(oldjson) or {}
@@ -17,7 +23,10 @@ local function reindex(id, oldjson, newjson, seq, attrs)
 end
 `;
 
-/** KEYS idx, doc, ver, seq; ARGV id, json, indexed attributes (JSON): the creation sequence, or -1 if it exists. */
+/**
+ * KEYS idx, doc, ver, seq; ARGV id, json, indexed attributes (JSON), '1' to record the change: the creation
+ * sequence, or -1 if it exists.
+ */
 export const CREATE_SCRIPT =
   INDEX_FNS +
   `
@@ -27,9 +36,13 @@ redis.call('ZADD', KEYS[1], seq, ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[1], 1)
 reindex(ARGV[1], nil, ARGV[2], seq, cjson.decode(ARGV[3]))
+if ARGV[4] == '1' then changed(ARGV[1]) end
 return seq`;
 
-/** KEYS idx, doc, ver; ARGV id, json, if-version or '', indexed attributes: the new version, -1 missing, -2 changed. */
+/**
+ * KEYS idx, doc, ver; ARGV id, json, if-version or '', indexed attributes, '1' to record the change: the new
+ * version, -1 missing, -2 changed.
+ */
 export const PUT_SCRIPT =
   INDEX_FNS +
   `
@@ -41,6 +54,7 @@ if #attrs > 0 then
   reindex(ARGV[1], redis.call('HGET', KEYS[2], ARGV[1]), ARGV[2], redis.call('ZSCORE', KEYS[1], ARGV[1]), attrs)
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+if ARGV[5] == '1' then changed(ARGV[1]) end
 return redis.call('HINCRBY', KEYS[3], ARGV[1], 1)`;
 
 /** KEYS idx, doc, ver; ARGV id, indexed attributes: 1 when the document was deleted, else 0. */
@@ -51,4 +65,5 @@ local attrs = cjson.decode(ARGV[2])
 if #attrs > 0 then reindex(ARGV[1], redis.call('HGET', KEYS[2], ARGV[1]), nil, 0, attrs) end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('ZREM', string.sub(KEYS[1], 1, -5) .. ':chg', ARGV[1])
 return redis.call('HDEL', KEYS[2], ARGV[1])`;

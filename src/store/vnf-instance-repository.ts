@@ -39,17 +39,24 @@ end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('ZREM', string.sub(KEYS[1], 1, -5) .. ':chg', ARGV[1])
 return {'ok'}`;
 
 type ScriptAnswer = [string, string?];
 
-/** The instance attributes with a secondary index (fast eq/in filters). */
-export const VNF_INSTANCE_INDEXED = [
+/**
+ * The instance attributes with a secondary index (eq/in filters read only their matches): those that narrow.
+ * `id` needs none (the documents are kept by id); a filter on any other attribute is matched in Redis on the
+ * leaf texts (src/store/repository-search.ts).
+ */
+export const VNF_INSTANCE_INDEXED = ['vnfdId', 'vnfPkgId', 'instantiationState', 'vnfInstanceName'];
+
+/**
+ * Indexes an earlier version kept: `id`, and the package's provider, product name and versions, which hold one
+ * value across most stores (one sorted set with every instance in it) and narrow nothing vnfdId does not.
+ */
+export const VNF_INSTANCE_DROPPED_INDEXES = [
   'id',
-  'vnfdId',
-  'vnfPkgId',
-  'instantiationState',
-  'vnfInstanceName',
   'vnfProvider',
   'vnfProductName',
   'vnfSoftwareVersion',
@@ -73,7 +80,14 @@ export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> imp
   };
 
   constructor(redis: Redis, prefix: string, box?: SecretBox) {
-    super(redis, { prefix, name: 'inst', indexed: VNF_INSTANCE_INDEXED, codec: credentialCodec<VnfInstance>(box) });
+    super(redis, {
+      prefix,
+      name: 'inst',
+      indexed: VNF_INSTANCE_INDEXED,
+      searchable: true,
+      droppedIndexes: VNF_INSTANCE_DROPPED_INDEXES,
+      codec: credentialCodec<VnfInstance>(box),
+    });
     this.opKey = `${prefix}:inst:op`;
     this.lock = {
       begin: luaCommand(redis, 'clickvnfmInstBeginOp', 2, BEGIN),

@@ -25,10 +25,9 @@ export function authPlugin(app: ApiApp, settings: AuthSettings): void {
     .join(', ');
   // NOTE: scrypt is deliberately slow; a verified Basic credential is remembered by its digest for a
   // minute so that a client sending Basic on every call does not pay it each time. Nothing another
-  // process needs lives here: a miss just verifies again.
-  const basicCache: BasicCache = Object.assign(new Map<string, { principal: Principal; until: number }>(), {
-    inFlight: new Map<string, Promise<Principal | undefined>>(),
-  });
+  // process needs lives here: a miss just verifies again. Concurrent misses of one credential share one
+  // verification (a client with 32 connections otherwise ran 32 scrypts at once each minute: bench/api-get.ts).
+  const basicCache: BasicCache = { verified: new Map(), pending: new Map() };
 
   app.addHook('onRequest', async (req) => {
     if (routeFlag(req, 'auth') === false) return;
@@ -38,6 +37,11 @@ export function authPlugin(app: ApiApp, settings: AuthSettings): void {
     }
     req.principal = principal;
   });
+}
+
+interface BasicCache {
+  verified: Map<string, { principal: Principal; until: number }>;
+  pending: Map<string, Promise<Principal>>;
 }
 
 async function authenticate(
@@ -67,36 +71,30 @@ async function authenticate(
   }
   if (scheme?.toLowerCase() === 'basic' && s.basic) {
     const digest = createHash('sha256').update(value).digest('hex');
-    const hit = cache.get(digest);
+    const hit = cache.verified.get(digest);
     if (hit !== undefined && hit.until > Date.now()) return hit.principal;
-    // NOTE: one scrypt per credential at a time: a burst of requests (1,000 POSTs at once) as the entry expires
-    // waits for that one instead of running 1,000 (40 ms of CPU each)
-    let verifying = cache.inFlight.get(digest);
-    if (verifying === undefined) {
-      verifying = verifyBasic(value, s).finally(() => cache.inFlight.delete(digest));
-      cache.inFlight.set(digest, verifying);
+    let pending = cache.pending.get(digest);
+    if (pending === undefined) {
+      pending = verifyBasic(value, s, challenge).finally(() => cache.pending.delete(digest));
+      cache.pending.set(digest, pending);
     }
-    const principal = await verifying;
-    if (principal === undefined) throw new UnauthorizedError('the user name or password is wrong', challenge);
-    if (cache.size > 1000) cache.clear();
-    cache.set(digest, { principal, until: Date.now() + 60_000 });
+    const principal = await pending;
+    if (cache.verified.size > 1000) cache.verified.clear();
+    cache.verified.set(digest, { principal, until: Date.now() + 60_000 });
     return principal;
   }
   throw new UnauthorizedError(`authorization scheme '${scheme ?? ''}' is not accepted here`, challenge);
 }
 
-/** Verified Basic credentials by digest, and those being verified now. */
-type BasicCache = Map<string, { principal: Principal; until: number }> & {
-  inFlight: Map<string, Promise<Principal | undefined>>;
-};
-
-/** The principal of Basic credentials (`value` is the header's base64 part), undefined when they are wrong. */
-async function verifyBasic(value: string, s: AuthSettings): Promise<Principal | undefined> {
+/** The user of an HTTP Basic credential (base64 `name:password`), checked with scrypt; 401 when wrong. */
+async function verifyBasic(value: string, s: AuthSettings, challenge: string): Promise<Principal> {
   const decoded = Buffer.from(value, 'base64').toString();
   const colon = decoded.indexOf(':');
   const name = colon < 0 ? decoded : decoded.slice(0, colon);
   const password = colon < 0 ? '' : decoded.slice(colon + 1);
   const user = s.users.find((u) => u.name === name);
-  if (!(await verifySecretOrDummy(password, user?.passwordHash)) || user === undefined) return undefined;
+  if (!(await verifySecretOrDummy(password, user?.passwordHash)) || user === undefined) {
+    throw new UnauthorizedError('the user name or password is wrong', challenge);
+  }
   return { id: user.name, roles: [...user.roles], via: 'basic' };
 }

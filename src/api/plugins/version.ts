@@ -12,18 +12,22 @@ export const API_VERSION = '1.3.0';
 export const SUPPORTED_VERSIONS: readonly string[] = [API_VERSION];
 
 export function versionPlugin(app: ApiApp): void {
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     const asked = req.headers['version'];
-    if (asked === undefined) return;
-    if (routeFlag(req, 'anyVersion') === true) return;
+    if (asked === undefined || routeFlag(req, 'anyVersion') === true) return done();
     const v = Array.isArray(asked) ? asked[0] : asked;
     if (v !== undefined && !SUPPORTED_VERSIONS.includes(v.trim())) {
-      throw new NotAcceptableError(`API version ${v} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`, {
-        field: 'Version',
-      });
+      return done(
+        new NotAcceptableError(`API version ${v} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`, {
+          field: 'Version',
+        }),
+      );
     }
+    done();
   });
-  app.addHook('onSend', async (_req, reply) => {
+  // a callback hook, not an async one: no promise per answer
+  app.addHook('onSend', (_req, reply, payload, done) => {
     reply.header('Version', API_VERSION);
+    done(null, payload);
   });
 }

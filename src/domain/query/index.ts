@@ -19,3 +19,4 @@ export {
 } from './selectors';
 export { encodeMarker, decodeMarker, type Page, type PageRequest } from './paging';
 export { attributeNames, unknownAttribute } from './attributes';
+export { leafText, escapeLeaf, UNSURE } from './leaves';

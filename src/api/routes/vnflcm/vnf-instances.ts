@@ -43,9 +43,10 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
     },
     handler: (req, reply) =>
       answerList(req, reply, ctx, {
-        list: (q) => ctx.instances.list(q),
+        // credentials left out by the store (none opened)
+        list: (q) => ctx.instances.list({ ...q, shown: true }),
         attributes: VNF_INSTANCE_ATTRIBUTES,
-        view,
+        view: (inst) => renderInstance(ctx.publicUrl, inst),
         defaultExcludes: VNF_INSTANCE_DEFAULT_EXCLUDES,
       }),
   });
@@ -58,8 +59,10 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
       response: { 200: VnfInstanceSchema, ...errors },
     },
     handler: async (req, reply) => {
-      const found = await getInstance(ctx, req.params.vnfInstanceId);
-      return reply.header('ETag', etag(found.version)).send(view(found.doc));
+      // credentials left out by the store (none opened), so only the links to add
+      const found = await ctx.instances.getShown(req.params.vnfInstanceId);
+      if (found === undefined) throw new VnfInstanceNotFoundError(req.params.vnfInstanceId);
+      return reply.header('ETag', etag(found.version)).send(renderInstance(ctx.publicUrl, found.doc));
     },
   });
 
