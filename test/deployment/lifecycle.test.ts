@@ -4,6 +4,7 @@
  * NFV flavor pinned), the Click function runs, modify its config, scale out and in, heal, operate
  * stop/start, terminate; then nothing of the instance is left in the cloud.
  */
+import { randomUUID } from 'node:crypto';
 import type { VnfInstance } from '../../src/domain/vnf-instance';
 import { HttpVnfAgentFactory } from '../../src/agent';
 import type { OpenStackClient } from '../../src/openstack';
@@ -74,7 +75,8 @@ const SAMPLES: Array<{ sample: string; dialect: 'click-plugin' | 'osv-controlsoc
 
 describe.each(SAMPLES)('$sample on the mini-cloud', ({ sample, dialect }) => {
   it('onboard, instantiate, run, modify, scale out/in, heal, stop/start, terminate, nothing left', async () => {
-    const pkg = await api.onboard(await buildVariant({ sample, image }));
+    // a package of its own per attempt: a retry (jest.retryTimes above) must not meet the first attempt's vnfdId
+    const pkg = await api.onboard(await buildVariant({ sample, image, vnfdId: randomUUID() }));
     const created = await api.call<VnfInstance>('POST', '/vnflcm/v1/vnf_instances', {
       vnfdId: pkg.vnfdId,
       vnfInstanceName: `deploy-${sample}`,
