@@ -91,6 +91,15 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
   if (run === undefined) return;
   let op = run.op;
   const inst = await deps.instances.get(op.doc.vnfInstanceId);
+  if (FINAL_STATES.includes(op.doc.operationState)) {
+    // Finished. Its worker died inside finish() if the op-occ still holds the instance: its RESULT may not have
+    // been sent (again, under the same id) and the lock is released. Otherwise all was done: nothing is sent again
+    // (a later operation may have started: an old RESULT now would come after its notifications).
+    if ((await deps.instances.activeOperation(op.doc.vnfInstanceId)) !== op.doc.id) return;
+    await notifyState(deps, op.doc, inst?.doc);
+    await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
+    return;
+  }
   if (kind === 'run' && op.doc.operationState === 'STARTING')
     op = await transition(deps, op, 'PROCESSING', {}, inst?.doc);
   // A state stored by the API for this job (retry's PROCESSING, rollback's ROLLING_BACK) is notified here, once the
@@ -98,11 +107,6 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
   // never sent (killed between the two): sent again, under the same notification id.
   else await notifyState(deps, op.doc, inst?.doc);
   const expected: LcmOperationState = kind === 'run' ? 'PROCESSING' : 'ROLLING_BACK';
-  if (FINAL_STATES.includes(op.doc.operationState)) {
-    // finished, but its worker died before releasing the instance's lock (notified again just above)
-    await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
-    return;
-  }
   if (op.doc.operationState !== expected) return; // already handled (a duplicate delivery), or cancelled
   if (inst === undefined) {
     const detail = `VNF instance ${op.doc.vnfInstanceId} no longer exists`;

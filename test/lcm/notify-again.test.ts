@@ -75,7 +75,13 @@ describe('a state stored but not notified (its worker died in between)', () => {
     await waitForOp(h, location, ['COMPLETED']);
     await until(3);
     expect(received.map((r) => r.what)).toEqual(['START:STARTING', 'RESULT:PROCESSING', 'RESULT:COMPLETED']);
-    // the job run once more (its worker died after storing COMPLETED): COMPLETED again, under the same id
+    // the job run once more after all was done (a duplicate delivery): nothing is sent again
+    await h.deps.queue.enqueue(opId, 'run');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(received.length).toBe(3);
+    // its worker died inside finish(), after storing COMPLETED, before releasing the instance: the job run again
+    // sends COMPLETED again, under the same id, and releases the instance
+    expect((await h.deps.instances.tryBeginOperation(inst.id, opId)).ok).toBe(true);
     await h.deps.queue.enqueue(opId, 'run');
     await until(4);
     expect(received[3]).toEqual(received[2]);
