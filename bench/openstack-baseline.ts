@@ -11,18 +11,13 @@
  *     every 50 ms: Tacker at its best (it polls every 5 s), and nothing in the VM is waited for.
  * The order of (a) and (b) swaps every run; the first pair warms up and is not counted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { homedir, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { hashSecret } from '../src/api';
-import { loadConfig, processEnv } from '../src/config';
-import type { VnfLcmOpOcc } from '../src/domain/lcm-op-occ';
-import { startVnfm } from '../src/main';
+import { homedir, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { processEnv } from '../src/config';
 import { OpenStackClient, resolveCloud } from '../src/openstack';
-import { RedisServer } from '../src/store';
-import { buildVariant, tinyQcow2 } from '../test/support/packages';
-import { apiCaller, percentile, runMain, writeSection } from './support';
+import { tinyQcow2 } from '../test/support/packages';
+import { startBenchVnfm } from './openstack-support';
+import { percentile, runMain, writeSection } from './support';
 
 const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(processEnv()['BENCH_RUNS'] ?? 5);
@@ -75,35 +70,8 @@ function baselineTemplate(image: string, mgmt: string, data: string): Record<str
 async function main(): Promise<void> {
   const cloud = resolveCloud(processEnv(), { home: homedir(), cwd: process.cwd() }); // fails early without a cloud
   const os = await OpenStackClient.connect(cloud);
-  const dir = mkdtempSync(join(tmpdir(), 'bench-osb-'));
-  const redis = await RedisServer.start({ dir: join(dir, 'redis') });
-  const password = randomBytes(8).toString('hex');
-  const config = loadConfig(processEnv(), {
-    overrides: {
-      listen: { host: '127.0.0.1', port: 0 },
-      varDir: join(dir, 'var'),
-      redis: { url: redis.url },
-      onboardSamples: false,
-      auth: { basic: true, users: [{ name: 'admin', passwordHash: hashSecret(password), roles: ['admin'] }] },
-      vim: {
-        kind: 'openstack',
-        managementNetwork: 'clickvnfm-mgmt',
-        vnfmCidr: '127.0.0.0/8',
-        defaultDataNetwork: 'clickvnfm-ext',
-      },
-      log: { level: 'warn' },
-    },
-  });
-  const quiet = { info: () => undefined, warn: () => undefined, error: (m: string) => process.stderr.write(`${m}\n`) };
-  const vnfm = await startVnfm(config, 'all', quiet);
-  const call = apiCaller(vnfm.url ?? '', 'admin', password);
-  const waitOp = async (loc: string): Promise<VnfLcmOpOcc> => {
-    for (;;) {
-      const op = (await call<VnfLcmOpOcc>('GET', new URL(loc).pathname)).body;
-      if (['COMPLETED', 'FAILED_TEMP', 'FAILED'].includes(op.operationState)) return op;
-      await sleep(50);
-    }
-  };
+  const bench = await startBenchVnfm('osb');
+  const { call, waitOp } = bench;
   const qcow = tinyQcow2(1 << 30, `bench-baseline-${Date.now()}`);
   const baseImage = await os.image.create({
     name: `bench-baseline-${Date.now()}`,
@@ -119,32 +87,7 @@ async function main(): Promise<void> {
     if (mgmt === undefined || data === undefined) throw new Error('the mini-cloud has no clickvnfm-mgmt/-ext');
     const template = baselineTemplate(baseImage.id, mgmt.id, data.id);
 
-    // the VM answers at once: no readiness grace, so that the VM's boot does not hide anything
-    const csar = await buildVariant({
-      sample: 'forwarder',
-      image: qcow,
-      edits: [
-        [/grace: \d+ s/, 'grace: 0 s'],
-        [/interval: \d+ s/, 'interval: 1 s'],
-      ],
-    });
-    const pkg = await call<{ id: string }>('POST', '/vnfpkgm/v1/vnf_packages', {});
-    await call('PUT', `/vnfpkgm/v1/vnf_packages/${pkg.body.id}/package_content`, csar, 'application/zip');
-    let vnfdId = '';
-    for (let i = 0; i < 100 && !vnfdId; i++) {
-      const p = await call<{ onboardingState: string; vnfdId: string }>(
-        'GET',
-        `/vnfpkgm/v1/vnf_packages/${pkg.body.id}`,
-      );
-      if (p.body.onboardingState === 'ONBOARDED') vnfdId = p.body.vnfdId;
-      else await sleep(100);
-    }
-    await call(
-      'PATCH',
-      `/vnfpkgm/v1/vnf_packages/${pkg.body.id}`,
-      { operationalState: 'ENABLED' },
-      'application/merge-patch+json',
-    );
+    const vnfdId = await bench.onboardForwarder(qcow);
 
     const ours = async (run: number): Promise<{ inst: number; term: number }> => {
       const inst = await call<{ id: string }>('POST', '/vnflcm/v1/vnf_instances', {
@@ -246,9 +189,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${md}\n`);
   } finally {
     await os.image.delete(baseImage.id, { ignoreMissing: true });
-    await vnfm.stop();
-    await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

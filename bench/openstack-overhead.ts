@@ -7,20 +7,15 @@
  * is what remains of the operation (its op-occ's startTime to its COMPLETED stateEnteredTime): BullMQ,
  * Redis, package parsing, planning, the Heat template, bookkeeping.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { hashSecret } from '../src/api';
-import { loadConfig, processEnv } from '../src/config';
-import type { VnfLcmOpOcc } from '../src/domain/lcm-op-occ';
-import { startVnfm } from '../src/main';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { processEnv } from '../src/config';
 import { OpenStackVim, resolveCloud, type StackWait } from '../src/openstack';
 import type { Vim } from '../src/ports/vim';
 import type { VnfAgent, VnfAgentFactory } from '../src/ports/vnf-agent';
-import { RedisServer } from '../src/store';
-import { buildVariant, tinyQcow2 } from '../test/support/packages';
-import { apiCaller, percentile, runMain, writeSection } from './support';
+import { tinyQcow2 } from '../test/support/packages';
+import { startBenchVnfm } from './openstack-support';
+import { percentile, runMain, writeSection } from './support';
 
 const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(processEnv()['BENCH_RUNS'] ?? 5);
@@ -44,71 +39,19 @@ function timed<T extends object>(target: T, acc: { ms: number }): T {
 
 async function main(): Promise<void> {
   resolveCloud(processEnv(), { home: homedir(), cwd: process.cwd() }); // fails early without a cloud
-  const dir = mkdtempSync(join(tmpdir(), 'bench-os-'));
-  const redis = await RedisServer.start({ dir: join(dir, 'redis') });
   const vimAcc = { ms: 0 };
   const agentAcc = { ms: 0 };
   const waits: StackWait[] = [];
-  const password = randomBytes(8).toString('hex');
-  const config = loadConfig(processEnv(), {
-    overrides: {
-      listen: { host: '127.0.0.1', port: 0 },
-      varDir: join(dir, 'var'),
-      redis: { url: redis.url },
-      onboardSamples: false,
-      auth: { basic: true, users: [{ name: 'admin', passwordHash: hashSecret(password), roles: ['admin'] }] },
-      vim: {
-        kind: 'openstack',
-        managementNetwork: 'clickvnfm-mgmt',
-        vnfmCidr: '127.0.0.0/8',
-        defaultDataNetwork: 'clickvnfm-ext',
-      },
-      log: { level: 'warn' },
-    },
-  });
-  const quiet = { info: () => undefined, warn: () => undefined, error: (m: string) => process.stderr.write(`${m}\n`) };
-  const vnfm = await startVnfm(config, 'all', quiet, {
+  const bench = await startBenchVnfm('os', {
     vim: (vim: Vim) => {
       if (vim instanceof OpenStackVim) vim.observeStackWaits((e) => waits.push(e));
       return timed(vim, vimAcc);
     },
     agents: (f: VnfAgentFactory) => ({ forEndpoint: (e) => timed<VnfAgent>(f.forEndpoint(e), agentAcc) }),
   });
-  const call = apiCaller(vnfm.url ?? '', 'admin', password);
-  const waitOp = async (loc: string): Promise<VnfLcmOpOcc> => {
-    for (;;) {
-      const op = (await call<VnfLcmOpOcc>('GET', new URL(loc).pathname)).body;
-      if (['COMPLETED', 'FAILED_TEMP', 'FAILED'].includes(op.operationState)) return op;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const { call, waitOp, config } = bench;
   try {
-    // the VM answers at once: no readiness grace, so that the VM's boot does not hide anything
-    const csar = await buildVariant({
-      sample: 'forwarder',
-      image: tinyQcow2(1 << 30, `bench-${Date.now()}`),
-      edits: [
-        [/grace: \d+ s/, 'grace: 0 s'],
-        [/interval: \d+ s/, 'interval: 1 s'],
-      ],
-    });
-    const pkg = await call<{ id: string }>('POST', '/vnfpkgm/v1/vnf_packages', {});
-    await call('PUT', `/vnfpkgm/v1/vnf_packages/${pkg.body.id}/package_content`, csar, 'application/zip');
-    let vnfdId = '';
-    for (let i = 0; i < 100 && !vnfdId; i++) {
-      const p = await call<{ onboardingState: string; vnfdId: string }>(
-        'GET',
-        `/vnfpkgm/v1/vnf_packages/${pkg.body.id}`,
-      );
-      if (p.body.onboardingState === 'ONBOARDED') vnfdId = p.body.vnfdId;
-      else await new Promise((r) => setTimeout(r, 100));
-    }
-    await call(
-      'PATCH',
-      `/vnfpkgm/v1/vnf_packages/${pkg.body.id}`,
-      { operationalState: 'ENABLED' },
-      'application/merge-patch+json',
-    );
+    const vnfdId = await bench.onboardForwarder(tinyQcow2(1 << 30, `bench-${Date.now()}`));
     const rows: Array<{
       total: number;
       heat: number;
@@ -194,9 +137,7 @@ async function main(): Promise<void> {
     writeSection(ROOT, 'openstack-overhead', md);
     process.stdout.write(`${md}\n`);
   } finally {
-    await vnfm.stop();
-    await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
