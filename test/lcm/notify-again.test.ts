@@ -1,6 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { useRedis } from '../support/redis';
-import { AUTH, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
+import {
+  AUTH,
+  buildLcmHarness,
+  createSampleInstance,
+  requestInstantiate,
+  waitForOp,
+  type LcmHarness,
+} from '../support/lcm';
 import { transition } from '../../src/lcm/engine';
 
 // Found by the chaos run (bench/chaos.ts): a worker SIGKILLed between storing an op-occ's state and publishing its
@@ -60,12 +67,7 @@ describe('a state stored but not notified (its worker died in between)', () => {
     });
     expect(sub.statusCode).toBe(201);
     const inst = await createSampleInstance(h, 'forwarder');
-    const res = await h.app.inject({
-      method: 'POST',
-      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
-      headers: AUTH,
-      payload: { flavourId: 'simple' },
-    });
+    const res = await requestInstantiate(h, inst.id);
     const location = res.headers['location'] as string;
     const opId = location.split('/').pop()!;
     // the worker that took the job stored PROCESSING and died before publishing it (the job stays queued, as a
@@ -113,12 +115,7 @@ describe('a finished operation whose worker died before releasing the instance (
     const from = received.length;
     const held = await finishedHolder(inst.id, 'INSTANTIATE');
     // the NFVO's next request is not refused as busy: the holder's RESULT is sent, then the new START
-    const res = await h.app.inject({
-      method: 'POST',
-      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
-      headers: AUTH,
-      payload: { flavourId: 'simple' },
-    });
+    const res = await requestInstantiate(h, inst.id);
     expect(res.statusCode).toBe(202);
     const location = res.headers['location'] as string;
     await waitForOp(h, location, ['COMPLETED']);

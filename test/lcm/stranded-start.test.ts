@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { useRedis } from '../support/redis';
-import { AUTH, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
+import { buildLcmHarness, createSampleInstance, requestInstantiate, waitForOp, type LcmHarness } from '../support/lcm';
 import { resumeStranded } from '../../src/lcm/occurrences';
 import { LCM_QUEUE } from '../../src/queue';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
@@ -31,12 +31,7 @@ const jobs = async (): Promise<number> => {
 describe('op-occs left STARTING without a job', () => {
   it('the sweep does not queue an op-occ whose job merely waits a second time', async () => {
     const inst = await createSampleInstance(h, 'forwarder');
-    const res = await h.app.inject({
-      method: 'POST',
-      url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
-      headers: AUTH,
-      payload: { flavourId: 'simple' },
-    });
+    const res = await requestInstantiate(h, inst.id);
     expect(res.statusCode).toBe(202);
     expect(await jobs()).toBe(1);
     const opId = (res.headers['location'] as string).split('/').pop()!;

@@ -203,6 +203,16 @@ export async function createSampleInstance(
   return res.json() as VnfInstance;
 }
 
+/** POST .../instantiate of flavour `simple`, as an NFVO would; the answer (202 with the op-occ's Location). */
+export function requestInstantiate(h: LcmHarness, instanceId: string) {
+  return h.app.inject({
+    method: 'POST',
+    url: `/vnflcm/v1/vnf_instances/${instanceId}/instantiate`,
+    headers: AUTH,
+    payload: { flavourId: 'simple' },
+  });
+}
+
 /** A VNFC's agent, from what the instance records (the emulated VMs answer as the real ones). */
 export function agentOf(v: VnfcResourceInfo) {
   const md = v.metadata as { managementAddress: string; managementPort: number };
