@@ -58,7 +58,7 @@ export function routeFlag(req: FastifyRequest, name: 'auth' | 'anyVersion'): boo
 export interface ApiEvents {
   instanceCreated?(instance: VnfInstance): Promise<void>;
   instanceDeleted?(instance: VnfInstance): Promise<void>;
-  /** Releases an instance's lock held by a finished operation (src/lcm/occurrences/settle.ts); true if it did. */
+  /** Releases an instance's lock held by a finished operation (settleFinished, src/lcm/engine.ts); true if it did. */
   settleFinished?(instanceId: string, opOccId: string): Promise<boolean>;
 }
 

@@ -19,8 +19,8 @@ import { vnfPackageRoutes } from '../api/routes/vnfpkgm/vnf-packages';
 import type { StoredSubscription } from '../domain/subscription';
 import type { VnfInstance } from '../domain/vnf-instance';
 import type { LcmDeps } from '../lcm/deps';
-import { identityOf, runJob } from '../lcm/engine';
-import { resumeStranded, settleFinished } from '../lcm/occurrences';
+import { identityOf, runJob, settleFinished } from '../lcm/engine';
+import { resumeStranded } from '../lcm/occurrences';
 import { PackageModels } from '../lcm/package-models';
 import {
   callConsumer,

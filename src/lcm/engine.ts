@@ -1,5 +1,11 @@
 import { AppError, ConflictError } from '../errors';
-import { nextState, type LcmOperationState, type OpOccProblem, type VnfLcmOpOcc } from '../domain/lcm-op-occ';
+import {
+  FINAL_STATES,
+  nextState,
+  type LcmOperationState,
+  type OpOccProblem,
+  type VnfLcmOpOcc,
+} from '../domain/lcm-op-occ';
 import type { VnfInstance } from '../domain/vnf-instance';
 import type { LcmJobKind } from '../ports/lcm';
 import type { Versioned } from '../ports/store';
@@ -84,20 +90,16 @@ function problem(err: unknown): OpOccProblem {
  * One read opens the run (op-occ, steps done, step state); one write per step records it and reads
  * back whether the operation was cancelled meanwhile.
  */
-const FINAL_STATES: readonly LcmOperationState[] = ['COMPLETED', 'FAILED', 'ROLLED_BACK'];
-
 export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): Promise<void> {
   const run = await deps.opOccs.openRun(opOccId);
   if (run === undefined) return;
   let op = run.op;
   const inst = await deps.instances.get(op.doc.vnfInstanceId);
   if (FINAL_STATES.includes(op.doc.operationState)) {
-    // Finished. Its worker died inside finish() if the op-occ still holds the instance: its RESULT may not have
-    // been sent (again, under the same id) and the lock is released. Otherwise all was done: nothing is sent again
-    // (a later operation may have started: an old RESULT now would come after its notifications).
-    if ((await deps.instances.activeOperation(op.doc.vnfInstanceId)) !== op.doc.id) return;
-    await notifyState(deps, op.doc, inst?.doc);
-    await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
+    // Finished. Its worker died inside finish() if the op-occ still holds the instance: settled. Otherwise all was
+    // done: nothing is sent again (a later operation may have started: an old RESULT now would come after its own).
+    if ((await deps.instances.activeOperation(op.doc.vnfInstanceId)) === op.doc.id)
+      await settleFinished(deps, op.doc.vnfInstanceId, op.doc.id);
     return;
   }
   if (kind === 'run' && op.doc.operationState === 'STARTING')
@@ -211,7 +213,25 @@ export async function finish(
     };
   }
   // stored and notified before the lock goes: the next operation's START can never overtake this RESULT
-  // (a worker killed in between leaves the lock to whoever meets it: occurrences/settle.ts, or the job run again)
+  // (a worker killed in between leaves the lock to whoever meets it: settleFinished below, from the next operation,
+  // a DELETE or the job run again)
   await transition(deps, op, to, patch, instance);
   await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
+}
+
+/**
+ * An instance's lock held by an op-occ in a final state: its worker stores the final state, notifies it and only
+ * then releases the lock (finish(): so that an NFVO never gets the next operation's notifications before this
+ * one's), and was slow or killed in between. Whoever meets such a lock settles it: the final notification is
+ * published again (the same notification id, so a consumer that had it sees the same one twice) and the lock
+ * released. Returns true when the holder was such an op-occ (the lock is then free for the caller to try again).
+ *
+ * @see the chaos run (bench/chaos.ts), which found the notifications out of order when the lock went first
+ */
+export async function settleFinished(deps: LcmDeps, instanceId: string, opOccId: string): Promise<boolean> {
+  const op = await deps.opOccs.get(opOccId);
+  if (op === undefined || !FINAL_STATES.includes(op.doc.operationState)) return false;
+  await notifyState(deps, op.doc, (await deps.instances.get(instanceId))?.doc);
+  await deps.instances.endOperation(instanceId, opOccId);
+  return true;
 }

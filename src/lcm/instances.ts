@@ -54,7 +54,7 @@ export async function createInstance(
 
 /**
  * Deletes a NOT_INSTANTIATED instance with no operation on it; returns it as it was. `settle`: releases a lock
- * held by an operation that has finished but whose worker has not released it yet (occurrences/settle.ts), so
+ * held by an operation that has finished but whose worker has not released it yet (settleFinished, engine.ts), so
  * that the delete is asked again rather than refused.
  */
 export async function deleteInstance(

@@ -90,7 +90,7 @@ describe('a state stored but not notified (its worker died in between)', () => {
   }, 60_000);
 });
 
-describe('a finished operation whose worker died before releasing the instance (src/lcm/occurrences/settle.ts)', () => {
+describe('a finished operation whose worker died before releasing the instance (settleFinished, engine.ts)', () => {
   /** An op-occ stored COMPLETED that still holds the instance's lock, as a worker killed inside finish() leaves. */
   async function finishedHolder(instanceId: string, operation: 'INSTANTIATE' | 'TERMINATE'): Promise<string> {
     const id = `held-${operation}-${Date.now()}`;

@@ -5,4 +5,3 @@ export { rollback } from './rollback';
 export { fail } from './fail';
 export { cancel } from './cancel';
 export { resumeStranded } from './stranded';
-export { settleFinished } from './settle';

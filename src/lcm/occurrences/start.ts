@@ -7,10 +7,9 @@ import {
 } from '../../errors';
 import type { LcmOperation, VnfLcmOpOcc } from '../../domain/lcm-op-occ';
 import type { InstantiationState } from '../../domain/vnf-instance';
-import { settleFinished } from './settle';
 import type { LcmDeps } from '../deps';
 import { now } from '../deps';
-import { identityOf, requestedConnection } from '../engine';
+import { identityOf, requestedConnection, settleFinished } from '../engine';
 import { HANDLERS, type RequestOf } from '../operations';
 import { checkPackageInstantiable } from '../packages/package-usable';
 
