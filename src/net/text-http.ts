@@ -3,9 +3,9 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 /**
- * An HTTP client for callers that read the status and the body themselves (the in-VM API answers 200 on
- * failure; the emulated cloud's errors carry a message): every status resolves, the body comes as text,
- * and the host is reached directly, never through the environment's http_proxy.
+ * An HTTP client for callers that read the status and the body themselves (the NFVO client, which also needs
+ * bytes and GET redirects; the in-VM API and the emulated cloud use textRequest below): every status resolves,
+ * the body comes as text, and the host is reached directly, never through the environment's http_proxy.
  */
 export function textHttpClient(): AxiosInstance {
   return axios.create({

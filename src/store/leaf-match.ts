@@ -15,12 +15,9 @@ function unescapeLeaf(raw: string): string {
   return raw.includes('\\') ? raw.replace(/\\[\\nt]/g, (e) => UNESCAPES[e] as string) : raw;
 }
 
-/** Whether one leaf (its type letter and escaped text) satisfies a positive operator. */
-function satisfies(type: string, raw: string, op: FilterOperator, values: string[], escaped: string[]): boolean {
+/** Whether one leaf (its type letter and escaped text) satisfies a positive operator other than eq/in. */
+function satisfies(type: string, raw: string, op: FilterOperator, values: string[]): boolean {
   switch (op) {
-    case 'eq':
-    case 'in':
-      return escaped.includes(raw);
     case 'cont': {
       const text = unescapeLeaf(raw);
       return values.some((v) => text.includes(v));
@@ -41,10 +38,12 @@ function satisfies(type: string, raw: string, op: FilterOperator, values: string
       } else return false;
       return op === 'gt' ? c > 0 : op === 'lt' ? c < 0 : op === 'gte' ? c >= 0 : c <= 0;
     }
+    case 'eq':
+    case 'in': // compared in place by equalAt
     case 'neq':
     case 'nin':
-    case 'ncont':
-      return false; // leafMatcher asks for the positive form
+    case 'ncont': // leafMatcher asks for the positive form
+      return false;
   }
 }
 
@@ -75,7 +74,7 @@ export function leafMatcher(filter: Filter): LeafMatcher {
         if (
           t.equality
             ? equalAt(text, from + 1, end, t.escaped)
-            : satisfies(text[from] as string, text.slice(from + 1, end), t.op, t.values, t.escaped)
+            : satisfies(text[from] as string, text.slice(from + 1, end), t.op, t.values)
         ) {
           found = true;
           break;

@@ -46,8 +46,8 @@ type ScriptAnswer = [string, string?];
 
 /**
  * The instance attributes with a secondary index (eq/in filters read only their matches): those that narrow.
- * `id` needs none (the documents are kept by id); a filter on any other attribute is matched in Redis on the
- * leaf texts (src/store/repository-search.ts).
+ * `id` needs none (the documents are kept by id); a filter on any other attribute is matched in the API process
+ * on the leaf texts (src/store/repository-search.ts).
  */
 export const VNF_INSTANCE_INDEXED = ['vnfdId', 'vnfPkgId', 'instantiationState', 'vnfInstanceName'];
 

@@ -2,7 +2,7 @@ import { PROTOTYPE_NAMES } from './selectors';
 
 /**
  * The leaves of a document as one line each, `<path>\t<type><value>`, between newlines: what a filter can
- * match, in a form a Redis script can search with plain string finds (src/store/repository-search.ts).
+ * match, in a form searched with plain string finds (each API process keeps them: src/store/repository-search.ts).
  *
  * - `<path>` is the attribute path as a filter names it (`instantiatedVnfInfo/vnfcResourceInfo/vduId`):
  *   array levels left out, as filters do; `<type>` is `s` (string), `n` (number) or `b` (boolean);
