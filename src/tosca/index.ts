@@ -6,7 +6,7 @@ export type * from './model';
 export { readCsar, readPackageDir, zipFiles, unsafePath, ZIP_LIMITS, type PackageFiles } from './csar';
 export { parseToscaMeta, verifyManifest, writeManifest } from './manifest';
 export { loadYaml, locate, YAML_LIMITS } from './yaml';
-export { loadTypeLibrary, defaultToscaDir, ETSI_IMPORTS, type TypeLibrary } from './type-library';
+export { loadTypeLibrary, defaultToscaDir, ETSI_FILES, ETSI_IMPORTS, type TypeLibrary } from './type-library';
 export { parsePackage } from './vnfd-parser';
 export { validatePackage, buildPackage, assemblePackage } from './package';
 export { sizeBytes, timeMs } from './scalars';

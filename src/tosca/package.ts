@@ -2,7 +2,7 @@ import type { SourceDiagnostic } from '../errors';
 import { readCsar, readPackageDir, zipFiles, type PackageFiles } from './csar';
 import { parseToscaMeta, writeManifest } from './manifest';
 import type { ParseResult } from './model';
-import { ETSI_IMPORTS, type TypeLibrary } from './type-library';
+import { ETSI_FILES, type TypeLibrary } from './type-library';
 import { parsePackage } from './vnfd-parser';
 
 /**
@@ -87,9 +87,8 @@ export async function assemblePackage(
   // our type files imported by name travel with the package; ETSI's are imported by URL and never copied
   // (a subset under ETSI's file name would shadow ETSI's definitions in Tacker)
   const defsDir = entry.includes('/') ? entry.slice(0, entry.lastIndexOf('/') + 1) : '';
-  const etsi = new Set(Object.values(ETSI_IMPORTS));
   for (const [name, text] of library) {
-    if (!etsi.has(name) && !files.has(`${defsDir}${name}`)) files.set(`${defsDir}${name}`, Buffer.from(text));
+    if (!ETSI_FILES.has(name) && !files.has(`${defsDir}${name}`)) files.set(`${defsDir}${name}`, Buffer.from(text));
   }
   const listed = new Map([...files].filter(([p]) => p !== 'TOSCA-Metadata/TOSCA.meta'));
   const vnfd = files.get(entry)?.toString('utf8') ?? '';

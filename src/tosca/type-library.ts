@@ -8,6 +8,9 @@ export const ETSI_IMPORTS: Readonly<Record<string, string>> = {
   'https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_vnfd_types.yaml': 'etsi_nfv_sol001_vnfd_types.yaml',
 };
 
+/** The file names of ETSI's files (ETSI_IMPORTS' values): never copied into a package from our library. */
+export const ETSI_FILES: ReadonlySet<string> = new Set(Object.values(ETSI_IMPORTS));
+
 /** The type files shipped in tosca/, by file name. */
 export type TypeLibrary = ReadonlyMap<string, string>;
 

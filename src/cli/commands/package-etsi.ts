@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ETSI_IMPORTS, type PackageFiles, type TypeLibrary } from '../../tosca';
+import { ETSI_FILES, ETSI_IMPORTS, type PackageFiles, type TypeLibrary } from '../../tosca';
 
 /**
  * `package build --etsi-types <dir>`: the Tacker layout. Our packages import ETSI's SOL001 v2.6.1 files by
@@ -14,27 +14,23 @@ import { ETSI_IMPORTS, type PackageFiles, type TypeLibrary } from '../../tosca';
  */
 export function bundleEtsiTypes(files: PackageFiles, dir: string, library: TypeLibrary): string[] {
   const done: string[] = [];
-  const names = new Map(Object.entries(ETSI_IMPORTS));
-  for (const name of new Set(names.values())) {
+  for (const [url, name] of Object.entries(ETSI_IMPORTS)) {
     const path = join(dir, name);
     const text = readFileSync(path, 'utf8');
     const meta = (yaml.load(text, { json: true }) as { metadata?: Record<string, unknown> } | null)?.metadata ?? {};
     if (meta['template_author'] !== 'ETSI_NFV' || meta['template_name'] !== name.replace(/\.yaml$/, ''))
-      throw new Error(
-        `${path} is not ETSI's ${name} (metadata.template_author ETSI_NFV): download it from ` +
-          `${[...names].find(([, n]) => n === name)?.[0] ?? 'forge.etsi.org'}`,
-      );
+      throw new Error(`${path} is not ETSI's ${name} (metadata.template_author ETSI_NFV): download it from ${url}`);
     files.set(`Definitions/${name}`, Buffer.from(text));
     done.push(`Definitions/${name}: ETSI's, from ${path}`);
   }
   // our own type files travel too (assemblePackage would add them as they are, importing ETSI by URL)
   for (const [name, text] of library)
-    if (![...names.values()].includes(name) && !files.has(`Definitions/${name}`))
-      files.set(`Definitions/${name}`, Buffer.from(text));
+    if (!ETSI_FILES.has(name) && !files.has(`Definitions/${name}`)) files.set(`Definitions/${name}`, Buffer.from(text));
   for (const [path, bytes] of files) {
-    if (!/^Definitions\/[^/]+\.ya?ml$/.test(path) || [...names.values()].some((n) => path.endsWith(`/${n}`))) continue;
+    const m = /^Definitions\/([^/]+\.ya?ml)$/.exec(path);
+    if (m === null || ETSI_FILES.has(m[1] as string)) continue;
     let text = bytes.toString('utf8');
-    for (const [url, name] of names) text = text.split(url).join(name);
+    for (const [url, name] of Object.entries(ETSI_IMPORTS)) text = text.split(url).join(name);
     if (text !== bytes.toString('utf8')) {
       files.set(path, Buffer.from(text));
       done.push(`${path}: imports ETSI's files by name`);
