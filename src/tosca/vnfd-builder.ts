@@ -9,7 +9,7 @@ import type { Definitions, LoadedFile } from './definitions';
 import type { ExtCpModel, FlavourModel, LcmOperationModel, VduCpModel, VirtualLinkModel } from './model';
 import type { Topology } from './topology';
 import { locate } from './yaml';
-import { obj, str, type Obj, type VnfdContext } from './vnfd-context';
+import { artifactPath, obj, str, type Obj, type VnfdContext } from './vnfd-context';
 import { readPolicies } from './vnfd-policies';
 import { managementPolicies } from './vnfd-management';
 import { readVdu } from './vnfd-vdu';
@@ -115,8 +115,8 @@ export class FlavourBuilder implements VnfdContext {
    * finds it at the root.
    */
   private artifactFile(file: string): string {
-    if (file.startsWith('/')) return file.slice(1);
-    const path = posix.normalize(posix.join(posix.dirname(this.file.path), file));
+    const path = artifactPath(this, file);
+    if (file.startsWith('/')) return path;
     const fromRoot = posix.normalize(file);
     return !this.exists(path) && !fromRoot.startsWith('../') && this.exists(fromRoot) ? fromRoot : path;
   }

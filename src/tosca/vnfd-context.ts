@@ -2,6 +2,7 @@
  * The VNFD parser's shared pieces: loose readers of YAML values and the builder context the VDU and
  * policy readers use.
  */
+import { posix } from 'node:path';
 import type { SourceDiagnostic } from '../errors';
 import type { PackageFiles } from './csar';
 import type { Definitions, LoadedFile } from './definitions';
@@ -31,4 +32,9 @@ export interface VnfdContext {
   /** A diagnostic at a YAML path of the flavour's file. */
   err(path: (string | number)[], message: string, severity?: 'error' | 'warning'): void;
   nodePath(name: string, ...rest: (string | number)[]): (string | number)[];
+}
+
+/** An artifact's `file` in the package: relative to the definitions file (TOSCA's rule, as in Tacker's packages). */
+export function artifactPath(c: Pick<VnfdContext, 'file'>, file: string): string {
+  return file.startsWith('/') ? file.slice(1) : posix.normalize(posix.join(posix.dirname(c.file.path), file));
 }

@@ -2,13 +2,12 @@
  * The VDU reader of the VNFD parser: a Vdu.Compute node template into a VduModel (compute, image,
  * management, Click artifact).
  */
-import { posix } from 'node:path';
 import { checkClick } from '../click';
 import type { VduModel } from './model';
 import { sizeBytes, timeMs } from './scalars';
 import { vduManagement } from './vnfd-management';
 import { locate } from './yaml';
-import { obj, str, type Obj, type VnfdContext } from './vnfd-context';
+import { artifactPath, obj, str, type Obj, type VnfdContext } from './vnfd-context';
 
 /**
  * A Vdu.Compute node template as a VduModel; its Click artifact is checked with the Click toolkit.
@@ -132,9 +131,4 @@ function bootStorage(c: VnfdContext, id: string, v: Obj): { node: string; image:
     if (isBlock && Object.keys(image).length > 0 && boot === undefined) boot = { node, image };
   });
   return boot;
-}
-
-/** An artifact's `file` is relative to the definitions file (as in Tacker's packages). */
-function artifactPath(c: VnfdContext, file: string): string {
-  return file.startsWith('/') ? file.slice(1) : posix.normalize(posix.join(posix.dirname(c.file.path), file));
 }
