@@ -61,7 +61,7 @@ const FILTERS = [
   '(gt,vnfInstanceDescription,C:\\t)',
 ];
 
-describe('filters on any attribute (leaf texts searched in Redis)', () => {
+describe('filters on any attribute (leaf texts searched in the API process)', () => {
   let server: Awaited<ReturnType<typeof startTestRedis>>;
   let redis: Redis;
   const docs = Array.from({ length: 100 }, (_, k) => inst(k));

@@ -14,7 +14,9 @@ import { bundleEtsiTypes } from '../cli/commands/package-etsi';
 const lib = loadTypeLibrary();
 const ROOT = join(__dirname, '../../vnfd');
 const SAMPLES = ['forwarder', 'firewall', 'nat', 'load-balancer', 'rate-limiter'];
-type Y = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Y = Record<string, unknown>;
+/** The value at a path of nested YAML mappings (undefined where one is missing). */
+const at = (v: unknown, ...path: string[]): unknown => path.reduce((o, k) => (o as Y | undefined)?.[k], v);
 
 async function sample(name: string, mutate?: (vnfd: string) => string): Promise<PackageFiles> {
   const files = readPackageDir(join(ROOT, name)).files!;
@@ -35,12 +37,11 @@ describe.each(SAMPLES)('sample %s in the shape Tacker loads', (name) => {
     expect(nodes.filter((n) => n['type'] === 'tosca.nodes.nfv.Vdu.Compute').length).toBeGreaterThan(0);
     expect(nodes.filter((n) => String(n['type']).startsWith('clickosv.nodes.ClickOsvVdu'))).toEqual([]);
     const vnf = nodes.find((n) => n['type'] === 'clickosv.nodes.ClickOsvVnf')!['properties'] as Y;
-    expect(tt['substitution_mappings']['properties']).toEqual({ flavour_id: vnf['flavour_id'] });
+    expect(at(tt, 'substitution_mappings', 'properties')).toEqual({ flavour_id: vnf['flavour_id'] });
     // the inputs restate the VNF's values: they must never drift apart
-    for (const key of ['descriptor_id', 'descriptor_version', 'provider', 'product_name', 'software_version'])
-      expect([key, tt['inputs'][key]['default']]).toEqual([key, vnf[key]]);
-    for (const key of ['vnfm_info', 'flavour_id', 'flavour_description'])
-      expect([key, tt['inputs'][key]['default']]).toEqual([key, vnf[key]]);
+    const required = ['descriptor_id', 'descriptor_version', 'provider', 'product_name', 'software_version'];
+    for (const key of [...required, 'vnfm_info', 'flavour_id', 'flavour_description'])
+      expect([key, at(tt, 'inputs', key, 'default')]).toEqual([key, vnf[key]]);
     for (const v of vnf['vnfm_info'] as string[]) expect(v).toMatch(/^(etsivnfm:v\d+\.\d+\.\d+|\d+:[a-zA-Z0-9.-]+)$/);
   });
 
