@@ -27,11 +27,6 @@ export function opOccLocation(publicUrl: string, opOccId: string): string {
   return `${publicUrl}/vnflcm/v1/vnf_lcm_op_occs/${opOccId}`;
 }
 
-/** The Location of a subscription. */
-export function subscriptionLocation(publicUrl: string, subscriptionId: string): string {
-  return `${publicUrl}/vnflcm/v1/subscriptions/${subscriptionId}`;
-}
-
 /** The package as the API shows it: with its `_links` (SOL005 9.5.2.5). */
 export function renderPackage<T extends Pick<VnfPkgInfo, 'id'>>(
   publicUrl: string,

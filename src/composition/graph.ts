@@ -4,7 +4,6 @@
  * it with the production adapters; the tests and the benchmarks build it with theirs (an emulated
  * cloud, a recording notifier, short readiness) through the same function, so they cannot drift apart.
  */
-import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { ApiEvents, RouteModule } from '../api';
 import { consoleRoutes } from '../api/routes/console/static';
@@ -12,6 +11,10 @@ import { vnfcRoutes } from '../api/routes/console/vnfc-routes';
 import { lcmTaskRoutes } from '../api/routes/vnflcm/lcm-tasks';
 import { opOccRoutes } from '../api/routes/vnflcm/op-occs';
 import { subscriptionRoutes } from '../api/routes/vnflcm/subscriptions';
+import { fmRoutes } from '../api/routes/vnffm/alarms';
+import type { StoredFmSubscription } from '../domain/alarm';
+import { fmSubscriptionRepository, lockOf, subscriptionRepository } from './stores';
+import { DEFAULT_MONITOR_OPTIONS, startMonitor, type MonitorOptions } from '../lcm/monitor/monitor';
 import { packageArtifactRoutes } from '../api/routes/vnfpkgm/package-artifacts';
 import { nfvoNotificationRoutes } from '../api/routes/vnfpkgm/nfvo-notifications';
 import { packageUploadFromUriRoutes } from '../api/routes/vnfpkgm/package-upload-uri';
@@ -24,10 +27,10 @@ import { resumeStranded } from '../lcm/occurrences';
 import { PackageModels } from '../lcm/package-models';
 import {
   callConsumer,
+  FmNotifier,
   packageSource,
   startDeliveryWorker,
   SubscriptionNotifier,
-  subscriptionGenerationKey,
   type OutboundPolicy,
 } from '../notify';
 import type { Granter } from '../ports/granter';
@@ -43,7 +46,8 @@ import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
 import { BullLcmQueue, startLcmWorker } from '../queue';
 import {
   createRedisClient,
-  credentialCodec,
+  RedisAlarmStore,
+  RedisMonitorStore,
   RedisOpOccRepository,
   RedisRepository,
   RedisVnfInstanceRepository,
@@ -93,6 +97,8 @@ export interface WorkerOptions {
   stalledIntervalMs?: number;
   /** An op-occ STARTING this long with no job is queued again (resumeStranded); default 15 s, swept every third. */
   strandedAfterMs?: number;
+  /** Watch the instances (faults, samples, auto-heal: src/lcm/monitor); absent or false: not in this worker. */
+  monitor?: Partial<MonitorOptions> | false;
 }
 
 export interface Graph {
@@ -103,6 +109,8 @@ export interface Graph {
   packages: RedisVnfPackageRepository;
   opOccs: RedisOpOccRepository;
   subscriptions: RedisRepository<StoredSubscription>;
+  alarms: RedisAlarmStore;
+  fmSubscriptions: RedisRepository<StoredFmSubscription>;
   /** Every feature's API routes, in the production order. */
   routes: RouteModule[];
   events: ApiEvents;
@@ -118,23 +126,6 @@ export interface Graph {
   startWorkers(options?: WorkerOptions): () => Promise<void>;
   /** Closes the queue, the notifier and the connections the graph opened (not `redis`). */
   close(): Promise<void>;
-}
-
-/**
- * The subscriptions repository (credentials sealed; its generation bumped on every change, for the
- * notifier's cache).
- */
-export function subscriptionRepository(
-  redis: Redis,
-  prefix: string,
-  box: SecretBox,
-): RedisRepository<StoredSubscription> {
-  return new RedisRepository<StoredSubscription>(redis, {
-    prefix,
-    name: 'sub',
-    codec: credentialCodec<StoredSubscription>(box),
-    generationKey: subscriptionGenerationKey(prefix),
-  });
 }
 
 export function buildGraph(o: GraphOptions): Graph {
@@ -154,6 +145,19 @@ export function buildGraph(o: GraphOptions): Graph {
   const packages = new RedisVnfPackageRepository(o.redis, o.prefix);
   const opOccs = new RedisOpOccRepository(o.redis, o.prefix, o.box);
   const subscriptions = subscriptionRepository(o.redis, o.prefix, o.box);
+  const alarms = new RedisAlarmStore(o.redis, o.prefix);
+  const fmSubscriptions = fmSubscriptionRepository(o.redis, o.prefix, o.box);
+  const fmNotifier = new FmNotifier(
+    o.redis,
+    o.prefix,
+    fmSubscriptions,
+    instances,
+    o.publicUrl,
+    bull(),
+    o.notifierRetry,
+  );
+  const lookupSubscription = async (id: string) =>
+    (await subscriptions.get(id))?.doc ?? (await fmSubscriptions.get(id))?.doc;
   const queue = new BullLcmQueue(bull());
   const subscriptionNotifier =
     o.notifier === undefined
@@ -197,7 +201,7 @@ export function buildGraph(o: GraphOptions): Graph {
       deps.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', ...identity(i) }),
     settleFinished: (instanceId, opOccId) => settleFinished(deps, instanceId, opOccId),
   };
-  const testCallback = (sub: StoredSubscription) =>
+  const testCallback = (sub: Pick<StoredSubscription, 'callbackUri' | 'authentication'>) =>
     callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
   const routes: RouteModule[] = [
     vnfPackageRoutes({ packages, library: o.library, packageLimitBytes: o.packageLimitBytes, opOccs }),
@@ -217,11 +221,12 @@ export function buildGraph(o: GraphOptions): Graph {
     vnfcRoutes(deps),
     ...(o.webDir !== undefined ? [consoleRoutes(o.webDir)] : []),
     subscriptionRoutes({ subscriptions, testCallback }),
+    ...fmRoutes({ alarms, subscriptions: fmSubscriptions, testCallback }),
     ...(pkgm !== undefined ? [nfvoNotificationRoutes(pkgm)] : []),
   ];
   const startWorkers = (w: WorkerOptions = {}): (() => Promise<void>) => {
     const worker = startLcmWorker((id, kind) => runJob(deps, id, kind), { ...bull(), ...w });
-    const delivery = startDeliveryWorker(o.redis, o.prefix, subscriptions, bull(), o.outbound);
+    const delivery = startDeliveryWorker(o.redis, o.prefix, lookupSubscription, bull(), o.outbound);
     const strandedAfterMs = w.strandedAfterMs ?? 15_000;
     const sweep = setInterval(() => {
       resumeStranded(deps, strandedAfterMs).then(
@@ -230,8 +235,20 @@ export function buildGraph(o: GraphOptions): Graph {
       );
     }, strandedAfterMs / 3);
     sweep.unref();
+    const monitor =
+      w.monitor === undefined || w.monitor === false
+        ? undefined
+        : startMonitor({
+            lcm: deps,
+            alarms,
+            faults: fmNotifier,
+            store: new RedisMonitorStore(o.redis, o.prefix),
+            log,
+            options: { ...DEFAULT_MONITOR_OPTIONS, ...w.monitor },
+          });
     return async () => {
       clearInterval(sweep);
+      await monitor?.stop();
       // force: a job may wait for an agent that never answers
       await worker.close(true);
       await delivery.close(true);
@@ -244,6 +261,8 @@ export function buildGraph(o: GraphOptions): Graph {
     packages,
     opOccs,
     subscriptions,
+    alarms,
+    fmSubscriptions,
     routes,
     events,
     ...(pkgm !== undefined
@@ -258,22 +277,9 @@ export function buildGraph(o: GraphOptions): Graph {
     startWorkers,
     close: async () => {
       await subscriptionNotifier?.close();
+      await fmNotifier.close();
       await queue.close();
       for (const c of connections) c.disconnect();
     },
-  };
-}
-
-/** A per-VNFD lock in Redis (one process fetches a package from the NFVO at a time), released by its holder only. */
-function lockOf(redis: Redis, prefix: string) {
-  return async (vnfdId: string) => {
-    const key = `${prefix}:nfvo-package-lock:${vnfdId}`;
-    const token = randomUUID();
-    if ((await redis.set(key, token, 'EX', 300, 'NX')) !== 'OK') return undefined;
-    return {
-      release: async () => {
-        if ((await redis.get(key)) === token) await redis.del(key);
-      },
-    };
   };
 }

@@ -130,8 +130,12 @@ export async function recordInstance(
       { layerProtocol: 'IP_OVER_ETHERNET' as const },
     ];
   const { model } = ctx;
+  // INSTANTIATE's additionalParams.autoHeal is the instance's own auto-heal choice (src/lcm/monitor/auto-heal.ts)
+  const params = ctx.op.operation === 'INSTANTIATE' ? (ctx.op.operationParams as InstantiateVnfRequest) : undefined;
+  const autoHeal = params?.additionalParams?.['autoHeal'];
   await updateInstance(ctx, (inst) => ({
     ...inst,
+    ...(autoHeal !== undefined ? { extensions: { ...inst.extensions, autoHeal } } : {}),
     instantiationState: 'INSTANTIATED',
     vimConnectionInfo: [connection],
     instantiatedVnfInfo: {

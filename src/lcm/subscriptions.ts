@@ -1,6 +1,6 @@
 /** Subscribing to LCM notifications (SOL003 5.4.18.3.1): checks, the callback test, duplicates, the store. */
 import { DisallowedDestinationError, parseOutboundUrl, redactText, UnprocessableEntityError } from '../errors';
-import type { LccnSubscriptionRequest, StoredSubscription } from '../domain/subscription';
+import type { LifecycleChangeNotificationsFilter, SubscriptionAuthentication } from '../domain/subscription';
 import type { Logger } from '../ports/logger';
 import type { Repository } from '../ports/store';
 
@@ -8,17 +8,30 @@ export const TOKEN_ENDPOINT_FIELD = 'authentication.paramsOauth2ClientCredential
 /** The only thing a failed callback test tells the client: what the target answered is not an oracle. */
 export const CALLBACK_TEST_FAILED = 'the callback URI did not answer the test GET with 204';
 
-export interface SubscribeDeps {
-  subscriptions: Repository<StoredSubscription>;
+/** A subscription request of any API (LCM, FM, indicators): the filter is the API's own. */
+export interface SubscriptionRequestOf<F> {
+  filter?: F;
+  callbackUri: string;
+  authentication?: SubscriptionAuthentication;
+}
+
+/** A subscription as stored: with its credentials (sealed at rest, never answered), without `_links`. */
+export interface StoredSubscriptionOf<F> extends SubscriptionRequestOf<F> {
+  id: string;
+}
+
+export interface SubscribeDeps<F = LifecycleChangeNotificationsFilter> {
+  subscriptions: Repository<StoredSubscriptionOf<F>>;
   /**
    * Tests the callback: GET must answer 204 (SOL013 7.1.3). The VNFM's callConsumer checks the
    * callback URI and token endpoint against the outbound policy and throws DisallowedDestinationError.
    */
-  testCallback(sub: StoredSubscription): Promise<void>;
+  testCallback(sub: StoredSubscriptionOf<F>): Promise<void>;
 }
 
 /** A new subscription, or the one with the same callback and filter that exists already (SOL003: 303). */
-export type Subscribed = { created: StoredSubscription } | { existing: StoredSubscription };
+export type Subscribed<F = LifecycleChangeNotificationsFilter> =
+  { created: StoredSubscriptionOf<F> } | { existing: StoredSubscriptionOf<F> };
 
 /** A refused destination, in the words of the field that named it: the rule, never the URL. */
 function refused(err: DisallowedDestinationError): UnprocessableEntityError {
@@ -29,7 +42,7 @@ function refused(err: DisallowedDestinationError): UnprocessableEntityError {
   });
 }
 
-function checkAuthentication(a: LccnSubscriptionRequest['authentication']): void {
+function checkAuthentication(a: SubscriptionAuthentication | undefined): void {
   if (a?.authType.includes('BASIC') && a.paramsBasic === undefined) {
     throw new UnprocessableEntityError('authType BASIC needs paramsBasic', { field: 'authentication.paramsBasic' });
   }
@@ -45,7 +58,7 @@ function checkAuthentication(a: LccnSubscriptionRequest['authentication']): void
 }
 
 /** What needs no DNS (scheme, userinfo) is refused before anything else; the addresses are the test's. */
-function checkDestinations(request: LccnSubscriptionRequest): void {
+function checkDestinations(request: SubscriptionRequestOf<unknown>): void {
   try {
     parseOutboundUrl(request.callbackUri, 'callbackUri');
     const endpoint = request.authentication?.paramsOauth2ClientCredentials?.tokenEndpoint;
@@ -56,7 +69,7 @@ function checkDestinations(request: LccnSubscriptionRequest): void {
   }
 }
 
-async function findSame(repo: Repository<StoredSubscription>, request: LccnSubscriptionRequest) {
+async function findSame<F>(repo: Repository<StoredSubscriptionOf<F>>, request: SubscriptionRequestOf<F>) {
   const key = JSON.stringify([request.callbackUri, request.filter ?? null]);
   let marker: string | undefined;
   do {
@@ -72,18 +85,18 @@ async function findSame(repo: Repository<StoredSubscription>, request: LccnSubsc
  * Subscribes: the authentication and the destinations checked, an existing identical subscription
  * returned as it is, else the callback tested (GET, 204) and the subscription stored.
  */
-export async function subscribe(
-  deps: SubscribeDeps,
-  request: LccnSubscriptionRequest,
+export async function subscribe<F>(
+  deps: SubscribeDeps<F>,
+  request: SubscriptionRequestOf<F>,
   id: string,
   log: Logger,
-): Promise<Subscribed> {
+): Promise<Subscribed<F>> {
   const a = request.authentication;
   checkAuthentication(a);
   checkDestinations(request);
   const same = await findSame(deps.subscriptions, request);
   if (same !== undefined) return { existing: same };
-  const sub: StoredSubscription = {
+  const sub: StoredSubscriptionOf<F> = {
     id,
     callbackUri: request.callbackUri,
     ...(request.filter !== undefined ? { filter: request.filter } : {}),

@@ -2,6 +2,7 @@ import { ConflictError, VnfcNotFoundError, VnfInstanceNotFoundError } from '../e
 import type { VnfcResourceInfo } from '../domain/vnf-instance';
 import type { VnfAgent } from '../ports/vnf-agent';
 import type { LcmDeps } from './deps';
+import { agentOf } from './monitor/observe';
 
 export interface VnfcAgent {
   vnfc: VnfcResourceInfo;
@@ -17,16 +18,9 @@ export async function vnfcAgents(deps: LcmDeps, vnfInstanceId: string): Promise<
     throw new ConflictError(`VNF instance ${vnfInstanceId} is NOT_INSTANTIATED: it has no VNFCs`);
   const model = await deps.models.forInstance(inst);
   return (inst.instantiatedVnfInfo?.vnfcResourceInfo ?? []).flatMap((vnfc) => {
-    const md = (vnfc.metadata ?? {}) as { managementAddress?: string; managementPort?: number };
+    const agent = agentOf(deps, model, vnfc);
     const vdu = model.vdus.find((v) => v.id === vnfc.vduId);
-    if (vdu === undefined || md.managementAddress === undefined) return [];
-    const agent = deps.agents.forEndpoint({
-      address: md.managementAddress,
-      port: md.managementPort ?? vdu.management.apiPort,
-      dialect: vdu.management.dialect,
-      controlSocketPort: vdu.management.controlSocketPort,
-    });
-    return [{ vnfc, agent, dialect: vdu.management.dialect }];
+    return agent === undefined || vdu === undefined ? [] : [{ vnfc, agent, dialect: vdu.management.dialect }];
   });
 }
 

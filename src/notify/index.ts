@@ -5,7 +5,10 @@ export {
   subscriptionGenerationKey,
   NOTIFY_QUEUE,
   type NotifyBullOptions,
+  type SubscriptionLookup,
 } from './subscription-notifier';
+export { appendToOutbox, CachedSubscriptions, type DeliveryRetry } from './outbox';
+export { FmNotifier, fmSubscriptionGenerationKey } from './fm-notifier';
 export { callConsumer, authorizationFor, DeliveryError } from './delivery';
 export {
   checkOutboundUrl,

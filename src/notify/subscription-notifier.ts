@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { subscriptionMatches, type NotificationFacts, type StoredSubscription } from '../domain/subscription';
@@ -9,6 +9,7 @@ import type { Repository, VnfInstanceRepository } from '../ports/store';
 import { callConsumer } from './delivery';
 import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from './url-guard';
 import { EventLogNotifier } from './event-log-notifier';
+import { appendToOutbox, CachedSubscriptions, derivedUuid } from './outbox';
 
 /** The key whose value changes whenever a subscription is created or deleted. */
 export function subscriptionGenerationKey(prefix: string): string {
@@ -38,8 +39,7 @@ export interface NotifyBullOptions {
 export class SubscriptionNotifier implements Notifier {
   private readonly log: EventLogNotifier;
   private readonly queue: Queue;
-  /** The subscriptions as last listed, with the generation they had (a cache: Redis stays the truth). */
-  private cached: { generation: string; subscriptions: StoredSubscription[] } | undefined;
+  private readonly listed: CachedSubscriptions<StoredSubscription>;
 
   constructor(
     private readonly redis: Redis,
@@ -51,6 +51,7 @@ export class SubscriptionNotifier implements Notifier {
     private readonly retry = { attempts: 30, backoffMs: 500 },
   ) {
     this.log = new EventLogNotifier(redis, prefix);
+    this.listed = new CachedSubscriptions(redis, subscriptions, subscriptionGenerationKey(prefix));
     this.queue = new Queue(NOTIFY_QUEUE, { connection: bull.connection, prefix: bull.prefix });
     // NOTE: BullMQ forwards connection errors as 'error' events; unheard, Node would crash the process.
     // Enqueueing itself rejects, so the caller still sees the failure and nothing is lost.
@@ -91,15 +92,7 @@ export class SubscriptionNotifier implements Notifier {
     };
     for (const sub of subscriptions) {
       if (!matchesSafely(sub, facts)) continue;
-      await this.redis.rpush(`${this.prefix}:outbox:${sub.id}`, JSON.stringify(this.payload(event, sub.id)));
-      const options = {
-        jobId: `${sub.id}-${randomUUID()}`,
-        attempts: this.retry.attempts,
-        backoff: { type: 'exponential', delay: this.retry.backoffMs },
-        removeOnComplete: true,
-        removeOnFail: true,
-      };
-      await this.queue.add('deliver', { subscriptionId: sub.id }, options);
+      await appendToOutbox(this.redis, this.queue, this.prefix, sub.id, this.payload(event, sub.id), this.retry);
     }
   }
 
@@ -114,17 +107,7 @@ export class SubscriptionNotifier implements Notifier {
       .xadd(...this.log.entry(event))
       .get(subscriptionGenerationKey(this.prefix))
       .exec()) as [unknown, [null, string | null]];
-    const generation = res[1][1] ?? '0';
-    if (this.cached?.generation === generation) return this.cached.subscriptions;
-    const subscriptions: StoredSubscription[] = [];
-    let marker: string | undefined;
-    do {
-      const page = await this.subscriptions.list({ limit: 500, ...(marker !== undefined ? { marker } : {}) });
-      subscriptions.push(...page.items);
-      marker = page.nextMarker;
-    } while (marker !== undefined);
-    this.cached = { generation, subscriptions };
-    return subscriptions;
+    return this.listed.list(res[1][1]);
   }
 
   /** The SOL003 notification body, with absolute `_links`. @see SOL003 5.5.2.17 - 5.5.2.19 */
@@ -157,11 +140,16 @@ export class SubscriptionNotifier implements Notifier {
   }
 }
 
+/** Where a subscription of any API (LCM, FM, indicators, a PM job or threshold) is to be called; undefined: gone. */
+export type SubscriptionLookup = (
+  id: string,
+) => Promise<Pick<StoredSubscription, 'callbackUri' | 'authentication'> | undefined>;
+
 /** The delivery worker: drains one subscription's outbox in order, holding its lock. */
 export function startDeliveryWorker(
   redis: Redis,
   prefix: string,
-  subscriptions: Repository<StoredSubscription>,
+  lookup: SubscriptionLookup,
   bull: NotifyBullOptions,
   policy: OutboundPolicy = DEFAULT_OUTBOUND_POLICY,
 ): { close(force?: boolean): Promise<void> } {
@@ -176,7 +164,7 @@ export function startDeliveryWorker(
         throw new Error('another delivery of this subscription is under way');
       try {
         for (;;) {
-          const sub = (await subscriptions.get(subId))?.doc;
+          const sub = await lookup(subId);
           if (sub === undefined) {
             await redis.del(outbox); // the subscription is gone: so are its notifications
             return;
@@ -233,14 +221,7 @@ export function notificationId(e: NotificationEvent, subscriptionId: string): st
     e.opOcc !== undefined
       ? [e.opOcc.id, e.opOcc.operationState, e.opOcc.stateEnteredTime]
       : [e.notificationType, e.vnfInstanceId];
-  const h = createHash('sha256')
-    .update([subscriptionId, ...what].join('\n'))
-    .digest('hex');
-  // shaped as a UUID (version 8: custom), as the ids of the other resources
-  const variant = ((parseInt(h[16] as string, 16) & 3) | 8).toString(16);
-  return [h.slice(0, 8), h.slice(8, 12), `8${h.slice(13, 16)}`, `${variant}${h.slice(17, 20)}`, h.slice(20, 32)].join(
-    '-',
-  );
+  return derivedUuid([subscriptionId, ...what].join('\n'));
 }
 
 /**

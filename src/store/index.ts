@@ -17,3 +17,5 @@ export {
 export { keptRandomSecret, restrictToOwner } from './private-files';
 export { RedisPkgmSubscriptionStore } from './nfvo-subscription-store';
 export { createRedisClient, describeRedisTarget, type RedisTarget, type SentinelAddress } from './redis-connection';
+export { RedisAlarmStore } from './alarm-store';
+export { RedisMonitorStore } from './monitor-store';

@@ -11,6 +11,8 @@ const fuzz = useFuzzTarget();
 const OPEN = new Set([
   'GET /vnflcm/v1/api_versions',
   'GET /vnflcm/api_versions',
+  'GET /vnffm/v1/api_versions',
+  'GET /vnffm/api_versions',
   'POST /oauth2/token',
   'GET /',
   'GET /console/main.js',

@@ -11,6 +11,7 @@ import type { StoredSubscription } from '../../src/domain/subscription';
 import { HttpVnfAgentFactory } from '../../src/agent';
 import { EmulatedCloud, EmulatedVim } from '../../src/emulator';
 import type { LcmDeps } from '../../src/lcm/deps';
+import type { MonitorOptions } from '../../src/lcm/monitor/monitor';
 import { onboardSamples } from '../../src/lcm/packages/onboard-samples';
 import type { Granter } from '../../src/ports/granter';
 import type { NfvoPackageSource, NfvoPackageSubscriptions } from '../../src/ports/nfvo-packages';
@@ -74,6 +75,8 @@ export async function buildLcmHarness(
     log?: FastifyBaseLogger;
     /** Serve the VIMs a request's vimConnectionInfo names too (emulated clouds, or OpenStack). */
     vims?: boolean;
+    /** Run the monitor in the worker (src/lcm/monitor), with these options. */
+    monitor?: Partial<MonitorOptions>;
   } = {},
 ): Promise<LcmHarness> {
   const redisTarget: RedisTarget = typeof redisAt === 'string' ? { kind: 'url', url: redisAt } : redisAt;
@@ -140,7 +143,11 @@ export async function buildLcmHarness(
   });
   let stopWorkers: (() => Promise<void>) | undefined;
   const startWorker = (): void => {
-    stopWorkers = graph.startWorkers({ lockDurationMs: 5000, stalledIntervalMs: 1000 });
+    stopWorkers = graph.startWorkers({
+      lockDurationMs: 5000,
+      stalledIntervalMs: 1000,
+      ...(options.monitor !== undefined ? { monitor: options.monitor } : {}),
+    });
   };
   if (options.worker !== false) startWorker();
   return {

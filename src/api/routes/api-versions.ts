@@ -16,15 +16,15 @@ const ApiVersionInformation = Type.Object({
 });
 
 /**
- * GET /vnflcm/api_versions and /vnflcm/v1/api_versions: open, no credentials needed (SOL013 9.3), and
+ * GET /<api>/api_versions and /<api>/v1/api_versions (vnflcm, vnffm): open, no credentials needed (SOL013 9.3), and
  * answered whatever `Version` a client sends: it is how a client finds the versions we serve (OpenStack's
  * `openstack vnflcm versions` sends 2.0.0).
  */
 export const apiVersionsRoutes: RouteModule = (app) => {
-  for (const [url, uriPrefix] of [
-    ['/vnflcm/api_versions', '/vnflcm'],
-    ['/vnflcm/v1/api_versions', '/vnflcm/v1'],
-  ] as const) {
+  for (const [url, uriPrefix] of ['vnflcm', 'vnffm'].flatMap((api): Array<[string, string]> => [
+    [`/${api}/api_versions`, `/${api}`],
+    [`/${api}/v1/api_versions`, `/${api}/v1`],
+  ])) {
     app.get(url, {
       config: { auth: false, anyVersion: true },
       schema: { tags: ['api_versions'], summary: 'API versions served', response: { 200: ApiVersionInformation } },

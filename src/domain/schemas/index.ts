@@ -12,3 +12,4 @@ export * from './notifications';
 export * from './vnf-package';
 export * from './grant';
 export * from './pkgm-notifications';
+export * from './alarm';

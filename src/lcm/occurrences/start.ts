@@ -32,13 +32,15 @@ export const REQUIRED_STATE: Record<LcmOperation, readonly InstantiationState[]>
  * Starts an operation the SOL003 way: the request is checked against the instance's VNFD (422 naming
  * the field), the instance lock is taken atomically (one operation per instance; 409 otherwise), the
  * op-occ stored as STARTING (START notification), its job enqueued (job id = op-occ id). The API
- * answers 202 with the op-occ's Location. `ifVersion` is the ETag a PATCH was made against.
+ * answers 202 with the op-occ's Location. `ifVersion` is the ETag a PATCH was made against. `automatic`: the VNFM
+ * started it itself (auto-heal, auto-scale: isAutomaticInvocation).
  */
 export async function startOperation<K extends LcmOperation>(
   deps: LcmDeps,
   vnfInstanceId: string,
   operation: K,
   request: RequestOf[K],
+  options: { automatic?: boolean } = {},
 ): Promise<VnfLcmOpOcc> {
   const found = await deps.instances.get(vnfInstanceId);
   if (found === undefined) throw new VnfInstanceNotFoundError(vnfInstanceId);
@@ -74,7 +76,7 @@ export async function startOperation<K extends LcmOperation>(
     startTime: at,
     vnfInstanceId,
     operation,
-    isAutomaticInvocation: false,
+    isAutomaticInvocation: options.automatic === true,
     operationParams: request,
     isCancelPending: false,
   };

@@ -1,0 +1,183 @@
+/**
+ * The monitor (worker role): every instantiated VNF instance is watched once per interval, whatever the number
+ * of workers (the store hands each due instance to one of them: MonitorStore.claimDue). One pass over an
+ * instance: observe its VNFCs (observe.ts), store the samples (a bounded series per VNFC), settle its alarms
+ * (faults.ts), start an automatic heal where a policy says so (auto-heal.ts), and hand the samples to the
+ * other consumers (PM, indicators). An instance under an LCM operation is left alone until it ends.
+ */
+import { parseFilter } from '../../domain/query';
+import type { VnfInstance } from '../../domain/vnf-instance';
+import type { AlarmStore, FaultNotifier } from '../../ports/fm';
+import type { Logger } from '../../ports/logger';
+import type { MonitorStore, VnfcSample } from '../../ports/monitoring';
+import type { VnfdModel } from '../../tosca';
+import type { LcmDeps } from '../deps';
+import { autoHealRules, dueForHeal, startAutoHeal, type AutoHealRule } from './auto-heal';
+import { clearAll, conditionsOf, settleAlarms, type ElementAlarmRule } from './faults';
+import { observeInstance, type VnfcObservation } from './observe';
+
+export interface MonitorOptions {
+  /** How often each instance is looked at (10 s by default). */
+  intervalMs: number;
+  /** One call to an agent (5 s by default; at most the interval). */
+  agentTimeoutMs: number;
+  /** Samples kept per VNFC (60 by default: 10 minutes at 10 s). */
+  keepSamples: number;
+  /** Instances a worker watches at once (64 by default). */
+  concurrency: number;
+  /** A drop counter (`drops`, `dropped` of any element) growing faster than this is an alarm (per second). */
+  dropThresholdPps: number;
+  /** How often one worker makes sure every instantiated instance is watched (30 s by default). */
+  reconcileMs: number;
+}
+
+export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
+  intervalMs: 10_000,
+  agentTimeoutMs: 5_000,
+  keepSamples: 60,
+  concurrency: 64,
+  dropThresholdPps: 100,
+  reconcileMs: 30_000,
+};
+
+/** Someone else who wants each pass's samples (performance management, indicators, Prometheus). */
+export type SampleConsumer = (
+  inst: VnfInstance,
+  model: VnfdModel,
+  observations: VnfcObservation[],
+  previous: Map<string, VnfcSample>,
+) => Promise<void>;
+
+export interface MonitorDeps {
+  lcm: LcmDeps;
+  alarms: AlarmStore;
+  faults: FaultNotifier;
+  store: MonitorStore;
+  log: Logger;
+  options: MonitorOptions;
+  consumers?: SampleConsumer[];
+  /** The VNFD's rules (Day-2 policies); the defaults when absent. */
+  rules?: (model: VnfdModel) => { elementAlarms: ElementAlarmRule[]; autoHeal: AutoHealRule[] };
+}
+
+/** What one pass did (tests and logs). */
+export interface PassResult {
+  skipped?: 'not-instantiated' | 'busy';
+  raised: number;
+  cleared: number;
+  healOpOccId?: string;
+}
+
+const nowMs = (d: MonitorDeps): number => d.lcm.clock?.now().getTime() ?? Date.now();
+
+function defaultRules(d: MonitorDeps): { elementAlarms: ElementAlarmRule[]; autoHeal: AutoHealRule[] } {
+  const drop = (handler: string): ElementAlarmRule => ({
+    vduIds: [],
+    element: '*',
+    handler,
+    threshold: d.options.dropThresholdPps,
+    severity: 'MAJOR',
+    probableCause: 'packet-loss',
+  });
+  return { elementAlarms: [drop('drops'), drop('dropped')], autoHeal: [] };
+}
+
+/** One pass over one instance. */
+export async function watchInstance(d: MonitorDeps, vnfInstanceId: string): Promise<PassResult> {
+  const at = (): string => new Date(nowMs(d)).toISOString();
+  const inst = (await d.lcm.instances.get(vnfInstanceId))?.doc;
+  const vnfcIds = (inst?.instantiatedVnfInfo?.vnfcResourceInfo ?? []).map((v) => v.id);
+  if (inst === undefined || inst.instantiationState !== 'INSTANTIATED') {
+    const cleared = await clearAll(d.alarms, d.faults, vnfInstanceId, at());
+    await d.store.unwatch(vnfInstanceId, vnfcIds);
+    return { skipped: 'not-instantiated', raised: 0, cleared: cleared.length };
+  }
+  if ((await d.lcm.instances.activeOperation(vnfInstanceId)) !== undefined)
+    return { skipped: 'busy', raised: 0, cleared: 0 };
+  const model = await d.lcm.models.forInstance(inst);
+  const timeout = Math.min(d.options.agentTimeoutMs, d.options.intervalMs);
+  const observations = await observeInstance(d.lcm, inst, model, timeout, () => nowMs(d));
+  const previous = new Map<string, VnfcSample>();
+  for (const o of observations) {
+    const [last] = await d.store.recent(inst.id, o.vnfc.id, 1);
+    if (last !== undefined) previous.set(o.vnfc.id, last);
+  }
+  await d.store.append(
+    inst.id,
+    observations.map((o) => [o.vnfc.id, o.sample]),
+    d.options.keepSamples,
+  );
+  const rules = d.rules?.(model) ?? defaultRules(d);
+  const stopped = inst.instantiatedVnfInfo?.vnfState === 'STOPPED';
+  const conditions = observations.flatMap((o) =>
+    conditionsOf(o, previous.get(o.vnfc.id), rules.elementAlarms, stopped),
+  );
+  const observed = new Set(observations.map((o) => o.vnfc.id));
+  const changes = await settleAlarms(d.alarms, d.faults, inst, conditions, observed, at());
+  const result: PassResult = { raised: changes.raised.length, cleared: changes.cleared.length };
+  const heal = autoHealRules(inst, rules.autoHeal);
+  const due = await dueForHeal(d.store, inst, changes.active, heal, nowMs(d));
+  const windowMs = Math.max(0, ...heal.map((r) => r.windowMs));
+  const opOccId = await startAutoHeal(d.lcm, d.store, inst, due, nowMs(d), windowMs);
+  if (opOccId !== undefined) {
+    result.healOpOccId = opOccId;
+    d.log.info({ vnfInstanceId, vnfcIds: due.vnfcIds, opOccId }, 'auto-heal started');
+  }
+  for (const consume of d.consumers ?? []) await consume(inst, model, observations, previous);
+  return result;
+}
+
+/** Makes sure every instantiated instance is watched (one worker at a time does it). */
+export async function reconcileWatched(d: MonitorDeps): Promise<void> {
+  await d.store.exclusive('reconcile', Math.max(5000, d.options.reconcileMs), async () => {
+    const filter = parseFilter('(eq,instantiationState,INSTANTIATED)');
+    let marker: string | undefined;
+    do {
+      const page = await d.lcm.instances.list({ filter, limit: 500, ...(marker !== undefined ? { marker } : {}) });
+      await d.store.watch(
+        page.items.map((i) => i.id),
+        nowMs(d),
+      );
+      marker = page.nextMarker;
+    } while (marker !== undefined);
+  });
+}
+
+/**
+ * Runs the monitor until stopped: takes due instances (at most `concurrency` at once) and reconciles the
+ * watched set every `reconcileMs`. A pass that fails is logged; the instance is due again next interval.
+ */
+export function startMonitor(d: MonitorDeps): { stop(): Promise<void> } {
+  let stopped = false;
+  const running = new Set<Promise<void>>();
+  const tickMs = Math.max(50, Math.min(1000, d.options.intervalMs / 4));
+  const tick = async (): Promise<void> => {
+    const free = d.options.concurrency - running.size;
+    if (free <= 0) return;
+    const due = await d.store.claimDue(nowMs(d), d.options.intervalMs, free);
+    for (const id of due) {
+      const p = watchInstance(d, id).then(
+        () => undefined,
+        (err: unknown) => d.log.warn({ err, vnfInstanceId: id }, 'monitor: a pass failed (the next one retries)'),
+      );
+      running.add(p);
+      void p.finally(() => running.delete(p));
+    }
+  };
+  const loop = setInterval(() => {
+    if (!stopped) tick().catch((err: unknown) => d.log.warn({ err }, 'monitor: could not take due instances'));
+  }, tickMs);
+  const reconcile = (): void => {
+    if (!stopped) reconcileWatched(d).catch((err: unknown) => d.log.warn({ err }, 'monitor: reconcile failed'));
+  };
+  const reconciler = setInterval(reconcile, d.options.reconcileMs);
+  reconcile();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(loop);
+      clearInterval(reconciler);
+      await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  alarmView,
+  fmSubscriptionMatches,
+  type FmNotificationFacts,
+  type FmNotificationType,
+  type StoredAlarm,
+  type StoredFmSubscription,
+} from '../domain/alarm';
+import type { FaultNotifier } from '../ports/fm';
+import { silentLogger } from '../ports/logger';
+import type { Repository, VnfInstanceRepository } from '../ports/store';
+import { appendToOutbox, CachedSubscriptions, derivedUuid, type DeliveryRetry } from './outbox';
+import { NOTIFY_QUEUE, type NotifyBullOptions } from './subscription-notifier';
+
+/** The key whose value changes whenever an FM subscription is created or deleted. */
+export function fmSubscriptionGenerationKey(prefix: string): string {
+  return `${prefix}:fmsub:generation`;
+}
+
+/**
+ * Sends AlarmNotification, AlarmClearedNotification and AlarmListRebuiltNotification to the matching FM
+ * subscriptions through the same ordered outboxes and delivery worker as the LCM notifications: in order per
+ * subscription, retried with backoff while the consumer is down, nothing dropped.
+ * @see SOL003 7.5.2.5, 7.5.2.6, 7.5.2.8
+ */
+export class FmNotifier implements FaultNotifier {
+  private readonly queue: Queue;
+  private readonly listed: CachedSubscriptions<StoredFmSubscription>;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    subscriptions: Repository<StoredFmSubscription>,
+    private readonly instances: VnfInstanceRepository,
+    private readonly publicUrl: string,
+    bull: NotifyBullOptions,
+    private readonly retry: DeliveryRetry = { attempts: 30, backoffMs: 500 },
+  ) {
+    this.queue = new Queue(NOTIFY_QUEUE, { connection: bull.connection, prefix: bull.prefix });
+    const log = bull.log ?? silentLogger;
+    this.queue.on('error', (err) => log.error({ err }, 'FM notification queue: error (Redis connection)'));
+    this.listed = new CachedSubscriptions(redis, subscriptions, fmSubscriptionGenerationKey(prefix));
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+
+  alarmRaised(alarm: StoredAlarm): Promise<void> {
+    return this.send('AlarmNotification', alarm, (subscriptionId) => ({
+      alarm: alarmView(this.publicUrl, alarm),
+      _links: { subscription: this.subscriptionLink(subscriptionId) },
+    }));
+  }
+
+  alarmCleared(alarm: StoredAlarm): Promise<void> {
+    return this.send('AlarmClearedNotification', alarm, (subscriptionId) => ({
+      alarmId: alarm.id,
+      alarmClearedTime: alarm.alarmClearedTime ?? alarm.alarmChangedTime ?? alarm.alarmRaisedTime,
+      _links: {
+        subscription: this.subscriptionLink(subscriptionId),
+        alarm: { href: `${this.publicUrl}/vnffm/v1/alarms/${alarm.id}` },
+      },
+    }));
+  }
+
+  alarmListRebuilt(): Promise<void> {
+    return this.send('AlarmListRebuiltNotification', undefined, (subscriptionId) => ({
+      _links: {
+        subscription: this.subscriptionLink(subscriptionId),
+        alarms: { href: `${this.publicUrl}/vnffm/v1/alarms` },
+      },
+    }));
+  }
+
+  private subscriptionLink(subscriptionId: string): { href: string } {
+    return { href: `${this.publicUrl}/vnffm/v1/subscriptions/${subscriptionId}` };
+  }
+
+  private async send(
+    notificationType: FmNotificationType,
+    alarm: StoredAlarm | undefined,
+    body: (subscriptionId: string) => Record<string, unknown>,
+  ): Promise<void> {
+    const subscriptions = await this.listed.list();
+    if (subscriptions.length === 0) return;
+    const facts: FmNotificationFacts = {
+      notificationType,
+      vnfInstanceId: alarm?.managedObjectId ?? '',
+      ...(alarm !== undefined ? { alarm, ...(await this.identity(alarm.managedObjectId, subscriptions)) } : {}),
+    };
+    const at = new Date().toISOString();
+    for (const sub of subscriptions) {
+      if (!matchesSafely(sub, facts, alarm === undefined)) continue;
+      const what = [sub.id, notificationType, alarm?.id ?? at, alarm?.alarmChangedTime ?? alarm?.alarmRaisedTime ?? ''];
+      const payload = {
+        id: derivedUuid(what.join('\n')),
+        notificationType,
+        subscriptionId: sub.id,
+        timeStamp: at,
+        ...body(sub.id),
+      };
+      await appendToOutbox(this.redis, this.queue, this.prefix, sub.id, payload, this.retry);
+    }
+  }
+
+  /** The instance's identity, read only when some subscription filters on it. */
+  private async identity(vnfInstanceId: string, subs: StoredFmSubscription[]): Promise<Record<string, string>> {
+    if (!subs.some((s) => s.filter?.vnfInstanceSubscriptionFilter !== undefined)) return {};
+    const inst = (await this.instances.get(vnfInstanceId))?.doc;
+    if (inst === undefined) return {};
+    const keys = ['vnfdId', 'vnfProvider', 'vnfProductName', 'vnfSoftwareVersion', 'vnfdVersion', 'vnfInstanceName'];
+    const o = inst as unknown as Record<string, unknown>;
+    return Object.fromEntries(keys.flatMap((k) => (typeof o[k] === 'string' ? [[k, o[k]]] : [])));
+  }
+}
+
+/** A list rebuilt concerns every instance: only the notification type filters it. */
+function matchesSafely(sub: StoredFmSubscription, facts: FmNotificationFacts, everyInstance: boolean): boolean {
+  try {
+    if (everyInstance) {
+      const types = sub.filter?.notificationTypes;
+      return types === undefined || types.length === 0 || types.includes(facts.notificationType);
+    }
+    return fmSubscriptionMatches(sub.filter, facts);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { MonitorStore, VnfcSample } from '../ports/monitoring';
+import { luaCommand, type LuaCommand } from './lua-command';
+
+/** The due instances, each pushed `lease` ms ahead as it is taken: one atomic step, so no two workers take one. */
+const CLAIM_SCRIPT = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local next = tonumber(ARGV[1]) + tonumber(ARGV[2])
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], next, id) end
+return ids
+`;
+
+/**
+ * The monitor's keys:
+ * - `<prefix>:mon:due`                 sorted set instance id -> when it is due (ms)
+ * - `<prefix>:mon:s:<inst>:<vnfc>`     list of samples, newest first, cut to the newest N (compact JSON)
+ * - `<prefix>:mon:heals:<inst>`        hash vnfc id -> JSON list of automatic heal times
+ * - `<prefix>:mon:lock:<name>`         a lock (SET NX PX) for work one process does for all
+ */
+export class RedisMonitorStore implements MonitorStore {
+  private readonly claim: LuaCommand<string[]>;
+  private readonly due: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.claim = luaCommand(redis, 'clickvnfmMonitorClaim', 1, CLAIM_SCRIPT);
+    this.due = `${prefix}:mon:due`;
+  }
+
+  private series(vnfInstanceId: string, vnfcId: string): string {
+    return `${this.prefix}:mon:s:${vnfInstanceId}:${vnfcId}`;
+  }
+
+  claimDue(nowMs: number, leaseMs: number, max: number): Promise<string[]> {
+    return this.claim(this.due, nowMs, leaseMs, max);
+  }
+
+  async watch(vnfInstanceIds: string[], atMs: number): Promise<void> {
+    if (vnfInstanceIds.length === 0) return;
+    await this.redis.zadd(this.due, 'NX', ...vnfInstanceIds.flatMap((id) => [atMs, id]));
+  }
+
+  async unwatch(vnfInstanceId: string, vnfcIds: string[]): Promise<void> {
+    const m = this.redis.multi().zrem(this.due, vnfInstanceId).del(`${this.prefix}:mon:heals:${vnfInstanceId}`);
+    for (const v of vnfcIds) m.del(this.series(vnfInstanceId, v));
+    await m.exec();
+  }
+
+  watched(): Promise<number> {
+    return this.redis.zcard(this.due);
+  }
+
+  async append(vnfInstanceId: string, samples: Array<[string, VnfcSample]>, keep: number): Promise<void> {
+    if (samples.length === 0) return;
+    const m = this.redis.multi();
+    for (const [vnfcId, s] of samples) {
+      const key = this.series(vnfInstanceId, vnfcId);
+      m.lpush(key, JSON.stringify(s)).ltrim(key, 0, keep - 1);
+    }
+    await m.exec();
+  }
+
+  async recent(vnfInstanceId: string, vnfcId: string, n: number): Promise<VnfcSample[]> {
+    const items = await this.redis.lrange(this.series(vnfInstanceId, vnfcId), 0, n - 1);
+    return items.map((x) => JSON.parse(x) as VnfcSample);
+  }
+
+  async exclusive(name: string, ttlMs: number, fn: () => Promise<void>): Promise<boolean> {
+    const key = `${this.prefix}:mon:lock:${name}`;
+    const token = randomUUID();
+    if ((await this.redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return false;
+    try {
+      await fn();
+      return true;
+    } finally {
+      if ((await this.redis.get(key)) === token) await this.redis.del(key);
+    }
+  }
+
+  async heals(vnfInstanceId: string, vnfcId: string): Promise<number[]> {
+    const v = await this.redis.hget(`${this.prefix}:mon:heals:${vnfInstanceId}`, vnfcId);
+    return v === null ? [] : (JSON.parse(v) as number[]);
+  }
+
+  async recordHeal(vnfInstanceId: string, vnfcId: string, atMs: number, keepSinceMs: number): Promise<void> {
+    const kept = (await this.heals(vnfInstanceId, vnfcId)).filter((t) => t >= keepSinceMs);
+    await this.redis.hset(`${this.prefix}:mon:heals:${vnfInstanceId}`, vnfcId, JSON.stringify([...kept, atMs]));
+  }
+}
