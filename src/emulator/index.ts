@@ -11,6 +11,7 @@ export {
   type CloudServer,
   type CloudVdu,
   type CloudPort,
+  type VnfcFault,
 } from './cloud-model';
 export {
   VmFaults,

@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EmulatedVm, type VmFaultInForce } from '../../src/emulator';
+import { EmulatedCloud, EmulatedVim, EmulatedVm, type VmFaultInForce } from '../../src/emulator';
 import { ControlSocketClient, HttpVnfAgentFactory } from '../../src/agent';
 import type { ManagementDialect, NormalizedMetrics, VnfAgent } from '../../src/ports/vnf-agent';
+import type { VnfDeployment } from '../../src/ports/vim';
 import { freePort } from '../../src/net/free-port';
 
 const click = (name: string): string =>
@@ -156,5 +157,104 @@ describe('drops, as the element counters show them (osv-controlsocket)', () => {
     const c = await ControlSocketClient.open('127.0.0.1', port, 1000);
     expect((await c.read('version')).code).toBe(200);
     c.close();
+  });
+});
+
+describe('EmulatedCloud: faults by server id', () => {
+  const cloud = new EmulatedCloud({ vmReadyDelayMs: 20 });
+  let vim: EmulatedVim;
+  beforeAll(async () => {
+    vim = new EmulatedVim(await cloud.start());
+  });
+  afterAll(async () => cloud.stop());
+
+  const deployment = (id: string, count: number): VnfDeployment => ({
+    vnfInstanceId: id,
+    flavourId: 'simple',
+    virtualLinks: [],
+    vdus: [
+      {
+        vduId: 'click_vdu',
+        name: 'click',
+        count,
+        dialect: 'osv-controlsocket',
+        managementPort: 8000,
+        flavor: { vcpus: 1, memoryMb: 512, diskGb: 1 },
+        image: {
+          name: 'click-on-osv',
+          version: '2017.1',
+          checksum: { algorithm: 'sha-256', hash: 'ef'.repeat(32) },
+          containerFormat: 'bare',
+          diskFormat: 'qcow2',
+          minDiskGb: 1,
+          minRamMb: 192,
+          sizeBytes: 27_000_000,
+        },
+        cps: [{ cpdId: 'mgmt', order: 0, vnicType: 'normal', portSecurity: true, management: true }],
+      },
+    ],
+  });
+  const agentOf = async (instanceId: string, serverId: string): Promise<VnfAgent> => {
+    const v = (await vim.describe(instanceId)).find((x) => x.resourceId === serverId)!;
+    const agent = factory.forEndpoint({
+      address: v.managementAddress!,
+      port: v.managementPort!,
+      dialect: 'osv-controlsocket',
+      controlSocketPort: v.controlSocketPort!,
+    });
+    await agent.waitReady(fast);
+    return agent;
+  };
+
+  it('shutoff: SHUTOFF in describe() and a dead API; start: ACTIVE, the API back, Click not running', async () => {
+    const [a, b] = await vim.apply(deployment('f1', 2));
+    const agent = await agentOf('f1', a!.resourceId);
+    await agent.deploy(FORWARDER);
+
+    await cloud.injectVnfcFault(a!.resourceId, { fault: 'shutoff' });
+    const status = async (): Promise<Record<string, string>> =>
+      Object.fromEntries((await vim.describe('f1')).map((v) => [v.resourceId, v.status]));
+    expect(await status()).toEqual({ [a!.resourceId]: 'SHUTOFF', [b!.resourceId]: 'ACTIVE' });
+    await expect(agent.status({ timeoutMs: 500 })).rejects.toThrow(/ECONNREFUSED/);
+    await expect(cloud.injectVnfcFault(a!.resourceId, { fault: 'shutoff' })).rejects.toThrow(/while it is SHUTOFF/);
+
+    // Nova's action names on the cloud's HTTP API
+    const action = (body: unknown): Promise<Response> =>
+      fetch(`${cloud.url}/servers/${a!.resourceId}/action`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await action({ 'os-start': null })).status).toBe(202);
+    expect((await status())[a!.resourceId]).toBe('ACTIVE');
+    const again = await agentOf('f1', a!.resourceId);
+    expect(await again.status()).toMatchObject({ reachable: true, running: false });
+    expect(await again.readConfig()).toBe(FORWARDER);
+    expect((await again.start()).running).toBe(true);
+    expect((await action({ 'os-start': null })).status).toBe(409);
+    expect((await action({ reboot: { type: 'HARD' } })).status).toBe(400);
+    await vim.destroy('f1');
+  });
+
+  it('VM faults by server id, in-process and over PUT|GET|DELETE /servers/{id}/faults', async () => {
+    const [v] = await vim.apply(deployment('f2', 1));
+    const id = v!.resourceId;
+    const agent = await agentOf('f2', id);
+    await agent.deploy(FORWARDER);
+
+    await cloud.injectVnfcFault(id, { fault: 'nf-crash' });
+    expect((await agent.status()).running).toBe(false);
+    expect(await agent.log()).toContain('injected fault nf-crash');
+    await agent.deploy(FORWARDER);
+
+    const base = `${cloud.url}/servers/${id}/faults`;
+    expect(await faults(base, 'PUT', { fault: 'drops', element: 'c_in0', pps: 10 })).toMatchObject({ status: 400 });
+    expect(await faults(base, 'PUT', { fault: 'api-hang' })).toMatchObject({ status: 200 });
+    await expect(agent.status({ timeoutMs: 300 })).rejects.toThrow(/no answer within 300 ms/);
+    expect((await faults(base, 'GET')).faults.map((f) => f.fault)).toEqual(['api-hang']);
+    expect(cloud.vnfcFaults(id).map((f) => f.fault)).toEqual(['api-hang']);
+    expect((await faults(base, 'DELETE')).faults).toEqual([]);
+    expect((await agent.status()).running).toBe(true);
+
+    expect(await faults(base, 'PUT', { fault: 'shutoff' })).toMatchObject({ status: 200, faults: [] });
+    expect(await faults(base, 'PUT', { fault: 'api-hang' })).toMatchObject({ status: 409, message: /SHUTOFF/ });
+    expect((await faults(`${cloud.url}/servers/nope/faults`, 'GET')).status).toBe(404);
+    await vim.destroy('f2');
   });
 });
