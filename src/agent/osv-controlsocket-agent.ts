@@ -19,6 +19,8 @@ const ERRORS = '/click_errors.txt';
 /** The two samples metrics() takes, this far apart, give CPU % and per-port rates. */
 const SAMPLE_GAP_MS = 200;
 const COUNTER_HANDLERS = ['count', 'byte_count', 'rate'];
+/** A queue's fill and drops (a handler an element lacks answers 511 and is left out). */
+const QUEUE_HANDLERS = ['length', 'highwater_length', 'drops'];
 
 interface Sample {
   timeMs: number;
@@ -187,8 +189,10 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
         const handlers = /Counter$/.test(cls)
           ? COUNTER_HANDLERS
           : /^(From|To)(DPDK)?Device$|^PollDevice$/.test(cls)
-            ? ['count', cls.startsWith('To') ? 'out_bytes' : 'in_bytes']
-            : [];
+            ? ['count', cls.startsWith('To') ? 'out_bytes' : 'in_bytes', 'dropped']
+            : /Queue$/.test(cls)
+              ? QUEUE_HANDLERS
+              : [];
         const values = new Map<string, number>();
         for (const h of handlers) {
           const r = await c.read(`${name}.${h}`);

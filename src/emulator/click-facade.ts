@@ -12,8 +12,8 @@ export interface ClickCheckOutcome {
   ok: boolean;
   /** Click-style lines: `func.click:12: unknown element class 'Fooo'`. */
   messages: string[];
-  /** The router's elements (name and class), when the check knows them: they get handlers and traffic. */
-  elements?: Array<{ name: string; class: string }>;
+  /** The router's elements (name, class, configuration), when the check knows them: they get handlers and traffic. */
+  elements?: Array<{ name: string; class: string; config?: string }>;
   /** The VNF header at the top of the file, when valid. */
   header?: VnfHeader;
 }
@@ -39,7 +39,8 @@ export const toolkitChecker: ClickChecker = (text, file) => {
     ok: r.ok && r.graph !== undefined,
     messages: r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnosticForClick),
   };
-  if (r.graph !== undefined) out.elements = exportGraph(r.graph).nodes.map((n) => ({ name: n.name, class: n.class }));
+  if (r.graph !== undefined)
+    out.elements = exportGraph(r.graph).nodes.map((n) => ({ name: n.name, class: n.class, config: n.config }));
   if (r.header !== undefined) out.header = r.header;
   return out;
 };

@@ -3,6 +3,14 @@ import type { ClickChecker, VnfHeader } from './click-facade';
 /** Packets per second each emulated data port carries while Click runs. */
 export const BASE_PPS = 50_000;
 export const PACKET_BYTES = 512;
+/** A Queue's capacity when its configuration names none (Click's default). */
+const QUEUE_CAPACITY = 1000;
+
+/**
+ * Packets dropped at an element from `since` to now (injected drops; 0 without a fault), and whether it is
+ * dropping now.
+ */
+export type DropMeter = (element: string, since: number) => { packets: number; active: boolean };
 
 type HandlerAnswer = { code: 200 | 510 | 511 | 520; body: string };
 
@@ -11,9 +19,32 @@ interface RouterElement {
   class: string;
   /** packets per second through it (0 for elements that carry no simulated traffic) */
   pps: number;
-  kind: 'counter' | 'input' | 'output' | 'other';
+  kind: ElementKind;
   /** packets already counted when `reset` was last written */
   offset: number;
+  /** a queue's capacity (its configuration's first argument, else 1000) */
+  capacity: number;
+}
+
+export type ElementKind = 'counter' | 'input' | 'output' | 'queue' | 'other';
+
+function kindOf(cls: string): ElementKind {
+  if (/^(Average)?Counter$/.test(cls)) return 'counter';
+  if (/^(FromDPDKDevice|FromDevice|PollDevice)$/.test(cls)) return 'input';
+  if (/^(ToDPDKDevice|ToDevice)$/.test(cls)) return 'output';
+  if (/^(Simple|ThreadSafe|FrontDrop|Notifier)?Queue$/.test(cls)) return 'queue';
+  return 'other';
+}
+
+/** `Queue(2048)`, `Queue(CAPACITY 512)`: the capacity; Click's default 1000 otherwise. */
+function capacityOf(config: string | undefined): number {
+  const first =
+    (config ?? '')
+      .split(',')[0]
+      ?.trim()
+      .replace(/^CAPACITY\s+/, '') ?? '';
+  const n = Number(first);
+  return first !== '' && Number.isInteger(n) && n >= 0 ? n : QUEUE_CAPACITY;
 }
 
 /**
@@ -27,19 +58,15 @@ class Router {
     readonly config: string,
     readonly installedAt: number,
     readonly header: VnfHeader | undefined,
-    elements: Array<{ name: string; class: string }>,
+    elements: Array<{ name: string; class: string; config?: string }>,
   ) {
     elements.forEach((e, i) => {
-      const kind = /^(Average)?Counter$/.test(e.class)
-        ? 'counter'
-        : /^(FromDPDKDevice|FromDevice|PollDevice)$/.test(e.class)
-          ? 'input'
-          : /^(ToDPDKDevice|ToDevice)$/.test(e.class)
-            ? 'output'
-            : 'other';
+      const kind = kindOf(e.class);
       // NOTE: deterministic rates (no randomness): tests can compute what a counter must read
-      const pps = kind === 'counter' ? BASE_PPS * (1 + (i % 3)) * 0.5 : kind === 'other' ? 0 : BASE_PPS;
-      this.elements.set(e.name, { name: e.name, class: e.class, pps, kind, offset: 0 });
+      const pps =
+        kind === 'counter' ? BASE_PPS * (1 + (i % 3)) * 0.5 : kind === 'input' || kind === 'output' ? BASE_PPS : 0;
+      const capacity = kind === 'queue' ? capacityOf(e.config) : 0;
+      this.elements.set(e.name, { name: e.name, class: e.class, pps, kind, offset: 0, capacity });
     });
   }
 }
@@ -64,6 +91,7 @@ export class ClickProcess {
     readonly file: string,
     private readonly now: () => number,
     private readonly check: ClickChecker,
+    private readonly drops: DropMeter = () => ({ packets: 0, active: false }),
   ) {
     this.startedAt = now();
   }
@@ -89,9 +117,12 @@ export class ClickProcess {
     return p;
   }
 
-  /** Starts Click that has not read its configuration yet: `initialize(config)` decides later. */
-  static launch(file: string, now: () => number, pid: number, check: ClickChecker): ClickProcess {
-    return new ClickProcess(pid, file, now, check);
+  /**
+   * Starts Click that has not read its configuration yet: `initialize(config)` decides later. `drops`
+   * tells how many packets an element dropped (injected faults; none by default).
+   */
+  static launch(file: string, now: () => number, pid: number, check: ClickChecker, drops?: DropMeter): ClickProcess {
+    return new ClickProcess(pid, file, now, check, drops);
   }
 
   /** The running router's VNF header (what `vnf_identification` answers). */
@@ -116,6 +147,10 @@ export class ClickProcess {
     return Math.floor((e.pps * Math.max(0, this.now() - since)) / 1000);
   }
 
+  private dropped(e: RouterElement): { packets: number; active: boolean } {
+    return this.drops(e.name, this.router?.installedAt ?? this.now());
+  }
+
   /** Total packets and bytes received / sent on the data ports so far. */
   traffic(): { rxBytes: number; txBytes: number; rxPackets: number; txPackets: number } {
     let rx = 0;
@@ -129,6 +164,21 @@ export class ClickProcess {
     return { rxPackets: rx, txPackets: tx, rxBytes: rx * PACKET_BYTES, txBytes: tx * PACKET_BYTES };
   }
 
+  /** The kind of a running router's element (undefined when Click does not run or has no such element). */
+  kindOf(element: string): ElementKind | undefined {
+    return this.running ? this.router?.elements.get(element)?.kind : undefined;
+  }
+
+  /** Where drops go when a fault names no element: the first output device, else input device, else queue. */
+  defaultDropElement(): string | undefined {
+    const all = [...(this.running ? (this.router?.elements.values() ?? []) : [])];
+    for (const kind of ['output', 'input', 'queue'] as const) {
+      const e = all.find((x) => x.kind === kind);
+      if (e !== undefined) return e.name;
+    }
+    return undefined;
+  }
+
   /** Every element, in configuration order (the global `list` handler). */
   elementNames(): string[] {
     return [...(this.router?.elements.keys() ?? [])];
@@ -139,6 +189,7 @@ export class ClickProcess {
     if (e.kind === 'counter') return [...common, 'count', 'byte_count', 'rate', 'bit_rate', 'byte_rate', 'reset'];
     if (e.kind === 'input') return [...common, 'count', 'in_bytes', 'dropped'];
     if (e.kind === 'output') return [...common, 'count', 'out_bytes', 'dropped'];
+    if (e.kind === 'queue') return [...common, 'length', 'highwater_length', 'capacity', 'drops'];
     return common;
   }
 
@@ -164,7 +215,16 @@ export class ClickProcess {
       Object.assign(values, {
         count: String(count),
         [e.kind === 'input' ? 'in_bytes' : 'out_bytes']: String(count * PACKET_BYTES),
-        dropped: '0',
+        dropped: String(this.dropped(e).packets),
+      });
+    } else if (e.kind === 'queue') {
+      // an empty queue, unless it drops (an injected fault): then it is full, which is why it drops
+      const drops = this.dropped(e);
+      Object.assign(values, {
+        length: String(drops.active ? e.capacity : 0),
+        highwater_length: String(drops.packets > 0 ? e.capacity : 0),
+        capacity: String(e.capacity),
+        drops: String(drops.packets),
       });
     }
     const v = values[handler];

@@ -3,6 +3,7 @@
  * from `unknown` at the edge.
  */
 import type { EmulatedDialect } from './emulated-vm';
+import { parseVmFault, type VmFaultSpec } from './vm-faults';
 
 /**
  * Faults a test can inject, per VNF instance and optionally per VDU:
@@ -155,4 +156,26 @@ export function parseReplace(body: unknown): { imageId?: string } {
   if (imageId === undefined) return {};
   if (typeof imageId !== 'string' || imageId === '') throw new CloudBadRequest('imageId must be a non-empty string');
   return { imageId };
+}
+
+/**
+ * A fault injected into one running VNFC by server id: the VM faults (`nf-crash`, `api-hang`, `drops`, see
+ * vm-faults.ts), or `shutoff` (the server goes to SHUTOFF, its VM powers off) and `start` (ACTIVE again, the
+ * VM boots from its disk, Click not running).
+ */
+export type VnfcFault = VmFaultSpec | { fault: 'shutoff' } | { fault: 'start' };
+
+/** `{fault, ...}` of `PUT /servers/{id}/faults`. */
+export function parseVnfcFault(body: unknown): VnfcFault {
+  const fault = isRecord(body) ? body['fault'] : undefined;
+  if (fault === 'shutoff' || fault === 'start') return { fault };
+  return parseVmFault(body);
+}
+
+/** Nova's server actions the cloud knows: `{"os-stop": null}` -> shutoff, `{"os-start": null}` -> start. */
+export function parseServerAction(body: unknown): VnfcFault {
+  const keys = isRecord(body) ? Object.keys(body) : [];
+  if (keys.length === 1 && keys[0] === 'os-stop') return { fault: 'shutoff' };
+  if (keys.length === 1 && keys[0] === 'os-start') return { fault: 'start' };
+  throw new CloudBadRequest('the body must be {"os-stop": null} or {"os-start": null}');
 }

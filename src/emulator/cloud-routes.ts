@@ -6,9 +6,12 @@ import {
   parseImage,
   parsePower,
   parseReplace,
+  parseServerAction,
   parseVdus,
+  parseVnfcFault,
 } from './cloud-model';
 import type { EmulatedCloud } from './emulated-cloud';
+import { VmFaultError } from './vm-faults';
 
 /**
  * The emulated cloud's HTTP API (JSON in and out):
@@ -24,6 +27,9 @@ import type { EmulatedCloud } from './emulated-cloud';
  * | `DELETE /stacks/{instanceId}/servers/{id}` | one server deleted out of band (nothing replaces it) -> 204 |
  * | `GET /stacks/{instanceId}/leftovers` | names still tagged with the instance |
  * | `GET /servers` | every server |
+ * | `PUT /servers/{id}/faults` `{fault: nf-crash|api-hang|drops|shutoff|start, ...}` | break one VNFC -> `{faults}` |
+ * | `GET /servers/{id}/faults` / `DELETE /servers/{id}/faults` | its VM's faults / clear them -> `{faults}` |
+ * | `POST /servers/{id}/action` `{"os-stop": null}` / `{"os-start": null}` | Nova's names for shutoff/start -> 202 |
  * | `PUT /faults` `{instanceId, fault, vduId?}` / `DELETE /faults[?instanceId=]` | failure injection |
  * | `GET /healthz` | `{"ok":true}` |
  *
@@ -45,7 +51,14 @@ export async function routeCloud(cloud: EmulatedCloud, req: IncomingMessage, res
       const b = parseImage(body);
       return send(200, cloud.ensureImage(b.instanceId, b.name, b.checksum));
     }
-    if (root === 'servers' && method === 'GET') return send(200, cloud.all());
+    if (root === 'servers' && id === undefined && method === 'GET') return send(200, cloud.all());
+    if (root === 'servers' && id !== undefined && sub === 'faults' && sid === undefined) {
+      if (method === 'PUT') return send(200, { faults: await cloud.injectVnfcFault(id, parseVnfcFault(body)) });
+      if (method === 'GET') return send(200, { faults: cloud.vnfcFaults(id) });
+      if (method === 'DELETE') return send(200, { faults: cloud.clearVnfcFaults(id) });
+    }
+    if (root === 'servers' && id !== undefined && sub === 'action' && sid === undefined && method === 'POST')
+      return (await cloud.injectVnfcFault(id, parseServerAction(body)), send(202));
     if (root === 'faults' && method === 'PUT') return (cloud.injectFault(parseFault(body)), send(204));
     if (root === 'faults' && method === 'DELETE')
       return (cloud.clearFaults(url.searchParams.get('instanceId') ?? undefined), send(204));
@@ -63,7 +76,7 @@ export async function routeCloud(cloud: EmulatedCloud, req: IncomingMessage, res
     }
     send(404, { message: `no route ${method} ${url.pathname}` });
   } catch (err) {
-    if (err instanceof CloudError) return send(err.status, { message: err.message });
+    if (err instanceof CloudError || err instanceof VmFaultError) return send(err.status, { message: err.message });
     if (err instanceof CloudBadRequest || err instanceof SyntaxError) return send(400, { message: err.message });
     send(500, { message: err instanceof Error ? err.message : String(err) });
   }

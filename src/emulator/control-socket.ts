@@ -9,6 +9,8 @@ export interface ControlSocketHost {
   stop(): void;
   /** Click ran with `-R`: only then does the global `hotconfig` handler exist. */
   allowReconfigure: boolean;
+  /** An injected `api-hang`: connections are accepted, nothing is answered (no greeting, no replies). */
+  hung?(): boolean;
 }
 
 type Reply = string;
@@ -48,10 +50,12 @@ export class ControlSocketServer {
     this.sockets.add(sock);
     sock.on('close', () => this.sockets.delete(sock));
     sock.on('error', () => undefined);
-    sock.write('Click::ControlSocket/1.3\r\n');
+    const hung = (): boolean => this.host.hung?.() === true;
+    if (!hung()) sock.write('Click::ControlSocket/1.3\r\n');
     let buf = Buffer.alloc(0);
     let pending: { handler: string; n: number } | undefined;
     sock.on('data', (d: Buffer) => {
+      if (hung()) return;
       buf = Buffer.concat([buf, d]);
       for (;;) {
         if (pending !== undefined) {

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { ClickChecker } from './click-facade';
 import { routeCloud } from './cloud-routes';
 import { CloudError, type CloudFault, type CloudFaultRule, type CloudServer, type CloudVdu } from './cloud-model';
+import type { VnfcFault } from './cloud-model';
+import type { VmFaultInForce } from './vm-faults';
 import type { EmulatedVm } from './emulated-vm';
 import { CloudAddressPool, type VmAddress } from './cloud-addresses';
 import {
@@ -216,10 +218,15 @@ export class EmulatedCloud {
     await this.withLock(instanceId, () => this.remove(this.get(instanceId, serverId)));
   }
 
-  /** Powers a server off (its VM ends) or on (boots again from its disk). */
-  async power(instanceId: string, serverId: string, state: 'on' | 'off'): Promise<void> {
+  /**
+   * Powers a server off (its VM ends) or on (boots again from its disk). Powering off a server already off
+   * (or on one already on) does nothing, unless `strict`: then it is refused (409), as Nova's os-stop/os-start.
+   */
+  async power(instanceId: string, serverId: string, state: 'on' | 'off', strict = false): Promise<void> {
     await this.withLock(instanceId, async () => {
       const s = this.get(instanceId, serverId);
+      if (strict && s.status !== (state === 'off' ? 'ACTIVE' : 'SHUTOFF'))
+        throw new CloudError(409, `cannot power ${state} server ${s.name} while it is ${s.status}`);
       if (state === 'off' && s.status === 'ACTIVE') {
         await s.vm?.powerOff();
         s.vm = undefined;
@@ -230,6 +237,42 @@ export class EmulatedCloud {
       } else if (s.status === 'ERROR')
         throw new CloudError(409, `server ${s.name} is in ERROR; it cannot be powered ${state}`);
     });
+  }
+
+  /**
+   * Breaks one running VNFC by server id (Day-2 tests): `shutoff` (SHUTOFF, VM powered off), `start` (ACTIVE,
+   * VM booted again, Click not running), or a fault in its VM (`nf-crash`, `api-hang`, `drops`: VmFaults).
+   * Resolves to the VM's faults in force. @throws CloudError 404 / 409, VmFaultError for a refused VM fault.
+   */
+  async injectVnfcFault(serverId: string, f: VnfcFault): Promise<VmFaultInForce[]> {
+    const s = this.byId(serverId);
+    if (f.fault !== 'shutoff' && f.fault !== 'start') return this.runningVm(serverId).faults.inject(f);
+    await this.power(s.instanceId, s.id, f.fault === 'shutoff' ? 'off' : 'on', true);
+    return this.vnfcFaults(serverId);
+  }
+
+  /** Clears the faults in one VNFC's VM (a crashed Click stays down until started again). */
+  clearVnfcFaults(serverId: string): VmFaultInForce[] {
+    const vm = this.runningVm(serverId);
+    vm.faults.clear();
+    return vm.faults.list();
+  }
+
+  /** The faults in force in one VNFC's VM (none while it is off). */
+  vnfcFaults(serverId: string): VmFaultInForce[] {
+    return this.byId(serverId).vm?.faults.list() ?? [];
+  }
+
+  private byId(serverId: string): ServerRecord {
+    const s = this.servers.get(serverId);
+    if (s === undefined) throw new CloudError(404, `no server ${serverId}`);
+    return s;
+  }
+
+  private runningVm(serverId: string): EmulatedVm {
+    const s = this.byId(serverId);
+    if (s.vm === undefined) throw new CloudError(409, `server ${s.name} is ${s.status}: its VM does not run`);
+    return s.vm;
   }
 
   /** Deletes every server of the instance and its use of images (idempotent). */

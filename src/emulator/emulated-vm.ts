@@ -6,6 +6,8 @@ import { ClickProcess } from './click-process';
 import { ControlSocketServer } from './control-socket';
 import { handleClickPlugin } from './click-plugin-routes';
 import { handleOsv } from './osv-routes';
+import { readBody } from './http-util';
+import { handleVmFaults, VmFaults, VM_FAULTS_PATH } from './vm-faults';
 
 export type EmulatedDialect = 'click-plugin' | 'osv-controlsocket';
 
@@ -77,6 +79,8 @@ export class EmulatedVm {
   address: { host: string; port: number } | undefined;
   controlPort: number | undefined;
   allowReconfigure = false;
+  /** Faults injected into the running VM (`/_emulator/faults`); a reboot or power off clears them. */
+  readonly faults: VmFaults = new VmFaults(this);
 
   constructor(readonly options: EmulatedVmOptions) {
     this.now = options.now ?? Date.now;
@@ -144,6 +148,7 @@ export class EmulatedVm {
     this.readyWait?.abort();
     this.readyWait = undefined;
     this.stopClick();
+    this.faults.clear();
     const server = this.server;
     this.server = undefined;
     for (const s of this.sockets) s.destroy();
@@ -177,7 +182,8 @@ export class EmulatedVm {
    */
   startClick(configPath = '/func.click', ready?: (click: ClickProcess) => Promise<void>): ClickProcess {
     const config = this.files.get(configPath) ?? '';
-    const click = ClickProcess.launch(configPath.replace(/^\//, ''), this.now, this.nextPid++, this.check);
+    const file = configPath.replace(/^\//, '');
+    const click = ClickProcess.launch(file, this.now, this.nextPid++, this.check, this.faults.dropped);
     this.click = click;
     this.clickBytes += CLICK_START_BYTES;
     const initialize = async (): Promise<void> => {
@@ -224,6 +230,7 @@ export class EmulatedVm {
     const control = new ControlSocketServer({
       click: () => this.click,
       allowReconfigure: this.allowReconfigure,
+      hung: () => this.faults.hung,
       stop: () => void this.stopClick(),
       hotconfig: (config) => {
         const current = this.click;
@@ -241,6 +248,9 @@ export class EmulatedVm {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://vm');
+      if (url.pathname === VM_FAULTS_PATH) return handleVmFaults(this.faults, req, res, await readBody(req));
+      // api-hang: accepted, never answered (the socket stays open until the client gives up)
+      if (this.faults.hung) return;
       const body = await readBody(req);
       const method = req.method ?? 'GET';
       if (this.dialect === 'click-plugin' && url.pathname.startsWith('/click_plugin/')) {
@@ -256,13 +266,4 @@ export class EmulatedVm {
         .end(JSON.stringify({ message: err instanceof Error ? err.message : String(err), code: 500 }));
     }
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

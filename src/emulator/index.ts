@@ -11,6 +11,16 @@ export {
   type CloudServer,
   type CloudVdu,
   type CloudPort,
+  type VnfcFault,
 } from './cloud-model';
+export {
+  VmFaults,
+  VmFaultError,
+  VM_FAULTS,
+  VM_FAULTS_PATH,
+  DEFAULT_CRASH_MESSAGE,
+  type VmFaultSpec,
+  type VmFaultInForce,
+} from './vm-faults';
 export { EmulatedVim, EmulatedVimError, type EmulatedVimOptions } from './emulated-vim';
 export { startCloudProcess, type CloudProcess, type CloudProcessOptions } from './cloud-process';
