@@ -123,6 +123,7 @@ export function vnfcInfo(
       status: v.status,
       managementAddress: v.managementAddress,
       managementPort: v.managementPort,
+      ...(v.controlSocketPort !== undefined ? { controlSocketPort: v.controlSocketPort } : {}),
       ...(v.metadata ?? {}),
       ...(zoneId !== undefined ? { zoneId } : {}),
       ...(vimFlavourId !== undefined ? { vimFlavourId } : {}),

@@ -39,8 +39,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
   }
 }
 
-async function instantiate(extra: Record<string, unknown>): Promise<VnfInstance> {
-  const inst = await createSampleInstance(h, 'forwarder');
+async function instantiate(extra: Record<string, unknown>, sample = 'forwarder'): Promise<VnfInstance> {
+  const inst = await createSampleInstance(h, sample);
   const res = await h.app.inject({
     method: 'POST',
     url: `/vnflcm/v1/vnf_instances/${inst.id}/instantiate`,
@@ -73,7 +73,11 @@ describe('fault management and auto-heal', () => {
     expect(await alarmsOf(inst.id)).toEqual([]);
 
     const crashedAt = Date.now();
-    await agent.stop(); // Click ends; the instance still says STARTED: a fault
+    // Click dies with its own words in its log; the instance still says STARTED: a fault
+    await h.cloud.injectVnfcFault(vnfc.computeResource.resourceId, {
+      fault: 'nf-crash',
+      message: 'Segmentation fault in Counter@3 (test)',
+    });
     const alarm = await until('the alarm', async () => (await alarmsOf(inst.id))[0]);
     const raisedAfter = Date.parse(alarm.alarmRaisedTime) - crashedAt;
     expect(raisedAfter).toBeLessThanOrEqual(2 * INTERVAL + 1000);
@@ -85,6 +89,7 @@ describe('fault management and auto-heal', () => {
       probableCause: 'click-not-running',
       ackState: 'UNACKNOWLEDGED',
       isRootCause: true,
+      faultDetails: ['Click is not running', expect.stringContaining('Segmentation fault in Counter@3 (test)')],
       rootCauseFaultyResource: { faultyResourceType: 'COMPUTE', faultyResource: vnfc.computeResource },
       _links: {
         self: { href: `http://vnfm.test/vnffm/v1/alarms/${alarm.id}` },
@@ -169,5 +174,33 @@ describe('fault management and auto-heal', () => {
       return a.alarmClearedTime !== undefined ? a : undefined;
     });
     expect(cleared.perceivedSeverity).toBe('CLEARED');
+  }, 60_000);
+
+  it('a drop counter growing past the threshold is a QOS alarm, cleared when it stops growing', async () => {
+    const inst = await instantiate({}, 'nat'); // osv-controlsocket: per-element counters
+    const vnfc = inst.instantiatedVnfInfo!.vnfcResourceInfo![0]!;
+    await new Promise((r) => setTimeout(r, 3 * INTERVAL));
+    expect(await alarmsOf(inst.id)).toEqual([]);
+    await h.cloud.injectVnfcFault(vnfc.computeResource.resourceId, { fault: 'drops', pps: 5000 });
+    const alarm = await until('the drop alarm', async () => (await alarmsOf(inst.id))[0]);
+    expect(alarm).toMatchObject({
+      perceivedSeverity: 'MAJOR',
+      eventType: 'QOS_ALARM',
+      probableCause: 'packet-loss',
+      faultType: 'ELEMENT_THRESHOLD',
+      vnfcInstanceIds: [vnfc.id],
+    });
+    expect(alarm.faultDetails?.[0]).toMatch(/\.dropped grows \d+(\.\d)?\/s \(threshold 100\/s\)/);
+    h.cloud.clearVnfcFaults(vnfc.computeResource.resourceId);
+    const cleared = await until('cleared', async () => {
+      const a = await get<Alarm>(`/vnffm/v1/alarms/${alarm.id}`);
+      return a.alarmClearedTime !== undefined ? a : undefined;
+    });
+    expect(cleared.perceivedSeverity).toBe('CLEARED');
+    // no auto-heal without a policy: a QOS alarm is not a broken VNFC anyway
+    const ops = await get<VnfLcmOpOcc[]>(
+      `/vnflcm/v1/vnf_lcm_op_occs?filter=${encodeURIComponent(`(eq,vnfInstanceId,${inst.id});(eq,operation,HEAL)`)}`,
+    );
+    expect(ops).toEqual([]);
   }, 60_000);
 });

@@ -28,14 +28,18 @@ export async function instanceVim(deps: LcmDeps, inst: VnfInstance): Promise<Vim
 
 /** The agent of a VNFC (undefined when the VNFC has no management address or its VDU is not in the VNFD). */
 export function agentOf(deps: LcmDeps, model: VnfdModel, vnfc: VnfcResourceInfo): VnfAgent | undefined {
-  const md = (vnfc.metadata ?? {}) as { managementAddress?: string; managementPort?: number };
+  const md = (vnfc.metadata ?? {}) as {
+    managementAddress?: string;
+    managementPort?: number;
+    controlSocketPort?: number;
+  };
   const vdu = model.vdus.find((v) => v.id === vnfc.vduId);
   if (vdu === undefined || md.managementAddress === undefined) return undefined;
   return deps.agents.forEndpoint({
     address: md.managementAddress,
     port: md.managementPort ?? vdu.management.apiPort,
     dialect: vdu.management.dialect,
-    controlSocketPort: vdu.management.controlSocketPort,
+    controlSocketPort: md.controlSocketPort ?? vdu.management.controlSocketPort,
   });
 }
 
