@@ -50,13 +50,13 @@ describe('Day-2 policies: the model', () => {
           'clickosv.policies.AutoScale',
           'aspect: click_aspect',
           'metric: c_in0.rate',
-          'scale_out_threshold: 1.0e5',
+          'scale_out_threshold: 1.0e+5',
         ) +
         policy('drops', 'clickosv.policies.ElementAlarm', "handler: '*.drops'", 'threshold: 10.0') +
         policy('packets_in', 'clickosv.policies.Indicator', 'name: packets in', 'handler: c_in0.count'),
     );
     const r = parsePackage(files, lib);
-    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error' || d.message.startsWith('policy'))).toEqual([]);
     const m = r.model!.monitoring;
     const lines = files.get(VNFD)!.toString().split('\n');
     const pos = (name: string) => ({ file: VNFD, line: lines.indexOf(`    - ${name}:`) + 1, column: 7 });
@@ -126,7 +126,7 @@ describe('Day-2 policies: the model', () => {
             'metric: rx_packet_rate',
             'aggregate: max',
             'scale_out_threshold: 900000.0',
-            'scale_in_threshold: 1.0e5',
+            'scale_in_threshold: 1.0e+5',
             'cooldown: 1 m',
           ) +
           policy(
@@ -231,6 +231,33 @@ describe('Day-2 policies: each check an error at its value', () => {
       [
         "policy 'b': no element of the targeted VDUs' Click configurations has a handler 'nothing'",
         "handler: '*.nothing'",
+      ],
+    ]);
+  });
+
+  it('a float that tosca-parser (so Tacker) would not read as one: a warning saying how to write it', async () => {
+    const files = await nat(
+      policy(
+        'scale',
+        'clickosv.policies.AutoScale',
+        'aspect: click_aspect',
+        'metric: rx_byte_rate',
+        'scale_out_threshold: 900000',
+        'scale_in_threshold: 1.0e5 # YAML 1.1 wants a sign in the exponent',
+      ) + policy('alarm', 'clickosv.policies.ElementAlarm', 'handler: c_in0.count', 'threshold: .5'),
+    );
+    expect(errors(files)).toEqual([]);
+    const w = diagnostics(files).filter((d) => d.severity === 'warning' && d.message.startsWith('policy'));
+    expect(w.map((d) => [d.message, where(files, d)])).toEqual([
+      [
+        "policy 'scale': write scale_out_threshold as 900000.0: tosca-parser (so Tacker) reads '900000' as an " +
+          'integer, not a float',
+        'scale_out_threshold: 900000',
+      ],
+      [
+        "policy 'scale': write scale_in_threshold as 100000.0: tosca-parser (so Tacker) reads '1.0e5' as a string, " +
+          'not a float',
+        'scale_in_threshold: 1.0e5 # YAML 1.1 wants a sign in the exponent',
       ],
     ]);
   });

@@ -34,6 +34,8 @@ const SCALE_AGGREGATES = ['avg', 'max', 'sum'] as const;
 const INDICATOR_AGGREGATES = ['sum', 'avg', 'max', 'min'] as const;
 
 type Path = (string | number)[];
+/** What PyYAML (YAML 1.1), so tosca-parser, reads as a float: a dot, and a sign in an exponent. */
+const YAML11_FLOAT = /^[-+]?(?:\d[\d_]*\.[\d_]*|\.[\d_]+)(?:[eE][-+]\d+)?$/;
 
 /** One Day-2 policy being read: where it is, its properties (checked against its type), its VDU targets. */
 class Policy {
@@ -80,7 +82,10 @@ class Policy {
     return ms ?? fallback;
   }
 
-  /** A float property (undefined when absent or not a number, which is an error). */
+  /**
+   * A float property (undefined when absent or not a number, which is an error). A number written so that YAML 1.1
+   * does not read it as a float (`100`, `1e5`, `1.0e5`) is a warning: tosca-parser, so Tacker, refuses the package.
+   */
   num(prop: string): number | undefined {
     const v = this.props[prop];
     if (v === undefined) return undefined;
@@ -88,6 +93,16 @@ class Policy {
       this.err(prop, `${prop} must be a number, got ${JSON.stringify(v)}`);
       return undefined;
     }
+    const { line, column } = locate(this.c.file.text, this.path(prop));
+    const text = this.c.file.text.split('\n')[line - 1]?.slice(column - 1) ?? '';
+    const written = new RegExp(`^${prop}\\s*:\\s*([-+.\\d][^\\s#]*)\\s*(?:#.*)?$`).exec(text)?.[1];
+    if (written !== undefined && !YAML11_FLOAT.test(written))
+      this.err(
+        prop,
+        `write ${prop} as ${Number.isInteger(v) ? v.toFixed(1) : String(v)}: tosca-parser (so Tacker) reads ` +
+          `'${written}' as ${/^[-+]?\d+$/.test(written) ? 'an integer' : 'a string'}, not a float`,
+        'warning',
+      );
     return v;
   }
 
