@@ -356,3 +356,27 @@ describe('Day-2 policies: each check an error at its value', () => {
     ]);
   });
 });
+
+describe('Day-2 policies: the samples', () => {
+  it('the forwarder heals and counts what it forwards; the load-balancer watches its queues', async () => {
+    const model = async (name: string) => {
+      const files = readPackageDir(join(ROOT, name)).files!;
+      await assemblePackage(files, lib);
+      const r = parsePackage(files, lib);
+      expect(r.diagnostics).toEqual([]);
+      return r.model!.monitoring;
+    };
+    const fwd = await model('forwarder');
+    expect(fwd.autoHeal.map((h) => [h.id, h.vduIds, h.maxAttempts])).toEqual([
+      ['click_vdu_auto_heal', ['click_vdu'], 3],
+    ]);
+    expect(fwd.indicators.map((i) => [i.id, `${i.handler.element}.${i.handler.handler}`, i.aggregate])).toEqual([
+      ['packets_forwarded_0_to_1', 'c_out1.count', 'sum'],
+      ['packets_forwarded_1_to_0', 'c_out0.count', 'sum'],
+    ]);
+    const lb = await model('load-balancer');
+    expect(lb.elementAlarms).toMatchObject([
+      { id: 'backend_queue_drops', handler: { element: '*', handler: 'drops' } },
+    ]);
+  });
+});
