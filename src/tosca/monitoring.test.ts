@@ -300,6 +300,29 @@ describe('Day-2 policies: each check an error at its value', () => {
     expect(where(files, e!)).toBe('max_attempts: 0');
   });
 
+  it("a targeted VDU without deltas in the aspect: a warning (scaling it adds none of the VDU's VNFCs)", async () => {
+    const files = await nat(
+      policy(
+        'scale',
+        'clickosv.policies.AutoScale',
+        'aspect: other_aspect',
+        'metric: rx_packet_rate',
+        'scale_out_threshold: 1.0',
+      ),
+      (s) =>
+        s.replace('            click_aspect:\n', '            other_aspect:\n              max_scale_level: 1\n$&'),
+    );
+    expect(errors(files)).toEqual([]);
+    const w = diagnostics(files).filter((d) => d.severity === 'warning' && d.message.startsWith('policy'));
+    expect(w.map((d) => [d.message, where(files, d)])).toEqual([
+      [
+        "policy 'scale': VDU 'click_vdu' has no VduScalingAspectDeltas for aspect 'other_aspect': scaling it adds no " +
+          'VNFC of it',
+        'aspect: other_aspect',
+      ],
+    ]);
+  });
+
   it('an unknown metric name', async () => {
     const files = await nat(
       policy(
