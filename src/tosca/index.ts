@@ -11,3 +11,12 @@ export { parsePackage } from './vnfd-parser';
 export { validatePackage, buildPackage, assemblePackage } from './package';
 export { sizeBytes, timeMs } from './scalars';
 export { readCsarEntry } from './csar-entry';
+export {
+  AUTO_HEAL_POLICY,
+  AUTO_SCALE_POLICY,
+  ELEMENT_ALARM_POLICY,
+  INDICATOR_POLICY,
+  HEAL_CAUSES,
+  PORT_METRICS,
+} from './vnfd-monitoring';
+export { parseHandler } from './click-handlers';

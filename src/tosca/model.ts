@@ -103,6 +103,68 @@ export interface LcmOperationModel {
   path: string;
 }
 
+/** Why a VNFC is healed: its server is not ACTIVE, its management API does not answer, or Click is not running. */
+export type HealCause = 'vm_not_active' | 'api_unreachable' | 'nf_not_running';
+/** A data port counter's rate, summed over the VNFC's data ports. */
+export type PortMetric = 'rx_packet_rate' | 'tx_packet_rate' | 'rx_byte_rate' | 'tx_byte_rate';
+export type AlarmSeverity = 'CRITICAL' | 'MAJOR' | 'MINOR' | 'WARNING';
+
+/** A Click handler `element.handler`; `element` is `*` (an ElementAlarm only) for every element having the handler. */
+export interface ClickHandlerRef {
+  element: string;
+  handler: string;
+}
+
+/** What every Day-2 policy has: its name in the topology, the VDUs it targets, where it is written. */
+export interface MonitoringPolicyModel {
+  id: string;
+  vduIds: string[];
+  pos: SourcePos;
+}
+
+/** clickosv.policies.AutoHeal: heal a failed VNFC of the VDUs, at most maxAttempts times per VNFC within windowMs. */
+export interface AutoHealModel extends MonitoringPolicyModel {
+  causes: HealCause[];
+  maxAttempts: number;
+  /** The wait before the first automatic heal; each next one waits twice as long as the one before. */
+  backoffMs: number;
+  windowMs: number;
+}
+
+/** clickosv.policies.AutoScale: scale an aspect on a metric of the VDUs' VNFCs, aggregated over them. */
+export interface AutoScaleModel extends MonitoringPolicyModel {
+  aspectId: string;
+  metric: { kind: 'handler'; handler: ClickHandlerRef } | { kind: 'port'; name: PortMetric };
+  aggregate: 'avg' | 'max' | 'sum';
+  scaleOutThreshold: number;
+  /** Absent: the VNFM never scales in on this metric. */
+  scaleInThreshold?: number;
+  cooldownMs: number;
+}
+
+/** clickosv.policies.ElementAlarm: an alarm when a handler's value grows faster than thresholdPerSecond. */
+export interface ElementAlarmModel extends MonitoringPolicyModel {
+  handler: ClickHandlerRef;
+  thresholdPerSecond: number;
+  severity: AlarmSeverity;
+  probableCause: string;
+}
+
+/** clickosv.policies.Indicator: a SOL003 VNF indicator (its id is `id`) read from a handler of the VDUs' VNFCs. */
+export interface IndicatorModel extends MonitoringPolicyModel {
+  name: string;
+  handler: ClickHandlerRef;
+  aggregate: 'sum' | 'avg' | 'max' | 'min';
+}
+
+/** The Day-2 policies of a flavour (empty lists when the VNFD declares none). */
+export interface MonitoringModel {
+  autoHeal: AutoHealModel[];
+  autoScale: AutoScaleModel[];
+  elementAlarms: ElementAlarmModel[];
+  indicators: IndicatorModel[];
+}
+
 /** One deployment flavour: its topology template's VDUs, CPs, links and policies. */
 export interface FlavourModel {
   flavourId: string;
@@ -118,6 +180,8 @@ export interface FlavourModel {
   defaultInstantiationLevel?: string;
   interfaces: string[];
   lcmOperations: LcmOperationModel[];
+  /** Fault, performance and indicator monitoring, auto-heal and auto-scale: the Day-2 policies. */
+  monitoring: MonitoringModel;
   /** The definitions file with the flavour's topology_template. */
   definitions: string;
 }

@@ -1,6 +1,7 @@
 /**
  * The flavour model builder: one flavour's topology (functions resolved, topology.ts) into a FlavourModel:
- * VDUs (vnfd-vdu.ts), CPs, links, policies (vnfd-policies.ts) and the LCM operations' artifacts.
+ * VDUs (vnfd-vdu.ts), CPs, links, policies (vnfd-policies.ts), the Day-2 policies (vnfd-monitoring.ts) and the LCM
+ * operations' artifacts.
  */
 import { posix } from 'node:path';
 import type { SourceDiagnostic } from '../errors';
@@ -10,6 +11,7 @@ import type { ExtCpModel, FlavourModel, LcmOperationModel, VduCpModel, VirtualLi
 import type { Topology } from './topology';
 import { locate } from './yaml';
 import { artifactPath, obj, str, type Obj, type VnfdContext } from './vnfd-context';
+import { readMonitoring } from './vnfd-monitoring';
 import { readPolicies } from './vnfd-policies';
 import { managementPolicies } from './vnfd-management';
 import { readVdu } from './vnfd-vdu';
@@ -95,6 +97,7 @@ export class FlavourBuilder implements VnfdContext {
       };
     });
     const vnf = this.topology.vnfName !== undefined ? obj(this.nodes[this.topology.vnfName]) : {};
+    const policies = readPolicies(this, vduIds);
     return {
       flavourId: this.topology.flavourId ?? '',
       flavourDescription: str(p['flavour_description']) ?? '',
@@ -102,9 +105,10 @@ export class FlavourBuilder implements VnfdContext {
       vduCps: cps,
       virtualLinks: vls,
       extCps,
-      ...readPolicies(this, vduIds),
+      ...policies,
       interfaces: Object.keys(obj(obj(vnf['interfaces'])['Vnflcm'])),
       lcmOperations: this.lcmOperations(vnf),
+      monitoring: readMonitoring(this, vdus, policies.scalingAspects),
       definitions: this.file.path,
     };
   }
