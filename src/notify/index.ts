@@ -4,6 +4,7 @@ export {
   startDeliveryWorker,
   subscriptionGenerationKey,
   NOTIFY_QUEUE,
+  outboxBacklog,
   type NotifyBullOptions,
 } from './subscription-notifier';
 export { callConsumer, authorizationFor, DeliveryError } from './delivery';

@@ -67,6 +67,11 @@ export class SubscriptionNotifier implements Notifier {
     await this.queue.close();
   }
 
+  /** The delivery jobs by state (`waiting`, `active`, `delayed`, `failed`), in one round trip: for the metrics. */
+  jobCounts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+  }
+
   async publish(event: NotificationEvent): Promise<void> {
     const subscriptions = await this.logAndListSubscriptions(event);
     if (subscriptions.length === 0) return;
@@ -155,6 +160,33 @@ export class SubscriptionNotifier implements Notifier {
       _links: { ...links, vnfLcmOpOcc: { href: `${base}/vnf_lcm_op_occs/${op.id}` } },
     };
   }
+}
+
+/**
+ * Notifications waiting in every subscription's outbox (`<prefix>:outbox:<subscriptionId>`), at this moment: the
+ * subscriptions listed (pages of 500), then one pipelined LLEN per page. For the metrics, at scrape time.
+ */
+export async function outboxBacklog(
+  redis: Redis,
+  prefix: string,
+  subscriptions: Repository<StoredSubscription>,
+): Promise<number> {
+  let total = 0;
+  let marker: string | undefined;
+  do {
+    // as shown: only the ids are needed, no credential is opened
+    const page = await subscriptions.list({ limit: 500, shown: true, ...(marker !== undefined ? { marker } : {}) });
+    if (page.items.length > 0) {
+      const pipeline = redis.pipeline();
+      for (const sub of page.items) pipeline.llen(`${prefix}:outbox:${sub.id}`);
+      for (const [err, n] of (await pipeline.exec()) ?? []) {
+        if (err !== null) throw err;
+        total += Number(n);
+      }
+    }
+    marker = page.nextMarker;
+  } while (marker !== undefined);
+  return total;
 }
 
 /** The delivery worker: drains one subscription's outbox in order, holding its lock. */
