@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildApp } from '../../src/api';
 import { metricsRoutes } from '../../src/api/routes/metrics';
 import { metricsListener, parseListen } from '../../src/composition/metrics';
@@ -98,6 +100,23 @@ describe('the exposition', () => {
     text = await m.scrape();
     expect(text).not.toContain('clickvnf_up');
   });
+});
+
+it('docs/operations.md and the Grafana dashboard name only metrics that exist, and document every one', async () => {
+  const m = noProcess();
+  m.watchQueues(async () => []);
+  m.watchNotificationBacklog(async () => 0);
+  const exposed = new Set([...(await m.scrape()).matchAll(/^# TYPE (clickvnfm_\w+) /gm)].map((x) => x[1] ?? ''));
+  const named = (file: string): Set<string> =>
+    new Set(
+      [...readFileSync(join(__dirname, '..', '..', 'docs', file), 'utf8').matchAll(/clickvnfm_[a-z_]+/g)].map((x) =>
+        x[0].replace(/_(bucket|count|sum)$/, ''),
+      ),
+    );
+  const doc = named('operations.md');
+  expect([...doc].filter((n) => !exposed.has(n))).toEqual([]);
+  expect([...exposed].filter((n) => !doc.has(n))).toEqual([]);
+  expect([...named('grafana-dashboard.json')].filter((n) => !exposed.has(n))).toEqual([]);
 });
 
 describe('the timed VIM and agents', () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -12,7 +12,8 @@ import { useRedis } from '../support/redis';
 /**
  * A real Prometheus (Debian's `prometheus`, installed by `scripts/setup.sh test`) scrapes a VNFM started in-process:
  * the API's /metrics and the listener of its own (metrics.listen), both behind metrics.token, every second. After one
- * instantiate on the emulated cloud, Prometheus's query API has the operation counted with its labels.
+ * instantiate on the emulated cloud, Prometheus's query API has the operation counted with its labels, and takes
+ * every query of the sample Grafana dashboard (docs/grafana-dashboard.json).
  */
 const PROMETHEUS = '/usr/bin/prometheus';
 const TOKEN = 'prometheus-test-token-0123456789';
@@ -187,4 +188,18 @@ it('Prometheus scrapes the API and the metrics listener and sees the instantiate
   expect(queues.map((s) => s.metric['state']).sort()).toEqual(['active', 'delayed', 'failed', 'waiting']);
   expect(await query(promUrl, 'clickvnfm_notification_backlog')).toHaveLength(2);
   expect((await query(promUrl, 'process_resident_memory_bytes')).length).toBe(2);
+
+  // every query of the sample dashboard is one Prometheus takes (Grafana's variables filled in)
+  const dashboard = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'grafana-dashboard.json'), 'utf8')) as {
+    panels: Array<{ targets?: Array<{ expr: string }> }>;
+  };
+  const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
+  expect(exprs.length).toBeGreaterThan(10);
+  for (const expr of exprs) {
+    const filled = expr
+      .replace(/\$job/g, '.+')
+      .replace(/\$__rate_interval/g, '1m')
+      .replace(/\$__range/g, '5m');
+    await expect(query(promUrl, filled)).resolves.toBeDefined();
+  }
 }, 150_000);
