@@ -2,7 +2,7 @@
  * The layering of docs/architecture.md: api -> lcm -> ports <- adapters, and no cycles.
  * Only the composition roots (src/main.ts, src/composition/, src/cli/) may import adapters and wire them together.
  */
-const ADAPTERS = '^src/(store|queue|openstack|agent|emulator|notify|nfvo)/';
+const ADAPTERS = '^src/(store|queue|openstack|agent|emulator|notify|nfvo|metrics)/';
 const PURE = '^src/(domain|errors|click|tosca)/';
 
 module.exports = {
@@ -69,7 +69,7 @@ module.exports = {
       name: 'adapters-are-independent',
       comment: 'one adapter does not reach into another (the emulator may reuse the agent only through ports).',
       severity: 'error',
-      from: { path: '^src/(store|queue|openstack|agent|notify|nfvo)/' },
+      from: { path: '^src/(store|queue|openstack|agent|notify|nfvo|metrics)/' },
       to: { path: ADAPTERS, pathNot: '^src/$1/' },
     },
   ],

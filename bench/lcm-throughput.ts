@@ -58,6 +58,8 @@ async function child(role: 'api' | 'worker'): Promise<void> {
       onboardSamples: role === 'api',
       auth: { basic: true, users: [{ name: 'admin', passwordHash: s.passwordHash, roles: ['admin'] }] },
       log: { level: 'warn' },
+      // several workers on one host: none takes the default metrics port (127.0.0.1:9464)
+      metrics: { listen: 'off' },
       ...(s.concurrency !== undefined ? { worker: { concurrency: s.concurrency } } : {}),
     },
   });

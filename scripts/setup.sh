@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing so that `npm start` and `npm test` work on a fresh Debian 12 + Node 20:
-# Debian packages (redis-server always; the test tools and redis-sentinel for `test`), npm dependencies, the build.
+# Debian packages (redis-server always; for `test` the test tools, redis-sentinel and prometheus), npm dependencies,
+# the build.
 # Idempotent and quick when everything is there already.
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 2
@@ -13,6 +14,8 @@ if [ "$mode" = test ]; then
   command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
   # the Sentinel failover test (test/support/sentinel.ts) runs three sentinels
   [ -e /usr/bin/redis-sentinel ] || need+=(redis-sentinel)
+  # the scrape test (test/observability/prometheus.test.ts) runs a real Prometheus
+  [ -x /usr/bin/prometheus ] || need+=(prometheus)
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then

@@ -13,6 +13,9 @@ import { onboardSamplePackages, sealStoredCredentials } from './composition/star
 import { buildNfvo } from './composition/nfvo';
 import { NFVO_NOTIFICATIONS_PATH } from './api/routes/vnfpkgm/nfvo-notifications';
 import { buildVim } from './composition/vim';
+import { serveMetrics, vnfmVersion } from './composition/metrics';
+import { metricsRoutes } from './api/routes/metrics';
+import { VnfmMetrics } from './metrics';
 import { openStackVimOptions, VimFactory } from './composition/vims';
 import type { Config } from './config';
 import { HttpVnfAgentFactory } from './agent';
@@ -42,6 +45,13 @@ export interface Vnfm {
   app?: ApiApp;
   /** The Redis URL (the embedded server's carries its password: never log it); absent under Sentinel. */
   redisUrl?: string;
+  /**
+   * The process's Prometheus metrics (served at the API's /metrics, or at `metricsUrl`). More exposition is added
+   * with `metrics.registerCollector(async () => text)` (e.g. the VNFs' measurements, on the API's /metrics).
+   */
+  metrics: VnfmMetrics;
+  /** The listener of its own that serves /metrics (metrics.listen; by default a worker-only process's), if any. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -119,6 +129,8 @@ export async function startVnfm(
     if (built.stop) stops.push(built.stop);
     const agents = new HttpVnfAgentFactory();
     const vim = instrument.vim ? instrument.vim(built.vim) : built.vim;
+    // one registry per process (several VNFMs may share a process: the tests)
+    const metrics = new VnfmMetrics({ role, version: vnfmVersion(), log });
     const nfvo = buildNfvo(config, publicUrl);
     if (nfvo !== undefined)
       log.info(`NFVO ${config.nfvo.url ?? ''}: grants every resource change, serves its packages`);
@@ -139,13 +151,18 @@ export async function startVnfm(
       ...(nfvo?.subscriptions !== undefined ? { nfvoSubscriptions: nfvo.subscriptions } : {}),
       packageLimitBytes: config.api.packageLimitBytes,
       webDir: webDir(),
+      metrics,
     });
     stops.push(() => graph.close());
     const embedded = config.redis.url === undefined && config.redis.sentinels === undefined;
     await sealStoredCredentials(redis, prefix, graph, embedded, log);
     if (config.onboardSamples) await onboardSamplePackages(redis, prefix, graph, library, log);
 
-    const vnfm: Vnfm = { ...(redisTarget.kind === 'url' ? { redisUrl: redisTarget.url } : {}), stop: stopAll };
+    const vnfm: Vnfm = {
+      ...(redisTarget.kind === 'url' ? { redisUrl: redisTarget.url } : {}),
+      metrics,
+      stop: stopAll,
+    };
     if (role === 'worker' || role === 'all') {
       const w = config.worker;
       stops.push(
@@ -170,7 +187,7 @@ export async function startVnfm(
           perAddress: limiter(config.auth.tokenRequestsPerAddressPerMinute),
           failuresPerClient: limiter(config.auth.tokenFailuresPerClientPerMinute),
         },
-        routes: graph.routes,
+        routes: [...graph.routes, metricsRoutes({ source: metrics, token: config.metrics.token })],
         events: graph.events,
         ...(root !== undefined ? { loggerInstance: root } : { logger: { level: config.log.level, redact: REDACT } }),
       });
@@ -179,6 +196,11 @@ export async function startVnfm(
       vnfm.url = address;
       vnfm.app = app;
       log.info(`VNFM API (SOL003 ${API_VERSION}) on ${address}; OpenAPI at ${address}/docs`);
+    }
+    const served = await serveMetrics(metrics, config, role, log);
+    if (served !== undefined) {
+      stops.push(() => served.close());
+      vnfm.metricsUrl = served.url;
     }
     // once the API listens (the NFVO tests the callback), in the background: an NFVO that is down is asked again
     // with backoff. The subscription outlives a stop: it is not deleted.

@@ -107,6 +107,8 @@ export class Cluster {
         // a killed worker's jobs are taken over after about this long
         CLICKVNFM_WORKER_LOCK_MS: '5000',
         CLICKVNFM_WORKER_STALLED_MS: '1000',
+        // several workers on one host: none takes the default metrics port (127.0.0.1:9464)
+        CLICKVNFM_METRICS_LISTEN: 'off',
         // info: the worker says when it runs ('LCM worker running'), which a restart waits for
         CLICKVNFM_LOG_LEVEL: m.role === 'worker' ? 'info' : 'warn',
       },

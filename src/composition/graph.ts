@@ -25,9 +25,11 @@ import type { LcmDeps } from '../lcm/deps';
 import { identityOf, runJob, settleFinished } from '../lcm/engine';
 import { resumeStranded } from '../lcm/occurrences';
 import { PackageModels } from '../lcm/package-models';
+import type { VnfmMetrics } from '../metrics';
 import {
   callConsumer,
   FmNotifier,
+  outboxBacklog,
   packageSource,
   startDeliveryWorker,
   SubscriptionNotifier,
@@ -57,6 +59,7 @@ import {
   type SecretBox,
 } from '../store';
 import type { TypeLibrary } from '../tosca';
+import { watchGraph } from './metrics';
 
 export interface GraphOptions {
   /** The shared connection of the repositories; `redisTarget` opens the blocking ones BullMQ needs. */
@@ -89,6 +92,11 @@ export interface GraphOptions {
   webDir?: string;
   /** Where the queue's, the workers' and the notifier's events are logged. */
   log?: Logger;
+  /**
+   * The process's metrics (src/metrics): the graph times the VIM and agent calls into them, tells them of the
+   * operations it ends, and has them read the queues and the outboxes at scrape time. Absent: no metrics.
+   */
+  metrics?: VnfmMetrics;
 }
 
 export interface WorkerOptions {
@@ -163,6 +171,11 @@ export function buildGraph(o: GraphOptions): Graph {
     o.notifier === undefined
       ? new SubscriptionNotifier(o.redis, o.prefix, subscriptions, instances, o.publicUrl, bull(), o.notifierRetry)
       : undefined;
+  const m = o.metrics;
+  if (m !== undefined) {
+    const backlog = () => outboxBacklog(o.redis, o.prefix, subscriptions, fmSubscriptions);
+    watchGraph(m, { lcmQueue: queue, ...(subscriptionNotifier ? { notifyQueue: subscriptionNotifier } : {}), backlog });
+  }
   const catalog: PackageCatalog =
     o.nfvoPackages === undefined
       ? packages
@@ -173,13 +186,14 @@ export function buildGraph(o: GraphOptions): Graph {
     packages,
     catalog,
     models: new PackageModels(packages, o.library),
-    vim: o.vim,
-    agents: o.agents,
+    vim: m !== undefined ? m.vim(o.vim) : o.vim,
+    agents: m !== undefined ? m.agents(o.agents) : o.agents,
     queue,
     notifier: o.notifier ?? (subscriptionNotifier as Notifier),
     ...(o.readiness !== undefined ? { readiness: o.readiness } : {}),
     ...(o.granter !== undefined ? { granter: o.granter } : {}),
-    ...(o.vims !== undefined ? { vims: o.vims } : {}),
+    ...(o.vims !== undefined ? { vims: m !== undefined ? m.vims(o.vims) : o.vims } : {}),
+    ...(m !== undefined ? { observer: m } : {}),
   };
   const pkgm: (PkgmNotificationDeps & { nfvo: NfvoPackageSubscriptions }) | undefined =
     o.nfvoSubscriptions === undefined

@@ -70,6 +70,8 @@ export const ENV_KEYS: Record<string, { path: string[]; type: EnvType }> = {
   CLICKVNFM_KEYSTONE_CACHE_SECONDS: { path: ['keystone', 'cacheSeconds'], type: 'integer' },
   CLICKVNFM_NFVO_PACKAGE_NOTIFICATIONS: { path: ['nfvo', 'packageNotifications'], type: 'boolean' },
   CLICKVNFM_ONBOARD_SAMPLES: { path: ['onboardSamples'], type: 'boolean' },
+  CLICKVNFM_METRICS_TOKEN: { path: ['metrics', 'token'], type: 'string' },
+  CLICKVNFM_METRICS_LISTEN: { path: ['metrics', 'listen'], type: 'string' },
   CLICKVNFM_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   CLICKVNFM_WORKER_CONCURRENCY: { path: ['worker', 'concurrency'], type: 'integer' },
   CLICKVNFM_WORKER_LOCK_MS: { path: ['worker', 'lockDurationMs'], type: 'integer' },
@@ -153,6 +155,15 @@ function validate(raw: Record<string, unknown>, source: string): Readonly<Config
   }
   const redisProblems = redisConsistency((doc as Config).redis);
   if (redisProblems.length > 0) throw new ConfigError(`${source}: ${redisProblems.join('; ')}`);
+  const listen = (doc as Config).metrics.listen;
+  if (listen !== undefined && listen !== 'off') {
+    try {
+      // port 0: any free port
+      parseHostPort(listen.replace(/:0$/, ':1'));
+    } catch (err) {
+      throw new ConfigError(`${source}: metrics.listen (CLICKVNFM_METRICS_LISTEN): ${(err as Error).message}`);
+    }
+  }
   return deepFreeze(doc as Config);
 }
 

@@ -173,6 +173,22 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * The process's Prometheus metrics (docs/operations.md): an API process serves them at GET /metrics on its API;
+     * a worker-only process on a listener of its own.
+     */
+    metrics: Type.Object(
+      {
+        /** A bearer token the scraper must send (`Authorization: Bearer <token>`); absent: /metrics is open. */
+        token: Type.Optional(Type.String({ minLength: 16, pattern: '^\\S+$' })),
+        /**
+         * `host:port` of a listener serving only /metrics; absent: 127.0.0.1:9464 for role worker, none for api and
+         * all (the API serves it); `off`: none.
+         */
+        listen: Type.Optional(Type.String({ pattern: '^(off|\\S+:\\d{1,5})$' })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: Type.Union(

@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock';
 import type { Granter } from '../ports/granter';
 import type { LcmQueue, Notifier, OpOccRepository } from '../ports/lcm';
+import type { LcmObserver } from '../ports/observer';
 import type { PackageCatalog } from '../ports/package-catalog';
 import type { VnfPackageRepository } from '../ports/package-store';
 import type { VnfInstanceRepository } from '../ports/store';
@@ -32,6 +33,8 @@ export interface LcmDeps {
   /** Overrides the VNFD's readiness timing (the emulated VIM's VMs need no 10 s grace). */
   readiness?: Partial<Omit<ReadinessOptions, 'signal'>>;
   clock?: Clock;
+  /** Hears of every operation this process ends (the process's metrics); absent: nobody listens. */
+  observer?: LcmObserver;
 }
 
 export function now(deps: Pick<LcmDeps, 'clock'>): Date {

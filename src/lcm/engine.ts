@@ -8,6 +8,7 @@ import {
 } from '../domain/lcm-op-occ';
 import type { VnfInstance } from '../domain/vnf-instance';
 import type { LcmJobKind } from '../ports/lcm';
+import { ENDED_STATES, type EndedState } from '../ports/observer';
 import type { Versioned } from '../ports/store';
 import type { Vim, VimConnection } from '../ports/vim';
 import type { LcmDeps } from './deps';
@@ -57,8 +58,21 @@ export async function transition(
     known,
   );
   if (saved === undefined) throw new Error(`op-occ ${id} vanished`);
+  observeEnd(deps, saved.doc);
   if (options.notify !== false) await notifyState(deps, saved.doc, instance);
   return saved;
+}
+
+/** Tells the observer (if any) of a state that ends the operation; whatever the observer does, the LCM goes on. */
+function observeEnd(deps: LcmDeps, op: VnfLcmOpOcc): void {
+  const state = op.operationState;
+  if (deps.observer === undefined || !ENDED_STATES.includes(state as EndedState)) return;
+  const durationMs = Math.max(0, Date.parse(op.stateEnteredTime) - Date.parse(op.startTime));
+  try {
+    deps.observer.operationFinished(op.operation, state as EndedState, Number.isFinite(durationMs) ? durationMs : 0);
+  } catch {
+    // NOTE: metrics are no reason to fail an operation
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ export {
   startDeliveryWorker,
   subscriptionGenerationKey,
   NOTIFY_QUEUE,
+  outboxBacklog,
   type NotifyBullOptions,
   type SubscriptionLookup,
 } from './subscription-notifier';

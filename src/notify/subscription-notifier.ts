@@ -68,6 +68,11 @@ export class SubscriptionNotifier implements Notifier {
     await this.queue.close();
   }
 
+  /** The delivery jobs by state (`waiting`, `active`, `delayed`, `failed`), in one round trip: for the metrics. */
+  jobCounts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+  }
+
   async publish(event: NotificationEvent): Promise<void> {
     const subscriptions = await this.logAndListSubscriptions(event);
     if (subscriptions.length === 0) return;
@@ -144,6 +149,40 @@ export class SubscriptionNotifier implements Notifier {
 export type SubscriptionLookup = (
   id: string,
 ) => Promise<Pick<StoredSubscription, 'callbackUri' | 'authentication'> | undefined>;
+
+/**
+ * Notifications waiting in every subscription's outbox (`<prefix>:outbox:<subscriptionId>`), at this moment: the
+ * subscriptions of each repository (LCM, FM, ...) listed (pages of 500), then one pipelined LLEN per page. For the
+ * metrics, at scrape time.
+ */
+export async function outboxBacklog(
+  redis: Redis,
+  prefix: string,
+  ...repositories: Array<Repository<{ id: string }>>
+): Promise<number> {
+  let total = 0;
+  for (const subscriptions of repositories) total += await backlogOf(redis, prefix, subscriptions);
+  return total;
+}
+
+async function backlogOf(redis: Redis, prefix: string, subscriptions: Repository<{ id: string }>): Promise<number> {
+  let total = 0;
+  let marker: string | undefined;
+  do {
+    // as shown: only the ids are needed, no credential is opened
+    const page = await subscriptions.list({ limit: 500, shown: true, ...(marker !== undefined ? { marker } : {}) });
+    if (page.items.length > 0) {
+      const pipeline = redis.pipeline();
+      for (const sub of page.items) pipeline.llen(`${prefix}:outbox:${sub.id}`);
+      for (const [err, n] of (await pipeline.exec()) ?? []) {
+        if (err !== null) throw err;
+        total += Number(n);
+      }
+    }
+    marker = page.nextMarker;
+  } while (marker !== undefined);
+  return total;
+}
 
 /** The delivery worker: drains one subscription's outbox in order, holding its lock. */
 export function startDeliveryWorker(

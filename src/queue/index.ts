@@ -1,1 +1,8 @@
-export { BullLcmQueue, startLcmWorker, LCM_QUEUE, type BullOptions, type LcmWorkerOptions } from './lcm-queue';
+export {
+  BullLcmQueue,
+  startLcmWorker,
+  LCM_QUEUE,
+  JOB_COUNT_STATES,
+  type BullOptions,
+  type LcmWorkerOptions,
+} from './lcm-queue';

@@ -4,6 +4,8 @@ import type { LcmJobKind, LcmQueue } from '../ports/lcm';
 import { silentLogger, type Logger } from '../ports/logger';
 
 export const LCM_QUEUE = 'clickvnfm-lcm';
+/** The job states jobCounts() reads (BullMQ's names). */
+export const JOB_COUNT_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 export interface BullOptions {
   connection: ConnectionOptions;
@@ -46,6 +48,11 @@ export class BullLcmQueue implements LcmQueue {
       { opOccId },
       { jobId: opOccId, removeOnComplete: true, removeOnFail: true, attempts: 1 },
     );
+  }
+
+  /** Its jobs by state (`waiting`, `active`, `delayed`, `failed`), in one round trip: for the metrics. */
+  jobCounts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts(...JOB_COUNT_STATES);
   }
 
   async close(): Promise<void> {

@@ -67,7 +67,6 @@ describe('fault management and auto-heal', () => {
     const inst = await instantiate({ additionalParams: { autoHeal: { backoffSeconds: 0, maxAttempts: 2 } } });
     expect(inst.extensions?.['autoHeal']).toEqual({ backoffSeconds: 0, maxAttempts: 2 });
     const vnfc = inst.instantiatedVnfInfo!.vnfcResourceInfo![0]!;
-    const agent = agentOf(vnfc);
     // a few intervals of a healthy VNF: watched, no alarm
     await new Promise((r) => setTimeout(r, 3 * INTERVAL));
     expect(await alarmsOf(inst.id)).toEqual([]);

@@ -40,6 +40,8 @@ function startWorker(): ChildProcess {
       CLICKVNFM_ONBOARD_SAMPLES: 'false',
       CLICKVNFM_WORKER_LOCK_MS: '1500',
       CLICKVNFM_WORKER_STALLED_MS: '500',
+      // two workers on one host, beside other tests: no metrics listener on the default port
+      CLICKVNFM_METRICS_LISTEN: 'off',
       CLICKVNFM_LOG_LEVEL: 'warn',
     },
     stdio: 'ignore',
