@@ -11,10 +11,9 @@ import { vnfcRoutes } from '../api/routes/console/vnfc-routes';
 import { lcmTaskRoutes } from '../api/routes/vnflcm/lcm-tasks';
 import { opOccRoutes } from '../api/routes/vnflcm/op-occs';
 import { subscriptionRoutes } from '../api/routes/vnflcm/subscriptions';
-import { fmRoutes } from '../api/routes/vnffm/alarms';
-import type { StoredFmSubscription } from '../domain/alarm';
-import { fmSubscriptionRepository, lockOf, subscriptionRepository } from './stores';
-import { DEFAULT_MONITOR_OPTIONS, startMonitor, type MonitorOptions } from '../lcm/monitor/monitor';
+import { lockOf, subscriptionRepository } from './stores';
+import type { MonitorOptions } from '../lcm/monitor/monitor';
+import { buildDay2 } from './day2';
 import { packageArtifactRoutes } from '../api/routes/vnfpkgm/package-artifacts';
 import { nfvoNotificationRoutes } from '../api/routes/vnfpkgm/nfvo-notifications';
 import { packageUploadFromUriRoutes } from '../api/routes/vnfpkgm/package-upload-uri';
@@ -28,7 +27,6 @@ import { PackageModels } from '../lcm/package-models';
 import type { VnfmMetrics } from '../metrics';
 import {
   callConsumer,
-  FmNotifier,
   outboxBacklog,
   packageSource,
   startDeliveryWorker,
@@ -49,7 +47,6 @@ import { BullLcmQueue, startLcmWorker } from '../queue';
 import {
   createRedisClient,
   RedisAlarmStore,
-  RedisMonitorStore,
   RedisOpOccRepository,
   RedisRepository,
   RedisVnfInstanceRepository,
@@ -118,7 +115,6 @@ export interface Graph {
   opOccs: RedisOpOccRepository;
   subscriptions: RedisRepository<StoredSubscription>;
   alarms: RedisAlarmStore;
-  fmSubscriptions: RedisRepository<StoredFmSubscription>;
   /** Every feature's API routes, in the production order. */
   routes: RouteModule[];
   events: ApiEvents;
@@ -153,19 +149,17 @@ export function buildGraph(o: GraphOptions): Graph {
   const packages = new RedisVnfPackageRepository(o.redis, o.prefix);
   const opOccs = new RedisOpOccRepository(o.redis, o.prefix, o.box);
   const subscriptions = subscriptionRepository(o.redis, o.prefix, o.box);
-  const alarms = new RedisAlarmStore(o.redis, o.prefix);
-  const fmSubscriptions = fmSubscriptionRepository(o.redis, o.prefix, o.box);
-  const fmNotifier = new FmNotifier(
-    o.redis,
-    o.prefix,
-    fmSubscriptions,
-    instances,
-    o.publicUrl,
-    bull(),
-    o.notifierRetry,
-  );
-  const lookupSubscription = async (id: string) =>
-    (await subscriptions.get(id))?.doc ?? (await fmSubscriptions.get(id))?.doc;
+  const testCallback = (sub: Pick<StoredSubscription, 'callbackUri' | 'authentication'>) =>
+    callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
+  const log = o.log ?? silentLogger;
+  const day2 = buildDay2({ ...o, instances, bull, testCallback, log });
+  const lookupSubscription = async (id: string) => {
+    for (const repo of [subscriptions, ...day2.subscriptionRepositories]) {
+      const found = (await repo.get(id))?.doc;
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
   const queue = new BullLcmQueue(bull());
   const subscriptionNotifier =
     o.notifier === undefined
@@ -173,7 +167,7 @@ export function buildGraph(o: GraphOptions): Graph {
       : undefined;
   const m = o.metrics;
   if (m !== undefined) {
-    const backlog = () => outboxBacklog(o.redis, o.prefix, subscriptions, fmSubscriptions);
+    const backlog = () => outboxBacklog(o.redis, o.prefix, subscriptions, ...day2.subscriptionRepositories);
     watchGraph(m, { lcmQueue: queue, ...(subscriptionNotifier ? { notifyQueue: subscriptionNotifier } : {}), backlog });
   }
   const catalog: PackageCatalog =
@@ -206,7 +200,6 @@ export function buildGraph(o: GraphOptions): Graph {
           lock: lockOf(o.redis, o.prefix),
           ...(o.log !== undefined ? { log: o.log } : {}),
         };
-  const log = o.log ?? silentLogger;
   const identity = (i: VnfInstance) => ({ vnfInstanceId: i.id, instance: identityOf(i) });
   const events: ApiEvents = {
     instanceCreated: (i) =>
@@ -215,8 +208,6 @@ export function buildGraph(o: GraphOptions): Graph {
       deps.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', ...identity(i) }),
     settleFinished: (instanceId, opOccId) => settleFinished(deps, instanceId, opOccId),
   };
-  const testCallback = (sub: Pick<StoredSubscription, 'callbackUri' | 'authentication'>) =>
-    callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
   const routes: RouteModule[] = [
     vnfPackageRoutes({ packages, library: o.library, packageLimitBytes: o.packageLimitBytes, opOccs }),
     packageArtifactRoutes({ packages }),
@@ -235,7 +226,7 @@ export function buildGraph(o: GraphOptions): Graph {
     vnfcRoutes(deps),
     ...(o.webDir !== undefined ? [consoleRoutes(o.webDir)] : []),
     subscriptionRoutes({ subscriptions, testCallback }),
-    ...fmRoutes({ alarms, subscriptions: fmSubscriptions, testCallback }),
+    ...day2.routes,
     ...(pkgm !== undefined ? [nfvoNotificationRoutes(pkgm)] : []),
   ];
   const startWorkers = (w: WorkerOptions = {}): (() => Promise<void>) => {
@@ -249,20 +240,10 @@ export function buildGraph(o: GraphOptions): Graph {
       );
     }, strandedAfterMs / 3);
     sweep.unref();
-    const monitor =
-      w.monitor === undefined || w.monitor === false
-        ? undefined
-        : startMonitor({
-            lcm: deps,
-            alarms,
-            faults: fmNotifier,
-            store: new RedisMonitorStore(o.redis, o.prefix),
-            log,
-            options: { ...DEFAULT_MONITOR_OPTIONS, ...w.monitor },
-          });
+    const monitor = w.monitor === undefined || w.monitor === false ? undefined : day2.startWorkers(deps, w.monitor);
     return async () => {
       clearInterval(sweep);
-      await monitor?.stop();
+      await monitor?.();
       // force: a job may wait for an agent that never answers
       await worker.close(true);
       await delivery.close(true);
@@ -275,8 +256,7 @@ export function buildGraph(o: GraphOptions): Graph {
     packages,
     opOccs,
     subscriptions,
-    alarms,
-    fmSubscriptions,
+    alarms: day2.alarms,
     routes,
     events,
     ...(pkgm !== undefined
@@ -291,7 +271,7 @@ export function buildGraph(o: GraphOptions): Graph {
     startWorkers,
     close: async () => {
       await subscriptionNotifier?.close();
-      await fmNotifier.close();
+      await day2.close();
       await queue.close();
       for (const c of connections) c.disconnect();
     },

@@ -11,9 +11,9 @@ import type { MonitorStore } from '../../ports/monitoring';
 import type { LcmDeps } from '../deps';
 import { startOperation } from '../occurrences';
 
-export type HealCause = 'vm_not_active' | 'api_unreachable' | 'nf_not_running';
-export const HEAL_CAUSES: readonly HealCause[] = ['vm_not_active', 'api_unreachable', 'nf_not_running'];
+import { HEAL_CAUSES, type HealCause } from '../../tosca';
 
+/** What an AutoHeal policy of the VNFD (AutoHealModel) or the instance's own choice says. */
 export interface AutoHealRule {
   /** The VDUs whose VNFCs it heals (all when empty). */
   vduIds: string[];

@@ -56,8 +56,6 @@ export interface MonitorDeps {
   log: Logger;
   options: MonitorOptions;
   consumers?: SampleConsumer[];
-  /** The VNFD's rules (Day-2 policies); the defaults when absent. */
-  rules?: (model: VnfdModel) => { elementAlarms: ElementAlarmRule[]; autoHeal: AutoHealRule[] };
 }
 
 /** What one pass did (tests and logs). */
@@ -70,16 +68,41 @@ export interface PassResult {
 
 const nowMs = (d: MonitorDeps): number => d.lcm.clock?.now().getTime() ?? Date.now();
 
-function defaultRules(d: MonitorDeps): { elementAlarms: ElementAlarmRule[]; autoHeal: AutoHealRule[] } {
-  const drop = (handler: string): ElementAlarmRule => ({
-    vduIds: [],
-    element: '*',
-    handler,
-    threshold: d.options.dropThresholdPps,
-    severity: 'MAJOR',
-    probableCause: 'packet-loss',
-  });
-  return { elementAlarms: [drop('drops'), drop('dropped')], autoHeal: [] };
+/**
+ * The VNFD's Day-2 policies (ElementAlarm, AutoHeal: docs/packages.md) as the monitor applies them; a drop
+ * counter (`drops`, `dropped`) the VNFD sets no ElementAlarm on is held to the configured threshold.
+ */
+export function rulesOf(
+  model: VnfdModel,
+  options: Pick<MonitorOptions, 'dropThresholdPps'>,
+): { elementAlarms: ElementAlarmRule[]; autoHeal: AutoHealRule[] } {
+  const m = model.monitoring;
+  const declared: ElementAlarmRule[] = m.elementAlarms.map((a) => ({
+    vduIds: a.vduIds,
+    element: a.handler.element,
+    handler: a.handler.handler,
+    threshold: a.thresholdPerSecond,
+    severity: a.severity,
+    probableCause: a.probableCause,
+  }));
+  const defaults: ElementAlarmRule[] = ['drops', 'dropped']
+    .filter((h) => !declared.some((r) => r.handler === h))
+    .map((handler) => ({
+      vduIds: [],
+      element: '*',
+      handler,
+      threshold: options.dropThresholdPps,
+      severity: 'MAJOR',
+      probableCause: 'packet-loss',
+    }));
+  const autoHeal = m.autoHeal.map((a) => ({
+    vduIds: a.vduIds,
+    causes: a.causes,
+    maxAttempts: a.maxAttempts,
+    backoffMs: a.backoffMs,
+    windowMs: a.windowMs,
+  }));
+  return { elementAlarms: [...declared, ...defaults], autoHeal };
 }
 
 /** One pass over one instance. */
@@ -107,7 +130,7 @@ export async function watchInstance(d: MonitorDeps, vnfInstanceId: string): Prom
     observations.map((o) => [o.vnfc.id, o.sample]),
     d.options.keepSamples,
   );
-  const rules = d.rules?.(model) ?? defaultRules(d);
+  const rules = rulesOf(model, d.options);
   const stopped = inst.instantiatedVnfInfo?.vnfState === 'STOPPED';
   const conditions = observations.flatMap((o) =>
     conditionsOf(o, previous.get(o.vnfc.id), rules.elementAlarms, stopped),
