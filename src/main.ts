@@ -170,6 +170,7 @@ export async function startVnfm(
           concurrency: w.concurrency,
           lockDurationMs: w.lockDurationMs,
           stalledIntervalMs: w.stalledIntervalMs,
+          ...(config.monitor.enabled ? { monitor: (({ enabled: _, ...m }) => m)(config.monitor) } : {}),
         }),
       );
       log.info(`LCM worker running on the ${graph.deps.vim.kind} VIM`);

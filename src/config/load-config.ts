@@ -73,6 +73,8 @@ export const ENV_KEYS: Record<string, { path: string[]; type: EnvType }> = {
   CLICKVNFM_METRICS_TOKEN: { path: ['metrics', 'token'], type: 'string' },
   CLICKVNFM_METRICS_LISTEN: { path: ['metrics', 'listen'], type: 'string' },
   CLICKVNFM_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
+  CLICKVNFM_MONITOR_ENABLED: { path: ['monitor', 'enabled'], type: 'boolean' },
+  CLICKVNFM_MONITOR_INTERVAL_MS: { path: ['monitor', 'intervalMs'], type: 'integer' },
   CLICKVNFM_WORKER_CONCURRENCY: { path: ['worker', 'concurrency'], type: 'integer' },
   CLICKVNFM_WORKER_LOCK_MS: { path: ['worker', 'lockDurationMs'], type: 'integer' },
   CLICKVNFM_WORKER_STALLED_MS: { path: ['worker', 'stalledIntervalMs'], type: 'integer' },

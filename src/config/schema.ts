@@ -174,6 +174,26 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     /**
+     * The monitor a worker runs (docs/fault-management.md): every instantiated instance's VNFCs looked at once per
+     * interval by one of the workers (alarms, samples for PM and indicators, auto-heal, auto-scale).
+     */
+    monitor: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true }),
+        intervalMs: Type.Integer({ minimum: 200, maximum: 3_600_000, default: 10000 }),
+        /** One call to a VM's agent; at most the interval. */
+        agentTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000, default: 5000 }),
+        /** Samples kept per VNFC (the newest). */
+        keepSamples: Type.Integer({ minimum: 2, maximum: 10000, default: 60 }),
+        /** Instances one worker looks at concurrently. */
+        concurrency: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
+        /** A drop counter no ElementAlarm policy names is an alarm past this growth per second. */
+        dropThresholdPps: Type.Number({ minimum: 0, default: 100 }),
+        reconcileMs: Type.Integer({ minimum: 200, default: 30000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /**
      * The process's Prometheus metrics (docs/operations.md): an API process serves them at GET /metrics on its API;
      * a worker-only process on a listener of its own.
      */
