@@ -37,7 +37,10 @@ export interface MonitorStore {
   recent(vnfInstanceId: string, vnfcId: string, n: number): Promise<VnfcSample[]>;
   /** Runs `fn` unless another process holds the named lock (held at most `ttlMs`). */
   exclusive(name: string, ttlMs: number, fn: () => Promise<void>): Promise<boolean>;
-  /** Times of the automatic heals of a VNFC's place (its VM name: it outlives a heal), newest last. */
-  heals(vnfInstanceId: string, slot: string): Promise<number[]>;
-  recordHeal(vnfInstanceId: string, slot: string, atMs: number, keepSinceMs: number): Promise<void>;
+  /**
+   * Times of the automatic operations of a slot (ms), newest last: a VNFC's place for heals (its VM name: it outlives
+   * a heal), `scale:<aspectId>` for auto-scale.
+   */
+  automaticRuns(vnfInstanceId: string, slot: string): Promise<number[]>;
+  recordAutomaticRun(vnfInstanceId: string, slot: string, atMs: number, keepSinceMs: number): Promise<void>;
 }

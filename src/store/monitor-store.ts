@@ -15,7 +15,7 @@ return ids
  * The monitor's keys:
  * - `<prefix>:mon:due`                 sorted set instance id -> when it is due (ms)
  * - `<prefix>:mon:s:<inst>:<vnfc>`     list of samples, newest first, cut to the newest N (compact JSON)
- * - `<prefix>:mon:heals:<inst>`        hash vnfc id -> JSON list of automatic heal times
+ * - `<prefix>:mon:auto:<inst>`         hash slot -> JSON list of the automatic operations' times (heal, scale)
  * - `<prefix>:mon:lock:<name>`         a lock (SET NX PX) for work one process does for all
  */
 export class RedisMonitorStore implements MonitorStore {
@@ -44,7 +44,7 @@ export class RedisMonitorStore implements MonitorStore {
   }
 
   async unwatch(vnfInstanceId: string, vnfcIds: string[]): Promise<void> {
-    const m = this.redis.multi().zrem(this.due, vnfInstanceId).del(`${this.prefix}:mon:heals:${vnfInstanceId}`);
+    const m = this.redis.multi().zrem(this.due, vnfInstanceId).del(`${this.prefix}:mon:auto:${vnfInstanceId}`);
     for (const v of vnfcIds) m.del(this.series(vnfInstanceId, v));
     await m.exec();
   }
@@ -80,13 +80,13 @@ export class RedisMonitorStore implements MonitorStore {
     }
   }
 
-  async heals(vnfInstanceId: string, vnfcId: string): Promise<number[]> {
-    const v = await this.redis.hget(`${this.prefix}:mon:heals:${vnfInstanceId}`, vnfcId);
+  async automaticRuns(vnfInstanceId: string, vnfcId: string): Promise<number[]> {
+    const v = await this.redis.hget(`${this.prefix}:mon:auto:${vnfInstanceId}`, vnfcId);
     return v === null ? [] : (JSON.parse(v) as number[]);
   }
 
-  async recordHeal(vnfInstanceId: string, vnfcId: string, atMs: number, keepSinceMs: number): Promise<void> {
-    const kept = (await this.heals(vnfInstanceId, vnfcId)).filter((t) => t >= keepSinceMs);
-    await this.redis.hset(`${this.prefix}:mon:heals:${vnfInstanceId}`, vnfcId, JSON.stringify([...kept, atMs]));
+  async recordAutomaticRun(vnfInstanceId: string, vnfcId: string, atMs: number, keepSinceMs: number): Promise<void> {
+    const kept = (await this.automaticRuns(vnfInstanceId, vnfcId)).filter((t) => t >= keepSinceMs);
+    await this.redis.hset(`${this.prefix}:mon:auto:${vnfInstanceId}`, vnfcId, JSON.stringify([...kept, atMs]));
   }
 }

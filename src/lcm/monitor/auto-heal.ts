@@ -82,7 +82,7 @@ export async function dueForHeal(
       (r) => (r.vduIds.length === 0 || r.vduIds.includes(vduId)) && r.causes.includes(cause as HealCause),
     );
     if (rule === undefined) continue;
-    const recent = (await store.heals(inst.id, slotOf(vnfc))).filter((t) => t > nowMs - rule.windowMs);
+    const recent = (await store.automaticRuns(inst.id, slotOf(vnfc))).filter((t) => t > nowMs - rule.windowMs);
     if (recent.length >= rule.maxAttempts) continue;
     const since = Math.max(Date.parse(alarm.alarmRaisedTime), recent[recent.length - 1] ?? 0);
     if (nowMs - since < rule.backoffMs * 2 ** recent.length) continue;
@@ -106,7 +106,7 @@ export async function startAutoHeal(
   const cause = `auto-heal: ${due.alarms.map((a) => `${a.probableCause} (alarm ${a.id})`).join(', ')}`;
   try {
     const op = await startOperation(deps, inst.id, 'HEAL', { vnfcInstanceId: due.vnfcIds, cause }, { automatic: true });
-    for (const slot of due.slots) await store.recordHeal(inst.id, slot, nowMs, nowMs - windowMs);
+    for (const slot of due.slots) await store.recordAutomaticRun(inst.id, slot, nowMs, nowMs - windowMs);
     return op.id;
   } catch (err) {
     if (err instanceof InstanceBusyError) return undefined;

@@ -13,6 +13,7 @@ import type { MonitorStore, VnfcSample } from '../../ports/monitoring';
 import type { VnfdModel } from '../../tosca';
 import type { LcmDeps } from '../deps';
 import { autoHealRules, dueForHeal, startAutoHeal, type AutoHealRule } from './auto-heal';
+import { scaleDecision, startAutoScale } from './auto-scale';
 import { clearAll, conditionsOf, settleAlarms, type ElementAlarmRule } from './faults';
 import { observeInstance, type VnfcObservation } from './observe';
 
@@ -64,6 +65,7 @@ export interface PassResult {
   raised: number;
   cleared: number;
   healOpOccId?: string;
+  scaleOpOccId?: string;
 }
 
 const nowMs = (d: MonitorDeps): number => d.lcm.clock?.now().getTime() ?? Date.now();
@@ -145,6 +147,14 @@ export async function watchInstance(d: MonitorDeps, vnfInstanceId: string): Prom
   if (opOccId !== undefined) {
     result.healOpOccId = opOccId;
     d.log.info({ vnfInstanceId, vnfcIds: due.vnfcIds, opOccId }, 'auto-heal started');
+  } else if (changes.active.size === 0) {
+    // a healthy instance only: scaling a broken one would hide its fault
+    const scale = scaleDecision(inst, model, observations, previous);
+    const scaleOpOccId = scale && (await startAutoScale(d.lcm, d.store, inst, scale, nowMs(d)));
+    if (scale !== undefined && scaleOpOccId !== undefined) {
+      result.scaleOpOccId = scaleOpOccId;
+      d.log.info({ vnfInstanceId, type: scale.type, value: scale.value, opOccId: scaleOpOccId }, 'auto-scale started');
+    }
   }
   for (const consume of d.consumers ?? []) await consume(inst, model, observations, previous);
   return result;
