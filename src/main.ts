@@ -188,7 +188,10 @@ export async function startVnfm(
           perAddress: limiter(config.auth.tokenRequestsPerAddressPerMinute),
           failuresPerClient: limiter(config.auth.tokenFailuresPerClientPerMinute),
         },
-        routes: [...graph.routes, metricsRoutes({ source: metrics, token: config.metrics.token })],
+        routes: [
+          ...graph.routes,
+          metricsRoutes({ source: metrics, token: config.metrics.token, vnfs: graph.vnfMetrics }),
+        ],
         events: graph.events,
         ...(root !== undefined ? { loggerInstance: root } : { logger: { level: config.log.level, redact: REDACT } }),
       });

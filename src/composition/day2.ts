@@ -14,7 +14,9 @@ import {
   type SampleConsumer,
 } from '../lcm/monitor/monitor';
 import { FmNotifier, type NotifyBullOptions } from '../notify';
+import { vnfExposition } from '../metrics';
 import type { Logger } from '../ports/logger';
+import type { MetricsSource } from '../ports/observer';
 import type { Repository, VnfInstanceRepository } from '../ports/store';
 import { RedisAlarmStore, RedisMonitorStore, type SecretBox } from '../store';
 import { fmSubscriptionRepository } from './stores';
@@ -41,6 +43,8 @@ export interface Day2 {
   routes: RouteModule[];
   /** The Day-2 APIs' subscriptions, for the delivery worker (by id) and the backlog metric. */
   subscriptionRepositories: Array<Repository<{ id: string } & Callable>>;
+  /** The VNFs' measurements in the Prometheus format (GET /metrics/vnfs): each VNFC's newest sample. */
+  vnfMetrics: MetricsSource;
   /** Starts the monitor and its consumers in a worker; returns their stop. */
   startWorkers(deps: LcmDeps, options: Partial<MonitorOptions>): () => Promise<void>;
   close(): Promise<void>;
@@ -59,16 +63,22 @@ export function buildDay2(o: Day2Options): Day2 {
     o.notifierRetry,
   );
   const consumers: SampleConsumer[] = [];
+  const monitorStore = new RedisMonitorStore(o.redis, o.prefix);
   return {
     alarms,
     routes: fmRoutes({ alarms, subscriptions: fmSubscriptions, testCallback: o.testCallback }),
     subscriptionRepositories: [fmSubscriptions],
+    vnfMetrics: {
+      contentType: 'text/plain; version=0.0.4; charset=utf-8',
+      // a VNFC not sampled for 5 minutes is gone (healed, scaled in) or no longer watched
+      scrape: async () => vnfExposition(await monitorStore.latest(Date.now(), 300_000)),
+    },
     startWorkers: (deps, options) => {
       const monitor = startMonitor({
         lcm: deps,
         alarms,
         faults: fmNotifier,
-        store: new RedisMonitorStore(o.redis, o.prefix),
+        store: monitorStore,
         log: o.log,
         options: { ...DEFAULT_MONITOR_OPTIONS, ...options },
         consumers,

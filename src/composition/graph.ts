@@ -41,6 +41,7 @@ import { NfvoBackedCatalog } from '../lcm/packages/nfvo-catalog';
 import { sweepKeptContents, type PkgmNotificationDeps } from '../lcm/packages/nfvo-notifications';
 import { keepPkgmSubscription, type PkgmSubscriptionKeeper } from '../lcm/packages/nfvo-subscription';
 import { silentLogger, type Logger } from '../ports/logger';
+import type { MetricsSource } from '../ports/observer';
 import type { Vim, VimProvider } from '../ports/vim';
 import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
 import { BullLcmQueue, startLcmWorker } from '../queue';
@@ -115,6 +116,8 @@ export interface Graph {
   opOccs: RedisOpOccRepository;
   subscriptions: RedisRepository<StoredSubscription>;
   alarms: RedisAlarmStore;
+  /** The VNFs' measurements in the Prometheus format (GET /metrics/vnfs). */
+  vnfMetrics: MetricsSource;
   /** Every feature's API routes, in the production order. */
   routes: RouteModule[];
   events: ApiEvents;
@@ -257,6 +260,7 @@ export function buildGraph(o: GraphOptions): Graph {
     opOccs,
     subscriptions,
     alarms: day2.alarms,
+    vnfMetrics: day2.vnfMetrics,
     routes,
     events,
     ...(pkgm !== undefined

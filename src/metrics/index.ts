@@ -9,3 +9,4 @@ export {
 } from './vnfm-metrics';
 export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from './server';
 export { timedAgents, timedVim, timedVims, type CallOutcome, type CallTimer } from './timed';
+export { vnfExposition } from './vnf-exposition';

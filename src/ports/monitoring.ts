@@ -22,6 +22,13 @@ export interface VnfcSample {
   el?: Array<[string, string, number]>;
 }
 
+/** A sample and whose it is. */
+export interface VnfcSampleOf {
+  vnfcId: string;
+  vduId: string;
+  sample: VnfcSample;
+}
+
 export interface MonitorStore {
   /** Up to `max` instances whose time has come; each is due again `leaseMs` later (whoever took it). */
   claimDue(nowMs: number, leaseMs: number, max: number): Promise<string[]>;
@@ -31,8 +38,13 @@ export interface MonitorStore {
   unwatch(vnfInstanceId: string, vnfcIds: string[]): Promise<void>;
   /** How many instances are watched. */
   watched(): Promise<number>;
-  /** Appends one sample per VNFC, each series cut to the newest `keep`. */
-  append(vnfInstanceId: string, samples: Array<[vnfcId: string, sample: VnfcSample]>, keep: number): Promise<void>;
+  /** Appends one sample per VNFC, each series cut to the newest `keep`; each VNFC's newest is also kept apart. */
+  append(vnfInstanceId: string, samples: VnfcSampleOf[], keep: number): Promise<void>;
+  /**
+   * The newest sample of every watched VNFC (for the Prometheus exposition of the VNFs); a VNFC whose newest sample is
+   * older than `maxAgeMs` is gone (healed, scaled in) and forgotten.
+   */
+  latest(nowMs: number, maxAgeMs: number): Promise<Array<VnfcSampleOf & { vnfInstanceId: string }>>;
   /** The newest `n` samples of a VNFC, newest first. */
   recent(vnfInstanceId: string, vnfcId: string, n: number): Promise<VnfcSample[]>;
   /** Runs `fn` unless another process holds the named lock (held at most `ttlMs`). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { MonitorStore, VnfcSample } from '../ports/monitoring';
+import type { MonitorStore, VnfcSample, VnfcSampleOf } from '../ports/monitoring';
 import { luaCommand, type LuaCommand } from './lua-command';
 
 /** The due instances, each pushed `lease` ms ahead as it is taken: one atomic step, so no two workers take one. */
@@ -16,11 +16,13 @@ return ids
  * - `<prefix>:mon:due`                 sorted set instance id -> when it is due (ms)
  * - `<prefix>:mon:s:<inst>:<vnfc>`     list of samples, newest first, cut to the newest N (compact JSON)
  * - `<prefix>:mon:auto:<inst>`         hash slot -> JSON list of the automatic operations' times (heal, scale)
+ * - `<prefix>:mon:latest`              hash `<inst>/<vnfc>` -> {vduId, sample}: every VNFC's newest sample
  * - `<prefix>:mon:lock:<name>`         a lock (SET NX PX) for work one process does for all
  */
 export class RedisMonitorStore implements MonitorStore {
   private readonly claim: LuaCommand<string[]>;
   private readonly due: string;
+  private readonly latestKey: string;
 
   constructor(
     private readonly redis: Redis,
@@ -28,6 +30,7 @@ export class RedisMonitorStore implements MonitorStore {
   ) {
     this.claim = luaCommand(redis, 'clickvnfmMonitorClaim', 1, CLAIM_SCRIPT);
     this.due = `${prefix}:mon:due`;
+    this.latestKey = `${prefix}:mon:latest`;
   }
 
   private series(vnfInstanceId: string, vnfcId: string): string {
@@ -45,7 +48,7 @@ export class RedisMonitorStore implements MonitorStore {
 
   async unwatch(vnfInstanceId: string, vnfcIds: string[]): Promise<void> {
     const m = this.redis.multi().zrem(this.due, vnfInstanceId).del(`${this.prefix}:mon:auto:${vnfInstanceId}`);
-    for (const v of vnfcIds) m.del(this.series(vnfInstanceId, v));
+    for (const v of vnfcIds) m.del(this.series(vnfInstanceId, v)).hdel(this.latestKey, `${vnfInstanceId}/${v}`);
     await m.exec();
   }
 
@@ -53,14 +56,29 @@ export class RedisMonitorStore implements MonitorStore {
     return this.redis.zcard(this.due);
   }
 
-  async append(vnfInstanceId: string, samples: Array<[string, VnfcSample]>, keep: number): Promise<void> {
+  async append(vnfInstanceId: string, samples: VnfcSampleOf[], keep: number): Promise<void> {
     if (samples.length === 0) return;
     const m = this.redis.multi();
-    for (const [vnfcId, s] of samples) {
+    for (const { vnfcId, vduId, sample } of samples) {
       const key = this.series(vnfInstanceId, vnfcId);
-      m.lpush(key, JSON.stringify(s)).ltrim(key, 0, keep - 1);
+      m.lpush(key, JSON.stringify(sample)).ltrim(key, 0, keep - 1);
+      m.hset(this.latestKey, `${vnfInstanceId}/${vnfcId}`, JSON.stringify({ vduId, sample }));
     }
     await m.exec();
+  }
+
+  async latest(nowMs: number, maxAgeMs: number): Promise<Array<VnfcSampleOf & { vnfInstanceId: string }>> {
+    const all = await this.redis.hgetall(this.latestKey);
+    const out: Array<VnfcSampleOf & { vnfInstanceId: string }> = [];
+    const gone: string[] = [];
+    for (const [field, json] of Object.entries(all)) {
+      const slash = field.indexOf('/');
+      const v = JSON.parse(json) as { vduId: string; sample: VnfcSample };
+      if (nowMs - v.sample.t > maxAgeMs) gone.push(field);
+      else out.push({ vnfInstanceId: field.slice(0, slash), vnfcId: field.slice(slash + 1), ...v });
+    }
+    if (gone.length > 0) await this.redis.hdel(this.latestKey, ...gone);
+    return out;
   }
 
   async recent(vnfInstanceId: string, vnfcId: string, n: number): Promise<VnfcSample[]> {

@@ -88,6 +88,7 @@ it('Prometheus scrapes the API and the metrics listener and sees the instantiate
         onboardSamples: true,
         auth: { users: [{ name: 'admin', passwordHash: hashSecret(PASSWORD), roles: ['admin'] }] },
         metrics: { token: TOKEN, listen: '127.0.0.1:0' },
+        monitor: { intervalMs: 500, reconcileMs: 500 },
         log: { level: 'silent' },
       },
     },
@@ -121,10 +122,10 @@ it('Prometheus scrapes the API and the metrics listener and sees the instantiate
   // Prometheus: both targets, the bearer token, every second
   const promPort = await freePort();
   const promUrl = `http://127.0.0.1:${promPort}`;
-  const job = (name: string, at: URL) =>
+  const job = (name: string, at: URL, path = '/metrics') =>
     [
       `  - job_name: ${name}`,
-      '    metrics_path: /metrics',
+      `    metrics_path: ${path}`,
       '    authorization:',
       '      type: Bearer',
       `      credentials: ${TOKEN}`,
@@ -142,6 +143,7 @@ it('Prometheus scrapes the API and the metrics listener and sees the instantiate
       'scrape_configs:',
       job('clickvnfm-api', apiUrl),
       job('clickvnfm-worker', listenerUrl),
+      job('clickvnfm-vnfs', apiUrl, '/metrics/vnfs'),
       '',
     ].join('\n'),
   );
@@ -178,7 +180,20 @@ it('Prometheus scrapes the API and the metrics listener and sees the instantiate
   expect(counted[0]?.metric).toMatchObject({ instance: apiUrl.host });
 
   const up = await query(promUrl, 'up');
-  expect(up.map((s) => s.value[1])).toEqual(['1', '1']);
+  expect(up.map((s) => s.value[1])).toEqual(['1', '1', '1']);
+  // the VNF's own measurements, from the monitor's newest sample of each VNFC (GET /metrics/vnfs)
+  const running = await until(
+    async () => {
+      const r = await query(promUrl, `clickvnf_nf_running{vnf_instance="${created.body.id}"}`);
+      return r.length > 0 ? r : undefined;
+    },
+    30_000,
+    () => 'no clickvnf_nf_running series of the instance',
+  );
+  expect(running[0]?.value[1]).toBe('1');
+  expect(running[0]?.metric).toMatchObject({ job: 'clickvnfm-vnfs', vdu: 'click_vdu', vnfc: expect.any(String) });
+  const vmUp = await query(promUrl, `clickvnf_vm_active{vnf_instance="${created.body.id}"}`);
+  expect(vmUp[0]?.value[1]).toBe('1');
   const vimCalls = await query(promUrl, 'clickvnfm_vim_call_duration_seconds_count{method="apply",outcome="ok"}');
   expect(vimCalls.length).toBeGreaterThan(0);
   expect(vimCalls[0]?.metric['vim']).toBe('emulated');

@@ -129,7 +129,7 @@ export async function watchInstance(d: MonitorDeps, vnfInstanceId: string): Prom
   }
   await d.store.append(
     inst.id,
-    observations.map((o) => [o.vnfc.id, o.sample]),
+    observations.map((o) => ({ vnfcId: o.vnfc.id, vduId: o.vnfc.vduId, sample: o.sample })),
     d.options.keepSamples,
   );
   const rules = rulesOf(model, d.options);

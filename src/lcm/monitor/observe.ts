@@ -79,7 +79,10 @@ export async function observeVnfc(
     sample.t = now();
     sample.cpu = m.cpuPercent;
     sample.mem = m.memoryPercent;
-    sample.ports = m.ports.map((p) => [p.name, p.rxPackets ?? 0, p.txPackets ?? 0, p.rxBytes ?? 0, p.txBytes ?? 0]);
+    // only ports with counters (the 2017 plugin reports percentages of 1 Gbit/s, not counts)
+    sample.ports = m.ports
+      .filter((p) => [p.rxPackets, p.txPackets, p.rxBytes, p.txBytes].some((v) => v !== undefined))
+      .map((p) => [p.name, p.rxPackets ?? 0, p.txPackets ?? 0, p.rxBytes ?? 0, p.txBytes ?? 0]);
     sample.el = m.elements.map((e) => [e.element, e.handler, e.value]);
   } catch (err) {
     // the status answered and Click runs: metrics that fail this once leave the sample without them
