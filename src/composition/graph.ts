@@ -48,6 +48,7 @@ import { BullLcmQueue, startLcmWorker } from '../queue';
 import {
   createRedisClient,
   RedisAlarmStore,
+  RedisMonitorStore,
   RedisOpOccRepository,
   RedisRepository,
   RedisVnfInstanceRepository,
@@ -226,7 +227,7 @@ export function buildGraph(o: GraphOptions): Graph {
     }),
     lcmTaskRoutes(deps),
     opOccRoutes(deps),
-    vnfcRoutes(deps),
+    vnfcRoutes(deps, new RedisMonitorStore(o.redis, o.prefix)),
     ...(o.webDir !== undefined ? [consoleRoutes(o.webDir)] : []),
     subscriptionRoutes({ subscriptions, testCallback }),
     ...day2.routes,

@@ -72,7 +72,7 @@ beforeAll(async () => {
         },
         testCallback: async () => undefined,
       }),
-      vnfcRoutes(lcm),
+      vnfcRoutes(lcm, { recent: async () => [] }),
     ],
   });
   const prefix = `${t.prefix}o`;

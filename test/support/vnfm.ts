@@ -13,6 +13,8 @@ export async function startLocalVnfm(options: {
   varDir: string;
   client: { id: string; secret: string };
   onboardSamples?: boolean;
+  /** More configuration (top-level sections, e.g. `monitor`, `vim`), over the above. */
+  config?: Record<string, unknown>;
 }): Promise<Vnfm> {
   const config = loadConfig(
     {},
@@ -24,6 +26,7 @@ export async function startLocalVnfm(options: {
         onboardSamples: options.onboardSamples ?? false,
         auth: { clients: [{ id: options.client.id, secretHash: hashSecret(options.client.secret), roles: ['admin'] }] },
         log: { level: 'warn' },
+        ...options.config,
       },
     },
   );

@@ -1,37 +1,98 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-export interface Sample {
-  timeMs: number;
-  cpuPercent: number;
-  memoryPercent: number;
-  ports: Array<{ name?: string; rxRate?: number; txRate?: number; rxPercent?: number; txPercent?: number }>;
-  elements: Array<{ element: string; handler: string; value: number }>;
+/** One look at a VNFC as the monitor stored it (GET .../vnfcs/{id}/samples); the counters are cumulative. */
+export interface StoredSample {
+  t: number;
+  vm: string;
+  api: boolean;
+  nf: boolean;
+  cpu?: number;
+  mem?: number;
+  /** Per port: [name, rxPackets, txPackets, rxBytes, txBytes]. */
+  ports?: Array<[string, number, number, number, number]>;
+  /** Per element handler: [element, handler, value]. */
+  el?: Array<[string, string, number]>;
 }
 
-/** Live charts of one VNFC: CPU and memory, Net RX/TX, and the Click element counters; keeps the last 120 samples. */
+type Point = number | null;
+
+/** What the charts draw: per sample, CPU and memory, packets/s each way, and each element counter's rate. */
+export interface Series {
+  t: number[];
+  cpu: Point[];
+  mem: Point[];
+  rx: Point[];
+  tx: Point[];
+  counters: Map<string, Point[]>;
+  /** Some sample counts packets (click-plugin's metrics have none: Net RX/TX as a percentage only). */
+  hasPackets: boolean;
+}
+
+/** The packets of every port one way (1: received, 2: sent); undefined when the sample has no port counters. */
+function packets(s: StoredSample | undefined, way: 1 | 2): number | undefined {
+  if (s?.ports === undefined || s.ports.length === 0) return undefined;
+  return s.ports.reduce((a, p) => a + p[way], 0);
+}
+
+const counts = (s: StoredSample): boolean => (s.ports ?? []).some((p) => p[1] > 0 || p[2] > 0);
+
+function counter(s: StoredSample | undefined, key: string): number | undefined {
+  return s?.el?.find(([e, h]) => `${e}.${h}` === key)?.[2];
+}
+
+/** A cumulative counter's growth per second; null where it cannot be told (no counter, or it went back: a restart). */
+function rate(prev: number | undefined, cur: number | undefined, dtMs: number): Point {
+  if (prev === undefined || cur === undefined || dtMs <= 0 || cur < prev) return null;
+  return ((cur - prev) * 1000) / dtMs;
+}
+
+/** The series of stored samples (oldest first): rates from each sample and the one before it (null for the first). */
+export function seriesOf(samples: StoredSample[], maxCounters = 6): Series {
+  const newest = samples[samples.length - 1];
+  const keys = (newest?.el ?? []).slice(0, maxCounters).map(([e, h]) => `${e}.${h}`);
+  const hasPackets = samples.some(counts);
+  const s: Series = {
+    t: [],
+    cpu: [],
+    mem: [],
+    rx: [],
+    tx: [],
+    counters: new Map(keys.map((k) => [k, []])),
+    hasPackets,
+  };
+  samples.forEach((cur, i) => {
+    const prev = samples[i - 1];
+    const dt = prev === undefined ? 0 : cur.t - prev.t;
+    s.t.push(cur.t / 1000);
+    s.cpu.push(cur.cpu ?? null);
+    s.mem.push(cur.mem ?? null);
+    s.rx.push(hasPackets ? rate(packets(prev, 1), packets(cur, 1), dt) : null);
+    s.tx.push(hasPackets ? rate(packets(prev, 2), packets(cur, 2), dt) : null);
+    for (const [k, a] of s.counters) a.push(rate(counter(prev, k), counter(cur, k), dt));
+  });
+  return s;
+}
+
+const COLORS = ['#e36209', '#28a745', '#6f42c1', '#d73a49', '#005cc5', '#6a737d'];
+
+function options(title: string, series: uPlot.Series[]): uPlot.Options {
+  return { title, width: 420, height: 180, series: [{}, ...series], axes: [{}, { size: 80 }] };
+}
+
+/**
+ * The charts of one VNFC, drawn from its stored samples: CPU and memory, packets/s RX/TX (all ports), and the
+ * Click element counters' rates where the dialect has them (osv-controlsocket). `show` draws a new series.
+ */
 export class VnfcCharts {
-  private readonly t: number[] = [];
-  private readonly cpu: number[] = [];
-  private readonly mem: number[] = [];
-  private readonly rx: number[] = [];
-  private readonly tx: number[] = [];
-  private readonly counters = new Map<string, number[]>();
   private readonly load: uPlot;
   private readonly net: uPlot;
-  private counterPlot: uPlot | undefined;
-  samples = 0;
+  private counterPlot: { plot: uPlot; host: HTMLElement; keys: string } | undefined;
+  private readonly note: HTMLElement;
 
   constructor(private readonly root: HTMLElement) {
-    const opts = (title: string, series: uPlot.Series[]): uPlot.Options => ({
-      title,
-      width: 420,
-      height: 180,
-      series: [{}, ...series],
-      axes: [{}, { size: 60 }],
-    });
     this.load = new uPlot(
-      opts('CPU and memory (%)', [
+      options('CPU and memory (%)', [
         { label: 'CPU %', stroke: '#d73a49' },
         { label: 'Memory %', stroke: '#005cc5' },
       ]),
@@ -39,13 +100,16 @@ export class VnfcCharts {
       this.div('chart-load'),
     );
     this.net = new uPlot(
-      opts('Net RX / TX (bytes/s)', [
+      options('Packets/s RX / TX', [
         { label: 'RX', stroke: '#28a745' },
         { label: 'TX', stroke: '#6f42c1' },
       ]),
       [[], [], []],
       this.div('chart-net'),
     );
+    this.note = document.createElement('p');
+    this.note.className = 'note';
+    this.root.prepend(this.note);
   }
 
   private div(cls: string): HTMLElement {
@@ -55,59 +119,36 @@ export class VnfcCharts {
     return d;
   }
 
-  add(s: Sample): void {
-    this.samples++;
-    const keep = <T>(a: T[], v: T): void => {
-      a.push(v);
-      if (a.length > 120) a.shift();
-    };
-    keep(this.t, s.timeMs / 1000);
-    keep(this.cpu, s.cpuPercent);
-    keep(this.mem, s.memoryPercent);
-    keep(
-      this.rx,
-      s.ports.reduce((a, p) => a + (p.rxRate ?? p.rxPercent ?? 0), 0),
-    );
-    keep(
-      this.tx,
-      s.ports.reduce((a, p) => a + (p.txRate ?? p.txPercent ?? 0), 0),
-    );
-    this.load.setData([this.t, this.cpu, this.mem]);
-    this.net.setData([this.t, this.rx, this.tx]);
-    for (const c of s.elements.slice(0, 6)) {
-      const key = `${c.element}.${c.handler}`;
-      const arr = this.counters.get(key) ?? new Array<number>(this.t.length - 1).fill(NaN);
-      keep(arr, c.value);
-      this.counters.set(key, arr);
+  show(samples: StoredSample[]): void {
+    const s = seriesOf(samples);
+    this.load.setData([s.t, s.cpu, s.mem]);
+    this.net.setData([s.t, s.rx, s.tx]);
+    this.note.textContent =
+      samples.length > 0 && !s.hasPackets ? "no packet counters in this VNFC's metrics (its dialect reports none)" : '';
+    const keys = [...s.counters.keys()];
+    if (this.counterPlot !== undefined && this.counterPlot.keys !== keys.join('\n')) {
+      // another configuration, other counters: a new chart
+      this.counterPlot.plot.destroy();
+      this.counterPlot.host.remove();
+      this.counterPlot = undefined;
     }
-    if (this.counters.size > 0) {
-      if (!this.counterPlot) {
-        const series = [...this.counters.keys()].map((k, i) => ({
-          label: k,
-          stroke: ['#e36209', '#28a745', '#6f42c1', '#d73a49', '#005cc5', '#6a737d'][i % 6] as string,
-        }));
-        this.counterPlot = new uPlot(
-          {
-            title: 'Click element counters',
-            width: 420,
-            height: 180,
-            series: [{}, ...series],
-            axes: [{}, { size: 60 }],
-          },
-          [this.t, ...this.counters.values()],
-          this.div('chart-counters'),
-        );
-      } else this.counterPlot.setData([this.t, ...this.counters.values()]);
+    if (this.counterPlot !== undefined) this.counterPlot.plot.setData([s.t, ...s.counters.values()]);
+    else if (keys.length > 0) {
+      const series = keys.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length] as string }));
+      const host = this.div('chart-counters');
+      const plot = new uPlot(options('Click element counters (/s)', series), [s.t, ...s.counters.values()], host);
+      this.counterPlot = { plot, host, keys: keys.join('\n') };
     }
-    this.root.dataset['samples'] = String(this.samples);
-    this.root.dataset['lastCpu'] = String(s.cpuPercent);
-    // what the last sample plotted (tests see the chart move through it)
+    // what the newest sample plotted (tests see the charts move through it)
+    const last = <T>(a: T[]): T | undefined => a[a.length - 1];
+    this.root.dataset['samples'] = String(samples.length);
+    this.root.dataset['lastT'] = String(last(samples)?.t ?? '');
     this.root.dataset['lastValues'] = JSON.stringify([
-      s.cpuPercent,
-      s.memoryPercent,
-      this.rx[this.rx.length - 1],
-      this.tx[this.tx.length - 1],
-      ...s.elements.slice(0, 6).map((c) => c.value),
+      last(s.cpu) ?? null,
+      last(s.mem) ?? null,
+      last(s.rx) ?? null,
+      last(s.tx) ?? null,
+      ...[...s.counters.values()].map((a) => last(a) ?? null),
     ]);
   }
 }

@@ -1,6 +1,7 @@
-/** The console's VNF instance list and instance page: state, operate / terminate / delete, LCM operations. */
+/** The console's VNF instance list and instance page: state, operate / terminate / delete, alarms, LCM operations. */
 import { api, task } from './api';
 import { app, button, h, table, waitOp, type Obj, type Route } from './ui';
+import { instanceAlarms } from './alarms-view';
 import { vnfcSection } from './vnfc-view';
 
 export async function instancesView(): Promise<void> {
@@ -119,6 +120,6 @@ export async function instanceView(id: string, route: Route, onLeave: (stop: () 
   } else {
     parts.push(notInstantiatedActions(base, route));
   }
-  parts.push(h('h3', {}, 'Operations'), opsTable(ops, route));
+  parts.push(...instanceAlarms(id, onLeave), h('h3', {}, 'Operations'), opsTable(ops, route));
   app.replaceChildren(...parts);
 }

@@ -1,9 +1,10 @@
 /**
  * The operator console: packages, VNF instances, per-instance VNFCs with NF/API status and Start NF /
- * Stop NF / Shutdown VM, live charts, the Click config editor with inline errors and the element graph.
+ * Stop NF / Shutdown VM, every VNFC's live charts, alarms (acknowledge), the Click config editor with inline
+ * errors and the element graph.
  * Every change goes through the SOL003 API; the VNFC views use the small /clickvnfm/v1 extension.
  * This module routes by the location hash; the views are in login-view.ts, packages-view.ts,
- * instances-view.ts and vnfc-view.ts, their DOM helpers in ui.ts.
+ * instances-view.ts, vnfc-view.ts and alarms-view.ts, their DOM helpers in ui.ts.
  */
 import './main.css';
 import { token } from './api';
@@ -11,6 +12,7 @@ import { button, guarded } from './ui';
 import { loginView } from './login-view';
 import { packagesView } from './packages-view';
 import { instancesView, instanceView } from './instances-view';
+import { alarmsView } from './alarms-view';
 
 let stopPolling: Array<() => void> = [];
 
@@ -31,8 +33,12 @@ async function route(): Promise<void> {
   );
   await guarded(async () => {
     const m = /^#\/instance\/(.+)$/.exec(hash);
-    if (m) await instanceView(m[1] as string, route, (stop) => stopPolling.push(stop));
+    const onLeave = (stop: () => void): void => {
+      stopPolling.push(stop);
+    };
+    if (m) await instanceView(m[1] as string, route, onLeave);
     else if (hash.startsWith('#/packages')) await packagesView(route);
+    else if (hash.startsWith('#/alarms')) alarmsView(onLeave);
     else await instancesView();
   });
 }

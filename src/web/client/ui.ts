@@ -50,3 +50,15 @@ export function table(rows: Obj[], cols: Array<[string, (r: Obj) => Node | strin
   const body = rows.map((r) => h('tr', { 'data-id': String(r['id']) }, ...cols.map(([, f]) => h('td', {}, f(r)))));
   return h('table', { id }, head, ...body);
 }
+/** Runs `f` now and then every `ms` (one run at a time, errors left to `f`) until `onLeave`'s stop is called. */
+export function every(ms: number, f: () => Promise<void>, onLeave: (stop: () => void) => void): void {
+  let alive = true;
+  onLeave(() => (alive = false));
+  const loop = async (): Promise<void> => {
+    while (alive) {
+      await f().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, ms));
+    }
+  };
+  void loop();
+}

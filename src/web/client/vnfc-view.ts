@@ -1,9 +1,9 @@
-/** The VNFC part of an instance page: the VNFC table, the first VNFC's live charts and its Click config editor. */
+/** The VNFC part of an instance page: the VNFC table, every VNFC's live charts, the first one's Click config editor. */
 import { api, task } from './api';
 import { clickEditor } from './editor';
 import { drawGraph } from './graph';
-import { VnfcCharts, type Sample } from './charts';
-import { button, h, say, table, waitOp, type Obj, type Route } from './ui';
+import { VnfcCharts, type StoredSample } from './charts';
+import { button, every, h, say, table, waitOp, type Obj, type Route } from './ui';
 
 function vnfcTable(vnfcs: Obj[]): HTMLElement {
   return table(
@@ -24,20 +24,20 @@ function vnfcTable(vnfcs: Obj[]): HTMLElement {
   );
 }
 
-/** Polls the VNFC's metrics once a second into `charts` until `onLeave`'s stop is called. */
-function pollCharts(vnfcPath: string, charts: HTMLElement, onLeave: (stop: () => void) => void): void {
-  const c = new VnfcCharts(charts);
-  let alive = true;
-  onLeave(() => (alive = false));
-  const poll = async (): Promise<void> => {
-    while (alive) {
-      await api<Sample>('GET', `${vnfcPath}/metrics`)
-        .then((r) => c.add(r.body))
-        .catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  };
-  void poll();
+/** How often the charts read the stored samples (the monitor adds one per interval: monitor.intervalMs). */
+const CHARTS_REFRESH_MS = 2000;
+
+/** Live charts of every VNFC from the samples the monitor stores, each redrawn every CHARTS_REFRESH_MS. */
+function liveCharts(id: string, vnfcs: Obj[], onLeave: (stop: () => void) => void): Node[] {
+  const sections = vnfcs.map((v, i) => {
+    const vnfcId = String(v['id']);
+    const host = h('div', { id: `charts-${i}`, class: 'charts', 'data-vnfc': vnfcId });
+    const charts = new VnfcCharts(host);
+    const path = `/clickvnfm/v1/vnf_instances/${id}/vnfcs/${encodeURIComponent(vnfcId)}/samples?n=120`;
+    every(CHARTS_REFRESH_MS, async () => charts.show((await api<StoredSample[]>('GET', path)).body), onLeave);
+    return h('section', { class: 'vnfc-live' }, h('h4', {}, `${vnfcId} `, h('small', {}, String(v['vduId']))), host);
+  });
+  return [h('h3', {}, 'Live charts'), h('div', { id: 'live' }, ...sections)];
 }
 
 /** The Click config editor with Validate / Update Config / Clear, its problems and element graph. */
@@ -98,12 +98,10 @@ export async function vnfcSection(
   const base = `/vnflcm/v1/vnf_instances/${id}`;
   const vnfcs = (await api<Obj[]>('GET', `/clickvnfm/v1/vnf_instances/${id}/vnfcs`)).body;
   const parts: Node[] = [h('h3', {}, 'VNFCs'), vnfcTable(vnfcs)];
+  parts.push(...liveCharts(id, vnfcs, onLeave));
   const first = vnfcs[0];
   if (first) {
     const vnfcPath = `/clickvnfm/v1/vnf_instances/${id}/vnfcs/${encodeURIComponent(String(first['id']))}`;
-    const charts = h('div', { id: 'charts', class: 'charts' });
-    parts.push(h('h3', {}, `Live: ${String(first['id'])}`), charts);
-    pollCharts(vnfcPath, charts, onLeave);
     parts.push(...(await configEditor(inst, base, vnfcPath, route)));
   }
   return parts;

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
+import { VnfcNotFoundError, VnfInstanceNotFoundError } from '../../../errors';
 import type { LcmDeps } from '../../../lcm/deps';
 import { vnfcAgent, vnfcAgents } from '../../../lcm/vnfc-agents';
 import type { RouteModule } from '../../context';
+import type { MonitorStore } from '../../../ports/monitoring';
 import { ProblemDetailsSchema } from '../vnflcm/schemas';
 
 const errors = { '4xx': ProblemDetailsSchema, '5xx': ProblemDetailsSchema };
@@ -11,13 +13,37 @@ const Vnfc = Type.Object({
   vnfcInstanceId: Type.String({ minLength: 1, maxLength: 256 }),
 });
 const Any = Type.Object({}, { additionalProperties: true });
+// the query string is not coerced (src/api/app.ts): n is 1 to 1000 by its pattern
+const SamplesQuery = Type.Object({
+  n: Type.Optional(
+    Type.String({ pattern: '^(1000|[1-9][0-9]{0,2})$', description: 'how many of the newest samples: 1 to 1000, 60' }),
+  ),
+});
+const Sample = Type.Object({
+  t: Type.Number({ description: 'when it was taken (ms since the epoch)' }),
+  vm: Type.String({ description: "the VM's status at the VIM (MISSING: the VIM no longer has it)" }),
+  api: Type.Boolean({ description: 'the management API answered' }),
+  nf: Type.Boolean({ description: 'Click runs' }),
+  cpu: Type.Optional(Type.Number()),
+  mem: Type.Optional(Type.Number()),
+  ports: Type.Optional(
+    Type.Array(Type.Array(Type.Union([Type.String(), Type.Number()])), {
+      description: 'per port [name, rxPackets, txPackets, rxBytes, txBytes] (cumulative)',
+    }),
+  ),
+  el: Type.Optional(
+    Type.Array(Type.Array(Type.Union([Type.String(), Type.Number()])), {
+      description: 'per element handler [element, handler, value] (cumulative counters)',
+    }),
+  ),
+});
 
 /**
  * A small read-only extension for the operator console (not SOL003): each VNFC's NF and management API
  * status, its metrics (normalized, whatever the dialect), Click's log and the running configuration,
- * asked of the VM's agent. Changes go through the SOL003 API (operate, PATCH).
+ * asked of the VM's agent, and the samples the monitor stored. Changes go through the SOL003 API (operate, PATCH).
  */
-export function vnfcRoutes(deps: LcmDeps): RouteModule {
+export function vnfcRoutes(deps: LcmDeps, monitor: Pick<MonitorStore, 'recent'>): RouteModule {
   return (app) => {
     const tags = ['clickvnfm console extension'];
     app.get('/clickvnfm/v1/vnf_instances/:vnfInstanceId/vnfcs', {
@@ -82,6 +108,23 @@ export function vnfcRoutes(deps: LcmDeps): RouteModule {
           await vnfcAgent(deps, req.params.vnfInstanceId, req.params.vnfcInstanceId)
         ).agent.readConfig({ timeoutMs: 5000 }),
       }),
+    });
+    app.get('/clickvnfm/v1/vnf_instances/:vnfInstanceId/vnfcs/:vnfcInstanceId/samples', {
+      schema: {
+        tags,
+        summary: "A VNFC's newest samples as the monitor stored them, oldest first (an empty list before the first)",
+        params: Vnfc,
+        querystring: SamplesQuery,
+        response: { 200: Type.Array(Sample), ...errors },
+      },
+      handler: async (req) => {
+        const { vnfInstanceId, vnfcInstanceId } = req.params;
+        const inst = (await deps.instances.get(vnfInstanceId))?.doc;
+        if (inst === undefined) throw new VnfInstanceNotFoundError(vnfInstanceId);
+        if (!(inst.instantiatedVnfInfo?.vnfcResourceInfo ?? []).some((v) => v.id === vnfcInstanceId))
+          throw new VnfcNotFoundError(vnfInstanceId, vnfcInstanceId);
+        return (await monitor.recent(vnfInstanceId, vnfcInstanceId, Number(req.query.n ?? 60))).reverse();
+      },
     });
   };
 }
