@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { MonitorStore, VnfcSample, VnfcSampleOf } from '../ports/monitoring';
 import { luaCommand, type LuaCommand } from './lua-command';
@@ -11,18 +11,29 @@ for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], next, id) end
 return ids
 `;
 
+/** A sample as stored: the handler values without their names (`ev`), and the key of the name list (`ek`). */
+type StoredSample = Omit<VnfcSample, 'el'> & { ek?: string; ev?: number[] };
+
 /**
  * The monitor's keys:
  * - `<prefix>:mon:due`                 sorted set instance id -> when it is due (ms)
  * - `<prefix>:mon:s:<inst>:<vnfc>`     list of samples, newest first, cut to the newest N (compact JSON)
  * - `<prefix>:mon:auto:<inst>`         hash slot -> JSON list of the automatic operations' times (heal, scale)
  * - `<prefix>:mon:latest`              hash `<inst>/<vnfc>` -> {vduId, sample}: every VNFC's newest sample
+ * - `<prefix>:mon:names`               hash -> JSON [element, handler][]: the handler names of a sample's values
  * - `<prefix>:mon:lock:<name>`         a lock (SET NX PX) for work one process does for all
+ *
+ * A sample's element handlers are stored as their values only (`ev`) and the key of their names (`ek`, a hash of
+ * the name list, written once: every VNFC of one Click configuration shares it), a third of the bytes of a sample
+ * that repeats every name (bench/monitor-scale.ts).
  */
 export class RedisMonitorStore implements MonitorStore {
   private readonly claim: LuaCommand<string[]>;
   private readonly due: string;
   private readonly latestKey: string;
+  private readonly namesKey: string;
+  /** Name lists by key: content-addressed, so kept for the process's life (one per Click configuration). */
+  private readonly names = new Map<string, Array<[string, string]>>();
 
   constructor(
     private readonly redis: Redis,
@@ -31,6 +42,7 @@ export class RedisMonitorStore implements MonitorStore {
     this.claim = luaCommand(redis, 'clickvnfmMonitorClaim', 1, CLAIM_SCRIPT);
     this.due = `${prefix}:mon:due`;
     this.latestKey = `${prefix}:mon:latest`;
+    this.namesKey = `${prefix}:mon:names`;
   }
 
   private series(vnfInstanceId: string, vnfcId: string): string {
@@ -61,29 +73,61 @@ export class RedisMonitorStore implements MonitorStore {
     const m = this.redis.multi();
     for (const { vnfcId, vduId, sample } of samples) {
       const key = this.series(vnfInstanceId, vnfcId);
-      m.lpush(key, JSON.stringify(sample)).ltrim(key, 0, keep - 1);
-      m.hset(this.latestKey, `${vnfInstanceId}/${vnfcId}`, JSON.stringify({ vduId, sample }));
+      const stored = this.encode(sample, m);
+      m.lpush(key, JSON.stringify(stored)).ltrim(key, 0, keep - 1);
+      m.hset(this.latestKey, `${vnfInstanceId}/${vnfcId}`, JSON.stringify({ vduId, sample: stored }));
     }
     await m.exec();
   }
 
   async latest(nowMs: number, maxAgeMs: number): Promise<Array<VnfcSampleOf & { vnfInstanceId: string }>> {
     const all = await this.redis.hgetall(this.latestKey);
-    const out: Array<VnfcSampleOf & { vnfInstanceId: string }> = [];
+    const kept: Array<{ vnfInstanceId: string; vnfcId: string; vduId: string; sample: StoredSample }> = [];
     const gone: string[] = [];
     for (const [field, json] of Object.entries(all)) {
       const slash = field.indexOf('/');
-      const v = JSON.parse(json) as { vduId: string; sample: VnfcSample };
+      const v = JSON.parse(json) as { vduId: string; sample: StoredSample };
       if (nowMs - v.sample.t > maxAgeMs) gone.push(field);
-      else out.push({ vnfInstanceId: field.slice(0, slash), vnfcId: field.slice(slash + 1), ...v });
+      else kept.push({ vnfInstanceId: field.slice(0, slash), vnfcId: field.slice(slash + 1), ...v });
     }
     if (gone.length > 0) await this.redis.hdel(this.latestKey, ...gone);
-    return out;
+    const samples = await this.decode(kept.map((k) => k.sample));
+    return kept.map((k, i) => ({ ...k, sample: samples[i] as VnfcSample }));
   }
 
   async recent(vnfInstanceId: string, vnfcId: string, n: number): Promise<VnfcSample[]> {
     const items = await this.redis.lrange(this.series(vnfInstanceId, vnfcId), 0, n - 1);
-    return items.map((x) => JSON.parse(x) as VnfcSample);
+    return this.decode(items.map((x) => JSON.parse(x) as StoredSample));
+  }
+
+  /** The sample as stored: its handler names replaced by the key of their list (written once, in `m`). */
+  private encode(sample: VnfcSample, m: ReturnType<Redis['multi']>): StoredSample {
+    const { el, ...rest } = sample;
+    if (el === undefined) return rest;
+    const names = el.map(([e, h]): [string, string] => [e, h]);
+    const json = JSON.stringify(names);
+    const ek = createHash('sha256').update(json).digest('base64url').slice(0, 16);
+    if (!this.names.has(ek)) {
+      m.hsetnx(this.namesKey, ek, json);
+      this.names.set(ek, names);
+    }
+    return { ...rest, ek, ev: el.map(([, , v]) => v) };
+  }
+
+  private async decode(stored: StoredSample[]): Promise<VnfcSample[]> {
+    const missing = [...new Set(stored.flatMap((s) => (s.ek !== undefined && !this.names.has(s.ek) ? [s.ek] : [])))];
+    if (missing.length > 0) {
+      const found = await this.redis.hmget(this.namesKey, ...missing);
+      missing.forEach((k, i) => {
+        const json = found[i];
+        if (json !== null && json !== undefined) this.names.set(k, JSON.parse(json) as Array<[string, string]>);
+      });
+    }
+    return stored.map(({ ek, ev, ...rest }) => {
+      const names = ek !== undefined ? this.names.get(ek) : undefined;
+      if (names === undefined || ev === undefined) return rest;
+      return { ...rest, el: names.map(([e, h], i): [string, string, number] => [e, h, ev[i] ?? 0]) };
+    });
   }
 
   async exclusive(name: string, ttlMs: number, fn: () => Promise<void>): Promise<boolean> {

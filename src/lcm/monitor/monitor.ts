@@ -182,24 +182,37 @@ export async function reconcileWatched(d: MonitorDeps): Promise<void> {
  */
 export function startMonitor(d: MonitorDeps): { stop(): Promise<void> } {
   let stopped = false;
+  let claiming = false;
   const running = new Set<Promise<void>>();
   const tickMs = Math.max(50, Math.min(1000, d.options.intervalMs / 4));
+  // takes as many due instances as there are free places; a pass that ends takes the next at once, so that
+  // `concurrency` bounds the passes in flight, not the passes per tick
   const tick = async (): Promise<void> => {
-    const free = d.options.concurrency - running.size;
-    if (free <= 0) return;
-    const due = await d.store.claimDue(nowMs(d), d.options.intervalMs, free);
-    for (const id of due) {
-      const p = watchInstance(d, id).then(
-        () => undefined,
-        (err: unknown) => d.log.warn({ err, vnfInstanceId: id }, 'monitor: a pass failed (the next one retries)'),
-      );
-      running.add(p);
-      void p.finally(() => running.delete(p));
+    if (claiming || stopped) return;
+    claiming = true;
+    try {
+      const free = d.options.concurrency - running.size;
+      if (free <= 0) return;
+      const due = await d.store.claimDue(nowMs(d), d.options.intervalMs, free);
+      for (const id of due) {
+        const p = watchInstance(d, id).then(
+          () => undefined,
+          (err: unknown) => d.log.warn({ err, vnfInstanceId: id }, 'monitor: a pass failed (the next one retries)'),
+        );
+        running.add(p);
+        void p.finally(() => {
+          running.delete(p);
+          next();
+        });
+      }
+    } finally {
+      claiming = false;
     }
   };
-  const loop = setInterval(() => {
+  const next = (): void => {
     if (!stopped) tick().catch((err: unknown) => d.log.warn({ err }, 'monitor: could not take due instances'));
-  }, tickMs);
+  };
+  const loop = setInterval(next, tickMs);
   const reconcile = (): void => {
     if (!stopped) reconcileWatched(d).catch((err: unknown) => d.log.warn({ err }, 'monitor: reconcile failed'));
   };
