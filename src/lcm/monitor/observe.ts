@@ -28,14 +28,18 @@ export async function instanceVim(deps: LcmDeps, inst: VnfInstance): Promise<Vim
 
 /** The agent of a VNFC (undefined when the VNFC has no management address or its VDU is not in the VNFD). */
 export function agentOf(deps: LcmDeps, model: VnfdModel, vnfc: VnfcResourceInfo): VnfAgent | undefined {
-  const md = (vnfc.metadata ?? {}) as { managementAddress?: string; managementPort?: number };
+  const md = (vnfc.metadata ?? {}) as {
+    managementAddress?: string;
+    managementPort?: number;
+    controlSocketPort?: number;
+  };
   const vdu = model.vdus.find((v) => v.id === vnfc.vduId);
   if (vdu === undefined || md.managementAddress === undefined) return undefined;
   return deps.agents.forEndpoint({
     address: md.managementAddress,
     port: md.managementPort ?? vdu.management.apiPort,
     dialect: vdu.management.dialect,
-    controlSocketPort: vdu.management.controlSocketPort,
+    controlSocketPort: md.controlSocketPort ?? vdu.management.controlSocketPort,
   });
 }
 
@@ -75,7 +79,10 @@ export async function observeVnfc(
     sample.t = now();
     sample.cpu = m.cpuPercent;
     sample.mem = m.memoryPercent;
-    sample.ports = m.ports.map((p) => [p.name, p.rxPackets ?? 0, p.txPackets ?? 0, p.rxBytes ?? 0, p.txBytes ?? 0]);
+    // a port the agent gives no counter of (click-plugin: percentages only) is left out, not counted as 0
+    sample.ports = m.ports
+      .filter((p) => [p.rxPackets, p.txPackets, p.rxBytes, p.txBytes].some((v) => v !== undefined))
+      .map((p) => [p.name, p.rxPackets ?? 0, p.txPackets ?? 0, p.rxBytes ?? 0, p.txBytes ?? 0]);
     sample.el = m.elements.map((e) => [e.element, e.handler, e.value]);
   } catch (err) {
     // the status answered and Click runs: metrics that fail this once leave the sample without them
