@@ -11,10 +11,12 @@ import { vnfcRoutes } from '../api/routes/console/vnfc-routes';
 import { lcmTaskRoutes } from '../api/routes/vnflcm/lcm-tasks';
 import { opOccRoutes } from '../api/routes/vnflcm/op-occs';
 import { subscriptionRoutes } from '../api/routes/vnflcm/subscriptions';
-import { fmRoutes } from '../api/routes/vnffm/alarms';
 import type { StoredFmSubscription } from '../domain/alarm';
-import { fmSubscriptionRepository, lockOf, subscriptionRepository } from './stores';
-import { DEFAULT_MONITOR_OPTIONS, startMonitor, type MonitorOptions } from '../lcm/monitor/monitor';
+import type { StoredPmSubscription } from '../domain/pm';
+import { buildDay2 } from './day2';
+import { lockOf, subscriptionRepository } from './stores';
+import type { MonitorOptions } from '../lcm/monitor/monitor';
+import type { PmDeps } from '../lcm/pm/deps';
 import { packageArtifactRoutes } from '../api/routes/vnfpkgm/package-artifacts';
 import { nfvoNotificationRoutes } from '../api/routes/vnfpkgm/nfvo-notifications';
 import { packageUploadFromUriRoutes } from '../api/routes/vnfpkgm/package-upload-uri';
@@ -25,14 +27,7 @@ import type { LcmDeps } from '../lcm/deps';
 import { identityOf, runJob, settleFinished } from '../lcm/engine';
 import { resumeStranded } from '../lcm/occurrences';
 import { PackageModels } from '../lcm/package-models';
-import {
-  callConsumer,
-  FmNotifier,
-  packageSource,
-  startDeliveryWorker,
-  SubscriptionNotifier,
-  type OutboundPolicy,
-} from '../notify';
+import { callConsumer, packageSource, startDeliveryWorker, SubscriptionNotifier, type OutboundPolicy } from '../notify';
 import type { Granter } from '../ports/granter';
 import type { Notifier } from '../ports/lcm';
 import type { NfvoPackageSource, NfvoPackageSubscriptions } from '../ports/nfvo-packages';
@@ -46,8 +41,7 @@ import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
 import { BullLcmQueue, startLcmWorker } from '../queue';
 import {
   createRedisClient,
-  RedisAlarmStore,
-  RedisMonitorStore,
+  type RedisAlarmStore,
   RedisOpOccRepository,
   RedisRepository,
   RedisVnfInstanceRepository,
@@ -89,6 +83,8 @@ export interface GraphOptions {
   webDir?: string;
   /** Where the queue's, the workers' and the notifier's events are logged. */
   log?: Logger;
+  /** The monitor's options in this deployment (a worker's own override them); PM checks jobs against them. */
+  monitor?: Partial<MonitorOptions>;
 }
 
 export interface WorkerOptions {
@@ -97,7 +93,7 @@ export interface WorkerOptions {
   stalledIntervalMs?: number;
   /** An op-occ STARTING this long with no job is queued again (resumeStranded); default 15 s, swept every third. */
   strandedAfterMs?: number;
-  /** Watch the instances (faults, samples, auto-heal: src/lcm/monitor); absent or false: not in this worker. */
+  /** Watch the instances (faults, samples, auto-heal, PM: src/lcm/monitor, src/lcm/pm); absent or false: not here. */
   monitor?: Partial<MonitorOptions> | false;
 }
 
@@ -111,6 +107,9 @@ export interface Graph {
   subscriptions: RedisRepository<StoredSubscription>;
   alarms: RedisAlarmStore;
   fmSubscriptions: RedisRepository<StoredFmSubscription>;
+  pmSubscriptions: RedisRepository<StoredPmSubscription>;
+  /** Performance management: PM jobs, thresholds, their store. */
+  pm: PmDeps;
   /** Every feature's API routes, in the production order. */
   routes: RouteModule[];
   events: ApiEvents;
@@ -145,19 +144,6 @@ export function buildGraph(o: GraphOptions): Graph {
   const packages = new RedisVnfPackageRepository(o.redis, o.prefix);
   const opOccs = new RedisOpOccRepository(o.redis, o.prefix, o.box);
   const subscriptions = subscriptionRepository(o.redis, o.prefix, o.box);
-  const alarms = new RedisAlarmStore(o.redis, o.prefix);
-  const fmSubscriptions = fmSubscriptionRepository(o.redis, o.prefix, o.box);
-  const fmNotifier = new FmNotifier(
-    o.redis,
-    o.prefix,
-    fmSubscriptions,
-    instances,
-    o.publicUrl,
-    bull(),
-    o.notifierRetry,
-  );
-  const lookupSubscription = async (id: string) =>
-    (await subscriptions.get(id))?.doc ?? (await fmSubscriptions.get(id))?.doc;
   const queue = new BullLcmQueue(bull());
   const subscriptionNotifier =
     o.notifier === undefined
@@ -203,6 +189,21 @@ export function buildGraph(o: GraphOptions): Graph {
   };
   const testCallback = (sub: Pick<StoredSubscription, 'callbackUri' | 'authentication'>) =>
     callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
+  const day2 = buildDay2({
+    redis: o.redis,
+    prefix: o.prefix,
+    box: o.box,
+    publicUrl: o.publicUrl,
+    deps,
+    instances,
+    bull,
+    ...(o.notifierRetry !== undefined ? { notifierRetry: o.notifierRetry } : {}),
+    log,
+    ...(o.monitor !== undefined ? { monitor: o.monitor } : {}),
+    testCallback,
+  });
+  const lookupSubscription = async (id: string) =>
+    (await subscriptions.get(id))?.doc ?? (await day2.lookupSubscription(id));
   const routes: RouteModule[] = [
     vnfPackageRoutes({ packages, library: o.library, packageLimitBytes: o.packageLimitBytes, opOccs }),
     packageArtifactRoutes({ packages }),
@@ -221,7 +222,7 @@ export function buildGraph(o: GraphOptions): Graph {
     vnfcRoutes(deps),
     ...(o.webDir !== undefined ? [consoleRoutes(o.webDir)] : []),
     subscriptionRoutes({ subscriptions, testCallback }),
-    ...fmRoutes({ alarms, subscriptions: fmSubscriptions, testCallback }),
+    ...day2.routes,
     ...(pkgm !== undefined ? [nfvoNotificationRoutes(pkgm)] : []),
   ];
   const startWorkers = (w: WorkerOptions = {}): (() => Promise<void>) => {
@@ -235,20 +236,10 @@ export function buildGraph(o: GraphOptions): Graph {
       );
     }, strandedAfterMs / 3);
     sweep.unref();
-    const monitor =
-      w.monitor === undefined || w.monitor === false
-        ? undefined
-        : startMonitor({
-            lcm: deps,
-            alarms,
-            faults: fmNotifier,
-            store: new RedisMonitorStore(o.redis, o.prefix),
-            log,
-            options: { ...DEFAULT_MONITOR_OPTIONS, ...w.monitor },
-          });
+    const stopMonitor = w.monitor === undefined || w.monitor === false ? undefined : day2.startMonitor(w.monitor);
     return async () => {
       clearInterval(sweep);
-      await monitor?.stop();
+      await stopMonitor?.();
       // force: a job may wait for an agent that never answers
       await worker.close(true);
       await delivery.close(true);
@@ -261,8 +252,10 @@ export function buildGraph(o: GraphOptions): Graph {
     packages,
     opOccs,
     subscriptions,
-    alarms,
-    fmSubscriptions,
+    alarms: day2.alarms,
+    fmSubscriptions: day2.fmSubscriptions,
+    pmSubscriptions: day2.pmSubscriptions,
+    pm: day2.pm,
     routes,
     events,
     ...(pkgm !== undefined
@@ -277,7 +270,7 @@ export function buildGraph(o: GraphOptions): Graph {
     startWorkers,
     close: async () => {
       await subscriptionNotifier?.close();
-      await fmNotifier.close();
+      await day2.close();
       await queue.close();
       for (const c of connections) c.disconnect();
     },
