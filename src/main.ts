@@ -134,6 +134,7 @@ export async function startVnfm(
     const nfvo = buildNfvo(config, publicUrl);
     if (nfvo !== undefined)
       log.info(`NFVO ${config.nfvo.url ?? ''}: grants every resource change, serves its packages`);
+    const { enabled: _, ...monitorOptions } = config.monitor;
     const graph = buildGraph({
       redis,
       redisTarget,
@@ -151,6 +152,7 @@ export async function startVnfm(
       ...(nfvo?.subscriptions !== undefined ? { nfvoSubscriptions: nfvo.subscriptions } : {}),
       packageLimitBytes: config.api.packageLimitBytes,
       webDir: webDir(),
+      monitor: monitorOptions,
       metrics,
     });
     stops.push(() => graph.close());
@@ -170,7 +172,7 @@ export async function startVnfm(
           concurrency: w.concurrency,
           lockDurationMs: w.lockDurationMs,
           stalledIntervalMs: w.stalledIntervalMs,
-          ...(config.monitor.enabled ? { monitor: (({ enabled: _, ...m }) => m)(config.monitor) } : {}),
+          ...(config.monitor.enabled ? { monitor: monitorOptions } : {}),
         }),
       );
       log.info(`LCM worker running on the ${graph.deps.vim.kind} VIM`);

@@ -14,6 +14,9 @@ import { subscriptionRoutes } from '../api/routes/vnflcm/subscriptions';
 import { lockOf, subscriptionRepository } from './stores';
 import type { MonitorOptions } from '../lcm/monitor/monitor';
 import { buildDay2 } from './day2';
+import type { StoredFmSubscription } from '../domain/alarm';
+import type { StoredPmSubscription } from '../domain/pm';
+import type { PmDeps } from '../lcm/pm/deps';
 import { packageArtifactRoutes } from '../api/routes/vnfpkgm/package-artifacts';
 import { nfvoNotificationRoutes } from '../api/routes/vnfpkgm/nfvo-notifications';
 import { packageUploadFromUriRoutes } from '../api/routes/vnfpkgm/package-upload-uri';
@@ -96,6 +99,8 @@ export interface GraphOptions {
    * operations it ends, and has them read the queues and the outboxes at scrape time. Absent: no metrics.
    */
   metrics?: VnfmMetrics;
+  /** The monitor's options in this deployment (a worker's own override them); PM checks jobs against them. */
+  monitor?: Partial<MonitorOptions>;
 }
 
 export interface WorkerOptions {
@@ -119,6 +124,10 @@ export interface Graph {
   alarms: RedisAlarmStore;
   /** The VNFs' measurements in the Prometheus format (GET /metrics/vnfs). */
   vnfMetrics: MetricsSource;
+  fmSubscriptions: RedisRepository<StoredFmSubscription>;
+  pmSubscriptions: RedisRepository<StoredPmSubscription>;
+  /** Performance management: PM jobs, thresholds, their store. */
+  pm: PmDeps;
   /** Every feature's API routes, in the production order. */
   routes: RouteModule[];
   events: ApiEvents;
@@ -153,27 +162,12 @@ export function buildGraph(o: GraphOptions): Graph {
   const packages = new RedisVnfPackageRepository(o.redis, o.prefix);
   const opOccs = new RedisOpOccRepository(o.redis, o.prefix, o.box);
   const subscriptions = subscriptionRepository(o.redis, o.prefix, o.box);
-  const testCallback = (sub: Pick<StoredSubscription, 'callbackUri' | 'authentication'>) =>
-    callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
-  const log = o.log ?? silentLogger;
-  const day2 = buildDay2({ ...o, instances, bull, testCallback, log });
-  const lookupSubscription = async (id: string) => {
-    for (const repo of [subscriptions, ...day2.subscriptionRepositories]) {
-      const found = (await repo.get(id))?.doc;
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
   const queue = new BullLcmQueue(bull());
   const subscriptionNotifier =
     o.notifier === undefined
       ? new SubscriptionNotifier(o.redis, o.prefix, subscriptions, instances, o.publicUrl, bull(), o.notifierRetry)
       : undefined;
   const m = o.metrics;
-  if (m !== undefined) {
-    const backlog = () => outboxBacklog(o.redis, o.prefix, subscriptions, ...day2.subscriptionRepositories);
-    watchGraph(m, { lcmQueue: queue, ...(subscriptionNotifier ? { notifyQueue: subscriptionNotifier } : {}), backlog });
-  }
   const catalog: PackageCatalog =
     o.nfvoPackages === undefined
       ? packages
@@ -204,6 +198,21 @@ export function buildGraph(o: GraphOptions): Graph {
           lock: lockOf(o.redis, o.prefix),
           ...(o.log !== undefined ? { log: o.log } : {}),
         };
+  const log = o.log ?? silentLogger;
+  const testCallback = (sub: Pick<StoredSubscription, 'callbackUri' | 'authentication'>) =>
+    callConsumer('GET', sub.callbackUri, sub.authentication, undefined, [204], o.outbound);
+  const day2 = buildDay2({ ...o, deps, instances, bull, log, testCallback });
+  const lookupSubscription = async (id: string) => {
+    for (const repo of [subscriptions, ...day2.subscriptionRepositories]) {
+      const found = (await repo.get(id))?.doc;
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  if (m !== undefined) {
+    const backlog = () => outboxBacklog(o.redis, o.prefix, subscriptions, ...day2.subscriptionRepositories);
+    watchGraph(m, { lcmQueue: queue, ...(subscriptionNotifier ? { notifyQueue: subscriptionNotifier } : {}), backlog });
+  }
   const identity = (i: VnfInstance) => ({ vnfInstanceId: i.id, instance: identityOf(i) });
   const events: ApiEvents = {
     instanceCreated: (i) =>
@@ -244,7 +253,7 @@ export function buildGraph(o: GraphOptions): Graph {
       );
     }, strandedAfterMs / 3);
     sweep.unref();
-    const monitor = w.monitor === undefined || w.monitor === false ? undefined : day2.startWorkers(deps, w.monitor);
+    const monitor = w.monitor === undefined || w.monitor === false ? undefined : day2.startMonitor(w.monitor);
     return async () => {
       clearInterval(sweep);
       await monitor?.();
@@ -262,6 +271,9 @@ export function buildGraph(o: GraphOptions): Graph {
     subscriptions,
     alarms: day2.alarms,
     vnfMetrics: day2.vnfMetrics,
+    fmSubscriptions: day2.fmSubscriptions,
+    pmSubscriptions: day2.pmSubscriptions,
+    pm: day2.pm,
     routes,
     events,
     ...(pkgm !== undefined

@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { StoredFmSubscription } from '../domain/alarm';
+import type { StoredPmJob, StoredPmSubscription, StoredThreshold } from '../domain/pm';
 import type { StoredSubscription } from '../domain/subscription';
-import { fmSubscriptionGenerationKey, subscriptionGenerationKey } from '../notify';
+import { fmSubscriptionGenerationKey, pmSubscriptionGenerationKey, subscriptionGenerationKey } from '../notify';
 import { credentialCodec, RedisRepository, type SecretBox } from '../store';
 
 /**
@@ -35,6 +36,40 @@ export function fmSubscriptionRepository(
     codec: credentialCodec<StoredFmSubscription>(box),
     generationKey: fmSubscriptionGenerationKey(prefix),
   });
+}
+
+/** The PM subscriptions repository (credentials sealed; its generation bumped on every change). */
+export function pmSubscriptionRepository(
+  redis: Redis,
+  prefix: string,
+  box: SecretBox,
+): RedisRepository<StoredPmSubscription> {
+  return new RedisRepository<StoredPmSubscription>(redis, {
+    prefix,
+    name: 'pmsub',
+    codec: credentialCodec<StoredPmSubscription>(box),
+    generationKey: pmSubscriptionGenerationKey(prefix),
+  });
+}
+
+/** The PM jobs and the thresholds (filters on any attribute; each pass's consumer lists them again on change). */
+export function pmRepositories(redis: Redis, prefix: string) {
+  const generations = { jobs: `${prefix}:pmjob:generation`, thresholds: `${prefix}:pmthr:generation` };
+  return {
+    generations,
+    jobs: new RedisRepository<StoredPmJob>(redis, {
+      prefix,
+      name: 'pmjob',
+      searchable: true,
+      generationKey: generations.jobs,
+    }),
+    thresholds: new RedisRepository<StoredThreshold>(redis, {
+      prefix,
+      name: 'pmthr',
+      searchable: true,
+      generationKey: generations.thresholds,
+    }),
+  };
 }
 
 /** A per-VNFD lock in Redis (one process fetches a package from the NFVO at a time), released by its holder only. */

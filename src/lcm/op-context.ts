@@ -123,6 +123,7 @@ export function vnfcInfo(
       status: v.status,
       managementAddress: v.managementAddress,
       managementPort: v.managementPort,
+      // the ControlSocket's port when it is not the VDU's usual one (emulated VMs share 127.0.0.1)
       ...(v.controlSocketPort !== undefined ? { controlSocketPort: v.controlSocketPort } : {}),
       ...(v.metadata ?? {}),
       ...(zoneId !== undefined ? { zoneId } : {}),

@@ -16,7 +16,7 @@ export interface VnfcSample {
   nf: boolean;
   cpu?: number;
   mem?: number;
-  /** Per port: [name, rxPackets, txPackets, rxBytes, txBytes]. */
+  /** Per port the agent counts: [name, rxPackets, txPackets, rxBytes, txBytes] (a direction it does not count: 0). */
   ports?: Array<[string, number, number, number, number]>;
   /** Per element handler: [element, handler, value]. */
   el?: Array<[string, string, number]>;

@@ -15,18 +15,6 @@ const consumer = new Consumer();
 let h: LcmHarness;
 const INTERVAL = 300;
 
-beforeAll(async () => {
-  await consumer.start();
-  h = await buildLcmHarness(redis.url, {
-    subscriptions: true,
-    monitor: { intervalMs: INTERVAL, reconcileMs: INTERVAL, agentTimeoutMs: 1000 },
-  });
-});
-afterAll(async () => {
-  await h.close();
-  await consumer.stop();
-}, 60_000);
-
 const get = async <T>(url: string): Promise<T> => (await h.app.inject({ method: 'GET', url, headers: AUTH })).json();
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
@@ -56,6 +44,20 @@ const alarmsOf = (id: string) =>
   get<Alarm[]>(`/vnffm/v1/alarms?filter=${encodeURIComponent(`(eq,managedObjectId,${id})`)}`);
 
 describe('fault management and auto-heal', () => {
+  // inside the describe: the workers stop before the file's Redis does (afterAll hooks run in declaration order,
+  // and a monitor pass in flight would wait for Redis forever)
+  beforeAll(async () => {
+    await consumer.start();
+    h = await buildLcmHarness(redis.url, {
+      subscriptions: true,
+      monitor: { intervalMs: INTERVAL, reconcileMs: INTERVAL, agentTimeoutMs: 1000 },
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+    await consumer.stop();
+  }, 60_000);
+
   it('NF crash -> alarm within two intervals -> automatic HEAL COMPLETED -> alarm cleared, in order', async () => {
     const sub = await h.app.inject({
       method: 'POST',

@@ -110,6 +110,7 @@ export async function buildLcmHarness(
     ...(options.nfvoPackages !== undefined ? { nfvoPackages: options.nfvoPackages } : {}),
     ...(options.nfvoSubscriptions !== undefined ? { nfvoSubscriptions: options.nfvoSubscriptions } : {}),
     ...(options.log !== undefined ? { log: options.log } : {}),
+    ...(options.monitor !== undefined ? { monitor: options.monitor } : {}),
   });
   const { deps, instances, subscriptions } = graph;
   const samples = await onboardSamples(graph.packages, library, join(__dirname, '../../vnfd'), async () => true);

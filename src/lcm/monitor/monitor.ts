@@ -223,7 +223,9 @@ export function startMonitor(d: MonitorDeps): { stop(): Promise<void> } {
       stopped = true;
       clearInterval(loop);
       clearInterval(reconciler);
-      await Promise.allSettled([...running]);
+      // a pass waits at most an agent timeout per call; one whose Redis is gone would wait for ever: not past this
+      const bound = new Promise((r) => setTimeout(r, 2 * d.options.agentTimeoutMs + 1000).unref());
+      await Promise.race([Promise.allSettled([...running]), bound]);
     },
   };
 }
