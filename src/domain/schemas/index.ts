@@ -13,3 +13,4 @@ export * from './vnf-package';
 export * from './grant';
 export * from './pkgm-notifications';
 export * from './alarm';
+export * from './indicator';
