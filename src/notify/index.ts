@@ -10,6 +10,7 @@ export {
 } from './subscription-notifier';
 export { appendToOutbox, CachedSubscriptions, type DeliveryRetry } from './outbox';
 export { FmNotifier, fmSubscriptionGenerationKey } from './fm-notifier';
+export { IndicatorNotifier, indicatorSubscriptionGenerationKey } from './indicator-notifier';
 export { callConsumer, authorizationFor, DeliveryError } from './delivery';
 export {
   checkOutboundUrl,

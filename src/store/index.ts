@@ -19,3 +19,4 @@ export { RedisPkgmSubscriptionStore } from './nfvo-subscription-store';
 export { createRedisClient, describeRedisTarget, type RedisTarget, type SentinelAddress } from './redis-connection';
 export { RedisAlarmStore } from './alarm-store';
 export { RedisMonitorStore } from './monitor-store';
+export { RedisIndicatorStore } from './indicator-store';
