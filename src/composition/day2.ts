@@ -17,6 +17,7 @@ import { FmNotifier, type NotifyBullOptions } from '../notify';
 import type { Logger } from '../ports/logger';
 import type { Repository, VnfInstanceRepository } from '../ports/store';
 import { RedisAlarmStore, RedisMonitorStore, type SecretBox } from '../store';
+import { buildIndicators } from './indicators';
 import { fmSubscriptionRepository } from './stores';
 
 type Callable = Pick<StoredSubscription, 'callbackUri' | 'authentication'>;
@@ -58,11 +59,15 @@ export function buildDay2(o: Day2Options): Day2 {
     o.bull(),
     o.notifierRetry,
   );
-  const consumers: SampleConsumer[] = [];
+  const indicators = buildIndicators(o);
+  const consumers: SampleConsumer[] = [indicators.consumer];
   return {
     alarms,
-    routes: fmRoutes({ alarms, subscriptions: fmSubscriptions, testCallback: o.testCallback }),
-    subscriptionRepositories: [fmSubscriptions],
+    routes: [
+      ...fmRoutes({ alarms, subscriptions: fmSubscriptions, testCallback: o.testCallback }),
+      ...indicators.routes,
+    ],
+    subscriptionRepositories: [fmSubscriptions, indicators.subscriptions],
     startWorkers: (deps, options) => {
       const monitor = startMonitor({
         lcm: deps,
@@ -72,9 +77,13 @@ export function buildDay2(o: Day2Options): Day2 {
         log: o.log,
         options: { ...DEFAULT_MONITOR_OPTIONS, ...options },
         consumers,
+        forget: [indicators.forget],
       });
       return () => monitor.stop();
     },
-    close: () => fmNotifier.close(),
+    close: async () => {
+      await fmNotifier.close();
+      await indicators.close();
+    },
   };
 }

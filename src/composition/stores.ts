@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { StoredFmSubscription } from '../domain/alarm';
+import type { StoredIndicatorSubscription } from '../domain/indicator';
 import type { StoredSubscription } from '../domain/subscription';
-import { fmSubscriptionGenerationKey, subscriptionGenerationKey } from '../notify';
+import { fmSubscriptionGenerationKey, indicatorSubscriptionGenerationKey, subscriptionGenerationKey } from '../notify';
 import { credentialCodec, RedisRepository, type SecretBox } from '../store';
 
 /**
@@ -34,6 +35,20 @@ export function fmSubscriptionRepository(
     name: 'fmsub',
     codec: credentialCodec<StoredFmSubscription>(box),
     generationKey: fmSubscriptionGenerationKey(prefix),
+  });
+}
+
+/** The VNF indicator subscriptions repository (credentials sealed; its generation bumped on every change). */
+export function indicatorSubscriptionRepository(
+  redis: Redis,
+  prefix: string,
+  box: SecretBox,
+): RedisRepository<StoredIndicatorSubscription> {
+  return new RedisRepository<StoredIndicatorSubscription>(redis, {
+    prefix,
+    name: 'indsub',
+    codec: credentialCodec<StoredIndicatorSubscription>(box),
+    generationKey: indicatorSubscriptionGenerationKey(prefix),
   });
 }
 

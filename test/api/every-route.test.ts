@@ -13,6 +13,8 @@ const OPEN = new Set([
   'GET /vnflcm/api_versions',
   'GET /vnffm/v1/api_versions',
   'GET /vnffm/api_versions',
+  'GET /vnfind/v1/api_versions',
+  'GET /vnfind/api_versions',
   'POST /oauth2/token',
   'GET /',
   'GET /console/main.js',
