@@ -1,5 +1,6 @@
 import type {
   CallOptions,
+  ElementCounter,
   NormalizedMetrics,
   StartResult,
   VnfAgent,
@@ -7,13 +8,17 @@ import type {
   AgentStatus,
 } from '../ports/vnf-agent';
 import { BaseAgent } from './base-agent';
+import { ControlSocketClient } from './control-socket-client';
+import { readElementCounters } from './element-counters';
 import { ClickConfigError } from './errors';
 import { parseJson, type HttpAnswer } from './http';
 
 /**
  * The 2017 platform's Click plugin (`/click_plugin/...`). Every answer is HTTP 200, so success is
  * read from the body: `"Sucess: PID n"`, `OK!!`, `true`; and after start, `running` and `log`
- * are checked, because a bad config makes Click exit at once behind a 200.
+ * are checked, because a bad config makes Click exit at once behind a 200. The plugin's metrics have no
+ * element counters: those are read over Click's ControlSocket (TCP 8001 once Click runs), as the other
+ * dialect reads them.
  */
 export class ClickPluginAgent extends BaseAgent implements VnfAgent {
   protected async probe(o: CallOptions): Promise<void> {
@@ -140,8 +145,28 @@ export class ClickPluginAgent extends BaseAgent implements VnfAgent {
       cpuPercent: by.get('CPU Usage') ?? 0,
       memoryPercent: by.get('Memory Usage') ?? 0,
       ports: [{ name: 'dpdk', rxPercent: by.get('Net RX') ?? 0, txPercent: by.get('Net TX') ?? 0 }],
-      elements: [],
+      elements: await this.elementCounters(o),
     };
+  }
+
+  /**
+   * Every counting handler of Click's elements, read over its ControlSocket at the endpoint's port (the plugin
+   * runs Click with `-p 8001`); none when the endpoint names no port or the ControlSocket does not answer.
+   */
+  private async elementCounters(o?: CallOptions): Promise<ElementCounter[]> {
+    const port = this.endpoint.controlSocketPort;
+    if (port === undefined) return [];
+    let c: ControlSocketClient | undefined;
+    try {
+      c = await ControlSocketClient.open(this.endpoint.address, port, o?.timeoutMs ?? 5000, o?.signal);
+      const { values } = await readElementCounters(c);
+      return [...values].flatMap(([element, hs]) => [...hs].map(([handler, value]) => ({ element, handler, value })));
+    } catch (err) {
+      if (o?.signal?.aborted === true) throw err;
+      return [];
+    } finally {
+      c?.close();
+    }
   }
 
   async identification(o?: CallOptions): Promise<VnfIdentification> {

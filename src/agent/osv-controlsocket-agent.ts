@@ -11,6 +11,7 @@ import type {
 import { parseVnfHeader } from '../click';
 import { BaseAgent } from './base-agent';
 import { ControlSocketClient, type ControlReply } from './control-socket-client';
+import { readElementCounters } from './element-counters';
 import { AgentError, ClickConfigError } from './errors';
 import { parseJson, sleep } from './http';
 
@@ -18,9 +19,6 @@ const CONFIG = '/func.click';
 const ERRORS = '/click_errors.txt';
 /** The two samples metrics() takes, this far apart, give CPU % and per-port rates. */
 const SAMPLE_GAP_MS = 200;
-const COUNTER_HANDLERS = ['count', 'byte_count', 'rate'];
-/** A queue's fill and drops (a handler an element lacks answers 511 and is left out). */
-const QUEUE_HANDLERS = ['length', 'highwater_length', 'drops'];
 
 interface Sample {
   timeMs: number;
@@ -177,32 +175,8 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
       classes: classes ?? new Map(),
     };
     if (!(await this.clickRunning(o))) return out;
-    await this.control(o, async (c) => {
-      if (classes === undefined) {
-        const names = ((await c.read('list')).data ?? '').split('\n').slice(1).filter(Boolean);
-        for (const name of names) {
-          const r = await c.read(`${name}.class`);
-          if (r.code === 200) out.classes.set(name, (r.data ?? '').trim());
-        }
-      }
-      for (const [name, cls] of out.classes) {
-        const handlers = /Counter$/.test(cls)
-          ? COUNTER_HANDLERS
-          : /^(From|To)(DPDK)?Device$|^PollDevice$/.test(cls)
-            ? ['count', cls.startsWith('To') ? 'out_bytes' : 'in_bytes', 'dropped']
-            : /Queue$/.test(cls)
-              ? QUEUE_HANDLERS
-              : [];
-        const values = new Map<string, number>();
-        for (const h of handlers) {
-          const r = await c.read(`${name}.${h}`);
-          const n = Number((r.data ?? '').trim());
-          if (r.code === 200 && Number.isFinite(n)) values.set(h, n);
-        }
-        if (values.size > 0) out.values.set(name, values);
-      }
-    });
-    return out;
+    const read = await this.control(o, (c) => readElementCounters(c, classes));
+    return { ...out, classes: read.classes, values: read.values };
   }
 
   /**

@@ -2,16 +2,19 @@
  * Links are rendered at the edge, at view time, from the public URL (as Tacker's views do): the store
  * and the LCM layer keep none, so a changed publicUrl or a second API address is right at once.
  */
+import { indicatorsHref } from '../domain/indicator';
 import { opOccLinks, type VnfLcmOpOcc } from '../domain/lcm-op-occ';
 import { vnfInstanceLinks, type VnfInstance } from '../domain/vnf-instance';
 import type { VnfPkgInfo } from '../domain/vnf-package';
 
-/** The instance as the API shows it: with its `_links` for its state. */
+/** The instance as the API shows it: with its `_links` for its state (its indicators while instantiated). */
 export function renderInstance<T extends Pick<VnfInstance, 'id' | 'instantiationState'>>(
   publicUrl: string,
   inst: T,
 ): T & Required<Pick<VnfInstance, '_links'>> {
-  return { ...inst, _links: vnfInstanceLinks(`${publicUrl}/vnflcm/v1`, inst.id, inst.instantiationState) };
+  const links = vnfInstanceLinks(`${publicUrl}/vnflcm/v1`, inst.id, inst.instantiationState);
+  if (inst.instantiationState === 'INSTANTIATED') links.indicators = { href: indicatorsHref(publicUrl, inst.id) };
+  return { ...inst, _links: links };
 }
 
 /** The op-occ as the API shows it: with its `_links` for its state. */

@@ -1,5 +1,5 @@
 /**
- * The Day-2 part of the graph: fault management and performance management (indicators beside them). Their
+ * The Day-2 part of the graph: fault management, performance management and VNF indicators. Their
  * repositories, notifiers and routes, their subscriptions (the delivery lookup, the backlog metric), the VNFs'
  * Prometheus exposition, and what a worker runs next to the LCM jobs: the monitor (faults, auto-heal, auto-scale,
  * samples) with PM as its sample consumer, and the PM report loop.
@@ -20,6 +20,7 @@ import type { Logger } from '../ports/logger';
 import type { MetricsSource } from '../ports/observer';
 import type { Repository, VnfInstanceRepository } from '../ports/store';
 import { RedisAlarmStore, RedisMonitorStore, RedisPmStore, type SecretBox } from '../store';
+import { buildIndicators } from './indicators';
 import { fmSubscriptionRepository, pmRepositories, pmSubscriptionRepository } from './stores';
 
 export interface Day2Options {
@@ -79,9 +80,11 @@ export function buildDay2(o: Day2Options) {
     options: { ...DEFAULT_PM_OPTIONS, intervalMs: monitorOptions.intervalMs },
     log: o.log,
   };
+  const indicators = buildIndicators(o);
   const routes: RouteModule[] = [
     ...fmRoutes({ alarms, subscriptions: fmSubscriptions, testCallback: o.testCallback }),
     ...pmRoutes({ pm, subscriptions: pmSubscriptions, testCallback: o.testCallback }),
+    ...indicators.routes,
   ];
   return {
     alarms,
@@ -90,7 +93,9 @@ export function buildDay2(o: Day2Options) {
     pm,
     routes,
     /** The Day-2 APIs' subscriptions, for the delivery worker (by id) and the backlog metric. */
-    subscriptionRepositories: [fmSubscriptions, pmSubscriptions] as Array<Repository<{ id: string } & Callable>>,
+    subscriptionRepositories: [fmSubscriptions, pmSubscriptions, indicators.subscriptions] as Array<
+      Repository<{ id: string } & Callable>
+    >,
     /** The VNFs' measurements in the Prometheus format (GET /metrics/vnfs): each VNFC's newest sample. */
     vnfMetrics: {
       contentType: 'text/plain; version=0.0.4; charset=utf-8',
@@ -108,7 +113,8 @@ export function buildDay2(o: Day2Options) {
         store: monitorStore,
         log: o.log,
         options: opts,
-        consumers: [pmConsumer(pmw)],
+        consumers: [pmConsumer(pmw), indicators.consumer],
+        forget: [indicators.forget],
       });
       const reports = startPmReports(pmw);
       return async () => {
@@ -119,6 +125,7 @@ export function buildDay2(o: Day2Options) {
     close: async () => {
       await fmNotifier.close();
       await pmNotifier.close();
+      await indicators.close();
     },
   };
 }

@@ -3,8 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { StoredFmSubscription } from '../domain/alarm';
 import type { StoredPmJob, StoredPmSubscription, StoredThreshold } from '../domain/pm';
+import type { StoredIndicatorSubscription } from '../domain/indicator';
 import type { StoredSubscription } from '../domain/subscription';
-import { fmSubscriptionGenerationKey, pmSubscriptionGenerationKey, subscriptionGenerationKey } from '../notify';
+import {
+  fmSubscriptionGenerationKey,
+  indicatorSubscriptionGenerationKey,
+  pmSubscriptionGenerationKey,
+  subscriptionGenerationKey,
+} from '../notify';
 import { credentialCodec, RedisRepository, type SecretBox } from '../store';
 
 /**
@@ -70,6 +76,20 @@ export function pmRepositories(redis: Redis, prefix: string) {
       generationKey: generations.thresholds,
     }),
   };
+}
+
+/** The VNF indicator subscriptions repository (credentials sealed; its generation bumped on every change). */
+export function indicatorSubscriptionRepository(
+  redis: Redis,
+  prefix: string,
+  box: SecretBox,
+): RedisRepository<StoredIndicatorSubscription> {
+  return new RedisRepository<StoredIndicatorSubscription>(redis, {
+    prefix,
+    name: 'indsub',
+    codec: credentialCodec<StoredIndicatorSubscription>(box),
+    generationKey: indicatorSubscriptionGenerationKey(prefix),
+  });
 }
 
 /** A per-VNFD lock in Redis (one process fetches a package from the NFVO at a time), released by its holder only. */

@@ -31,7 +31,7 @@ export async function handleClickPlugin(
     case 'POST start': {
       if (click?.running === true) return (void json(res, 'Click is already running'), true);
       if ((vm.files.get('/func.click') ?? '').trim() === '') return (void json(res, 'Invalid cmd line'), true);
-      const started = vm.startClick('/func.click');
+      const started = vm.startPluginClick();
       // NOTE: the real plugin answers this (sic) even when Click exits at once on a bad config
       json(res, `Sucess: PID ${started.pid}`);
       return true;

@@ -216,6 +216,19 @@ export class EmulatedVm {
     return true;
   }
 
+  /**
+   * click-plugin: `POST /click_plugin/start` runs Click on /func.click with a ControlSocket (`-p 8001`, no
+   * reconfiguration), opened once Click runs.
+   */
+  startPluginClick(): ClickProcess {
+    this.allowReconfigure = false;
+    const port = this.options.controlPort ?? 8001;
+    // NOTE: the start answers at once, whether or not the ControlSocket could listen (as the plugin's does)
+    return this.startClick('/func.click', async (c) => {
+      if (c.running) await this.openControl(port).catch(() => undefined);
+    });
+  }
+
   /** osv-controlsocket: `PUT /app/` with a Click command line; opens the ControlSocket once Click runs. */
   async launchClick(port: number, configPath: string, allowReconfigure: boolean): Promise<ClickProcess> {
     this.allowReconfigure = allowReconfigure;

@@ -11,6 +11,7 @@ export {
 export { appendToOutbox, CachedSubscriptions, type DeliveryRetry } from './outbox';
 export { FmNotifier, fmSubscriptionGenerationKey } from './fm-notifier';
 export { PmNotifier, pmSubscriptionGenerationKey } from './pm-notifier';
+export { IndicatorNotifier, indicatorSubscriptionGenerationKey } from './indicator-notifier';
 export { callConsumer, authorizationFor, DeliveryError } from './delivery';
 export {
   checkOutboundUrl,

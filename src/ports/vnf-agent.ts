@@ -14,7 +14,10 @@ export interface AgentEndpoint {
   /** OSv httpserver port, 8000 on real images. */
   port: number;
   dialect: ManagementDialect;
-  /** Click ControlSocket TCP port (osv-controlsocket dialect), 8001 on real images. */
+  /**
+   * Click ControlSocket TCP port, 8001 on real images: osv-controlsocket drives Click through it, click-plugin reads
+   * element counters from it.
+   */
   controlSocketPort?: number;
 }
 

@@ -20,3 +20,4 @@ export { createRedisClient, describeRedisTarget, type RedisTarget, type Sentinel
 export { RedisAlarmStore } from './alarm-store';
 export { RedisMonitorStore } from './monitor-store';
 export { RedisPmStore } from './pm-store';
+export { RedisIndicatorStore } from './indicator-store';

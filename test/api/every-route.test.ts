@@ -15,6 +15,8 @@ const OPEN = new Set([
   'GET /vnffm/api_versions',
   'GET /vnfpm/v1/api_versions',
   'GET /vnfpm/api_versions',
+  'GET /vnfind/v1/api_versions',
+  'GET /vnfind/api_versions',
   'POST /oauth2/token',
   'GET /',
   'GET /console/main.js',

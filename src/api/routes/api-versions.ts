@@ -16,12 +16,12 @@ const ApiVersionInformation = Type.Object({
 });
 
 /**
- * GET /<api>/api_versions and /<api>/v1/api_versions (vnflcm, vnffm, vnfpm): open, no credentials needed
+ * GET /<api>/api_versions and /<api>/v1/api_versions (vnflcm, vnffm, vnfpm, vnfind): open, no credentials needed
  * (SOL013 9.3), and answered whatever `Version` a client sends: it is how a client finds the versions we serve
  * (OpenStack's `openstack vnflcm versions` sends 2.0.0).
  */
 export const apiVersionsRoutes: RouteModule = (app) => {
-  for (const [url, uriPrefix] of ['vnflcm', 'vnffm', 'vnfpm'].flatMap((api): Array<[string, string]> => [
+  for (const [url, uriPrefix] of ['vnflcm', 'vnffm', 'vnfpm', 'vnfind'].flatMap((api): Array<[string, string]> => [
     [`/${api}/api_versions`, `/${api}`],
     [`/${api}/v1/api_versions`, `/${api}/v1`],
   ])) {

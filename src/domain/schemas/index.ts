@@ -14,3 +14,4 @@ export * from './grant';
 export * from './pkgm-notifications';
 export * from './alarm';
 export * from './pm';
+export * from './indicator';

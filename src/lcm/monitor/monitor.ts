@@ -57,6 +57,8 @@ export interface MonitorDeps {
   log: Logger;
   options: MonitorOptions;
   consumers?: SampleConsumer[];
+  /** Told once an instance is no longer instantiated (terminated, deleted): each drops what it keeps of it. */
+  forget?: Array<(vnfInstanceId: string) => Promise<void>>;
 }
 
 /** What one pass did (tests and logs). */
@@ -114,6 +116,7 @@ export async function watchInstance(d: MonitorDeps, vnfInstanceId: string): Prom
   const vnfcIds = (inst?.instantiatedVnfInfo?.vnfcResourceInfo ?? []).map((v) => v.id);
   if (inst === undefined || inst.instantiationState !== 'INSTANTIATED') {
     const cleared = await clearAll(d.alarms, d.faults, vnfInstanceId, at());
+    for (const forget of d.forget ?? []) await forget(vnfInstanceId);
     await d.store.unwatch(vnfInstanceId, vnfcIds);
     return { skipped: 'not-instantiated', raised: 0, cleared: cleared.length };
   }
