@@ -1,4 +1,3 @@
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   alarmView,
@@ -9,10 +8,10 @@ import {
   type StoredFmSubscription,
 } from '../domain/alarm';
 import type { FaultNotifier } from '../ports/fm';
-import { silentLogger } from '../ports/logger';
 import type { Repository, VnfInstanceRepository } from '../ports/store';
-import { appendToOutbox, CachedSubscriptions, derivedUuid, type DeliveryRetry } from './outbox';
-import { NOTIFY_QUEUE, type NotifyBullOptions } from './subscription-notifier';
+import { derivedUuid, type DeliveryRetry } from './outbox';
+import { OutboxNotifier } from './outbox-notifier';
+import type { NotifyBullOptions } from './subscription-notifier';
 
 /** The key whose value changes whenever an FM subscription is created or deleted. */
 export function fmSubscriptionGenerationKey(prefix: string): string {
@@ -25,27 +24,27 @@ export function fmSubscriptionGenerationKey(prefix: string): string {
  * subscription, retried with backoff while the consumer is down, nothing dropped.
  * @see SOL003 7.5.2.5, 7.5.2.6, 7.5.2.8
  */
-export class FmNotifier implements FaultNotifier {
-  private readonly queue: Queue;
-  private readonly listed: CachedSubscriptions<StoredFmSubscription>;
-
+export class FmNotifier extends OutboxNotifier<StoredFmSubscription> implements FaultNotifier {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    redis: Redis,
+    prefix: string,
     subscriptions: Repository<StoredFmSubscription>,
-    private readonly instances: VnfInstanceRepository,
-    private readonly publicUrl: string,
+    instances: VnfInstanceRepository,
+    publicUrl: string,
     bull: NotifyBullOptions,
-    private readonly retry: DeliveryRetry = { attempts: 30, backoffMs: 500 },
+    retry?: DeliveryRetry,
   ) {
-    this.queue = new Queue(NOTIFY_QUEUE, { connection: bull.connection, prefix: bull.prefix });
-    const log = bull.log ?? silentLogger;
-    this.queue.on('error', (err) => log.error({ err }, 'FM notification queue: error (Redis connection)'));
-    this.listed = new CachedSubscriptions(redis, subscriptions, fmSubscriptionGenerationKey(prefix));
-  }
-
-  async close(): Promise<void> {
-    await this.queue.close();
+    super({
+      redis,
+      prefix,
+      subscriptions,
+      generationKey: fmSubscriptionGenerationKey(prefix),
+      instances,
+      publicUrl,
+      bull,
+      ...(retry !== undefined ? { retry } : {}),
+      what: 'FM',
+    });
   }
 
   alarmRaised(alarm: StoredAlarm): Promise<void> {
@@ -102,18 +101,8 @@ export class FmNotifier implements FaultNotifier {
         timeStamp: at,
         ...body(sub.id),
       };
-      await appendToOutbox(this.redis, this.queue, this.prefix, sub.id, payload, this.retry);
+      await this.append(sub.id, payload);
     }
-  }
-
-  /** The instance's identity, read only when some subscription filters on it. */
-  private async identity(vnfInstanceId: string, subs: StoredFmSubscription[]): Promise<Record<string, string>> {
-    if (!subs.some((s) => s.filter?.vnfInstanceSubscriptionFilter !== undefined)) return {};
-    const inst = (await this.instances.get(vnfInstanceId))?.doc;
-    if (inst === undefined) return {};
-    const keys = ['vnfdId', 'vnfProvider', 'vnfProductName', 'vnfSoftwareVersion', 'vnfdVersion', 'vnfInstanceName'];
-    const o = inst as unknown as Record<string, unknown>;
-    return Object.fromEntries(keys.flatMap((k) => (typeof o[k] === 'string' ? [[k, o[k]]] : [])));
   }
 }
 

@@ -1,4 +1,3 @@
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   indicatorSubscriptionMatches,
@@ -7,17 +6,15 @@ import {
   type StoredIndicatorSubscription,
 } from '../domain/indicator';
 import type { IndicatorNotifier as IndicatorNotifierPort } from '../ports/indicators';
-import { silentLogger } from '../ports/logger';
 import type { Repository, VnfInstanceRepository } from '../ports/store';
-import { appendToOutbox, CachedSubscriptions, derivedUuid, type DeliveryRetry } from './outbox';
-import { NOTIFY_QUEUE, type NotifyBullOptions } from './subscription-notifier';
+import { derivedUuid, type DeliveryRetry } from './outbox';
+import { OutboxNotifier } from './outbox-notifier';
+import type { NotifyBullOptions } from './subscription-notifier';
 
 /** The key whose value changes whenever an indicator subscription is created or deleted. */
 export function indicatorSubscriptionGenerationKey(prefix: string): string {
   return `${prefix}:indsub:generation`;
 }
-
-const IDENTITY = ['vnfdId', 'vnfProvider', 'vnfProductName', 'vnfSoftwareVersion', 'vnfdVersion', 'vnfInstanceName'];
 
 /**
  * Sends VnfIndicatorValueChangeNotification to the matching indicator subscriptions through the same ordered
@@ -26,27 +23,27 @@ const IDENTITY = ['vnfdId', 'vnfProvider', 'vnfProductName', 'vnfSoftwareVersion
  * its value was read, so one sent again keeps its id.
  * @see SOL003 8.5.2.5
  */
-export class IndicatorNotifier implements IndicatorNotifierPort {
-  private readonly queue: Queue;
-  private readonly listed: CachedSubscriptions<StoredIndicatorSubscription>;
-
+export class IndicatorNotifier extends OutboxNotifier<StoredIndicatorSubscription> implements IndicatorNotifierPort {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    redis: Redis,
+    prefix: string,
     subscriptions: Repository<StoredIndicatorSubscription>,
-    private readonly instances: VnfInstanceRepository,
-    private readonly publicUrl: string,
+    instances: VnfInstanceRepository,
+    publicUrl: string,
     bull: NotifyBullOptions,
-    private readonly retry: DeliveryRetry = { attempts: 30, backoffMs: 500 },
+    retry?: DeliveryRetry,
   ) {
-    this.queue = new Queue(NOTIFY_QUEUE, { connection: bull.connection, prefix: bull.prefix });
-    const log = bull.log ?? silentLogger;
-    this.queue.on('error', (err) => log.error({ err }, 'indicator notification queue: error (Redis connection)'));
-    this.listed = new CachedSubscriptions(redis, subscriptions, indicatorSubscriptionGenerationKey(prefix));
-  }
-
-  async close(): Promise<void> {
-    await this.queue.close();
+    super({
+      redis,
+      prefix,
+      subscriptions,
+      generationKey: indicatorSubscriptionGenerationKey(prefix),
+      instances,
+      publicUrl,
+      bull,
+      ...(retry !== undefined ? { retry } : {}),
+      what: 'indicator',
+    });
   }
 
   async valueChanged(indicator: StoredIndicator): Promise<void> {
@@ -76,17 +73,8 @@ export class IndicatorNotifier implements IndicatorNotifierPort {
           vnfInstance: { href: `${this.publicUrl}/vnflcm/v1/vnf_instances/${indicator.vnfInstanceId}` },
         },
       };
-      await appendToOutbox(this.redis, this.queue, this.prefix, sub.id, payload, this.retry);
+      await this.append(sub.id, payload);
     }
-  }
-
-  /** The instance's identity, read only when some subscription filters on it. */
-  private async identity(vnfInstanceId: string, subs: StoredIndicatorSubscription[]): Promise<Record<string, string>> {
-    if (!subs.some((s) => s.filter?.vnfInstanceSubscriptionFilter !== undefined)) return {};
-    const inst = (await this.instances.get(vnfInstanceId))?.doc;
-    if (inst === undefined) return {};
-    const o = inst as unknown as Record<string, unknown>;
-    return Object.fromEntries(IDENTITY.flatMap((k) => (typeof o[k] === 'string' ? [[k, o[k]]] : [])));
   }
 }
 

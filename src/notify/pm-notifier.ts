@@ -1,4 +1,3 @@
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   PM_OBJECT_TYPE,
@@ -12,18 +11,16 @@ import {
   type StoredPmSubscription,
   type StoredThreshold,
 } from '../domain/pm';
-import { silentLogger } from '../ports/logger';
 import type { CrossingState, PmNotifier as PmNotifierPort, StoredReport } from '../ports/pm';
 import type { Repository, VnfInstanceRepository } from '../ports/store';
-import { appendToOutbox, CachedSubscriptions, derivedUuid, type DeliveryRetry } from './outbox';
-import { NOTIFY_QUEUE, type NotifyBullOptions } from './subscription-notifier';
+import { derivedUuid, type DeliveryRetry } from './outbox';
+import { OutboxNotifier } from './outbox-notifier';
+import type { NotifyBullOptions } from './subscription-notifier';
 
 /** The key whose value changes whenever a PM subscription is created or deleted. */
 export function pmSubscriptionGenerationKey(prefix: string): string {
   return `${prefix}:pmsub:generation`;
 }
-
-const IDENTITY = ['vnfdId', 'vnfProvider', 'vnfProductName', 'vnfSoftwareVersion', 'vnfdVersion', 'vnfInstanceName'];
 
 /**
  * Sends PerformanceInformationAvailableNotification and ThresholdCrossedNotification to the matching PM
@@ -32,27 +29,27 @@ const IDENTITY = ['vnfdId', 'vnfProvider', 'vnfProductName', 'vnfSoftwareVersion
  * place, the direction and the time), so one sent again keeps its id.
  * @see SOL003 6.5.2.2, 6.5.2.3
  */
-export class PmNotifier implements PmNotifierPort {
-  private readonly queue: Queue;
-  private readonly listed: CachedSubscriptions<StoredPmSubscription>;
-
+export class PmNotifier extends OutboxNotifier<StoredPmSubscription> implements PmNotifierPort {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    redis: Redis,
+    prefix: string,
     subscriptions: Repository<StoredPmSubscription>,
-    private readonly instances: VnfInstanceRepository,
-    private readonly publicUrl: string,
+    instances: VnfInstanceRepository,
+    publicUrl: string,
     bull: NotifyBullOptions,
-    private readonly retry: DeliveryRetry = { attempts: 30, backoffMs: 500 },
+    retry?: DeliveryRetry,
   ) {
-    this.queue = new Queue(NOTIFY_QUEUE, { connection: bull.connection, prefix: bull.prefix });
-    const log = bull.log ?? silentLogger;
-    this.queue.on('error', (err) => log.error({ err }, 'PM notification queue: error (Redis connection)'));
-    this.listed = new CachedSubscriptions(redis, subscriptions, pmSubscriptionGenerationKey(prefix));
-  }
-
-  async close(): Promise<void> {
-    await this.queue.close();
+    super({
+      redis,
+      prefix,
+      subscriptions,
+      generationKey: pmSubscriptionGenerationKey(prefix),
+      instances,
+      publicUrl,
+      bull,
+      ...(retry !== undefined ? { retry } : {}),
+      what: 'PM',
+    });
   }
 
   async reportAvailable(job: StoredPmJob, report: StoredReport): Promise<void> {
@@ -128,17 +125,8 @@ export class PmNotifier implements PmNotifierPort {
         subscriptionId: sub.id,
         ...body(sub.id),
       };
-      await appendToOutbox(this.redis, this.queue, this.prefix, sub.id, payload, this.retry);
+      await this.append(sub.id, payload);
     }
-  }
-
-  /** The instance's identity, read only when some subscription filters on it. */
-  private async identity(vnfInstanceId: string, subs: StoredPmSubscription[]): Promise<Record<string, string>> {
-    if (!subs.some((s) => s.filter?.vnfInstanceSubscriptionFilter !== undefined)) return {};
-    const inst = (await this.instances.get(vnfInstanceId))?.doc;
-    if (inst === undefined) return {};
-    const o = inst as unknown as Record<string, unknown>;
-    return Object.fromEntries(IDENTITY.flatMap((k) => (typeof o[k] === 'string' ? [[k, o[k]]] : [])));
   }
 }
 
