@@ -459,7 +459,7 @@ async function run(o: RunOptions): Promise<Result> {
         fullListBytes,
         keepSamples: keep,
         sampleJsonBytes: sum(samples.map((s) => Buffer.byteLength(s))) / Math.max(1, samples.length),
-        elBytes: JSON.stringify(newest.el ?? []).length,
+        elBytes: JSON.stringify((newest as { ev?: unknown }).ev ?? []).length,
         portsBytes: JSON.stringify(newest.ports ?? []).length,
         sample: samples[0] ?? '',
         dueBytesPerVnfc,
@@ -501,7 +501,6 @@ function report(r: Result, command: string): string {
   const complete = r.perInterval.mean >= 0.9;
   const cpuOk = complete ? r.workerCpu.every((c) => c < 50) : projected < 50;
   const tickS = Math.max(0.05, Math.min(1, r.intervalMs / 4000));
-  const ceiling = Math.round((r.workers * r.concurrency * (r.intervalMs / 1000)) / tickS);
   const p = r.perInterval;
   const workerCols = r.workerCpu.map((_, i) => `worker ${i + 1} CPU % (system)`);
   return [
@@ -548,13 +547,13 @@ function report(r: Result, command: string): string {
     `- CPU per look: workers ${f1(msPerLook)} ms, the cloud (the VMs' side) ${f1(perLook([r.cloudCpu]))} ms,` +
       ` Redis ${f1(perLook([r.redisCpu]))} ms: every instance once per interval (${Math.round(neededPerS)}` +
       ` looks/s) needs ${machine.toFixed(2)} cores in all, against ${cpus().length} here shared with other jobs.`,
-    `- Ceiling: a worker takes at most \`concurrency\` due instances per tick (every ${tickS} s) and none between` +
-      ` ticks, so ${r.workers} workers look at ${ceiling} instances per interval at most` +
-      (ceiling < r.vnfcs ? `: fewer than the ${r.vnfcs} here, however fast the looks.` : '.'),
+    `- Claiming: a pass that ends takes the next due instance at once (and every ${tickS} s a tick takes what is` +
+      ` due), so \`concurrency\` bounds a worker's passes in flight; what bounds the looks here is the CPU.`,
     `- Memory: used_memory ${kb(m.before)} KB before, ${kb(m.after)} KB after; the monitor's keys (mon:*) ` +
       `${Math.round(m.monKeysPerVnfc)} bytes per VNFC. One series: ${m.samplesPerList} samples ${m.listBytes} bytes,` +
       ` 60 samples ${m.fullListBytes} bytes; a sample is ${Math.round(m.sampleJsonBytes)} bytes of JSON, of which` +
-      ` ${m.elBytes} the element handlers (\`el\`: [element, handler, value] each) and ${m.portsBytes} the ports;` +
+      ` ${m.elBytes} the element handler values (\`ev\`; their names stored once per Click configuration) and` +
+      ` ${m.portsBytes} the ports;` +
       ` the due set ${Math.round(m.dueBytesPerVnfc)} bytes per instance.`,
     '',
     'Where the CPU goes (`BENCH_PROF=<dir>`, a `--cpu-prof` of each worker, 200 VNFCs, the window only): the',
