@@ -3,13 +3,14 @@ import {
   alarmView,
   fmSubscriptionMatches,
   type FmNotificationFacts,
+  type FmNotificationsFilter,
   type FmNotificationType,
   type StoredAlarm,
   type StoredFmSubscription,
 } from '../domain/alarm';
 import type { FaultNotifier } from '../ports/fm';
 import type { Repository, VnfInstanceRepository } from '../ports/store';
-import { derivedUuid, type DeliveryRetry } from './outbox';
+import { derivedUuid, matchesSafely, type DeliveryRetry } from './outbox';
 import { OutboxNotifier } from './outbox-notifier';
 import type { NotifyBullOptions } from './subscription-notifier';
 
@@ -92,7 +93,9 @@ export class FmNotifier extends OutboxNotifier<StoredFmSubscription> implements 
     };
     const at = new Date().toISOString();
     for (const sub of subscriptions) {
-      if (!matchesSafely(sub, facts, alarm === undefined)) continue;
+      // a list rebuilt concerns every instance: only the notification type filters it
+      const match = alarm === undefined ? rebuiltMatches : fmSubscriptionMatches;
+      if (!matchesSafely(match, sub.filter, facts)) continue;
       const what = [sub.id, notificationType, alarm?.id ?? at, alarm?.alarmChangedTime ?? alarm?.alarmRaisedTime ?? ''];
       const payload = {
         id: derivedUuid(what.join('\n')),
@@ -106,15 +109,7 @@ export class FmNotifier extends OutboxNotifier<StoredFmSubscription> implements 
   }
 }
 
-/** A list rebuilt concerns every instance: only the notification type filters it. */
-function matchesSafely(sub: StoredFmSubscription, facts: FmNotificationFacts, everyInstance: boolean): boolean {
-  try {
-    if (everyInstance) {
-      const types = sub.filter?.notificationTypes;
-      return types === undefined || types.length === 0 || types.includes(facts.notificationType);
-    }
-    return fmSubscriptionMatches(sub.filter, facts);
-  } catch {
-    return false;
-  }
+function rebuiltMatches(filter: FmNotificationsFilter | undefined, facts: FmNotificationFacts): boolean {
+  const types = filter?.notificationTypes;
+  return types === undefined || types.length === 0 || types.includes(facts.notificationType);
 }

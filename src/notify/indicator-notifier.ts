@@ -7,7 +7,7 @@ import {
 } from '../domain/indicator';
 import type { IndicatorNotifier as IndicatorNotifierPort } from '../ports/indicators';
 import type { Repository, VnfInstanceRepository } from '../ports/store';
-import { derivedUuid, type DeliveryRetry } from './outbox';
+import { derivedUuid, matchesSafely, type DeliveryRetry } from './outbox';
 import { OutboxNotifier } from './outbox-notifier';
 import type { NotifyBullOptions } from './subscription-notifier';
 
@@ -57,7 +57,7 @@ export class IndicatorNotifier extends OutboxNotifier<StoredIndicatorSubscriptio
     };
     const timeStamp = new Date(indicator.at).toISOString();
     for (const sub of subscriptions) {
-      if (!matchesSafely(sub, facts)) continue;
+      if (!matchesSafely(indicatorSubscriptionMatches, sub.filter, facts)) continue;
       const what = [sub.id, indicator.vnfInstanceId, indicator.id, String(indicator.at), String(indicator.value)];
       const payload = {
         id: derivedUuid(what.join('\n')),
@@ -75,13 +75,5 @@ export class IndicatorNotifier extends OutboxNotifier<StoredIndicatorSubscriptio
       };
       await this.append(sub.id, payload);
     }
-  }
-}
-
-function matchesSafely(sub: StoredIndicatorSubscription, facts: IndicatorNotificationFacts): boolean {
-  try {
-    return indicatorSubscriptionMatches(sub.filter, facts);
-  } catch {
-    return false;
   }
 }

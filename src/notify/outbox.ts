@@ -72,3 +72,20 @@ export function derivedUuid(text: string): string {
     '-',
   );
 }
+
+/**
+ * Whether a subscription's filter passes the notification's facts. A subscription stored before its filter was
+ * fully validated must not stop the others from being notified (nor fail the request that raised the event): a
+ * filter that cannot be evaluated matches nothing. Every API's notifier matches through it.
+ */
+export function matchesSafely<F, T>(
+  match: (filter: F | undefined, facts: T) => boolean,
+  filter: F | undefined,
+  facts: T,
+) {
+  try {
+    return match(filter, facts);
+  } catch {
+    return false;
+  }
+}

@@ -13,7 +13,7 @@ import {
 } from '../domain/pm';
 import type { CrossingState, PmNotifier as PmNotifierPort, StoredReport } from '../ports/pm';
 import type { Repository, VnfInstanceRepository } from '../ports/store';
-import { derivedUuid, type DeliveryRetry } from './outbox';
+import { derivedUuid, matchesSafely, type DeliveryRetry } from './outbox';
 import { OutboxNotifier } from './outbox-notifier';
 import type { NotifyBullOptions } from './subscription-notifier';
 
@@ -118,7 +118,7 @@ export class PmNotifier extends OutboxNotifier<StoredPmSubscription> implements 
       ...(await this.identity(vnfInstanceId, subscriptions)),
     };
     for (const sub of subscriptions) {
-      if (!matchesSafely(sub, facts)) continue;
+      if (!matchesSafely(pmSubscriptionMatches, sub.filter, facts)) continue;
       const payload = {
         id: derivedUuid([sub.id, notificationType, ...what].join('\n')),
         notificationType,
@@ -127,13 +127,5 @@ export class PmNotifier extends OutboxNotifier<StoredPmSubscription> implements 
       };
       await this.append(sub.id, payload);
     }
-  }
-}
-
-function matchesSafely(sub: StoredPmSubscription, facts: PmNotificationFacts): boolean {
-  try {
-    return pmSubscriptionMatches(sub.filter, facts);
-  } catch {
-    return false;
   }
 }

@@ -9,7 +9,7 @@ import type { Repository, VnfInstanceRepository } from '../ports/store';
 import { callConsumer } from './delivery';
 import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from './url-guard';
 import { EventLogNotifier } from './event-log-notifier';
-import { appendToOutbox, CachedSubscriptions, derivedUuid } from './outbox';
+import { appendToOutbox, CachedSubscriptions, derivedUuid, matchesSafely } from './outbox';
 
 /** The key whose value changes whenever a subscription is created or deleted. */
 export function subscriptionGenerationKey(prefix: string): string {
@@ -96,7 +96,7 @@ export class SubscriptionNotifier implements Notifier {
         : {}),
     };
     for (const sub of subscriptions) {
-      if (!matchesSafely(sub, facts)) continue;
+      if (!matchesSafely(subscriptionMatches, sub.filter, facts)) continue;
       await appendToOutbox(this.redis, this.queue, this.prefix, sub.id, this.payload(event, sub.id), this.retry);
     }
   }
@@ -261,16 +261,4 @@ export function notificationId(e: NotificationEvent, subscriptionId: string): st
       ? [e.opOcc.id, e.opOcc.operationState, e.opOcc.stateEnteredTime]
       : [e.notificationType, e.vnfInstanceId];
   return derivedUuid([subscriptionId, ...what].join('\n'));
-}
-
-/**
- * A subscription stored before its filter was fully validated must not stop the others from being
- * notified (nor fail the request that raised the event): a filter that cannot be evaluated matches nothing.
- */
-function matchesSafely(sub: StoredSubscription, facts: NotificationFacts): boolean {
-  try {
-    return subscriptionMatches(sub.filter, facts);
-  } catch {
-    return false;
-  }
 }
