@@ -8,7 +8,7 @@ import type { VnfInstance } from '../../src/domain/vnf-instance';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 import { Consumer } from '../support/consumer';
 import { useRedis } from '../support/redis';
-import { agentOf, AUTH, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
+import { agentOf, AUTH, useMonitoredHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
 
 const redis = useRedis();
 const consumer = new Consumer();
@@ -44,19 +44,7 @@ const alarmsOf = (id: string) =>
   get<Alarm[]>(`/vnffm/v1/alarms?filter=${encodeURIComponent(`(eq,managedObjectId,${id})`)}`);
 
 describe('fault management and auto-heal', () => {
-  // inside the describe: the workers stop before the file's Redis does (afterAll hooks run in declaration order,
-  // and a monitor pass in flight would wait for Redis forever)
-  beforeAll(async () => {
-    await consumer.start();
-    h = await buildLcmHarness(redis.url, {
-      subscriptions: true,
-      monitor: { intervalMs: INTERVAL, reconcileMs: INTERVAL, agentTimeoutMs: 1000 },
-    });
-  });
-  afterAll(async () => {
-    await h.close();
-    await consumer.stop();
-  }, 60_000);
+  useMonitoredHarness(redis, consumer, INTERVAL, (x) => (h = x));
 
   it('NF crash -> alarm within two intervals -> automatic HEAL COMPLETED -> alarm cleared, in order', async () => {
     const sub = await h.app.inject({

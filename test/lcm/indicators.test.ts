@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/ports/logger';
 import { RedisIndicatorStore } from '../../src/store';
 import { Consumer } from '../support/consumer';
 import { useRedis } from '../support/redis';
-import { AUTH, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
+import { AUTH, useMonitoredHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
 
 const redis = useRedis();
 const consumer = new Consumer();
@@ -22,17 +22,7 @@ const INTERVAL = 300;
 const FWD_0_TO_1 = 'packets_forwarded_0_to_1';
 const FWD_1_TO_0 = 'packets_forwarded_1_to_0';
 
-beforeAll(async () => {
-  await consumer.start();
-  h = await buildLcmHarness(redis.url, {
-    subscriptions: true,
-    monitor: { intervalMs: INTERVAL, reconcileMs: INTERVAL, agentTimeoutMs: 1000 },
-  });
-});
-afterAll(async () => {
-  await h.close();
-  await consumer.stop();
-}, 60_000);
+useMonitoredHarness(redis, consumer, INTERVAL, (x) => (h = x));
 
 const get = (url: string) => h.app.inject({ method: 'GET', url, headers: AUTH });
 const getJson = async <T>(url: string): Promise<T> => (await get(url)).json();

@@ -11,7 +11,14 @@ import type { VnfcResourceInfo, VnfInstance } from '../../src/domain/vnf-instanc
 import { BASE_PPS } from '../../src/emulator/click-process';
 import { Consumer } from '../support/consumer';
 import { useRedis } from '../support/redis';
-import { AUTH, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
+import {
+  AUTH,
+  buildLcmHarness,
+  useMonitoredHarness,
+  createSampleInstance,
+  waitForOp,
+  type LcmHarness,
+} from '../support/lcm';
 
 const redis = useRedis();
 const consumer = new Consumer();
@@ -68,19 +75,7 @@ function valuesOf(report: PerformanceReport, metric: string, port?: string) {
 }
 
 describe('VNF performance management', () => {
-  // inside the describe: the workers stop before the file's Redis does (afterAll hooks run in declaration order,
-  // and a monitor pass in flight would wait for Redis forever)
-  beforeAll(async () => {
-    await consumer.start();
-    h = await buildLcmHarness(redis.url, {
-      subscriptions: true,
-      monitor: { intervalMs: INTERVAL, reconcileMs: INTERVAL, agentTimeoutMs: 1000 },
-    });
-  });
-  afterAll(async () => {
-    await h.close();
-    await consumer.stop();
-  }, 60_000);
+  useMonitoredHarness(redis, consumer, INTERVAL, (x) => (h = x));
 
   it('a PM report holds the emulated counters (read again through the agent right after), notified', async () => {
     const sub = await post('/vnfpm/v1/subscriptions', {
