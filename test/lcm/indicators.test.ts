@@ -22,8 +22,6 @@ const INTERVAL = 300;
 const FWD_0_TO_1 = 'packets_forwarded_0_to_1';
 const FWD_1_TO_0 = 'packets_forwarded_1_to_0';
 
-useMonitoredHarness(redis, consumer, INTERVAL, (x) => (h = x));
-
 const get = (url: string) => h.app.inject({ method: 'GET', url, headers: AUTH });
 const getJson = async <T>(url: string): Promise<T> => (await get(url)).json();
 
@@ -69,6 +67,7 @@ const valueOf = async (id: string, indicatorId: string) =>
   (await indicatorsOf(id)).find((i) => i.id === indicatorId)?.value;
 
 describe('VNF indicators (/vnfind/v1)', () => {
+  useMonitoredHarness(redis, consumer, INTERVAL, (x) => (h = x));
   let inst: VnfInstance;
 
   it("the forwarder's indicators appear after instantiate, with the values of its Counters", async () => {
