@@ -7,8 +7,9 @@ import type { Alarm } from '../../src/domain/alarm';
 import type { VnfInstance } from '../../src/domain/vnf-instance';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 import { Consumer } from '../support/consumer';
+import { useMonitoredHarness } from '../support/monitored';
 import { useRedis } from '../support/redis';
-import { agentOf, AUTH, useMonitoredHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
+import { agentOf, AUTH, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
 
 const redis = useRedis();
 const consumer = new Consumer();

@@ -12,8 +12,9 @@ import type { IndicatorNotifier } from '../../src/ports/indicators';
 import { silentLogger } from '../../src/ports/logger';
 import { RedisIndicatorStore } from '../../src/store';
 import { Consumer } from '../support/consumer';
+import { useMonitoredHarness } from '../support/monitored';
 import { useRedis } from '../support/redis';
-import { AUTH, useMonitoredHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
+import { AUTH, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
 
 const redis = useRedis();
 const consumer = new Consumer();

@@ -10,15 +10,9 @@ import type { PerformanceReport, PmJob, Threshold } from '../../src/domain/pm';
 import type { VnfcResourceInfo, VnfInstance } from '../../src/domain/vnf-instance';
 import { BASE_PPS } from '../../src/emulator/click-process';
 import { Consumer } from '../support/consumer';
+import { useMonitoredHarness } from '../support/monitored';
 import { useRedis } from '../support/redis';
-import {
-  AUTH,
-  buildLcmHarness,
-  useMonitoredHarness,
-  createSampleInstance,
-  waitForOp,
-  type LcmHarness,
-} from '../support/lcm';
+import { AUTH, buildLcmHarness, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
 
 const redis = useRedis();
 const consumer = new Consumer();

@@ -12,8 +12,6 @@ import { HttpVnfAgentFactory } from '../../src/agent';
 import { EmulatedCloud, EmulatedVim } from '../../src/emulator';
 import type { LcmDeps } from '../../src/lcm/deps';
 import type { MonitorOptions } from '../../src/lcm/monitor/monitor';
-import type { Consumer } from './consumer';
-import type { TestRedis } from './redis';
 import { onboardSamples } from '../../src/lcm/packages/onboard-samples';
 import type { Granter } from '../../src/ports/granter';
 import type { NfvoPackageSource, NfvoPackageSubscriptions } from '../../src/ports/nfvo-packages';
@@ -231,30 +229,4 @@ export function agentOf(v: VnfcResourceInfo) {
     port: md.managementPort,
     dialect: 'click-plugin',
   });
-}
-
-/**
- * A harness whose worker runs the monitor every `intervalMs`, with notification delivery and `consumer` started:
- * its hooks for the Day-2 tests. Call it inside the describe, after `useRedis()`: afterAll hooks run in declaration
- * order, and the workers must stop before the file's Redis does.
- */
-export function useMonitoredHarness(
-  redis: TestRedis,
-  consumer: Consumer,
-  intervalMs: number,
-  set: (h: LcmHarness) => void,
-): void {
-  let h: LcmHarness | undefined;
-  beforeAll(async () => {
-    await consumer.start();
-    h = await buildLcmHarness(redis.url, {
-      subscriptions: true,
-      monitor: { intervalMs, reconcileMs: intervalMs, agentTimeoutMs: 1000 },
-    });
-    set(h);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await consumer.stop();
-  }, 60_000);
 }
