@@ -9,8 +9,8 @@ export interface ControlReply {
 }
 
 /**
- * A Click ControlSocket session over TCP (`Click::ControlSocket/1.3`). Commands are sent one at a
- * time; a reply is `CODE message` (multi-line `CODE-`), followed by `DATA n` and n bytes for READ.
+ * A Click ControlSocket session over TCP (`Click::ControlSocket/1.3`). Commands are sent one at a time (or
+ * READs pipelined, `readMany`); a reply is `CODE message` (multi-line `CODE-`), then `DATA n` and n bytes for READ.
  */
 export class ControlSocketClient {
   private buf = Buffer.alloc(0);
@@ -134,6 +134,18 @@ export class ControlSocketClient {
   async read(handler: string, timeoutMs = 5000): Promise<ControlReply> {
     this.sock.write(`READ ${handler}\r\n`);
     return this.reply(timeoutMs, true);
+  }
+
+  /**
+   * Several READs in one write (pipelined: Click answers them in order), so a look at many handlers costs one
+   * round trip instead of one each.
+   */
+  async readMany(handlers: string[], timeoutMs = 5000): Promise<ControlReply[]> {
+    if (handlers.length === 0) return [];
+    this.sock.write(handlers.map((h) => `READ ${h}\r\n`).join(''));
+    const out: ControlReply[] = [];
+    for (let i = 0; i < handlers.length; i++) out.push(await this.reply(timeoutMs, true));
+    return out;
   }
 
   async write(handler: string, args = '', timeoutMs = 5000): Promise<ControlReply> {

@@ -19,31 +19,83 @@ function handlersOf(cls: string): string[] {
   return [];
 }
 
+/** A router's elements as last seen at one ControlSocket: its `list` answer and each element's class. */
+interface KnownRouter {
+  list: string;
+  classes: Map<string, string>;
+}
+
 /**
- * Every counting handler of the running router, over an open ControlSocket session: the elements found by
- * `list` and `.class` (unless `classes` from an earlier look is given), then each handler `READ`; a handler
- * an element lacks, or that is not a number, is left out. Both dialects' agents read counters this way.
+ * Routers seen, by ControlSocket address: a look reads `list` and the counters in one write, and reads the
+ * classes again only when the list changed (or a handler went missing). Only a cache: a process that has not
+ * seen the router reads its classes itself; bounded, oldest first out.
  */
-export async function readElementCounters(
+const known = new Map<string, KnownRouter>();
+const KNOWN_MAX = 20_000;
+
+function remember(where: string, router: KnownRouter): void {
+  known.delete(where);
+  known.set(where, router);
+  if (known.size > KNOWN_MAX) known.delete(known.keys().next().value as string);
+}
+
+/** Forgets what is known of the router at `where` (its configuration was replaced). */
+export function forgetRouter(where: string): void {
+  known.delete(where);
+}
+
+const namesOf = (list: string): string[] => list.split('\n').slice(1).filter(Boolean);
+
+async function readClasses(c: ControlSocketClient, names: string[]): Promise<Map<string, string>> {
+  const replies = await c.readMany(names.map((n) => `${n}.class`));
+  const classes = new Map<string, string>();
+  names.forEach((name, i) => {
+    const r = replies[i];
+    if (r?.code === 200) classes.set(name, (r.data ?? '').trim());
+  });
+  return classes;
+}
+
+/** `READ list` and every counting handler of `classes`, in one write; `missing`: a handler the router lacked. */
+async function readAll(
   c: ControlSocketClient,
-  classes?: Map<string, string>,
-): Promise<ElementReadings> {
-  const out: ElementReadings = { classes: classes ?? new Map(), values: new Map() };
-  if (classes === undefined) {
-    const names = ((await c.read('list')).data ?? '').split('\n').slice(1).filter(Boolean);
-    for (const name of names) {
-      const r = await c.read(`${name}.class`);
-      if (r.code === 200) out.classes.set(name, (r.data ?? '').trim());
+  classes: Map<string, string>,
+): Promise<{ list: string; values: ElementReadings['values']; missing: boolean }> {
+  const wanted = [...classes].flatMap(([name, cls]) => handlersOf(cls).map((h) => [name, h] as const));
+  const [list, ...replies] = await c.readMany(['list', ...wanted.map(([name, h]) => `${name}.${h}`)]);
+  const values: ElementReadings['values'] = new Map();
+  let missing = false;
+  wanted.forEach(([name, h], i) => {
+    const r = replies[i];
+    const n = Number((r?.data ?? '').trim());
+    // every element of a class has the class's first handler: without it, the element's class changed
+    if (r?.code !== 200 && h === handlersOf(classes.get(name) ?? '')[0]) missing = true;
+    if (r?.code !== 200 || !Number.isFinite(n)) return;
+    const per = values.get(name) ?? new Map<string, number>();
+    values.set(name, per.set(h, n));
+  });
+  return { list: list?.data ?? '', values, missing };
+}
+
+/**
+ * Every counting handler of the running router, over an open ControlSocket session: `list` and the handlers in
+ * one pipelined write, from the classes this process saw at the same ControlSocket (`where`); when the list
+ * differs (a new configuration) the classes are read again (`<element>.class`, one write) and the handlers
+ * with them. A handler an element lacks, or that is not a number, is left out. Both dialects read counters so.
+ */
+export async function readElementCounters(c: ControlSocketClient, where: string): Promise<ElementReadings> {
+  const seen = known.get(where);
+  if (seen !== undefined) {
+    const r = await readAll(c, seen.classes);
+    if (r.list === seen.list && !r.missing) {
+      remember(where, seen);
+      return { classes: seen.classes, values: r.values };
     }
+    known.delete(where);
   }
-  for (const [name, cls] of out.classes) {
-    const values = new Map<string, number>();
-    for (const h of handlersOf(cls)) {
-      const r = await c.read(`${name}.${h}`);
-      const n = Number((r.data ?? '').trim());
-      if (r.code === 200 && Number.isFinite(n)) values.set(h, n);
-    }
-    if (values.size > 0) out.values.set(name, values);
-  }
-  return out;
+  const list = (await c.readMany(['list']))[0]?.data ?? '';
+  const classes = await readClasses(c, namesOf(list));
+  const r = await readAll(c, classes);
+  if (r.list === list) remember(where, { list, classes });
+  return { classes, values: r.values };
 }

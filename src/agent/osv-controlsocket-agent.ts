@@ -2,6 +2,8 @@ import type {
   AgentStatus,
   CallOptions,
   ElementCounter,
+  MetricsBaseline,
+  MetricsOptions,
   NormalizedMetrics,
   PortMetrics,
   StartResult,
@@ -11,21 +13,39 @@ import type {
 import { parseVnfHeader } from '../click';
 import { BaseAgent } from './base-agent';
 import { ControlSocketClient, type ControlReply } from './control-socket-client';
-import { readElementCounters } from './element-counters';
+import { forgetRouter, readElementCounters, type ElementReadings } from './element-counters';
 import { AgentError, ClickConfigError } from './errors';
 import { parseJson, sleep } from './http';
 
 const CONFIG = '/func.click';
 const ERRORS = '/click_errors.txt';
-/** The two samples metrics() takes, this far apart, give CPU % and per-port rates. */
+/** Without a baseline, metrics() takes two samples this far apart for CPU % and per-port rates. */
 const SAMPLE_GAP_MS = 200;
+/** OSv's idle threads: `idle` in older releases, one per CPU (`idle0`, `idle1`, ...) in current ones. */
+const IDLE = /^idle\d*$/;
+/** A baseline older than this (VM time) says little of the present: two samples are taken instead. */
+const BASELINE_MAX_AGE_MS = 5 * 60_000;
 
-interface Sample {
+interface Sample extends ElementReadings {
   timeMs: number;
   cpuMs: number;
-  /** element -> handler -> value */
-  values: Map<string, Map<string, number>>;
-  classes: Map<string, string>;
+}
+
+/** What the next call needs of a sample: the VM's clock, Click's CPU time, each device's bytes. */
+function baselineOf(s: Sample): MetricsBaseline {
+  const bytes: Record<string, number> = {};
+  for (const [name, values] of s.values) {
+    const v = values.get('in_bytes') ?? values.get('out_bytes');
+    if (v !== undefined && /Device$/.test(s.classes.get(name) ?? '')) bytes[name] = v;
+  }
+  return { vmTimeMs: s.timeMs, cpuMs: s.cpuMs, bytes };
+}
+
+/** A baseline of this VM's current run: its clock behind (not too far), Click's CPU time not gone back. */
+function usable(b: MetricsBaseline | undefined, now: Sample): b is MetricsBaseline {
+  if (b === undefined) return false;
+  const age = now.timeMs - b.vmTimeMs;
+  return age > 0 && age <= BASELINE_MAX_AGE_MS && now.cpuMs >= b.cpuMs;
 }
 
 /**
@@ -120,6 +140,7 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
   }
 
   async deploy(config: string, o?: CallOptions): Promise<StartResult> {
+    forgetRouter(`${this.endpoint.address}:${this.controlPort}`);
     await this.stop(o);
     await this.writeFile(CONFIG, config, o);
     return this.start(o);
@@ -135,6 +156,7 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
       await this.deploy(config, o);
       return { hot: false };
     }
+    forgetRouter(`${this.endpoint.address}:${this.controlPort}`);
     const r = await this.control(o, (c) => c.writeData('hotconfig', config, o?.timeoutMs ?? 10_000));
     if (r.code === 520)
       throw new ClickConfigError(this.where, r.message.replace(/^Write handler '[^']*' error:\n?/, ''));
@@ -158,39 +180,52 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
     return (await this.readFile(ERRORS, o)) ?? '';
   }
 
-  /** One sample: Click's CPU time from /os/threads and every element handler that counts. */
-  private async sample(o: CallOptions | undefined, classes?: Map<string, string>): Promise<Sample> {
+  /** Click's element counters over one ControlSocket session; undefined when Click does not run. */
+  private async counters(o: CallOptions | undefined): Promise<ElementReadings | undefined> {
+    try {
+      return await this.control(o, (c) => readElementCounters(c, c.where));
+    } catch (err) {
+      if (o?.signal?.aborted === true) throw err;
+      if (err instanceof AgentError && /cannot reach/.test(err.message)) return undefined;
+      throw err;
+    }
+  }
+
+  /** One sample: Click's CPU time from /os/threads (every thread but OSv's idle ones) and its element counters. */
+  private async sample(o: CallOptions | undefined): Promise<Sample> {
     const v = parseJson(await this.get('/os/threads', o), 'threads') as {
       list?: Array<{ name?: unknown; cpu_ms?: unknown }>;
       time_ms?: unknown;
     };
     const list = Array.isArray(v?.list) ? v.list : [];
     const cpuMs = list
-      .filter((t) => t.name !== 'idle')
+      .filter((t) => typeof t.name !== 'string' || !IDLE.test(t.name))
       .reduce((s, t) => s + (typeof t.cpu_ms === 'number' ? t.cpu_ms : 0), 0);
-    const out: Sample = {
+    const read = await this.counters(o);
+    return {
       timeMs: typeof v?.time_ms === 'number' ? v.time_ms : Date.now(),
       cpuMs,
-      values: new Map(),
-      classes: classes ?? new Map(),
+      values: read?.values ?? new Map(),
+      classes: read?.classes ?? new Map(),
     };
-    if (!(await this.clickRunning(o))) return out;
-    const read = await this.control(o, (c) => readElementCounters(c, classes));
-    return { ...out, classes: read.classes, values: read.values };
   }
 
   /**
-   * CPU % from two /os/threads samples (cpu_ms over time_ms), memory from /os/memory, per-element
-   * counters over the ControlSocket, per-port packets/bytes and rates from the device elements.
-   * Stateless: both samples are taken within this call.
+   * CPU % (Click's cpu_ms over the VM's time_ms), memory from /os/memory, per-element counters over the
+   * ControlSocket, per-port packets/bytes and rates from the device elements. Against the caller's baseline
+   * (an earlier reading of this VM) when it is usable: one sample; else two, 200 ms apart.
    */
-  async metrics(o?: CallOptions): Promise<NormalizedMetrics> {
-    const a = await this.sample(o);
-    const t0 = Date.now();
-    await sleep(SAMPLE_GAP_MS, o?.signal);
-    const b = await this.sample(o, a.classes);
-    const seconds = Math.max(0.001, (Date.now() - t0) / 1000);
-    const total = Number(parseJson(await this.get('/os/memory/total', o), 'memory'));
+  async metrics(o?: MetricsOptions): Promise<NormalizedMetrics> {
+    let b = await this.sample(o);
+    let before: MetricsBaseline;
+    if (usable(o?.baseline, b)) before = o.baseline;
+    else {
+      before = baselineOf(b);
+      await sleep(SAMPLE_GAP_MS, o?.signal);
+      b = await this.sample(o);
+    }
+    const seconds = Math.max(0.001, (b.timeMs - before.vmTimeMs) / 1000);
+    const total = o?.baseline?.memoryTotal ?? Number(parseJson(await this.get('/os/memory/total', o), 'memory'));
     const free = Number(parseJson(await this.get('/os/memory/free', o), 'memory'));
     const elements: ElementCounter[] = [];
     const ports: PortMetrics[] = [];
@@ -198,35 +233,24 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
       const cls = b.classes.get(name) ?? '';
       for (const [handler, value] of values) elements.push({ element: name, handler, value });
       if (!/Device$/.test(cls)) continue;
-      const before = a.values.get(name);
-      const rate = (h: string): number =>
-        Math.max(0, ((values.get(h) ?? 0) - (before?.get(h) ?? values.get(h) ?? 0)) / seconds);
       const tx = cls.startsWith('To');
+      const bytes = values.get(tx ? 'out_bytes' : 'in_bytes') ?? 0;
+      const rate = Math.round(Math.max(0, (bytes - (before.bytes[name] ?? bytes)) / seconds));
+      const packets = values.get('count') ?? 0;
       ports.push(
         tx
-          ? {
-              name,
-              txPackets: values.get('count') ?? 0,
-              txBytes: values.get('out_bytes') ?? 0,
-              txRate: Math.round(rate('out_bytes')),
-            }
-          : {
-              name,
-              rxPackets: values.get('count') ?? 0,
-              rxBytes: values.get('in_bytes') ?? 0,
-              rxRate: Math.round(rate('in_bytes')),
-            },
+          ? { name, txPackets: packets, txBytes: bytes, txRate: rate }
+          : { name, rxPackets: packets, rxBytes: bytes, rxRate: rate },
       );
     }
+    const cpu = ((b.cpuMs - before.cpuMs) / Math.max(1, b.timeMs - before.vmTimeMs)) * 100;
     return {
       timeMs: b.timeMs,
-      cpuPercent: Math.max(
-        0,
-        Math.min(100, Math.round(((b.cpuMs - a.cpuMs) / Math.max(1, b.timeMs - a.timeMs)) * 100)),
-      ),
+      cpuPercent: Math.max(0, Math.min(100, Math.round(cpu))),
       memoryPercent: total > 0 ? Math.round(((total - free) / total) * 100) : 0,
       ports,
       elements,
+      baseline: { ...baselineOf(b), ...(total > 0 ? { memoryTotal: total } : {}) },
     };
   }
 

@@ -11,7 +11,14 @@ import type {
   VimProvider,
   VnfDeployment,
 } from '../ports/vim';
-import type { AgentEndpoint, CallOptions, ReadinessOptions, VnfAgent, VnfAgentFactory } from '../ports/vnf-agent';
+import type {
+  AgentEndpoint,
+  CallOptions,
+  MetricsOptions,
+  ReadinessOptions,
+  VnfAgent,
+  VnfAgentFactory,
+} from '../ports/vnf-agent';
 
 /** `ok` (answered) or `error` (rejected, aborted included). */
 export type CallOutcome = 'ok' | 'error';
@@ -133,7 +140,7 @@ class TimedAgent implements VnfAgent {
   log(options?: CallOptions) {
     return this.time('log', () => this.inner.log(options));
   }
-  metrics(options?: CallOptions) {
+  metrics(options?: MetricsOptions) {
     return this.time('metrics', () => this.inner.metrics(options));
   }
   identification(options?: CallOptions) {

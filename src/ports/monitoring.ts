@@ -20,6 +20,11 @@ export interface VnfcSample {
   ports?: Array<[string, number, number, number, number]>;
   /** Per element handler: [element, handler, value]. */
   el?: Array<[string, string, number]>;
+  /**
+   * The agent's raw reading, for the next look's CPU % and rates (one sample instead of two): the VM's clock
+   * (ms), Click's CPU time (ms), the VM's memory size (bytes). Only dialects whose VM keeps no state give it.
+   */
+  raw?: [number, number, number?];
 }
 
 /** A sample and whose it is. */

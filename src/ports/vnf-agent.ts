@@ -71,6 +71,27 @@ export interface NormalizedMetrics {
   memoryPercent: number;
   ports: PortMetrics[];
   elements: ElementCounter[];
+  /** What this reading was taken from, for the next call's `baseline` (dialects whose VM keeps no state). */
+  baseline?: MetricsBaseline;
+}
+
+/**
+ * An earlier reading of the same VM: with it, metrics() takes CPU % and the port rates from one sample (this
+ * one against it) instead of two 200 ms apart. Ignored when it cannot be of this VM's current run (its clock is
+ * not behind, or Click's CPU time went back).
+ */
+export interface MetricsBaseline {
+  /** The VM's clock (ms) and Click's CPU time (ms) at that reading. */
+  vmTimeMs: number;
+  cpuMs: number;
+  /** Per device element, its byte counter (in_bytes or out_bytes). */
+  bytes: Record<string, number>;
+  /** The VM's memory size (bytes): it does not change while the VM runs. */
+  memoryTotal?: number;
+}
+
+export interface MetricsOptions extends CallOptions {
+  baseline?: MetricsBaseline;
 }
 
 /** What `vnf_identification` returns while Click runs with a valid VNF header. */
@@ -117,7 +138,7 @@ export interface VnfAgent {
   stop(options?: CallOptions): Promise<void>;
   readConfig(options?: CallOptions): Promise<string>;
   log(options?: CallOptions): Promise<string>;
-  metrics(options?: CallOptions): Promise<NormalizedMetrics>;
+  metrics(options?: MetricsOptions): Promise<NormalizedMetrics>;
   identification(options?: CallOptions): Promise<VnfIdentification>;
   /** Graceful: stops apps, unmounts, powers off. */
   shutdown(options?: CallOptions): Promise<void>;

@@ -124,12 +124,12 @@ export async function watchInstance(d: MonitorDeps, vnfInstanceId: string): Prom
     return { skipped: 'busy', raised: 0, cleared: 0 };
   const model = await d.lcm.models.forInstance(inst);
   const timeout = Math.min(d.options.agentTimeoutMs, d.options.intervalMs);
-  const observations = await observeInstance(d.lcm, inst, model, timeout, () => nowMs(d));
   const previous = new Map<string, VnfcSample>();
-  for (const o of observations) {
-    const [last] = await d.store.recent(inst.id, o.vnfc.id, 1);
-    if (last !== undefined) previous.set(o.vnfc.id, last);
+  for (const id of vnfcIds) {
+    const [last] = await d.store.recent(inst.id, id, 1);
+    if (last !== undefined) previous.set(id, last);
   }
+  const observations = await observeInstance(d.lcm, inst, model, timeout, () => nowMs(d), previous);
   await d.store.append(
     inst.id,
     observations.map((o) => ({ vnfcId: o.vnfc.id, vduId: o.vnfc.vduId, sample: o.sample })),

@@ -6,7 +6,7 @@
 import type { VnfcResourceInfo, VnfInstance } from '../../domain/vnf-instance';
 import type { VnfcSample } from '../../ports/monitoring';
 import type { Vim } from '../../ports/vim';
-import type { VnfAgent } from '../../ports/vnf-agent';
+import type { MetricsBaseline, VnfAgent } from '../../ports/vnf-agent';
 import type { VnfdModel } from '../../tosca';
 import type { LcmDeps } from '../deps';
 
@@ -50,12 +50,21 @@ function tail(log: string, lines = 5): string {
   return log.trim().split('\n').slice(-lines).join('\n');
 }
 
+/** The previous sample as the agent's baseline: its raw reading and each port's bytes (one direction counts). */
+export function baselineOf(previous: VnfcSample | undefined): MetricsBaseline | undefined {
+  if (previous?.raw === undefined || !previous.nf) return undefined;
+  const [vmTimeMs, cpuMs, memoryTotal] = previous.raw;
+  const bytes = Object.fromEntries((previous.ports ?? []).map(([name, , , rx, tx]) => [name, rx + tx]));
+  return { vmTimeMs, cpuMs, bytes, ...(memoryTotal !== undefined ? { memoryTotal } : {}) };
+}
+
 export async function observeVnfc(
   agent: VnfAgent | undefined,
   vnfc: VnfcResourceInfo,
   vm: VnfcSample['vm'],
   timeoutMs: number,
   now: () => number,
+  previous?: VnfcSample,
 ): Promise<VnfcObservation> {
   const sample: VnfcSample = { t: now(), vm, api: false, nf: false };
   if (vm !== 'ACTIVE' || agent === undefined) return { vnfc, sample };
@@ -75,7 +84,8 @@ export async function observeVnfc(
     return { vnfc, sample, ...(text !== '' ? { clickError: text } : {}) };
   }
   try {
-    const m = await agent.metrics(call);
+    const baseline = baselineOf(previous);
+    const m = await agent.metrics({ ...call, ...(baseline !== undefined ? { baseline } : {}) });
     sample.t = now();
     sample.cpu = m.cpuPercent;
     sample.mem = m.memoryPercent;
@@ -84,6 +94,9 @@ export async function observeVnfc(
       .filter((p) => [p.rxPackets, p.txPackets, p.rxBytes, p.txBytes].some((v) => v !== undefined))
       .map((p) => [p.name, p.rxPackets ?? 0, p.txPackets ?? 0, p.rxBytes ?? 0, p.txBytes ?? 0]);
     sample.el = m.elements.map((e) => [e.element, e.handler, e.value]);
+    const b = m.baseline;
+    if (b !== undefined)
+      sample.raw = b.memoryTotal !== undefined ? [b.vmTimeMs, b.cpuMs, b.memoryTotal] : [b.vmTimeMs, b.cpuMs];
   } catch (err) {
     // the status answered and Click runs: metrics that fail this once leave the sample without them
     return { vnfc, sample, apiError: `metrics: ${message(err)}` };
@@ -91,13 +104,14 @@ export async function observeVnfc(
   return { vnfc, sample };
 }
 
-/** Every VNFC of the instance, observed concurrently. */
+/** Every VNFC of the instance, observed concurrently (`previous`: each VNFC's newest sample, by VNFC id). */
 export async function observeInstance(
   deps: LcmDeps,
   inst: VnfInstance,
   model: VnfdModel,
   timeoutMs: number,
   now: () => number,
+  previous: ReadonlyMap<string, VnfcSample> = new Map(),
 ): Promise<VnfcObservation[]> {
   const vnfcs = inst.instantiatedVnfInfo?.vnfcResourceInfo ?? [];
   if (vnfcs.length === 0) return [];
@@ -111,6 +125,7 @@ export async function observeInstance(
         servers.get(v.computeResource.resourceId)?.status ?? 'MISSING',
         timeoutMs,
         now,
+        previous.get(v.id),
       ),
     ),
   );
