@@ -11,6 +11,7 @@ import { pmRoutes } from '../api/routes/vnfpm/thresholds';
 import type { StoredSubscription } from '../domain/subscription';
 import type { LcmDeps } from '../lcm/deps';
 import { DEFAULT_MONITOR_OPTIONS, startMonitor, type MonitorOptions } from '../lcm/monitor/monitor';
+import { requestAlarmListRebuild } from '../lcm/monitor/rebuild';
 import { pmConsumer } from '../lcm/pm/collect';
 import { DEFAULT_PM_OPTIONS, type PmDeps } from '../lcm/pm/deps';
 import { startPmReports } from '../lcm/pm/reports';
@@ -82,7 +83,13 @@ export function buildDay2(o: Day2Options) {
   };
   const indicators = buildIndicators(o);
   const routes: RouteModule[] = [
-    ...fmRoutes({ alarms, subscriptions: fmSubscriptions, testCallback: o.testCallback }),
+    ...fmRoutes({
+      alarms,
+      subscriptions: fmSubscriptions,
+      testCallback: o.testCallback,
+      rebuild: (at) =>
+        requestAlarmListRebuild({ alarms, faults: fmNotifier, store: monitorStore, instances: o.instances }, at),
+    }),
     ...pmRoutes({ pm, subscriptions: pmSubscriptions, testCallback: o.testCallback }),
     ...indicators.routes,
   ];

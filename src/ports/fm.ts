@@ -17,6 +17,8 @@ export interface AlarmStore extends Repository<StoredAlarm> {
   raise(condition: string, alarm: StoredAlarm): Promise<{ alarm: StoredAlarm; raised: boolean }>;
   /** Clears the condition's active alarm (severity CLEARED, alarmClearedTime); undefined when none is active. */
   clear(vnfInstanceId: string, condition: string, at: string): Promise<StoredAlarm | undefined>;
+  /** Clears one alarm whatever its condition (and forgets it as its condition's active one); undefined if it was. */
+  clearById(alarmId: string, at: string): Promise<StoredAlarm | undefined>;
 }
 
 /** Sends the FM notifications to the matching FM subscriptions, in order per subscription. */

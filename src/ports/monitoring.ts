@@ -41,6 +41,15 @@ export interface MonitorStore {
   watch(vnfInstanceIds: string[], atMs: number): Promise<void>;
   /** Stops watching the instance and drops its samples. */
   unwatch(vnfInstanceId: string, vnfcIds: string[]): Promise<void>;
+  /**
+   * Asks for the alarm list to be rebuilt: every watched instance is due at once and pending until a pass over it
+   * ends (`rebuilt`); answers how many are pending (a new request starts again from all of them).
+   */
+  requestRebuild(): Promise<number>;
+  /** A pass over the instance ended: true only for the one that leaves no instance pending (it notifies). */
+  rebuilt(vnfInstanceId: string): Promise<boolean>;
+  /** How many instances a rebuild still waits for. */
+  rebuildPending(): Promise<number>;
   /** How many instances are watched. */
   watched(): Promise<number>;
   /** Appends one sample per VNFC, each series cut to the newest `keep`; each VNFC's newest is also kept apart. */

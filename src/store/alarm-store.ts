@@ -56,4 +56,17 @@ export class RedisAlarmStore extends RedisRepository<StoredAlarm> implements Ala
     await this.redis.hdel(key, condition);
     return updated?.doc.alarmClearedTime === at ? updated.doc : undefined;
   }
+
+  async clearById(alarmId: string, at: string): Promise<StoredAlarm | undefined> {
+    const updated = await this.update(alarmId, (a) =>
+      a.alarmClearedTime !== undefined
+        ? undefined
+        : { ...a, perceivedSeverity: 'CLEARED', alarmClearedTime: at, alarmChangedTime: at },
+    );
+    if (updated === undefined) return undefined;
+    const key = this.activeKey(updated.doc.managedObjectId);
+    for (const [condition, id] of Object.entries(await this.redis.hgetall(key)))
+      if (id === alarmId) await this.redis.hdel(key, condition);
+    return updated.doc.alarmClearedTime === at ? updated.doc : undefined;
+  }
 }

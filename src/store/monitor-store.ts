@@ -11,6 +11,32 @@ for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], next, id) end
 return ids
 `;
 
+/**
+ * A rebuild of the alarm list asked for: every watched instance pending (KEYS[2]) and due at once (KEYS[1]),
+ * in chunks (Lua's unpack limit); answers how many.
+ */
+const REBUILD_SCRIPT = `
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+redis.call('DEL', KEYS[2])
+for i = 1, #ids, 500 do
+  local chunk, scores = {}, {}
+  for j = i, math.min(i + 499, #ids) do
+    chunk[#chunk + 1] = ids[j]
+    scores[#scores + 1] = 0
+    scores[#scores + 1] = ids[j]
+  end
+  redis.call('SADD', KEYS[2], unpack(chunk))
+  redis.call('ZADD', KEYS[1], 'XX', unpack(scores))
+end
+return #ids
+`;
+
+/** One instance looked at again: 1 only for the removal that leaves none pending. */
+const REBUILT_SCRIPT = `
+if redis.call('SREM', KEYS[1], ARGV[1]) == 1 and redis.call('SCARD', KEYS[1]) == 0 then return 1 end
+return 0
+`;
+
 /** A sample as stored: the handler values without their names (`ev`), and the key of the name list (`ek`). */
 type StoredSample = Omit<VnfcSample, 'el'> & { ek?: string; ev?: number[] };
 
@@ -22,6 +48,7 @@ type StoredSample = Omit<VnfcSample, 'el'> & { ek?: string; ev?: number[] };
  * - `<prefix>:mon:latest`              hash `<inst>/<vnfc>` -> {vduId, sample}: every VNFC's newest sample
  * - `<prefix>:mon:names`               hash -> JSON [element, handler][]: the handler names of a sample's values
  * - `<prefix>:mon:lock:<name>`         a lock (SET NX PX) for work one process does for all
+ * - `<prefix>:mon:rebuild`             set of the instances a rebuild of the alarm list still waits for
  *
  * A sample's element handlers are stored as their values only (`ev`) and the key of their names (`ek`, a hash of
  * the name list, written once: every VNFC of one Click configuration shares it), a third of the bytes of a sample
@@ -29,6 +56,9 @@ type StoredSample = Omit<VnfcSample, 'el'> & { ek?: string; ev?: number[] };
  */
 export class RedisMonitorStore implements MonitorStore {
   private readonly claim: LuaCommand<string[]>;
+  private readonly rebuild: LuaCommand<number>;
+  private readonly rebuiltOne: LuaCommand<number>;
+  private readonly pendingKey: string;
   private readonly due: string;
   private readonly latestKey: string;
   private readonly namesKey: string;
@@ -40,6 +70,9 @@ export class RedisMonitorStore implements MonitorStore {
     private readonly prefix: string,
   ) {
     this.claim = luaCommand(redis, 'clickvnfmMonitorClaim', 1, CLAIM_SCRIPT);
+    this.rebuild = luaCommand(redis, 'clickvnfmMonitorRebuild', 2, REBUILD_SCRIPT);
+    this.rebuiltOne = luaCommand(redis, 'clickvnfmMonitorRebuilt', 1, REBUILT_SCRIPT);
+    this.pendingKey = `${prefix}:mon:rebuild`;
     this.due = `${prefix}:mon:due`;
     this.latestKey = `${prefix}:mon:latest`;
     this.namesKey = `${prefix}:mon:names`;
@@ -62,6 +95,18 @@ export class RedisMonitorStore implements MonitorStore {
     const m = this.redis.multi().zrem(this.due, vnfInstanceId).del(`${this.prefix}:mon:auto:${vnfInstanceId}`);
     for (const v of vnfcIds) m.del(this.series(vnfInstanceId, v)).hdel(this.latestKey, `${vnfInstanceId}/${v}`);
     await m.exec();
+  }
+
+  requestRebuild(): Promise<number> {
+    return this.rebuild(this.due, this.pendingKey);
+  }
+
+  async rebuilt(vnfInstanceId: string): Promise<boolean> {
+    return (await this.rebuiltOne(this.pendingKey, vnfInstanceId)) === 1;
+  }
+
+  rebuildPending(): Promise<number> {
+    return this.redis.scard(this.pendingKey);
   }
 
   watched(): Promise<number> {

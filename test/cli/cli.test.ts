@@ -212,6 +212,28 @@ describe('clickvnfm against a live VNFM', () => {
     consumer.close();
   }, 60_000);
 
+  it('alarm list (filters), show and ack of an unknown alarm (404, exit 1), rebuild', async () => {
+    const none = await json<unknown[]>(
+      'alarm',
+      'list',
+      '--active',
+      '--instance',
+      '00000000-0000-4000-8000-0000000000aa',
+    );
+    expect(none).toEqual([]);
+    const table = await cli('alarm', 'list');
+    expect(table.code).toBe(0);
+    for (const verb of ['show', 'ack']) {
+      const r = await cli('alarm', verb, 'no-such-alarm');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/\/vnffm\/v1\/alarms\/no-such-alarm: 404 Not Found/);
+    }
+    const rebuilt = await json<{ pendingInstances: number; clearedAlarms: number }>('alarm', 'rebuild');
+    expect(rebuilt).toEqual({ pendingInstances: expect.any(Number), clearedAlarms: 0 });
+    const human = await cli('alarm', 'rebuild');
+    expect(human.out).toMatch(/^rebuilding: \d+ instance\(s\) to look at again, 0 alarm\(s\)/);
+  }, 60_000);
+
   it(
     'errors: an unknown instance is the ProblemDetails on stderr (exit 1);' +
       ' --json gives it as JSON; no VNFM reachable names the URL',

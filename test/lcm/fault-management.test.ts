@@ -9,7 +9,9 @@ import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 import { Consumer } from '../support/consumer';
 import { useMonitoredHarness } from '../support/monitored';
 import { useRedis } from '../support/redis';
-import { agentOf, AUTH, createSampleInstance, waitForOp, type LcmHarness } from '../support/lcm';
+import { randomUUID } from 'node:crypto';
+import { RedisAlarmStore } from '../../src/store';
+import { agentOf, AUTH, createSampleInstance, READER_AUTH, waitForOp, type LcmHarness } from '../support/lcm';
 
 const redis = useRedis();
 const consumer = new Consumer();
@@ -192,5 +194,66 @@ describe('fault management and auto-heal', () => {
       `/vnflcm/v1/vnf_lcm_op_occs?filter=${encodeURIComponent(`(eq,vnfInstanceId,${inst.id});(eq,operation,HEAL)`)}`,
     );
     expect(ops).toEqual([]);
+  }, 60_000);
+
+  it('rebuild after a restore: alarms no pass would clear are, then AlarmListRebuiltNotification', async () => {
+    const sub = await h.app.inject({
+      method: 'POST',
+      url: '/vnffm/v1/subscriptions',
+      headers: AUTH,
+      payload: { callbackUri: `${consumer.url}?rebuild` },
+    });
+    expect(sub.statusCode).toBe(201);
+    const mine = () => consumer.received.filter((r) => r.body['subscriptionId'] === sub.json().id).map((r) => r.body);
+    const inst = await instantiate({});
+    const vnfc = inst.instantiatedVnfInfo!.vnfcResourceInfo![0]!;
+    await new Promise((r) => setTimeout(r, 2 * INTERVAL));
+    expect(await alarmsOf(inst.id)).toEqual([]);
+    // a restore from an older backup brings back: an alarm of this (healthy) instance without its index entry, which
+    // no pass would clear, and an indexed alarm of an instance deleted since the backup, which no pass looks at
+    const store = new RedisAlarmStore(h.redis, h.prefix);
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const base = {
+      alarmRaisedTime: at,
+      eventTime: at,
+      ackState: 'UNACKNOWLEDGED' as const,
+      perceivedSeverity: 'CRITICAL' as const,
+      eventType: 'PROCESSING_ERROR_ALARM' as const,
+      faultType: 'NF_NOT_RUNNING',
+      probableCause: 'click-not-running',
+      isRootCause: true,
+      faultDetails: ['Click is not running'],
+    };
+    const orphan = { ...base, id: randomUUID(), managedObjectId: inst.id, vnfcInstanceIds: [vnfc.id] };
+    await store.create(orphan);
+    const stale = { ...base, id: randomUUID(), managedObjectId: randomUUID(), vnfcInstanceIds: ['gone'] };
+    expect((await store.raise('gone/nf_not_running', stale)).raised).toBe(true);
+    // the monitor alone leaves both
+    await new Promise((r) => setTimeout(r, 3 * INTERVAL));
+    expect((await get<Alarm>(`/vnffm/v1/alarms/${orphan.id}`)).alarmClearedTime).toBeUndefined();
+    const before = mine().length;
+
+    const res = await h.app.inject({ method: 'POST', url: '/clickvnfm/v1/alarms/rebuild', headers: AUTH });
+    expect(res.statusCode).toBe(202);
+    expect(res.json().clearedAlarms).toBe(2);
+    expect(res.json().pendingInstances).toBeGreaterThanOrEqual(1);
+    const rebuilt = await until('AlarmListRebuiltNotification', async () =>
+      mine().find((b) => b['notificationType'] === 'AlarmListRebuiltNotification'),
+    );
+    expect(rebuilt).toMatchObject({ _links: { alarms: { href: 'http://vnfm.test/vnffm/v1/alarms' } } });
+    // in order: both cleared, then the list rebuilt, once
+    const after = mine().slice(before);
+    expect(after.map((b) => [b['notificationType'], b['alarmId']])).toEqual([
+      ['AlarmClearedNotification', expect.any(String)],
+      ['AlarmClearedNotification', expect.any(String)],
+      ['AlarmListRebuiltNotification', undefined],
+    ]);
+    expect(after.slice(0, 2).map((b) => b['alarmId'])).toEqual(expect.arrayContaining([orphan.id, stale.id]));
+    for (const id of [orphan.id, stale.id])
+      expect((await get<Alarm>(`/vnffm/v1/alarms/${id}`)).perceivedSeverity).toBe('CLEARED');
+    expect(await h.redis.scard(`${h.prefix}:mon:rebuild`)).toBe(0);
+    // a reader may not rebuild
+    const reader = await h.app.inject({ method: 'POST', url: '/clickvnfm/v1/alarms/rebuild', headers: READER_AUTH });
+    expect(reader.statusCode).toBe(403);
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CliError, saveSettings, removeSettings, VnfmClient } from '../api-client';
 import { action, ctxOf, print } from '../output';
 import type { Obj } from './api-common';
+import { registerApiAlarms } from './api-alarms';
 import { registerApiInstances } from './api-instances';
 import { registerApiOpOccs } from './api-op-occs';
 import { registerApiPackages } from './api-packages';
@@ -58,4 +59,5 @@ export function registerApi(program: Command): void {
   registerApiInstances(program);
   registerApiOpOccs(program);
   registerApiSubscriptions(program);
+  registerApiAlarms(program);
 }

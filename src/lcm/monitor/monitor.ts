@@ -16,6 +16,7 @@ import { autoHealRules, dueForHeal, startAutoHeal, type AutoHealRule } from './a
 import { scaleDecision, startAutoScale } from './auto-scale';
 import { clearAll, conditionsOf, settleAlarms, type ElementAlarmRule } from './faults';
 import { observeInstance, type VnfcObservation } from './observe';
+import { passEnded } from './rebuild';
 
 export interface MonitorOptions {
   /** How often each instance is looked at (10 s by default). */
@@ -198,10 +199,11 @@ export function startMonitor(d: MonitorDeps): { stop(): Promise<void> } {
       if (free <= 0) return;
       const due = await d.store.claimDue(nowMs(d), d.options.intervalMs, free);
       for (const id of due) {
-        const p = watchInstance(d, id).then(
-          () => undefined,
-          (err: unknown) => d.log.warn({ err, vnfInstanceId: id }, 'monitor: a pass failed (the next one retries)'),
-        );
+        const p = watchInstance(d, id)
+          .then(() => passEnded(d, id))
+          .catch((err: unknown) =>
+            d.log.warn({ err, vnfInstanceId: id }, 'monitor: a pass failed (the next one retries)'),
+          );
         running.add(p);
         void p.finally(() => {
           running.delete(p);

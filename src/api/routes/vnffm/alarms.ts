@@ -15,6 +15,7 @@ import {
   FmSubscriptionSchema,
 } from '../../../domain/schemas';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../../../errors';
+import type { RebuildStarted } from '../../../lcm/monitor/rebuild';
 import type { AlarmStore } from '../../../ports/fm';
 import type { Repository } from '../../../ports/store';
 import type { RouteModule } from '../../context';
@@ -30,7 +31,18 @@ export interface FmRouteDeps {
   alarms: AlarmStore;
   subscriptions: Repository<StoredFmSubscription>;
   testCallback(sub: StoredFmSubscription): Promise<void>;
+  /** Starts a rebuild of the alarm list (the monitor finishes it and sends AlarmListRebuiltNotification). */
+  rebuild?(at: string): Promise<RebuildStarted>;
 }
+
+const RebuildStartedSchema = Type.Object({
+  pendingInstances: Type.Integer({
+    description: 'instances the monitor looks at again before AlarmListRebuiltNotification (0: sent already)',
+  }),
+  clearedAlarms: Type.Integer({
+    description: 'active alarms cleared at once: their instance is no longer instantiated',
+  }),
+});
 
 /**
  * The VNF Fault Management interface, `/vnffm/v1`: alarms (list with filters, read, acknowledge) and FM
@@ -96,6 +108,18 @@ export function fmRoutes(deps: FmRouteDeps): RouteModule[] {
         return reply.header('ETag', `"${updated.version}"`).send({ ackState: 'ACKNOWLEDGED' });
       },
     });
+    const rebuild = deps.rebuild;
+    if (rebuild !== undefined)
+      app.post('/clickvnfm/v1/alarms/rebuild', {
+        schema: {
+          tags: ['clickvnfm extension'],
+          summary:
+            'Rebuild the alarm list (not SOL003; e.g. after Redis was restored from a backup): every instance looked' +
+            ' at again, then AlarmListRebuiltNotification to the FM subscribers',
+          response: { 202: RebuildStartedSchema, ...errors },
+        },
+        handler: async (_req, reply) => reply.code(202).send(await rebuild(new Date().toISOString())),
+      });
   };
   const subscriptions = subscriptionRoutesFor(
     {
