@@ -73,6 +73,12 @@ export async function api<T = unknown>(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
+/** A list resource's path with `params` (e.g. all_fields) and, when given, a filter (SOL013 5.2). */
+export function listUrl(path: string, params: string[], filter?: string): string {
+  const all = [...params, ...(filter === undefined ? [] : [`filter=${encodeURIComponent(filter)}`])];
+  return all.length === 0 ? path : `${path}?${all.join('&')}`;
+}
+
 /** Starts a lifecycle task (202 + Location) and returns the op-occ path. */
 export async function task(
   method: string,

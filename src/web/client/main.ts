@@ -1,10 +1,10 @@
 /**
  * The operator console: packages, VNF instances, per-instance VNFCs with NF/API status and Start NF /
- * Stop NF / Shutdown VM, every VNFC's live charts, alarms (acknowledge), the Click config editor with inline
- * errors and the element graph.
+ * Stop NF / Shutdown VM, every VNFC's live charts, alarms (acknowledge), PM jobs and thresholds (create, delete,
+ * a job's newest report), the Click config editor with inline errors and the element graph.
  * Every change goes through the SOL003 API; the VNFC views use the small /clickvnfm/v1 extension.
  * This module routes by the location hash; the views are in login-view.ts, packages-view.ts,
- * instances-view.ts, vnfc-view.ts and alarms-view.ts, their DOM helpers in ui.ts.
+ * instances-view.ts, vnfc-view.ts, alarms-view.ts and pm-view.ts, their DOM helpers in ui.ts.
  */
 import './main.css';
 import { token } from './api';
@@ -13,6 +13,7 @@ import { loginView } from './login-view';
 import { packagesView } from './packages-view';
 import { instancesView, instanceView } from './instances-view';
 import { alarmsView } from './alarms-view';
+import { performanceLink, pmView } from './pm-view';
 
 let stopPolling: Array<() => void> = [];
 
@@ -36,7 +37,12 @@ async function route(): Promise<void> {
     const onLeave = (stop: () => void): void => {
       stopPolling.push(stop);
     };
-    if (m) await instanceView(m[1] as string, route, onLeave);
+    const pm = /^#\/pm(?:\?(.*))?$/.exec(hash);
+    if (m) {
+      await instanceView(m[1] as string, route, onLeave);
+      // the instance page's link to its PM jobs and thresholds, under its state
+      document.getElementById('instance-state')?.after(performanceLink(m[1] as string));
+    } else if (pm) await pmView(new URLSearchParams(pm[1] ?? '').get('instance') ?? undefined, onLeave);
     else if (hash.startsWith('#/packages')) await packagesView(route);
     else if (hash.startsWith('#/alarms')) alarmsView(onLeave);
     else await instancesView();
