@@ -2,6 +2,7 @@
 import { api, task } from './api';
 import { app, button, h, table, waitOp, type Obj, type Route } from './ui';
 import { instanceAlarms } from './alarms-view';
+import { performanceLink } from './pm-view';
 import { vnfcSection } from './vnfc-view';
 
 export async function instancesView(): Promise<void> {
@@ -103,6 +104,7 @@ export async function instanceView(id: string, route: Route, onLeave: (stop: () 
       { id: 'instance-state' },
       `${String(inst['instantiationState'])}${info ? ` · NF ${String(info['vnfState'])}` : ''}`,
     ),
+    performanceLink(id),
   );
   const running = ops.find((o) => ['STARTING', 'PROCESSING', 'ROLLING_BACK'].includes(String(o['operationState'])));
   const parts: Node[] = [

@@ -13,7 +13,7 @@ import { loginView } from './login-view';
 import { packagesView } from './packages-view';
 import { instancesView, instanceView } from './instances-view';
 import { alarmsView } from './alarms-view';
-import { performanceLink, pmView } from './pm-view';
+import { pmView } from './pm-view';
 
 let stopPolling: Array<() => void> = [];
 
@@ -38,11 +38,8 @@ async function route(): Promise<void> {
       stopPolling.push(stop);
     };
     const pm = /^#\/pm(?:\?(.*))?$/.exec(hash);
-    if (m) {
-      await instanceView(m[1] as string, route, onLeave);
-      // the instance page's link to its PM jobs and thresholds, under its state
-      document.getElementById('instance-state')?.after(performanceLink(m[1] as string));
-    } else if (pm) await pmView(new URLSearchParams(pm[1] ?? '').get('instance') ?? undefined, onLeave);
+    if (m) await instanceView(m[1] as string, route, onLeave);
+    else if (pm) await pmView(new URLSearchParams(pm[1] ?? '').get('instance') ?? undefined, onLeave);
     else if (hash.startsWith('#/packages')) await packagesView(route);
     else if (hash.startsWith('#/alarms')) alarmsView(onLeave);
     else await instancesView();
