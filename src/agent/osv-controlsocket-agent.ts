@@ -119,8 +119,10 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
    */
   async start(o?: CallOptions): Promise<StartResult> {
     await this.writeFile(ERRORS, '', o);
-    const command = `/click -R -p ${this.controlPort} ${CONFIG}`;
-    const a = await this.http({ method: 'PUT', path: '/app/', query: { command } }, o);
+    // -p: the port inside the VM (the one reached may be forwarded); new_program: a fresh program namespace, else
+    // a second Click finds the first one's port still bound in OSv's single address space
+    const command = `/click -R -p ${this.endpoint.vmControlSocketPort ?? this.controlPort} ${CONFIG}`;
+    const a = await this.http({ method: 'PUT', path: '/app/', query: { command, new_program: 'true' } }, o);
     if (a.status !== 200) this.fail(`PUT /app/ (${command}) answered HTTP ${a.status}`, a, 'PUT', '/app/');
     // OSv answers the new program's thread id(s) as a JSON string: "231" (or "231 232")
     const tids = parseJson(a, 'PUT /app/');
@@ -133,10 +135,18 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
     return { running: true, ...(tid !== null ? { pid: Number(tid[1]) } : {}), log };
   }
 
+  /** Asks Click to stop (`WRITE stop`) and returns once it has: its ControlSocket no longer answers. */
   async stop(o?: CallOptions): Promise<void> {
     if (!(await this.clickRunning(o))) return;
     const r = await this.control(o, (c) => c.write('stop'));
     if (r.code !== 200) throw this.controlError('WRITE stop', r);
+    const deadlineMs = o?.timeoutMs ?? 5000;
+    const started = Date.now();
+    for (let pause = 20; await this.clickRunning(o); pause = Math.min(200, pause * 2)) {
+      if (Date.now() - started + pause > deadlineMs)
+        throw new AgentError(`${this.where}: Click still runs ${deadlineMs} ms after WRITE stop`);
+      await sleep(pause, o?.signal);
+    }
   }
 
   async deploy(config: string, o?: CallOptions): Promise<StartResult> {
@@ -160,6 +170,11 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
     const r = await this.control(o, (c) => c.writeData('hotconfig', config, o?.timeoutMs ?? 10_000));
     if (r.code === 520)
       throw new ClickConfigError(this.where, r.message.replace(/^Write handler '[^']*' error:\n?/, ''));
+    if (r.code === 511) {
+      // Click runs without -R (started by someone else, or the image's own config at boot): no hot swap
+      await this.deploy(config, o);
+      return { hot: false };
+    }
     if (r.code !== 200) throw this.controlError('WRITEDATA hotconfig', r);
     await this.writeFile(CONFIG, config, o);
     return { hot: true };

@@ -96,9 +96,17 @@ export class ClickProcess {
     this.startedAt = now();
   }
 
-  /** Initializes the router: Click runs when the check passes, else exits with Click-style errors. */
-  initialize(config: string): void {
+  /**
+   * Initializes the router: Click runs when the check passes, else exits with Click-style errors; `failure`: it
+   * exits with that error whatever the config (e.g. its ControlSocket port still bound).
+   */
+  initialize(config: string, failure?: string): void {
     this.starting = false;
+    if (failure !== undefined) {
+      this.running = false;
+      this.errors = `${failure}\nRouter could not be initialized!\n`;
+      return;
+    }
     const r = this.check(config, this.file);
     if (!r.ok) {
       this.running = false;

@@ -94,6 +94,8 @@ export function bootServerVm(
     host: s.address,
     port: s.port,
     controlPort: s.controlPort,
+    // the image's ControlSocket port inside the VM, reached at the server's own controlPort
+    vmControlPort: 8001,
     readyDelayMs: vm.readyDelayMs,
     neverReady: vm.neverReady,
     files: s.files,

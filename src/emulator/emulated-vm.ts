@@ -22,8 +22,14 @@ export interface EmulatedVmOptions {
   host: string;
   /** OSv httpserver port (8000 on real images; 0 = any free port). */
   port: number;
-  /** ControlSocket port for osv-controlsocket when the command line names none (8001 on real images). */
+  /** The ControlSocket's port when the command line names none (8001 on real images). */
   controlPort?: number;
+  /**
+   * A forward, as QEMU's hostfwd or a NAT makes: the port inside the VM (8001, the images' and the VNFDs' default)
+   * that is reached from outside at `controlPort`; a ControlSocket on any other port inside is reached by no one.
+   * Without it, the ControlSocket listens where Click's `-p` says.
+   */
+  vmControlPort?: number;
   /** The API does not listen until this long after boot (and after a reboot), like a real VM after ACTIVE. */
   readyDelayMs?: number;
   /**
@@ -31,6 +37,8 @@ export interface EmulatedVmOptions {
    * false, no ControlSocket, an empty log), then it runs or exits with its errors. Default 0: at once.
    */
   clickStartDelayMs?: number;
+  /** Click exits this long after `WRITE stop` was answered (its driver stops at its next turn). Default 0. */
+  clickStopDelayMs?: number;
   /** Never become ready (failure injection): nothing ever listens. */
   neverReady?: boolean;
   /** RAM of the VM (512 MB by default). */
@@ -78,6 +86,8 @@ export class EmulatedVm {
   private generation = 0;
   address: { host: string; port: number } | undefined;
   controlPort: number | undefined;
+  /** The ControlSocket ports a Click of this boot bound (OSv never gives a program's static ports back). */
+  private readonly boundControlPorts = new Set<number>();
   allowReconfigure = false;
   /** Faults injected into the running VM (`/_emulator/faults`); a reboot or power off clears them. */
   readonly faults: VmFaults = new VmFaults(this);
@@ -106,6 +116,7 @@ export class EmulatedVm {
   async boot(): Promise<void> {
     this.state = 'booting';
     this.bootedAt = this.now();
+    this.boundControlPorts.clear();
     const generation = ++this.generation;
     if (this.options.neverReady === true) return;
     const delay = this.options.readyDelayMs ?? 0;
@@ -180,14 +191,18 @@ export class EmulatedVm {
    * Starts Click on a file; `ready` runs once it has read the configuration (at once, or after
    * clickStartDelayMs unless it was stopped meanwhile).
    */
-  startClick(configPath = '/func.click', ready?: (click: ClickProcess) => Promise<void>): ClickProcess {
+  startClick(
+    configPath = '/func.click',
+    ready?: (click: ClickProcess) => Promise<void>,
+    failure?: string,
+  ): ClickProcess {
     const config = this.files.get(configPath) ?? '';
     const file = configPath.replace(/^\//, '');
     const click = ClickProcess.launch(file, this.now, this.nextPid++, this.check, this.faults.dropped);
     this.click = click;
     this.clickBytes += CLICK_START_BYTES;
     const initialize = async (): Promise<void> => {
-      click.initialize(config);
+      click.initialize(config, failure);
       this.files.set('/click_errors.txt', click.errors);
       await ready?.(click);
     };
@@ -229,11 +244,42 @@ export class EmulatedVm {
     });
   }
 
-  /** osv-controlsocket: `PUT /app/` with a Click command line; opens the ControlSocket once Click runs. */
-  async launchClick(port: number, configPath: string, allowReconfigure: boolean): Promise<ClickProcess> {
+  /**
+   * The port a ControlSocket bound to `vmPort` inside the VM is reached at from outside: with a forward
+   * (`vmControlPort`), only the forwarded port is (undefined: no one outside reaches it); without, the port itself.
+   */
+  reachableControlPort(vmPort: number): number | undefined {
+    const inside = this.options.vmControlPort;
+    if (inside === undefined) return vmPort;
+    return vmPort === inside ? (this.options.controlPort ?? inside) : undefined;
+  }
+
+  /**
+   * osv-controlsocket: `PUT /app/` with a Click command line; opens the ControlSocket once Click runs. OSv runs every
+   * program in one address space: unless started as a new program (`new_program=true`), a Click finds the ports an
+   * earlier Click of this boot bound still in its static list and fails `bind: Address in use` (seen on real OSv).
+   */
+  async launchClick(
+    port: number,
+    configPath: string,
+    allowReconfigure: boolean,
+    newProgram = false,
+  ): Promise<ClickProcess> {
     this.allowReconfigure = allowReconfigure;
+    const failure =
+      !newProgram && this.boundControlPorts.has(port) ? `ControlSocket(TCP, ${port}): bind: Address in use` : undefined;
     let opened: Promise<void> = Promise.resolve();
-    const click = this.startClick(configPath, (c) => (opened = c.running ? this.openControl(port) : opened));
+    const click = this.startClick(
+      configPath,
+      (c) => {
+        // bound inside the VM either way (and never given back this boot); opened here where the outside reaches it
+        if (c.running) this.boundControlPorts.add(port);
+        const at = this.reachableControlPort(port);
+        opened = c.running && at !== undefined ? this.openControl(at) : opened;
+        return opened;
+      },
+      failure,
+    );
     // without a start delay Click is initialized now: the answer comes once its ControlSocket listens
     await opened;
     return click;
@@ -244,7 +290,12 @@ export class EmulatedVm {
       click: () => this.click,
       allowReconfigure: this.allowReconfigure,
       hung: () => this.faults.hung,
-      stop: () => void this.stopClick(),
+      stop: () => {
+        const delay = this.options.clickStopDelayMs ?? 0;
+        const click = this.click;
+        if (delay <= 0) return void this.stopClick();
+        setTimeout(() => void (this.click === click ? this.stopClick() : undefined), delay).unref();
+      },
       hotconfig: (config) => {
         const current = this.click;
         if (current === undefined) return ['no router installed'];

@@ -92,7 +92,8 @@ export async function handleOsv(
     const pi = args.indexOf('-p');
     const port = pi >= 0 ? Number(args[pi + 1]) : (vm.options.controlPort ?? 8001);
     const config = [...args].reverse().find((a) => a.endsWith('.click')) ?? '/func.click';
-    const click = await vm.launchClick(port, config, args.includes('-R') || args.includes('--allow-reconfigure'));
+    const reconfigurable = args.includes('-R') || args.includes('--allow-reconfigure');
+    const click = await vm.launchClick(port, config, reconfigurable, url.searchParams.get('new_program') === 'true');
     // OSv answers the started application's main thread id(s) as a JSON string
     json(res, String(click.pid));
     return true;

@@ -54,6 +54,7 @@ export function agentFor(ctx: OpContext, vnfc: VnfcResource): VnfAgent {
     port: vnfc.managementPort ?? vdu.management.apiPort,
     dialect: vdu.management.dialect,
     controlSocketPort: vnfc.controlSocketPort ?? vdu.management.controlSocketPort,
+    vmControlSocketPort: vdu.management.controlSocketPort,
   });
 }
 

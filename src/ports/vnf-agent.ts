@@ -19,6 +19,11 @@ export interface AgentEndpoint {
    * element counters from it.
    */
   controlSocketPort?: number;
+  /**
+   * The port Click listens on inside the VM (its `-p`; the VDU's `controlsocket_port`, 8001), when the VNFM reaches
+   * it at another one (`controlSocketPort`: port forwarding, NAT). Default: `controlSocketPort`.
+   */
+  vmControlSocketPort?: number;
 }
 
 /**

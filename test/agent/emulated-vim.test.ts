@@ -12,6 +12,8 @@ const agentOf = (v: VnfcResource, dialect: VduSpec['dialect'] = 'click-plugin') 
     port: v.managementPort!,
     dialect,
     controlSocketPort: v.controlSocketPort!,
+    // Click's port inside the VM (the VDU's), which the cloud forwards to controlSocketPort
+    vmControlSocketPort: 8001,
   });
 
 const vdu = (count: number, dialect: VduSpec['dialect'] = 'click-plugin'): VduSpec => ({

@@ -201,6 +201,7 @@ describe('EmulatedCloud: faults by server id', () => {
       port: v.managementPort!,
       dialect: 'osv-controlsocket',
       controlSocketPort: v.controlSocketPort!,
+      vmControlSocketPort: 8001,
     });
     await agent.waitReady(fast);
     return agent;

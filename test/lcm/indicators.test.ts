@@ -57,6 +57,7 @@ async function counter(vnfc: VnfcResourceInfo, element: string): Promise<number>
     port: md.managementPort,
     dialect: 'click-plugin',
     controlSocketPort: md.controlSocketPort,
+    vmControlSocketPort: 8001,
   });
   const found = (await agent.metrics()).elements.find((e) => e.element === element && e.handler === 'count');
   if (found === undefined) throw new Error(`no ${element}.count`);

@@ -54,6 +54,7 @@ function osvAgent(v: VnfcResourceInfo) {
     port: md.managementPort,
     dialect: 'osv-controlsocket',
     controlSocketPort: md.controlSocketPort,
+    vmControlSocketPort: 8001,
   });
 }
 

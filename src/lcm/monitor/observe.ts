@@ -40,6 +40,7 @@ export function agentOf(deps: LcmDeps, model: VnfdModel, vnfc: VnfcResourceInfo)
     port: md.managementPort ?? vdu.management.apiPort,
     dialect: vdu.management.dialect,
     controlSocketPort: md.controlSocketPort ?? vdu.management.controlSocketPort,
+    vmControlSocketPort: vdu.management.controlSocketPort,
   });
 }
 
