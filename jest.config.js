@@ -10,7 +10,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The deployment suite needs the mini-cloud; scripts/test.sh runs it as a separate stage.
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/deployment/'],
+  // The deployment suite needs the mini-cloud (scripts/test.sh runs it as a separate stage); the real-VM tier needs a
+  // built image (npm run test:realvm).
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/deployment/', '<rootDir>/test/realvm/'],
   testTimeout: 30000,
 };

@@ -1,0 +1,58 @@
+/**
+ * A real Click-on-OSv VM under QEMU (TCG: no KVM needed) for `npm run test:realvm`: booted from a copy-on-write
+ * overlay of the image (the image is never written), user networking with OSv's API (8000) and Click's ControlSocket
+ * (8001) forwarded to free ports on 127.0.0.1, the serial console kept for the failure message.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AgentEndpoint } from '../../src/ports/vnf-agent';
+import { freePort } from '../../src/net/free-port';
+
+export interface QemuVm {
+  /** The agent's endpoint: forwarded ports outside, Click's 8001 inside. */
+  endpoint: AgentEndpoint;
+  /** What OSv wrote on its serial console so far. */
+  console(): string;
+  /** Powers the VM off (SIGTERM to QEMU) and removes the overlay. */
+  close(): Promise<void>;
+}
+
+export async function bootQemuVm(image: string, memoryMb = 512): Promise<QemuVm> {
+  const dir = mkdtempSync(join(tmpdir(), 'clickvnfm-realvm-'));
+  const overlay = join(dir, 'overlay.qcow2');
+  const made = spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', resolve(image), overlay]);
+  if (made.status !== 0) throw new Error(`qemu-img create failed: ${String(made.stderr)}`);
+  const [api, control] = [await freePort(), await freePort()];
+  const qemu: ChildProcess = spawn(
+    'qemu-system-x86_64',
+    [
+      ...['-m', String(memoryMb), '-smp', '2', '-nographic', '-no-reboot'],
+      ...['-drive', `file=${overlay},if=virtio`],
+      ...['-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${api}-:8000,hostfwd=tcp:127.0.0.1:${control}-:8001`],
+      ...['-device', 'virtio-net-pci,netdev=n0', '-device', 'virtio-rng-pci'],
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  qemu.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  qemu.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((r) => qemu.once('exit', () => r()));
+  return {
+    endpoint: {
+      address: '127.0.0.1',
+      port: api,
+      dialect: 'osv-controlsocket',
+      controlSocketPort: control,
+      vmControlSocketPort: 8001,
+    },
+    console: () => out,
+    close: async () => {
+      qemu.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      qemu.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
