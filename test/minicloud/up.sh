@@ -10,6 +10,10 @@
 # management IP, port 8000, so the VNFM finds and drives the VM exactly as in production. The management
 # network `clickvnfm-mgmt` is 127.20.0.0/16 with DHCP off: every address in it is on this machine's loopback.
 #
+# MINICLOUD_REAL_IMAGE=<a built Click-on-OSv qcow2> makes every osv-controlsocket server that real image under QEMU
+# (TCG) instead of the emulator, its 8000 and 8001 forwarded to the server's management address (npm run
+# test:realvm -- --image PATH --minicloud).
+#
 # Idempotent: re-running it skips what is already installed/running.
 # Usage:  sudo test/minicloud/up.sh              (install + configure + start)
 #         MINICLOUD_SKIP_INSTALL=1 test/minicloud/up.sh   (only configure + start)
@@ -590,7 +594,7 @@ start_services() {
   start_bg nova-scheduler /usr/bin/nova-scheduler $C --log-file $LOG/nova-scheduler.log || true
   # nova-compute straight from python3-nova (the nova-compute .deb would pull libvirt)
   start_bg nova-compute CLICKOSV_NODE="$NODE" CLICKOSV_CLI="$REPO/dist/src/cli/index.js" \
-    CLICKOSV_VM_DIR="$DATA/vms" CLICKOSV_MGMT_CIDR="$MGMT_CIDR" \
+    CLICKOSV_VM_DIR="$DATA/vms" CLICKOSV_MGMT_CIDR="$MGMT_CIDR" CLICKOSV_REAL_IMAGE="${MINICLOUD_REAL_IMAGE:-}" \
     $PY $LIB/nova_compute.py $C --log-file $LOG/nova-compute.log || true
 }
 nova_discover() {

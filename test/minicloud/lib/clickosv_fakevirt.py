@@ -129,6 +129,9 @@ CLI = os.environ.get('CLICKOSV_CLI', '')
 VM_DIR = os.environ.get('CLICKOSV_VM_DIR', '/tmp/clickosv-vms')
 MGMT_NET = ipaddress.ip_network(os.environ.get('CLICKOSV_MGMT_CIDR', '127.20.0.0/16'))
 DIALECTS = ('click-plugin', 'osv-controlsocket')
+# A built Click-on-OSv image (image-build/): when set, an osv-controlsocket server is that image under QEMU (TCG),
+# its API and ControlSocket forwarded to its management address, instead of an emulated VM
+REAL_IMAGE = os.environ.get('CLICKOSV_REAL_IMAGE', '')
 
 
 def _management_ip(network_info):
@@ -189,15 +192,34 @@ class ClickOsvFakeDriver(NfvFakeDriver):
         log_dir = os.path.join(os.path.dirname(VM_DIR), '..', 'logs', 'vms')
         os.makedirs(log_dir, exist_ok=True)
         out = open(os.path.join(log_dir, instance.uuid + '.log'), 'ab')
-        cmd = [NODE, CLI, 'emulate', '--dialect', dialect, '--listen', '%s:8000' % ip,
-               '--control-port', control, '--memory-mb', mem]
+        if REAL_IMAGE and dialect == 'osv-controlsocket':
+            cmd = self._qemu(instance, ip, control, mem)
+        else:
+            cmd = [NODE, CLI, 'emulate', '--dialect', dialect, '--listen', '%s:8000' % ip,
+                   '--control-port', control, '--memory-mb', mem]
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
                                 start_new_session=True, close_fds=True)
         out.close()
         self._procs[instance.uuid] = proc
         with open(self._pidfile(instance), 'w') as f:
             f.write(str(proc.pid))
-        LOG.info('server %s: emulated Click-on-OSv VM (%s) pid %d on %s:8000', instance.uuid, dialect, proc.pid, ip)
+        LOG.info('server %s: %s Click-on-OSv VM (%s) pid %d on %s:8000', instance.uuid,
+                 'real (QEMU)' if cmd[0].startswith('qemu') else 'emulated', dialect, proc.pid, ip)
+
+    def _disk(self, instance):
+        return os.path.join(VM_DIR, instance.uuid + '.qcow2')
+
+    def _qemu(self, instance, ip, control, mem):
+        """The real image under QEMU: its own copy-on-write disk (kept across power cycles and reboots, removed
+        at destroy), user networking with OSv's 8000 and Click's 8001 forwarded to <ip>:8000 and <ip>:<control>."""
+        disk = self._disk(instance)
+        if not os.path.exists(disk):
+            subprocess.run(['qemu-img', 'create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', REAL_IMAGE, disk],
+                           check=True)
+        fwd = 'hostfwd=tcp:%s:8000-:8000,hostfwd=tcp:%s:%s-:8001' % (ip, ip, control)
+        return ['qemu-system-x86_64', '-m', mem, '-smp', '1', '-nographic', '-no-reboot',
+                '-drive', 'file=%s,if=virtio' % disk, '-netdev', 'user,id=n0,' + fwd,
+                '-device', 'virtio-net-pci,netdev=n0', '-device', 'virtio-rng-pci']
 
     def _stop_vm(self, instance):
         pid = self._pid(instance)
@@ -251,6 +273,10 @@ class ClickOsvFakeDriver(NfvFakeDriver):
                 destroy_secrets=True):
         self._stop_vm(instance)
         self._nets.pop(instance.uuid, None)
+        try:
+            os.unlink(self._disk(instance))
+        except OSError:
+            pass
         super().destroy(context, instance, network_info, block_device_info, destroy_disks, destroy_secrets)
 
     def detach_interface(self, context, instance, vif):
