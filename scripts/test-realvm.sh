@@ -25,7 +25,7 @@ done
 CLICKVNFM_REALVM_IMAGE=$(realpath "$IMAGE")
 export CLICKVNFM_REALVM_IMAGE
 mkdir -p test-artifacts
-npx jest --testPathIgnorePatterns /node_modules/ /dist/ minicloud --roots "$PWD/test" --testTimeout 120000 test/realvm
+npx jest --testPathIgnorePatterns /node_modules/ /dist/ minicloud --roots "$PWD/test" --testTimeout 120000 --testPathPattern test/realvm
 [ "$MINICLOUD" = 1 ] || exit 0
 npm run -s build
 bash test/minicloud/down.sh > /dev/null 2>&1 || true
@@ -36,6 +36,6 @@ fi
 # shellcheck disable=SC1091
 . .minicloud/openrc
 rc=0
-npx jest --config test/deployment/jest.config.js --roots "$PWD/test/realvm" test/realvm/minicloud || rc=$?
+npx jest --config test/deployment/jest.config.js --roots "$PWD/test/realvm" --testPathPattern minicloud || rc=$?
 bash test/minicloud/down.sh > /dev/null 2>&1 || true
 exit "$rc"
