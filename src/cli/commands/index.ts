@@ -37,6 +37,7 @@ export const registrations: readonly Registration[] = [
       'vnf',
       'op',
       'subscription',
+      'alarm',
       ...['upload', 'list', 'show', 'enable', 'disable', 'delete'].map((c) => `package ${c}`),
     ],
     load: () => (require('./api') as typeof import('./api')).registerApi,
