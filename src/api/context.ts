@@ -56,7 +56,11 @@ export function routeFlag(req: FastifyRequest, name: 'auth' | 'anyVersion'): boo
 
 /** Lifecycle events the API raises (the notification feature subscribes to them). */
 export interface ApiEvents {
+  /** Before the instance is stored: its creation's notification is owed from now (published by a sweep if lost). */
+  instanceCreating?(vnfInstanceId: string): Promise<void>;
   instanceCreated?(instance: VnfInstance): Promise<void>;
+  /** Before the instance is deleted: its deletion's notification is owed from now. */
+  instanceDeleting?(instance: VnfInstance): Promise<void>;
   instanceDeleted?(instance: VnfInstance): Promise<void>;
   /** Releases an instance's lock held by a finished operation (settleFinished, src/lcm/engine.ts); true if it did. */
   settleFinished?(instanceId: string, opOccId: string): Promise<boolean>;

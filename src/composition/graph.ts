@@ -22,10 +22,10 @@ import { nfvoNotificationRoutes } from '../api/routes/vnfpkgm/nfvo-notifications
 import { packageUploadFromUriRoutes } from '../api/routes/vnfpkgm/package-upload-uri';
 import { vnfPackageRoutes } from '../api/routes/vnfpkgm/vnf-packages';
 import type { StoredSubscription } from '../domain/subscription';
-import type { VnfInstance } from '../domain/vnf-instance';
 import type { LcmDeps } from '../lcm/deps';
-import { identityOf, runJob, settleFinished } from '../lcm/engine';
+import { runJob, settleFinished } from '../lcm/engine';
 import { resumeStranded } from '../lcm/occurrences';
+import { instanceEvents, publishOwed } from '../lcm/announce';
 import { PackageModels } from '../lcm/package-models';
 import type { VnfmMetrics } from '../metrics';
 import {
@@ -50,6 +50,7 @@ import type { ReadinessOptions, VnfAgentFactory } from '../ports/vnf-agent';
 import { BullLcmQueue, startLcmWorker } from '../queue';
 import {
   createRedisClient,
+  RedisAnnouncements,
   RedisAlarmStore,
   RedisMonitorStore,
   RedisOpOccRepository,
@@ -213,12 +214,9 @@ export function buildGraph(o: GraphOptions): Graph {
     const backlog = () => outboxBacklog(o.redis, o.prefix, subscriptions, ...day2.subscriptionRepositories);
     watchGraph(m, { lcmQueue: queue, ...(subscriptionNotifier ? { notifyQueue: subscriptionNotifier } : {}), backlog });
   }
-  const identity = (i: VnfInstance) => ({ vnfInstanceId: i.id, instance: identityOf(i) });
+  const owed = new RedisAnnouncements(o.redis, o.prefix);
   const events: ApiEvents = {
-    instanceCreated: (i) =>
-      deps.notifier.publish({ notificationType: 'VnfIdentifierCreationNotification', ...identity(i) }),
-    instanceDeleted: (i) =>
-      deps.notifier.publish({ notificationType: 'VnfIdentifierDeletionNotification', ...identity(i) }),
+    ...instanceEvents(deps.notifier, owed),
     settleFinished: (instanceId, opOccId) => settleFinished(deps, instanceId, opOccId),
   };
   const routes: RouteModule[] = [
@@ -250,6 +248,11 @@ export function buildGraph(o: GraphOptions): Graph {
       resumeStranded(deps, strandedAfterMs).then(
         (ids) => ids.length > 0 && log.warn({ opOccIds: ids }, 'op-occs left STARTING without a job: queued again'),
         (err: unknown) => log.warn({ err }, 'sweep of op-occs left STARTING failed (next sweep retries)'),
+      );
+      // creations and deletions whose API process died before their notification went out
+      publishOwed({ ...deps, owed }, Date.now() - strandedAfterMs).then(
+        (done) => done.length > 0 && log.warn({ notifications: done }, 'owed instance notifications published'),
+        (err: unknown) => log.warn({ err }, 'sweep of owed instance notifications failed (next sweep retries)'),
       );
     }, strandedAfterMs / 3);
     sweep.unref();

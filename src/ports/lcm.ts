@@ -53,6 +53,25 @@ export interface NotificationEvent {
   instance?: Record<string, unknown>;
 }
 
+/**
+ * The instance creations and deletions whose notification is still owed: written before the change, removed once
+ * the notification is published, so that one whose process died in between is published by a sweep (same
+ * notification id: src/notify/subscription-notifier.ts notificationId).
+ */
+export interface Announcements {
+  /** Owed from now: the notification of this creation or deletion (a deletion keeps the instance's identity). */
+  intend(kind: 'created' | 'deleted', vnfInstanceId: string, identity?: Record<string, unknown>): Promise<void>;
+  done(kind: 'created' | 'deleted', vnfInstanceId: string): Promise<void>;
+  /** The ones owed since before `beforeMs`. */
+  overdue(beforeMs: number): Promise<OwedAnnouncement[]>;
+}
+
+export interface OwedAnnouncement {
+  kind: 'created' | 'deleted';
+  vnfInstanceId: string;
+  identity?: Record<string, unknown>;
+}
+
 /** Publishes an event after the state it reports is stored. */
 export interface Notifier {
   publish(event: NotificationEvent): Promise<void>;

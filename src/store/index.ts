@@ -21,3 +21,4 @@ export { RedisAlarmStore } from './alarm-store';
 export { RedisMonitorStore } from './monitor-store';
 export { RedisPmStore } from './pm-store';
 export { RedisIndicatorStore } from './indicator-store';
+export { RedisAnnouncements } from './announcement-store';

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { publishOwed } from '../../src/lcm/announce';
+import { RedisAnnouncements } from '../../src/store';
 import { Consumer } from '../support/consumer';
 import { useRedis } from '../support/redis';
 import { AUTH, buildLcmHarness, waitForOp, type LcmHarness, createSampleInstance } from '../support/lcm';
@@ -127,6 +130,48 @@ describe('subscriptions and notifications', () => {
       expect(second.received.some((r) => r.body['vnfInstanceId'] === other.id)).toBe(false);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('a creation or deletion whose API process died before notifying is notified by the sweep, same id', async () => {
+    const third = new Consumer();
+    await third.start();
+    try {
+      const types = ['VnfIdentifierCreationNotification', 'VnfIdentifierDeletionNotification'];
+      const sub = await subscribe({ callbackUri: third.url, filter: { notificationTypes: types } });
+      expect(sub.statusCode).toBe(201);
+      const owedKey = `${h.prefix}:lcm:owed`;
+      const inst = await createSampleInstance(h, 'nat');
+      // the API's own path: owed before the create, published, then no longer owed
+      expect(await h.redis.hgetall(owedKey)).toEqual({});
+      const wait = async (n: number) => {
+        const deadline = Date.now() + 10_000;
+        while (third.received.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      };
+      await wait(1);
+      // a process that died after storing: the creation is owed (since a minute ago), and a deletion of an instance
+      // now gone, with its identity; and two whose change never happened (dropped)
+      const past = new RedisAnnouncements(h.redis, h.prefix, () => Date.now() - 60_000);
+      const goneId = randomUUID();
+      await past.intend('created', inst.id);
+      await past.intend('deleted', goneId, { vnfdId: h.vnfdIds['nat'] });
+      await past.intend('created', randomUUID());
+      await past.intend('deleted', inst.id, { vnfdId: h.vnfdIds['nat'] });
+      const owed = new RedisAnnouncements(h.redis, h.prefix);
+      const published = await publishOwed({ instances: h.instances, notifier: h.deps.notifier, owed }, Date.now());
+      expect(published.sort()).toEqual([`created:${inst.id}`, `deleted:${goneId}`].sort());
+      expect(await h.redis.hgetall(owedKey)).toEqual({});
+      await wait(3);
+      const bodies = third.received.map((r) => r.body);
+      expect(bodies.map((b) => `${String(b['notificationType'])}:${String(b['vnfInstanceId'])}`)).toEqual([
+        `VnfIdentifierCreationNotification:${inst.id}`,
+        `VnfIdentifierCreationNotification:${inst.id}`,
+        `VnfIdentifierDeletionNotification:${goneId}`,
+      ]);
+      // the same notification again: the same id, so the consumer can tell
+      expect(bodies[1]!['id']).toBe(bodies[0]!['id']);
+    } finally {
+      await third.stop();
     }
   });
 

@@ -27,7 +27,9 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
       response: { 201: VnfInstanceSchema, ...errors },
     },
     handler: async (req, reply) => {
-      const saved = await createInstance(ctx, req.body, ctx.newId());
+      const id = ctx.newId();
+      await ctx.events.instanceCreating?.(id);
+      const saved = await createInstance(ctx, req.body, id);
       await ctx.events.instanceCreated?.(saved.doc);
       const shown = view(saved.doc);
       return reply.code(201).header('Location', shown._links.self.href).header('ETag', etag(saved.version)).send(shown);
@@ -75,6 +77,8 @@ export const vnfInstanceRoutes: RouteModule = (app, ctx) => {
     },
     handler: async (req, reply) => {
       const id = req.params.vnfInstanceId;
+      const before = (await ctx.instances.get(id))?.doc;
+      if (before !== undefined) await ctx.events.instanceDeleting?.(before);
       const settle = ctx.events.settleFinished;
       const deleted = await deleteInstance(ctx, id, settle && ((opOccId) => settle(id, opOccId)));
       await ctx.events.instanceDeleted?.(deleted);
