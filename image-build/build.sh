@@ -199,6 +199,10 @@ build_osv_cmd() {
 # OSv's scripts/build can exit 0 when a step failed: look at what it produced
 check_osv_image() {
   local last=$SRC/osv/build/last f
+  # its ERR trap says "./scripts/build failed: <command>", then exits with the status of that echo: 0
+  ! grep -q 'scripts/build failed:' "$LOGS/osv.log" ||
+    fail "OSv's scripts/build failed (and exited 0): $(grep -B3 'scripts/build failed:' "$LOGS/osv.log" | head -4)" ||
+    return 1
   [ -f "$last/usr.img" ] || fail "OSv's build left no $last/usr.img (see $LOGS/osv.log)" || return 1
   [ "$last/usr.img" -nt "$LOGS/osv-build.start" ] || fail "$last/usr.img is older than this build" || return 1
   qemu-img info "$last/usr.img" | grep -q '^file format: qcow2' || fail "$last/usr.img is not a qcow2 image" || return 1
@@ -214,8 +218,6 @@ check_osv_image() {
   # the ZFS root is filled by booting OSv's zfs_builder under QEMU (upload_manifest.py, cpiod)
   grep -q '^cpiod finished' "$LOGS/osv.log" && ! grep -q 'ERROR: file upload failed\|^Upload failed' "$LOGS/osv.log" ||
     fail "the files were not all uploaded to the image's ZFS (see $LOGS/osv.log)" || return 1
-  ! grep -q 'scripts/build failed:' "$LOGS/osv.log" || fail "$(grep 'scripts/build failed:' "$LOGS/osv.log")" ||
-    return 1
   echo "$(grep -c ': ' "$last/usr.manifest") files, command line: $(cat "$last/cmdline")"
 }
 # the image and, for a direct kernel boot (qemu -kernel, faster), OSv's kernel and its command line
