@@ -1,4 +1,3 @@
-// The configuration the image boots with until the VNFM writes its own (a VNF header, then an idle graph).
 //VNF_HEADER
 //VNF_VERSION: 1.0
 //VNF_ID: 00000000-0000-4000-8000-000000000000
@@ -7,5 +6,5 @@
 //VNF_RELEASE_DATE: 2026-11-24 00:00
 //VNF_RELEASE_VERSION: 1.0
 //VNF_RELEASE_LIFESPAN: 2031-11-24 00:00
-//VNF_DESCRIPTION: Does nothing until the VNFM writes the VNF's configuration
+//VNF_DESCRIPTION: The configuration the image boots with: does nothing until the VNFM writes the VNF's own
 Idle -> Discard;
