@@ -159,7 +159,7 @@ export class ClickPluginAgent extends BaseAgent implements VnfAgent {
     let c: ControlSocketClient | undefined;
     try {
       c = await ControlSocketClient.open(this.endpoint.address, port, o?.timeoutMs ?? 5000, o?.signal);
-      const { values } = await readElementCounters(c, c.where);
+      const { values } = await readElementCounters(c);
       return [...values].flatMap(([element, hs]) => [...hs].map(([handler, value]) => ({ element, handler, value })));
     } catch (err) {
       if (o?.signal?.aborted === true) throw err;

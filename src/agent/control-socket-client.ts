@@ -8,6 +8,9 @@ export interface ControlReply {
   data?: string;
 }
 
+/** How a ControlSocket is named (its sessions' `where`, the key of what is known of its router). */
+export const controlSocketAddress = (host: string, port: number): string => `${host}:${port}`;
+
 /**
  * A Click ControlSocket session over TCP (`Click::ControlSocket/1.3`). Commands are sent one at a time (or
  * READs pipelined, `readMany`); a reply is `CODE message` (multi-line `CODE-`), then `DATA n` and n bytes for READ.
@@ -37,7 +40,7 @@ export class ControlSocketClient {
 
   /** Connects and reads the greeting; the signal, when it fires, ends the session at once. */
   static async open(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ControlSocketClient> {
-    const where = `${host}:${port}`;
+    const where = controlSocketAddress(host, port);
     if (signal?.aborted === true) throw new AgentError(`the ControlSocket call to ${where} was cancelled`);
     const sock = await new Promise<Socket>((resolve, reject) => {
       const s = connect({ host, port });

@@ -39,7 +39,7 @@ function remember(where: string, router: KnownRouter): void {
   if (known.size > KNOWN_MAX) known.delete(known.keys().next().value as string);
 }
 
-/** Forgets what is known of the router at `where` (its configuration was replaced). */
+/** Forgets what is known of the router at `where` (controlSocketAddress: its configuration was replaced). */
 export function forgetRouter(where: string): void {
   known.delete(where);
 }
@@ -79,11 +79,12 @@ async function readAll(
 
 /**
  * Every counting handler of the running router, over an open ControlSocket session: `list` and the handlers in
- * one pipelined write, from the classes this process saw at the same ControlSocket (`where`); when the list
+ * one pipelined write, from the classes this process saw at the same ControlSocket (`c.where`); when the list
  * differs (a new configuration) the classes are read again (`<element>.class`, one write) and the handlers
  * with them. A handler an element lacks, or that is not a number, is left out. Both dialects read counters so.
  */
-export async function readElementCounters(c: ControlSocketClient, where: string): Promise<ElementReadings> {
+export async function readElementCounters(c: ControlSocketClient): Promise<ElementReadings> {
+  const where = c.where;
   const seen = known.get(where);
   if (seen !== undefined) {
     const r = await readAll(c, seen.classes);

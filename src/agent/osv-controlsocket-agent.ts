@@ -12,7 +12,7 @@ import type {
 } from '../ports/vnf-agent';
 import { parseVnfHeader } from '../click';
 import { BaseAgent } from './base-agent';
-import { ControlSocketClient, type ControlReply } from './control-socket-client';
+import { ControlSocketClient, controlSocketAddress, type ControlReply } from './control-socket-client';
 import { forgetRouter, readElementCounters, type ElementReadings } from './element-counters';
 import { AgentError, ClickConfigError } from './errors';
 import { parseJson, sleep } from './http';
@@ -109,11 +109,23 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
     return { running: true, ...(tid !== null ? { pid: Number(tid[1]) } : {}), log };
   }
 
+  /** OSv's threads (`/os/threads`): each one's name and CPU time, and the VM's clock. */
+  private async threads(
+    o?: CallOptions,
+  ): Promise<{ list: Array<{ name?: unknown; cpu_ms?: unknown }>; timeMs: number }> {
+    const v = parseJson(await this.get('/os/threads', o), 'threads') as {
+      list?: Array<{ name?: unknown; cpu_ms?: unknown }>;
+      time_ms?: unknown;
+    };
+    return {
+      list: Array.isArray(v?.list) ? v.list : [],
+      timeMs: typeof v?.time_ms === 'number' ? v.time_ms : Date.now(),
+    };
+  }
+
   /** How many of OSv's threads are Click's own (the program `/usr/bin/click` the image's launcher runs). */
   private async clickThreads(o?: CallOptions): Promise<number> {
-    const v = parseJson(await this.get('/os/threads', o), 'threads') as { list?: Array<{ name?: unknown }> };
-    return (Array.isArray(v?.list) ? v.list : []).filter((t) => typeof t.name === 'string' && CLICK.test(t.name))
-      .length;
+    return (await this.threads(o)).list.filter((t) => typeof t.name === 'string' && CLICK.test(t.name)).length;
   }
 
   /**
@@ -138,7 +150,7 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
   }
 
   async deploy(config: string, o?: CallOptions): Promise<StartResult> {
-    forgetRouter(`${this.endpoint.address}:${this.controlPort}`);
+    forgetRouter(controlSocketAddress(this.endpoint.address, this.controlPort));
     await this.stop(o);
     await this.writeFile(CONFIG, config, o);
     return this.start(o);
@@ -154,7 +166,7 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
       await this.deploy(config, o);
       return { hot: false };
     }
-    forgetRouter(`${this.endpoint.address}:${this.controlPort}`);
+    forgetRouter(controlSocketAddress(this.endpoint.address, this.controlPort));
     const r = await this.control(o, (c) => c.writeData('hotconfig', config, o?.timeoutMs ?? 10_000));
     if (r.code === 520)
       throw new ClickConfigError(this.where, r.message.replace(/^Write handler '[^']*' error:\n?/, ''));
@@ -171,7 +183,7 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
   private controlError(command: string, r: ControlReply): AgentError {
     return new AgentError(`${this.where}: Click's ControlSocket answered ${command} with ${r.code} ${r.message}`, {
       method: command.split(' ')[0],
-      url: `tcp://${this.endpoint.address}:${this.controlPort}`,
+      url: `tcp://${controlSocketAddress(this.endpoint.address, this.controlPort)}`,
     });
   }
 
@@ -186,7 +198,7 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
   /** Click's element counters over one ControlSocket session; undefined when Click does not run. */
   private async counters(o: CallOptions | undefined): Promise<ElementReadings | undefined> {
     try {
-      return await this.control(o, (c) => readElementCounters(c, c.where));
+      return await this.control(o, (c) => readElementCounters(c));
     } catch (err) {
       if (o?.signal?.aborted === true) throw err;
       if (err instanceof AgentError && /cannot reach/.test(err.message)) return undefined;
@@ -196,21 +208,12 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
 
   /** One sample: Click's CPU time from /os/threads (every thread but OSv's idle ones) and its element counters. */
   private async sample(o: CallOptions | undefined): Promise<Sample> {
-    const v = parseJson(await this.get('/os/threads', o), 'threads') as {
-      list?: Array<{ name?: unknown; cpu_ms?: unknown }>;
-      time_ms?: unknown;
-    };
-    const list = Array.isArray(v?.list) ? v.list : [];
+    const { list, timeMs } = await this.threads(o);
     const cpuMs = list
       .filter((t) => typeof t.name !== 'string' || !IDLE.test(t.name))
       .reduce((s, t) => s + (typeof t.cpu_ms === 'number' ? t.cpu_ms : 0), 0);
     const read = await this.counters(o);
-    return {
-      timeMs: typeof v?.time_ms === 'number' ? v.time_ms : Date.now(),
-      cpuMs,
-      values: read?.values ?? new Map(),
-      classes: read?.classes ?? new Map(),
-    };
+    return { timeMs, cpuMs, values: read?.values ?? new Map(), classes: read?.classes ?? new Map() };
   }
 
   /**

@@ -52,7 +52,7 @@ function tail(log: string, lines = 5): string {
 }
 
 /** The previous sample as the agent's baseline: its raw reading and each port's bytes (one direction counts). */
-export function baselineOf(previous: VnfcSample | undefined): MetricsBaseline | undefined {
+export function previousBaseline(previous: VnfcSample | undefined): MetricsBaseline | undefined {
   if (previous?.raw === undefined || !previous.nf) return undefined;
   const [vmTimeMs, cpuMs, memoryTotal] = previous.raw;
   const bytes = Object.fromEntries((previous.ports ?? []).map(([name, , , rx, tx]) => [name, rx + tx]));
@@ -85,7 +85,7 @@ export async function observeVnfc(
     return { vnfc, sample, ...(text !== '' ? { clickError: text } : {}) };
   }
   try {
-    const baseline = baselineOf(previous);
+    const baseline = previousBaseline(previous);
     const m = await agent.metrics({ ...call, ...(baseline !== undefined ? { baseline } : {}) });
     sample.t = now();
     sample.cpu = m.cpuPercent;
