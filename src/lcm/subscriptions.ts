@@ -2,7 +2,7 @@
 import { DisallowedDestinationError, parseOutboundUrl, redactText, UnprocessableEntityError } from '../errors';
 import type { LifecycleChangeNotificationsFilter, SubscriptionAuthentication } from '../domain/subscription';
 import type { Logger } from '../ports/logger';
-import type { Repository } from '../ports/store';
+import { pages, type Repository } from '../ports/store';
 
 export const TOKEN_ENDPOINT_FIELD = 'authentication.paramsOauth2ClientCredentials.tokenEndpoint';
 /** The only thing a failed callback test tells the client: what the target answered is not an oracle. */
@@ -71,13 +71,10 @@ function checkDestinations(request: SubscriptionRequestOf<unknown>): void {
 
 async function findSame<F>(repo: Repository<StoredSubscriptionOf<F>>, request: SubscriptionRequestOf<F>) {
   const key = JSON.stringify([request.callbackUri, request.filter ?? null]);
-  let marker: string | undefined;
-  do {
-    const page = await repo.list({ limit: 500, ...(marker !== undefined ? { marker } : {}) });
+  for await (const page of pages(repo, { limit: 500 })) {
     const same = page.items.find((s) => JSON.stringify([s.callbackUri, s.filter ?? null]) === key);
     if (same !== undefined) return same;
-    marker = page.nextMarker;
-  } while (marker !== undefined);
+  }
   return undefined;
 }
 

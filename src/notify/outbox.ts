@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Repository } from '../ports/store';
+import { pages, type Repository } from '../ports/store';
 
 /** How often and how far apart a delivery is tried again while the consumer is down. */
 export interface DeliveryRetry {
@@ -53,12 +53,7 @@ export class CachedSubscriptions<S extends { id: string }> {
     const generation = (known === undefined ? await this.redis.get(this.generationKey) : known) ?? '0';
     if (this.cached?.generation === generation) return this.cached.items;
     const items: S[] = [];
-    let marker: string | undefined;
-    do {
-      const page = await this.repository.list({ limit: 500, ...(marker !== undefined ? { marker } : {}) });
-      items.push(...page.items);
-      marker = page.nextMarker;
-    } while (marker !== undefined);
+    for await (const page of pages(this.repository, { limit: 500 })) items.push(...page.items);
     this.cached = { generation, items };
     return items;
   }

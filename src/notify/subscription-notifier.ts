@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { subscriptionMatches, type NotificationFacts, type StoredSubscription } from '../domain/subscription';
 import type { NotificationEvent, Notifier } from '../ports/lcm';
 import { silentLogger, type Logger } from '../ports/logger';
-import type { Repository, VnfInstanceRepository } from '../ports/store';
+import { pages, type Repository, type VnfInstanceRepository } from '../ports/store';
 import { callConsumer } from './delivery';
 import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from './url-guard';
 import { EventLogNotifier } from './event-log-notifier';
@@ -167,20 +167,16 @@ export async function outboxBacklog(
 
 async function backlogOf(redis: Redis, prefix: string, subscriptions: Repository<{ id: string }>): Promise<number> {
   let total = 0;
-  let marker: string | undefined;
-  do {
-    // as shown: only the ids are needed, no credential is opened
-    const page = await subscriptions.list({ limit: 500, shown: true, ...(marker !== undefined ? { marker } : {}) });
-    if (page.items.length > 0) {
-      const pipeline = redis.pipeline();
-      for (const sub of page.items) pipeline.llen(`${prefix}:outbox:${sub.id}`);
-      for (const [err, n] of (await pipeline.exec()) ?? []) {
-        if (err !== null) throw err;
-        total += Number(n);
-      }
+  // as shown: only the ids are needed, no credential is opened
+  for await (const page of pages(subscriptions, { limit: 500, shown: true })) {
+    if (page.items.length === 0) continue;
+    const pipeline = redis.pipeline();
+    for (const sub of page.items) pipeline.llen(`${prefix}:outbox:${sub.id}`);
+    for (const [err, n] of (await pipeline.exec()) ?? []) {
+      if (err !== null) throw err;
+      total += Number(n);
     }
-    marker = page.nextMarker;
-  } while (marker !== undefined);
+  }
   return total;
 }
 

@@ -29,6 +29,19 @@ export interface ListPage<T> {
   nextMarker?: string;
 }
 
+/** Every page of a listing, in order, each asked with the previous one's marker. */
+export async function* pages<T>(
+  repo: { list(query: ListQuery): Promise<ListPage<T>> },
+  query: Omit<ListQuery, 'marker'>,
+): AsyncGenerator<ListPage<T>> {
+  let marker: string | undefined;
+  do {
+    const page = await repo.list({ ...query, ...(marker !== undefined ? { marker } : {}) });
+    yield page;
+    marker = page.nextMarker;
+  } while (marker !== undefined);
+}
+
 /** A collection of JSON documents by id. */
 export interface Repository<T extends { id: string }> {
   /** Stores a new document; fails with a ConflictError if the id exists. */

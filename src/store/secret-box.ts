@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { isCredentialPath, openCredentials, sealCredentials, stripCredentials } from '../domain/credentials';
 import { BadRequestError } from '../errors';
-import type { Repository } from '../ports/store';
+import { pages, type Repository } from '../ports/store';
 import { keptRandomSecret } from './private-files';
 import type { DocumentCodec } from './redis-repository';
 
@@ -127,15 +127,12 @@ export function credentialCodec<T>(box?: SecretBox): DocumentCodec<T> {
  * the old values stay in the AOF until Redis rewrites it: run BGREWRITEAOF afterwards.
  */
 export async function resealAll<T extends { id: string }>(repo: Repository<T>, batch = 500): Promise<number> {
-  let marker: string | undefined;
   let count = 0;
-  do {
-    const page = await repo.list({ limit: batch, ...(marker === undefined ? {} : { marker }) });
+  for await (const page of pages(repo, { limit: batch })) {
     for (const doc of page.items) {
       // returning the document (not undefined) makes update() write it, through the codec
       if ((await repo.update(doc.id, (cur) => cur)) !== undefined) count += 1;
     }
-    marker = page.nextMarker;
-  } while (marker !== undefined);
+  }
   return count;
 }

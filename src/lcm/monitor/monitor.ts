@@ -10,6 +10,7 @@ import type { VnfInstance } from '../../domain/vnf-instance';
 import type { AlarmStore, FaultNotifier } from '../../ports/fm';
 import type { Logger } from '../../ports/logger';
 import type { MonitorStore, VnfcSample } from '../../ports/monitoring';
+import { pages } from '../../ports/store';
 import type { VnfdModel } from '../../tosca';
 import type { LcmDeps } from '../deps';
 import { autoHealRules, dueForHeal, startAutoHeal, type AutoHealRule } from './auto-heal';
@@ -168,15 +169,11 @@ export async function watchInstance(d: MonitorDeps, vnfInstanceId: string): Prom
 export async function reconcileWatched(d: MonitorDeps): Promise<void> {
   await d.store.exclusive('reconcile', Math.max(5000, d.options.reconcileMs), async () => {
     const filter = parseFilter('(eq,instantiationState,INSTANTIATED)');
-    let marker: string | undefined;
-    do {
-      const page = await d.lcm.instances.list({ filter, limit: 500, ...(marker !== undefined ? { marker } : {}) });
+    for await (const page of pages(d.lcm.instances, { filter, limit: 500 }))
       await d.store.watch(
         page.items.map((i) => i.id),
         nowMs(d),
       );
-      marker = page.nextMarker;
-    } while (marker !== undefined);
   });
 }
 

@@ -11,7 +11,7 @@ import { parseFilter } from '../../domain/query';
 import type { AlarmStore, FaultNotifier } from '../../ports/fm';
 import type { Logger } from '../../ports/logger';
 import type { MonitorStore } from '../../ports/monitoring';
-import type { VnfInstanceRepository } from '../../ports/store';
+import { pages, type VnfInstanceRepository } from '../../ports/store';
 
 export interface RebuildDeps {
   alarms: AlarmStore;
@@ -35,12 +35,8 @@ export interface RebuildStarted {
 export async function requestAlarmListRebuild(d: RebuildDeps, at: string): Promise<RebuildStarted> {
   const filter = parseFilter('(neq,perceivedSeverity,CLEARED)');
   const byOwner = new Map<string, string[]>();
-  let marker: string | undefined;
-  do {
-    const page = await d.alarms.list({ filter, limit: 500, ...(marker !== undefined ? { marker } : {}) });
+  for await (const page of pages(d.alarms, { filter, limit: 500 }))
     for (const a of page.items) byOwner.set(a.managedObjectId, [...(byOwner.get(a.managedObjectId) ?? []), a.id]);
-    marker = page.nextMarker;
-  } while (marker !== undefined);
   let clearedAlarms = 0;
   for (const [owner, ids] of byOwner) {
     const instantiated = (await d.instances.get(owner))?.doc.instantiationState === 'INSTANTIATED';

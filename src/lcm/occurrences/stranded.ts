@@ -1,6 +1,7 @@
 import type { LcmDeps } from '../deps';
 import { now } from '../deps';
 import { notifyState } from '../engine';
+import { pages } from '../../ports/store';
 
 /**
  * Queues the op-occs that have stayed STARTING for longer than `olderThanMs`: an API process that died between
@@ -15,13 +16,8 @@ import { notifyState } from '../engine';
 export async function resumeStranded(deps: LcmDeps, olderThanMs: number): Promise<string[]> {
   const cutoff = now(deps).getTime() - olderThanMs;
   const resumed: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await deps.opOccs.list({
-      filter: [{ op: 'eq', path: ['operationState'], values: ['STARTING'] }],
-      limit: 100,
-      ...(marker !== undefined ? { marker } : {}),
-    });
+  const starting = { filter: [{ op: 'eq' as const, path: ['operationState'], values: ['STARTING'] }], limit: 100 };
+  for await (const page of pages(deps.opOccs, starting)) {
     for (const op of page.items) {
       if (Date.parse(op.stateEnteredTime) > cutoff) continue;
       // read again just before queueing: one that a worker took meanwhile is left alone
@@ -32,7 +28,6 @@ export async function resumeStranded(deps: LcmDeps, olderThanMs: number): Promis
       await deps.queue.start(op.id);
       resumed.push(op.id);
     }
-    marker = page.nextMarker;
-  } while (marker !== undefined);
+  }
   return resumed;
 }
