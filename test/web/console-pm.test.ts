@@ -5,108 +5,21 @@
  * the API's report JSON has; the instance page links to its own PM view; a bad form shows the API's error; Delete
  * (confirmed) removes both. Screenshots go to test-artifacts/console/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import type { PerformanceReport, PmJob } from '../../src/domain/pm';
 import type { VnfInstance } from '../../src/domain/vnf-instance';
-import { EmulatedCloud } from '../../src/emulator';
-import type { Vnfm } from '../../src/main';
-import { startLocalVnfm } from '../support/vnfm';
-import { startTestRedis } from '../support/redis';
+import { until, useConsole } from '../support/console';
 
-const REPO = resolve(__dirname, '../..');
-const SHOTS = join(REPO, 'test-artifacts/console');
-const SECRET = randomBytes(12).toString('hex');
 const NAT_VNFD = 'd1bb0ce7-ebca-4fa7-95ed-4840d70a3377';
 /** The monitor's interval; a PM job's collection period is at least this (whole seconds: 1 s). */
 const MONITOR_MS = 500;
-const dir = mkdtempSync(join(tmpdir(), 'console-pm-test-'));
-let redis: Awaited<ReturnType<typeof startTestRedis>>;
-let cloud: EmulatedCloud;
-let vnfm: Vnfm;
-let browser: Browser;
-let page: Page;
-/** Exceptions thrown in the page, and Content-Security-Policy violations: both must stay empty. */
-const pageErrors: string[] = [];
-const cspViolations: string[] = [];
-
-beforeAll(async () => {
-  execFileSync(process.execPath, [join(REPO, 'scripts/build-web.js')]); // the bundle under test is today's
-  mkdirSync(SHOTS, { recursive: true });
-  redis = await startTestRedis();
-  cloud = new EmulatedCloud();
-  await cloud.start();
-  vnfm = await startLocalVnfm({
-    redisUrl: redis.url,
-    varDir: join(dir, 'var'),
-    client: { id: 'operator', secret: SECRET },
-    onboardSamples: true,
-    config: {
-      vim: { kind: 'emulated', emulatedCloudUrl: cloud.url },
-      monitor: { intervalMs: MONITOR_MS, reconcileMs: MONITOR_MS, agentTimeoutMs: 1000 },
-    },
-  });
-  if (!existsSync('/usr/bin/chromium'))
-    throw new Error('Debian chromium is missing: scripts/setup.sh test installs it');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await vnfm?.stop();
-  await cloud?.stop();
-  await redis?.stop();
-}, 60_000);
-
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-const text = (sel: string) => page.locator(sel).textContent();
-
-/** The API as an NFVO or a script calls it (the operator's client, client_credentials). */
-async function call<T>(method: string, path: string, body?: unknown) {
-  const basic = `Basic ${Buffer.from(`operator:${SECRET}`).toString('base64')}`;
-  const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
-  const grant = await fetch(`${vnfm.url}/oauth2/token`, {
-    method: 'POST',
-    headers: form,
-    body: 'grant_type=client_credentials',
-  });
-  const headers = { authorization: `Bearer ${((await grant.json()) as { access_token: string }).access_token}` };
-  const json: Record<string, string> = body !== undefined ? { 'content-type': 'application/json' } : {};
-  const data = body !== undefined ? { body: JSON.stringify(body) } : {};
-  const res = await fetch(`${vnfm.url}${path}`, {
-    method,
-    headers: { ...headers, version: '1.3.0', ...json },
-    ...data,
-  });
-  const t = await res.text();
-  return { status: res.status, location: res.headers.get('location'), body: (t ? JSON.parse(t) : {}) as T };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const h = useConsole({ monitorMs: MONITOR_MS, onboardSamples: true });
+const { call, shot } = h;
+const text = (sel: string) => h.page.locator(sel).textContent();
 
 /** Fills a form's fields (selector → value) and submits it. */
 async function submit(form: 'job' | 'threshold', fields: Record<string, string>): Promise<void> {
-  for (const [sel, value] of Object.entries(fields)) await page.fill(sel, value);
-  await page.click(`#${form}-create`);
+  for (const [sel, value] of Object.entries(fields)) await h.page.fill(sel, value);
+  await h.page.click(`#${form}-create`);
 }
 
 let nat: VnfInstance;
@@ -148,33 +61,33 @@ beforeAll(async () => {
   expect(job.status).toBe(201);
   otherJob = job.body;
 
-  await page.goto(vnfm.url as string);
-  await page.fill('#client-id', 'operator');
-  await page.fill('#client-secret', SECRET);
-  await page.click('#login-submit');
-  await page.waitForSelector('#instances');
+  await h.page.goto(h.vnfm.url as string);
+  await h.page.fill('#client-id', 'operator');
+  await h.page.fill('#client-secret', h.secret);
+  await h.page.click('#login-submit');
+  await h.page.waitForSelector('#instances');
 }, 120_000);
 
 let jobId: string;
 let thresholdId: string;
 
 it('creates a PM job and a threshold through the forms; both listed; a bad metric shows the API error', async () => {
-  await page.click('#nav-pm');
-  await page.waitForSelector('#job-form');
+  await h.page.click('#nav-pm');
+  await h.page.waitForSelector('#job-form');
   // the select offers the instantiated instances only; the datalist the IFA 027 names and the VNFC's handlers
-  const options = await page
+  const options = await h.page
     .locator('#job-instance option')
     .evaluateAll((os) => os.map((o) => o.getAttribute('value')));
   expect(options).toEqual([nat.id]);
-  await page.waitForSelector('#pm-metrics option[value="VCpuUsageMeanVnf"]', { state: 'attached' });
-  await page.waitForSelector('#pm-metrics option[value^="ClickElement."]', { state: 'attached' });
+  await h.page.waitForSelector('#pm-metrics option[value="VCpuUsageMeanVnf"]', { state: 'attached' });
+  await h.page.waitForSelector('#pm-metrics option[value^="ClickElement."]', { state: 'attached' });
   // the other instance's job (made through the API) is listed in the all-instances view
-  await page.waitForSelector(`#pm-jobs tr[data-id="${otherJob.id}"]`);
+  await h.page.waitForSelector(`#pm-jobs tr[data-id="${otherJob.id}"]`);
 
   // an unknown metric: the API's 422 detail beside the form, nothing created
   const bad = { '#job-metric': 'NoSuchMetric', '#job-collection': '1', '#job-reporting': '2' };
   await submit('job', bad);
-  await page.waitForFunction(() => (document.querySelector('#job-error')?.textContent ?? '') !== '');
+  await h.page.waitForFunction(() => (document.querySelector('#job-error')?.textContent ?? '') !== '');
   const refused = await call<{ detail: string }>('POST', '/vnfpm/v1/pm_jobs', {
     objectType: 'Vnf',
     objectInstanceIds: [nat.id],
@@ -186,10 +99,10 @@ it('creates a PM job and a threshold through the forms; both listed; a bad metri
   expect(await text('#job-error')).toContain('criteria.performanceMetric');
   // a reporting period that is not a multiple of the collection period
   await submit('job', { '#job-metric': 'VCpuUsageMeanVnf', '#job-collection': '2', '#job-reporting': '3' });
-  await page.waitForFunction(() => document.querySelector('#job-error')?.textContent?.includes('not a multiple'));
+  await h.page.waitForFunction(() => document.querySelector('#job-error')?.textContent?.includes('not a multiple'));
   expect(await text('#job-error')).toContain('reportingPeriod 3 s is not a multiple of collectionPeriod 2 s');
   await submit('threshold', { '#threshold-metric': 'ClickElement.nope.count', '#threshold-value': '1' });
-  await page.waitForFunction(() => document.querySelector('#threshold-error')?.textContent?.includes('nope.count'));
+  await h.page.waitForFunction(() => document.querySelector('#threshold-error')?.textContent?.includes('nope.count'));
   await shot('20-pm-form-errors');
   const jobs = await call<PmJob[]>('GET', '/vnfpm/v1/pm_jobs');
   expect(jobs.body.map((j) => j.id)).toEqual([otherJob.id]);
@@ -200,10 +113,10 @@ it('creates a PM job and a threshold through the forms; both listed; a bad metri
     '#job-collection': '1',
     '#job-reporting': '2',
   });
-  await page.waitForFunction(() => /^PM job \S+ created$/.test(document.querySelector('#flash')?.textContent ?? ''));
+  await h.page.waitForFunction(() => /^PM job \S+ created$/.test(document.querySelector('#flash')?.textContent ?? ''));
   expect(await text('#job-error')).toBe('');
   jobId = /^PM job (\S+) created$/.exec((await text('#flash')) as string)![1]!;
-  const row = page.locator(`#pm-jobs tr[data-id="${jobId}"]`);
+  const row = h.page.locator(`#pm-jobs tr[data-id="${jobId}"]`);
   await row.waitFor();
   const cells = await row.locator('td').allTextContents();
   expect(cells.slice(0, 4)).toEqual([jobId, nat.id, 'VCpuUsageMeanVnf, PacketIncomingVnfExtCp', '1 s / 2 s']);
@@ -220,10 +133,12 @@ it('creates a PM job and a threshold through the forms; both listed; a bad metri
     '#threshold-value': '95.5',
     '#threshold-hysteresis': '2',
   });
-  await page.waitForFunction(() => /^threshold \S+ created$/.test(document.querySelector('#flash')?.textContent ?? ''));
+  await h.page.waitForFunction(() =>
+    /^threshold \S+ created$/.test(document.querySelector('#flash')?.textContent ?? ''),
+  );
   expect(await text('#threshold-error')).toBe('');
   thresholdId = /^threshold (\S+) created$/.exec((await text('#flash')) as string)![1]!;
-  const trow = page.locator(`#thresholds tr[data-id="${thresholdId}"]`);
+  const trow = h.page.locator(`#thresholds tr[data-id="${thresholdId}"]`);
   await trow.waitFor();
   const want = [thresholdId, nat.id, 'VMemoryUsageMeanVnf', '95.5', '2'];
   expect((await trow.locator('td').allTextContents()).slice(0, 5)).toEqual(want);
@@ -231,13 +146,13 @@ it('creates a PM job and a threshold through the forms; both listed; a bad metri
 }, 60_000);
 
 it("the job's newest report appears; opened, it shows the values of the API's report", async () => {
-  const link = page.locator(`#report-${jobId}`);
+  const link = h.page.locator(`#report-${jobId}`);
   await link.waitFor({ timeout: 20_000 });
   await link.click();
-  await page.waitForSelector('#report-entries tr[data-id]');
+  await h.page.waitForSelector('#report-entries tr[data-id]');
   const heading = (await text('#report h4')) as string;
   const reportId = new RegExp(`^Report (\\S+) of PM job ${jobId} `).exec(heading)![1]!;
-  const rows = await page
+  const rows = await h.page
     .locator('#report-entries tr[data-id]')
     .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
   const report = await call<PerformanceReport>('GET', `/vnfpm/v1/pm_jobs/${jobId}/reports/${reportId}`);
@@ -262,38 +177,38 @@ it("the job's newest report appears; opened, it shows the values of the API's re
 }, 60_000);
 
 it("the instance page links to its own PM view: the other instance's job is not listed there", async () => {
-  await page.goto(`${vnfm.url as string}/#/instance/${nat.id}`);
-  await page.click('#instance-performance');
-  await page.waitForSelector('h2:text("Performance of")');
-  expect(new URL(page.url()).hash).toBe(`#/pm?instance=${nat.id}`);
-  await page.waitForSelector(`#pm-jobs tr[data-id="${jobId}"]`);
-  await page.waitForSelector(`#thresholds tr[data-id="${thresholdId}"]`);
-  expect(await page.locator(`#pm-jobs tr[data-id="${otherJob.id}"]`).count()).toBe(0);
-  expect(await page.locator('#job-instance').inputValue()).toBe(nat.id);
+  await h.page.goto(`${h.vnfm.url as string}/#/instance/${nat.id}`);
+  await h.page.click('#instance-performance');
+  await h.page.waitForSelector('h2:text("Performance of")');
+  expect(new URL(h.page.url()).hash).toBe(`#/pm?instance=${nat.id}`);
+  await h.page.waitForSelector(`#pm-jobs tr[data-id="${jobId}"]`);
+  await h.page.waitForSelector(`#thresholds tr[data-id="${thresholdId}"]`);
+  expect(await h.page.locator(`#pm-jobs tr[data-id="${otherJob.id}"]`).count()).toBe(0);
+  expect(await h.page.locator('#job-instance').inputValue()).toBe(nat.id);
   await shot('23-pm-of-instance');
 }, 30_000);
 
 it('Delete, confirmed, removes the job (and its report shown) and the threshold; dismissed, keeps them', async () => {
-  await page.click(`#report-${jobId}`);
-  await page.waitForSelector('#report-entries tr[data-id]');
-  page.once('dialog', (d) => void d.dismiss());
-  await page.click(`#delete-job-${jobId}`);
-  await page.waitForTimeout(300);
+  await h.page.click(`#report-${jobId}`);
+  await h.page.waitForSelector('#report-entries tr[data-id]');
+  h.page.once('dialog', (d) => void d.dismiss());
+  await h.page.click(`#delete-job-${jobId}`);
+  await h.page.waitForTimeout(300);
   expect((await call('GET', `/vnfpm/v1/pm_jobs/${jobId}`)).status).toBe(200);
 
-  page.once('dialog', (d) => void d.accept());
-  await page.click(`#delete-job-${jobId}`);
-  await page.waitForSelector(`#pm-jobs tr[data-id="${jobId}"]`, { state: 'detached' });
+  h.page.once('dialog', (d) => void d.accept());
+  await h.page.click(`#delete-job-${jobId}`);
+  await h.page.waitForSelector(`#pm-jobs tr[data-id="${jobId}"]`, { state: 'detached' });
   expect(await text('#flash')).toBe(`PM job ${jobId} deleted`);
   expect((await call('GET', `/vnfpm/v1/pm_jobs/${jobId}`)).status).toBe(404);
-  await page.waitForSelector('#report-entries', { state: 'detached' }); // the report shown went with its job
+  await h.page.waitForSelector('#report-entries', { state: 'detached' }); // the report shown went with its job
 
-  page.once('dialog', (d) => void d.accept());
-  await page.click(`#delete-threshold-${thresholdId}`);
-  await page.waitForSelector(`#thresholds tr[data-id="${thresholdId}"]`, { state: 'detached' });
+  h.page.once('dialog', (d) => void d.accept());
+  await h.page.click(`#delete-threshold-${thresholdId}`);
+  await h.page.waitForSelector(`#thresholds tr[data-id="${thresholdId}"]`, { state: 'detached' });
   expect((await call('GET', `/vnfpm/v1/thresholds/${thresholdId}`)).status).toBe(404);
   expect(await text('#thresholds')).toBe('no thresholds');
   await shot('24-pm-deleted');
-  expect(pageErrors).toEqual([]);
-  expect(cspViolations).toEqual([]);
+  expect(h.pageErrors).toEqual([]);
+  expect(h.cspViolations).toEqual([]);
 }, 30_000);
