@@ -1,8 +1,5 @@
+import { countingHandlers } from '../click';
 import type { ControlSocketClient } from './control-socket-client';
-
-const COUNTER_HANDLERS = ['count', 'byte_count', 'rate'];
-/** A queue's fill and drops (a handler an element lacks answers 511 and is left out). */
-const QUEUE_HANDLERS = ['length', 'highwater_length', 'drops'];
 
 /** What one look at the ControlSocket found: element -> class, and element -> handler -> value. */
 export interface ElementReadings {
@@ -10,14 +7,8 @@ export interface ElementReadings {
   values: Map<string, Map<string, number>>;
 }
 
-/** The handlers that count, by element class: Counters, devices (their own bytes and drops) and queues. */
-function handlersOf(cls: string): string[] {
-  if (/Counter$/.test(cls)) return COUNTER_HANDLERS;
-  if (/^(From|To)(DPDK)?Device$|^PollDevice$/.test(cls))
-    return ['count', cls.startsWith('To') ? 'out_bytes' : 'in_bytes', 'dropped'];
-  if (/Queue$/.test(cls)) return QUEUE_HANDLERS;
-  return [];
-}
+/** The handlers that count, by element class (src/click/counting.ts: Click's own names); 511s are left out. */
+const handlersOf = (cls: string): readonly string[] => countingHandlers(cls).read;
 
 /** A router's elements as last seen at one ControlSocket: its `list` answer and each element's class. */
 interface KnownRouter {

@@ -10,7 +10,7 @@ import type {
   VnfAgent,
   VnfIdentification,
 } from '../ports/vnf-agent';
-import { parseVnfHeader } from '../click';
+import { countingHandlers, parseVnfHeader } from '../click';
 import { BaseAgent } from './base-agent';
 import { ControlSocketClient, controlSocketAddress, type ControlReply } from './control-socket-client';
 import { forgetRouter, readElementCounters, type ElementReadings } from './element-counters';
@@ -236,13 +236,14 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
     const elements: ElementCounter[] = [];
     const ports: PortMetrics[] = [];
     for (const [name, values] of b.values) {
-      const cls = b.classes.get(name) ?? '';
       for (const [handler, value] of values) elements.push({ element: name, handler, value });
-      if (!/Device$/.test(cls)) continue;
-      const tx = cls.startsWith('To');
-      const bytes = values.get(tx ? 'out_bytes' : 'in_bytes') ?? 0;
+      const port = countingHandlers(b.classes.get(name) ?? '').port;
+      if (port?.packets === undefined) continue;
+      const tx = port.direction === 'tx';
+      // a device without a byte counter (FromDevice) reports 0 bytes and no byte rate
+      const bytes = (port.bytes === undefined ? undefined : values.get(port.bytes)) ?? 0;
       const rate = Math.round(Math.max(0, (bytes - (before.bytes[name] ?? bytes)) / seconds));
-      const packets = values.get('count') ?? 0;
+      const packets = values.get(port.packets) ?? 0;
       ports.push(
         tx
           ? { name, txPackets: packets, txBytes: bytes, txRate: rate }

@@ -3,6 +3,7 @@
  * which are Click's, and the baseline a later metrics() call measures CPU % and port rates against.
  */
 import type { MetricsBaseline } from '../ports/vnf-agent';
+import { countingHandlers } from '../click';
 import type { ElementReadings } from './element-counters';
 
 /** OSv's idle threads: `idle` in older releases, one per CPU (`idle0`, `idle1`, ...) in current ones. */
@@ -21,8 +22,9 @@ export interface Sample extends ElementReadings {
 export function baselineOf(s: Sample): MetricsBaseline {
   const bytes: Record<string, number> = {};
   for (const [name, values] of s.values) {
-    const v = values.get('in_bytes') ?? values.get('out_bytes');
-    if (v !== undefined && /Device$/.test(s.classes.get(name) ?? '')) bytes[name] = v;
+    const handler = countingHandlers(s.classes.get(name) ?? '').port?.bytes;
+    const v = handler === undefined ? undefined : values.get(handler);
+    if (v !== undefined) bytes[name] = v;
   }
   return { vmTimeMs: s.timeMs, cpuMs: s.cpuMs, bytes };
 }

@@ -41,10 +41,16 @@ const QUEUE = 'length highwater_length drops capacity reset_counts';
 const ROWS: Row[] = [
   // devices
   ['FromDevice', '0/1', 'h/h', `${DEVICE_IN} kernel_drops encap`, 'Captures packets from a network device'],
-  ['ToDevice', '1/0', 'l/l', `${DEVICE_IN} drops calls`, 'Sends packets to a network device'],
+  ['ToDevice', '1/0', 'l/l', 'debug pulls signal q', 'Sends packets to a network device'],
   ['PollDevice', '0/1', 'h/h', `${DEVICE_IN} packets`, 'Polls packets from a network device'],
-  ['FromDPDKDevice', '0/1', 'h/h', `${DEVICE_IN} dropped in_bytes mac device`, 'Receives packets from a DPDK port'],
-  ['ToDPDKDevice', '1/0', 'a/a', `${DEVICE_IN} dropped out_bytes`, 'Sends packets to a DPDK port'],
+  [
+    'FromDPDKDevice',
+    '0/1',
+    'h/h',
+    'count reset_count hw_count hw_bytes hw_dropped hw_errors device driver mac active burst xstats',
+    'Receives packets from a DPDK port',
+  ],
+  ['ToDPDKDevice', '1/0', 'a/a', `${DEVICE_IN} dropped hw_count hw_bytes hw_errors`, 'Sends packets to a DPDK port'],
   ['Discard', '1/0', 'a/a', 'count reset_counts active', 'Drops all packets'],
   ['Idle', '-/-', 'a/a', '', 'Has any number of ports and never moves a packet'],
   // sources

@@ -23,6 +23,7 @@ export {
   type ElementInfo,
   type PortRange,
 } from './catalog';
+export { countingHandlers, DROP_HANDLERS, type CountingHandlers, type PortHandlers } from './counting';
 export { parseVnfHeader, generateVnfHeader, type VnfHeader } from './header';
 
 export interface ClickCheckOptions {

@@ -1,3 +1,4 @@
+import { countingHandlers } from '../click';
 import type { ClickChecker, VnfHeader } from './click-facade';
 
 /** Packets per second each emulated data port carries while Click runs. */
@@ -181,10 +182,17 @@ export class ClickProcess {
   defaultDropElement(): string | undefined {
     const all = [...(this.running ? (this.router?.elements.values() ?? []) : [])];
     for (const kind of ['output', 'input', 'queue'] as const) {
-      const e = all.find((x) => x.kind === kind);
+      const e = all.find((x) => x.kind === kind && this.dropHandler(x.name) !== undefined);
       if (e !== undefined) return e.name;
     }
     return undefined;
+  }
+
+  /** The handler an element's drops show in (ToDPDKDevice dropped, FromDPDKDevice hw_dropped, a queue drops). */
+  dropHandler(element: string): string | undefined {
+    const e = this.router?.elements.get(element);
+    if (e === undefined) return undefined;
+    return e.kind === 'queue' ? 'drops' : countingHandlers(e.class).port?.dropped;
   }
 
   /** Every element, in configuration order (the global `list` handler). */
@@ -195,8 +203,7 @@ export class ClickProcess {
   private handlersOf(e: RouterElement): string[] {
     const common = ['name', 'class', 'handlers'];
     if (e.kind === 'counter') return [...common, 'count', 'byte_count', 'rate', 'bit_rate', 'byte_rate', 'reset'];
-    if (e.kind === 'input') return [...common, 'count', 'in_bytes', 'dropped'];
-    if (e.kind === 'output') return [...common, 'count', 'out_bytes', 'dropped'];
+    if (e.kind === 'input' || e.kind === 'output') return [...common, ...countingHandlers(e.class).read];
     if (e.kind === 'queue') return [...common, 'length', 'highwater_length', 'capacity', 'drops'];
     return common;
   }
@@ -220,11 +227,15 @@ export class ClickProcess {
         byte_rate: (e.pps * PACKET_BYTES).toFixed(0),
       });
     } else if (e.kind === 'input' || e.kind === 'output') {
-      Object.assign(values, {
+      // Click's names for the class (FromDPDKDevice: hw_bytes, hw_dropped; ToDevice: none at all)
+      const port = countingHandlers(e.class);
+      const all: Record<string, string> = {
         count: String(count),
-        [e.kind === 'input' ? 'in_bytes' : 'out_bytes']: String(count * PACKET_BYTES),
-        dropped: String(this.dropped(e).packets),
-      });
+        hw_count: String(count),
+        hw_bytes: String(count * PACKET_BYTES),
+      };
+      if (port.port?.dropped !== undefined) all[port.port.dropped] = String(this.dropped(e).packets);
+      for (const h of port.read) values[h] = all[h];
     } else if (e.kind === 'queue') {
       // an empty queue, unless it drops (an injected fault): then it is full, which is why it drops
       const drops = this.dropped(e);

@@ -116,8 +116,12 @@ export class VmFaults {
     const kind = click?.kindOf(element);
     // NOTE: while Click does not run, any name is taken: it applies to the next router that has it
     if (click?.running === true && kind === undefined) throw new VmFaultError(400, `No element named '${element}'`);
-    if (kind === 'counter' || kind === 'other')
-      throw new VmFaultError(400, `element '${element}' has no drop counter (devices have dropped, queues drops)`);
+    if (kind === 'counter' || kind === 'other' || (kind !== undefined && click?.dropHandler(element) === undefined))
+      throw new VmFaultError(
+        400,
+        `element '${element}' has no drop counter (ToDPDKDevice has dropped, FromDPDKDevice hw_dropped, ` +
+          'FromDevice kernel_drops, a queue drops)',
+      );
     return element;
   }
 

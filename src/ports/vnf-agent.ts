@@ -89,7 +89,7 @@ export interface MetricsBaseline {
   /** The VM's clock (ms) and Click's CPU time (ms) at that reading. */
   vmTimeMs: number;
   cpuMs: number;
-  /** Per device element, its byte counter (in_bytes or out_bytes). */
+  /** Per device element, its byte counter (hw_bytes of a DPDK device). */
   bytes: Record<string, number>;
   /** The VM's memory size (bytes): it does not change while the VM runs. */
   memoryTotal?: number;

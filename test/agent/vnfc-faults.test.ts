@@ -119,7 +119,12 @@ describe('drops, as the element counters show them (osv-controlsocket)', () => {
   it("the first output device's dropped grows at pps from the injection on, and stops after DELETE", async () => {
     await agent.deploy(FORWARDER);
     const before = await agent.metrics();
-    expect(before.elements.filter((e) => e.handler === 'dropped').map((e) => e.value)).toEqual([0, 0, 0, 0]);
+    // Click's names: ToDPDKDevice counts its drops in dropped, FromDPDKDevice the NIC's in hw_dropped
+    expect(before.elements.filter((e) => e.handler === 'dropped').map((e) => e.value)).toEqual([0, 0]);
+    expect(before.elements.filter((e) => e.handler === 'hw_dropped').map((e) => e.value)).toEqual([0, 0]);
+    expect(before.elements.filter((e) => /bytes$/.test(e.handler)).map((e) => e.handler)).toEqual(
+      Array<string>(4).fill('hw_bytes'),
+    );
     const put = await faults(url, 'PUT', { fault: 'drops', pps: 2000 });
     const element = put.faults[0]?.fault === 'drops' ? put.faults[0].element : '';
     expect(element).toMatch(/^ToDPDKDevice@/);

@@ -5,6 +5,7 @@
  * (faults.ts), start an automatic heal where a policy says so (auto-heal.ts), and hand the samples to the
  * other consumers (PM, indicators). An instance under an LCM operation is left alone until it ends.
  */
+import { DROP_HANDLERS } from '../../click';
 import { parseFilter } from '../../domain/query';
 import type { VnfInstance } from '../../domain/vnf-instance';
 import type { AlarmStore, FaultNotifier } from '../../ports/fm';
@@ -91,16 +92,16 @@ export function rulesOf(
     severity: a.severity,
     probableCause: a.probableCause,
   }));
-  const defaults: ElementAlarmRule[] = ['drops', 'dropped']
-    .filter((h) => !declared.some((r) => r.handler === h))
-    .map((handler) => ({
+  const defaults: ElementAlarmRule[] = DROP_HANDLERS.filter((h) => !declared.some((r) => r.handler === h)).map(
+    (handler) => ({
       vduIds: [],
       element: '*',
       handler,
       threshold: options.dropThresholdPps,
       severity: 'MAJOR',
       probableCause: 'packet-loss',
-    }));
+    }),
+  );
   const autoHeal = m.autoHeal.map((a) => ({
     vduIds: a.vduIds,
     causes: a.causes,

@@ -3,7 +3,7 @@
  * values: of one collection window of a VNFC (PM reports) or of one monitor sample (thresholds).
  * @see docs/performance-management.md
  */
-import { checkClick } from '../../click';
+import { checkClick, countingHandlers } from '../../click';
 import type { VnfcSample } from '../../ports/monitoring';
 import type { WindowAccumulator } from '../../ports/pm';
 import type { VnfdModel } from '../../tosca';
@@ -108,13 +108,7 @@ export function elementNames(s: VnfcSample): string[] {
  * The handlers the agents read of each Click element class (src/agent, osv-controlsocket dialect): what a VNFD's
  * Click configuration declares by naming an element of the class. The click-plugin dialect reports none.
  */
-function handlersOf(className: string): string[] {
-  if (/Counter$/.test(className)) return ['count', 'byte_count', 'rate'];
-  if (/^(To)(DPDK)?Device$/.test(className)) return ['count', 'out_bytes', 'dropped'];
-  if (/^(From(DPDK)?Device|PollDevice)$/.test(className)) return ['count', 'in_bytes', 'dropped'];
-  if (/Queue$/.test(className)) return ['length', 'highwater_length', 'drops'];
-  return [];
-}
+const handlersOf = (className: string): readonly string[] => countingHandlers(className).read;
 
 const declaredCache = new WeakMap<VnfdModel, ReadonlySet<string>>();
 
