@@ -6,8 +6,9 @@
  * Run: `npm run build && npm run bench [-- --only lcm-calls,click-parse] [-- --quick]`
  * `--quick` passes BENCH_RUNS=3 to the benches that read it (lcm-calls, openstack-overhead,
  * openstack-baseline): fewer timed instantiations. Skipped, saying why: `fuzz` (the long fuzz run has its own
- * script, `npm run fuzz`), `chaos` (`npm run chaos`), and `openstack-overhead` and `openstack-baseline` unless
- * OS_CLOUD is set (they need the mini-cloud: `. .minicloud/openrc` first).
+ * script, `npm run fuzz`), `chaos` (`npm run chaos`), `dataplane` (needs an image and QEMU), and
+ * `openstack-overhead` and `openstack-baseline` unless OS_CLOUD is set (they need the mini-cloud:
+ * `. .minicloud/openrc` first).
  * Exit code 1 when a bench failed.
  */
 import { spawn } from 'node:child_process';
@@ -24,6 +25,8 @@ function needsCloud(env: NodeJS.ProcessEnv): string | undefined {
 const SKIP: Record<string, (env: NodeJS.ProcessEnv) => string | undefined> = {
   fuzz: () => 'the long fuzz run; run it alone: npm run fuzz -- --requests N',
   chaos: () => 'the long chaos run (process kills, Redis restarts, VIM faults); run it alone: npm run chaos',
+  dataplane: () =>
+    'needs a built Click-on-OSv image and QEMU: node dist/bench/dataplane.js --image PATH [--click PATH]',
   'openstack-overhead': (env) => needsCloud(env),
   'openstack-baseline': (env) => needsCloud(env),
 };

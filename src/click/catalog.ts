@@ -146,6 +146,7 @@ const ROWS: Row[] = [
   ['Null', '1/1', 'a/a', '', 'Passes packets unchanged'],
   // control
   ['ControlSocket', '0/0', 'a/a', '', 'Opens a control socket (TCP or UNIX) for handler access'],
+  ['Socket', '0-1/0-1', 'a/h', 'scheduled tickets', 'Sends and receives packets over a TCP, UDP or UNIX socket'],
   ['Script', '0/0', 'a/a', 'run step goto', 'Runs a script of handler calls'],
   ['DriverManager', '0/0', 'a/a', '', 'Manages driver stopping by a script'],
 ];

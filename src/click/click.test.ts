@@ -181,6 +181,8 @@ describe('Click checks (each at its line and column)', () => {
       'q :: Queue; FromDevice(eth0) -> q; q -> Counter -> Unqueue -> s :: Switch; s -> Discard;',
       'FromDevice(eth0) -> c :: Counter -> t :: Tee; t[0] -> Discard; t[1] -> Discard;',
       'FromDevice(eth0) -> c :: Classifier(12/0800, -); c[0] -> Discard; c[1] -> Discard;',
+      // a UDP reflector (bench/dataplane.ts): Socket is agnostic in, push out, one port each way
+      's :: Socket(UDP, 0.0.0.0, 5000) -> c :: Counter -> s;',
     ]) {
       expect(errors(checkClick(good))).toEqual([]);
     }
