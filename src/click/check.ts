@@ -182,3 +182,28 @@ function checkProcessing(
     seenIn.set(ki, c);
   }
 }
+
+/**
+ * `ControlSocket(TCP, P)` on a port the agent already gives Click (`click -p P`): Click binds P for the first one,
+ * its driver's ControlSocket cannot, retries once a second later and then stops the router (upstream Click's
+ * ControlSocket::retry_hook -> please_stop_driver). `P+` (the next free port) is no clash.
+ */
+export function controlSocketClashes(graph: ClickGraph, file: string, ports: readonly number[]): SourceDiagnostic[] {
+  const out: SourceDiagnostic[] = [];
+  for (const e of graph.elements.values()) {
+    if (e.className !== 'ControlSocket') continue;
+    const [type, port] = splitConfig(e.config).map((a) => a.trim());
+    if (type?.toUpperCase() !== 'TCP' || port === undefined || !ports.includes(Number(port))) continue;
+    out.push({
+      file,
+      line: e.line,
+      column: e.column,
+      severity: 'error',
+      message:
+        `${e.name} :: ControlSocket(TCP, ${port}): the agent already starts Click with -p ${port} (the VDU's ` +
+        `controlsocket_port); Click would stop a second after it starts (bind: Address already in use). ` +
+        'Remove it (the agent gives Click its ControlSocket) or use another port',
+    });
+  }
+  return out;
+}

@@ -221,3 +221,23 @@ describe('the sample configurations in vnfd/', () => {
   });
   it('covers the five packages', () => expect(files).toHaveLength(5));
 });
+
+describe("a ControlSocket on the agent's -p port", () => {
+  const at = (text: string, ports?: number[]) =>
+    checkClick(text, { file: 'c.click', warnings: false, ...(ports ? { agentControlPorts: ports } : {}) }).diagnostics;
+
+  it('is an error at the element, naming the port and what Click would do', () => {
+    const d = at('Idle -> Discard;\ncs :: ControlSocket(TCP, 8001);', [8001]);
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ file: 'c.click', line: 2, column: 1, severity: 'error' });
+    expect(d[0]?.message).toMatch(/^cs :: ControlSocket\(TCP, 8001\): the agent already starts Click with -p 8001/);
+    expect(d[0]?.message).toMatch(/Address already in use/);
+  });
+
+  it('is no error on another port, with +, over UNIX, or when no agent port is given', () => {
+    expect(at('ControlSocket(TCP, 9001);', [8001])).toEqual([]);
+    expect(at('ControlSocket(TCP, 8001+);', [8001])).toEqual([]);
+    expect(at('ControlSocket(UNIX, /tmp/click);', [8001])).toEqual([]);
+    expect(at('ControlSocket(TCP, 8001);')).toEqual([]);
+  });
+});

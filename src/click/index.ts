@@ -4,7 +4,7 @@
  */
 import type { SourceDiagnostic } from '../errors';
 import type { ClickAst } from './ast';
-import { checkGraph } from './check';
+import { checkGraph, controlSocketClashes } from './check';
 import { flatten } from './flatten';
 import type { ClickGraph } from './graph';
 import { parseVnfHeader, type VnfHeader } from './header';
@@ -13,6 +13,7 @@ import { parseClick } from './parser';
 export type { ClickAst, Statement, Declaration, Connection, ElementClassDef, ElementRef, Pos } from './ast';
 export { ClickSyntaxError } from './lexer';
 export { parseClick, splitConfig } from './parser';
+export { controlSocketClashes } from './check';
 export { flatten, substitute } from './flatten';
 export { exportGraph, type ClickGraph, type GraphElement, type GraphConnection, type GraphJson } from './graph';
 export {
@@ -32,6 +33,11 @@ export interface ClickCheckOptions {
   warnings?: boolean;
   /** Require a valid VNF header (default false; the platform's `vnf_identification` needs one). */
   requireHeader?: boolean;
+  /**
+   * The TCP ports the agent gives Click with `-p` (the VDU's controlsocket_port): a `ControlSocket(TCP, P)` of the
+   * configuration on one of them is an error (Click would bind the port twice and stop a second later).
+   */
+  agentControlPorts?: readonly number[];
 }
 
 export interface ClickCheckResult {
@@ -57,6 +63,7 @@ export function checkClick(text: string, options: ClickCheckOptions = {}): Click
   if (!diagnostics.some((d) => d.severity === 'error')) {
     graph = flatten(ast, diagnostics);
     checkGraph(graph, file, diagnostics, options.warnings ?? true);
+    diagnostics.push(...controlSocketClashes(graph, file, options.agentControlPorts ?? []));
   }
   let header: VnfHeader | undefined;
   if (text.trimStart().startsWith('//VNF_HEADER') || options.requireHeader === true) {

@@ -3,7 +3,7 @@
  * test can swap the checks; the default asks the project's Click toolkit (src/click).
  */
 import type { SourceDiagnostic } from '../errors';
-import { checkClick, exportGraph, type VnfHeader } from '../click';
+import { checkClick, controlSocketClashes, exportGraph, type VnfHeader } from '../click';
 
 export type { VnfHeader } from '../click';
 
@@ -44,3 +44,9 @@ export const toolkitChecker: ClickChecker = (text, file) => {
   if (r.header !== undefined) out.header = r.header;
   return out;
 };
+
+/** Whether a configuration declares its own `ControlSocket(TCP, port)` (upstream Click then stops: see the VM). */
+export function declaresControlSocket(text: string, port: number): boolean {
+  const graph = checkClick(text, { warnings: false }).graph;
+  return graph !== undefined && controlSocketClashes(graph, 'func.click', [port]).length > 0;
+}

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { toolkitChecker, type ClickChecker } from './click-facade';
+import { declaresControlSocket, toolkitChecker, type ClickChecker } from './click-facade';
 import { ClickProcess } from './click-process';
 import { ControlSocketServer } from './control-socket';
 import { handleClickPlugin } from './click-plugin-routes';
@@ -16,6 +16,8 @@ const MB = 1024 * 1024;
 const BASE_USED_BYTES = 96 * MB;
 /** What each Click start takes; the platform never gives it back until a reboot. */
 const CLICK_START_BYTES = 24 * MB;
+/** A Click whose configuration binds the port of its -p stops about this long after it starts (see driverClash). */
+const CLASH_STOP_MS = 1000;
 
 export interface EmulatedVmOptions {
   dialect: EmulatedDialect;
@@ -240,8 +242,24 @@ export class EmulatedVm {
     const port = this.options.controlPort ?? 8001;
     // NOTE: the start answers at once, whether or not the ControlSocket could listen (as the plugin's does)
     return this.startClick('/func.click', async (c) => {
+      if (c.running) this.driverClash(c, '/func.click', port);
       if (c.running) await this.openControl(port).catch(() => undefined);
     });
+  }
+
+  /**
+   * A configuration with its own `ControlSocket(TCP, P)` while Click was given `-p P`: the configuration's binds P,
+   * the driver's cannot, retries a second later and then stops the router (upstream Click's
+   * ControlSocket::retry_hook). The VNFD and request checks refuse such configurations (docs/click.md).
+   */
+  private driverClash(c: ClickProcess, configPath: string, port: number): void {
+    if (!declaresControlSocket(this.files.get(configPath) ?? '', port)) return;
+    setTimeout(() => {
+      if (this.click !== c || !c.running) return;
+      this.stopClick();
+      c.errors = `click_driver@@ControlSocket :: ControlSocket(TCP, ${port}): bind: Address already in use\n`;
+      this.files.set('/click_errors.txt', c.errors);
+    }, CLASH_STOP_MS).unref();
   }
 
   /**
@@ -274,6 +292,7 @@ export class EmulatedVm {
       (c) => {
         // bound inside the VM either way (and never given back this boot); opened here where the outside reaches it
         if (c.running) this.boundControlPorts.add(port);
+        if (c.running) this.driverClash(c, configPath, port);
         const at = this.reachableControlPort(port);
         opened = c.running && at !== undefined ? this.openControl(at) : opened;
         return opened;

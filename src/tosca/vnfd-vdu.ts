@@ -93,7 +93,12 @@ export function readVdu(c: VnfdContext, id: string, v: Obj, descriptorId: string
       );
     else {
       const text = bytes.toString('utf8');
-      const r = checkClick(text, { file: path, requireHeader: true, warnings: false });
+      const r = checkClick(text, {
+        file: path,
+        requireHeader: true,
+        warnings: false,
+        agentControlPorts: [model.management.controlSocketPort],
+      });
       c.out.push(...r.diagnostics);
       if (r.header !== undefined && descriptorId !== '' && r.header.id !== descriptorId) {
         c.out.push({

@@ -110,3 +110,23 @@ it('reconfigure of a Click started without -R (511 on hotconfig) stops, writes a
   // started by the agent, with -R: the next one is hot
   expect(await agent.reconfigure(FORWARDER)).toEqual({ hot: true });
 });
+
+it('a configuration with its own ControlSocket on the -p port: Click runs, then stops a second later', async () => {
+  const endpoint = await forwardedVm();
+  const agent = factory.forEndpoint(endpoint);
+  await agent.waitReady(fast);
+  // what the samples carried until #17: the agent's start proves Click runs (the configuration's ControlSocket
+  // answers), and a second later the driver's cannot bind 8001 and Click stops
+  const own = FORWARDER.replace('require(dpdk);', 'require(dpdk);\ncs :: ControlSocket(TCP, 8001);');
+  await agent.deploy(own);
+  expect((await agent.status()).running).toBe(true);
+  await new Promise((r) => setTimeout(r, 1500));
+  expect((await agent.status()).running).toBe(false);
+  expect(await agent.log()).toMatch(/ControlSocket\(TCP, 8001\): bind: Address already in use/);
+  // on another port, or 8001+ (the next free one), both listen and Click keeps running
+  for (const other of ['cs :: ControlSocket(TCP, 9001);', 'cs :: ControlSocket(TCP, 8001+);']) {
+    await agent.deploy(FORWARDER.replace('require(dpdk);', `require(dpdk);\n${other}`));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await agent.status()).running).toBe(true);
+  }
+});

@@ -101,6 +101,20 @@ describe('LCM on the emulated VIM: the whole life of a VNF', () => {
       field: 'vnfConfigurableProperties.clickConfig',
       detail: expect.stringContaining("unknown element class 'Nope'"),
     });
+    // a ControlSocket of its own on the VDU's controlsocket_port (8001): Click would stop a second after it starts
+    const clash = await task(
+      inst.id,
+      '',
+      { vnfConfigurableProperties: { clickConfig: 'Idle -> Discard;\ncs :: ControlSocket(TCP, 8001);\n' } },
+      'PATCH',
+    );
+    expect(clash.statusCode).toBe(422);
+    expect(clash.json()).toMatchObject({
+      field: 'vnfConfigurableProperties.clickConfig',
+      detail: expect.stringMatching(
+        /2:1: cs :: ControlSocket\(TCP, 8001\): the agent already starts Click with -p 8001/,
+      ),
+    });
     const newConfig = 'FromDPDKDevice(0) -> c :: Counter -> ToDPDKDevice(1);\nFromDPDKDevice(1) -> ToDPDKDevice(0);\n';
     const mod = await task(
       inst.id,

@@ -1,7 +1,7 @@
 import { ConflictError, RequestNotApplicableError } from '../../errors';
 import type { VnfInstance } from '../../domain/vnf-instance';
 import type { VnfdModel } from '../../tosca';
-import { checkClickText } from '../click-check';
+import { agentControlPorts, checkClickText } from '../click-check';
 import type { LcmDeps } from '../deps';
 import { grantSteps, vnfcDefinitions } from '../grant';
 import { ensureNewImages, moveBack, moveVnfcs, recordNewPackage, target } from '../package-change';
@@ -61,13 +61,14 @@ async function check(_m: VnfdModel, inst: VnfInstance, b: ChangeCurrentVnfPkgReq
       { field: 'vnfState' },
     );
   }
-  checkClickText(b.vnfConfigurableProperties?.['clickConfig'], 'vnfConfigurableProperties.clickConfig');
-  checkClickText(b.additionalParams?.['clickConfig'], 'additionalParams.clickConfig');
+  const ports = { agentControlPorts: agentControlPorts(to) };
+  checkClickText(b.vnfConfigurableProperties?.['clickConfig'], 'vnfConfigurableProperties.clickConfig', ports);
+  checkClickText(b.additionalParams?.['clickConfig'], 'additionalParams.clickConfig', ports);
   // the package's own configurations passed these checks when it was onboarded; a package that no longer does
   // (a newer Click catalog) is refused here rather than by Click in the VMs
   for (const vdu of to.vdus) {
     if (vdu.clickConfig !== undefined)
-      checkClickText(vdu.clickConfig.text, field, { file: vdu.clickConfig.path, requireHeader: true });
+      checkClickText(vdu.clickConfig.text, field, { file: vdu.clickConfig.path, requireHeader: true, ...ports });
   }
 }
 

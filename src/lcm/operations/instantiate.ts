@@ -1,4 +1,4 @@
-import { checkClickText } from '../click-check';
+import { agentControlPorts, checkClickText } from '../click-check';
 import { RequestNotApplicableError } from '../../errors';
 import type { InstantiateVnfRequest } from '../requests';
 import { callOptions } from '../op-context';
@@ -16,7 +16,9 @@ export const instantiate: OperationHandler<InstantiateVnfRequest> = {
     if (level !== undefined && !m.instantiationLevels.some((l) => l.id === level)) {
       throw new RequestNotApplicableError(`instantiationLevelId ${level} is not in the VNFD`, 'instantiationLevelId');
     }
-    checkClickText(b.additionalParams?.['clickConfig'], 'additionalParams.clickConfig');
+    checkClickText(b.additionalParams?.['clickConfig'], 'additionalParams.clickConfig', {
+      agentControlPorts: agentControlPorts(m),
+    });
   },
   steps: (ctx) => [
     ...grantSteps<InstantiateVnfRequest>(ctx, (ctx) => ({

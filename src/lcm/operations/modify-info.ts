@@ -1,6 +1,6 @@
 import type { VnfInstance } from '../../domain/vnf-instance';
 import { PROTOTYPE_NAMES } from '../../domain/query';
-import { checkClickText } from '../click-check';
+import { agentControlPorts, checkClickText } from '../click-check';
 import type { VnfInfoModificationRequest } from '../requests';
 import { agentFor, vnfcsOf, type OpContext } from '../op-context';
 import { MODIFIABLE } from '../step-state';
@@ -45,8 +45,10 @@ async function pushConfig(c: OpContext, config: string | undefined): Promise<voi
  * otherwise; then the attributes are stored.
  */
 export const modifyInfo: OperationHandler<VnfInfoModificationRequest> = {
-  check: (_m, _i, b) =>
-    checkClickText(b.vnfConfigurableProperties?.['clickConfig'], 'vnfConfigurableProperties.clickConfig'),
+  check: (m, _i, b) =>
+    checkClickText(b.vnfConfigurableProperties?.['clickConfig'], 'vnfConfigurableProperties.clickConfig', {
+      agentControlPorts: agentControlPorts(m),
+    }),
   steps: () => [
     {
       name: 'push',

@@ -9,7 +9,6 @@
 //VNF_DESCRIPTION: Stateless firewall: lets web, DNS and ICMP through from port 0 to port 1, drops the rest
 
 require(dpdk);
-cs :: ControlSocket(TCP, 8001);
 
 // Port 0 (inside) -> port 1 (outside): ARP passes, IP is filtered.
 in0 :: FromDPDKDevice(0) -> c_in0 :: Counter

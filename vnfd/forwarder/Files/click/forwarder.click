@@ -10,7 +10,6 @@
 
 // The management NIC (eth0) belongs to OSv; DPDK owns the data ports 0 and 1.
 require(dpdk);
-cs :: ControlSocket(TCP, 8001);
 
 FromDPDKDevice(0) -> c_in0 :: Counter -> c_out1 :: Counter -> ToDPDKDevice(1);
 FromDPDKDevice(1) -> c_in1 :: Counter -> c_out0 :: Counter -> ToDPDKDevice(0);

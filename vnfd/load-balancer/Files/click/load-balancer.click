@@ -9,7 +9,6 @@
 //VNF_DESCRIPTION: Round-robin load balancer: spreads packets from port 0 over three backend queues sent out of port 1
 
 require(dpdk);
-cs :: ControlSocket(TCP, 8001);
 
 elementclass Backend { $name |
   input -> Queue(256) -> output;

@@ -10,7 +10,6 @@
 
 require(dpdk);
 define($PUBLIC 203.0.113.10, $PORTS 1024-65535);
-cs :: ControlSocket(TCP, 8001);
 
 // Input 0: flows from the inside get a new source; input 1: replies from the outside are mapped back.
 rw :: IPRewriter(pattern $PUBLIC $PORTS - - 0 1, drop);

@@ -10,7 +10,6 @@
 
 require(dpdk);
 define($RATE 12500000);
-cs :: ControlSocket(TCP, 8001);
 
 FromDPDKDevice(0) -> c_in0 :: Counter -> q :: Queue(2048)
   -> shaper :: BandwidthShaper($RATE) -> c_out1 :: Counter -> ToDPDKDevice(1);
