@@ -179,7 +179,15 @@ it('Prometheus scrapes the API and the metrics listener and sees the instantiate
   expect(counted[0]?.value[1]).toBe('1');
   expect(counted[0]?.metric).toMatchObject({ instance: apiUrl.host });
 
-  const up = await query(promUrl, 'up');
+  // three targets, each scraped once at least (the third's first scrape may come after the other two's)
+  const up = await until(
+    async () => {
+      const r = await query(promUrl, 'up');
+      return r.length === 3 ? r : undefined;
+    },
+    45_000,
+    () => `Prometheus has not scraped all three targets; it said: ${prometheusLog.slice(-2000)}`,
+  );
   expect(up.map((s) => s.value[1])).toEqual(['1', '1', '1']);
   // the VNF's own measurements, from the monitor's newest sample of each VNFC (GET /metrics/vnfs)
   const running = await until(
