@@ -1,6 +1,7 @@
 /**
  * The data plane (issue #17): packets through Click inside a real Click-on-OSv VM, next to the same Click on Linux.
  * Run: `npm run build && node dist/bench/dataplane.js --image PATH.qcow2 [--click PATH] [--seconds S]`
+ * (`--only osv|linux`: one side).
  * (as root: the Linux side needs a network namespace; without --click only the VM is measured).
  *
  * Both sides run one Click configuration, a UDP reflector: `s :: Socket(UDP, 0.0.0.0, 5000) -> c :: Counter -> s`
@@ -182,13 +183,19 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  const only = arg('only');
   const image = arg('image');
-  if (image === undefined) throw new Error('give --image PATH.qcow2 (a Click-on-OSv image: docs/image-build.md)');
   const click = arg('click');
+  if (image === undefined && only !== 'linux')
+    throw new Error('give --image PATH.qcow2 (a Click-on-OSv image: docs/image-build.md)');
+  if (click === undefined && only === 'linux') throw new Error('--only linux needs --click PATH');
   const seconds = Number(arg('seconds') ?? 5);
   const log = (s: string): void => void process.stdout.write(`${s}\n`);
   const results: Array<{ name: string; best: number; trials: Trial[] }> = [];
-  const sides = [() => osvTarget(image), ...(click === undefined ? [] : [() => linuxTarget(click)])];
+  const sides = [
+    ...(image === undefined || only === 'linux' ? [] : [() => osvTarget(image)]),
+    ...(click === undefined || only === 'osv' ? [] : [() => linuxTarget(click)]),
+  ];
   for (const open of sides) {
     const side = await open();
     try {
@@ -221,7 +228,7 @@ async function main(): Promise<void> {
     ),
   ].join('\n');
   log(md);
-  if (arg('seconds') === undefined) writeSection(resolve(__dirname, '../..'), 'dataplane', md);
+  if (arg('seconds') === undefined && only === undefined) writeSection(resolve(__dirname, '../..'), 'dataplane', md);
 }
 
 runMain(main);
