@@ -3,8 +3,10 @@
  * them, released on destroy.
  */
 import crypto from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImageContent, SwImageSpec, VnfDeployment } from '../../ports/vim';
 import { OpenStackNotFoundError } from '../client/errors';
+import type { Image } from '../image/v2/images';
 import type { OpenStackClient } from '../index';
 import { hashTag, instanceTag, MANAGED, VimOperationError, type Sig } from './vim-common';
 
@@ -46,7 +48,8 @@ export async function ensureImages(
     const found = (await os.image.findByTag(tag, s)).find((i) => i.status === 'active');
     let id = found?.id;
     if (id === undefined) id = await upload(os, vnfInstanceId, img, tag, content, s);
-    await os.image.addTag(id, instanceTag(vnfInstanceId), s);
+    if ((await settleTag(os, id, instanceTag(vnfInstanceId), true, s)) === undefined)
+      throw new VimOperationError(`image ${id} was deleted while this instance was taking it into use: try again`);
     out[img.name] = id;
   }
   return out;
@@ -129,11 +132,67 @@ export async function deployedImageIds(os: OpenStackClient, d: VnfDeployment, s:
   return imageIds;
 }
 
-/** Drops the instance's tag from its images; an image we uploaded that no instance uses any more goes. */
+/**
+ * Drops the instance's tag from its images; an image we uploaded that no instance uses any more goes (decided on the
+ * image as read after the tag is gone, not before: two instances of one image released together each see the
+ * other's tag before, and neither would delete it).
+ */
 export async function releaseImages(os: OpenStackClient, vnfInstanceId: string, s: Sig): Promise<void> {
   for (const img of await os.image.findByTag(instanceTag(vnfInstanceId), s)) {
-    await os.image.removeTag(img.id, instanceTag(vnfInstanceId), s);
-    const users = img.tags.filter((t) => t.startsWith('clickvnfm-vnf:') && t !== instanceTag(vnfInstanceId));
-    if (users.length === 0 && img.tags.includes(MANAGED)) await os.image.delete(img.id, { ...s, ignoreMissing: true });
+    const now = await settleTag(os, img.id, instanceTag(vnfInstanceId), false, s);
+    const users = (now?.tags ?? []).filter((t) => t.startsWith('clickvnfm-vnf:'));
+    if (now !== undefined && users.length === 0 && now.tags.includes(MANAGED))
+      await os.image.delete(img.id, { ...s, ignoreMissing: true });
   }
+}
+
+/** A concurrent tag change lands within this (one Glance request); the second look after it must agree. */
+const TAG_SETTLE_MS = 300;
+const TAG_ROUNDS = 8;
+
+async function imageOrUndefined(os: OpenStackClient, id: string, s: Sig): Promise<Image | undefined> {
+  try {
+    return await os.image.get(id, s);
+  } catch (err) {
+    if (err instanceof OpenStackNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Puts (`present`) or takes away one tag of an image so that it holds. Glance saves an image's tags as a whole
+ * (read the image, change its set, write the set back), so of two tag changes to one image at once one can undo the
+ * other: two instances of one image terminated together left it with a released instance's tag (seen on the
+ * mini-cloud), and two instantiated together can lose a user's tag, after which the image could go while in use.
+ * The change is made, read back, and made again until two looks TAG_SETTLE_MS apart show it. Returns the image as
+ * last read (undefined: it is gone).
+ */
+async function settleTag(os: OpenStackClient, id: string, tag: string, present: boolean, s: Sig) {
+  let agreeing = 0;
+  let holds = false;
+  for (let round = 0; round < TAG_ROUNDS; round++) {
+    // only while it does not hold: a write of a set that already holds could undo someone else's change
+    if (!holds) {
+      try {
+        if (present) await os.image.addTag(id, tag, s);
+        else await os.image.removeTag(id, tag, s);
+      } catch (err) {
+        if (err instanceof OpenStackNotFoundError) return undefined;
+        throw err;
+      }
+    }
+    const now = await imageOrUndefined(os, id, s);
+    if (now === undefined) return undefined;
+    holds = now.tags.includes(tag) === present;
+    agreeing = holds ? agreeing + 1 : 0;
+    // a release that leaves no other user needs no second look: the image goes, tags and all
+    const alone = !present && !now.tags.some((t) => t.startsWith('clickvnfm-vnf:'));
+    if (agreeing === 2 || (agreeing === 1 && alone)) return now;
+    // jittered: releases that started together must not keep colliding in step
+    await sleep(TAG_SETTLE_MS * (0.5 + Math.random()), undefined, s.signal ? { signal: s.signal } : {});
+  }
+  throw new VimOperationError(
+    `image ${id}: Glance did not keep the tag ${tag} ${present ? 'added' : 'removed'} after ${TAG_ROUNDS} tries ` +
+      '(other tag changes to the image at the same time)',
+  );
 }
