@@ -3,6 +3,10 @@ import { declaresControlSocket } from './click-facade';
 import { DRIVER_CONTROL_SOCKET } from './click-handlers';
 import type { EmulatedVm } from './emulated-vm';
 
+/** What Click writes when its driver's ControlSocket (-p) cannot bind (OSv's strerror: `Address in use`). */
+export const BIND_FAILURE =
+  `click: While initializing '${DRIVER_CONTROL_SOCKET} :: ControlSocket':\n` + '  bind: Address in use';
+
 /** A Click whose configuration binds the port of its -p stops about this long after it starts (see driverClash). */
 const CLASH_STOP_MS = 1000;
 
@@ -26,12 +30,11 @@ export function driverClash(vm: EmulatedVm, c: ClickProcess, configPath: string,
  * port the running Click holds, writes so to /click_errors.txt (the launcher appends) and exits. The running Click
  * is not disturbed.
  */
-export function launchSecondClick(vm: EmulatedVm, port: number): number {
+export function launchSecondClick(vm: EmulatedVm): number {
   const pid = vm.newClickPid();
   const fail = (): void => {
     const log = vm.files.get('/click_errors.txt') ?? '';
-    const bind = `${DRIVER_CONTROL_SOCKET} :: ControlSocket(TCP, ${port}): bind: Address in use`;
-    vm.files.set('/click_errors.txt', `${log}${bind}\nRouter could not be initialized!\n`);
+    vm.files.set('/click_errors.txt', `${log}${BIND_FAILURE}\nRouter could not be initialized!\n`);
   };
   const delay = vm.options.clickStartDelayMs ?? 0;
   if (delay <= 0) fail();

@@ -37,13 +37,17 @@ const QUEUE: HandlerSpec[] = [
   ['capacity', 'r'],
 ];
 
-/** An element's handlers, in the order Click adds them. */
+/** An element's handlers, last added first (as Click lists them: Router::element_hindexes). */
 export function elementHandlers(cls: string, kind: ElementKind): HandlerSpec[] {
-  if (kind === 'counter') return [...DEFAULTS, ...COUNTER];
-  if (kind === 'queue') return [...DEFAULTS, ...QUEUE];
-  if (kind === 'input' || kind === 'output')
-    return [...DEFAULTS, ...countingHandlers(cls).read.map((h): HandlerSpec => [h, 'r'])];
-  return DEFAULTS;
+  const own: readonly HandlerSpec[] =
+    kind === 'counter'
+      ? COUNTER
+      : kind === 'queue'
+        ? QUEUE
+        : kind === 'input' || kind === 'output'
+          ? countingHandlers(cls).read.map((h): HandlerSpec => [h, 'r'])
+          : [];
+  return [...DEFAULTS, ...own].reverse();
 }
 
 /**
@@ -63,7 +67,7 @@ export function globalHandlers(reconfigurable: boolean): HandlerSpec[] {
     ['classes', 'r'],
     ['packages', 'r'],
     ...(reconfigurable ? [['hotconfig', 'w%'] as const] : []),
-    ['timewarp', 'r'],
+    ['timewarp', 'rw'],
   ];
 }
 

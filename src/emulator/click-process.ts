@@ -5,6 +5,8 @@ import { elementHandlers, handlersText } from './click-handlers';
 /** Packets per second each emulated data port carries while Click runs. */
 export const BASE_PPS = 50_000;
 export const PACKET_BYTES = 512;
+/** Errors Click's lexer reports while it reads a configuration (it stops there, before initializing the router). */
+const PARSE_ERROR = /unknown element class|syntax error|undeclared|redeclaration|unbalanced|expected/;
 /** A Queue's capacity when its configuration names none (Click's default). */
 const QUEUE_CAPACITY = 1000;
 
@@ -64,7 +66,9 @@ class Router {
     readonly header: VnfHeader | undefined,
     elements: Array<{ name: string; class: string; config?: string }>,
   ) {
-    elements.forEach((e, i) => {
+    elements.forEach((x, i) => {
+      // Click names an anonymous element after its class and its position in the configuration: Discard@3
+      const e = /^[A-Za-z_][\w]*@\d+$/.test(x.name) ? { ...x, name: `${x.class}@${i + 1}` } : x;
       const kind = kindOf(e.class);
       // NOTE: deterministic rates (no randomness): tests can compute what a counter must read
       const pps =
@@ -94,6 +98,11 @@ export class ClickProcess {
   running = false;
   /** What Click wrote to its error log (`/click_errors.txt`); empty while it starts. */
   errors = '';
+  /**
+   * Upstream Click (OSv's launcher) stops at a parse error without `Router could not be initialized!` (that line
+   * follows errors of the router's initialization only); the 2017 plugin's Click adds it always.
+   */
+  parseErrorsAbort = false;
   /** Started, not yet initialized: the router is still being read (EmulatedVmOptions.clickStartDelayMs). */
   starting = true;
   private router: Router | undefined;
@@ -122,7 +131,8 @@ export class ClickProcess {
     const r = this.check(config, this.file);
     if (!r.ok) {
       this.running = false;
-      this.errors = [...r.messages, 'Router could not be initialized!'].join('\n') + '\n';
+      const parseOnly = this.parseErrorsAbort && r.messages.every((m) => PARSE_ERROR.test(m));
+      this.errors = [...r.messages, ...(parseOnly ? [] : ['Router could not be initialized!'])].join('\n') + '\n';
       return;
     }
     this.running = true;

@@ -68,9 +68,9 @@ describe("the emulated Click ControlSocket speaks Click's protocol", () => {
   it('greets, reads global and element handlers with DATA, and answers errors with their codes', async () => {
     const cs = await launch('-R');
     expect(cs.greeting()).toBe('Click::ControlSocket/1.3\r\n');
-    // every element, anonymous ones under Click's generated names, and the driver's ControlSocket (-p) last
+    // every element, anonymous ones named by class and position (Discard@3), and the driver's ControlSocket (-p) last
     expect(await cs.send('READ list\r\n')).toBe(
-      "200 Read handler 'list' OK\r\nDATA 46\r\n4\nsrc\nc\nDiscard@1\nclick_driver@@ControlSocket\n",
+      "200 Read handler 'list' OK\r\nDATA 46\r\n4\nsrc\nc\nDiscard@3\nclick_driver@@ControlSocket\n",
     );
     // a handler's data as Click returns it: no newline added
     expect(await cs.send('READ c.class\r\n')).toBe("200 Read handler 'c.class' OK\r\nDATA 7\r\nCounter");
@@ -104,7 +104,7 @@ describe("the emulated Click ControlSocket speaks Click's protocol", () => {
         "200 Write handler 'hotconfig' OK\r\n",
       );
       expect(vm.click!.pid).toBe(pid);
-      expect(await cs.send('READ list\r\n')).toContain('4\na\nd\nDiscard@1\nclick_driver@@ControlSocket\n');
+      expect(await cs.send('READ list\r\n')).toContain('4\na\nd\nDiscard@3\nclick_driver@@ControlSocket\n');
       cs.close();
     },
   );

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toolkitChecker, type ClickChecker } from './click-facade';
-import { driverClash } from './click-clash';
+import { BIND_FAILURE, driverClash } from './click-clash';
 import { ClickProcess } from './click-process';
 import { ControlSocketServer } from './control-socket';
 import { handleClickPlugin } from './click-plugin-routes';
@@ -16,8 +16,8 @@ export type { EmulatedDialect, EmulatedVmOptions } from './vm-options';
 const MB = 1024 * 1024;
 /** What OSv, the httpserver and DPDK's pools take before Click starts. */
 const BASE_USED_BYTES = 96 * MB;
-/** What each Click start takes (about 2 MB on the real image); the platform never gives it back until a reboot. */
-const CLICK_START_BYTES = 2 * MB;
+/** What each Click start takes (2 to 4 MB on the real image); the platform never gives it back until a reboot. */
+const CLICK_START_BYTES = 3 * MB;
 /** How long OSv takes to power off after `/os/shutdown` (its API drops connections meanwhile). */
 const SHUTDOWN_MS = 100;
 
@@ -35,6 +35,8 @@ const SHUTDOWN_MS = 100;
 export class EmulatedVm {
   readonly files: Map<string, string>;
   click: ClickProcess | undefined;
+  /** The Click the image's boot command started (bootConfig), until another one is. */
+  bootClick: ClickProcess | undefined;
   bootedAt: number;
   readonly now: () => number;
   readonly check: ClickChecker;
@@ -113,7 +115,7 @@ export class EmulatedVm {
     this.state = 'up';
     // the boot command's -p 8001 (here the port inside the VM when there is a forward)
     const bootPort = this.options.vmControlPort ?? this.options.controlPort ?? 8001;
-    if (this.options.bootConfig !== undefined) await this.launchClick(bootPort, '/func.click', true);
+    if (this.options.bootConfig !== undefined) this.bootClick = await this.launchClick(bootPort, '/func.click', true);
   }
 
   /** Boots without waiting for the readiness delay (the cloud hands out the address at once). */
@@ -179,10 +181,13 @@ export class EmulatedVm {
     configPath = '/func.click',
     ready?: (click: ClickProcess) => Promise<void>,
     failure?: string,
+    commandLine = false,
   ): ClickProcess {
     const config = this.files.get(configPath) ?? '';
-    const file = configPath.replace(/^\//, '');
+    // Click names the file in its errors as its command line does (OSv's launcher: /func.click)
+    const file = commandLine ? configPath : configPath.replace(/^\//, '');
     const click = ClickProcess.launch(file, this.now, this.newClickPid(), this.check, this.faults.dropped);
+    click.parseErrorsAbort = commandLine;
     this.click = click;
     const initialize = async (): Promise<void> => {
       click.initialize(config, failure);
@@ -256,8 +261,7 @@ export class EmulatedVm {
     newProgram = false,
   ): Promise<ClickProcess> {
     this.allowReconfigure = allowReconfigure;
-    const failure =
-      !newProgram && this.boundControlPorts.has(port) ? `ControlSocket(TCP, ${port}): bind: Address in use` : undefined;
+    const failure = !newProgram && this.boundControlPorts.has(port) ? BIND_FAILURE : undefined;
     let opened: Promise<void> = Promise.resolve();
     const click = this.startClick(
       configPath,
@@ -270,6 +274,7 @@ export class EmulatedVm {
         return opened;
       },
       failure,
+      true,
     );
     // without a start delay Click is initialized now: the answer comes once its ControlSocket listens
     await opened;

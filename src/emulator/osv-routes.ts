@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { EmulatedVm } from './emulated-vm';
 import { empty, error, fileContent, json } from './http-util';
 import { osvThreads } from './osv-threads';
+import { osvIfconfig } from './osv-ifconfig';
 import { launchSecondClick } from './click-clash';
 
 /**
@@ -23,26 +24,8 @@ export async function handleOsv(
   if (method === 'GET' && p === '/os/memory/total') return (void json(res, vm.memoryBytes), true);
   if (method === 'GET' && p === '/os/memory/free') return (void json(res, vm.memoryBytes - vm.usedMemoryBytes), true);
   if (method === 'GET' && p === '/os/threads') return (void json(res, osvThreads(vm)), true);
-  if (method === 'GET' && (p === '/network/ifconfig/' || p === '/network/ifconfig')) {
-    const t = vm.click?.traffic() ?? { rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 };
-    json(res, [
-      {
-        config: { name: 'eth0', addr: vm.options.host, mask: '255.255.0.0', mtu: 1500, phys_addr: '52:54:00:12:34:56' },
-        // the management NIC only carries API traffic; the DPDK ports are invisible to OSv
-        data: {
-          ifi_ipackets: 100 + Math.floor(t.rxPackets / 1e6),
-          ifi_ibytes: 12000,
-          ifi_opackets: 90,
-          ifi_obytes: 30000,
-          ifi_ierrors: 0,
-          ifi_oerrors: 0,
-          ifi_iqdrops: 0,
-        },
-        time: vm.now(),
-      },
-    ]);
-    return true;
-  }
+  if (method === 'GET' && (p === '/network/ifconfig/' || p === '/network/ifconfig'))
+    return (void json(res, osvIfconfig(vm)), true);
   if (method === 'GET' && (p === '/fs/df/' || p === '/fs/df')) {
     json(res, [
       {
@@ -75,7 +58,7 @@ export async function handleOsv(
     // OSv starts it whatever runs already; a second Click then fails on the ControlSocket port the first one holds
     const pid =
       vm.click?.running === true
-        ? launchSecondClick(vm, port)
+        ? launchSecondClick(vm)
         : (await vm.launchClick(port, config, reconfigurable, url.searchParams.get('new_program') === 'true')).pid;
     // OSv answers the started application's main thread id(s) as a JSON string
     json(res, String(pid));
@@ -113,7 +96,7 @@ function file(
   const op = url.searchParams.get('op');
   if (method === 'GET') {
     // OSv's file API wants its op (GET, GETFILESTATUS, LISTSTATUS); only GET is emulated
-    if (op === null || op === '') return (void error(res, 400, 'missing mandatory parameters'), true);
+    if (op === null || op === '') return (void error(res, 400, "Missing mandatory parameter 'op'"), true);
     const content = vm.files.get(path);
     if (content === undefined) return (void error(res, 404, 'Page not found'), true);
     fileContent(res, path, content);
@@ -127,6 +110,8 @@ function file(
     empty(res);
     return true;
   }
+  // an upload into /proc (read-only, procfs) is never answered by OSv: the request waits until the client gives up
+  if (method === 'POST' && path.startsWith('/proc/')) return true;
   if (method === 'POST') {
     const m = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
     const boundary = m?.[1] ?? m?.[2];
