@@ -1,9 +1,12 @@
 import { countingHandlers } from '../click';
 import type { ClickChecker, VnfHeader } from './click-facade';
+import { elementHandlers, handlersText } from './click-handlers';
 
 /** Packets per second each emulated data port carries while Click runs. */
 export const BASE_PPS = 50_000;
 export const PACKET_BYTES = 512;
+/** Errors Click's lexer reports while it reads a configuration (it stops there, before initializing the router). */
+const PARSE_ERROR = /unknown element class|syntax error|undeclared|redeclaration|unbalanced|expected/;
 /** A Queue's capacity when its configuration names none (Click's default). */
 const QUEUE_CAPACITY = 1000;
 
@@ -13,7 +16,7 @@ const QUEUE_CAPACITY = 1000;
  */
 export type DropMeter = (element: string, since: number) => { packets: number; active: boolean };
 
-type HandlerAnswer = { code: 200 | 510 | 511 | 520; body: string };
+type HandlerAnswer = { code: 200 | 510 | 511 | 520 | 530; body: string };
 
 interface RouterElement {
   name: string;
@@ -25,6 +28,8 @@ interface RouterElement {
   offset: number;
   /** a queue's capacity (its configuration's first argument, else 1000) */
   capacity: number;
+  /** its configuration string (the `config` handler) */
+  config: string;
 }
 
 export type ElementKind = 'counter' | 'input' | 'output' | 'queue' | 'other';
@@ -61,13 +66,23 @@ class Router {
     readonly header: VnfHeader | undefined,
     elements: Array<{ name: string; class: string; config?: string }>,
   ) {
-    elements.forEach((e, i) => {
+    elements.forEach((x, i) => {
+      // Click names an anonymous element after its class and its position in the configuration: Discard@3
+      const e = /^[A-Za-z_][\w]*@\d+$/.test(x.name) ? { ...x, name: `${x.class}@${i + 1}` } : x;
       const kind = kindOf(e.class);
       // NOTE: deterministic rates (no randomness): tests can compute what a counter must read
       const pps =
         kind === 'counter' ? BASE_PPS * (1 + (i % 3)) * 0.5 : kind === 'input' || kind === 'output' ? BASE_PPS : 0;
       const capacity = kind === 'queue' ? capacityOf(e.config) : 0;
-      this.elements.set(e.name, { name: e.name, class: e.class, pps, kind, offset: 0, capacity });
+      this.elements.set(e.name, {
+        name: e.name,
+        class: e.class,
+        pps,
+        kind,
+        offset: 0,
+        capacity,
+        config: e.config ?? '',
+      });
     });
   }
 }
@@ -83,6 +98,11 @@ export class ClickProcess {
   running = false;
   /** What Click wrote to its error log (`/click_errors.txt`); empty while it starts. */
   errors = '';
+  /**
+   * Upstream Click (OSv's launcher) stops at a parse error without `Router could not be initialized!` (that line
+   * follows errors of the router's initialization only); the 2017 plugin's Click adds it always.
+   */
+  parseErrorsAbort = false;
   /** Started, not yet initialized: the router is still being read (EmulatedVmOptions.clickStartDelayMs). */
   starting = true;
   private router: Router | undefined;
@@ -111,7 +131,8 @@ export class ClickProcess {
     const r = this.check(config, this.file);
     if (!r.ok) {
       this.running = false;
-      this.errors = [...r.messages, 'Router could not be initialized!'].join('\n') + '\n';
+      const parseOnly = this.parseErrorsAbort && r.messages.every((m) => PARSE_ERROR.test(m));
+      this.errors = [...r.messages, ...(parseOnly ? [] : ['Router could not be initialized!'])].join('\n') + '\n';
       return;
     }
     this.running = true;
@@ -145,7 +166,8 @@ export class ClickProcess {
 
   /** Installs a new router in this process (`hotconfig`); on errors the old router keeps running. */
   hotswap(config: string): { ok: true } | { ok: false; errors: string } {
-    const r = this.check(config, this.file);
+    // Click reads a hot configuration as an expression: its errors' landmark is `config:LINE:`
+    const r = this.check(config, 'config');
     if (!r.ok) return { ok: false, errors: r.messages.join('\n') };
     this.router = new Router(config, this.now(), r.header, r.elements ?? []);
     return { ok: true };
@@ -200,31 +222,51 @@ export class ClickProcess {
     return [...(this.router?.elements.keys() ?? [])];
   }
 
-  private handlersOf(e: RouterElement): string[] {
-    const common = ['name', 'class', 'handlers'];
-    if (e.kind === 'counter') return [...common, 'count', 'byte_count', 'rate', 'bit_rate', 'byte_rate', 'reset'];
-    if (e.kind === 'input' || e.kind === 'output') return [...common, ...countingHandlers(e.class).read];
-    if (e.kind === 'queue') return [...common, 'length', 'highwater_length', 'capacity', 'drops'];
-    return common;
-  }
-
-  /** Reads `element.handler` like Click: no element -> 510, no such read handler -> 511. */
-  readHandler(element: string, handler: string): HandlerAnswer {
+  /** An element's handler and its flags (`r`, `w`...): 510 without the element, 511 without the handler. */
+  private handler(element: string, handler: string): { e: RouterElement; flags: string } | HandlerAnswer {
     const e = this.router?.elements.get(element);
     if (e === undefined) return { code: 510, body: `No element named '${element}'` };
+    const spec = elementHandlers(e.class, e.kind).find(([n]) => n === handler);
+    if (spec === undefined) return { code: 511, body: `No handler named '${element}.${handler}'` };
+    return { e, flags: spec[1] };
+  }
+
+  /** CHECKREAD / CHECKWRITE: whether the handler exists (510, 511) and can be read or written. */
+  checkHandler(element: string, handler: string, write: boolean): HandlerAnswer {
+    const h = this.handler(element, handler);
+    if ('code' in h) return h;
+    const name = `${element}.${handler}`;
+    if (h.flags.includes(write ? 'w' : 'r'))
+      return { code: 200, body: `${write ? 'Write' : 'Read'} handler '${name}' OK` };
+    return { code: 511, body: `Handler '${name}' not ${write ? 'writable' : 'readable'}` };
+  }
+
+  /**
+   * Reads `element.handler` like Click: no element -> 510, no such handler -> 511, a write-only one -> 530; the data
+   * as Click's handler returns it (no newline added).
+   */
+  readHandler(element: string, handler: string): HandlerAnswer {
+    const h = this.handler(element, handler);
+    if ('code' in h) return h;
+    if (!h.flags.includes('r')) return { code: 530, body: `Handler '${element}.${handler}' write-only` };
+    const e = h.e;
     const count = this.packets(e) - e.offset;
     const values: Record<string, string | undefined> = {
       name: e.name,
       class: e.class,
-      handlers: this.handlersOf(e).join('\n'),
+      config: e.config,
+      ports: '',
+      handlers: handlersText(elementHandlers(e.class, e.kind)),
     };
     if (e.kind === 'counter') {
       Object.assign(values, {
         count: String(count),
         byte_count: String(count * PACKET_BYTES),
-        rate: e.pps.toFixed(0),
-        bit_rate: (e.pps * PACKET_BYTES * 8).toFixed(0),
-        byte_rate: (e.pps * PACKET_BYTES).toFixed(0),
+        // Click's rates are moving averages, printed as reals (a shade under the steady rate)
+        rate: ewma(e.pps),
+        bit_rate: ewma(e.pps * PACKET_BYTES * 8),
+        byte_rate: ewma(e.pps * PACKET_BYTES),
+        count_call: '',
       });
     } else if (e.kind === 'input' || e.kind === 'output') {
       // Click's names for the class (FromDPDKDevice: hw_bytes, hw_dropped; ToDevice: none at all)
@@ -235,7 +277,7 @@ export class ClickProcess {
         hw_bytes: String(count * PACKET_BYTES),
       };
       if (port.port?.dropped !== undefined) all[port.port.dropped] = String(this.dropped(e).packets);
-      for (const h of port.read) values[h] = all[h];
+      for (const r of port.read) values[r] = all[r];
     } else if (e.kind === 'queue') {
       // an empty queue, unless it drops (an injected fault): then it is full, which is why it drops
       const drops = this.dropped(e);
@@ -246,17 +288,20 @@ export class ClickProcess {
         drops: String(drops.packets),
       });
     }
-    const v = values[handler];
-    return v === undefined ? { code: 511, body: `No read handler '${element}.${handler}'` } : { code: 200, body: v };
+    return { code: 200, body: values[handler] ?? '' };
   }
 
-  /** `WRITE c.reset`: a Counter starts again from zero. */
+  /** Writes `element.handler`: a Counter's `reset` starts it again from zero; a read-only handler -> 530. */
   writeHandler(element: string, handler: string): HandlerAnswer {
-    const e = this.router?.elements.get(element);
-    if (e === undefined) return { code: 510, body: `No element named '${element}'` };
-    if (e.kind !== 'counter' || (handler !== 'reset' && handler !== 'reset_counts'))
-      return { code: 511, body: `No write handler '${element}.${handler}'` };
-    e.offset = this.packets(e);
+    const h = this.handler(element, handler);
+    if ('code' in h) return h;
+    if (!h.flags.includes('w')) return { code: 530, body: `Handler '${element}.${handler}' read-only` };
+    if (handler === 'reset' || handler === 'reset_counts') h.e.offset = this.packets(h.e);
     return { code: 200, body: `Write handler '${element}.${handler}' OK` };
   }
+}
+
+/** A rate as Click prints a moving average: a real a shade under the steady rate (e.g. 24987.5). */
+function ewma(perSecond: number): string {
+  return perSecond === 0 ? '0' : `${Math.floor(perSecond * 0.9995)}.5`;
 }

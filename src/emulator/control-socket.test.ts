@@ -68,15 +68,20 @@ describe("the emulated Click ControlSocket speaks Click's protocol", () => {
   it('greets, reads global and element handlers with DATA, and answers errors with their codes', async () => {
     const cs = await launch('-R');
     expect(cs.greeting()).toBe('Click::ControlSocket/1.3\r\n');
-    // every element, anonymous ones under Click's generated names
-    expect(await cs.send('READ list\r\n')).toBe("200 Read handler 'list' OK\r\nDATA 18\r\n3\nsrc\nc\nDiscard@1\n");
-    expect(await cs.send('READ c.class\r\n')).toBe("200 Read handler 'c.class' OK\r\nDATA 8\r\nCounter\n");
+    // every element, anonymous ones named by class and position (Discard@3), and the driver's ControlSocket (-p) last
+    expect(await cs.send('READ list\r\n')).toBe(
+      "200 Read handler 'list' OK\r\nDATA 46\r\n4\nsrc\nc\nDiscard@3\nclick_driver@@ControlSocket\n",
+    );
+    // a handler's data as Click returns it: no newline added
+    expect(await cs.send('READ c.class\r\n')).toBe("200 Read handler 'c.class' OK\r\nDATA 7\r\nCounter");
     expect(await cs.send('READ nope.count\r\n')).toBe("510 No element named 'nope'\r\n");
-    expect(await cs.send('READ c.nope\r\n')).toBe("511 No read handler 'c.nope'\r\n");
+    expect(await cs.send('READ c.nope\r\n')).toBe("511 No handler named 'c.nope'\r\n");
+    expect(await cs.send('READ c.reset\r\n')).toBe("530 Handler 'c.reset' write-only\r\n");
     expect(await cs.send('READ\r\n')).toBe('500 Wrong number of arguments\r\n');
     expect(await cs.send('FROB x\r\n')).toBe("501 Command 'FROB' unimplemented\r\n");
     expect(await cs.send('CHECKREAD c.count\r\n')).toBe("200 Read handler 'c.count' OK\r\n");
-    expect(await cs.send('CHECKWRITE c.count\r\n')).toBe("511 No write handler named 'c.count'\r\n");
+    expect(await cs.send('CHECKWRITE c.count\r\n')).toBe("511 Handler 'c.count' not writable\r\n");
+    expect(await cs.send('WRITE c.count 5\r\n')).toBe("530 Handler 'c.count' read-only\r\n");
     expect(await cs.send('CHECKWRITE c.reset\r\n')).toBe("200 Write handler 'c.reset' OK\r\n");
     expect(await cs.send('WRITE list x\r\n')).toBe("530 Handler 'list' read-only\r\n");
     expect(await cs.send('WRITE c.reset\r\n')).toBe("200 Write handler 'c.reset' OK\r\n");
@@ -91,14 +96,15 @@ describe("the emulated Click ControlSocket speaks Click's protocol", () => {
       const pid = vm.click!.pid;
       const bad = 'InfiniteSource -> Fooo -> Discard;\n';
       expect(await cs.send(`WRITEDATA hotconfig ${Buffer.byteLength(bad)}\r\n${bad}`)).toBe(
-        "520-Write handler 'hotconfig' error:\r\n520 func.click:1: unknown element class 'Fooo'\r\n",
+        // a hot configuration is an expression to Click: its landmark is `config`
+        "520-Write handler 'hotconfig' error:\r\n520 config:1: unknown element class 'Fooo'\r\n",
       );
       const good = 'a :: InfiniteSource -> d :: Counter -> Discard;\n';
       expect(await cs.send(`WRITEDATA hotconfig ${Buffer.byteLength(good)}\r\n${good}`)).toBe(
         "200 Write handler 'hotconfig' OK\r\n",
       );
       expect(vm.click!.pid).toBe(pid);
-      expect(await cs.send('READ list\r\n')).toContain('DATA 16\r\n3\na\nd\nDiscard@1\n');
+      expect(await cs.send('READ list\r\n')).toContain('4\na\nd\nDiscard@3\nclick_driver@@ControlSocket\n');
       cs.close();
     },
   );

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ClickProcess } from './click-process';
+import { DRIVER_CONTROL_SOCKET, globalHandlers, handlersText } from './click-handlers';
 
 /** What the ControlSocket needs from the VM it lives in. */
 export interface ControlSocketHost {
@@ -102,20 +103,29 @@ export class ControlSocketServer {
     return c?.running === true ? c : undefined;
   }
 
-  private globalRead(click: ClickProcess, name: string): string | undefined {
-    if (name === 'version') return '2.1\n';
+  /** A global handler's flags (undefined: no such handler). */
+  private globalFlags(name: string): string | undefined {
+    return globalHandlers(this.host.allowReconfigure).find(([n]) => n === name)?.[1];
+  }
+
+  private globalRead(click: ClickProcess, name: string): string {
+    if (name === 'version') return '2.1';
+    // the driver's ControlSocket for -p is an element of the router too, the last one
     if (name === 'list') {
-      const names = click.elementNames();
+      const names = [...click.elementNames(), DRIVER_CONTROL_SOCKET];
       return `${names.length}\n${names.map((n) => `${n}\n`).join('')}`;
     }
     if (name === 'config') return click.config;
-    if (name === 'handlers')
-      return (
-        ['version', 'list', 'config', 'handlers', 'stop', ...(this.host.allowReconfigure ? ['hotconfig'] : [])].join(
-          '\n',
-        ) + '\n'
-      );
-    return undefined;
+    if (name === 'handlers') return handlersText(globalHandlers(this.host.allowReconfigure));
+    if (name === 'driver') return 'userlevel';
+    return '';
+  }
+
+  /** The driver's ControlSocket element: only its name and class are emulated. */
+  private driverElement(handler: string): { code: number; body: string } {
+    if (handler === 'name') return { code: 200, body: DRIVER_CONTROL_SOCKET };
+    if (handler === 'class') return { code: 200, body: 'ControlSocket' };
+    return { code: 511, body: `No handler named '${DRIVER_CONTROL_SOCKET}.${handler}'` };
   }
 
   private read(handler: string): Reply {
@@ -124,64 +134,55 @@ export class ControlSocketServer {
     const dot = handler.indexOf('.');
     let body: string;
     if (dot < 0) {
-      if (handler === 'stop' || handler === 'hotconfig') return `511 Handler '${handler}' write-only\r\n`;
-      const v = this.globalRead(click, handler);
-      if (v === undefined) return `511 No handler named '${handler}'\r\n`;
-      body = v;
+      const flags = this.globalFlags(handler);
+      if (flags === undefined) return `511 No handler named '${handler}'\r\n`;
+      if (!flags.includes('r')) return `530 Handler '${handler}' write-only\r\n`;
+      body = this.globalRead(click, handler);
     } else {
-      const r = click.readHandler(handler.slice(0, dot), handler.slice(dot + 1));
+      const [el, h] = [handler.slice(0, dot), handler.slice(dot + 1)];
+      const r = el === DRIVER_CONTROL_SOCKET ? this.driverElement(h) : click.readHandler(el, h);
       if (r.code !== 200) return `${r.code} ${r.body}\r\n`;
-      body = `${r.body}\n`;
+      body = r.body;
     }
+    // Click sends a handler's data as it is: no newline added
     return `200 Read handler '${handler}' OK\r\nDATA ${Buffer.byteLength(body)}\r\n${body}`;
   }
 
   private write(handler: string, data: string): Reply {
     const click = this.running();
     if (click === undefined) return '540 No router installed\r\n';
-    if (handler === 'hotconfig' && this.host.allowReconfigure) {
-      const errors = this.host.hotconfig(data);
-      if (errors !== undefined) return lines(520, [`Write handler '${handler}' error:`, ...errors]);
-      return `200 Write handler '${handler}' OK\r\n`;
-    }
-    if (handler === 'stop') {
-      // reply first: stopping ends Click, and with it this very socket
-      setImmediate(() => this.host.stop());
-      return `200 Write handler '${handler}' OK\r\n`;
-    }
     const dot = handler.indexOf('.');
     if (dot < 0) {
-      return this.globalRead(click, handler) !== undefined
-        ? `530 Handler '${handler}' read-only\r\n`
-        : `511 No handler named '${handler}'\r\n`;
+      const flags = this.globalFlags(handler);
+      if (flags === undefined) return `511 No handler named '${handler}'\r\n`;
+      if (!flags.includes('w')) return `530 Handler '${handler}' read-only\r\n`;
+      if (handler === 'hotconfig') {
+        const errors = this.host.hotconfig(data);
+        if (errors !== undefined) return lines(520, [`Write handler '${handler}' error:`, ...errors]);
+      }
+      // reply first: stopping ends Click, and with it this very socket
+      if (handler === 'stop') setImmediate(() => this.host.stop());
+      return `200 Write handler '${handler}' OK\r\n`;
     }
     const r = click.writeHandler(handler.slice(0, dot), handler.slice(dot + 1));
     return `${r.code} ${r.body}\r\n`;
   }
 
+  /** CHECKREAD / CHECKWRITE as Click's check_command answers them. */
   private check(handler: string, write: boolean): Reply {
     const click = this.running();
     if (click === undefined) return '540 No router installed\r\n';
     const what = write ? 'Write' : 'Read';
     const dot = handler.indexOf('.');
-    let ok: boolean;
-    if (dot < 0) {
-      ok = write
-        ? handler === 'stop' || (handler === 'hotconfig' && this.host.allowReconfigure)
-        : this.globalRead(click, handler) !== undefined;
-    } else {
-      const el = handler.slice(0, dot);
-      const h = handler.slice(dot + 1);
-      const cls = click.readHandler(el, 'class');
-      if (cls.code === 510) return `510 ${cls.body}\r\n`;
-      // NOTE: the only write handler the emulated elements have is a Counter's reset
-      ok = write
-        ? /Counter$/.test(cls.body) && (h === 'reset' || h === 'reset_counts')
-        : click.readHandler(el, h).code === 200;
+    if (dot >= 0) {
+      const r = click.checkHandler(handler.slice(0, dot), handler.slice(dot + 1), write);
+      return `${r.code} ${r.body}\r\n`;
     }
-    return ok
+    const flags = this.globalFlags(handler);
+    if (flags === undefined) return `511 No handler named '${handler}'\r\n`;
+    return flags.includes(write ? 'w' : 'r')
       ? `200 ${what} handler '${handler}' OK\r\n`
-      : `511 No ${what.toLowerCase()} handler named '${handler}'\r\n`;
+      : `511 Handler '${handler}' not ${write ? 'writable' : 'readable'}\r\n`;
   }
 }
 

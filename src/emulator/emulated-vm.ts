@@ -1,58 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { declaresControlSocket, toolkitChecker, type ClickChecker } from './click-facade';
+import { toolkitChecker, type ClickChecker } from './click-facade';
+import { BIND_FAILURE, driverClash } from './click-clash';
 import { ClickProcess } from './click-process';
 import { ControlSocketServer } from './control-socket';
 import { handleClickPlugin } from './click-plugin-routes';
 import { handleOsv } from './osv-routes';
 import { readBody } from './http-util';
 import { handleVmFaults, VmFaults, VM_FAULTS_PATH } from './vm-faults';
+import type { EmulatedDialect, EmulatedVmOptions } from './vm-options';
 
-export type EmulatedDialect = 'click-plugin' | 'osv-controlsocket';
+export type { EmulatedDialect, EmulatedVmOptions } from './vm-options';
 
 const MB = 1024 * 1024;
 /** What OSv, the httpserver and DPDK's pools take before Click starts. */
 const BASE_USED_BYTES = 96 * MB;
-/** What each Click start takes; the platform never gives it back until a reboot. */
-const CLICK_START_BYTES = 24 * MB;
-/** A Click whose configuration binds the port of its -p stops about this long after it starts (see driverClash). */
-const CLASH_STOP_MS = 1000;
-
-export interface EmulatedVmOptions {
-  dialect: EmulatedDialect;
-  host: string;
-  /** OSv httpserver port (8000 on real images; 0 = any free port). */
-  port: number;
-  /** The ControlSocket's port when the command line names none (8001 on real images). */
-  controlPort?: number;
-  /**
-   * A forward, as QEMU's hostfwd or a NAT makes: the port inside the VM (8001, the images' and the VNFDs' default)
-   * that is reached from outside at `controlPort`; a ControlSocket on any other port inside is reached by no one.
-   * Without it, the ControlSocket listens where Click's `-p` says.
-   */
-  vmControlPort?: number;
-  /** The API does not listen until this long after boot (and after a reboot), like a real VM after ACTIVE. */
-  readyDelayMs?: number;
-  /**
-   * Click takes this long after a start to read its configuration: until then it does not run (`running`
-   * false, no ControlSocket, an empty log), then it runs or exits with its errors. Default 0: at once.
-   */
-  clickStartDelayMs?: number;
-  /** Click exits this long after `WRITE stop` was answered (its driver stops at its next turn). Default 0. */
-  clickStopDelayMs?: number;
-  /** Never become ready (failure injection): nothing ever listens. */
-  neverReady?: boolean;
-  /** RAM of the VM (512 MB by default). */
-  memoryBytes?: number;
-  /** Decides whether Click accepts a configuration (default: the Click toolkit's checks). */
-  check?: ClickChecker;
-  /** The disk: files that survive a reboot or a power cycle (kept by the caller's map when given). */
-  files?: Map<string, string>;
-  now?: () => number;
-  /** Called once when the VM powers off (`/os/shutdown`, `/os/poweroff`, or powerOff()). */
-  onPowerOff?: () => void;
-}
+/** What each Click start takes (2 to 4 MB on the real image); the platform never gives it back until a reboot. */
+const CLICK_START_BYTES = 3 * MB;
+/** How long OSv takes to power off after `/os/shutdown` (its API drops connections meanwhile). */
+const SHUTDOWN_MS = 100;
 
 /**
  * An emulated Click-on-OSv VM: OSv's httpserver on `host:port` with the 2017 Click plugin
@@ -68,6 +35,8 @@ export interface EmulatedVmOptions {
 export class EmulatedVm {
   readonly files: Map<string, string>;
   click: ClickProcess | undefined;
+  /** The Click the image's boot command started (bootConfig), until another one is. */
+  bootClick: ClickProcess | undefined;
   bootedAt: number;
   readonly now: () => number;
   readonly check: ClickChecker;
@@ -91,6 +60,8 @@ export class EmulatedVm {
   /** The ControlSocket ports a Click of this boot bound (OSv never gives a program's static ports back). */
   private readonly boundControlPorts = new Set<number>();
   allowReconfigure = false;
+  /** Between `POST /os/shutdown` and power off: every request's connection is dropped. */
+  private shuttingDown = false;
   /** Faults injected into the running VM (`/_emulator/faults`); a reboot or power off clears them. */
   readonly faults: VmFaults = new VmFaults(this);
 
@@ -99,7 +70,7 @@ export class EmulatedVm {
     this.check = options.check ?? toolkitChecker;
     this.bootedAt = this.now();
     this.files = options.files ?? new Map();
-    if (!this.files.has('/func.click')) this.files.set('/func.click', '');
+    if (!this.files.has('/func.click')) this.files.set('/func.click', options.bootConfig ?? '');
   }
 
   get dialect(): EmulatedDialect {
@@ -142,6 +113,9 @@ export class EmulatedVm {
     const a = server.address();
     this.address = { host: this.options.host, port: typeof a === 'object' && a !== null ? a.port : this.options.port };
     this.state = 'up';
+    // the boot command's -p 8001 (here the port inside the VM when there is a forward)
+    const bootPort = this.options.vmControlPort ?? this.options.controlPort ?? 8001;
+    if (this.options.bootConfig !== undefined) this.bootClick = await this.launchClick(bootPort, '/func.click', true);
   }
 
   /** Boots without waiting for the readiness delay (the cloud hands out the address at once). */
@@ -172,8 +146,18 @@ export class EmulatedVm {
   async powerOff(): Promise<void> {
     if (this.state === 'off') return;
     this.state = 'off';
+    this.shuttingDown = false;
     await this.closeApi();
     this.options.onPowerOff?.();
+  }
+
+  /**
+   * `POST /os/shutdown`: OSv powers off without answering; for a moment the API still accepts connections and drops
+   * them (a client's retry sees the same), then the VM is off.
+   */
+  shutDown(): void {
+    this.shuttingDown = true;
+    setTimeout(() => void this.powerOff(), SHUTDOWN_MS).unref();
   }
 
   /** Reboots: Click ends, the API goes away and comes back after the readiness delay, memory is freed. */
@@ -197,12 +181,14 @@ export class EmulatedVm {
     configPath = '/func.click',
     ready?: (click: ClickProcess) => Promise<void>,
     failure?: string,
+    commandLine = false,
   ): ClickProcess {
     const config = this.files.get(configPath) ?? '';
-    const file = configPath.replace(/^\//, '');
-    const click = ClickProcess.launch(file, this.now, this.nextPid++, this.check, this.faults.dropped);
+    // Click names the file in its errors as its command line does (OSv's launcher: /func.click)
+    const file = commandLine ? configPath : configPath.replace(/^\//, '');
+    const click = ClickProcess.launch(file, this.now, this.newClickPid(), this.check, this.faults.dropped);
+    click.parseErrorsAbort = commandLine;
     this.click = click;
-    this.clickBytes += CLICK_START_BYTES;
     const initialize = async (): Promise<void> => {
       click.initialize(config, failure);
       this.files.set('/click_errors.txt', click.errors);
@@ -220,6 +206,12 @@ export class EmulatedVm {
       () => undefined,
     );
     return click;
+  }
+
+  /** A new Click program's thread id; the memory it takes is not given back until a reboot. */
+  newClickPid(): number {
+    this.clickBytes += CLICK_START_BYTES;
+    return this.nextPid++;
   }
 
   stopClick(): boolean {
@@ -242,24 +234,9 @@ export class EmulatedVm {
     const port = this.options.controlPort ?? 8001;
     // NOTE: the start answers at once, whether or not the ControlSocket could listen (as the plugin's does)
     return this.startClick('/func.click', async (c) => {
-      if (c.running) this.driverClash(c, '/func.click', port);
+      if (c.running) driverClash(this, c, '/func.click', port);
       if (c.running) await this.openControl(port).catch(() => undefined);
     });
-  }
-
-  /**
-   * A configuration with its own `ControlSocket(TCP, P)` while Click was given `-p P`: the configuration's binds P,
-   * the driver's cannot, retries a second later and then stops the router (upstream Click's
-   * ControlSocket::retry_hook). The VNFD and request checks refuse such configurations (docs/click.md).
-   */
-  private driverClash(c: ClickProcess, configPath: string, port: number): void {
-    if (!declaresControlSocket(this.files.get(configPath) ?? '', port)) return;
-    setTimeout(() => {
-      if (this.click !== c || !c.running) return;
-      this.stopClick();
-      c.errors = `click_driver@@ControlSocket :: ControlSocket(TCP, ${port}): bind: Address already in use\n`;
-      this.files.set('/click_errors.txt', c.errors);
-    }, CLASH_STOP_MS).unref();
   }
 
   /**
@@ -284,20 +261,20 @@ export class EmulatedVm {
     newProgram = false,
   ): Promise<ClickProcess> {
     this.allowReconfigure = allowReconfigure;
-    const failure =
-      !newProgram && this.boundControlPorts.has(port) ? `ControlSocket(TCP, ${port}): bind: Address in use` : undefined;
+    const failure = !newProgram && this.boundControlPorts.has(port) ? BIND_FAILURE : undefined;
     let opened: Promise<void> = Promise.resolve();
     const click = this.startClick(
       configPath,
       (c) => {
         // bound inside the VM either way (and never given back this boot); opened here where the outside reaches it
         if (c.running) this.boundControlPorts.add(port);
-        if (c.running) this.driverClash(c, configPath, port);
+        if (c.running) driverClash(this, c, configPath, port);
         const at = this.reachableControlPort(port);
         opened = c.running && at !== undefined ? this.openControl(at) : opened;
         return opened;
       },
       failure,
+      true,
     );
     // without a start delay Click is initialized now: the answer comes once its ControlSocket listens
     await opened;
@@ -330,6 +307,7 @@ export class EmulatedVm {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      if (this.shuttingDown) return void req.socket.destroy();
       const url = new URL(req.url ?? '/', 'http://vm');
       if (url.pathname === VM_FAULTS_PATH) return handleVmFaults(this.faults, req, res, await readBody(req));
       // api-hang: accepted, never answered (the socket stays open until the client gives up)

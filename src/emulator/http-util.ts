@@ -14,3 +14,29 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('error', reject);
   });
 }
+
+/** An error as OSv's httpserver sends it (json_exception: `{"message": "...", "code": N}`, its own spacing). */
+export function error(res: ServerResponse, code: number, message: string): void {
+  res
+    .writeHead(code, { 'content-type': 'application/json' })
+    .end(`{"message": ${JSON.stringify(message)}, "code": ${code}}`);
+}
+
+/** An answer with an empty body, as OSv's handlers that return "" or nothing send it: no content type then. */
+export function empty(res: ServerResponse): void {
+  res.writeHead(200).end('');
+}
+
+/**
+ * A file as OSv's file API sends it: the content type by the file's extension (OSv's mime_types: .txt, .click and
+ * anything unknown are text/plain), none when the file is empty (set_headers_explicit).
+ */
+export function fileContent(res: ServerResponse, path: string, content: string): void {
+  const ext = /\.([^./]+)$/.exec(path)?.[1] ?? '';
+  const types: Record<string, string> = {
+    json: 'application/json',
+    html: 'text/html',
+    bin: 'application/octet-stream',
+  };
+  res.writeHead(200, content === '' ? {} : { 'content-type': types[ext] ?? 'text/plain' }).end(content);
+}

@@ -1,6 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { EmulatedVm } from './emulated-vm';
-import { json } from './http-util';
+import { empty, error, fileContent, json } from './http-util';
+import { osvThreads } from './osv-threads';
+import { osvIfconfig } from './osv-ifconfig';
+import { launchSecondClick } from './click-clash';
 
 /**
  * The stock OSv httpserver-api endpoints a manager uses (both dialects serve them): /os/*,
@@ -20,39 +23,9 @@ export async function handleOsv(
   if (method === 'GET' && p === '/os/version') return (void json(res, 'v0.57.0-clickvnfm-emulator'), true);
   if (method === 'GET' && p === '/os/memory/total') return (void json(res, vm.memoryBytes), true);
   if (method === 'GET' && p === '/os/memory/free') return (void json(res, vm.memoryBytes - vm.usedMemoryBytes), true);
-  if (method === 'GET' && p === '/os/threads') {
-    const now = vm.now();
-    const clickMs = vm.click?.running === true ? Math.round((now - vm.click.startedAt) * 0.3) : 0;
-    json(res, {
-      list: [
-        { id: 1, name: 'idle', cpu_ms: Math.round((now - vm.bootedAt) * 0.6), status: 'running' },
-        { id: 2, name: 'httpserver', cpu_ms: 40, status: 'waiting' },
-        ...(vm.click?.running === true ? [{ id: 3, name: 'click', cpu_ms: clickMs, status: 'running' }] : []),
-      ],
-      time_ms: now,
-    });
-    return true;
-  }
-  if (method === 'GET' && (p === '/network/ifconfig/' || p === '/network/ifconfig')) {
-    const t = vm.click?.traffic() ?? { rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 };
-    json(res, [
-      {
-        config: { name: 'eth0', addr: vm.options.host, mask: '255.255.0.0', mtu: 1500, phys_addr: '52:54:00:12:34:56' },
-        // the management NIC only carries API traffic; the DPDK ports are invisible to OSv
-        data: {
-          ifi_ipackets: 100 + Math.floor(t.rxPackets / 1e6),
-          ifi_ibytes: 12000,
-          ifi_opackets: 90,
-          ifi_obytes: 30000,
-          ifi_ierrors: 0,
-          ifi_oerrors: 0,
-          ifi_iqdrops: 0,
-        },
-        time: vm.now(),
-      },
-    ]);
-    return true;
-  }
+  if (method === 'GET' && p === '/os/threads') return (void json(res, osvThreads(vm)), true);
+  if (method === 'GET' && (p === '/network/ifconfig/' || p === '/network/ifconfig'))
+    return (void json(res, osvIfconfig(vm)), true);
   if (method === 'GET' && (p === '/fs/df/' || p === '/fs/df')) {
     json(res, [
       {
@@ -75,42 +48,36 @@ export async function handleOsv(
   if (method === 'PUT' && (p === '/app/' || p === '/app')) {
     const command = url.searchParams.get('command') ?? '';
     const args = command.trim().split(/\s+/);
-    if (!/(^|\/)click$/.test(args[0] ?? ''))
-      return (
-        void res
-          .writeHead(400, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ message: `unknown program ${args[0] ?? ''}`, code: 400 })),
-        true
-      );
-    if (vm.click?.running === true)
-      return (
-        void res
-          .writeHead(500, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ message: 'click: ControlSocket port in use', code: 500 })),
-        true
-      );
+    // OSv loads the program as a shared object: anything but the image's Click launcher is not there
+    if (!/^\/(click|usr\/bin\/click)$/.test(args[0] ?? ''))
+      return (void error(res, 500, `Failed to load object: ${args[0] ?? ''}`), true);
     const pi = args.indexOf('-p');
     const port = pi >= 0 ? Number(args[pi + 1]) : (vm.options.controlPort ?? 8001);
     const config = [...args].reverse().find((a) => a.endsWith('.click')) ?? '/func.click';
     const reconfigurable = args.includes('-R') || args.includes('--allow-reconfigure');
-    const click = await vm.launchClick(port, config, reconfigurable, url.searchParams.get('new_program') === 'true');
+    // OSv starts it whatever runs already; a second Click then fails on the ControlSocket port the first one holds
+    const pid =
+      vm.click?.running === true
+        ? launchSecondClick(vm)
+        : (await vm.launchClick(port, config, reconfigurable, url.searchParams.get('new_program') === 'true')).pid;
     // OSv answers the started application's main thread id(s) as a JSON string
-    json(res, String(click.pid));
+    json(res, String(pid));
     return true;
   }
   if (method === 'GET' && (p === '/app/finished' || p === '/app/finished/')) {
-    // an unknown tid counts as finished, as in OSv
+    // "1": finished (an unknown tid counts as finished, as in OSv), "0": still runs
     const tid = url.searchParams.get('tid');
-    json(res, String(!(vm.click?.running === true && String(vm.click.pid) === tid)));
+    json(res, vm.click?.running === true && String(vm.click.pid) === tid ? '0' : '1');
     return true;
   }
   if (method === 'POST' && (p === '/os/shutdown' || p === '/os/poweroff')) {
-    res.writeHead(200, { 'content-type': 'application/json' }).end('');
-    setImmediate(() => void vm.powerOff());
+    // OSv powers off before it answers: the connection drops (and every later one, until the VM is off)
+    vm.shutDown();
+    res.socket?.destroy();
     return true;
   }
   if (method === 'POST' && p === '/os/reboot') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end('');
+    empty(res);
     setImmediate(() => void vm.reboot());
     return true;
   }
@@ -128,54 +95,35 @@ function file(
 ): boolean {
   const op = url.searchParams.get('op');
   if (method === 'GET') {
+    // OSv's file API wants its op (GET, GETFILESTATUS, LISTSTATUS); only GET is emulated
+    if (op === null || op === '') return (void error(res, 400, "Missing mandatory parameter 'op'"), true);
     const content = vm.files.get(path);
-    if (content === undefined)
-      return (
-        void res
-          .writeHead(404, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ message: `${path}: No such file or directory`, code: 404 })),
-        true
-      );
-    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(content);
+    if (content === undefined) return (void error(res, 404, 'Page not found'), true);
+    fileContent(res, path, content);
     return true;
   }
   if (method === 'PUT' && op === 'WRITE') {
     if (vm.files.has(path) && url.searchParams.get('overwrite') !== 'true') {
-      return (
-        void res
-          .writeHead(400, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ message: `${path} exists`, code: 400 })),
-        true
-      );
+      return (void error(res, 400, `${path} exists`), true);
     }
     vm.files.set(path, url.searchParams.get('content') ?? '');
-    json(res, '');
+    empty(res);
     return true;
   }
+  // an upload into /proc (read-only, procfs) is never answered by OSv: the request waits until the client gives up
+  if (method === 'POST' && path.startsWith('/proc/')) return true;
   if (method === 'POST') {
     const m = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
     const boundary = m?.[1] ?? m?.[2];
-    if (boundary === undefined)
-      return (
-        void res
-          .writeHead(400, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ message: 'multipart body expected', code: 400 })),
-        true
-      );
+    if (boundary === undefined) return (void error(res, 400, 'multipart body expected'), true);
     const part = body
       .toString('utf8')
       .split(`--${boundary}`)
       .find((s) => /name="file"/.test(s));
-    if (part === undefined)
-      return (
-        void res
-          .writeHead(400, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ message: "missing multipart field 'file'", code: 400 })),
-        true
-      );
+    if (part === undefined) return (void error(res, 400, "missing multipart field 'file'"), true);
     const start = part.indexOf('\r\n\r\n');
     vm.files.set(path, part.slice(start + 4).replace(/\r\n$/, ''));
-    json(res, '');
+    empty(res);
     return true;
   }
   return false;

@@ -181,8 +181,11 @@ describe('emulated click-plugin: answers as the real plugin gives them', () => {
       config: Record<string, unknown>;
       data: Record<string, unknown>;
     }>;
-    expect(ifc[0]!.config).toEqual(expect.objectContaining({ name: 'eth0', addr: '127.0.0.1', mtu: 1500 }));
-    expect(Object.keys(ifc[0]!.data)).toEqual(
+    // as the real image lists them (test/fixtures/osv-real/steps.json): lo0 first, then eth0; OSv's mtu is a string
+    const eth0 = ifc.find((i) => i.config['name'] === 'eth0')!;
+    expect(ifc[0]!.config['name']).toBe('lo0');
+    expect(eth0.config).toEqual(expect.objectContaining({ name: 'eth0', addr: '127.0.0.1', mtu: '1500' }));
+    expect(Object.keys(eth0.data)).toEqual(
       expect.arrayContaining([
         'ifi_ipackets',
         'ifi_ibytes',

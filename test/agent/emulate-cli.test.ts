@@ -50,7 +50,8 @@ describe('clickvnfm emulate (what the mini-cloud starts per server)', () => {
     const port = await freePort();
     const { exited } = run(['emulate', '--dialect', 'click-plugin', '--listen', `127.0.0.1:${port}`]);
     expect(await poll(`http://127.0.0.1:${port}/click_plugin/version`)).toBe('"2.0"');
-    await fetch(`http://127.0.0.1:${port}/os/shutdown`, { method: 'POST' });
+    // OSv powers off before it answers: the connection drops (seen on the real image)
+    await fetch(`http://127.0.0.1:${port}/os/shutdown`, { method: 'POST' }).catch(() => undefined);
     expect(await exited).toEqual({ code: 0, signal: null });
   });
 
