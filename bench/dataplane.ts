@@ -17,6 +17,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpVnfAgentFactory } from '../src/agent';
@@ -192,6 +193,7 @@ async function main(): Promise<void> {
   const seconds = Number(arg('seconds') ?? 5);
   const log = (s: string): void => void process.stdout.write(`${s}\n`);
   const results: Array<{ name: string; best: number; trials: Trial[] }> = [];
+  const loadBefore = loadavg()[0] ?? 0;
   const sides = [
     ...(image === undefined || only === 'linux' ? [] : [() => osvTarget(image)]),
     ...(click === undefined || only === 'osv' ? [] : [() => linuxTarget(click)]),
@@ -218,6 +220,10 @@ async function main(): Promise<void> {
     '| where | zero-loss pps | through Click at that rate |',
     '|---|---|---|',
     ...rows,
+    '',
+    `Load average (1 min) at the start and the end: ${loadBefore.toFixed(1)} and ${(loadavg()[0] ?? 0).toFixed(1)}` +
+      " (2 cores; QEMU emulates the VM's CPU in software, TCG, so the OSv figure is the emulator's as much as OSv's).",
+    `Measured ${new Date().toISOString().slice(0, 10)}.`,
     '',
     'Every trial:',
     '',

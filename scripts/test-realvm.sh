@@ -25,7 +25,7 @@ done
 CLICKVNFM_REALVM_IMAGE=$(realpath "$IMAGE")
 export CLICKVNFM_REALVM_IMAGE
 mkdir -p test-artifacts
-npx jest --testPathIgnorePatterns /node_modules/ /dist/ minicloud --roots "$PWD/test" --testTimeout 120000 --testPathPattern test/realvm
+npx jest --testPathIgnorePatterns /node_modules/ /dist/ minicloud capture --roots "$PWD/test" --testTimeout 120000 --testPathPattern test/realvm
 [ "$MINICLOUD" = 1 ] || exit 0
 npm run -s build
 bash test/minicloud/down.sh > /dev/null 2>&1 || true

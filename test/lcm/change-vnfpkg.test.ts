@@ -320,7 +320,7 @@ describe('CHANGE_VNFPKG: the instance moves to another package of its product, V
     const failed = await waitForOp(h, loc, ['FAILED_TEMP', 'COMPLETED']);
     expect(failed.operationState).toBe('FAILED_TEMP');
     expect(failed.error?.detail).toMatch(
-      /Click at 127\.0\.0\.1:\d+ rejected the configuration: func\.click:15: unknown element class 'Paint'/,
+      /Click at 127\.0\.0\.1:\d+ rejected the configuration: func\.click:14: unknown element class 'Paint'/,
     );
     // the first VNFC was moved to the new image when Click refused; the second was not touched
     const mid = await images(inst.id);
