@@ -46,18 +46,26 @@ const NORMATIVE = new RegExp(`^tosca\\.${NORMATIVE_KINDS}\\.${NORMATIVE_NAMES}$`
  * layout carries the same ETSI files (1,800 lines). Kept frozen, so that no reader can change another's copy;
  * a file with a topology_template is parsed every time.
  */
-const typeFiles = new Map<string, { doc?: unknown; diagnostics: SourceDiagnostic[] }>();
+// by name, then the whole text compared (a key of name + text cost a 100 KB concatenation and its hash per import)
+const typeFiles = new Map<
+  string,
+  Array<{ text: string; parsed: { doc?: unknown; diagnostics: SourceDiagnostic[] } }>
+>();
+let typeFilesKept = 0;
 const TYPE_FILES_KEPT = 64;
 
 function loadTypesOnce(text: string, name: string): { doc?: unknown; diagnostics: SourceDiagnostic[] } {
-  const key = `${name}\0${text}`;
-  const kept = typeFiles.get(key);
-  if (kept !== undefined) return kept;
+  const kept = typeFiles.get(name)?.find((k) => k.text === text);
+  if (kept !== undefined) return kept.parsed;
   const parsed = loadYaml(text, name);
   const doc = parsed.doc as Record<string, unknown> | undefined;
   if (parsed.diagnostics.length === 0 && doc !== null && typeof doc === 'object' && !('topology_template' in doc)) {
-    if (typeFiles.size >= TYPE_FILES_KEPT) typeFiles.delete(typeFiles.keys().next().value as string);
-    typeFiles.set(key, { doc: deepFreeze(doc), diagnostics: [] });
+    if (typeFilesKept >= TYPE_FILES_KEPT) {
+      typeFiles.clear();
+      typeFilesKept = 0;
+    }
+    typeFiles.set(name, [...(typeFiles.get(name) ?? []), { text, parsed: { doc: deepFreeze(doc), diagnostics: [] } }]);
+    typeFilesKept += 1;
   }
   return parsed;
 }
