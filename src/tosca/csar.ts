@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { readdirSync, readFileSync, lstatSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import type { SourceDiagnostic } from '../errors';
@@ -67,6 +68,49 @@ function algorithmsNamed(files: CsarFiles): DigestAlgorithm[] {
     if (/Algorithm:\s*SHA-?512/i.test(text)) out.add('sha512');
   }
   return [...out];
+}
+
+/**
+ * One file read for parsing, inflated from its bytes in the archive (its local header found from the central
+ * directory's offset), never past the size its header declares nor past ZIP_LIMITS.maxTextEntryBytes; the same
+ * checks as the streamed entries (size as declared, compression ratio). A string: why it is refused.
+ */
+const pastDeclared = (e: yauzl.Entry): string =>
+  `entry '${e.fileName}' inflates past the ${e.uncompressedSize} bytes its header declares; refused (zip bomb?)`;
+
+function inflateText(bytes: Buffer, entry: yauzl.Entry): Buffer | string {
+  const path = entry.fileName;
+  if (entry.isEncrypted()) return `entry '${path}' is encrypted; refused`;
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
+    return `entry '${path}' cannot be read: compression method ${entry.compressionMethod} is not supported`;
+  const off = entry.relativeOffsetOfLocalHeader;
+  if (off + 30 > bytes.length || bytes.readUInt32LE(off) !== 0x04034b50)
+    return `the archive is corrupt: entry '${path}' has no local file header at offset ${off}`;
+  const start = off + 30 + bytes.readUInt16LE(off + 26) + bytes.readUInt16LE(off + 28);
+  if (start + entry.compressedSize > bytes.length)
+    return `the archive is corrupt: entry '${path}' runs past the end of the archive`;
+  const raw = bytes.subarray(start, start + entry.compressedSize);
+  const limit = Math.min(entry.uncompressedSize, ZIP_LIMITS.maxTextEntryBytes);
+  let data: Buffer;
+  if (entry.compressionMethod === 0) data = Buffer.from(raw);
+  else {
+    try {
+      // one byte past the declared size: an entry that inflates further is caught, not cut
+      data = inflateRawSync(raw, { maxOutputLength: limit + 1 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return pastDeclared(entry);
+      return `entry '${path}' is corrupt: ${(e as Error).message}`;
+    }
+  }
+  if (data.length > limit)
+    return data.length > entry.uncompressedSize
+      ? pastDeclared(entry)
+      : `entry '${path}' is over the limit of ${limit} bytes`;
+  if (data.length !== entry.uncompressedSize)
+    return `entry '${path}' is corrupt: ${data.length} bytes, its header declares ${entry.uncompressedSize}`;
+  if (data.length > MiB && entry.compressedSize > 0 && data.length / entry.compressedSize > ZIP_LIMITS.maxRatio)
+    return `entry '${path}' compresses more than ${ZIP_LIMITS.maxRatio}:1 (zip bomb?)`;
+  return data;
 }
 
 /**
@@ -162,6 +206,24 @@ export function readCsar(
           let held = 0;
           let algorithms: DigestAlgorithm[] | undefined;
           const next = (): void => {
+            // the files read for parsing (small: ZIP_LIMITS.maxTextEntryBytes) are inflated here, synchronously,
+            // from their bytes in the archive: a zlib stream per file cost more than the parse of the package
+            for (let e = queue[0]; e !== undefined && isTextPath(e.fileName) && !settled; e = queue[0]) {
+              queue.shift();
+              const r = inflateText(bytes, e);
+              if (typeof r === 'string') return fail(r);
+              total += r.length;
+              held += r.length;
+              if (total > ZIP_LIMITS.maxTotalBytes)
+                return fail(`the archive expands to more than ${ZIP_LIMITS.maxTotalBytes} bytes (zip bomb?)`);
+              if (held > ZIP_LIMITS.maxInMemoryBytes)
+                return fail(
+                  `the files read for parsing are more than ${ZIP_LIMITS.maxInMemoryBytes} bytes together; ` +
+                    `refused at entry '${e.fileName}'`,
+                );
+              files.set(e.fileName, r);
+            }
+            if (settled) return;
             const entry = queue.shift();
             if (entry === undefined) {
               zip.close();

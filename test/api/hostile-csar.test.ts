@@ -270,6 +270,26 @@ describe('hostile CSARs: readCsar / validatePackage', () => {
     );
   });
 
+  it('a file read for parsing that lies about its size or is not deflate: refused, never inflated past', async () => {
+    const text = Buffer.from('# a comment line of a TOSCA file\n'.repeat(4000));
+    const deflated = { bytes: deflateRawSync(text), size: text.length, crc: crc32(text) };
+    const refused = async (e: RawEntry): Promise<string | undefined> =>
+      (await readCsar(rawZip([...forwarderEntries(), e]))).diagnostics[0]?.message;
+    // declares less than it holds: stopped one byte past the declared size
+    expect(await refused({ name: 'Definitions/liar.yaml', deflated, declaredSize: 1000 })).toBe(
+      "entry 'Definitions/liar.yaml' inflates past the 1000 bytes its header declares; refused (zip bomb?)",
+    );
+    // declares more than it holds
+    expect(await refused({ name: 'Definitions/short.yaml', deflated, declaredSize: text.length + 10 })).toBe(
+      `entry 'Definitions/short.yaml' is corrupt: ${text.length} bytes, its header declares ${text.length + 10}`,
+    );
+    // bytes that are not a deflate stream
+    const garbage = { bytes: Buffer.alloc(64, 0xff), size: 100, crc: 0 };
+    expect(await refused({ name: 'Definitions/garbage.yaml', deflated: garbage })).toMatch(
+      /^entry 'Definitions\/garbage\.yaml' is corrupt: /,
+    );
+  });
+
   it('an entry whose header lies about its size is stopped while it inflates, and memory stays bounded', async () => {
     // 600 MiB that the headers declare as just under the entry limit, at a ratio under the limit
     const big = bigContent(600);
