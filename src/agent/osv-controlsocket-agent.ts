@@ -16,7 +16,7 @@ import { ControlSocketClient, controlSocketAddress, type ControlReply } from './
 import { forgetRouter, readElementCounters, type ElementReadings } from './element-counters';
 import { AgentError, ClickConfigError } from './errors';
 import { parseJson, sleep } from './http';
-import { baselineOf, CLICK, IDLE, usable, type Sample } from './osv-samples';
+import { AGENT_LAUNCHED, baselineOf, CLICK, IDLE, usable, type Sample } from './osv-samples';
 
 const CONFIG = '/func.click';
 const ERRORS = '/click_errors.txt';
@@ -213,7 +213,9 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
       .filter((t) => typeof t.name !== 'string' || !IDLE.test(t.name))
       .reduce((s, t) => s + (typeof t.cpu_ms === 'number' ? t.cpu_ms : 0), 0);
     const read = await this.counters(o);
-    return { timeMs, cpuMs, values: read?.values ?? new Map(), classes: read?.classes ?? new Map() };
+    const names = list.map((t) => t.name);
+    const bootClick = names.some((n) => typeof n === 'string' && CLICK.test(n)) && !names.includes(AGENT_LAUNCHED);
+    return { timeMs, cpuMs, bootClick, values: read?.values ?? new Map(), classes: read?.classes ?? new Map() };
   }
 
   /**
@@ -258,6 +260,7 @@ export class OsvControlSocketAgent extends BaseAgent implements VnfAgent {
       ports,
       elements,
       baseline: { ...baselineOf(b), ...(total > 0 ? { memoryTotal: total } : {}) },
+      ...(b.bootClick ? { bootClick: true } : {}),
     };
   }
 

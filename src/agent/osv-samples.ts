@@ -16,7 +16,12 @@ const BASELINE_MAX_AGE_MS = 5 * 60_000;
 export interface Sample extends ElementReadings {
   timeMs: number;
   cpuMs: number;
+  /** Click runs and no `/click` program (the agent's `PUT /app/`) does: the image's boot-time Click. */
+  bootClick: boolean;
 }
+
+/** The program the agent starts with `PUT /app/` (its thread keeps the program's name while Click runs). */
+export const AGENT_LAUNCHED = '/click';
 
 /** What the next call needs of a sample: the VM's clock, Click's CPU time, each device's bytes. */
 export function baselineOf(s: Sample): MetricsBaseline {

@@ -25,6 +25,8 @@ export interface VnfcSample {
    * (ms), Click's CPU time (ms), the VM's memory size (bytes). Only dialects whose VM keeps no state give it.
    */
   raw?: [number, number, number?];
+  /** Click runs as the image started it at boot, not as the VNFM did (NormalizedMetrics.bootClick). */
+  boot?: true;
 }
 
 /** A sample and whose it is. */

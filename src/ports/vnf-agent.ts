@@ -78,6 +78,12 @@ export interface NormalizedMetrics {
   elements: ElementCounter[];
   /** What this reading was taken from, for the next call's `baseline` (dialects whose VM keeps no state). */
   baseline?: MetricsBaseline;
+  /**
+   * The Click that runs is the one the image started at boot with whatever configuration its disk held, not one the
+   * agent started (osv-controlsocket: OSv's thread list has no `/click`, the program `PUT /app/` runs): after a
+   * reboot or a power loss, which can bring back an older configuration (docs/image-build.md, ZFS).
+   */
+  bootClick?: boolean;
 }
 
 /**

@@ -104,7 +104,7 @@ export interface LcmOperationModel {
 }
 
 /** Why a VNFC is healed: its server is not ACTIVE, its management API does not answer, or Click is not running. */
-export type HealCause = 'vm_not_active' | 'api_unreachable' | 'nf_not_running';
+export type HealCause = 'vm_not_active' | 'api_unreachable' | 'nf_not_running' | 'nf_boot_config';
 /** A data port counter's rate, summed over the VNFC's data ports. */
 export type PortMetric = 'rx_packet_rate' | 'tx_packet_rate' | 'rx_byte_rate' | 'tx_byte_rate';
 export type AlarmSeverity = 'CRITICAL' | 'MAJOR' | 'MINOR' | 'WARNING';

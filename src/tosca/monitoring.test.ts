@@ -64,7 +64,7 @@ describe('Day-2 policies: the model', () => {
       {
         id: 'heal',
         vduIds: ['click_vdu'],
-        causes: ['vm_not_active', 'api_unreachable', 'nf_not_running'],
+        causes: ['vm_not_active', 'api_unreachable', 'nf_not_running', 'nf_boot_config'],
         maxAttempts: 3,
         backoffMs: 30_000,
         windowMs: 3_600_000,
@@ -349,7 +349,8 @@ describe('Day-2 policies: each check an error at its value', () => {
     );
     expect(errors(files).map((d) => [d.message, where(files, d)])).toEqual([
       [
-        'policy \'heal\': unknown cause "cosmic_rays": the causes are vm_not_active, api_unreachable, nf_not_running',
+        'policy \'heal\': unknown cause "cosmic_rays": the causes are vm_not_active, api_unreachable, ' +
+          'nf_not_running, nf_boot_config',
         'causes: [ vm_not_active, cosmic_rays ]',
       ],
       ["policy 'heal': backoff must be a scalar-unit.time such as '30 s', got 30", 'backoff: 30'],
@@ -358,7 +359,8 @@ describe('Day-2 policies: each check an error at its value', () => {
     ]);
     const none = await nat(policy('heal', 'clickosv.policies.AutoHeal', 'causes: []'));
     expect(errors(none).map((d) => d.message)).toEqual([
-      "policy 'heal': causes is empty: give one or more of vm_not_active, api_unreachable, nf_not_running",
+      "policy 'heal': causes is empty: give one or more of vm_not_active, api_unreachable, nf_not_running, " +
+        'nf_boot_config',
     ]);
   });
 

@@ -27,7 +27,12 @@ export const AUTO_SCALE_POLICY = 'clickosv.policies.AutoScale';
 export const ELEMENT_ALARM_POLICY = 'clickosv.policies.ElementAlarm';
 export const INDICATOR_POLICY = 'clickosv.policies.Indicator';
 
-export const HEAL_CAUSES: readonly HealCause[] = ['vm_not_active', 'api_unreachable', 'nf_not_running'];
+export const HEAL_CAUSES: readonly HealCause[] = [
+  'vm_not_active',
+  'api_unreachable',
+  'nf_not_running',
+  'nf_boot_config',
+];
 export const PORT_METRICS: readonly PortMetric[] = ['rx_packet_rate', 'tx_packet_rate', 'rx_byte_rate', 'tx_byte_rate'];
 const SEVERITIES: readonly AlarmSeverity[] = ['CRITICAL', 'MAJOR', 'MINOR', 'WARNING'];
 const SCALE_AGGREGATES = ['avg', 'max', 'sum'] as const;

@@ -130,3 +130,20 @@ it('a configuration with its own ControlSocket on the -p port: Click runs, then 
     expect((await agent.status()).running).toBe(true);
   }
 });
+
+it('a Click the image started at boot is told from one the agent started (bootClick), across a reboot', async () => {
+  const endpoint = await forwardedVm({ bootConfig: 'Idle -> Discard;\n' });
+  const agent = factory.forEndpoint(endpoint);
+  await agent.waitReady(fast);
+  // as the real image: its launcher runs Click at boot (OSv's threads: /click-launcher, /usr/bin/click, no /click)
+  expect((await agent.status()).running).toBe(true);
+  expect((await agent.metrics()).bootClick).toBe(true);
+  await agent.deploy(FORWARDER);
+  expect((await agent.metrics()).bootClick).toBeUndefined();
+  // a reboot: the image's Click again, on whatever the disk holds (here the forwarder: the emulator's disk keeps it)
+  await vm.reboot();
+  await agent.waitReady(fast);
+  expect((await agent.status()).running).toBe(true);
+  expect((await agent.metrics()).bootClick).toBe(true);
+  expect(await agent.readConfig()).toBe(FORWARDER);
+});

@@ -12,7 +12,7 @@ import type { VnfcSample } from '../../ports/monitoring';
 import type { VnfcObservation } from './observe';
 
 /** The causes the monitor raises alarms for (an element rule's cause is `drops:<element>.<handler>`). */
-export type FaultCause = 'vm_not_active' | 'api_unreachable' | 'nf_not_running' | `drops:${string}`;
+export type FaultCause = 'vm_not_active' | 'api_unreachable' | 'nf_not_running' | 'nf_boot_config' | `drops:${string}`;
 
 /** A Click element handler whose growth per second past `threshold` is an alarm (e.g. a drop counter). */
 export interface ElementAlarmRule {
@@ -103,6 +103,20 @@ export function conditionsOf(
       }),
     ];
   const out: Condition[] = [];
+  if (s.boot === true)
+    out.push(
+      make('nf_boot_config', {
+        severity: 'MAJOR',
+        eventType: 'PROCESSING_ERROR_ALARM',
+        probableCause: 'click-boot-configuration',
+        faultType: 'NF_BOOT_CONFIGURATION',
+        details: [
+          'Click runs as the image started it at boot, with the configuration its disk held: the VM restarted ' +
+            'since the VNFM last started Click (a configuration written less than ~5 s before a power loss is ' +
+            "lost); a HEAL pushes the instance's configuration again",
+        ],
+      }),
+    );
   const grown = rates(s, previous);
   for (const rule of rules) {
     if (rule.vduIds.length > 0 && !rule.vduIds.includes(o.vnfc.vduId)) continue;

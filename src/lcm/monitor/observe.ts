@@ -95,6 +95,7 @@ export async function observeVnfc(
       .filter((p) => [p.rxPackets, p.txPackets, p.rxBytes, p.txBytes].some((v) => v !== undefined))
       .map((p) => [p.name, p.rxPackets ?? 0, p.txPackets ?? 0, p.rxBytes ?? 0, p.txBytes ?? 0]);
     sample.el = m.elements.map((e) => [e.element, e.handler, e.value]);
+    if (m.bootClick === true) sample.boot = true;
     const b = m.baseline;
     if (b !== undefined)
       sample.raw = b.memoryTotal !== undefined ? [b.vmTimeMs, b.cpuMs, b.memoryTotal] : [b.vmTimeMs, b.cpuMs];
