@@ -7,9 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmulatedVm } from '../../src/emulator';
-import { freePort } from '../../src/net/free-port';
+import type { EmulatedVm } from '../../src/emulator';
 import { controlSocket, runSteps, type Observation } from './osv-fidelity-steps';
+import { bootForwardedOsvVm } from '../support/osv-vm';
 
 interface Fixture {
   image: { osvVersion: string; clickVersion: string };
@@ -42,17 +42,9 @@ let observed: Observation[] = [];
 let vm: EmulatedVm;
 
 beforeAll(async () => {
-  const controlPort = await freePort();
-  vm = new EmulatedVm({
-    dialect: 'osv-controlsocket',
-    host: '127.0.0.1',
-    port: 0,
-    controlPort,
-    vmControlPort: 8001,
-    bootConfig: BOOT_CONFIG,
-  });
-  await vm.boot();
-  const target = { host: '127.0.0.1', apiPort: vm.address!.port, controlPort };
+  const booted = await bootForwardedOsvVm({ bootConfig: BOOT_CONFIG });
+  vm = booted.vm;
+  const target = { host: '127.0.0.1', apiPort: booted.endpoint.port, controlPort: booted.endpoint.controlSocketPort! };
   // a fresh VM as the capture found it: the API answers and the boot Click's ControlSocket greets
   expect((await controlSocket(target, '')).status).toBe(200);
   observed = await runSteps(target);

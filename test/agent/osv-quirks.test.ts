@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmulatedVm } from '../../src/emulator';
+import type { EmulatedVm, EmulatedVmOptions } from '../../src/emulator';
 import { HttpVnfAgentFactory } from '../../src/agent';
 import type { AgentEndpoint } from '../../src/ports/vnf-agent';
-import { freePort } from '../../src/net/free-port';
+import { bootForwardedOsvVm } from '../support/osv-vm';
 
 const FORWARDER = readFileSync(join(__dirname, '../../vnfd/forwarder/Files/click/forwarder.click'), 'utf8');
 const factory = new HttpVnfAgentFactory({ timeoutMs: 1500 });
@@ -19,25 +19,10 @@ let vm: EmulatedVm;
 afterEach(async () => vm?.powerOff());
 
 /** A VM whose ControlSocket (8001 inside) is reached at another port, as behind QEMU's hostfwd or a NAT. */
-async function forwardedVm(extra: Partial<ConstructorParameters<typeof EmulatedVm>[0]> = {}) {
-  const controlPort = await freePort();
-  vm = new EmulatedVm({
-    dialect: 'osv-controlsocket',
-    host: '127.0.0.1',
-    port: 0,
-    controlPort,
-    vmControlPort: 8001,
-    ...extra,
-  });
-  await vm.boot();
-  const endpoint: AgentEndpoint = {
-    address: '127.0.0.1',
-    port: vm.address!.port,
-    dialect: 'osv-controlsocket',
-    controlSocketPort: controlPort,
-    vmControlSocketPort: 8001,
-  };
-  return endpoint;
+async function forwardedVm(extra: Partial<EmulatedVmOptions> = {}): Promise<AgentEndpoint> {
+  const booted = await bootForwardedOsvVm(extra);
+  vm = booted.vm;
+  return booted.endpoint;
 }
 
 async function put(command: string, query = ''): Promise<number> {

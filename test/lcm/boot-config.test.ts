@@ -7,11 +7,11 @@
  */
 import { HttpVnfAgentFactory } from '../../src/agent';
 import type { VnfcResourceInfo } from '../../src/domain/vnf-instance';
-import { EmulatedVm } from '../../src/emulator';
+import type { EmulatedVm } from '../../src/emulator';
 import { conditionsOf } from '../../src/lcm/monitor/faults';
 import { observeVnfc } from '../../src/lcm/monitor/observe';
-import { freePort } from '../../src/net/free-port';
 import { HEAL_CAUSES } from '../../src/tosca';
+import { bootForwardedOsvVm } from '../support/osv-vm';
 
 const fast = { graceMs: 0, intervalMs: 50, deadlineMs: 5000 };
 const vnfc = { id: 'vnfc-1', vduId: 'click_vdu', computeResource: { resourceId: 'server-1' } } as VnfcResourceInfo;
@@ -19,23 +19,9 @@ let vm: EmulatedVm;
 afterEach(async () => vm?.powerOff());
 
 it('Click started at boot -> nf_boot_config (an auto-heal cause); started by the agent -> none', async () => {
-  const controlPort = await freePort();
-  vm = new EmulatedVm({
-    dialect: 'osv-controlsocket',
-    host: '127.0.0.1',
-    port: 0,
-    controlPort,
-    vmControlPort: 8001,
-    bootConfig: 'Idle -> Discard;\n',
-  });
-  await vm.boot();
-  const agent = new HttpVnfAgentFactory({ timeoutMs: 2000 }).forEndpoint({
-    address: '127.0.0.1',
-    port: vm.address!.port,
-    dialect: 'osv-controlsocket',
-    controlSocketPort: controlPort,
-    vmControlSocketPort: 8001,
-  });
+  const booted = await bootForwardedOsvVm({ bootConfig: 'Idle -> Discard;\n' });
+  vm = booted.vm;
+  const agent = new HttpVnfAgentFactory({ timeoutMs: 2000 }).forEndpoint(booted.endpoint);
   await agent.waitReady(fast);
   const look = async () => {
     const o = await observeVnfc(agent, vnfc, 'ACTIVE', 2000, Date.now);
