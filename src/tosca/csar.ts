@@ -229,17 +229,11 @@ export function readCsar(
               zip.close();
               return finish({ files, diagnostics: [] });
             }
+            // an artifact (the loop above took every file for parsing): streamed through its hashes, not held
             const path = entry.fileName;
-            const text = isTextPath(path);
-            if (!text) algorithms ??= algorithmsNamed(files);
-            const hashes: Array<[DigestAlgorithm, Hash]> = text
-              ? []
-              : (algorithms ?? ['sha256']).map((a) => [a, createHash(a)]);
-            const chunks: Buffer[] = [];
-            const limit = Math.min(
-              entry.uncompressedSize,
-              text ? ZIP_LIMITS.maxTextEntryBytes : ZIP_LIMITS.maxEntryBytes,
-            );
+            algorithms ??= algorithmsNamed(files);
+            const hashes: Array<[DigestAlgorithm, Hash]> = algorithms.map((a) => [a, createHash(a)]);
+            const limit = Math.min(entry.uncompressedSize, ZIP_LIMITS.maxEntryBytes);
             let size = 0;
             zip.openReadStream(entry, (e, stream) => {
               if (e || stream === undefined)
@@ -265,17 +259,7 @@ export function readCsar(
                 if (size > MiB && entry.compressedSize > 0 && size / entry.compressedSize > ZIP_LIMITS.maxRatio) {
                   return stop(`entry '${path}' compresses more than ${ZIP_LIMITS.maxRatio}:1 (zip bomb?)`);
                 }
-                if (text) {
-                  held += c.length;
-                  if (held > ZIP_LIMITS.maxInMemoryBytes)
-                    return stop(
-                      `the files read for parsing are more than ${ZIP_LIMITS.maxInMemoryBytes} bytes together; ` +
-                        `refused at entry '${path}'`,
-                    );
-                  chunks.push(c);
-                } else {
-                  for (const [, h] of hashes) h.update(c);
-                }
+                for (const [, h] of hashes) h.update(c);
               });
               stream.on('error', (se: Error) => fail(`entry '${path}' is corrupt: ${se.message}`));
               stream.on('end', () => {
@@ -284,20 +268,17 @@ export function readCsar(
                   return fail(
                     `entry '${path}' is corrupt: ${size} bytes, its header declares ${entry.uncompressedSize}`,
                   );
-                if (text) files.set(path, Buffer.concat(chunks));
-                else {
-                  const digests: Partial<Record<DigestAlgorithm, string>> = {};
-                  for (const [a, h] of hashes) digests[a] = h.digest('hex');
-                  files.addArtifact(
-                    path,
-                    { size, digests },
-                    {
-                      localHeaderOffset: entry.relativeOffsetOfLocalHeader,
-                      compressedSize: entry.compressedSize,
-                      method: entry.compressionMethod,
-                    },
-                  );
-                }
+                const digests: Partial<Record<DigestAlgorithm, string>> = {};
+                for (const [a, h] of hashes) digests[a] = h.digest('hex');
+                files.addArtifact(
+                  path,
+                  { size, digests },
+                  {
+                    localHeaderOffset: entry.relativeOffsetOfLocalHeader,
+                    compressedSize: entry.compressedSize,
+                    method: entry.compressionMethod,
+                  },
+                );
                 next();
               });
             });
