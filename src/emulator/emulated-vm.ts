@@ -234,8 +234,9 @@ export class EmulatedVm {
     const port = this.options.controlPort ?? 8001;
     // NOTE: the start answers at once, whether or not the ControlSocket could listen (as the plugin's does)
     return this.startClick('/func.click', async (c) => {
-      if (c.running) driverClash(this, c, '/func.click', port);
-      if (c.running) await this.openControl(port).catch(() => undefined);
+      if (!c.running) return;
+      driverClash(this, c, '/func.click', port);
+      await this.openControl(port).catch(() => undefined);
     });
   }
 
@@ -267,8 +268,10 @@ export class EmulatedVm {
       configPath,
       (c) => {
         // bound inside the VM either way (and never given back this boot); opened here where the outside reaches it
-        if (c.running) this.boundControlPorts.add(port);
-        if (c.running) driverClash(this, c, configPath, port);
+        if (c.running) {
+          this.boundControlPorts.add(port);
+          driverClash(this, c, configPath, port);
+        }
         const at = this.reachableControlPort(port);
         opened = c.running && at !== undefined ? this.openControl(at) : opened;
         return opened;

@@ -27,16 +27,18 @@ export function empty(res: ServerResponse): void {
   res.writeHead(200).end('');
 }
 
+/** By extension (a Map: a file named `x.constructor` must not find Object's own properties). */
+const FILE_TYPES = new Map([
+  ['json', 'application/json'],
+  ['html', 'text/html'],
+  ['bin', 'application/octet-stream'],
+]);
+
 /**
  * A file as OSv's file API sends it: the content type by the file's extension (OSv's mime_types: .txt, .click and
  * anything unknown are text/plain), none when the file is empty (set_headers_explicit).
  */
 export function fileContent(res: ServerResponse, path: string, content: string): void {
   const ext = /\.([^./]+)$/.exec(path)?.[1] ?? '';
-  const types: Record<string, string> = {
-    json: 'application/json',
-    html: 'text/html',
-    bin: 'application/octet-stream',
-  };
-  res.writeHead(200, content === '' ? {} : { 'content-type': types[ext] ?? 'text/plain' }).end(content);
+  res.writeHead(200, content === '' ? {} : { 'content-type': FILE_TYPES.get(ext) ?? 'text/plain' }).end(content);
 }

@@ -116,7 +116,7 @@ export class VmFaults {
     const kind = click?.kindOf(element);
     // NOTE: while Click does not run, any name is taken: it applies to the next router that has it
     if (click?.running === true && kind === undefined) throw new VmFaultError(400, `No element named '${element}'`);
-    if (kind === 'counter' || kind === 'other' || (kind !== undefined && click?.dropHandler(element) === undefined))
+    if (kind !== undefined && click?.dropHandler(element) === undefined)
       throw new VmFaultError(
         400,
         `element '${element}' has no drop counter (ToDPDKDevice has dropped, FromDPDKDevice hw_dropped, ` +
