@@ -155,11 +155,18 @@ export class Lane {
     return id;
   }
 
-  /** DELETE /vnf_instances/{id}, until it is gone. */
+  /**
+   * DELETE /vnf_instances/{id}, until it is gone; a 409 is asked again (a failed INSTANTIATE keeps the instance
+   * until what it made in the VIM is released).
+   */
   private async remove(id: string): Promise<void> {
-    for (let attempt = 0; attempt < 30; attempt++) {
-      const a = await this.c.once('DELETE', `${LCM}/vnf_instances/${id}`);
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const a = await this.c.once<{ detail?: string }>('DELETE', `${LCM}/vnf_instances/${id}`);
       if (a.kind === 'answer' && (a.status === 204 || a.status === 404)) return;
+      if (a.kind === 'answer' && a.status === 409 && attempt < 59) {
+        await delay(500);
+        continue;
+      }
       if (a.kind === 'answer') {
         this.s.violations.push(`delete ${id}: answered ${a.status} ${JSON.stringify(a.body)}`);
         return;
@@ -167,7 +174,7 @@ export class Lane {
       this.s.unknownAnswers++;
       await delay(300);
     }
-    this.s.violations.push(`delete ${id}: no answer after 30 attempts`);
+    this.s.violations.push(`delete ${id}: no answer after 60 attempts`);
   }
 
   /** An op-occ of the operation on the instance that this lane has not seen yet (it started on a lost answer). */

@@ -29,7 +29,7 @@ export class InstanceBusyError extends ConflictError {
   constructor(vnfInstanceId: string, activeOpOccId: string) {
     super(
       `VNF instance ${vnfInstanceId} has operation ${activeOpOccId} in progress ` +
-        '(or in FAILED_TEMP: retry, roll back or fail it first)',
+        '(or in FAILED_TEMP: retry, roll back or fail it first; or failed, with its VIM resources being released)',
     );
   }
 }

@@ -7,7 +7,7 @@ import {
   type VnfLcmOpOcc,
 } from '../domain/lcm-op-occ';
 import type { VnfInstance } from '../domain/vnf-instance';
-import type { LcmJobKind } from '../ports/lcm';
+import type { LcmJobKind, OpOccRun } from '../ports/lcm';
 import { ENDED_STATES, type EndedState } from '../ports/observer';
 import type { Versioned } from '../ports/store';
 import type { Vim, VimConnection } from '../ports/vim';
@@ -109,6 +109,7 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
   if (run === undefined) return;
   let op = run.op;
   const inst = await deps.instances.get(op.doc.vnfInstanceId);
+  if (kind === 'release') return releaseFailed(deps, run, inst);
   if (FINAL_STATES.includes(op.doc.operationState)) {
     // Finished. Its worker died inside finish() if the op-occ still holds the instance: settled. Otherwise all was
     // done: nothing is sent again (a later operation may have started: an old RESULT now would come after its own).
@@ -132,16 +133,7 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
   const state = run.state as StepState;
   let instance = inst.doc;
   try {
-    const ctx: OpContext = {
-      deps,
-      op: op.doc as OpContext['op'],
-      instance: inst.doc,
-      instanceVersion: inst.version,
-      model: await deps.models.forInstance(inst.doc),
-      ...(await vimOf(deps, inst.doc, op.doc, state)),
-      state,
-      saveState: () => deps.opOccs.setMemo(opOccId, state),
-    };
+    const ctx = await contextOf(deps, op.doc, inst, state);
     const handler = handlerOf(op.doc.operation);
     if (kind === 'rollback') {
       if (handler.rollback === undefined) throw new ConflictError(`${op.doc.operation} cannot be rolled back`);
@@ -167,6 +159,39 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
     if (latest === undefined || nextState(latest.operationState, 'fail-temp') === undefined) return;
     await transition(deps, opOccId, 'FAILED_TEMP', { error: problem(err), isCancelPending: false }, instance);
   }
+}
+
+async function contextOf(
+  deps: LcmDeps,
+  op: VnfLcmOpOcc,
+  inst: Versioned<VnfInstance>,
+  state: StepState,
+): Promise<OpContext> {
+  return {
+    deps,
+    op: op as OpContext['op'],
+    instance: inst.doc,
+    instanceVersion: inst.version,
+    model: await deps.models.forInstance(inst.doc),
+    ...(await vimOf(deps, inst.doc, op, state)),
+    state,
+    saveState: () => deps.opOccs.setMemo(op.id, state),
+  };
+}
+
+/**
+ * The release a failed op-occ owes (occurrences/fail.ts): what it made in the VIM is released, then the instance's
+ * lock. A VIM error leaves it owed and the job ends (the worker logs it): whoever meets the lock next (an operation,
+ * a DELETE) queues it again, so the instance stays locked rather than deletable with resources left behind.
+ */
+async function releaseFailed(deps: LcmDeps, run: OpOccRun, inst: Versioned<VnfInstance> | undefined): Promise<void> {
+  const { op } = run;
+  const state = run.state as StepState;
+  if (op.doc.operationState !== 'FAILED' || state.releaseOwed !== true) return;
+  // the lock keeps the instance while the release is owed, so it is there (a missing one holds nothing to release)
+  if (inst !== undefined) await handlerOf(op.doc.operation).release?.(await contextOf(deps, op.doc, inst, state));
+  await deps.opOccs.setMemo(op.doc.id, { ...state, releaseOwed: false });
+  await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
 }
 
 /**
@@ -243,8 +268,14 @@ export async function finish(
  * @see the chaos run (bench/chaos.ts), which found the notifications out of order when the lock went first
  */
 export async function settleFinished(deps: LcmDeps, instanceId: string, opOccId: string): Promise<boolean> {
-  const op = await deps.opOccs.get(opOccId);
-  if (op === undefined || !FINAL_STATES.includes(op.doc.operationState)) return false;
+  const run = await deps.opOccs.openRun(opOccId);
+  if (run === undefined || !FINAL_STATES.includes(run.op.doc.operationState)) return false;
+  const { op } = run;
+  if ((run.state as StepState).releaseOwed === true) {
+    // failed, and what it made in the VIM not released yet: the lock stays; its release job is queued (again)
+    await deps.queue.enqueue(opOccId, 'release');
+    return false;
+  }
   await notifyState(deps, op.doc, (await deps.instances.get(instanceId))?.doc);
   await deps.instances.endOperation(instanceId, opOccId);
   return true;

@@ -78,7 +78,8 @@ export function refusalError(id: string, res: BeginOperationRefusal, what: strin
       return new VnfInstanceNotFoundError(id);
     case 'busy':
       return new ConflictError(
-        `VNF instance ${id} cannot be ${what}: operation ${res.activeOpOccId} is in progress on it`,
+        `VNF instance ${id} cannot be ${what}: operation ${res.activeOpOccId} is in progress on it ` +
+          '(or failed, with its VIM resources being released: ask again)',
       );
     case 'wrong-state':
       return new ConflictError(`VNF instance ${id} cannot be ${what} while it is ${res.state}`, {

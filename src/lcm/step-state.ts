@@ -37,6 +37,11 @@ export interface StepState {
   hot?: boolean[];
   /** MODIFY_INFO: the modifiable attributes before (null: absent), for rollback. */
   previous?: Partial<Record<ModifiableAttribute, unknown>>;
+  /**
+   * FAILED (fail) with what it made in the VIM still to release (OperationHandler.release): the instance stays locked
+   * by the op-occ until its release job has run.
+   */
+  releaseOwed?: boolean;
   /** CHANGE_VNFPKG: the package the instance moves to, pinned when the operation begins. */
   newPackage?: PackageIdentity;
   /** CHANGE_VNFPKG: what the instance named before (package and attributes the operation rewrites), for rollback. */

@@ -27,7 +27,8 @@ export interface OpOccRepository extends Repository<VnfLcmOpOcc> {
 }
 
 /** The kind of work queued for a worker. */
-export type LcmJobKind = 'run' | 'rollback';
+/** `release`: what a failed (FAILED) operation left in the VIM, when nothing else could release it later. */
+export type LcmJobKind = 'run' | 'rollback' | 'release';
 
 /** The job queue between the API and the workers (BullMQ; job id = op-occ id). */
 export interface LcmQueue {

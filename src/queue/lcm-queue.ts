@@ -37,7 +37,14 @@ export class BullLcmQueue implements LcmQueue {
    */
   async enqueue(opOccId: string, kind: LcmJobKind): Promise<void> {
     const existing = await this.queue.getJob(opOccId);
-    const jobId = existing === undefined && kind === 'run' ? opOccId : `${opOccId}-${kind}-${Date.now()}`;
+    // one release job at a time: whoever meets its lock queues it again (settleFinished), and BullMQ ignores the id
+    // while that job waits or runs
+    const jobId =
+      kind === 'release'
+        ? `${opOccId}-release`
+        : existing === undefined && kind === 'run'
+          ? opOccId
+          : `${opOccId}-${kind}-${Date.now()}`;
     await this.queue.add(kind, { opOccId }, { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 });
   }
 
@@ -86,7 +93,7 @@ export function startLcmWorker(
     async (job) => {
       const data = job.data as { opOccId?: unknown };
       if (typeof data.opOccId !== 'string') return;
-      await run(data.opOccId, job.name === 'rollback' ? 'rollback' : 'run');
+      await run(data.opOccId, job.name === 'rollback' || job.name === 'release' ? job.name : 'run');
     },
     {
       connection: options.connection,

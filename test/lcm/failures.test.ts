@@ -46,6 +46,15 @@ const instance = async (id: string) =>
 
 afterEach(async () => clearFaults());
 
+/** DELETE, asked again on 409 while a failed operation's release runs; the last status. */
+async function deleteWhenReleased(id: string): Promise<number> {
+  for (let i = 0; ; i++) {
+    const res = await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${id}`, headers: AUTH });
+    if (res.statusCode !== 409 || i === 100) return res.statusCode;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail', () => {
   it('a VIM error (image upload refused) -> FAILED_TEMP; fixed -> retry -> COMPLETED', async () => {
     const inst = await created();
@@ -110,8 +119,27 @@ describe('failures end in FAILED_TEMP with the cause; retry, rollback and fail',
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ operationState: 'FAILED' });
     expect((await opTask(loc, 'rollback')).statusCode).toBe(409);
-    // FAILED releases the instance (its resources are the operator's to clean: terminate works)
-    await h.deps.vim.destroy(inst.id);
+    // given up, the NOT_INSTANTIATED instance (which no TERMINATE takes) keeps nothing in the VIM: released, then
+    // the lock goes and the instance can be deleted
+    expect(await deleteWhenReleased(inst.id)).toBe(204);
+    expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
+  });
+
+  it('a release owed by a failed INSTANTIATE whose job was never queued: the next DELETE queues it', async () => {
+    const inst = await created('nat');
+    await fault(inst.id, 'agent-never-ready');
+    const loc = await instantiate(inst.id);
+    const failed = await waitForOp(h, loc, ['FAILED_TEMP', 'COMPLETED']);
+    expect((await h.deps.vim.leftovers(inst.id)).length).toBeGreaterThan(0);
+    // what fail() stores before it queues the job, as a process killed just then leaves it
+    const run = await h.deps.opOccs.openRun(failed.id);
+    await h.deps.opOccs.setMemo(failed.id, { ...run?.state, releaseOwed: true });
+    await h.deps.opOccs.update(failed.id, (o) => ({ ...o, operationState: 'FAILED' }));
+    const refused = await h.app.inject({ method: 'DELETE', url: `/vnflcm/v1/vnf_instances/${inst.id}`, headers: AUTH });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ detail: expect.stringMatching(/VIM resources being released/) });
+    expect(await deleteWhenReleased(inst.id)).toBe(204);
+    expect(await h.deps.vim.leftovers(inst.id)).toEqual([]);
   });
 
   it("a bad Click config in the request is refused before anything (422 with Click's errors)", async () => {

@@ -67,4 +67,6 @@ export const instantiate: OperationHandler<InstantiateVnfRequest> = {
   ],
   /** Deletes everything the VIM holds for the instance; the instance stays NOT_INSTANTIATED. */
   rollback: (ctx) => destroyAll(ctx, 'rollback'),
+  /** Given up (fail): the same, so that the NOT_INSTANTIATED instance holds nothing and can be deleted. */
+  release: (ctx) => destroyAll(ctx, 'release after fail'),
 };

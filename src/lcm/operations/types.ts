@@ -20,6 +20,11 @@ export interface OperationHandler<P = unknown> {
   steps(ctx: OpContext<P>): Array<Step<P>>;
   /** Undoes exactly what the operation did; undefined when the operation cannot be rolled back. */
   rollback?(ctx: OpContext<P>): Promise<void>;
+  /**
+   * After `fail`: releases what a given-up operation leaves in the VIM that no later operation could release (a
+   * failed INSTANTIATE leaves the instance NOT_INSTANTIATED, which no TERMINATE takes, so a DELETE would leak it).
+   */
+  release?(ctx: OpContext<P>): Promise<void>;
 }
 
 /** The request body of each operation. */
