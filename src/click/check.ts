@@ -201,7 +201,7 @@ export function controlSocketClashes(graph: ClickGraph, file: string, ports: rea
       severity: 'error',
       message:
         `${e.name} :: ControlSocket(TCP, ${port}): the agent already starts Click with -p ${port} (the VDU's ` +
-        `controlsocket_port); Click would stop a second after it starts (bind: Address already in use). ` +
+        `controlsocket_port); Click would stop a second after it starts (bind: Address in use). ` +
         'Remove it (the agent gives Click its ControlSocket) or use another port',
     });
   }

@@ -231,7 +231,7 @@ describe("a ControlSocket on the agent's -p port", () => {
     expect(d).toHaveLength(1);
     expect(d[0]).toMatchObject({ file: 'c.click', line: 2, column: 1, severity: 'error' });
     expect(d[0]?.message).toMatch(/^cs :: ControlSocket\(TCP, 8001\): the agent already starts Click with -p 8001/);
-    expect(d[0]?.message).toMatch(/Address already in use/);
+    expect(d[0]?.message).toMatch(/bind: Address in use/);
   });
 
   it('is no error on another port, with +, over UNIX, or when no agent port is given', () => {

@@ -20,7 +20,7 @@ export function driverClash(vm: EmulatedVm, c: ClickProcess, configPath: string,
   setTimeout(() => {
     if (vm.click !== c || !c.running) return;
     vm.stopClick();
-    c.errors = `click_driver@@ControlSocket :: ControlSocket(TCP, ${port}): bind: Address already in use\n`;
+    c.errors = `click_driver@@ControlSocket :: ControlSocket(TCP, ${port}): bind: Address in use\n`;
     vm.files.set('/click_errors.txt', c.errors);
   }, CLASH_STOP_MS).unref();
 }

@@ -107,7 +107,7 @@ it('a configuration with its own ControlSocket on the -p port: Click runs, then 
   expect((await agent.status()).running).toBe(true);
   await new Promise((r) => setTimeout(r, 1500));
   expect((await agent.status()).running).toBe(false);
-  expect(await agent.log()).toMatch(/ControlSocket\(TCP, 8001\): bind: Address already in use/);
+  expect(await agent.log()).toMatch(/ControlSocket\(TCP, 8001\): bind: Address in use/);
   // on another port, or 8001+ (the next free one), both listen and Click keeps running
   for (const other of ['cs :: ControlSocket(TCP, 9001);', 'cs :: ControlSocket(TCP, 8001+);']) {
     await agent.deploy(FORWARDER.replace('require(dpdk);', `require(dpdk);\n${other}`));
