@@ -187,7 +187,9 @@ export class Lane {
   private async op(id: string, task: string, operation: string, body: unknown): Promise<Outcome> {
     this.s.started++;
     let opId: string | undefined;
-    for (let attempt = 0; attempt < 40 && opId === undefined; attempt++) {
+    // asked for up to ~45 s: a lock whose op-occ was never stored (its API process killed in between) is cleared
+    // after ORPHANED_LOCK_MS (30 s) by the next request that meets it
+    for (let attempt = 0; attempt < 150 && opId === undefined; attempt++) {
       const a = await this.c.once<{ detail?: string }>('POST', `${LCM}/vnf_instances/${id}/${task}`, body);
       if (a.kind === 'answer' && a.status === 202) opId = (a.location ?? '').split('/').pop();
       else if (a.kind === 'answer' && a.status !== 409) {
@@ -201,7 +203,7 @@ export class Lane {
       }
     }
     if (opId === undefined) {
-      // 409 (busy) forty times with no op-occ of ours: the instance is locked by nothing that runs
+      // 409 (busy) for ~45 s with no op-occ of ours: the instance is locked by nothing that runs
       this.s.violations.push(`${operation} on ${id}: refused as busy, and no op-occ of it was started`);
       return this.count('stuck');
     }

@@ -63,6 +63,27 @@ export async function transition(
   return saved;
 }
 
+/** FAILED_TEMP stored and notified, then marked as told (OpOccRepository.markTold). */
+export async function failTemp(
+  deps: LcmDeps,
+  current: string | Versioned<VnfLcmOpOcc>,
+  patch: Partial<VnfLcmOpOcc>,
+  instance?: VnfInstance,
+): Promise<void> {
+  const saved = await transition(deps, current, 'FAILED_TEMP', patch, instance);
+  await deps.opOccs.markTold(saved.doc.id, saved.doc.stateEnteredTime);
+}
+
+/**
+ * Before an op-occ leaves FAILED_TEMP (retry, rollback, fail): its FAILED_TEMP is notified if it was never told (its
+ * process died between storing and sending it), under the same notification id, so that no consumer misses it.
+ */
+export async function tellFailedTemp(deps: LcmDeps, op: Versioned<VnfLcmOpOcc>): Promise<OpOccRun | undefined> {
+  const run = await deps.opOccs.openRun(op.doc.id);
+  if (run?.told !== op.doc.stateEnteredTime) await notifyState(deps, op.doc);
+  return run;
+}
+
 /** Tells the observer (if any) of a state that ends the operation; whatever the observer does, the LCM goes on. */
 function observeEnd(deps: LcmDeps, op: VnfLcmOpOcc): void {
   const state = op.operationState;
@@ -127,7 +148,7 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
   if (op.doc.operationState !== expected) return; // already handled (a duplicate delivery), or cancelled
   if (inst === undefined) {
     const detail = `VNF instance ${op.doc.vnfInstanceId} no longer exists`;
-    await transition(deps, op, 'FAILED_TEMP', { error: { status: 404, title: 'Not Found', detail } });
+    await failTemp(deps, op, { error: { status: 404, title: 'Not Found', detail } });
     return;
   }
   const state = run.state as StepState;
@@ -157,7 +178,7 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): 
   } catch (err) {
     const latest = (await deps.opOccs.get(opOccId))?.doc;
     if (latest === undefined || nextState(latest.operationState, 'fail-temp') === undefined) return;
-    await transition(deps, opOccId, 'FAILED_TEMP', { error: problem(err), isCancelPending: false }, instance);
+    await failTemp(deps, opOccId, { error: problem(err), isCancelPending: false }, instance);
   }
 }
 
@@ -258,18 +279,25 @@ export async function finish(
   await deps.instances.endOperation(op.doc.vnfInstanceId, op.doc.id);
 }
 
+/** How long a lock may be held by an op-occ that does not exist before it is taken as orphaned (settleFinished). */
+export const ORPHANED_LOCK_MS = 30_000;
+
 /**
  * An instance's lock held by an op-occ in a final state: its worker stores the final state, notifies it and only
  * then releases the lock (finish(): so that an NFVO never gets the next operation's notifications before this
  * one's), and was slow or killed in between. Whoever meets such a lock settles it: the final notification is
  * published again (the same notification id, so a consumer that had it sees the same one twice) and the lock
- * released. Returns true when the holder was such an op-occ (the lock is then free for the caller to try again).
+ * released. Returns true when the holder was such an op-occ, or an orphaned lock (the lock is then free for the
+ * caller to try again).
  *
  * @see the chaos run (bench/chaos.ts), which found the notifications out of order when the lock went first
  */
 export async function settleFinished(deps: LcmDeps, instanceId: string, opOccId: string): Promise<boolean> {
   const run = await deps.opOccs.openRun(opOccId);
-  if (run === undefined || !FINAL_STATES.includes(run.op.doc.operationState)) return false;
+  // a lock whose op-occ was never stored (its API process died in between: startOperation) is cleared once it is
+  // older than any live process takes between the two
+  if (run === undefined) return deps.instances.endOrphanedOperation(instanceId, opOccId, ORPHANED_LOCK_MS);
+  if (!FINAL_STATES.includes(run.op.doc.operationState)) return false;
   const { op } = run;
   if ((run.state as StepState).releaseOwed === true) {
     // failed, and what it made in the VIM not released yet: the lock stays; its release job is queued (again)

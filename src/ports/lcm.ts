@@ -10,6 +10,8 @@ export interface OpOccRun {
   op: Versioned<VnfLcmOpOcc>;
   done: string[];
   state: object;
+  /** The stateEnteredTime of the FAILED_TEMP whose notification was last known sent (markTold). */
+  told?: string;
 }
 
 /** Op-occs, plus the engine's progress record (which steps of an operation are done, and their state). */
@@ -24,6 +26,12 @@ export interface OpOccRepository extends Repository<VnfLcmOpOcc> {
   clearSteps(opOccId: string): Promise<void>;
   /** Stores the step state (a checkpoint inside a step). */
   setMemo(opOccId: string, state: object): Promise<void>;
+  /**
+   * Records that the notification of the FAILED_TEMP entered at `stateEnteredTime` was sent: a process that dies
+   * between storing FAILED_TEMP and sending it leaves none, and whoever takes the op-occ out of FAILED_TEMP
+   * sends it then (it is the only state no job sends again).
+   */
+  markTold(opOccId: string, stateEnteredTime: string): Promise<void>;
 }
 
 /** The kind of work queued for a worker. */

@@ -87,6 +87,11 @@ export interface VnfInstanceRepository extends Repository<VnfInstance> {
   ): Promise<{ ok: true } | ({ ok: false } & BeginOperationRefusal)>;
   /** Clears the lock if `opOccId` holds it. */
   endOperation(instanceId: string, opOccId: string): Promise<void>;
+  /**
+   * Clears the lock if `opOccId` has held it for `heldForMs` or longer; true if it did. For a lock whose op-occ was
+   * never stored (the process that took it died before it stored the op-occ): nothing else would ever clear it.
+   */
+  endOrphanedOperation(instanceId: string, opOccId: string, heldForMs: number): Promise<boolean>;
   /** The active operation, if any. */
   activeOperation(instanceId: string): Promise<string | undefined>;
   /**

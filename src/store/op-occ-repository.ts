@@ -26,7 +26,7 @@ export class RedisOpOccRepository extends RedisRepository<VnfLcmOpOcc> implement
     this.memoCodec = credentialCodec<Record<string, unknown>>(box);
   }
 
-  private key(kind: 'steps' | 'memo', id: string): string {
+  private key(kind: 'steps' | 'memo' | 'told', id: string): string {
     return `${this.options.prefix}:opocc:${kind}:${id}`;
   }
 
@@ -38,13 +38,21 @@ export class RedisOpOccRepository extends RedisRepository<VnfLcmOpOcc> implement
       .hget(k.ver, opOccId)
       .lrange(this.key('steps', opOccId), 0, -1)
       .get(this.key('memo', opOccId))
-      .exec()) as [[null, string | null], [null, string | null], [null, string[]], [null, string | null]];
-    const [[, json], [, ver], [, done], [, memo]] = res;
+      .get(this.key('told', opOccId))
+      .exec()) as [
+      [null, string | null],
+      [null, string | null],
+      [null, string[]],
+      [null, string | null],
+      [null, string | null],
+    ];
+    const [[, json], [, ver], [, done], [, memo], [, told]] = res;
     if (json === null || ver === null) return undefined;
     return {
       op: { doc: this.decode(json), version: Number(ver) },
       done,
       state: memo === null ? {} : this.memoCodec.decode(JSON.parse(memo) as Record<string, unknown>),
+      ...(told !== null ? { told } : {}),
     };
   }
 
@@ -60,6 +68,11 @@ export class RedisOpOccRepository extends RedisRepository<VnfLcmOpOcc> implement
       .exec()) as [unknown, unknown, [null, string | null], [null, string | null]];
     const [, , [, json], [, ver]] = res;
     return json === null || ver === null ? undefined : { doc: this.decode(json), version: Number(ver) };
+  }
+
+  async markTold(opOccId: string, stateEnteredTime: string): Promise<void> {
+    // kept a month: a FAILED_TEMP left longer than that and then retried is notified once more (same id)
+    await this.redis.set(this.key('told', opOccId), stateEnteredTime, 'EX', 30 * 24 * 3600);
   }
 
   async clearSteps(opOccId: string): Promise<void> {

@@ -5,7 +5,7 @@ import { luaCommand, type LuaCommand } from './lua-command';
 import { RedisRepository } from './redis-repository';
 import { credentialCodec, type SecretBox } from './secret-box';
 
-// KEYS: doc hash, op hash. ARGV: id, opOccId, allowed states (comma list or '').
+// KEYS: doc hash, op hash, op-since hash. ARGV: id, opOccId, allowed states (comma list or ''), now (ms).
 const BEGIN = `
 local json = redis.call('HGET', KEYS[1], ARGV[1])
 if not json then return {'not-found'} end
@@ -16,11 +16,22 @@ if ARGV[3] ~= '' and not string.find(',' .. ARGV[3] .. ',', ',' .. state .. ',',
   return {'wrong-state', state}
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
 return {'ok'}`;
 
+// KEYS: op hash, op-since hash. ARGV: id, opOccId.
 const END = `
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
-return 0`;
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+return redis.call('HDEL', KEYS[1], ARGV[1])`;
+
+// KEYS: op hash, op-since hash. ARGV: id, opOccId, now (ms), grace (ms). A lock of before the op-since hash: old.
+const END_ORPHAN = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+local since = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0') or 0
+if tonumber(ARGV[3]) - since < tonumber(ARGV[4]) then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+return redis.call('HDEL', KEYS[1], ARGV[1])`;
 
 // KEYS: idx, doc, ver, op. ARGV: id.
 const DELETE_IF_REMOVABLE = `
@@ -73,9 +84,11 @@ export const VNF_INSTANCE_DROPPED_INDEXES = [
  */
 export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> implements VnfInstanceRepository {
   private readonly opKey: string;
+  private readonly sinceKey: string;
   private readonly lock: {
     begin: LuaCommand<ScriptAnswer>;
     end: LuaCommand<number>;
+    endOrphan: LuaCommand<number>;
     deleteIfRemovable: LuaCommand<ScriptAnswer>;
   };
 
@@ -89,20 +102,27 @@ export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> imp
       codec: credentialCodec<VnfInstance>(box),
     });
     this.opKey = `${prefix}:inst:op`;
+    this.sinceKey = `${prefix}:inst:opsince`;
     this.lock = {
-      begin: luaCommand(redis, 'clickvnfmInstBeginOp', 2, BEGIN),
-      end: luaCommand(redis, 'clickvnfmInstEndOp', 1, END),
+      begin: luaCommand(redis, 'clickvnfmInstBeginOp2', 3, BEGIN),
+      end: luaCommand(redis, 'clickvnfmInstEndOp2', 2, END),
+      endOrphan: luaCommand(redis, 'clickvnfmInstEndOrphanOp', 2, END_ORPHAN),
       deleteIfRemovable: luaCommand(redis, 'clickvnfmInstDeleteIfRemovable', 4, DELETE_IF_REMOVABLE),
     };
   }
 
   async tryBeginOperation(instanceId: string, opOccId: string, allowedStates: readonly InstantiationState[] = []) {
-    const res = await this.lock.begin(this.keys.doc, this.opKey, instanceId, opOccId, allowedStates.join(','));
+    const states = allowedStates.join(',');
+    const res = await this.lock.begin(this.keys.doc, this.opKey, this.sinceKey, instanceId, opOccId, states, now());
     return toResult(res);
   }
 
   async endOperation(instanceId: string, opOccId: string): Promise<void> {
-    await this.lock.end(this.opKey, instanceId, opOccId);
+    await this.lock.end(this.opKey, this.sinceKey, instanceId, opOccId);
+  }
+
+  async endOrphanedOperation(instanceId: string, opOccId: string, heldForMs: number): Promise<boolean> {
+    return (await this.lock.endOrphan(this.opKey, this.sinceKey, instanceId, opOccId, now(), String(heldForMs))) === 1;
   }
 
   async activeOperation(instanceId: string): Promise<string | undefined> {
@@ -115,6 +135,8 @@ export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> imp
     return toResult(res);
   }
 }
+
+const now = (): string => String(Date.now());
 
 function toResult(res: ScriptAnswer): { ok: true } | ({ ok: false } & BeginOperationRefusal) {
   const [code, arg] = res;

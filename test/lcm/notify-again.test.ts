@@ -167,3 +167,69 @@ describe('a finished operation whose worker died before releasing the instance (
     expect(await h.deps.instances.activeOperation(other.id)).toBeUndefined();
   }, 90_000);
 });
+
+describe('a FAILED_TEMP stored but not notified (its process died in between)', () => {
+  const fault = (instanceId: string, f?: string): Promise<Response> =>
+    fetch(
+      `${h.cloud.url}/faults`,
+      f
+        ? { method: 'PUT', body: JSON.stringify({ instanceId, fault: f }) }
+        : {
+            method: 'DELETE',
+          },
+    );
+  /** What one subscription (the first that heard of the op-occ: two listen by now) received of the op-occ. */
+  const ofOp = (op: string): string[] => {
+    const sub = received.find((r) => r.op === op)?.sub;
+    return received.filter((r) => r.op === op && r.sub === sub).map((r) => r.what);
+  };
+
+  it('is notified before retry takes the op-occ on; one that was notified is not sent again', async () => {
+    // told: a real failure (the image upload refused), then a retry that completes
+    const inst = await createSampleInstance(h, 'forwarder');
+    await fault(inst.id, 'image-upload-refused');
+    const loc = (await requestInstantiate(h, inst.id)).headers['location'] as string;
+    const told = loc.split('/').pop()!;
+    await waitForOp(h, loc, ['FAILED_TEMP']);
+    await fault(inst.id);
+    const retry = (id: string) =>
+      h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_lcm_op_occs/${id}/retry`, headers: AUTH });
+    expect((await retry(told)).statusCode).toBe(202);
+    await waitForOp(h, loc, ['COMPLETED']);
+    const deadline = Date.now() + 20_000;
+    while (!ofOp(told).includes('RESULT:COMPLETED') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(ofOp(told)).toEqual([
+      'START:STARTING',
+      'RESULT:PROCESSING',
+      'RESULT:FAILED_TEMP',
+      'RESULT:PROCESSING',
+      'RESULT:COMPLETED',
+    ]);
+    // untold: stored FAILED_TEMP and nothing sent, as a worker killed between the two leaves it
+    const other = await createSampleInstance(h, 'forwarder');
+    const loc2 = (await requestInstantiate(h, other.id)).headers['location'] as string;
+    const untold = loc2.split('/').pop()!;
+    await waitForOp(h, loc2, ['COMPLETED']);
+    const at = new Date().toISOString();
+    await h.deps.opOccs.update(untold, (o) => ({
+      ...o,
+      operationState: 'FAILED_TEMP',
+      stateEnteredTime: at,
+      error: { status: 500, title: 'Internal Server Error', detail: 'killed' },
+    }));
+    expect((await h.deps.instances.tryBeginOperation(other.id, untold)).ok).toBe(true);
+    expect((await retry(untold)).statusCode).toBe(202);
+    await waitForOp(h, loc2, ['COMPLETED']);
+    const until2 = Date.now() + 20_000;
+    while (ofOp(untold).length < 6 && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
+    expect(ofOp(untold)).toEqual([
+      'START:STARTING',
+      'RESULT:PROCESSING',
+      'RESULT:COMPLETED',
+      'RESULT:FAILED_TEMP',
+      'RESULT:PROCESSING',
+      'RESULT:COMPLETED',
+    ]);
+  }, 60_000);
+});

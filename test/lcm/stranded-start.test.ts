@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { useRedis } from '../support/redis';
 import { buildLcmHarness, createSampleInstance, requestInstantiate, waitForOp, type LcmHarness } from '../support/lcm';
 import { resumeStranded } from '../../src/lcm/occurrences';
 import { LCM_QUEUE } from '../../src/queue';
+import { ORPHANED_LOCK_MS } from '../../src/lcm/engine';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 
 // Found by the chaos run (bench/chaos.ts): an API process SIGKILLed inside POST .../instantiate, after the op-occ
@@ -66,4 +68,30 @@ describe('op-occs left STARTING without a job', () => {
     const first = await h.instances.get(inst.id);
     expect(first?.doc.instantiationState).toBe('INSTANTIATED');
   }, 60_000);
+});
+
+// Found by the chaos run: an API process SIGKILLed between taking the instance's lock and storing the op-occ left the
+// instance locked by an op-occ that never existed, refused as busy for ever.
+describe('a lock whose op-occ was never stored', () => {
+  it('is kept while young (its process may be storing it), cleared once older than ORPHANED_LOCK_MS', async () => {
+    const inst = await createSampleInstance(h, 'forwarder');
+    expect(await h.deps.instances.tryBeginOperation(inst.id, 'ghost', ['NOT_INSTANTIATED'])).toEqual({ ok: true });
+    const young = await requestInstantiate(h, inst.id);
+    expect(young.statusCode).toBe(409);
+    expect(young.json()).toMatchObject({ detail: expect.stringMatching(/operation ghost in progress/) });
+    // as if taken ORPHANED_LOCK_MS ago: the hash the lock script keeps its time in
+    const client = new Redis(redis.url);
+    await client.hset(`${h.prefix}:inst:opsince`, inst.id, String(Date.now() - ORPHANED_LOCK_MS - 1));
+    await client.quit();
+    const res = await requestInstantiate(h, inst.id);
+    expect(res.statusCode).toBe(202);
+    const opId = (res.headers['location'] as string).split('/').pop();
+    expect(await h.deps.instances.activeOperation(inst.id)).toBe(opId);
+    // an op-occ that exists is never taken for an orphan, however old its lock
+    const again = new Redis(redis.url);
+    await again.hset(`${h.prefix}:inst:opsince`, inst.id, '0');
+    await again.quit();
+    expect((await requestInstantiate(h, inst.id)).statusCode).toBe(409);
+    expect(await h.deps.instances.activeOperation(inst.id)).toBe(opId);
+  });
 });

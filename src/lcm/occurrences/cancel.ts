@@ -1,6 +1,6 @@
 import { allowedFrom, nextState, type CancelMode } from '../../domain/lcm-op-occ';
 import type { LcmDeps } from '../deps';
-import { transition } from '../engine';
+import { failTemp } from '../engine';
 import { loadOpOcc, refuse } from './load';
 
 /**
@@ -13,7 +13,7 @@ export async function cancel(deps: LcmDeps, opOccId: string, mode: CancelMode): 
   if (nextState(op.doc.operationState, 'cancel') === undefined) refuse(op.doc, 'cancel', allowedFrom('cancel'));
   if (op.doc.operationState === 'STARTING' || mode === 'FORCEFUL') {
     const error = { status: 409, title: 'Conflict', detail: `cancelled (${mode})` };
-    await transition(deps, op, 'FAILED_TEMP', { cancelMode: mode, isCancelPending: false, error });
+    await failTemp(deps, op, { cancelMode: mode, isCancelPending: false, error });
     return;
   }
   await deps.opOccs.update(opOccId, (o) => ({ ...o, isCancelPending: true, cancelMode: mode }), { known: op });

@@ -1,6 +1,6 @@
 import { allowedFrom, nextState } from '../../domain/lcm-op-occ';
 import type { LcmDeps } from '../deps';
-import { finish, transition } from '../engine';
+import { finish, tellFailedTemp, transition } from '../engine';
 import { handlerOf } from '../operations';
 import { loadOpOcc, refuse } from './load';
 
@@ -13,8 +13,8 @@ import { loadOpOcc, refuse } from './load';
 export async function fail(deps: LcmDeps, opOccId: string): Promise<void> {
   const op = await loadOpOcc(deps, opOccId);
   if (nextState(op.doc.operationState, 'fail') === undefined) refuse(op.doc, 'fail', allowedFrom('fail'));
+  const run = await tellFailedTemp(deps, op);
   if (handlerOf(op.doc.operation).release === undefined) return finish(deps, op, 'FAILED');
-  const run = await deps.opOccs.openRun(opOccId);
   await deps.opOccs.setMemo(opOccId, { ...run?.state, releaseOwed: true });
   await transition(deps, op, 'FAILED');
   await deps.queue.enqueue(opOccId, 'release');

@@ -1,6 +1,6 @@
 import { allowedFrom, nextState } from '../../domain/lcm-op-occ';
 import type { LcmDeps } from '../deps';
-import { transition } from '../engine';
+import { tellFailedTemp, transition } from '../engine';
 import { loadOpOcc, refuse } from './load';
 
 /**
@@ -11,6 +11,7 @@ import { loadOpOcc, refuse } from './load';
 export async function retry(deps: LcmDeps, opOccId: string): Promise<void> {
   const op = await loadOpOcc(deps, opOccId);
   if (nextState(op.doc.operationState, 'retry') === undefined) refuse(op.doc, 'retry', allowedFrom('retry'));
+  await tellFailedTemp(deps, op);
   await deps.opOccs.clearSteps(opOccId);
   // notified by the job when it starts (runJob): a notification sent here would be lost by a worker that dies
   // between storing a state and sending it, while the job's own is sent again when the job runs again

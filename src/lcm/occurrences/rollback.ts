@@ -1,7 +1,7 @@
 import { ConflictError } from '../../errors';
 import { allowedFrom, nextState } from '../../domain/lcm-op-occ';
 import type { LcmDeps } from '../deps';
-import { transition } from '../engine';
+import { tellFailedTemp, transition } from '../engine';
 import { HANDLERS } from '../operations';
 import { loadOpOcc, refuse } from './load';
 
@@ -11,6 +11,7 @@ export async function rollback(deps: LcmDeps, opOccId: string): Promise<void> {
   if (nextState(op.doc.operationState, 'rollback') === undefined) refuse(op.doc, 'rollback', allowedFrom('rollback'));
   if (HANDLERS[op.doc.operation].rollback === undefined)
     throw new ConflictError(`${op.doc.operation} cannot be rolled back; retry or fail it`, { field: 'operation' });
+  await tellFailedTemp(deps, op);
   // notified by the job when it starts (runJob), as retry's PROCESSING
   await transition(deps, op, 'ROLLING_BACK', { isCancelPending: false }, undefined, { notify: false });
   await deps.queue.enqueue(opOccId, 'rollback');
