@@ -190,10 +190,15 @@ cmd_up() {
   show curl -s "http://$IP:$PORT/"; echo
   ts "Tacker up (logs $LOG)"
 }
-cmd_down() {
-  local n
+cmd_down() { # SIGTERM, then SIGKILL after 20 s (tacker-server's graceful shutdown can outwait a stopped RabbitMQ)
+  local n pid i
   for n in tacker-conductor tacker-server; do
-    if running "$n"; then kill -- "-$(cat "$RUN/$n.pid")" 2>/dev/null || kill "$(cat "$RUN/$n.pid")"; ts "stopped $n"; fi
+    if running "$n"; then
+      pid=$(cat "$RUN/$n.pid")
+      kill -- "-$pid" 2>/dev/null || kill "$pid"
+      for ((i = 0; i < 20; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+      if kill -0 "$pid" 2>/dev/null; then kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid"; ts "killed $n"; else ts "stopped $n"; fi
+    fi
     rm -f "$RUN/$n.pid"
   done
 }
