@@ -55,6 +55,7 @@ const IntCpd = closed({
     closed({
       name: Id,
       position: Type.Optional(UInt32()),
+      'network-interface-requirements': list(closed({ key: Id, value: Type.String() }), 1),
       'virtual-interface': closed({ type: Enum(...VIRTUAL_INTERFACE_TYPES) }),
     }),
   ),
@@ -168,6 +169,7 @@ export const OsmVnfdSchema = closed({
     version: Type.String(),
     'product-info-name': Type.Optional(Type.String()),
     'product-info-description': Type.Optional(Type.String()),
+    'vnfm-info': Type.Optional(list(Id, 1)),
     'mgmt-cp': Type.Optional(Id),
     vdu: list(Vdu, 1),
     'virtual-compute-desc': list(VirtualComputeDesc),

@@ -90,7 +90,13 @@ function intCpd(cp: VduCpModel): OsmIntCpd {
     id: cp.id,
     ...(cp.virtualLinkId !== undefined ? { 'int-virtual-link-desc': cp.virtualLinkId } : {}),
     'virtual-network-interface-requirement': [
-      { name: cp.id, position: cp.order + 1, 'virtual-interface': { type: osmInterfaceType(cp.vnicType) } },
+      {
+        name: cp.id,
+        position: cp.order + 1,
+        // SOL006's own form of the requirement (one at least); OSM's virtual-interface is what OSM acts on
+        'network-interface-requirements': [{ key: 'vnic-type', value: cp.vnicType }],
+        'virtual-interface': { type: osmInterfaceType(cp.vnicType) },
+      },
     ],
   };
 }
@@ -284,6 +290,8 @@ export function osmVnfd(model: VnfdModel, id: string): OsmVnfdDocument {
       ...(model.productInfoDescription !== undefined
         ? { 'product-info-description': model.productInfoDescription }
         : {}),
+      // SOL006 wants one at least: under OSM, OSM is the VNF manager
+      'vnfm-info': ['osm'],
       ...(mgmt !== undefined ? { 'mgmt-cp': mgmt } : {}),
       vdu: f.vdus.map((v) => vdu(v, f.vduCps)),
       'virtual-compute-desc': f.vdus.map(computeDesc),
