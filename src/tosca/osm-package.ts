@@ -13,7 +13,8 @@ import yaml from 'js-yaml';
 import type { VnfdModel } from './model';
 import { tarGz } from './osm-tar';
 import type { OsmVnfdDocument } from './osm-types';
-import { osmVnfd, OSM_CHARM, cloudInitFile } from './osm-vnfd';
+import { OSM_CHARM } from './osm-day1';
+import { osmVnfd, cloudInitFile } from './osm-vnfd';
 
 export interface OsmPackage {
   /** `<name>_vnf`: the package's top folder */

@@ -10,8 +10,8 @@
  * @see ETSI GS NFV-SOL 006 v2.8.1 / v3.3.1 (etsi-nfv-vnf.yang), OSM's information model (osm/IM)
  */
 import type { FlavourModel, SwImageData, VduCpModel, VduModel, VnfdModel } from './model';
+import { day12 } from './osm-day1';
 import type {
-  OsmDay12,
   OsmDf,
   OsmExtCpd,
   OsmIntCpd,
@@ -20,9 +20,6 @@ import type {
   OsmVirtualComputeDesc,
   OsmVnfdDocument,
 } from './osm-types';
-
-/** The proxy charm's name in the package's charms/ folder, and its execution environment's id. */
-export const OSM_CHARM = 'clickosv-proxy';
 
 const GIB = 1024 ** 3;
 
@@ -140,54 +137,6 @@ function mgmtCp(f: FlavourModel, vduId: string): VduCpModel | undefined {
   return f.vduCps.filter((c) => c.vduId === vduId).sort((a, b) => a.order - b.order)[0];
 }
 
-/**
- * Day 1 (and 2) of each VDU with a Click configuration: OSM deploys our proxy charm for every VNFC of the VDU
- * (scale-out ones too) and runs `config` (where the VM's REST API is, how to talk to it) and then
- * `push-click-config` (stop, write, start and check Click), which stays available as a day-2 primitive.
- */
-function day12(v: VduModel, ext: string): OsmDay12 {
-  const m = v.management;
-  const env = OSM_CHARM;
-  const config = v.clickConfig?.text ?? '';
-  // every value a string: the charm's config options are strings (Juju refuses an int for a string option)
-  const str = (name: string, value: string | number): { name: string; value: string; 'data-type': string } => ({
-    name,
-    value: String(value),
-    'data-type': 'STRING',
-  });
-  return {
-    id: v.id,
-    'execution-environment-list': [
-      { id: env, 'external-connection-point-ref': ext, juju: { charm: OSM_CHARM, proxy: true } },
-    ],
-    'initial-config-primitive': [
-      {
-        seq: 1,
-        name: 'config',
-        'execution-environment-ref': env,
-        parameter: [
-          str('host', '<rw_mgmt_ip>'),
-          str('dialect', m.dialect),
-          str('api-port', m.apiPort),
-          str('controlsocket-port', m.controlSocketPort),
-          str('grace-ms', m.readiness.graceMs),
-          str('interval-ms', m.readiness.intervalMs),
-          str('deadline-ms', m.readiness.deadlineMs),
-        ],
-      },
-      { seq: 2, name: 'push-click-config', 'execution-environment-ref': env, parameter: [str('config', config)] },
-    ],
-    'config-primitive': [
-      {
-        name: 'push-click-config',
-        'execution-environment-ref': env,
-        parameter: [{ name: 'config', 'data-type': 'STRING', 'default-value': config }],
-      },
-      { name: 'click-status', 'execution-environment-ref': env },
-    ],
-  };
-}
-
 function df(f: FlavourModel, extOf: (vduId: string) => string | undefined): OsmDf {
   const day = f.vdus.flatMap((v) => {
     const ext = extOf(v.id);
@@ -277,7 +226,7 @@ export function osmVnfd(model: VnfdModel, id: string): OsmVnfdDocument {
   const mgmt = first !== undefined ? extOf(first.id) : undefined;
   const images = new Map<string, OsmSwImageDesc>();
   for (const v of f.vdus) if (v.swImage !== undefined) images.set(v.swImage.name, swImageDesc(v.swImage));
-  const vdus = f.vdus.filter((v) => v.swImage !== undefined && v.swImage.minDiskBytes > 0);
+  const withDisk = f.vdus.filter((v) => v.swImage !== undefined && v.swImage.minDiskBytes > 0);
   return {
     vnfd: {
       id,
@@ -295,9 +244,9 @@ export function osmVnfd(model: VnfdModel, id: string): OsmVnfdDocument {
       ...(mgmt !== undefined ? { 'mgmt-cp': mgmt } : {}),
       vdu: f.vdus.map((v) => vdu(v, f.vduCps)),
       'virtual-compute-desc': f.vdus.map(computeDesc),
-      ...(vdus.length > 0
+      ...(withDisk.length > 0
         ? {
-            'virtual-storage-desc': vdus.map((v) => ({
+            'virtual-storage-desc': withDisk.map((v) => ({
               id: `${v.id}-storage`,
               'size-of-storage': gb(v.swImage?.minDiskBytes ?? 0, 0),
             })),

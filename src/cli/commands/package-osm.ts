@@ -4,7 +4,7 @@ import { validatePackage, type PackageFiles, type TypeLibrary } from '../../tosc
 // not through tosca/index: a `package validate` loads none of the OSM writer (nor TypeBox)
 import { buildOsmPackage } from '../../tosca/osm-package';
 import { osmSchemaErrors } from '../../tosca/osm-types';
-import { OSM_CHARM } from '../../tosca/osm-vnfd';
+import { OSM_CHARM } from '../../tosca/osm-day1';
 import type { CommandIo } from './click';
 
 /** Finds the project's proxy charm (osm/charms/clickosv-proxy) from here (src/cli/commands, or under dist/). */
