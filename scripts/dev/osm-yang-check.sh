@@ -32,8 +32,8 @@ if [ -z "$YANG_DIR" ]; then
   echo "osm-yang-check: no YANG folder given: use --yang-dir <dir> (ETSI SOL006's src/yang)" >&2
   exit 2
 fi
-if [ ! -f "$YANG_DIR/etsi-nfv-vnfd.yang" ] || [ ! -f "$YANG_DIR/etsi-nfv-descriptors.yang" ]; then
-  echo "osm-yang-check: $YANG_DIR has no etsi-nfv-vnfd.yang and etsi-nfv-descriptors.yang: it is not SOL006's" \
+if [ ! -f "$YANG_DIR/etsi-nfv-descriptors.yang" ] || [ ! -f "$YANG_DIR/etsi-nfv-vnf.yang" ]; then
+  echo "osm-yang-check: $YANG_DIR has no etsi-nfv-descriptors.yang and etsi-nfv-vnf.yang: it is not SOL006's" \
     "src/yang (git clone https://forge.etsi.org/rep/nfv/SOL006.git)" >&2
   exit 2
 fi
@@ -51,7 +51,7 @@ WORK=${KEEP:-$(mktemp -d)}
 mkdir -p "$WORK"
 [ -n "$KEEP" ] || trap 'rm -rf "$WORK"' EXIT
 
-# The descriptor (YAML) as RFC 7951 JSON for module etsi-nfv-vnfd, without OSM's additions; what was taken out
+# The descriptor (YAML) as RFC 7951 JSON for module etsi-nfv-descriptors, without OSM's additions; what was taken out
 # goes to stderr.
 to_json() {
   node - "$1" <<'EOF'
@@ -93,13 +93,20 @@ for (const i of v['sw-image-desc'] ?? []) {
   // an identity of etsi-nfv-descriptors, used in module etsi-nfv-vnfd: prefixed by its module's name
   if (i.checksum?.algorithm) i.checksum.algorithm = `etsi-nfv-descriptors:${i.checksum.algorithm}`;
 }
+for (const l of v['int-virtual-link-desc'] ?? [])
+  if (l['connectivity-type'])
+    l['connectivity-type']['layer-protocol'] = l['connectivity-type']['layer-protocol'].map(
+      (p) => `etsi-nfv-descriptors:${p}`,
+    );
 for (const df of v.df ?? []) {
   const op = df['lcm-operations-configuration']?.['operate-vnf-op-config'];
   drop(op, 'day1-2', 'df/lcm-operations-configuration/operate-vnf-op-config/day1-2');
   if (op && Object.keys(op).length === 0) delete df['lcm-operations-configuration'];
 }
 process.stderr.write(`  OSM additions taken out: ${[...removed].join(', ') || 'none'}\n`);
-process.stdout.write(JSON.stringify({ 'etsi-nfv-vnfd:vnfd': v }, null, 1));
+// as an entry of etsi-nfv-descriptors' nfv/vnfd list, not the top-level vnfd container of etsi-nfv-vnfd: SOL006's
+// absolute leafrefs (int-cpd's int-virtual-link-desc) point into /nfv:nfv/nfv:vnfd
+process.stdout.write(JSON.stringify({ 'etsi-nfv-descriptors:nfv': { vnfd: [v] } }, null, 1));
 EOF
 }
 
@@ -116,7 +123,12 @@ for a in "${ARGS[@]}"; do
   if [ -d "$a" ]; then
     name=$(basename "$a")
     pkg="$WORK/$name.tar.gz"
-    node "$REPO/bin/clickvnfm.js" package build "$a" --target osm -o "$pkg" >/dev/null
+    if ! node "$REPO/bin/clickvnfm.js" package build "$a" --target osm -o "$pkg" >/dev/null 2>"$WORK/build.err"; then
+      echo "$a: no OSM package:"
+      grep -v ': warning: ' "$WORK/build.err" | sed 's/^/    /'
+      status=1
+      continue
+    fi
   else
     name=$(basename "$a" .tar.gz)
     pkg=$a
@@ -128,10 +140,10 @@ for a in "${ARGS[@]}"; do
   (cd "$REPO" && to_json "$vnfd") >"$dir/vnfd.json" 2>"$dir/removed.txt"
   cat "$dir/removed.txt"
   # libyang's warnings are about ETSI's models (identity comparisons without prefix, includes): left out
-  if out=$(yanglint -p "$WORK/yang" -t config "$WORK/yang/etsi-nfv-vnfd.yang" "$dir/vnfd.json" 2>&1); then
-    echo "  yanglint -t config etsi-nfv-vnfd.yang: valid"
+  if out=$(yanglint -p "$WORK/yang" -t config "$WORK/yang/etsi-nfv-descriptors.yang" "$dir/vnfd.json" 2>&1); then
+    echo "  yanglint -t config etsi-nfv-descriptors.yang (nfv/vnfd): valid"
   else
-    echo "  yanglint -t config etsi-nfv-vnfd.yang: INVALID"
+    echo "  yanglint -t config etsi-nfv-descriptors.yang (nfv/vnfd): INVALID"
     echo "$out" | grep -v '^libyang warn' | sed 's/^/    /'
     status=1
   fi

@@ -68,7 +68,9 @@ export function buildOsmPackage(model: VnfdModel, charm?: ReadonlyMap<string, Bu
   for (const v of model.vdus)
     if (v.clickConfig !== undefined)
       files.set(`${folder}/cloud_init/${cloudInitFile(v.id)}`, Buffer.from(osvCloudInit(v.clickConfig.text)));
-  if (charm !== undefined)
+  // the charm only where a day1-2 names it (a VNFD without a Click configuration has none)
+  const day1 = descriptor.vnfd.df.some((df) => df['lcm-operations-configuration'] !== undefined);
+  if (charm !== undefined && day1)
     for (const [p, b] of [...charm].sort(([a], [b]) => a.localeCompare(b)))
       files.set(`${folder}/charms/${OSM_CHARM}/${p}`, b);
   files.set(`${folder}/checksums.txt`, Buffer.from(osmChecksums(files)));

@@ -32,6 +32,8 @@ export const VIRTUAL_INTERFACE_TYPES = [
   'PCI-PASSTHROUGH',
   'SR-IOV',
 ] as const;
+/** SOL006's layer-protocol identities */
+const LayerProtocol = Enum('ethernet', 'mpls', 'odu2', 'ipv4', 'ipv6', 'pseudo-wire');
 const MempageSize = Enum('LARGE', 'SMALL', 'SIZE_2MB', 'SIZE_1GB', 'PREFER_LARGE');
 
 const SwImageDesc = closed({
@@ -65,7 +67,7 @@ const Vdu = closed({
   id: Id,
   name: Id,
   description: Type.Optional(Type.String()),
-  'int-cpd': list(IntCpd),
+  'int-cpd': list(IntCpd, 1),
   'virtual-compute-desc': Id,
   'virtual-storage-desc': Type.Optional(list(Id)),
   'sw-image-desc': Type.Optional(Id),
@@ -169,13 +171,21 @@ export const OsmVnfdSchema = closed({
     version: Type.String(),
     'product-info-name': Type.Optional(Type.String()),
     'product-info-description': Type.Optional(Type.String()),
-    'vnfm-info': Type.Optional(list(Id, 1)),
+    'vnfm-info': list(Id, 1),
     'mgmt-cp': Type.Optional(Id),
     vdu: list(Vdu, 1),
     'virtual-compute-desc': list(VirtualComputeDesc),
     'virtual-storage-desc': Type.Optional(list(closed({ id: Id, 'size-of-storage': UInt64 }))),
     'sw-image-desc': list(SwImageDesc),
-    'int-virtual-link-desc': Type.Optional(list(closed({ id: Id, description: Type.Optional(Type.String()) }))),
+    'int-virtual-link-desc': Type.Optional(
+      list(
+        closed({
+          id: Id,
+          description: Type.Optional(Type.String()),
+          'connectivity-type': closed({ 'layer-protocol': list(LayerProtocol, 1) }),
+        }),
+      ),
+    ),
     'ext-cpd': list(ExtCpd, 1),
     df: list(Df, 1),
   }),

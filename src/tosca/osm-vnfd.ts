@@ -258,6 +258,8 @@ export function osmVnfd(model: VnfdModel, id: string): OsmVnfdDocument {
             'int-virtual-link-desc': f.virtualLinks.map((l) => ({
               id: l.id,
               ...(l.description !== undefined ? { description: l.description } : {}),
+              // SOL006 wants the link's layer protocols (one at least): SOL001's names are SOL006's identities
+              'connectivity-type': { 'layer-protocol': l.layerProtocols.length > 0 ? l.layerProtocols : ['ethernet'] },
             })),
           }
         : {}),

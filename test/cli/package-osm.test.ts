@@ -25,7 +25,7 @@ function io(): { out: (t: string) => void; err: (t: string) => void; text: { out
 }
 
 async function build(sample: string, extra: Parameters<typeof packageBuild>[3] = {}) {
-  const file = join(out, `${sample}-${extra.charm === false ? 'nocharm' : 'osm'}.tar.gz`);
+  const file = join(out, `${sample.split('/').pop()}-${extra.charm === false ? 'nocharm' : 'osm'}.tar.gz`);
   const o = io();
   const code = await packageBuild(join(REPO, 'vnfd', sample), file, o, { target: 'osm', ...extra });
   if (code !== 0) throw new Error(`${sample}: exit ${code}: ${o.text.err}`);
@@ -98,6 +98,27 @@ describe('package build --target osm', () => {
     expect(validate(descriptor) ? [] : validate.errors).toEqual([]);
     expect(brokenReferences(descriptor)).toEqual([]);
     expect(descriptor.vnfd.id).toBe(name);
+  });
+
+  it.each(['block-storage', 'broker', 'single-file'])(
+    'the corpus VNFD %s (links, volumes, flavours, no Click): schema and references hold',
+    async (c) => {
+      const { descriptor, files } = await build(`../test/fixtures/vnfd-corpus/${c}`);
+      expect(validate(descriptor) ? [] : validate.errors).toEqual([]);
+      expect(brokenReferences(descriptor)).toEqual([]);
+      // no Click configuration: no day 1, so no charm either
+      expect([...files.keys()].some((p) => p.includes('/charms/'))).toBe(
+        descriptor.vnfd.df[0]!['lcm-operations-configuration'] !== undefined,
+      );
+    },
+  );
+
+  it('refuses, plainly, a VNFD OSM cannot take: a VDU without CP, no external CP', async () => {
+    const o = io();
+    const dir = join(REPO, 'test/fixtures/vnfd-corpus/lcm-scripts');
+    expect(await packageBuild(dir, join(out, 'l.tar.gz'), o, { target: 'osm' })).toBe(1);
+    expect(o.text.err).toContain('VDU app has no VduCp');
+    expect(o.text.err).toContain('no CP is external');
   });
 
   it.each(SAMPLES)('%s: checksums.txt has the MD5 of every other file', async (s) => {

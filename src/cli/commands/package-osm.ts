@@ -56,6 +56,15 @@ export async function writeOsmPackage(
     io.err(`the proxy charm osm/charms/${OSM_CHARM} was not found: give --charm <dir>, or --no-charm\n`);
     return 1;
   }
+  // what SOL006 (so OSM) needs and a SOL001 VNFD may lack, said plainly before the schema's wording
+  const lacking = [
+    ...model.vdus.filter((v) => !model.vduCps.some((c) => c.vduId === v.id)).map((v) => `VDU ${v.id} has no VduCp`),
+    ...(model.vduCps.some((c) => c.virtualLinkId === undefined) || model.extCps.length > 0
+      ? []
+      : ['no CP is external (on no internal virtual link) and there is no VnfExtCp']),
+  ];
+  for (const l of lacking) io.err(`${output}: OSM (SOL006) needs one CP per VDU at least and an external CP: ${l}\n`);
+  if (lacking.length > 0) return 1;
   const pkg = buildOsmPackage(model, charmDir === undefined ? undefined : readTree(charmDir));
   const errors = osmSchemaErrors(pkg.descriptor);
   for (const e of errors) io.err(`${pkg.folder}/${pkg.folder.replace(/_vnf$/, '')}_vnfd.yaml: ${e}\n`);
