@@ -4,7 +4,9 @@
  * OpenStack client or the VNFM.
  */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { buildProgram } from '../../src/cli';
 import { registrations, registrationsFor } from '../../src/cli/commands';
@@ -62,6 +64,17 @@ describe('lazy subcommands', () => {
     expect(modules).toContain('tosca/index.js');
     for (const heavy of ['cli/api-client.js', 'main.js', 'openstack/index.js', 'store/index.js', 'api/index.js'])
       expect(modules).not.toContain(heavy);
+  });
+
+  it('the OSM writer loads for `package build --target osm` only', () => {
+    const osm = (m: string) => m.startsWith('tosca/osm-') || m === 'cli/commands/package-osm.js';
+    const validate = loadedModules(['package', 'validate', 'vnfd/forwarder']);
+    expect(validate.modules.filter(osm)).toEqual([]);
+    const out = join(mkdtempSync(join(tmpdir(), 'lazy-osm-')), 'f.tar.gz');
+    const build = loadedModules(['package', 'build', 'vnfd/forwarder', '--target', 'osm', '-o', out]);
+    expect(build.status).toBe(0);
+    expect(build.modules).toContain('cli/commands/package-osm.js');
+    expect(build.modules).toContain('tosca/osm-vnfd.js');
   });
 
   it('a one-shot `click check` loads the Click toolkit only', () => {

@@ -1,5 +1,5 @@
 import { writeFileSync, statSync, readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { formatDiagnostic, type SourceDiagnostic } from '../../errors';
 import {
   assemblePackage,
@@ -26,9 +26,16 @@ function report(diagnostics: SourceDiagnostic[], io: CommandIo, label: string): 
 export interface BuildOptions {
   image?: { metadata: string; file?: string };
   etsiTypes?: string;
+  /** csar (default): a SOL004 CSAR; osm: an OSM VNF package (.tar.gz) made from the parsed VNFD */
+  target?: 'csar' | 'osm';
+  /** --target osm: the proxy charm's folder (default osm/charms/clickosv-proxy); false: none */
+  charm?: string | false;
 }
 
-/** `clickvnfm package build <dir> -o <file.csar> [--image-metadata m.json [--image x.qcow2]] [--etsi-types d]` */
+/**
+ * `clickvnfm package build <dir> -o <file.csar> [--image-metadata m.json [--image x.qcow2]] [--etsi-types d]`, or
+ * `... --target osm -o <file.tar.gz> [--charm <dir> | --no-charm]`
+ */
 export async function packageBuild(
   dir: string,
   output: string,
@@ -38,12 +45,24 @@ export async function packageBuild(
   const read = readPackageDir(dir);
   if (read.files === undefined) return report(read.diagnostics, io, dir);
   const lib = loadTypeLibrary();
-  const { image, etsiTypes } = options;
+  const { image, etsiTypes, target = 'csar' } = options;
+  if (target === 'osm' && (image?.file !== undefined || etsiTypes !== undefined)) {
+    io.err('--target osm: --image and --etsi-types are for CSARs (OSM finds the image in the VIM by name)\n');
+    return 1;
+  }
   if (image !== undefined)
     for (const line of applyImageMetadata(read.files, image.metadata, image.file)) io.out(`${line}\n`);
   if (etsiTypes !== undefined) for (const line of bundleEtsiTypes(read.files, etsiTypes, lib)) io.out(`${line}\n`);
   const r = await assemblePackage(read.files, lib, dir);
   if (report(r.diagnostics, io, dir) !== 0 || r.csar === undefined) return 1;
+  if (target === 'osm') {
+    // loaded only for this target: a CSAR build or a validation does not load the OSM writer
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { writeOsmPackage } = require('./package-osm') as typeof import('./package-osm');
+    return writeOsmPackage(r.files ?? read.files, lib, output, io, {
+      ...(options.charm !== undefined ? { charm: options.charm } : {}),
+    });
+  }
   writeFileSync(output, r.csar);
   io.out(`${output}: ${r.csar.length} bytes, ${r.files?.size ?? 0} files, manifest with SHA-256 of each\n`);
   return 0;
@@ -92,12 +111,32 @@ export function describeFlavour(f: FlavourModel): string {
   );
 }
 
+interface BuildFlags {
+  output: string;
+  imageMetadata?: string;
+  image?: string;
+  etsiTypes?: string;
+  target: 'csar' | 'osm';
+  /** commander's --charm <dir> / --no-charm: a folder, false, or true (neither given) */
+  charm?: string | boolean;
+}
+
 export function registerPackage(program: Command): void {
   const pkg = program.command('package').description('build and validate SOL004 VNF packages');
   pkg
     .command('build <dir>')
-    .description('build a CSAR: TOSCA.meta, the type files, and a manifest with the SHA-256 of every file')
-    .requiredOption('-o, --output <file>', 'the CSAR to write')
+    .description(
+      'build a CSAR: TOSCA.meta, the type files, and a manifest with the SHA-256 of every file; ' +
+        'or (--target osm) an OSM VNF package',
+    )
+    .requiredOption('-o, --output <file>', 'the CSAR (or with --target osm the .tar.gz) to write')
+    .addOption(
+      new Option('--target <target>', 'csar: a SOL004 CSAR; osm: an OSM (Release 9+, SOL006) VNF package')
+        .choices(['csar', 'osm'])
+        .default('csar'),
+    )
+    .option('--charm <dir>', '--target osm: the day-1 proxy charm to put in the package (default: ours)')
+    .option('--no-charm', '--target osm: no charm, no day-1 primitives (the Click configuration by cloud-init only)')
     .option(
       '--image-metadata <json>',
       "fill each VNFD's sw_image_data from an image's metadata (clickvnfm image metadata)",
@@ -111,10 +150,12 @@ export function registerPackage(program: Command): void {
       "Tacker's layout: carry ETSI's SOL001 v2.6.1 files from <dir> (downloaded from forge.etsi.org) and " +
         'import them by name',
     )
-    .action(async (dir: string, o: { output: string; imageMetadata?: string; image?: string; etsiTypes?: string }) => {
+    .action(async (dir: string, o: BuildFlags) => {
       process.exitCode = await packageBuild(dir, o.output, stdio, {
         ...(o.imageMetadata ? { image: { metadata: o.imageMetadata, ...(o.image ? { file: o.image } : {}) } } : {}),
         ...(o.etsiTypes !== undefined ? { etsiTypes: o.etsiTypes } : {}),
+        target: o.target,
+        ...(o.charm !== undefined && o.charm !== true ? { charm: o.charm } : {}),
       });
     });
   pkg
