@@ -16,6 +16,8 @@ if [ "$mode" = test ]; then
   [ -e /usr/bin/redis-sentinel ] || need+=(redis-sentinel)
   # the scrape test (test/observability/prometheus.test.ts) runs a real Prometheus
   [ -x /usr/bin/prometheus ] || need+=(prometheus)
+  # the OSM proxy charm's actions (test/cli/osm-charm.test.ts) run as Juju runs them, by python3
+  [ -x /usr/bin/python3 ] || need+=(python3)
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then
