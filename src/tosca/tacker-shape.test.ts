@@ -125,9 +125,22 @@ describe('package build --etsi-types (the layout Tacker 8 loads)', () => {
       /is not ETSI's etsi_nfv_sol001_\w+_types\.yaml .*https:\/\/forge\.etsi\.org\/rep\/nfv\/SOL001\/raw\/v2\.6\.1\//,
     );
     // files that say they are ETSI's (a real run uses the ones downloaded from forge.etsi.org)
+    // ... the vnfd types file as Tacker's samples carry it: importing the common types by URL
+    const [commonUrl, common] = Object.entries(ETSI_IMPORTS).find(([, n]) => n.includes('common'))!;
     for (const name of Object.values(ETSI_IMPORTS))
-      writeFileSync(join(dir, name), lib.get(name)!.replace(/template_author: .*/, 'template_author: ETSI_NFV'));
+      writeFileSync(
+        join(dir, name),
+        lib
+          .get(name)!
+          .replace(/template_author: .*/, 'template_author: ETSI_NFV')
+          .replace(`./${common}`, commonUrl),
+      );
     const done = bundleEtsiTypes(files, dir, lib);
+    const vnfdTypes = Object.values(ETSI_IMPORTS).find((n) => n !== common)!;
+    expect(done).toContain(
+      `Definitions/${vnfdTypes}: ETSI's, from ${join(dir, vnfdTypes)} (imports the other by name)`,
+    );
+    expect((yaml.load(files.get(`Definitions/${vnfdTypes}`)!.toString()) as Y)['imports']).toEqual([common]);
     expect(done).toContain("Definitions/clickosv_types.yaml: imports ETSI's files by name");
     await assemblePackage(files, lib);
     for (const name of Object.values(ETSI_IMPORTS))

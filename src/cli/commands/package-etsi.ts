@@ -20,8 +20,13 @@ export function bundleEtsiTypes(files: PackageFiles, dir: string, library: TypeL
     const meta = (yaml.load(text, { json: true }) as { metadata?: Record<string, unknown> } | null)?.metadata ?? {};
     if (meta['template_author'] !== 'ETSI_NFV' || meta['template_name'] !== name.replace(/\.yaml$/, ''))
       throw new Error(`${path} is not ETSI's ${name} (metadata.template_author ETSI_NFV): download it from ${url}`);
-    files.set(`Definitions/${name}`, Buffer.from(text));
-    done.push(`Definitions/${name}: ETSI's, from ${path}`);
+    // a copy that imports ETSI's other file by URL (Tacker's samples carry such copies) makes tosca-parser fetch it
+    // at upload, which fails offline: the carried copies import each other by name, their definitions untouched
+    let carried = text;
+    for (const [otherUrl, other] of Object.entries(ETSI_IMPORTS))
+      if (other !== name) carried = byName(carried, otherUrl, other);
+    files.set(`Definitions/${name}`, Buffer.from(carried));
+    done.push(`Definitions/${name}: ETSI's, from ${path}${carried !== text ? ' (imports the other by name)' : ''}`);
   }
   // our own type files travel too (assemblePackage would add them as they are, importing ETSI by URL)
   for (const [name, text] of library)
@@ -30,11 +35,15 @@ export function bundleEtsiTypes(files: PackageFiles, dir: string, library: TypeL
     const m = /^Definitions\/([^/]+\.ya?ml)$/.exec(path);
     if (m === null || ETSI_FILES.has(m[1] as string)) continue;
     let text = bytes.toString('utf8');
-    for (const [url, name] of Object.entries(ETSI_IMPORTS)) text = text.split(url).join(name);
+    for (const [url, name] of Object.entries(ETSI_IMPORTS)) text = byName(text, url, name);
     if (text !== bytes.toString('utf8')) {
       files.set(path, Buffer.from(text));
       done.push(`${path}: imports ETSI's files by name`);
     }
   }
   return done;
+}
+
+function byName(text: string, url: string, name: string): string {
+  return text.split(url).join(name);
 }
