@@ -198,6 +198,7 @@ describe("the LCM's observer", () => {
           return { doc: stored, version: 2 };
         },
         get: async () => ({ doc: stored, version: 2 }),
+        openRun: async () => ({ op: { doc: stored, version: 2 }, done: [], state: {} }),
       },
       instances: { get: async () => undefined, endOperation: async () => undefined },
       notifier: { publish: async () => undefined },
