@@ -1,7 +1,7 @@
 import type { SourceDiagnostic } from '../errors';
 import { readCsar, readPackageDir, zipFiles, type PackageFiles } from './csar';
 import { parseToscaMeta, writeManifest } from './manifest';
-import type { ParseResult } from './model';
+import type { ParseResult, VnfdModel } from './model';
 import { ETSI_FILES, type TypeLibrary } from './type-library';
 import { parsePackage } from './vnfd-parser';
 
@@ -36,7 +36,7 @@ export async function validatePackage(
 export async function buildPackage(
   dir: string,
   library: TypeLibrary,
-): Promise<{ csar?: Buffer; files?: PackageFiles; diagnostics: SourceDiagnostic[] }> {
+): Promise<{ csar?: Buffer; files?: PackageFiles; model?: VnfdModel; diagnostics: SourceDiagnostic[] }> {
   const read = readPackageDir(dir);
   if (read.files === undefined) return { diagnostics: read.diagnostics };
   return assemblePackage(read.files, library, dir);
@@ -47,7 +47,7 @@ export async function assemblePackage(
   files: PackageFiles,
   library: TypeLibrary,
   dir = 'package',
-): Promise<{ csar?: Buffer; files?: PackageFiles; diagnostics: SourceDiagnostic[] }> {
+): Promise<{ csar?: Buffer; files?: PackageFiles; model?: VnfdModel; diagnostics: SourceDiagnostic[] }> {
   for (const p of [...files.keys()]) if (p.endsWith('.mf') || p.endsWith('.csar')) files.delete(p);
   let meta = files.get('TOSCA-Metadata/TOSCA.meta')?.toString('utf8');
   let entry = meta === undefined ? undefined : parseToscaMeta(meta)['Entry-Definitions'];
@@ -108,5 +108,10 @@ export async function assemblePackage(
   );
   const res = parsePackage(files, library);
   if (res.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: res.diagnostics };
-  return { csar: await zipFiles(files), files, diagnostics: res.diagnostics };
+  return {
+    csar: await zipFiles(files),
+    files,
+    ...(res.model !== undefined ? { model: res.model } : {}),
+    diagnostics: res.diagnostics,
+  };
 }

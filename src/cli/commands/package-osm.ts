@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { validatePackage, type PackageFiles, type TypeLibrary } from '../../tosca';
+import { formatDiagnostic } from '../../errors';
+import { readPackageDir, type VnfdModel } from '../../tosca';
 // not through tosca/index: a `package validate` loads none of the OSM writer (nor TypeBox)
 import { buildOsmPackage } from '../../tosca/osm-package';
 import { osmSchemaErrors } from '../../tosca/osm-types';
@@ -18,16 +19,12 @@ export function defaultCharmDir(start = __dirname): string | undefined {
   return undefined;
 }
 
-/** Every file under `dir` by its relative path (`/`-separated), Python's caches left out. */
-export function readTree(dir: string, prefix = ''): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  for (const name of readdirSync(dir).sort()) {
-    if (name === '__pycache__' || name.endsWith('.pyc')) continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) for (const [k, v] of readTree(p, `${prefix}${name}/`)) out.set(k, v);
-    else out.set(`${prefix}${name}`, readFileSync(p));
-  }
-  return out;
+/** The charm's files by relative path (readPackageDir's walk: symbolic links refused), Python's caches left out. */
+function readCharm(dir: string, io: CommandIo): Map<string, Buffer> | undefined {
+  const read = readPackageDir(dir);
+  for (const d of read.diagnostics) io.err(`${dir}/${formatDiagnostic(d)}\n`);
+  if (read.files === undefined) return undefined;
+  return new Map([...read.files].filter(([p]) => !p.split('/').includes('__pycache__') && !p.endsWith('.pyc')));
 }
 
 export interface OsmBuildOptions {
@@ -37,20 +34,14 @@ export interface OsmBuildOptions {
 
 /**
  * `package build <dir> --target osm -o <file.tar.gz>`: the package (already assembled and checked as a CSAR) as an
- * OSM VNF package, from its parsed model. The descriptor is checked against our schema of what OSM reads.
+ * OSM VNF package, from the model that check parsed. The descriptor is checked against our schema of what OSM reads.
  */
-export async function writeOsmPackage(
-  files: PackageFiles,
-  lib: TypeLibrary,
+export function writeOsmPackage(
+  model: VnfdModel,
   output: string,
   io: CommandIo,
   options: OsmBuildOptions = {},
-): Promise<number> {
-  const { model } = await validatePackage(files, lib);
-  if (model === undefined) {
-    io.err(`${output}: the package has no VNFD model\n`);
-    return 1;
-  }
+): number {
   const charmDir = options.charm === false ? undefined : (options.charm ?? defaultCharmDir());
   if (options.charm !== false && charmDir === undefined) {
     io.err(`the proxy charm osm/charms/${OSM_CHARM} was not found: give --charm <dir>, or --no-charm\n`);
@@ -65,7 +56,9 @@ export async function writeOsmPackage(
   ];
   for (const l of lacking) io.err(`${output}: OSM (SOL006) needs one CP per VDU at least and an external CP: ${l}\n`);
   if (lacking.length > 0) return 1;
-  const pkg = buildOsmPackage(model, charmDir === undefined ? undefined : readTree(charmDir));
+  const charm = charmDir === undefined ? undefined : readCharm(charmDir, io);
+  if (charmDir !== undefined && charm === undefined) return 1;
+  const pkg = buildOsmPackage(model, charm);
   const errors = osmSchemaErrors(pkg.descriptor);
   for (const e of errors) io.err(`${pkg.folder}/${pkg.folder.replace(/_vnf$/, '')}_vnfd.yaml: ${e}\n`);
   if (errors.length > 0) return 1;

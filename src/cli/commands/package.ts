@@ -56,10 +56,14 @@ export async function packageBuild(
   const r = await assemblePackage(read.files, lib, dir);
   if (report(r.diagnostics, io, dir) !== 0 || r.csar === undefined) return 1;
   if (target === 'osm') {
+    if (r.model === undefined) {
+      io.err(`${output}: the package has no VNFD model\n`);
+      return 1;
+    }
     // loaded only for this target: a CSAR build or a validation does not load the OSM writer
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { writeOsmPackage } = require('./package-osm') as typeof import('./package-osm');
-    return writeOsmPackage(r.files ?? read.files, lib, output, io, {
+    return writeOsmPackage(r.model, output, io, {
       ...(options.charm !== undefined ? { charm: options.charm } : {}),
     });
   }
