@@ -36,16 +36,16 @@ export class BullLcmQueue implements LcmQueue {
    * still holds, so later jobs add a suffix; the op-occ's state decides which job does the work.
    */
   async enqueue(opOccId: string, kind: LcmJobKind): Promise<void> {
-    const existing = await this.queue.getJob(opOccId);
+    const jobId = await this.jobIdOf(opOccId, kind);
+    await this.queue.add(kind, { opOccId }, { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 });
+  }
+
+  private async jobIdOf(opOccId: string, kind: LcmJobKind): Promise<string> {
     // one release job at a time: whoever meets its lock queues it again (settleFinished), and BullMQ ignores the id
     // while that job waits or runs
-    const jobId =
-      kind === 'release'
-        ? `${opOccId}-release`
-        : existing === undefined && kind === 'run'
-          ? opOccId
-          : `${opOccId}-${kind}-${Date.now()}`;
-    await this.queue.add(kind, { opOccId }, { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 });
+    if (kind === 'release') return `${opOccId}-release`;
+    if (kind === 'run' && (await this.queue.getJob(opOccId)) === undefined) return opOccId;
+    return `${opOccId}-${kind}-${Date.now()}`;
   }
 
   /** The first run: BullMQ ignores an id it still holds, so a second call while the job exists adds nothing. */

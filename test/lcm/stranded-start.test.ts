@@ -82,15 +82,13 @@ describe('a lock whose op-occ was never stored', () => {
     // as if taken ORPHANED_LOCK_MS ago: the hash the lock script keeps its time in
     const client = new Redis(redis.url);
     await client.hset(`${h.prefix}:inst:opsince`, inst.id, String(Date.now() - ORPHANED_LOCK_MS - 1));
-    await client.quit();
     const res = await requestInstantiate(h, inst.id);
     expect(res.statusCode).toBe(202);
     const opId = (res.headers['location'] as string).split('/').pop();
     expect(await h.deps.instances.activeOperation(inst.id)).toBe(opId);
     // an op-occ that exists is never taken for an orphan, however old its lock
-    const again = new Redis(redis.url);
-    await again.hset(`${h.prefix}:inst:opsince`, inst.id, '0');
-    await again.quit();
+    await client.hset(`${h.prefix}:inst:opsince`, inst.id, '0');
+    await client.quit();
     expect((await requestInstantiate(h, inst.id)).statusCode).toBe(409);
     expect(await h.deps.instances.activeOperation(inst.id)).toBe(opId);
   });
