@@ -19,17 +19,14 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
 return {'ok'}`;
 
-// KEYS: op hash, op-since hash. ARGV: id, opOccId.
+// KEYS: op hash, op-since hash. ARGV: id, opOccId, and for an orphaned lock now (ms) and the age it needs (ms) (a
+// lock taken before the op-since hash existed counts as old).
 const END = `
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-redis.call('HDEL', KEYS[2], ARGV[1])
-return redis.call('HDEL', KEYS[1], ARGV[1])`;
-
-// KEYS: op hash, op-since hash. ARGV: id, opOccId, now (ms), grace (ms). A lock of before the op-since hash: old.
-const END_ORPHAN = `
-if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-local since = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0') or 0
-if tonumber(ARGV[3]) - since < tonumber(ARGV[4]) then return 0 end
+if ARGV[4] then
+  local since = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0') or 0
+  if tonumber(ARGV[3]) - since < tonumber(ARGV[4]) then return 0 end
+end
 redis.call('HDEL', KEYS[2], ARGV[1])
 return redis.call('HDEL', KEYS[1], ARGV[1])`;
 
@@ -88,7 +85,6 @@ export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> imp
   private readonly lock: {
     begin: LuaCommand<ScriptAnswer>;
     end: LuaCommand<number>;
-    endOrphan: LuaCommand<number>;
     deleteIfRemovable: LuaCommand<ScriptAnswer>;
   };
 
@@ -105,8 +101,7 @@ export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> imp
     this.sinceKey = `${prefix}:inst:opsince`;
     this.lock = {
       begin: luaCommand(redis, 'clickvnfmInstBeginOp2', 3, BEGIN),
-      end: luaCommand(redis, 'clickvnfmInstEndOp2', 2, END),
-      endOrphan: luaCommand(redis, 'clickvnfmInstEndOrphanOp', 2, END_ORPHAN),
+      end: luaCommand(redis, 'clickvnfmInstEndOp3', 2, END),
       deleteIfRemovable: luaCommand(redis, 'clickvnfmInstDeleteIfRemovable', 4, DELETE_IF_REMOVABLE),
     };
   }
@@ -122,7 +117,7 @@ export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> imp
   }
 
   async endOrphanedOperation(instanceId: string, opOccId: string, heldForMs: number): Promise<boolean> {
-    return (await this.lock.endOrphan(this.opKey, this.sinceKey, instanceId, opOccId, now(), String(heldForMs))) === 1;
+    return (await this.lock.end(this.opKey, this.sinceKey, instanceId, opOccId, now(), String(heldForMs))) === 1;
   }
 
   async activeOperation(instanceId: string): Promise<string | undefined> {
