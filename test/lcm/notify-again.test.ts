@@ -50,9 +50,17 @@ afterAll(async () => {
 }, 60_000);
 
 async function until(n: number): Promise<void> {
+  await waitFor(
+    () => received.length >= n,
+    () => `only ${received.length} of ${n} notifications arrived`,
+  );
+}
+
+/** Polls `done` every 50 ms for up to 20 s; then fails saying `why`. */
+async function waitFor(done: () => boolean, why: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
-  while (received.length < n) {
-    if (Date.now() > deadline) throw new Error(`only ${received.length} of ${n} notifications arrived`);
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(why());
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -196,9 +204,10 @@ describe('a FAILED_TEMP stored but not notified (its process died in between)', 
       h.app.inject({ method: 'POST', url: `/vnflcm/v1/vnf_lcm_op_occs/${id}/retry`, headers: AUTH });
     expect((await retry(told)).statusCode).toBe(202);
     await waitForOp(h, loc, ['COMPLETED']);
-    const deadline = Date.now() + 20_000;
-    while (!ofOp(told).includes('RESULT:COMPLETED') && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    await waitFor(
+      () => ofOp(told).includes('RESULT:COMPLETED'),
+      () => `op-occ ${told}: ${ofOp(told).join(' ')}`,
+    );
     expect(ofOp(told)).toEqual([
       'START:STARTING',
       'RESULT:PROCESSING',
@@ -221,8 +230,10 @@ describe('a FAILED_TEMP stored but not notified (its process died in between)', 
     expect((await h.deps.instances.tryBeginOperation(other.id, untold)).ok).toBe(true);
     expect((await retry(untold)).statusCode).toBe(202);
     await waitForOp(h, loc2, ['COMPLETED']);
-    const until2 = Date.now() + 20_000;
-    while (ofOp(untold).length < 6 && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(
+      () => ofOp(untold).length >= 6,
+      () => `op-occ ${untold}: ${ofOp(untold).join(' ')}`,
+    );
     expect(ofOp(untold)).toEqual([
       'START:STARTING',
       'RESULT:PROCESSING',
