@@ -39,8 +39,8 @@ export interface VnfcSampleOf {
 export interface MonitorStore {
   /** Up to `max` instances whose time has come; each is due again `leaseMs` later (whoever took it). */
   claimDue(nowMs: number, leaseMs: number, max: number): Promise<string[]>;
-  /** Watches the instances (due at `atMs`); an instance watched already keeps its time. */
-  watch(vnfInstanceIds: string[], atMs: number): Promise<void>;
+  /** Watches the instances (each first due at its `atMs`); an instance watched already keeps its time. */
+  watch(firstLooks: { vnfInstanceId: string; atMs: number }[]): Promise<void>;
   /** Stops watching the instance and drops its samples. */
   unwatch(vnfInstanceId: string, vnfcIds: string[]): Promise<void>;
   /**

@@ -86,9 +86,9 @@ export class RedisMonitorStore implements MonitorStore {
     return this.claim(this.due, nowMs, leaseMs, max);
   }
 
-  async watch(vnfInstanceIds: string[], atMs: number): Promise<void> {
-    if (vnfInstanceIds.length === 0) return;
-    await this.redis.zadd(this.due, 'NX', ...vnfInstanceIds.flatMap((id) => [atMs, id]));
+  async watch(firstLooks: { vnfInstanceId: string; atMs: number }[]): Promise<void> {
+    if (firstLooks.length === 0) return;
+    await this.redis.zadd(this.due, 'NX', ...firstLooks.flatMap((l) => [l.atMs, l.vnfInstanceId]));
   }
 
   async unwatch(vnfInstanceId: string, vnfcIds: string[]): Promise<void> {

@@ -166,16 +166,28 @@ export async function watchInstance(d: MonitorDeps, vnfInstanceId: string): Prom
   return result;
 }
 
-/** Makes sure every instantiated instance is watched (one worker at a time does it). */
+/**
+ * Makes sure every instantiated instance is watched (one worker at a time does it). The first looks at the instances
+ * it finds are spread over one interval, each by its id: all instances instantiated since the last reconcile (hundreds
+ * under load) due at once would stall the worker's event loop, and the operations running on it, every interval.
+ */
 export async function reconcileWatched(d: MonitorDeps): Promise<void> {
   await d.store.exclusive('reconcile', Math.max(5000, d.options.reconcileMs), async () => {
     const filter = parseFilter('(eq,instantiationState,INSTANTIATED)');
-    for await (const page of pages(d.lcm.instances, { filter, limit: 500 }))
+    const now = nowMs(d);
+    // pages of 100: each page's documents are read and decoded in one go, a stretch the event loop waits for
+    for await (const page of pages(d.lcm.instances, { filter, limit: 100 }))
       await d.store.watch(
-        page.items.map((i) => i.id),
-        nowMs(d),
+        page.items.map((i) => ({ vnfInstanceId: i.id, atMs: now + spreadOf(i.id, d.options.intervalMs) })),
       );
   });
+}
+
+/** A stable offset in [0, spanMs) for an id (FNV-1a of its characters). */
+export function spreadOf(id: string, spanMs: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return spanMs > 0 ? h % Math.floor(spanMs) : 0;
 }
 
 /**
@@ -186,7 +198,8 @@ export function startMonitor(d: MonitorDeps): { stop(): Promise<void> } {
   let stopped = false;
   let claiming = false;
   const running = new Set<Promise<void>>();
-  const tickMs = Math.max(50, Math.min(1000, d.options.intervalMs / 4));
+  // short ticks: instances are taken as they come due, not hundreds at once (their looks are spread: reconcileWatched)
+  const tickMs = Math.max(50, Math.min(250, d.options.intervalMs / 4));
   // takes as many due instances as there are free places; a pass that ends takes the next at once, so that
   // `concurrency` bounds the passes in flight, not the passes per tick
   const tick = async (): Promise<void> => {
