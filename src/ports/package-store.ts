@@ -6,5 +6,9 @@ import type { Repository } from './store';
 export interface VnfPackageRepository extends Repository<VnfPkgInfo>, PackageCatalog {
   putContent(id: string, bytes: Buffer): Promise<void>;
   getContent(id: string): Promise<Buffer | undefined>;
+  /** Drops the bytes and the parsed model. */
   deleteContent(id: string): Promise<void>;
+  /** The package's parsed VNFD model (JSON) as stored under `format` (src/tosca/model-format.ts), if it is. */
+  getModel(id: string, format: string): Promise<string | undefined>;
+  putModel(id: string, format: string, json: string): Promise<void>;
 }

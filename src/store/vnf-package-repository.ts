@@ -5,8 +5,8 @@ import type { VnfPackageRepository } from '../ports/package-store';
 import { RedisRepository } from './redis-repository';
 
 /**
- * VNF packages in Redis: VnfPkgInfo documents (`<prefix>:pkg:*`, indexed by vnfdId and states) and
- * the package bytes (`<prefix>:pkg:content:<id>`).
+ * VNF packages in Redis: VnfPkgInfo documents (`<prefix>:pkg:*`, indexed by vnfdId and states), the package bytes
+ * (`<prefix>:pkg:content:<id>`) and its parsed VNFD model (`<prefix>:pkg:model:<id>`, src/lcm/package-models.ts).
  *
  * NOTE: the bytes live in Redis, not on a local disk, so that every API and worker process on every
  * machine reads the same package (scale-out). Click-on-OSv packages are small (no bundled image:
@@ -34,7 +34,21 @@ export class RedisVnfPackageRepository extends RedisRepository<VnfPkgInfo> imple
   }
 
   async deleteContent(id: string): Promise<void> {
-    await this.redis.del(this.contentKey(id));
+    await this.redis.del(this.contentKey(id), this.modelKey(id));
+  }
+
+  private modelKey(id: string): string {
+    return `${this.options.prefix}:pkg:model:${id}`;
+  }
+
+  /** Stored as `<format>\n<json>`: one read tells whether it may be used. */
+  async getModel(id: string, format: string): Promise<string | undefined> {
+    const stored = await this.redis.get(this.modelKey(id));
+    return stored?.startsWith(`${format}\n`) === true ? stored.slice(format.length + 1) : undefined;
+  }
+
+  async putModel(id: string, format: string, json: string): Promise<void> {
+    await this.redis.set(this.modelKey(id), `${format}\n${json}`);
   }
 
   /** The onboarded package of a VNFD (an ONBOARDED one wins over others with the same vnfdId). */

@@ -8,6 +8,8 @@ export { parseToscaMeta, verifyManifest, writeManifest } from './manifest';
 export { loadYaml, locate, YAML_LIMITS } from './yaml';
 export { loadTypeLibrary, defaultToscaDir, ETSI_FILES, ETSI_IMPORTS, type TypeLibrary } from './type-library';
 export { parsePackage } from './vnfd-parser';
+export { warmTypeFiles } from './definitions';
+export { modelFormat } from './model-format';
 export { validatePackage, buildPackage, assemblePackage } from './package';
 export { sizeBytes, timeMs } from './scalars';
 export { readCsarEntry } from './csar-entry';
