@@ -170,6 +170,7 @@ export async function startVnfm(
       stops.push(
         graph.startWorkers({
           concurrency: w.concurrency,
+          ...(w.adaptive ? { governor: { loop: w.loopBusyPercent / 100, latencyMs: w.storeLatencyMs } } : {}),
           lockDurationMs: w.lockDurationMs,
           stalledIntervalMs: w.stalledIntervalMs,
           ...(config.monitor.enabled ? { monitor: monitorOptions } : {}),

@@ -106,6 +106,8 @@ export interface GraphOptions {
 
 export interface WorkerOptions {
   concurrency?: number;
+  /** Fewer jobs at once while the loop or the store is slow (LcmWorkerOptions.governor); absent: never. */
+  governor?: { loop: number; latencyMs: number };
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   /** An op-occ STARTING this long with no job is queued again (resumeStranded); default 15 s, swept every third. */
@@ -241,7 +243,19 @@ export function buildGraph(o: GraphOptions): Graph {
     ...(pkgm !== undefined ? [nfvoNotificationRoutes(pkgm)] : []),
   ];
   const startWorkers = (w: WorkerOptions = {}): (() => Promise<void>) => {
-    const worker = startLcmWorker((id, kind) => runJob(deps, id, kind), { ...bull(), ...w });
+    deps.models.warm();
+    const { governor: g, ...rest } = w;
+    // the round trip the steps wait for: a PING queued on their own connection, behind their commands
+    const probe = async (): Promise<number> => {
+      const t0 = performance.now();
+      await o.redis.ping();
+      return performance.now() - t0;
+    };
+    const worker = startLcmWorker((id, kind) => runJob(deps, id, kind), {
+      ...bull(),
+      ...rest,
+      ...(g !== undefined ? { governor: { ...g, probe } } : {}),
+    });
     const delivery = startDeliveryWorker(o.redis, o.prefix, lookupSubscription, bull(), o.outbound);
     const strandedAfterMs = w.strandedAfterMs ?? 15_000;
     const sweep = setInterval(() => {

@@ -76,6 +76,9 @@ export const ENV_KEYS: Record<string, { path: string[]; type: EnvType }> = {
   CLICKVNFM_MONITOR_ENABLED: { path: ['monitor', 'enabled'], type: 'boolean' },
   CLICKVNFM_MONITOR_INTERVAL_MS: { path: ['monitor', 'intervalMs'], type: 'integer' },
   CLICKVNFM_WORKER_CONCURRENCY: { path: ['worker', 'concurrency'], type: 'integer' },
+  CLICKVNFM_WORKER_ADAPTIVE: { path: ['worker', 'adaptive'], type: 'boolean' },
+  CLICKVNFM_WORKER_LOOP_BUSY_PERCENT: { path: ['worker', 'loopBusyPercent'], type: 'integer' },
+  CLICKVNFM_WORKER_STORE_LATENCY_MS: { path: ['worker', 'storeLatencyMs'], type: 'integer' },
   CLICKVNFM_WORKER_LOCK_MS: { path: ['worker', 'lockDurationMs'], type: 'integer' },
   CLICKVNFM_WORKER_STALLED_MS: { path: ['worker', 'stalledIntervalMs'], type: 'integer' },
 };

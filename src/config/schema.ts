@@ -166,7 +166,15 @@ export const ConfigSchema = Type.Object(
          * LCM jobs a worker runs at once. A job mostly waits (the VIM, the VMs' API): 128 keeps one worker's CPU busy
          * under 1,000 concurrent instantiations (docs/lcm.md, "Worker concurrency"; bench/lcm-throughput.ts).
          */
-        concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 128 }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 24 }),
+        /**
+         * Jobs at once adapted to the load (docs/lcm.md, "Worker concurrency"): from 4 up to `concurrency` while the
+         * worker's event loop is busy less than `loopBusyPercent` of the time and a round trip to Redis takes less
+         * than `storeLatencyMs`; fewer when either is well over. false: always `concurrency`.
+         */
+        adaptive: Type.Boolean({ default: true }),
+        loopBusyPercent: Type.Integer({ minimum: 10, maximum: 100, default: 50 }),
+        storeLatencyMs: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 2 }),
         /** A job's lock without renewal; a dead worker's jobs run again after it (and the stalled check). */
         lockDurationMs: Type.Integer({ minimum: 500, default: 30000 }),
         stalledIntervalMs: Type.Integer({ minimum: 200, default: 30000 }),

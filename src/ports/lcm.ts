@@ -47,6 +47,8 @@ export interface LcmQueue {
    * call it.
    */
   start(opOccId: string): Promise<void>;
+  /** Whether the op-occ's first run is queued or running (its job, with the op-occ's id, exists). */
+  queued(opOccId: string): Promise<boolean>;
 }
 
 /** A notification to deliver to the subscribers whose filters match. */

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { LcmJobKind, LcmQueue } from '../ports/lcm';
 import { silentLogger, type Logger } from '../ports/logger';
+import { governConcurrency } from './load-governor';
 
 export const LCM_QUEUE = 'clickvnfm-lcm';
 /** The job states jobCounts() reads (BullMQ's names). */
@@ -48,6 +49,10 @@ export class BullLcmQueue implements LcmQueue {
     return `${opOccId}-${kind}-${Date.now()}`;
   }
 
+  async queued(opOccId: string): Promise<boolean> {
+    return (await this.queue.getJobState(opOccId)) !== 'unknown';
+  }
+
   /** The first run: BullMQ ignores an id it still holds, so a second call while the job exists adds nothing. */
   async start(opOccId: string): Promise<void> {
     await this.queue.add(
@@ -73,7 +78,14 @@ export class BullLcmQueue implements LcmQueue {
 }
 
 export interface LcmWorkerOptions extends BullOptions {
+  /** The most jobs at once. */
   concurrency?: number;
+  /**
+   * Where the worker keeps its jobs' own steps (src/queue/load-governor.ts): fewer jobs at once (down to 4) while
+   * its event loop is busier than `loop` or a round trip to the store (`probe`) slower than `latencyMs`.
+   * Absent: always `concurrency`.
+   */
+  governor?: { loop: number; latencyMs: number; probe(): Promise<number> };
   /** How long a job's lock lasts without renewal; a worker that died loses its jobs after this. */
   lockDurationMs?: number;
   /** How often stalled jobs (of dead workers) are looked for and run again. */
@@ -88,17 +100,23 @@ export function startLcmWorker(
   run: (opOccId: string, kind: LcmJobKind) => Promise<void>,
   options: LcmWorkerOptions,
 ): { close(force?: boolean): Promise<void> } {
+  let running = 0;
   const worker = new Worker(
     LCM_QUEUE,
     async (job) => {
       const data = job.data as { opOccId?: unknown };
       if (typeof data.opOccId !== 'string') return;
-      await run(data.opOccId, job.name === 'rollback' || job.name === 'release' ? job.name : 'run');
+      running++;
+      try {
+        await run(data.opOccId, job.name === 'rollback' || job.name === 'release' ? job.name : 'run');
+      } finally {
+        running--;
+      }
     },
     {
       connection: options.connection,
       prefix: options.prefix,
-      concurrency: options.concurrency ?? 128, // the configured default (worker.concurrency)
+      concurrency: options.concurrency ?? 24, // the configured default (worker.concurrency)
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 30_000,
       maxStalledCount: 10,
@@ -115,5 +133,20 @@ export function startLcmWorker(
       'LCM worker: job failed',
     ),
   );
-  return { close: (force = false) => worker.close(force) };
+  const g = options.governor;
+  const governor =
+    g === undefined
+      ? undefined
+      : governConcurrency(worker, () => running, {
+          max: worker.concurrency,
+          loopTarget: g.loop,
+          latencyTargetMs: g.latencyMs,
+          probe: g.probe,
+        });
+  return {
+    close: (force = false) => {
+      governor?.stop();
+      return worker.close(force);
+    },
+  };
 }

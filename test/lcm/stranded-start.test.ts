@@ -31,14 +31,21 @@ const jobs = async (): Promise<number> => {
 };
 
 describe('op-occs left STARTING without a job', () => {
-  it('the sweep does not queue an op-occ whose job merely waits a second time', async () => {
+  it('the sweep leaves an op-occ whose job merely waits alone; one whose job is gone is queued once', async () => {
     const inst = await createSampleInstance(h, 'forwarder');
     const res = await requestInstantiate(h, inst.id);
     expect(res.statusCode).toBe(202);
     expect(await jobs()).toBe(1);
     const opId = (res.headers['location'] as string).split('/').pop()!;
+    // a backlog longer than the cutoff: not stranded (no second job, no START sent again)
+    expect(await resumeStranded(h.deps, 0)).toEqual([]);
+    expect(await jobs()).toBe(1);
+    // its job lost (as when the API process died before queueing it)
+    await queue.remove(opId);
+    expect(await jobs()).toBe(0);
     expect(await resumeStranded(h.deps, 0)).toEqual([opId]);
     expect(await jobs()).toBe(1);
+    expect(await resumeStranded(h.deps, 0)).toEqual([]);
   });
 
   it('one stored and locked as startOperation does, never queued: the workers queue it, it completes', async () => {

@@ -7,8 +7,9 @@ import { pages } from '../../ports/store';
  * Queues the op-occs that have stayed STARTING for longer than `olderThanMs`: an API process that died between
  * storing an op-occ and queueing its job (startOperation), or a job that failed before its first transition,
  * leaves one with no job, its instance locked, and nothing would ever move it. The first run's job has the
- * op-occ's id (`LcmQueue.start`), so an op-occ whose job merely waits in a long queue is not queued twice. Its START
- * notification is sent again (same notification id: a consumer that had it sees the same one twice).
+ * op-occ's id (`LcmQueue.start`): an op-occ whose job merely waits in a long queue is left alone (no second job,
+ * no START sent again). A stranded one's START notification is sent again (same notification id: a consumer that
+ * had it sees the same one twice).
  * Returns the ids it queued again.
  *
  * @see the chaos run (bench/chaos.ts), which found it: an API process SIGKILLed inside a POST .../instantiate
@@ -20,6 +21,8 @@ export async function resumeStranded(deps: LcmDeps, olderThanMs: number): Promis
   for await (const page of pages(deps.opOccs, starting)) {
     for (const op of page.items) {
       if (Date.parse(op.stateEnteredTime) > cutoff) continue;
+      // its job only waits in a long queue (a backlog of more than `olderThanMs`): not stranded
+      if (await deps.queue.queued(op.id)) continue;
       // read again just before queueing: one that a worker took meanwhile is left alone
       const current = await deps.opOccs.get(op.id);
       if (current?.doc.operationState !== 'STARTING') continue;

@@ -1,0 +1,87 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+
+/** What the governor sets: BullMQ's Worker has a settable `concurrency`. */
+export interface Governed {
+  concurrency: number;
+}
+
+export interface GovernorOptions {
+  /** The most jobs at once (`worker.concurrency`). */
+  max: number;
+  /** The fewest; also where it starts, and starts again after an idle look. */
+  min?: number;
+  /** The share of the event loop's time the jobs may keep it busy (0 < target <= 1). */
+  loopTarget: number;
+  /** The round trip to the store (ms) the jobs' steps may wait for. */
+  latencyTargetMs: number;
+  /** One round trip to the store, timed (ms): a PING on the connection the steps use. */
+  probe(): Promise<number>;
+  /** How often it looks. */
+  intervalMs?: number;
+  /** The loop's utilization since the last look (tests give their own). */
+  utilization?: () => number;
+}
+
+/** The event loop's utilization between two calls (perf_hooks: busy time over elapsed time). */
+export function loopUtilization(): () => number {
+  let last: EventLoopUtilization = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const u = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+    return u;
+  };
+}
+
+/**
+ * Keeps the jobs a worker runs at once where each job's own steps stay quick. A job mostly waits (the VIM, the
+ * VM's API) and between those waits makes a few round trips to Redis; with more jobs at once every round trip
+ * waits longer, in this process's event loop, in the socket's queue, in Redis, or for a core that the other
+ * processes on the machine hold. Past that point throughput hardly grows while every job's overhead does. So,
+ * like TCP's congestion control on delay: it starts small (`min`), takes a quarter more jobs per look while the
+ * pressure is under 1 and every slot is taken, a quarter fewer when it is over 1.3, and starts small again after
+ * an idle look. Pressure: the larger of the loop's utilization over its target and the store's round trip (a
+ * PING queued behind the steps' commands) over its target, both smoothed over about half a second. Jobs already
+ * running go on: a lower concurrency only holds back the next ones.
+ *
+ * The decision is pure (`nextConcurrency`); the timer is unref'd and stopped with the worker.
+ */
+export function governConcurrency(w: Governed, running: () => number, o: GovernorOptions): { stop(): void } {
+  const min = Math.min(o.min ?? 4, o.max);
+  const look = o.utilization ?? loopUtilization();
+  w.concurrency = min;
+  let [loop, rtt] = [0, 0];
+  let probing = false;
+  const timer = setInterval(() => {
+    loop = 0.7 * loop + 0.3 * look();
+    if (!probing) {
+      probing = true;
+      o.probe().then(
+        (ms) => {
+          rtt = 0.7 * rtt + 0.3 * ms;
+          probing = false;
+        },
+        () => (probing = false), // the store's failures are the jobs' to report
+      );
+    }
+    const pressure = Math.max(loop / o.loopTarget, rtt / o.latencyTargetMs);
+    w.concurrency = nextConcurrency(w.concurrency, running(), pressure, { min, max: o.max });
+  }, o.intervalMs ?? 100);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/** The next concurrency from the current one, the jobs running and the pressure (1: at the targets). */
+export function nextConcurrency(
+  current: number,
+  running: number,
+  pressure: number,
+  o: { min: number; max: number },
+): number {
+  if (running === 0) return o.min;
+  // a band over the targets: no see-saw around them
+  if (pressure > 1.3) return Math.max(o.min, Math.floor(current * 0.75));
+  // grown only while the slots are (nearly) all taken: otherwise no work waits for more
+  if (pressure < 1 && running >= current - (current >> 3)) return Math.min(o.max, current + Math.max(1, current >> 2));
+  return current;
+}
