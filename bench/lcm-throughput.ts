@@ -238,15 +238,12 @@ function coveredMs(intervals: [number, number][], from: number, to: number): num
     .map(([a, b]): [number, number] => [Math.max(a, from), Math.min(b, to)])
     .filter(([a, b]) => b > a)
     .sort((x, y) => x[0] - y[0]);
-  let total = 0;
-  let [start, end] = [Number.NaN, Number.NaN];
+  let [total, end] = [0, -Infinity];
   for (const [a, b] of clipped) {
-    if (a > end || Number.isNaN(end)) {
-      if (!Number.isNaN(end)) total += end - start;
-      [start, end] = [a, b];
-    } else end = Math.max(end, b);
+    total += Math.max(0, b - Math.max(a, end)); // the part not covered already
+    end = Math.max(end, b);
   }
-  return Number.isNaN(end) ? total : total + end - start;
+  return total;
 }
 
 /** When each job became active (BullMQ's events stream: the entry id is the time in ms). */

@@ -163,8 +163,9 @@ export const ConfigSchema = Type.Object(
     worker: Type.Object(
       {
         /**
-         * LCM jobs a worker runs at once. A job mostly waits (the VIM, the VMs' API): 128 keeps one worker's CPU busy
-         * under 1,000 concurrent instantiations (docs/lcm.md, "Worker concurrency"; bench/lcm-throughput.ts).
+         * The most LCM jobs a worker runs at once. A job mostly waits (the VIM, the VMs' API), but more jobs at once
+         * make every job's Redis round trips slower: 24 kept the overhead p99 near 50 ms under 1,000 concurrent
+         * instantiations where 128 gave 843 ms (docs/lcm.md, "Worker concurrency"; bench/lcm-throughput.ts).
          */
         concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 24 }),
         /**

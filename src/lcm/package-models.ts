@@ -26,9 +26,10 @@ export class PackageModels {
     private readonly capacity = 64,
   ) {}
 
-  /** Readies what every package's parse shares (the type library), before the first job needs it. */
+  /** Readies what every package's parse shares (the type library, the models' format), before the first job. */
   warm(): void {
     warmTypeFiles(this.library);
+    modelFormat(this.library); // reads the parser's files once: not on the first job's path
   }
 
   /** The VNFD model of an instance's package (by vnfPkgId, else its vnfdId's package). */

@@ -184,7 +184,7 @@ export async function reconcileWatched(d: MonitorDeps): Promise<void> {
 }
 
 /** A stable offset in [0, spanMs) for an id (FNV-1a of its characters). */
-export function spreadOf(id: string, spanMs: number): number {
+function spreadOf(id: string, spanMs: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
   return spanMs > 0 ? h % Math.floor(spanMs) : 0;
