@@ -99,6 +99,11 @@ export interface VnfInstanceRepository extends Repository<VnfInstance> {
    * version. What `stripCredentials` of `get`'s document gives, cheaper.
    */
   getShown(id: string): Promise<Versioned<VnfInstance> | undefined>;
+  /**
+   * The ids of the instances in `state`, in creation order, `pageSize` at a time, read from the state's index without
+   * their documents (a sweep over every instance reads no document it does not need).
+   */
+  idsInState(state: InstantiationState, pageSize: number): AsyncGenerator<string[]>;
   /** Deletes the instance only when it is NOT_INSTANTIATED and no operation is active. */
   deleteIfRemovable(instanceId: string): Promise<{ ok: true } | ({ ok: false } & BeginOperationRefusal)>;
 }

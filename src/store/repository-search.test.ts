@@ -189,4 +189,26 @@ describe('filters on any attribute (leaf texts searched in the API process)', ()
     const one = await repo.list({ filter: parseFilter('(eq,id,i-003)'), limit: 100 });
     expect(one.items.map((d) => d.id)).toEqual(['i-003']);
   });
+
+  it('ids by state: from the index, page by page, in creation order, following changes', async () => {
+    const repo = new RedisVnfInstanceRepository(redis, '{s6}');
+    for (const d of docs) await repo.create(d);
+    const all = async (size: number): Promise<string[][]> => {
+      const out: string[][] = [];
+      for await (const ids of repo.idsInState('INSTANTIATED', size)) out.push(ids);
+      return out;
+    };
+    const want = docs.filter((d) => d.instantiationState === 'INSTANTIATED').map((d) => d.id);
+    expect(want.length).toBe(25);
+    expect((await all(7)).map((p) => p.length)).toEqual([7, 7, 7, 4]);
+    expect((await all(7)).flat()).toEqual(want);
+    expect((await all(25)).flat()).toEqual(want); // a full last page: the next read finds nothing
+    expect((await all(100)).flat()).toEqual(want);
+    await repo.update('i-004', (d) => ({ ...d, instantiationState: 'NOT_INSTANTIATED' }));
+    expect((await all(10)).flat()).toEqual(want.filter((id) => id !== 'i-004'));
+    const none: string[][] = [];
+    for await (const ids of new RedisVnfInstanceRepository(redis, '{s7}').idsInState('INSTANTIATED', 10))
+      none.push(ids);
+    expect(none).toEqual([]);
+  });
 });

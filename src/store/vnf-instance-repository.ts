@@ -124,6 +124,10 @@ export class RedisVnfInstanceRepository extends RedisRepository<VnfInstance> imp
     return (await this.redis.hget(this.opKey, instanceId)) ?? undefined;
   }
 
+  idsInState(state: InstantiationState, pageSize: number): AsyncGenerator<string[]> {
+    return this.indexedIds('instantiationState', state, pageSize);
+  }
+
   async deleteIfRemovable(instanceId: string) {
     const k = this.keys;
     const res = await this.lock.deleteIfRemovable(k.idx, k.doc, k.ver, this.opKey, instanceId, this.indexedJson);

@@ -6,12 +6,10 @@
  * other consumers (PM, indicators). An instance under an LCM operation is left alone until it ends.
  */
 import { DROP_HANDLERS } from '../../click';
-import { parseFilter } from '../../domain/query';
 import type { VnfInstance } from '../../domain/vnf-instance';
 import type { AlarmStore, FaultNotifier } from '../../ports/fm';
 import type { Logger } from '../../ports/logger';
 import type { MonitorStore, VnfcSample } from '../../ports/monitoring';
-import { pages } from '../../ports/store';
 import type { VnfdModel } from '../../tosca';
 import type { LcmDeps } from '../deps';
 import { autoHealRules, dueForHeal, startAutoHeal, type AutoHealRule } from './auto-heal';
@@ -173,13 +171,11 @@ export async function watchInstance(d: MonitorDeps, vnfInstanceId: string): Prom
  */
 export async function reconcileWatched(d: MonitorDeps): Promise<void> {
   await d.store.exclusive('reconcile', Math.max(5000, d.options.reconcileMs), async () => {
-    const filter = parseFilter('(eq,instantiationState,INSTANTIATED)');
     const now = nowMs(d);
-    // pages of 100: each page's documents are read and decoded in one go, a stretch the event loop waits for
-    for await (const page of pages(d.lcm.instances, { filter, limit: 100 }))
-      await d.store.watch(
-        page.items.map((i) => ({ vnfInstanceId: i.id, atMs: now + spreadOf(i.id, d.options.intervalMs) })),
-      );
+    // ids from the state's index, no document: a filtered listing would read and decode every instance (a stretch
+    // of 80 ms per 1,000 that the operations running on this worker wait for)
+    for await (const ids of d.lcm.instances.idsInState('INSTANTIATED', 500))
+      await d.store.watch(ids.map((id) => ({ vnfInstanceId: id, atMs: now + spreadOf(id, d.options.intervalMs) })));
   });
 }
 
