@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { EmulatedVm } from '../../src/emulator';
 import { HttpVnfAgentFactory, AgentNotReadyError, ClickConfigError } from '../../src/agent';
-import { clickFailed, readinessPause } from '../../src/agent/base-agent';
+import { clickFailed, jittered, readinessPause } from '../../src/agent/base-agent';
 import type { ManagementDialect, VnfAgent } from '../../src/ports/vnf-agent';
 import { freePort } from '../../src/net/free-port';
 
@@ -41,6 +41,15 @@ describe('the readiness pause', () => {
     }
     expect(looks).toBeGreaterThan(20);
     expect(looks).toBeLessThan(40);
+  });
+
+  it('each pause is spread over ±20 % at random, so that VMs created together are not looked at in step', () => {
+    expect(jittered(100, () => 0)).toBe(80);
+    expect(jittered(100, () => 0.5)).toBe(100);
+    expect(jittered(100, () => 0.999999)).toBe(120);
+    const seen = new Set(Array.from({ length: 200 }, () => jittered(1000)));
+    expect([...seen].every((p) => p >= 800 && p <= 1200)).toBe(true);
+    expect(seen.size).toBeGreaterThan(50);
   });
 
   it('grace 0 is the interval at once; an interval under 100 ms is kept', () => {
