@@ -170,7 +170,7 @@ export async function startVnfm(
       stops.push(
         graph.startWorkers({
           concurrency: w.concurrency,
-          ...(w.adaptive ? { governor: { loop: w.loopBusyPercent / 100, latencyMs: w.storeLatencyMs } } : {}),
+          ...(w.adaptive ? { governor: governorOf(w) } : {}),
           lockDurationMs: w.lockDurationMs,
           stalledIntervalMs: w.stalledIntervalMs,
           ...(config.monitor.enabled ? { monitor: monitorOptions } : {}),
@@ -218,4 +218,10 @@ export async function startVnfm(
     await stopAll();
     throw err;
   }
+}
+
+/** The adaptive concurrency's targets from `worker` (docs/lcm.md, "Worker concurrency"). */
+function governorOf(w: Config['worker']): { loop: number; latencyMs: number; machine?: number } {
+  const machine = w.machineBusyPercent < 100 ? { machine: w.machineBusyPercent / 100 } : {};
+  return { loop: w.loopBusyPercent / 100, latencyMs: w.storeLatencyMs, ...machine };
 }

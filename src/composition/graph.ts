@@ -107,7 +107,7 @@ export interface GraphOptions {
 export interface WorkerOptions {
   concurrency?: number;
   /** Fewer jobs at once while the loop or the store is slow (LcmWorkerOptions.governor); absent: never. */
-  governor?: { loop: number; latencyMs: number };
+  governor?: { loop: number; latencyMs: number; machine?: number };
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   /** An op-occ STARTING this long with no job is queued again (resumeStranded); default 15 s, swept every third. */

@@ -79,6 +79,7 @@ export const ENV_KEYS: Record<string, { path: string[]; type: EnvType }> = {
   CLICKVNFM_WORKER_ADAPTIVE: { path: ['worker', 'adaptive'], type: 'boolean' },
   CLICKVNFM_WORKER_LOOP_BUSY_PERCENT: { path: ['worker', 'loopBusyPercent'], type: 'integer' },
   CLICKVNFM_WORKER_STORE_LATENCY_MS: { path: ['worker', 'storeLatencyMs'], type: 'integer' },
+  CLICKVNFM_WORKER_MACHINE_BUSY_PERCENT: { path: ['worker', 'machineBusyPercent'], type: 'integer' },
   CLICKVNFM_WORKER_LOCK_MS: { path: ['worker', 'lockDurationMs'], type: 'integer' },
   CLICKVNFM_WORKER_STALLED_MS: { path: ['worker', 'stalledIntervalMs'], type: 'integer' },
 };

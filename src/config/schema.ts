@@ -176,6 +176,8 @@ export const ConfigSchema = Type.Object(
         adaptive: Type.Boolean({ default: true }),
         loopBusyPercent: Type.Integer({ minimum: 10, maximum: 100, default: 50 }),
         storeLatencyMs: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 2 }),
+        /** No more jobs while the machine's cores (all processes on it) are busy over this share; 100: never. */
+        machineBusyPercent: Type.Integer({ minimum: 10, maximum: 100, default: 85 }),
         /** A job's lock without renewal; a dead worker's jobs run again after it (and the stalled check). */
         lockDurationMs: Type.Integer({ minimum: 500, default: 30000 }),
         stalledIntervalMs: Type.Integer({ minimum: 200, default: 30000 }),

@@ -85,7 +85,7 @@ export interface LcmWorkerOptions extends BullOptions {
    * its event loop is busier than `loop` or a round trip to the store (`probe`) slower than `latencyMs`.
    * Absent: always `concurrency`.
    */
-  governor?: { loop: number; latencyMs: number; probe(): Promise<number> };
+  governor?: { loop: number; latencyMs: number; machine?: number; probe(): Promise<number> };
   /** How long a job's lock lasts without renewal; a worker that died loses its jobs after this. */
   lockDurationMs?: number;
   /** How often stalled jobs (of dead workers) are looked for and run again. */
@@ -141,6 +141,7 @@ export function startLcmWorker(
           max: worker.concurrency,
           loopTarget: g.loop,
           latencyTargetMs: g.latencyMs,
+          ...(g.machine !== undefined ? { machineTarget: g.machine } : {}),
           probe: g.probe,
         });
   return {

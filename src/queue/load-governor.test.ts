@@ -1,4 +1,5 @@
-import { governConcurrency, nextConcurrency } from './load-governor';
+import { cpus } from 'node:os';
+import { governConcurrency, machineUtilization, nextConcurrency } from './load-governor';
 
 const o = { min: 4, max: 24 };
 
@@ -45,5 +46,42 @@ describe('the worker concurrency governor', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(w.concurrency).toBeLessThan(8);
     g.stop();
+  });
+
+  it("holds while the machine's cores (other processes too) are busy over its target, then grows", async () => {
+    const w = { concurrency: 24 };
+    let machine = 0.99;
+    const g = governConcurrency(w, () => w.concurrency, {
+      max: 24,
+      loopTarget: 0.5,
+      latencyTargetMs: 2,
+      machineTarget: 0.85,
+      probe: () => Promise.resolve(0.1),
+      intervalMs: 5,
+      utilization: () => 0.1,
+      machineUtilization: () => machine,
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    // a few looks grew it before the smoothed share passed the target; then it holds
+    const held = w.concurrency;
+    expect(held).toBeLessThan(12);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(w.concurrency).toBe(held);
+    machine = 0.3;
+    for (let i = 0; i < 400 && w.concurrency < 24; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(w.concurrency).toBe(24);
+    g.stop();
+  });
+
+  it("reads the machine's CPU utilization from every core: a busy stretch shows, in [0, 1]", () => {
+    const look = machineUtilization();
+    const until = Date.now() + 300;
+    let x = 0;
+    while (Date.now() < until) x += Math.sqrt(x + 1);
+    const u = look();
+    expect(x).toBeGreaterThan(0);
+    // one of the cores was busy for the whole stretch
+    expect(u).toBeGreaterThanOrEqual(0.9 / cpus().length - 0.1);
+    expect(u).toBeLessThanOrEqual(1);
   });
 });

@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 /** What the governor sets: BullMQ's Worker has a settable `concurrency`. */
@@ -18,8 +19,16 @@ export interface GovernorOptions {
   probe(): Promise<number>;
   /** How often it looks. */
   intervalMs?: number;
+  /**
+   * The share of the machine's CPU time (all cores) that may be busy (0 < target <= 1); absent: not looked at.
+   * The loop's own utilization does not show the other processes on the machine (another worker, the API, Redis)
+   * taking the cores the jobs' steps wait for.
+   */
+  machineTarget?: number;
   /** The loop's utilization since the last look (tests give their own). */
   utilization?: () => number;
+  /** The machine's CPU utilization since the last look (tests give their own). */
+  machineUtilization?: () => number;
 }
 
 /** The event loop's utilization between two calls (perf_hooks: busy time over elapsed time). */
@@ -30,6 +39,25 @@ export function loopUtilization(): () => number {
     const u = performance.eventLoopUtilization(now, last).utilization;
     last = now;
     return u;
+  };
+}
+
+/** The machine's CPU utilization between two calls: busy time over all time, summed over every core (os.cpus()). */
+export function machineUtilization(): () => number {
+  const totals = (): [number, number] => {
+    let [busy, all] = [0, 0];
+    for (const { times: t } of cpus()) {
+      const sum = t.user + t.nice + t.sys + t.idle + t.irq;
+      [busy, all] = [busy + sum - t.idle, all + sum];
+    }
+    return [busy, all];
+  };
+  let last = totals();
+  return () => {
+    const now = totals();
+    const [busy, all] = [now[0] - last[0], now[1] - last[1]];
+    last = now;
+    return all > 0 ? busy / all : 0;
   };
 }
 
@@ -49,11 +77,13 @@ export function loopUtilization(): () => number {
 export function governConcurrency(w: Governed, running: () => number, o: GovernorOptions): { stop(): void } {
   const min = Math.min(o.min ?? 4, o.max);
   const look = o.utilization ?? loopUtilization();
+  const lookMachine = o.machineTarget === undefined ? undefined : (o.machineUtilization ?? machineUtilization());
   w.concurrency = min;
-  let [loop, rtt] = [0, 0];
+  let [loop, rtt, machine] = [0, 0, 0];
   let probing = false;
   const timer = setInterval(() => {
     loop = 0.7 * loop + 0.3 * look();
+    if (lookMachine !== undefined) machine = 0.7 * machine + 0.3 * lookMachine();
     if (!probing) {
       probing = true;
       o.probe().then(
@@ -64,7 +94,7 @@ export function governConcurrency(w: Governed, running: () => number, o: Governo
         () => (probing = false), // the store's failures are the jobs' to report
       );
     }
-    const pressure = Math.max(loop / o.loopTarget, rtt / o.latencyTargetMs);
+    const pressure = Math.max(loop / o.loopTarget, rtt / o.latencyTargetMs, machine / (o.machineTarget ?? 1));
     w.concurrency = nextConcurrency(w.concurrency, running(), pressure, { min, max: o.max });
   }, o.intervalMs ?? 100);
   timer.unref();
