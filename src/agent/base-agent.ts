@@ -67,7 +67,7 @@ export abstract class BaseAgent {
    * looks starts at 100 ms and grows geometrically to `intervalMs`, which it reaches at `graceMs` (the
    * VNFD's grace is now an upper bound on how long polling stays fast, no longer a wait); from then on
    * it is `intervalMs`; each pause spread by ±20 % (`jittered`). A refused connection or a timeout before
-   * the deadline is just "not yet". The deadline counts from the start.
+   * the deadline is just "not yet". The deadline counts from the start; the last look is made at it.
    *
    * @throws AgentNotReadyError naming address:port, how long it waited and the last error.
    */
@@ -86,10 +86,10 @@ export abstract class BaseAgent {
           throw new AgentError(`${this.where}: waiting for the management API was cancelled`, {}, err);
         lastError = err instanceof Error ? err.message : String(err);
       }
-      const pause = jittered(readinessPause(Date.now() - started, options));
-      if (Date.now() - started + pause > options.deadlineMs)
-        throw new AgentNotReadyError(this.where, Date.now() - started, lastError, options.subject);
-      await sleep(pause, options.signal);
+      const elapsed = Date.now() - started;
+      if (elapsed >= options.deadlineMs) throw new AgentNotReadyError(this.where, elapsed, lastError, options.subject);
+      // the last pause ends at the deadline, where one more look is made: a VM ready just before it is not missed
+      await sleep(Math.min(jittered(readinessPause(elapsed, options)), options.deadlineMs - elapsed), options.signal);
     }
   }
 

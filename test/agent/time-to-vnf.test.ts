@@ -70,6 +70,14 @@ describe.each<ManagementDialect>(['click-plugin', 'osv-controlsocket'])('time to
     await vm.powerOff();
   });
 
+  it('looks once more at the deadline: a VM ready between the last pause and the deadline is found', async () => {
+    // looks at 0, ~300, ~600 (±20 %), then the pause is cut to end at the deadline (700), where the VM answers
+    const { vm, agent } = await vmOf(dialect, { readyDelayMs: 640 });
+    await agent.waitReady({ graceMs: 0, intervalMs: 300, deadlineMs: 700 });
+    expect((await agent.status()).reachable).toBe(true);
+    await vm.powerOff();
+  });
+
   it('the AbortSignal cancels the wait at once', async () => {
     const { vm, agent } = await vmOf(dialect, { neverReady: true });
     const ac = new AbortController();
