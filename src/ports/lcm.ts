@@ -2,7 +2,7 @@
  * What the LCM engine needs besides the VIM and the agents: its op-occ store, its queue, and where
  * notifications go.
  */
-import type { VnfLcmOpOcc } from '../domain/lcm-op-occ';
+import type { LcmOperationState, VnfLcmOpOcc } from '../domain/lcm-op-occ';
 import type { Repository, Versioned } from './store';
 
 /** An op-occ as a job opens it: the document, the steps already done, and the state they handed on. */
@@ -32,6 +32,8 @@ export interface OpOccRepository extends Repository<VnfLcmOpOcc> {
    * sends it then (it is the only state no job sends again).
    */
   markTold(opOccId: string, stateEnteredTime: string): Promise<void>;
+  /** The ids of the op-occs in `state`, oldest first, `pageSize` at a time, from the state's index (no document). */
+  idsInState(state: LcmOperationState, pageSize: number): AsyncGenerator<string[]>;
 }
 
 /** The kind of work queued for a worker. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { VnfLcmOpOcc } from '../domain/lcm-op-occ';
+import type { LcmOperationState, VnfLcmOpOcc } from '../domain/lcm-op-occ';
 import type { OpOccRepository, OpOccRun } from '../ports/lcm';
 import type { Versioned } from '../ports/store';
 import { RedisRepository, type DocumentCodec } from './redis-repository';
@@ -24,6 +24,10 @@ export class RedisOpOccRepository extends RedisRepository<VnfLcmOpOcc> implement
       codec: credentialCodec<VnfLcmOpOcc>(box),
     });
     this.memoCodec = credentialCodec<Record<string, unknown>>(box);
+  }
+
+  idsInState(state: LcmOperationState, pageSize: number): AsyncGenerator<string[]> {
+    return this.indexedIds('operationState', state, pageSize);
   }
 
   private key(kind: 'steps' | 'memo' | 'told', id: string): string {

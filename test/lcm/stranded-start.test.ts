@@ -48,6 +48,39 @@ describe('op-occs left STARTING without a job', () => {
     expect(await resumeStranded(h.deps, 0)).toEqual([]);
   });
 
+  it('reads STARTING op-occs oldest first and stops at a page of young ones (not all of a burst)', async () => {
+    const stored = async (ageMs: number): Promise<string> => {
+      const at = new Date(Date.now() - ageMs).toISOString();
+      const op: VnfLcmOpOcc = {
+        id: randomUUID(),
+        operationState: 'STARTING',
+        stateEnteredTime: at,
+        startTime: at,
+        vnfInstanceId: randomUUID(),
+        operation: 'INSTANTIATE',
+        isAutomaticInvocation: false,
+        operationParams: { flavourId: 'simple' },
+        isCancelPending: false,
+      };
+      await h.deps.opOccs.create(op);
+      return op.id;
+    };
+    const old = [await stored(3_600_000), await stored(3_000_000), await stored(2_400_000)];
+    const young: string[] = [];
+    for (let i = 0; i < 120; i++) young.push(await stored(0));
+    const list = jest.spyOn(h.deps.opOccs, 'list');
+    try {
+      expect(await resumeStranded(h.deps, 1_800_000)).toEqual(old);
+      expect(list).toHaveBeenCalledTimes(1); // the first page of 50 held young ones: the later pages are not read
+    } finally {
+      list.mockRestore();
+      for (const id of [...old, ...young]) {
+        await queue.remove(id);
+        await h.deps.opOccs.delete(id);
+      }
+    }
+  });
+
   it('one stored and locked as startOperation does, never queued: the workers queue it, it completes', async () => {
     const inst = await createSampleInstance(h, 'nat');
     // the state a process leaves when it dies between opOccs.create and the queueing (src/lcm/occurrences/start.ts)

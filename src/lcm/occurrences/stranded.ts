@@ -1,7 +1,6 @@
 import type { LcmDeps } from '../deps';
 import { now } from '../deps';
 import { notifyState } from '../engine';
-import { pages } from '../../ports/store';
 
 /**
  * Queues the op-occs that have stayed STARTING for longer than `olderThanMs`: an API process that died between
@@ -17,10 +16,17 @@ import { pages } from '../../ports/store';
 export async function resumeStranded(deps: LcmDeps, olderThanMs: number): Promise<string[]> {
   const cutoff = now(deps).getTime() - olderThanMs;
   const resumed: string[] = [];
-  const starting = { filter: [{ op: 'eq' as const, path: ['operationState'], values: ['STARTING'] }], limit: 100 };
-  for await (const page of pages(deps.opOccs, starting)) {
+  // oldest first, from the state's index; a STARTING op-occ entered that state when it was created, so once a page
+  // holds one well younger than the cutoff, the later ones are younger too (the margin: the API hosts' clocks).
+  // Under a burst of 1,000 queued operations this reads one page, not every STARTING document at once (a stall of
+  // every worker's loop, and of the operations on it, every sweep)
+  for await (const ids of deps.opOccs.idsInState('STARTING', 50)) {
+    const page = await deps.opOccs.list({ filter: [{ op: 'eq', path: ['id'], values: ids }], limit: ids.length });
+    let younger = false;
     for (const op of page.items) {
-      if (Date.parse(op.stateEnteredTime) > cutoff) continue;
+      const entered = Date.parse(op.stateEnteredTime);
+      younger ||= entered > cutoff + CLOCK_MARGIN_MS;
+      if (entered > cutoff) continue;
       // its job only waits in a long queue (a backlog of more than `olderThanMs`): not stranded
       if (await deps.queue.queued(op.id)) continue;
       // read again just before queueing: one that a worker took meanwhile is left alone
@@ -31,6 +37,10 @@ export async function resumeStranded(deps: LcmDeps, olderThanMs: number): Promis
       await deps.queue.start(op.id);
       resumed.push(op.id);
     }
+    if (younger) break;
   }
   return resumed;
 }
+
+/** How far apart the clocks of the processes that create op-occs may be. */
+const CLOCK_MARGIN_MS = 5000;
