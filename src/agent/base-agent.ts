@@ -24,7 +24,7 @@ export function readinessPause(elapsedMs: number, o: Pick<ReadinessOptions, 'gra
  * of instantiations, a scale-out) would otherwise be looked at, found ready and driven through their next steps
  * in step with each other, every time; their work on this worker's event loop and on Redis then comes in bursts
  * that every one of them waits for. Measured on 1,000 concurrent instantiations (bench/lcm-throughput.ts): the
- * VNFM's own overhead per op p50 14-18 ms -> 4-6 ms, p99 43-58 -> 21-24 ms with one worker.
+ * VNFM's own overhead per op p50 14-18 ms -> 3-7 ms, p99 43-58 -> 16-35 ms with one worker (most runs).
  */
 export function jittered(ms: number, random: () => number = Math.random): number {
   return Math.round(ms * (0.8 + 0.4 * random()));

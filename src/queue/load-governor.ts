@@ -68,9 +68,10 @@ export function machineUtilization(): () => number {
  * processes on the machine hold. Past that point throughput hardly grows while every job's overhead does. So,
  * like TCP's congestion control on delay: it starts small (`min`), takes a quarter more jobs per look while the
  * pressure is under 1 and every slot is taken, a quarter fewer when it is over 1.3, and starts small again after
- * an idle look. Pressure: the larger of the loop's utilization over its target and the store's round trip (a
- * PING queued behind the steps' commands) over its target, both smoothed over about half a second. Jobs already
- * running go on: a lower concurrency only holds back the next ones.
+ * an idle look. Pressure: the largest of the loop's utilization over its target, the store's round trip (a
+ * PING queued behind the steps' commands) over its target and, when given a target, the machine's CPU utilization
+ * over it (at most 1 / target: it holds the growth back, never cuts), all smoothed over about half a second. Jobs
+ * already running go on: a lower concurrency only holds back the next ones.
  *
  * The decision is pure (`nextConcurrency`); the timer is unref'd and stopped with the worker.
  */
