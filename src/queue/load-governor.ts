@@ -83,13 +83,13 @@ export function governConcurrency(w: Governed, running: () => number, o: Governo
   let [loop, rtt, machine] = [0, 0, 0];
   let probing = false;
   const timer = setInterval(() => {
-    loop = 0.7 * loop + 0.3 * look();
-    if (lookMachine !== undefined) machine = 0.7 * machine + 0.3 * lookMachine();
+    loop = smooth(loop, look());
+    if (lookMachine !== undefined) machine = smooth(machine, lookMachine());
     if (!probing) {
       probing = true;
       o.probe().then(
         (ms) => {
-          rtt = 0.7 * rtt + 0.3 * ms;
+          rtt = smooth(rtt, ms);
           probing = false;
         },
         () => (probing = false), // the store's failures are the jobs' to report
@@ -100,6 +100,11 @@ export function governConcurrency(w: Governed, running: () => number, o: Governo
   }, o.intervalMs ?? 100);
   timer.unref();
   return { stop: () => clearInterval(timer) };
+}
+
+/** A signal smoothed over its last looks (about half a second at one look per 100 ms). */
+function smooth(previous: number, sample: number): number {
+  return 0.7 * previous + 0.3 * sample;
 }
 
 /** The next concurrency from the current one, the jobs running and the pressure (1: at the targets). */

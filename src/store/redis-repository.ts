@@ -111,7 +111,7 @@ export class RedisRepository<T extends { id: string }> implements Repository<T> 
   /** The ids whose indexed attribute `attr` is `value`, in creation order, `pageSize` at a time (no document read). */
   protected async *indexedIds(attr: string, value: string, pageSize: number): AsyncGenerator<string[]> {
     if (!this.indexed.includes(attr)) throw new Error(`${this.options.name}: ${attr} has no index`);
-    const key = `${this.options.prefix}:${this.options.name}:by:${attr}:${value}`;
+    const key = `${this.listing.byBase}${attr}:${value}`;
     let after = '-inf';
     for (;;) {
       const page = await this.redis.zrangebyscore(key, after, '+inf', 'WITHSCORES', 'LIMIT', 0, pageSize);
