@@ -288,6 +288,11 @@ class ClickOsvFakeDriver(NfvFakeDriver):
             pass
         if _management_ip([vif]) is not None:
             self._stop_vm(instance)
+            # the guest runs on without that NIC: not reported SHUTDOWN by get_info (Nova's power-state sync would
+            # then stop the server, and Heat's next detach of the same server fails with 409 'powering-off')
+            nets = self._nets.get(instance.uuid)
+            if nets is not None:
+                self._nets[instance.uuid] = [v for v in nets if v['id'] != vif['id']]
 
     def get_info(self, instance, use_cache=True):
         info = super().get_info(instance, use_cache)
