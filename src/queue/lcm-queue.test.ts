@@ -37,4 +37,44 @@ describe('BullLcmQueue and the LCM worker', () => {
       await redis.stop();
     }
   });
+
+  it('replaces a worker that takes no job while jobs wait and it has free slots (a wedged fetch)', async () => {
+    const redis = await startTestRedis();
+    const port = Number(new URL(redis.url).port);
+    const warnings: string[] = [];
+    const log: Logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (_obj, msg) => void warnings.push(msg ?? ''),
+      error: () => undefined,
+    };
+    const bull = { connection: { host: '127.0.0.1', port, maxRetriesPerRequest: null }, prefix: '{w}:bull', log };
+    const queue = new BullLcmQueue(bull);
+    const ran: string[] = [];
+    const handle = startLcmWorker(async (id) => void ran.push(id), {
+      ...bull,
+      watchdog: { stuckMs: 300, intervalMs: 100 },
+    });
+    try {
+      await queue.enqueue('op-a', 'run');
+      for (let i = 0; i < 100 && ran.length === 0; i++) await delay(50);
+      expect(ran).toEqual(['op-a']);
+      // a paused worker fetches nothing, as a wedged one: from outside the two look the same (the fetch it has in
+      // flight may still take one job: op-b)
+      const wedged = handle.worker;
+      await wedged.pause(true);
+      for (const id of ['op-b', 'op-c']) {
+        await queue.enqueue(id, 'run');
+        for (let i = 0; i < 100 && !ran.includes(id); i++) await delay(50);
+      }
+      expect(ran).toEqual(['op-a', 'op-b', 'op-c']);
+      expect(handle.worker).not.toBe(wedged);
+      expect(warnings).toEqual([expect.stringMatching(/taken as wedged; a new worker takes over/)]);
+      expect(wedged.isRunning()).toBe(false);
+    } finally {
+      await handle.close();
+      await queue.close();
+      await redis.stop();
+    }
+  });
 });

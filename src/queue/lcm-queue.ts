@@ -2,7 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { LcmJobKind, LcmQueue } from '../ports/lcm';
 import { silentLogger, type Logger } from '../ports/logger';
-import { governConcurrency } from './load-governor';
+import { watchFetching } from './fetch-watchdog';
+import { governConcurrency, type Governed } from './load-governor';
 
 export const LCM_QUEUE = 'clickvnfm-lcm';
 /** The job states jobCounts() reads (BullMQ's names). */
@@ -90,64 +91,120 @@ export interface LcmWorkerOptions extends BullOptions {
   lockDurationMs?: number;
   /** How often stalled jobs (of dead workers) are looked for and run again. */
   stalledIntervalMs?: number;
+  /** When the worker is taken as wedged (./fetch-watchdog.ts): free slots and no job taken for `stuckMs`. */
+  watchdog?: { stuckMs?: number; intervalMs?: number };
+}
+
+export interface LcmWorkerHandle {
+  /** The BullMQ worker that runs now (another one after a wedged one was replaced). */
+  readonly worker: Worker;
+  close(force?: boolean): Promise<void>;
 }
 
 /**
  * A worker that runs LCM jobs. BullMQ re-runs a stalled job (its worker died): the engine skips the
- * steps that are recorded as done, so the operation resumes where it stopped.
+ * steps that are recorded as done, so the operation resumes where it stopped. A worker found wedged (jobs wait, it
+ * has free slots and starts none: ./fetch-watchdog.ts) is replaced by a new one on fresh connections; the old one
+ * finishes the jobs it runs and closes.
  */
 export function startLcmWorker(
   run: (opOccId: string, kind: LcmJobKind) => Promise<void>,
   options: LcmWorkerOptions,
-): { close(force?: boolean): Promise<void> } {
+): LcmWorkerHandle {
   let running = 0;
-  const worker = new Worker(
-    LCM_QUEUE,
-    async (job) => {
-      const data = job.data as { opOccId?: unknown };
-      if (typeof data.opOccId !== 'string') return;
-      running++;
-      try {
-        await run(data.opOccId, job.name === 'rollback' || job.name === 'release' ? job.name : 'run');
-      } finally {
-        running--;
-      }
-    },
-    {
-      connection: options.connection,
-      prefix: options.prefix,
-      concurrency: options.concurrency ?? 24, // the configured default (worker.concurrency)
-      lockDuration: options.lockDurationMs ?? 30_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
-      maxStalledCount: 10,
-    },
-  );
+  let started = 0;
   const log = options.log ?? silentLogger;
-  // connection blips: BullMQ reconnects by itself; unheard, an 'error' event would crash the process
-  worker.on('error', (err) => log.error({ err }, 'LCM worker: error (Redis connection or job lock)'));
-  // the engine records an operation's own failures in its op-occ: a job that throws is a fault of the
-  // engine or the store
-  worker.on('failed', (job, err) =>
-    log.error(
-      { err, jobId: job?.id, opOccId: (job?.data as { opOccId?: unknown } | undefined)?.opOccId, kind: job?.name },
-      'LCM worker: job failed',
-    ),
-  );
+  const make = (concurrency: number): Worker => {
+    const w = new Worker(
+      LCM_QUEUE,
+      async (job) => {
+        const data = job.data as { opOccId?: unknown };
+        if (typeof data.opOccId !== 'string') return;
+        running++;
+        started++;
+        try {
+          await run(data.opOccId, job.name === 'rollback' || job.name === 'release' ? job.name : 'run');
+        } finally {
+          running--;
+        }
+      },
+      {
+        connection: options.connection,
+        prefix: options.prefix,
+        concurrency,
+        lockDuration: options.lockDurationMs ?? 30_000,
+        stalledInterval: options.stalledIntervalMs ?? 30_000,
+        maxStalledCount: 10,
+      },
+    );
+    // connection blips: BullMQ reconnects by itself; unheard, an 'error' event would crash the process
+    w.on('error', (err) => log.error({ err }, 'LCM worker: error (Redis connection or job lock)'));
+    // the engine records an operation's own failures in its op-occ: a job that throws is a fault of the
+    // engine or the store
+    w.on('failed', (job, err) =>
+      log.error(
+        { err, jobId: job?.id, opOccId: (job?.data as { opOccId?: unknown } | undefined)?.opOccId, kind: job?.name },
+        'LCM worker: job failed',
+      ),
+    );
+    return w;
+  };
+  const max = options.concurrency ?? 24; // the configured default (worker.concurrency)
+  let worker = make(max);
+  const retired: Promise<void>[] = [];
+  // the governor and the watchdog act on whichever worker is current
+  const current: Governed = {
+    get concurrency() {
+      return worker.concurrency;
+    },
+    set concurrency(n: number) {
+      worker.concurrency = n;
+    },
+  };
   const g = options.governor;
   const governor =
     g === undefined
       ? undefined
-      : governConcurrency(worker, () => running, {
-          max: worker.concurrency,
+      : governConcurrency(current, () => running, {
+          max,
           loopTarget: g.loop,
           latencyTargetMs: g.latencyMs,
           ...(g.machine !== undefined ? { machineTarget: g.machine } : {}),
           probe: g.probe,
         });
+  const counts = new Queue(LCM_QUEUE, { connection: options.connection, prefix: options.prefix });
+  counts.on('error', () => undefined); // the store's failures are the jobs' to report
+  const watchdog = watchFetching({
+    waiting: async () => (await counts.getJobCounts('wait'))['wait'] ?? 0,
+    running: () => running,
+    concurrency: () => worker.concurrency,
+    started: () => started,
+    stuckMs: options.watchdog?.stuckMs ?? 10_000,
+    intervalMs: options.watchdog?.intervalMs ?? 5_000,
+    onStuck: () => {
+      log.warn(
+        { running, concurrency: worker.concurrency },
+        'LCM worker: jobs wait, this worker has free slots and took none: its connection is taken as wedged;' +
+          ' a new worker takes over (the old one finishes its jobs)',
+      );
+      const old = worker;
+      worker = make(old.concurrency);
+      retired.push(old.close().catch((err: unknown) => log.warn({ err }, 'LCM worker: the wedged one closed badly')));
+    },
+  });
   return {
-    close: (force = false) => {
+    get worker() {
+      return worker;
+    },
+    close: async (force = false) => {
       governor?.stop();
-      return worker.close(force);
+      watchdog.stop();
+      // a wedged worker's close may never end: the jobs it ran have ended (or their locks lapse) by then
+      await Promise.all([
+        worker.close(force),
+        Promise.race([Promise.all(retired), delay(force ? 1000 : 10_000, undefined, { ref: false })]),
+      ]);
+      await counts.close();
     },
   };
 }

@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { hashSecret } from '../../src/api';
 import { loadConfig } from '../../src/config';
 import { EmulatedCloud } from '../../src/emulator';
+import { LCM_QUEUE } from '../../src/queue';
 import { startVnfm } from '../../src/main';
 import { createRedisClient } from '../../src/store';
 import type { VnfInstance } from '../../src/domain/vnf-instance';
@@ -77,6 +79,19 @@ async function settle(inst: VnfInstance, res: Awaited<ReturnType<typeof instanti
   const again = await instantiate(inst);
   expect(again.statusCode).toBe(202);
   return again.headers['location'] as string;
+}
+
+/** Each op's BullMQ job state (`unknown`: there is none), read through the sentinels on a connection of its own. */
+async function jobStates(locations: string[]): Promise<Record<string, string>> {
+  const connection = createRedisClient(s.target);
+  const queue = new Queue(LCM_QUEUE, { connection, prefix: `${h.prefix}:bull` });
+  try {
+    const ids = locations.map(opIdOf);
+    return Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await queue.getJobState(id)])));
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
 }
 
 describe('Redis Sentinel: configured from the environment', () => {
@@ -181,7 +196,12 @@ describe('Redis Sentinel: the primary killed (SIGKILL) in the middle of LCM oper
     expect(afterRes.statusCode).toBe(202);
 
     const locations = [...beforeOps, duringLocation, afterRes.headers['location'] as string];
-    const ops = await Promise.all(locations.map((l) => waitForOp(h, l, ['COMPLETED', 'FAILED_TEMP'], 40_000)));
+    const ops = await Promise.all(locations.map((l) => waitForOp(h, l, ['COMPLETED', 'FAILED_TEMP'], 40_000))).catch(
+      async (err: Error) => {
+        // what a failure needs to be understood: where each op's job is, and what the VNFM logged
+        throw new Error(`${err.message}\njobs: ${JSON.stringify(await jobStates(locations))}\nlog:\n${lines.join('')}`);
+      },
+    );
     expect(ops.map((o) => [o.operation, o.operationState])).toEqual(locations.map(() => ['INSTANTIATE', 'COMPLETED']));
     for (const inst of [...before, during, after]) {
       const got = (
