@@ -251,7 +251,7 @@ export function buildGraph(o: GraphOptions): Graph {
       await o.redis.ping();
       return performance.now() - t0;
     };
-    const worker = startLcmWorker((id, kind) => runJob(deps, id, kind), {
+    const worker = startLcmWorker((id, kind, instanceId) => runJob(deps, id, kind, instanceId), {
       ...bull(),
       ...rest,
       ...(g !== undefined ? { governor: { ...g, probe } } : {}),

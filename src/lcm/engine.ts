@@ -122,14 +122,19 @@ function problem(err: unknown): OpOccProblem {
  * Runs (or resumes) one job: `run` takes the op-occ from STARTING or PROCESSING through its steps;
  * `rollback` from ROLLING_BACK. Steps already done (recorded in the store) are skipped, so a job that
  * a crashed worker left behind resumes where it stopped. A failure leaves FAILED_TEMP with the cause.
- * One read opens the run (op-occ, steps done, step state); one write per step records it and reads
- * back whether the operation was cancelled meanwhile.
+ * One read opens the run (op-occ, steps done, step state) and, when the job names the op-occ's instance
+ * (`vnfInstanceId`: a first run), reads the instance in the same round trip; one write per step records it and
+ * reads back whether the operation was cancelled meanwhile.
  */
-export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind): Promise<void> {
-  const run = await deps.opOccs.openRun(opOccId);
+export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind, vnfInstanceId?: string): Promise<void> {
+  const [run, named] = await Promise.all([
+    deps.opOccs.openRun(opOccId),
+    vnfInstanceId !== undefined ? deps.instances.get(vnfInstanceId) : undefined,
+  ]);
   if (run === undefined) return;
   let op = run.op;
-  const inst = await deps.instances.get(op.doc.vnfInstanceId);
+  // the op-occ's own instance is the one that counts (a job that named another is read again)
+  const inst = vnfInstanceId === op.doc.vnfInstanceId ? named : await deps.instances.get(op.doc.vnfInstanceId);
   if (kind === 'release') return releaseFailed(deps, run, inst);
   if (FINAL_STATES.includes(op.doc.operationState)) {
     // Finished. Its worker died inside finish() if the op-occ still holds the instance: settled. Otherwise all was

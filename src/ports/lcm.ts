@@ -46,9 +46,9 @@ export interface LcmQueue {
   /**
    * Queues an op-occ's first run, with the op-occ's id as the job's: idempotent while that job exists, so the
    * API's start and the workers' sweep of stranded STARTING op-occs (src/lcm/occurrences/stranded.ts) may both
-   * call it.
+   * call it. The op-occ's instance travels with the job, so that the worker reads both in one round trip.
    */
-  start(opOccId: string): Promise<void>;
+  start(opOccId: string, vnfInstanceId: string): Promise<void>;
   /** Whether the op-occ's first run is queued or running (its job, with the op-occ's id, exists). */
   queued(opOccId: string): Promise<boolean>;
 }

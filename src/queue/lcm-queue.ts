@@ -55,10 +55,10 @@ export class BullLcmQueue implements LcmQueue {
   }
 
   /** The first run: BullMQ ignores an id it still holds, so a second call while the job exists adds nothing. */
-  async start(opOccId: string): Promise<void> {
+  async start(opOccId: string, vnfInstanceId: string): Promise<void> {
     await this.queue.add(
       'run',
-      { opOccId },
+      { opOccId, vnfInstanceId },
       { jobId: opOccId, removeOnComplete: true, removeOnFail: true, attempts: 1 },
     );
   }
@@ -108,7 +108,8 @@ export interface LcmWorkerHandle {
  * finishes the jobs it runs and closes.
  */
 export function startLcmWorker(
-  run: (opOccId: string, kind: LcmJobKind) => Promise<void>,
+  /** Runs a job; `vnfInstanceId` when the job names the op-occ's instance (a first run: LcmQueue.start). */
+  run: (opOccId: string, kind: LcmJobKind, vnfInstanceId?: string) => Promise<void>,
   options: LcmWorkerOptions,
 ): LcmWorkerHandle {
   let running = 0;
@@ -118,12 +119,14 @@ export function startLcmWorker(
     const w = new Worker(
       LCM_QUEUE,
       async (job) => {
-        const data = job.data as { opOccId?: unknown };
+        const data = job.data as { opOccId?: unknown; vnfInstanceId?: unknown };
         if (typeof data.opOccId !== 'string') return;
         running++;
         started++;
         try {
-          await run(data.opOccId, job.name === 'rollback' || job.name === 'release' ? job.name : 'run');
+          const kind = job.name === 'rollback' || job.name === 'release' ? job.name : 'run';
+          const instanceId = typeof data.vnfInstanceId === 'string' ? data.vnfInstanceId : undefined;
+          await run(data.opOccId, kind, instanceId);
         } finally {
           running--;
         }

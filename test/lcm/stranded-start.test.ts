@@ -5,7 +5,7 @@ import { useRedis } from '../support/redis';
 import { buildLcmHarness, createSampleInstance, requestInstantiate, waitForOp, type LcmHarness } from '../support/lcm';
 import { resumeStranded } from '../../src/lcm/occurrences';
 import { LCM_QUEUE } from '../../src/queue';
-import { ORPHANED_LOCK_MS } from '../../src/lcm/engine';
+import { ORPHANED_LOCK_MS, runJob } from '../../src/lcm/engine';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 
 // Found by the chaos run (bench/chaos.ts): an API process SIGKILLed inside POST .../instantiate, after the op-occ
@@ -37,6 +37,8 @@ describe('op-occs left STARTING without a job', () => {
     expect(res.statusCode).toBe(202);
     expect(await jobs()).toBe(1);
     const opId = (res.headers['location'] as string).split('/').pop()!;
+    // the job names the instance too: the worker reads op-occ and instance in one round trip
+    expect((await queue.getJob(opId))?.data).toEqual({ opOccId: opId, vnfInstanceId: inst.id });
     // a backlog longer than the cutoff: not stranded (no second job, no START sent again)
     expect(await resumeStranded(h.deps, 0)).toEqual([]);
     expect(await jobs()).toBe(1);
@@ -45,6 +47,7 @@ describe('op-occs left STARTING without a job', () => {
     expect(await jobs()).toBe(0);
     expect(await resumeStranded(h.deps, 0)).toEqual([opId]);
     expect(await jobs()).toBe(1);
+    expect((await queue.getJob(opId))?.data).toEqual({ opOccId: opId, vnfInstanceId: inst.id });
     expect(await resumeStranded(h.deps, 0)).toEqual([]);
   });
 
@@ -80,6 +83,37 @@ describe('op-occs left STARTING without a job', () => {
       }
     }
   });
+
+  it('a job that names its instance: the op-occ and the instance are read together (one round trip)', async () => {
+    const inst = await createSampleInstance(h, 'forwarder');
+    const res = await requestInstantiate(h, inst.id);
+    const opId = (res.headers['location'] as string).split('/').pop()!;
+    await queue.remove(opId); // run here, by hand, not by a worker
+    const events: string[] = [];
+    const openRun = h.deps.opOccs.openRun.bind(h.deps.opOccs);
+    const get = h.deps.instances.get.bind(h.deps.instances);
+    const spies = [
+      jest.spyOn(h.deps.opOccs, 'openRun').mockImplementation(async (id) => {
+        events.push(`openRun ${id}`);
+        const r = await openRun(id);
+        events.push(`openRun ${id} answered`);
+        return r;
+      }),
+      jest.spyOn(h.deps.instances, 'get').mockImplementation(async (id) => {
+        events.push(`get ${id}`);
+        return get(id);
+      }),
+    ];
+    try {
+      await runJob(h.deps, opId, 'run', inst.id);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    // asked before the op-occ's answer came back, and not asked again
+    expect(events.slice(0, 3)).toEqual([`openRun ${opId}`, `get ${inst.id}`, `openRun ${opId} answered`]);
+    expect(events.filter((e) => e === `get ${inst.id}`)).toHaveLength(1);
+    expect((await h.deps.opOccs.get(opId))?.doc.operationState).toBe('COMPLETED');
+  }, 30_000);
 
   it('one stored and locked as startOperation does, never queued: the workers queue it, it completes', async () => {
     const inst = await createSampleInstance(h, 'nat');

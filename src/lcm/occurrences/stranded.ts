@@ -34,7 +34,7 @@ export async function resumeStranded(deps: LcmDeps, olderThanMs: number): Promis
       if (current?.doc.operationState !== 'STARTING') continue;
       // the process may have died before its START notification too: sent (again, under the same id)
       await notifyState(deps, current.doc, (await deps.instances.get(current.doc.vnfInstanceId))?.doc);
-      await deps.queue.start(op.id);
+      await deps.queue.start(op.id, op.vnfInstanceId);
       resumed.push(op.id);
     }
     if (younger) break;

@@ -43,13 +43,18 @@ export const instantiate: OperationHandler<InstantiateVnfRequest> = {
           img.filePath === undefined ? Promise.resolve(undefined) : ctx.deps.models.file(ctx.instance, img.filePath);
         ctx.state.imageIds = await ctx.vim.ensureImages(ctx.instance.id, images, { ...callOptions(ctx), content });
         ctx.state.extLinks = extLinksOf(ctx.op.operationParams);
+        // the levels to deploy, recorded with this step (its commit): stored before the VIM is asked for them
+        ctx.state.levels = levelsFor(ctx.model, ctx.op.operationParams.instantiationLevelId);
       },
     },
     {
       name: 'resources',
       run: async (ctx) => {
-        ctx.state.levels = levelsFor(ctx.model, ctx.op.operationParams.instantiationLevelId);
-        await ctx.saveState();
+        // a step state without them (its images step recorded by an older worker): decided and stored here
+        if (ctx.state.levels === undefined) {
+          ctx.state.levels = levelsFor(ctx.model, ctx.op.operationParams.instantiationLevelId);
+          await ctx.saveState();
+        }
         await applyLevels(ctx, ctx.state.levels);
       },
     },
