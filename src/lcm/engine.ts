@@ -36,10 +36,15 @@ export function identityOf(i: VnfInstance): Record<string, unknown> {
   };
 }
 
+/** The op-occ left the state a transition was to take it from (another process moved it meanwhile). */
+export class StateChangedError extends ConflictError {}
+
 /**
  * Stores a new state of an op-occ, then publishes the notification: START for STARTING, RESULT for
  * every other state. The store comes first, so a consumer that reads the op-occ on a notification
- * always sees at least that state. Given the op-occ as last read, the write needs no read first.
+ * always sees at least that state. Given the op-occ as last read, the write needs no read first, and it is made
+ * only while the op-occ is still in that state: a concurrent change of state (a FORCEFUL cancel against the worker's
+ * COMPLETED, two retries) is never overwritten; the loser gets a StateChangedError.
  */
 export async function transition(
   deps: LcmDeps,
@@ -52,12 +57,18 @@ export async function transition(
   const id = typeof current === 'string' ? current : current.doc.id;
   const at = now(deps).toISOString();
   const known = typeof current === 'string' ? {} : { known: current };
+  const from = typeof current === 'string' ? undefined : current.doc.operationState;
   const saved = await deps.opOccs.update(
     id,
-    (op) => ({ ...op, ...patch, operationState: to, stateEnteredTime: at }),
+    (op) =>
+      from !== undefined && op.operationState !== from
+        ? undefined
+        : { ...op, ...patch, operationState: to, stateEnteredTime: at },
     known,
   );
   if (saved === undefined) throw new Error(`op-occ ${id} vanished`);
+  if (from !== undefined && saved.doc.operationState !== to)
+    throw new StateChangedError(`op-occ ${id} is ${saved.doc.operationState} now (it was ${from})`);
   observeEnd(deps, saved.doc);
   if (options.notify !== false) await notifyState(deps, saved.doc, instance);
   return saved;
@@ -143,8 +154,14 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind, v
       await settleFinished(deps, op.doc.vnfInstanceId, op.doc.id);
     return;
   }
-  if (kind === 'run' && op.doc.operationState === 'STARTING')
-    op = await transition(deps, op, 'PROCESSING', {}, inst?.doc);
+  if (kind === 'run' && op.doc.operationState === 'STARTING') {
+    try {
+      op = await transition(deps, op, 'PROCESSING', {}, inst?.doc);
+    } catch (err) {
+      if (err instanceof StateChangedError) return; // cancelled while it waited in the queue
+      throw err;
+    }
+  }
   // A state stored by the API for this job (retry's PROCESSING, rollback's ROLLING_BACK) is notified here, once the
   // job runs; and a job run again because its worker died may find a state stored whose notification that worker
   // never sent (killed between the two): sent again, under the same notification id.
@@ -173,10 +190,12 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind, v
       if (op.doc.isCancelPending)
         throw new OperationCancelledError(`cancelled (${op.doc.cancelMode ?? 'GRACEFUL'}) before step '${step.name}'`);
       await step.run(ctx);
+      // the last one is not recorded: COMPLETED is (a job run again after a crash in between does it again: every
+      // step is idempotent), and a cancel that came meanwhile makes finish's transition refuse
+      if (i === steps.length - 1) break;
       const after = await deps.opOccs.commitStep(opOccId, step.name, state);
       if (after?.doc.operationState !== 'PROCESSING') return; // cancelled FORCEFUL meanwhile: stop here
       op = after;
-      if (i === steps.length - 1) break;
     }
     instance = ctx.instance;
     await finish(deps, op, 'COMPLETED', ctx.instance);
