@@ -340,7 +340,7 @@ async function runOnce(n: number, workers: number, concurrency: number | undefin
   const cloud = await startCloudProcess({
     cliPath: join(ROOT, 'dist/src/cli/index.js'),
     vmReadyDelayMs: 500,
-    // each VM on its own 127.20.x.y:8000, as on the mini-cloud: with 1,000 VMs on 127.0.0.1, a port picked free
+    // each VM on its own 127.24.x.y:8000, as on the mini-cloud: with 1,000 VMs on 127.0.0.1, a port picked free
     // for a VM could be taken (an outgoing connection's) before the VM listened on it
     addressing: 'loopback',
     startTimeoutMs: 30_000,

@@ -5,7 +5,7 @@
  * (defaults 2,000 VNFCs, a 60 s window, 2 workers; only the default run writes its section of docs/benchmarks.md).
  *
  * Every party is its own process: a private redis-server, the emulated cloud (`clickvnfm emulate-cloud
- * --addressing loopback`: each VM on its own 127.20.x.y, API at 8000, ControlSocket at 8001), one API process and
+ * --addressing loopback`: each VM on its own 127.24.x.y, API at 8000, ControlSocket at 8001), one API process and
  * worker processes (this file again with `--child api|worker`: startVnfm with that role, as `clickvnfm serve
  * --role` does). Setup: N single-VNFC instances of the nat sample (osv-controlsocket: its VNFCs report every
  * element handler, the heavier case), instantiated by 2 workers with the monitor off, which then stop. Measured:
@@ -312,7 +312,7 @@ async function run(o: RunOptions): Promise<Result> {
   const cloud = await startCloudProcess({
     cliPath: join(ROOT, 'dist/src/cli/index.js'),
     vmReadyDelayMs: 50,
-    // each VM on its own 127.20.x.y at 8000/8001: thousands of VMs, and no port picked free for a VM taken by an
+    // each VM on its own 127.24.x.y at 8000/8001: thousands of VMs, and no port picked free for a VM taken by an
     // outgoing connection before the VM listens on it (as with `ports` on 127.0.0.1)
     addressing: 'loopback',
     startTimeoutMs: 30_000,
@@ -514,7 +514,7 @@ function report(r: Result, command: string): string {
     'one ControlSocket session) and metrics against the previous stored sample (3 HTTP calls and one ControlSocket',
     'session whose `list` and ~35 handler READs go in one write; the element classes read once per configuration;',
     `two samples 200 ms apart only for a VNFC's first look). The emulated cloud in its own process (\`--addressing`,
-    `loopback\`: each VM on its own 127.20.x.y); the instances instantiated in ${f1(r.setupS)} s by 2 workers with`,
+    `loopback\`: each VM on its own 127.24.x.y); the instances instantiated in ${f1(r.setupS)} s by 2 workers with`,
     `the monitor off, which then stop. Measured: ${r.workers} fresh worker processes with the monitor on (interval`,
     `${r.intervalMs} ms, concurrency ${r.concurrency}, the rest the defaults; the LCM worker idle), after a warm-up`,
     `of one interval + 5 s, over a window of ${f1(r.windowS)} s. CPU: /proc/<pid>/stat, % of one core; Redis: INFO`,

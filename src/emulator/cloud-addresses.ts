@@ -9,6 +9,12 @@ export interface VmAddress {
   controlPort: number;
 }
 
+/**
+ * The emulated cloud's own loopback range: not the mini-cloud's management subnet (127.20.0.0/16, test/minicloud), so
+ * that a bench's emulated VMs never take the address of a mini-cloud VM on the same machine.
+ */
+export const DEFAULT_LOOPBACK_PREFIX = '127.24';
+
 /** Hands out VM addresses and ports that no other server of the cloud holds, and takes them back. */
 export class CloudAddressPool {
   private readonly usedPorts = new Set<number>();
@@ -18,7 +24,7 @@ export class CloudAddressPool {
 
   async allocate(): Promise<VmAddress> {
     if (this.options.addressing === 'loopback') {
-      const prefix = this.options.loopbackPrefix ?? '127.20';
+      const prefix = this.options.loopbackPrefix ?? DEFAULT_LOOPBACK_PREFIX;
       for (let n = 2; n < 65_534; n++) {
         const address = `${prefix}.${n >> 8}.${n & 255}`;
         if ((n & 255) === 0 || (n & 255) === 255 || this.usedAddresses.has(address)) continue;

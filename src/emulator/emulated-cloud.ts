@@ -28,7 +28,7 @@ export interface EmulatedCloudOptions {
    * like the mini-cloud's servers.
    */
   addressing?: 'ports' | 'loopback';
-  /** First two octets of the loopback addresses (default `127.20`). */
+  /** First two octets of the loopback addresses (default `127.24`: not the mini-cloud's 127.20). */
   loopbackPrefix?: string;
   /** Faults in force from the start (more can be added with injectFault or `PUT /faults`). */
   faults?: CloudFaultRule[];

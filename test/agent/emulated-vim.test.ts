@@ -236,7 +236,7 @@ describe('EmulatedVim on the emulated cloud (the Vim port)', () => {
   });
 });
 
-describe('EmulatedCloud with loopback addressing (a VM per 127.20.x.y:8000, like the mini-cloud)', () => {
+describe('EmulatedCloud with loopback addressing (a VM per loopback address at 8000, like the mini-cloud)', () => {
   const cloud = new EmulatedCloud({
     vmReadyDelayMs: 20,
     addressing: 'loopback',

@@ -80,7 +80,7 @@ export function registerEmulate(program: Command): void {
     .option('--vm-ready-delay-ms <ms>', 'how long each VM API takes to come up', '500')
     .option(
       '--addressing <mode>',
-      'ports (127.0.0.1, a port pair per VM) or loopback (127.20.x.y:8000 per VM)',
+      'ports (127.0.0.1, a port pair per VM) or loopback (127.24.x.y:8000 per VM)',
       'ports',
     )
     .option(
