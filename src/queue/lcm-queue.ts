@@ -104,8 +104,8 @@ export interface LcmWorkerHandle {
 /**
  * A worker that runs LCM jobs. BullMQ re-runs a stalled job (its worker died): the engine skips the
  * steps that are recorded as done, so the operation resumes where it stopped. A worker found wedged (jobs wait, it
- * has free slots and starts none: ./fetch-watchdog.ts) is replaced by a new one on fresh connections; the old one
- * finishes the jobs it runs and closes.
+ * has free slots and starts none: ./fetch-watchdog.ts) is replaced by a new one with a blocking (fetching) connection
+ * of its own; the old one finishes the jobs it runs and closes.
  */
 export function startLcmWorker(
   /** Runs a job; `vnfInstanceId` when the job names the op-occ's instance (a first run: LcmQueue.start). */
