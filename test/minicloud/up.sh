@@ -355,6 +355,10 @@ no-orphans = true
 buffer-size = 65535
 add-header = Connection: close
 wsgi-file = /usr/bin/nova-api-wsgi
+# nova-api under uwsgi without eventlet: monkey-patched, its green locks were woken from uwsgi's request threads and
+# from the RabbitMQ heartbeat pthread ("greenlet.error: cannot switch to a different thread" in nova-api-uwsgi.log),
+# after which every request hung, unanswered (Heat's stack creates then waited until their 600 s deadline)
+env = OS_NOVA_DISABLE_EVENTLET_PATCHING=1
 env = OS_NOVA_CONFIG_DIR=$ETC/nova
 env = OS_NOVA_CONFIG_FILES=api-paste.ini;nova.conf;nova-api.conf
 logto = $LOG/nova-api-uwsgi.log
