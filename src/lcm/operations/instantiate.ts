@@ -1,12 +1,16 @@
 import { agentControlPorts, checkClickText } from '../click-check';
 import { RequestNotApplicableError } from '../../errors';
 import type { InstantiateVnfRequest } from '../requests';
-import { callOptions } from '../op-context';
+import { callOptions, type OpContext } from '../op-context';
 import { computeDelta, grantSteps } from '../grant';
 import { deploymentFor, levelsFor } from '../plan';
 import { applyLevels, deployConfig, destroyAll, extLinksOf, recordInstance, vimImagesOf, waitAgents } from '../steps';
 import { checkFlavour } from './flavour';
 import type { OperationHandler } from './types';
+
+/** The levels the request's instantiation level sets (plan.ts levelsFor). */
+const requestedLevels = (ctx: OpContext<InstantiateVnfRequest>) =>
+  levelsFor(ctx.model, ctx.op.operationParams.instantiationLevelId);
 
 /** INSTANTIATE: images, the VIM's resources at the instantiation level, agents ready, Click deployed, recorded. */
 export const instantiate: OperationHandler<InstantiateVnfRequest> = {
@@ -22,7 +26,7 @@ export const instantiate: OperationHandler<InstantiateVnfRequest> = {
   },
   steps: (ctx) => [
     ...grantSteps<InstantiateVnfRequest>(ctx, (ctx) => ({
-      ...computeDelta(ctx, undefined, levelsFor(ctx.model, ctx.op.operationParams.instantiationLevelId)),
+      ...computeDelta(ctx, undefined, requestedLevels(ctx)),
       ...(ctx.op.operationParams.instantiationLevelId !== undefined
         ? { instantiationLevelId: ctx.op.operationParams.instantiationLevelId }
         : {}),
@@ -44,7 +48,7 @@ export const instantiate: OperationHandler<InstantiateVnfRequest> = {
         ctx.state.imageIds = await ctx.vim.ensureImages(ctx.instance.id, images, { ...callOptions(ctx), content });
         ctx.state.extLinks = extLinksOf(ctx.op.operationParams);
         // the levels to deploy, recorded with this step (its commit): stored before the VIM is asked for them
-        ctx.state.levels = levelsFor(ctx.model, ctx.op.operationParams.instantiationLevelId);
+        ctx.state.levels = requestedLevels(ctx);
       },
     },
     {
@@ -52,7 +56,7 @@ export const instantiate: OperationHandler<InstantiateVnfRequest> = {
       run: async (ctx) => {
         // a step state without them (its images step recorded by an older worker): decided and stored here
         if (ctx.state.levels === undefined) {
-          ctx.state.levels = levelsFor(ctx.model, ctx.op.operationParams.instantiationLevelId);
+          ctx.state.levels = requestedLevels(ctx);
           await ctx.saveState();
         }
         await applyLevels(ctx, ctx.state.levels);
@@ -62,12 +66,7 @@ export const instantiate: OperationHandler<InstantiateVnfRequest> = {
     { name: 'config', run: (ctx) => deployConfig(ctx) },
     {
       name: 'record',
-      run: (ctx) =>
-        recordInstance(
-          ctx,
-          ctx.state.levels ?? levelsFor(ctx.model, ctx.op.operationParams.instantiationLevelId),
-          'STARTED',
-        ),
+      run: (ctx) => recordInstance(ctx, ctx.state.levels ?? requestedLevels(ctx), 'STARTED'),
     },
   ],
   /** Deletes everything the VIM holds for the instance; the instance stays NOT_INSTANTIATED. */
