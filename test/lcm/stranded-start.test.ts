@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { useRedis } from '../support/redis';
-import { buildLcmHarness, createSampleInstance, requestInstantiate, waitForOp, type LcmHarness } from '../support/lcm';
+import {
+  buildLcmHarness,
+  createSampleInstance,
+  instantiateOpOcc,
+  requestInstantiate,
+  waitForOp,
+  type LcmHarness,
+} from '../support/lcm';
 import { resumeStranded } from '../../src/lcm/occurrences';
 import { LCM_QUEUE } from '../../src/queue';
 import { ORPHANED_LOCK_MS, runJob } from '../../src/lcm/engine';
-import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 
 // Found by the chaos run (bench/chaos.ts): an API process SIGKILLed inside POST .../instantiate, after the op-occ
 // was stored STARTING and before its job was queued, left it STARTING for ever and its instance locked.
@@ -53,18 +59,7 @@ describe('op-occs left STARTING without a job', () => {
 
   it('reads STARTING op-occs oldest first and stops at a page of young ones (not all of a burst)', async () => {
     const stored = async (ageMs: number): Promise<string> => {
-      const at = new Date(Date.now() - ageMs).toISOString();
-      const op: VnfLcmOpOcc = {
-        id: randomUUID(),
-        operationState: 'STARTING',
-        stateEnteredTime: at,
-        startTime: at,
-        vnfInstanceId: randomUUID(),
-        operation: 'INSTANTIATE',
-        isAutomaticInvocation: false,
-        operationParams: { flavourId: 'simple' },
-        isCancelPending: false,
-      };
+      const op = instantiateOpOcc(randomUUID(), {}, ageMs);
       await h.deps.opOccs.create(op);
       return op.id;
     };
@@ -118,20 +113,9 @@ describe('op-occs left STARTING without a job', () => {
   it('one stored and locked as startOperation does, never queued: the workers queue it, it completes', async () => {
     const inst = await createSampleInstance(h, 'nat');
     // the state a process leaves when it dies between opOccs.create and the queueing (src/lcm/occurrences/start.ts)
-    const id = randomUUID();
+    const op = instantiateOpOcc(inst.id);
+    const id = op.id;
     expect(await h.deps.instances.tryBeginOperation(inst.id, id, ['NOT_INSTANTIATED'])).toEqual({ ok: true });
-    const at = new Date().toISOString();
-    const op: VnfLcmOpOcc = {
-      id,
-      operationState: 'STARTING',
-      stateEnteredTime: at,
-      startTime: at,
-      vnfInstanceId: inst.id,
-      operation: 'INSTANTIATE',
-      isAutomaticInvocation: false,
-      operationParams: { flavourId: 'simple' },
-      isCancelPending: false,
-    };
     await h.deps.opOccs.create(op);
     expect(await resumeStranded(h.deps, 60_000)).toEqual([]); // too young to be stranded
     stopWorkers = h.graph.startWorkers({ lockDurationMs: 5000, stalledIntervalMs: 1000, strandedAfterMs: 1500 });

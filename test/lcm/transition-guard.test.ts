@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { finish, StateChangedError, transition } from '../../src/lcm/engine';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 import { useRedis } from '../support/redis';
-import { buildLcmHarness, createSampleInstance, type LcmHarness } from '../support/lcm';
+import { buildLcmHarness, createSampleInstance, instantiateOpOcc, type LcmHarness } from '../support/lcm';
 
 // A state change made from a stale read (the worker's COMPLETED after the API's FORCEFUL cancel, two retries at once)
 // used to be applied again on the newer document: the cancel's FAILED_TEMP was overwritten and the lock released.
@@ -17,18 +16,7 @@ afterAll(async () => {
 }, 60_000);
 
 async function processing(instanceId: string): Promise<VnfLcmOpOcc> {
-  const at = new Date().toISOString();
-  const op: VnfLcmOpOcc = {
-    id: randomUUID(),
-    operationState: 'PROCESSING',
-    stateEnteredTime: at,
-    startTime: at,
-    vnfInstanceId: instanceId,
-    operation: 'INSTANTIATE',
-    isAutomaticInvocation: false,
-    operationParams: { flavourId: 'simple' },
-    isCancelPending: false,
-  };
+  const op = instantiateOpOcc(instanceId, { operationState: 'PROCESSING' });
   expect(await h.deps.instances.tryBeginOperation(instanceId, op.id, ['NOT_INSTANTIATED'])).toEqual({ ok: true });
   await h.deps.opOccs.create(op);
   return op;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type Redis from 'ioredis';
 import { buildApp, hashSecret, type ApiApp, type AuthSettings } from '../../src/api';
@@ -229,4 +229,24 @@ export function agentOf(v: VnfcResourceInfo) {
     port: md.managementPort,
     dialect: 'click-plugin',
   });
+}
+
+/**
+ * An INSTANTIATE op-occ document (flavour `simple`) as startOperation stores one, for tests that store it themselves:
+ * a new id, STARTING, entered `ageMs` ago; `over` replaces any field.
+ */
+export function instantiateOpOcc(vnfInstanceId: string, over: Partial<VnfLcmOpOcc> = {}, ageMs = 0): VnfLcmOpOcc {
+  const at = new Date(Date.now() - ageMs).toISOString();
+  return {
+    id: randomUUID(),
+    operationState: 'STARTING',
+    stateEnteredTime: at,
+    startTime: at,
+    vnfInstanceId,
+    operation: 'INSTANTIATE',
+    isAutomaticInvocation: false,
+    operationParams: { flavourId: 'simple' },
+    isCancelPending: false,
+    ...over,
+  };
 }
