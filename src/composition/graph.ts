@@ -251,7 +251,7 @@ export function buildGraph(o: GraphOptions): Graph {
       await o.redis.ping();
       return performance.now() - t0;
     };
-    const worker = startLcmWorker((id, kind, instanceId) => runJob(deps, id, kind, instanceId), {
+    const worker = startLcmWorker((id, kind, instanceId, created) => runJob(deps, id, kind, instanceId, created), {
       ...bull(),
       ...rest,
       ...(g !== undefined ? { governor: { ...g, probe } } : {}),

@@ -36,6 +36,13 @@ export function identityOf(i: VnfInstance): Record<string, unknown> {
   };
 }
 
+/** The PROCESSING notification of a job could not be published (its cause): the job ends with it. */
+class UnpublishedError extends Error {
+  constructor(cause: unknown) {
+    super('the PROCESSING notification was not published', { cause });
+  }
+}
+
 /** The op-occ left the state a transition was to take it from (another process moved it meanwhile). */
 export class StateChangedError extends ConflictError {}
 
@@ -137,38 +144,31 @@ function problem(err: unknown): OpOccProblem {
  * (`vnfInstanceId`: a first run), reads the instance in the same round trip; one write per step records it and
  * reads back whether the operation was cancelled meanwhile.
  */
-export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind, vnfInstanceId?: string): Promise<void> {
-  const [run, named] = await Promise.all([
-    deps.opOccs.openRun(opOccId),
-    vnfInstanceId !== undefined ? deps.instances.get(vnfInstanceId) : undefined,
-  ]);
-  if (run === undefined) return;
-  let op = run.op;
-  // the op-occ's own instance is the one that counts (a job that named another is read again)
-  const inst = vnfInstanceId === op.doc.vnfInstanceId ? named : await deps.instances.get(op.doc.vnfInstanceId);
-  if (kind === 'release') return releaseFailed(deps, run, inst);
-  if (FINAL_STATES.includes(op.doc.operationState)) {
-    // Finished. Its worker died inside finish() if the op-occ still holds the instance: settled. Otherwise all was
-    // done: nothing is sent again (a later operation may have started: an old RESULT now would come after its own).
-    if ((await deps.instances.activeOperation(op.doc.vnfInstanceId)) === op.doc.id)
-      await settleFinished(deps, op.doc.vnfInstanceId, op.doc.id);
-    return;
-  }
-  if (kind === 'run' && op.doc.operationState === 'STARTING') {
+export async function runJob(
+  deps: LcmDeps,
+  opOccId: string,
+  kind: LcmJobKind,
+  vnfInstanceId?: string,
+  /** The op-occ as created (OpOccRepository.stored), carried by its first run's job on its first delivery. */
+  created?: string,
+): Promise<void> {
+  const opened = await openJob(deps, opOccId, kind, vnfInstanceId, created);
+  if (opened === undefined) return;
+  const { run, inst, processing } = opened;
+  let { op } = run;
+  // a failed publication ends the job as before (the op-occ stays PROCESSING; the job run again sends it)
+  const told = async (): Promise<void> => {
+    if (processing === undefined) return;
     try {
-      op = await transition(deps, op, 'PROCESSING', {}, inst?.doc);
+      await processing;
     } catch (err) {
-      if (err instanceof StateChangedError) return; // cancelled while it waited in the queue
-      throw err;
+      throw new UnpublishedError(err);
     }
-  }
-  // A state stored by the API for this job (retry's PROCESSING, rollback's ROLLING_BACK) is notified here, once the
-  // job runs; and a job run again because its worker died may find a state stored whose notification that worker
-  // never sent (killed between the two): sent again, under the same notification id.
-  else await notifyState(deps, op.doc, inst?.doc);
+  };
   const expected: LcmOperationState = kind === 'run' ? 'PROCESSING' : 'ROLLING_BACK';
   if (op.doc.operationState !== expected) return; // already handled (a duplicate delivery), or cancelled
   if (inst === undefined) {
+    await told();
     const detail = `VNF instance ${op.doc.vnfInstanceId} no longer exists`;
     await failTemp(deps, op, { error: { status: 404, title: 'Not Found', detail } });
     return;
@@ -190,6 +190,7 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind, v
       if (op.doc.isCancelPending)
         throw new OperationCancelledError(`cancelled (${op.doc.cancelMode ?? 'GRACEFUL'}) before step '${step.name}'`);
       await step.run(ctx);
+      await told();
       // the last one is not recorded: COMPLETED is (a job run again after a crash in between does it again: every
       // step is idempotent), and a cancel that came meanwhile makes finish's transition refuse
       if (i === steps.length - 1) break;
@@ -197,13 +198,101 @@ export async function runJob(deps: LcmDeps, opOccId: string, kind: LcmJobKind, v
       if (after?.doc.operationState !== 'PROCESSING') return; // cancelled FORCEFUL meanwhile: stop here
       op = after;
     }
+    await told();
     instance = ctx.instance;
     await finish(deps, op, 'COMPLETED', ctx.instance);
   } catch (err) {
+    if (err instanceof UnpublishedError) throw err.cause;
+    await told().catch((e: unknown) => {
+      throw e instanceof UnpublishedError ? e.cause : e;
+    });
     const latest = (await deps.opOccs.get(opOccId))?.doc;
     if (latest === undefined || nextState(latest.operationState, 'fail-temp') === undefined) return;
     await failTemp(deps, opOccId, { error: problem(err), isCancelPending: false }, instance);
   }
+}
+
+/** A job's run opened: its op-occ (moved to PROCESSING on a first run), its instance, PROCESSING's publication. */
+interface OpenedJob {
+  run: OpOccRun;
+  inst?: Versioned<VnfInstance>;
+  /**
+   * The PROCESSING notification of a first run: published while the first step starts (one round trip less before
+   * the VIM is called), and awaited before anything else is stored or notified, so the order holds.
+   */
+  processing?: Promise<void>;
+}
+
+/** Opens a job's run; undefined when there is nothing (more) to do. */
+async function openJob(
+  deps: LcmDeps,
+  opOccId: string,
+  kind: LcmJobKind,
+  vnfInstanceId: string | undefined,
+  created: string | undefined,
+): Promise<OpenedJob | undefined> {
+  const first = kind === 'run' && created !== undefined ? deps.opOccs.fromStored(created) : undefined;
+  if (first?.id === opOccId && first.operationState === 'STARTING') return openFirstRun(deps, first);
+  const [run, named] = await Promise.all([
+    deps.opOccs.openRun(opOccId),
+    vnfInstanceId !== undefined ? deps.instances.get(vnfInstanceId) : undefined,
+  ]);
+  if (run === undefined) return undefined;
+  // the op-occ's own instance is the one that counts (a job that named another is read again)
+  const inst = vnfInstanceId === run.op.doc.vnfInstanceId ? named : await deps.instances.get(run.op.doc.vnfInstanceId);
+  if (kind === 'release') {
+    await releaseFailed(deps, run, inst);
+    return undefined;
+  }
+  const { doc } = run.op;
+  if (FINAL_STATES.includes(doc.operationState)) {
+    // Finished. Its worker died inside finish() if the op-occ still holds the instance: settled. Otherwise all was
+    // done: nothing is sent again (a later operation may have started: an old RESULT now would come after its own).
+    if ((await deps.instances.activeOperation(doc.vnfInstanceId)) === doc.id)
+      await settleFinished(deps, doc.vnfInstanceId, doc.id);
+    return undefined;
+  }
+  if (kind === 'run' && doc.operationState === 'STARTING') {
+    const op = await toProcessing(deps, run.op);
+    return op && { run: { ...run, op }, ...(inst !== undefined ? { inst } : {}), processing: publish(deps, op, inst) };
+  }
+  // A state stored by the API for this job (retry's PROCESSING, rollback's ROLLING_BACK) is notified here, once the
+  // job runs; and a job run again because its worker died may find a state stored whose notification that worker
+  // never sent (killed between the two): sent again, under the same notification id.
+  await notifyState(deps, doc, inst?.doc);
+  return { run, ...(inst !== undefined ? { inst } : {}) };
+}
+
+/**
+ * A first run on its first delivery, from the op-occ its job carries as created (STARTING, version 1): no read of
+ * it; its move to PROCESSING (made only if it is still that version: a cancel meanwhile wins) and the read of the
+ * instance share one round trip. No step can be recorded yet: none is read.
+ */
+async function openFirstRun(deps: LcmDeps, created: VnfLcmOpOcc): Promise<OpenedJob | undefined> {
+  const [inst, op] = await Promise.all([
+    deps.instances.get(created.vnfInstanceId),
+    toProcessing(deps, { doc: created, version: 1 }),
+  ]);
+  if (op === undefined) return undefined;
+  const run = { op, done: [], state: {} };
+  return { run, ...(inst !== undefined ? { inst } : {}), processing: publish(deps, op, inst) };
+}
+
+/** STARTING -> PROCESSING, not notified yet; undefined when it was cancelled while it waited in the queue. */
+async function toProcessing(deps: LcmDeps, op: Versioned<VnfLcmOpOcc>): Promise<Versioned<VnfLcmOpOcc> | undefined> {
+  try {
+    return await transition(deps, op, 'PROCESSING', {}, undefined, { notify: false });
+  } catch (err) {
+    if (err instanceof StateChangedError) return undefined;
+    throw err;
+  }
+}
+
+/** The op-occ's state published in the background; its failure is met where the promise is awaited. */
+function publish(deps: LcmDeps, op: Versioned<VnfLcmOpOcc>, inst: Versioned<VnfInstance> | undefined): Promise<void> {
+  const p = notifyState(deps, op.doc, inst?.doc);
+  p.catch(() => undefined);
+  return p;
 }
 
 async function contextOf(

@@ -34,6 +34,13 @@ export interface OpOccRepository extends Repository<VnfLcmOpOcc> {
   markTold(opOccId: string, stateEnteredTime: string): Promise<void>;
   /** The ids of the op-occs in `state`, oldest first, `pageSize` at a time, from the state's index (no document). */
   idsInState(state: LcmOperationState, pageSize: number): AsyncGenerator<string[]>;
+  /**
+   * The op-occ as the store keeps it (credentials sealed): what its first run's job carries (LcmQueue.start), so
+   * that a worker starts it without reading it.
+   */
+  stored(op: VnfLcmOpOcc): string;
+  /** The op-occ from what stored() gave. */
+  fromStored(stored: string): VnfLcmOpOcc;
 }
 
 /** The kind of work queued for a worker. */
@@ -46,9 +53,11 @@ export interface LcmQueue {
   /**
    * Queues an op-occ's first run, with the op-occ's id as the job's: idempotent while that job exists, so the
    * API's start and the workers' sweep of stranded STARTING op-occs (src/lcm/occurrences/stranded.ts) may both
-   * call it. The op-occ's instance travels with the job, so that the worker reads both in one round trip.
+   * call it. The op-occ's instance travels with the job, so that the worker reads both in one round trip; and the
+   * op-occ as created (`created`: OpOccRepository.stored, from the API), so that the job's first delivery needs
+   * no read of it.
    */
-  start(opOccId: string, vnfInstanceId: string): Promise<void>;
+  start(opOccId: string, vnfInstanceId: string, created?: string): Promise<void>;
   /** Whether the op-occ's first run is queued or running (its job, with the op-occ's id, exists). */
   queued(opOccId: string): Promise<boolean>;
 }

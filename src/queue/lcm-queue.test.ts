@@ -77,4 +77,38 @@ describe('BullLcmQueue and the LCM worker', () => {
       await redis.stop();
     }
   });
+
+  it("hands a first run the op-occ as created on its job's first delivery only (not after it died)", async () => {
+    const redis = await startTestRedis();
+    const port = Number(new URL(redis.url).port);
+    const bull = { connection: { host: '127.0.0.1', port, maxRetriesPerRequest: null }, prefix: '{f}:bull' };
+    const queue = new BullLcmQueue(bull);
+    const calls: unknown[][] = [];
+    // the first worker takes the job and dies with it (never ends it, never renews its lock)
+    const dying = startLcmWorker(
+      (...args) => {
+        calls.push(args);
+        return new Promise<void>(() => undefined);
+      },
+      { ...bull, lockDurationMs: 500, stalledIntervalMs: 300 },
+    );
+    let next: ReturnType<typeof startLcmWorker> | undefined;
+    try {
+      await queue.start('op-1', 'inst-1', '{"id":"op-1"}');
+      for (let i = 0; i < 100 && calls.length === 0; i++) await delay(50);
+      expect(calls).toEqual([['op-1', 'run', 'inst-1', '{"id":"op-1"}']]);
+      await dying.close(true);
+      next = startLcmWorker(async (...args) => void calls.push(args), {
+        ...bull,
+        lockDurationMs: 500,
+        stalledIntervalMs: 300,
+      });
+      for (let i = 0; i < 200 && calls.length === 1; i++) await delay(50);
+      expect(calls[1]).toEqual(['op-1', 'run', 'inst-1', undefined]);
+    } finally {
+      await next?.close();
+      await queue.close();
+      await redis.stop();
+    }
+  }, 30_000);
 });

@@ -55,10 +55,10 @@ export class BullLcmQueue implements LcmQueue {
   }
 
   /** The first run: BullMQ ignores an id it still holds, so a second call while the job exists adds nothing. */
-  async start(opOccId: string, vnfInstanceId: string): Promise<void> {
+  async start(opOccId: string, vnfInstanceId: string, created?: string): Promise<void> {
     await this.queue.add(
       'run',
-      { opOccId, vnfInstanceId },
+      { opOccId, vnfInstanceId, ...(created !== undefined ? { created } : {}) },
       { jobId: opOccId, removeOnComplete: true, removeOnFail: true, attempts: 1 },
     );
   }
@@ -82,7 +82,7 @@ export interface LcmWorkerOptions extends BullOptions {
   /** The most jobs at once. */
   concurrency?: number;
   /**
-   * Where the worker keeps its jobs' own steps (src/queue/load-governor.ts): fewer jobs at once (down to 4) while
+   * Where the worker keeps its jobs' own steps (src/queue/load-governor.ts): fewer jobs at once (down to 2) while
    * its event loop is busier than `loop` or a round trip to the store (`probe`) slower than `latencyMs`.
    * Absent: always `concurrency`.
    */
@@ -108,8 +108,12 @@ export interface LcmWorkerHandle {
  * of its own; the old one finishes the jobs it runs and closes.
  */
 export function startLcmWorker(
-  /** Runs a job; `vnfInstanceId` when the job names the op-occ's instance (a first run: LcmQueue.start). */
-  run: (opOccId: string, kind: LcmJobKind, vnfInstanceId?: string) => Promise<void>,
+  /**
+   * Runs a job; `vnfInstanceId` when the job names the op-occ's instance (a first run: LcmQueue.start), `created`
+   * (the op-occ as created) only on such a job's first delivery: one delivered again (its worker died) may find
+   * the op-occ moved on.
+   */
+  run: (opOccId: string, kind: LcmJobKind, vnfInstanceId?: string, created?: string) => Promise<void>,
   options: LcmWorkerOptions,
 ): LcmWorkerHandle {
   let running = 0;
@@ -119,14 +123,15 @@ export function startLcmWorker(
     const w = new Worker(
       LCM_QUEUE,
       async (job) => {
-        const data = job.data as { opOccId?: unknown; vnfInstanceId?: unknown };
+        const data = job.data as { opOccId?: unknown; vnfInstanceId?: unknown; created?: unknown };
         if (typeof data.opOccId !== 'string') return;
         running++;
         started++;
         try {
           const kind = job.name === 'rollback' || job.name === 'release' ? job.name : 'run';
           const instanceId = typeof data.vnfInstanceId === 'string' ? data.vnfInstanceId : undefined;
-          await run(data.opOccId, kind, instanceId);
+          const created = typeof data.created === 'string' && job.attemptsStarted <= 1 ? data.created : undefined;
+          await run(data.opOccId, kind, instanceId, created);
         } finally {
           running--;
         }

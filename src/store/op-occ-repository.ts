@@ -30,6 +30,14 @@ export class RedisOpOccRepository extends RedisRepository<VnfLcmOpOcc> implement
     return this.indexedIds('operationState', state, pageSize);
   }
 
+  stored(op: VnfLcmOpOcc): string {
+    return this.encode(op);
+  }
+
+  fromStored(stored: string): VnfLcmOpOcc {
+    return this.decode(stored);
+  }
+
   private key(kind: 'steps' | 'memo' | 'told', id: string): string {
     return `${this.options.prefix}:opocc:${kind}:${id}`;
   }

@@ -43,8 +43,10 @@ describe('op-occs left STARTING without a job', () => {
     expect(res.statusCode).toBe(202);
     expect(await jobs()).toBe(1);
     const opId = (res.headers['location'] as string).split('/').pop()!;
-    // the job names the instance too: the worker reads op-occ and instance in one round trip
-    expect((await queue.getJob(opId))?.data).toEqual({ opOccId: opId, vnfInstanceId: inst.id });
+    // the job names the instance too, and carries the op-occ as created (sealed as stored): the worker's first
+    // round trip moves it to PROCESSING and reads the instance
+    const stored = (await h.redis.hget(`${h.prefix}:opocc:doc`, opId)) as string;
+    expect((await queue.getJob(opId))?.data).toEqual({ opOccId: opId, vnfInstanceId: inst.id, created: stored });
     // a backlog longer than the cutoff: not stranded (no second job, no START sent again)
     expect(await resumeStranded(h.deps, 0)).toEqual([]);
     expect(await jobs()).toBe(1);

@@ -94,6 +94,6 @@ export async function startOperation<K extends LcmOperation>(
   await deps.notifier.publish({ ...notification, vnfInstanceId, instance: identityOf(found.doc) });
   // NOTE: a process that dies before this line leaves the op-occ STARTING with no job: the workers' sweep
   // (./stranded.ts) queues it; `start` is idempotent, so this call and the sweep never make two jobs
-  await deps.queue.start(id, vnfInstanceId);
+  await deps.queue.start(id, vnfInstanceId, deps.opOccs.stored(op));
   return op;
 }
