@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { governConcurrency, machineUtilization, nextConcurrency } from './load-governor';
+import { DEFAULT_MIN_JOBS, governConcurrency, machineUtilization, nextConcurrency } from './load-governor';
 
 const o = { min: 4, max: 24 };
 
@@ -33,14 +33,14 @@ describe('the worker concurrency governor', () => {
       intervalMs: 5,
       utilization: () => busy,
     });
-    expect(w.concurrency).toBe(4);
+    expect(w.concurrency).toBe(DEFAULT_MIN_JOBS);
     const until = async (ok: () => boolean): Promise<void> => {
       for (let i = 0; i < 400 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
       expect(ok()).toBe(true);
     };
     await until(() => w.concurrency === 24);
     rttMs = 20; // the store slows down: fewer jobs at once
-    await until(() => w.concurrency === 4);
+    await until(() => w.concurrency === DEFAULT_MIN_JOBS);
     rttMs = 0.1;
     busy = 0.95; // so does a busy loop
     await new Promise((r) => setTimeout(r, 100));
