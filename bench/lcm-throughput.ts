@@ -133,8 +133,19 @@ interface Child {
 
 function startChild(role: 'api' | 'worker', settings: Settings, index: number): Promise<Child> {
   const prof = processEnv()['BENCH_PROF'];
+  // BENCH_PROF_INTERVAL: the sampling interval in us (V8's default 1000; e.g. 50 to see one cold op)
+  const interval = processEnv()['BENCH_PROF_INTERVAL'] ?? '1000';
   const execArgv =
-    prof !== undefined ? ['--cpu-prof', '--cpu-prof-dir', prof, `--cpu-prof-name=${role}-${index}.cpuprofile`] : [];
+    prof !== undefined
+      ? [
+          '--cpu-prof',
+          '--cpu-prof-interval',
+          interval,
+          '--cpu-prof-dir',
+          prof,
+          `--cpu-prof-name=${role}-${index}.cpuprofile`,
+        ]
+      : [];
   const proc = fork(__filename, ['--child', role], {
     env: { ...process.env, BENCH_SETTINGS: JSON.stringify(settings) },
     execArgv,
@@ -296,7 +307,7 @@ async function phase(
   const job: number[] = [];
   const over: number[] = [];
   const va: number[] = [];
-  const dump: number[][] = [];
+  const dump: (number | string)[][] = [];
   for (const o of ops) {
     const ended = Date.parse(o.stateEnteredTime);
     lat.push(ended - Date.parse(o.startTime));
@@ -306,7 +317,7 @@ async function phase(
     job.push(ended - from);
     va.push(waited);
     over.push(ended - from - waited);
-    dump.push([from - t0, ended - from, ended - from - waited].map(Math.round));
+    dump.push([...[from - t0, ended - from, ended - from - waited].map(Math.round), o.id]);
   }
   const p = (xs: number[], q: number): number =>
     Math.round(
