@@ -169,7 +169,7 @@ export const ConfigSchema = Type.Object(
          */
         concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 24 }),
         /**
-         * Jobs at once adapted to the load (docs/lcm.md, "Worker concurrency"): from 4 up to `concurrency` while the
+         * Jobs at once adapted to the load (docs/lcm.md, "Worker concurrency"): from 2 up to `concurrency` while the
          * worker's event loop is busy less than `loopBusyPercent` of the time, a round trip to Redis takes less
          * than `storeLatencyMs` and the machine's cores are busy less than `machineBusyPercent`; fewer when the loop
          * or the round trip is well over. false: always `concurrency`.
