@@ -141,8 +141,9 @@ function problem(err: unknown): OpOccProblem {
  * `rollback` from ROLLING_BACK. Steps already done (recorded in the store) are skipped, so a job that
  * a crashed worker left behind resumes where it stopped. A failure leaves FAILED_TEMP with the cause.
  * One read opens the run (op-occ, steps done, step state) and, when the job names the op-occ's instance
- * (`vnfInstanceId`: a first run), reads the instance in the same round trip; one write per step records it and
- * reads back whether the operation was cancelled meanwhile.
+ * (`vnfInstanceId`: a first run), reads the instance in the same round trip; a first run's first delivery reads
+ * no op-occ at all (`created`: openFirstRun). One write per step records it and reads back whether the operation
+ * was cancelled meanwhile.
  */
 export async function runJob(
   deps: LcmDeps,
@@ -203,9 +204,7 @@ export async function runJob(
     await finish(deps, op, 'COMPLETED', ctx.instance);
   } catch (err) {
     if (err instanceof UnpublishedError) throw err.cause;
-    await told().catch((e: unknown) => {
-      throw e instanceof UnpublishedError ? e.cause : e;
-    });
+    await processing; // told before FAILED_TEMP is (its failure ends the job, as above)
     const latest = (await deps.opOccs.get(opOccId))?.doc;
     if (latest === undefined || nextState(latest.operationState, 'fail-temp') === undefined) return;
     await failTemp(deps, opOccId, { error: problem(err), isCancelPending: false }, instance);
