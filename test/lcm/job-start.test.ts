@@ -3,20 +3,12 @@ import type { LcmDeps } from '../../src/lcm/deps';
 import type { NotificationEvent, Notifier } from '../../src/ports/lcm';
 import type { Vim } from '../../src/ports/vim';
 import { useRedis } from '../support/redis';
-import { buildLcmHarness, createSampleInstance, instantiateOpOcc, type LcmHarness } from '../support/lcm';
+import { createSampleInstance, instantiateOpOcc, useLcmHarness } from '../support/lcm';
 
 // How a job starts, in fewer round trips before the VIM is called: a first run's PROCESSING notification is published
 // while the first step starts (and still comes before every later state's; its failure still ends the job), and the
 // op-occ its job carries as created is moved to PROCESSING without a read (a cancel meanwhile still wins).
-const redis = useRedis();
-let h: LcmHarness;
-
-beforeAll(async () => {
-  h = await buildLcmHarness(redis.url, { worker: false });
-}, 60_000);
-afterAll(async () => {
-  await h.close();
-}, 60_000);
+const h = useLcmHarness(useRedis(), { worker: false });
 
 /** An INSTANTIATE op-occ in STARTING holding its instance's lock, as the API leaves it. */
 async function starting(profile: string): Promise<{ opId: string; instanceId: string }> {

@@ -1,19 +1,11 @@
 import { finish, StateChangedError, transition } from '../../src/lcm/engine';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 import { useRedis } from '../support/redis';
-import { buildLcmHarness, createSampleInstance, instantiateOpOcc, type LcmHarness } from '../support/lcm';
+import { createSampleInstance, instantiateOpOcc, useLcmHarness } from '../support/lcm';
 
 // A state change made from a stale read (the worker's COMPLETED after the API's FORCEFUL cancel, two retries at once)
 // used to be applied again on the newer document: the cancel's FAILED_TEMP was overwritten and the lock released.
-const redis = useRedis();
-let h: LcmHarness;
-
-beforeAll(async () => {
-  h = await buildLcmHarness(redis.url, { worker: false });
-}, 60_000);
-afterAll(async () => {
-  await h.close();
-}, 60_000);
+const h = useLcmHarness(useRedis(), { worker: false });
 
 async function processing(instanceId: string): Promise<VnfLcmOpOcc> {
   const op = instantiateOpOcc(instanceId, { operationState: 'PROCESSING' });
