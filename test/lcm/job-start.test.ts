@@ -3,7 +3,8 @@ import type { LcmDeps } from '../../src/lcm/deps';
 import type { NotificationEvent, Notifier } from '../../src/ports/lcm';
 import type { Vim } from '../../src/ports/vim';
 import { useRedis } from '../support/redis';
-import { createSampleInstance, instantiateOpOcc, useLcmHarness } from '../support/lcm';
+import { createSampleInstance, instantiateOpOcc } from '../support/lcm';
+import { useLcmHarness } from '../support/use-lcm';
 
 // How a job starts, in fewer round trips before the VIM is called: a first run's PROCESSING notification is published
 // while the first step starts (and still comes before every later state's; its failure still ends the job), and the

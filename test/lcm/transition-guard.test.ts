@@ -1,7 +1,8 @@
 import { finish, StateChangedError, transition } from '../../src/lcm/engine';
 import type { VnfLcmOpOcc } from '../../src/domain/lcm-op-occ';
 import { useRedis } from '../support/redis';
-import { createSampleInstance, instantiateOpOcc, useLcmHarness } from '../support/lcm';
+import { createSampleInstance, instantiateOpOcc } from '../support/lcm';
+import { useLcmHarness } from '../support/use-lcm';
 
 // A state change made from a stale read (the worker's COMPLETED after the API's FORCEFUL cancel, two retries at once)
 // used to be applied again on the newer document: the cancel's FAILED_TEMP was overwritten and the lock released.

@@ -54,24 +54,6 @@ export interface LcmHarness {
   close(): Promise<void>;
 }
 
-/**
- * One harness for a test file, on the file's Redis (useRedis): built before its tests, closed after them. Its
- * properties are read through, so the tests write `h.deps` as with a harness of their own.
- */
-export function useLcmHarness(redis: { readonly url: string }, options: HarnessOptions = {}): LcmHarness {
-  let built: LcmHarness | undefined;
-  beforeAll(async () => {
-    built = await buildLcmHarness(redis.url, options);
-  }, 60_000);
-  afterAll(async () => built?.close(), 60_000);
-  return new Proxy({} as LcmHarness, {
-    get: (_target, prop) => {
-      if (built === undefined) throw new Error('the harness is built in beforeAll: use it inside a test');
-      return Reflect.get(built, prop) as unknown;
-    },
-  });
-}
-
 export type HarnessOptions = NonNullable<Parameters<typeof buildLcmHarness>[1]>;
 
 /** A VNFM on a real Redis, the emulated cloud, BullMQ and a worker in this process, with the samples onboarded. */
