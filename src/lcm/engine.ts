@@ -36,13 +36,6 @@ export function identityOf(i: VnfInstance): Record<string, unknown> {
   };
 }
 
-/** The PROCESSING notification of a job could not be published (its cause): the job ends with it. */
-class UnpublishedError extends Error {
-  constructor(cause: unknown) {
-    super('the PROCESSING notification was not published', { cause });
-  }
-}
-
 /** The op-occ left the state a transition was to take it from (another process moved it meanwhile). */
 export class StateChangedError extends ConflictError {}
 
@@ -157,19 +150,12 @@ export async function runJob(
   if (opened === undefined) return;
   const { run, inst, processing } = opened;
   let { op } = run;
-  // a failed publication ends the job as before (the op-occ stays PROCESSING; the job run again sends it)
-  const told = async (): Promise<void> => {
-    if (processing === undefined) return;
-    try {
-      await processing;
-    } catch (err) {
-      throw new UnpublishedError(err);
-    }
-  };
+  // `await processing` before anything else is stored or notified: its failure ends the job as before (the op-occ
+  // stays PROCESSING; the job run again sends it), from inside the try below too, as its catch awaits it first
   const expected: LcmOperationState = kind === 'run' ? 'PROCESSING' : 'ROLLING_BACK';
   if (op.doc.operationState !== expected) return; // already handled (a duplicate delivery), or cancelled
   if (inst === undefined) {
-    await told();
+    await processing;
     const detail = `VNF instance ${op.doc.vnfInstanceId} no longer exists`;
     await failTemp(deps, op, { error: { status: 404, title: 'Not Found', detail } });
     return;
@@ -191,7 +177,7 @@ export async function runJob(
       if (op.doc.isCancelPending)
         throw new OperationCancelledError(`cancelled (${op.doc.cancelMode ?? 'GRACEFUL'}) before step '${step.name}'`);
       await step.run(ctx);
-      await told();
+      await processing;
       // the last one is not recorded: COMPLETED is (a job run again after a crash in between does it again: every
       // step is idempotent), and a cancel that came meanwhile makes finish's transition refuse
       if (i === steps.length - 1) break;
@@ -199,12 +185,11 @@ export async function runJob(
       if (after?.doc.operationState !== 'PROCESSING') return; // cancelled FORCEFUL meanwhile: stop here
       op = after;
     }
-    await told();
+    await processing;
     instance = ctx.instance;
     await finish(deps, op, 'COMPLETED', ctx.instance);
   } catch (err) {
-    if (err instanceof UnpublishedError) throw err.cause;
-    await processing; // told before FAILED_TEMP is (its failure ends the job, as above)
+    await processing; // told before FAILED_TEMP is; when it failed, that failure ends the job here
     const latest = (await deps.opOccs.get(opOccId))?.doc;
     if (latest === undefined || nextState(latest.operationState, 'fail-temp') === undefined) return;
     await failTemp(deps, opOccId, { error: problem(err), isCancelPending: false }, instance);
@@ -253,7 +238,7 @@ async function openJob(
   }
   if (kind === 'run' && doc.operationState === 'STARTING') {
     const op = await toProcessing(deps, run.op);
-    return op && { run: { ...run, op }, ...(inst !== undefined ? { inst } : {}), processing: publish(deps, op, inst) };
+    return op && processingRun(deps, { ...run, op }, inst);
   }
   // A state stored by the API for this job (retry's PROCESSING, rollback's ROLLING_BACK) is notified here, once the
   // job runs; and a job run again because its worker died may find a state stored whose notification that worker
@@ -272,9 +257,7 @@ async function openFirstRun(deps: LcmDeps, created: VnfLcmOpOcc): Promise<Opened
     deps.instances.get(created.vnfInstanceId),
     toProcessing(deps, { doc: created, version: 1 }),
   ]);
-  if (op === undefined) return undefined;
-  const run = { op, done: [], state: {} };
-  return { run, ...(inst !== undefined ? { inst } : {}), processing: publish(deps, op, inst) };
+  return op && processingRun(deps, { op, done: [], state: {} }, inst);
 }
 
 /** STARTING -> PROCESSING, not notified yet; undefined when it was cancelled while it waited in the queue. */
@@ -287,11 +270,11 @@ async function toProcessing(deps: LcmDeps, op: Versioned<VnfLcmOpOcc>): Promise<
   }
 }
 
-/** The op-occ's state published in the background; its failure is met where the promise is awaited. */
-function publish(deps: LcmDeps, op: Versioned<VnfLcmOpOcc>, inst: Versioned<VnfInstance> | undefined): Promise<void> {
-  const p = notifyState(deps, op.doc, inst?.doc);
-  p.catch(() => undefined);
-  return p;
+/** A run just moved to PROCESSING, opened: its notification published in the background (OpenedJob.processing). */
+function processingRun(deps: LcmDeps, run: OpOccRun, inst: Versioned<VnfInstance> | undefined): OpenedJob {
+  const processing = notifyState(deps, run.op.doc, inst?.doc);
+  processing.catch(() => undefined); // its failure is met where it is awaited
+  return { run, ...(inst !== undefined ? { inst } : {}), processing };
 }
 
 async function contextOf(
